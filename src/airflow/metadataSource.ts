@@ -1,0 +1,30 @@
+import type {
+  AirflowInfo, DagRunFilter, DagRunSummary, DagSummary, FailedTaskInstance, Page, PageRequest,
+  StoredValue, TaskInstanceFilter, TaskInstanceKey, TaskInstanceSummary, XComKey, XComSummary,
+} from './types';
+
+/** Read-only access to one Airflow metadata DB. Every call takes an AbortSignal that cancels its query. */
+export interface MetadataSource {
+  /** Connects (if needed) and reports the dialect and Airflow version; rejects with a ConnectionError. */
+  describe(signal?: AbortSignal): Promise<AirflowInfo>;
+  /** Active DAGs, sorted by dag_id; `filter` is a case-insensitive substring of dag_id, display name or tag. */
+  listDags(filter: string | undefined, page: PageRequest, signal?: AbortSignal): Promise<Page<DagSummary>>;
+  /** A DAG's runs, newest first (2.x execution_date, 3.x run_after). */
+  listDagRuns(dagId: string, filter: DagRunFilter, page: PageRequest, signal?: AbortSignal): Promise<Page<DagRunSummary>>;
+  /** A run's task instances, by task_id then map_index. */
+  listTaskInstances(dagId: string, runId: string, filter: TaskInstanceFilter, page: PageRequest, signal?: AbortSignal): Promise<Page<TaskInstanceSummary>>;
+  /** A task instance's XComs, by key; mapIndex undefined lists every map index of the task. */
+  listXComs(task: Omit<TaskInstanceKey, 'mapIndex'> & { mapIndex?: number }, page: PageRequest, signal?: AbortSignal): Promise<Page<XComSummary>>;
+  /** The whole stored value of one XCom, or undefined when the row is gone. */
+  readXComValue(key: XComKey, signal?: AbortSignal): Promise<StoredValue | undefined>;
+  /** Task instances in `failed` or `up_for_retry` across DAGs, newest first. */
+  listRecentFailures(page: PageRequest, signal?: AbortSignal): Promise<Page<FailedTaskInstance>>;
+  /** The serialized DAG JSON (decompressed), or undefined. */
+  readSerializedDag(dagId: string, signal?: AbortSignal): Promise<unknown | undefined>;
+  /** The newest successful run of a DAG older than `beforeRunId`'s run, or undefined. */
+  findLastSuccessfulRun(dagId: string, beforeRunId: string, signal?: AbortSignal): Promise<DagRunSummary | undefined>;
+  /** XComs whose dag_id, task_id, run_id or key contains `pattern` (case-insensitive), newest first. */
+  searchXComs(pattern: string, page: PageRequest, signal?: AbortSignal): Promise<Page<XComSummary>>;
+  /** Closes every pooled connection. */
+  close(): Promise<void>;
+}
