@@ -14,8 +14,7 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 node24="$here/node_modules/.bin/node"
 [ -x "$node24" ] || { echo "Node 24 is missing: run 'npm install' in $here first." >&2; exit 1; }
 # The `node` package keeps the platform build (binary and C headers) in a nested node-<os>-<arch> package.
-node_root="$(cd "$here/node_modules/node/node_modules" && ls -d "$PWD"/node-*-*/ | head -n 1)"
-node_root="${node_root%/}"
+node_root="$here/node_modules/node/node_modules/node-$("$node24" -p 'process.platform + "-" + process.arch')"
 [ -d "$node_root/include/node" ] || { echo "Node 24 headers not found under $here/node_modules/node." >&2; exit 1; }
 major="$("$node24" -p 'process.versions.node.split(".")[0]')"
 [ "$major" = 24 ] || { echo "code-server $version needs Node 24, found $major." >&2; exit 1; }

@@ -15,6 +15,8 @@ export const Views = {
 export const ContextKeys = {
   /** True when at least one connection is configured. */
   hasConnections: 'xcomLens.hasConnections',
+  /** True when every configured connection failed to connect. */
+  allConnectionsFailed: 'xcomLens.allConnectionsFailed',
 } as const;
 
 /** Command ids. */

@@ -1,0 +1,289 @@
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import type { ConnectionConfig, StorageConfig } from '../config';
+import { Commands } from '../constants';
+import { parseConnectionUrl, redactUrl, withoutPassword, passwordOf } from '../airflow/connectionUrl';
+import { discoverAirflowConnections } from '../airflow/discovery';
+import type { AirflowInfo } from '../airflow/types';
+import type { AirflowTreeModel } from '../views/airflowTreeModel';
+import type { AirflowTreeProvider } from '../views/airflowTreeProvider';
+import { ConnectionNode } from '../views/treeNodes/connectionNode';
+import { MessageNode } from '../views/treeNodes/treeNode';
+import { newConnectionId, type ConnectionStore } from './connectionStore';
+
+/** Arguments that let a keybinding, a script or a test add a connection without prompts. */
+export interface AddConnectionArgs {
+  /** Label. */
+  name?: string;
+  /** SQLAlchemy URL; a password in it goes to SecretStorage. */
+  url: string;
+  /** Password, if not in the URL. */
+  password?: string;
+  /** PostgreSQL schema. */
+  schema?: string;
+  /** S3 access. */
+  storage?: StorageConfig;
+  /** Static S3 credentials (kept in SecretStorage). */
+  s3Credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+/** Services the connection commands need. */
+export interface ConnectionCommandDeps {
+  store: ConnectionStore;
+  model: AirflowTreeModel;
+  provider: AirflowTreeProvider;
+  /** Connects to a connection that is not saved yet (for Test Connection before saving). */
+  probe: (connection: ConnectionConfig, password: string | undefined, signal: AbortSignal) => Promise<AirflowInfo>;
+  log: vscode.LogOutputChannel;
+}
+
+/** Registers add, edit, remove, test and detect connection, and Configure S3 Access. */
+export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.Disposable[] {
+  const { store, model, provider, log } = deps;
+
+  const resolveConnection = async (arg: unknown): Promise<ConnectionConfig | undefined> => {
+    if (arg instanceof ConnectionNode) return arg.connection;
+    if (arg instanceof MessageNode && arg.parent instanceof ConnectionNode) return arg.parent.connection;
+    if (typeof arg === 'string') return store.get(arg);
+    const connections = store.list();
+    if (connections.length === 1) return connections[0];
+    const picked = await vscode.window.showQuickPick(
+      connections.map((c) => ({ label: c.name, description: redactUrl(c.url), connection: c })),
+      { placeHolder: 'Which connection?' },
+    );
+    return picked?.connection;
+  };
+
+  const testAndReport = async (connection: ConnectionConfig, password: string | undefined, quiet = false): Promise<AirflowInfo | undefined> => {
+    try {
+      const info = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Connecting to ${connection.name}…`, cancellable: true },
+        (_progress, token) => {
+          const aborter = new AbortController();
+          token.onCancellationRequested(() => aborter.abort());
+          return deps.probe(connection, password, aborter.signal);
+        },
+      );
+      log.info(`Connected to ${connection.name} (${redactUrl(connection.url)}): Airflow ${info.airflowVersion}, ${info.serverVersion}`);
+      if (!quiet) void vscode.window.showInformationMessage(`Connected to "${connection.name}": Airflow ${info.airflowVersion} on ${info.serverVersion}.`);
+      return info;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log.warn(`Connection test of ${connection.name} failed: ${message}`);
+      if (!quiet) void vscode.window.showErrorMessage(`Could not connect to "${connection.name}": ${message}`);
+      return undefined;
+    }
+  };
+
+  const saveFromArgs = async (args: AddConnectionArgs, existing?: ConnectionConfig): Promise<ConnectionConfig> => {
+    const parsed = parseConnectionUrl(args.url);
+    const connection: ConnectionConfig = {
+      id: existing?.id ?? newConnectionId(),
+      name: args.name?.trim() || existing?.name || defaultName(args.url),
+      url: withoutPassword(args.url),
+      ...(args.schema ?? existing?.schema ? { schema: args.schema ?? existing?.schema } : {}),
+      ...(args.storage ?? existing?.storage ? { storage: args.storage ?? existing?.storage } : {}),
+    };
+    void parsed;
+    const password = args.password ?? passwordOf(args.url);
+    await store.save(connection, password);
+    if (args.s3Credentials) await store.setS3Credentials(connection.id, args.s3Credentials);
+    await model.reset(connection.id);
+    provider.refresh();
+    log.info(`Saved connection ${connection.name} (${redactUrl(connection.url)})`);
+    return connection;
+  };
+
+  const promptForUrl = async (title: string, value?: string): Promise<string | undefined> =>
+    vscode.window.showInputBox({
+      title,
+      prompt: 'SQLAlchemy URL as in airflow.cfg, e.g. postgresql://airflow@localhost:5432/airflow or sqlite:////home/me/airflow/airflow.db',
+      value,
+      ignoreFocusOut: true,
+      validateInput: (text) => {
+        try {
+          parseConnectionUrl(text.trim());
+          return undefined;
+        } catch (error) {
+          return error instanceof Error ? error.message : String(error);
+        }
+      },
+    });
+
+  const promptForPassword = async (url: string): Promise<string | undefined> => {
+    const parsed = parseConnectionUrl(url);
+    if (parsed.dialect === 'sqlite' || passwordOf(url)) return passwordOf(url);
+    return vscode.window.showInputBox({
+      title: `Password for ${parsed.user ?? 'the database user'}`,
+      prompt: 'Kept in VS Code\'s secret storage, never in settings. Leave empty if none is needed.',
+      password: true,
+      ignoreFocusOut: true,
+    });
+  };
+
+  const interactiveAdd = async (): Promise<void> => {
+    const detected = await discover();
+    type Pick = vscode.QuickPickItem & { action: 'url' | 'file' | 'detected'; url?: string };
+    const picks: Pick[] = [
+      ...detected.map((d): Pick => ({ label: `$(search) ${redactUrl(d.url)}`, description: d.origin, action: 'detected', url: d.url })),
+      { label: '$(link) Enter a database URL…', action: 'url' },
+      { label: '$(file) Choose an SQLite airflow.db file…', action: 'file' },
+    ];
+    const pick = await vscode.window.showQuickPick(picks, { title: 'Add Airflow Connection', placeHolder: 'Connect XCom Lens to an Airflow metadata database' });
+    if (!pick) return;
+    let url: string | undefined;
+    if (pick.action === 'detected') url = pick.url;
+    else if (pick.action === 'file') {
+      const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'SQLite database': ['db', 'sqlite', 'sqlite3'], 'All files': ['*'] }, title: 'Airflow metadata DB' });
+      if (!files?.[0]) return;
+      url = `sqlite:///${files[0].fsPath}`;
+    } else url = (await promptForUrl('Airflow metadata DB URL'))?.trim();
+    if (!url) return;
+    const password = await promptForPassword(url);
+    if (password === undefined && parseConnectionUrl(url).dialect !== 'sqlite' && !passwordOf(url)) return;
+    const name = await vscode.window.showInputBox({ title: 'Connection name', value: defaultName(url), ignoreFocusOut: true });
+    if (name === undefined) return;
+    const draft: ConnectionConfig = { id: newConnectionId(), name: name || defaultName(url), url: withoutPassword(url) };
+    const info = await testAndReport(draft, password || undefined, true);
+    if (!info) {
+      const state = 'Save Anyway';
+      const choice = await vscode.window.showWarningMessage(`Could not connect to "${draft.name}". Save it anyway?`, { modal: true, detail: 'See the XCom Lens log for the reason.' }, state);
+      if (choice !== state) return;
+    }
+    await saveFromArgs({ url, name: draft.name, password: password || undefined });
+    await vscode.commands.executeCommand('workbench.view.extension.xcomLens');
+  };
+
+  const discover = async () => {
+    const folders = vscode.workspace.isTrusted ? (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath) : [];
+    try {
+      const found = await discoverAirflowConnections({ env: process.env, homeDir: os.homedir(), workspaceFolders: folders });
+      return found.candidates.filter((c) => c.url && !c.needsCommand).map((c) => ({ url: c.url as string, origin: c.origin }));
+    } catch (error) {
+      log.warn(`Could not look for Airflow's own connection: ${error instanceof Error ? error.message : String(error)}`);
+      return [];
+    }
+  };
+
+  return [
+    vscode.commands.registerCommand(Commands.addConnection, async (args?: AddConnectionArgs) => {
+      if (args && typeof args === 'object' && typeof args.url === 'string') return (await saveFromArgs(args)).id;
+      await interactiveAdd();
+      return undefined;
+    }),
+
+    vscode.commands.registerCommand(Commands.detectConnection, async () => {
+      const detected = await discover();
+      if (detected.length === 0) {
+        const add = 'Add Connection…';
+        const choice = await vscode.window.showInformationMessage(
+          'No Airflow configuration found: no AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, no airflow.cfg in $AIRFLOW_HOME, ~/airflow or the workspace.',
+          add,
+        );
+        if (choice === add) await interactiveAdd();
+        return;
+      }
+      const pick = detected.length === 1
+        ? detected[0]
+        : (await vscode.window.showQuickPick(detected.map((d) => ({ label: redactUrl(d.url), description: d.origin, d })), { title: 'Airflow connections found' }))?.d;
+      if (!pick) return;
+      const existing = store.list().find((c) => c.url === withoutPassword(pick.url));
+      if (existing) {
+        void vscode.window.showInformationMessage(`"${existing.name}" already uses this database.`);
+        return;
+      }
+      await saveFromArgs({ url: pick.url, name: defaultName(pick.url) });
+    }),
+
+    vscode.commands.registerCommand(Commands.editConnection, async (arg?: unknown, args?: Partial<AddConnectionArgs>) => {
+      const connection = await resolveConnection(arg);
+      if (!connection) return;
+      if (args && typeof args.url === 'string') {
+        await saveFromArgs({ ...args, url: args.url }, connection);
+        return;
+      }
+      const url = (await promptForUrl(`Edit ${connection.name}`, connection.url))?.trim();
+      if (!url) return;
+      const changePassword = parseConnectionUrl(url).dialect !== 'sqlite' && !passwordOf(url)
+        ? await vscode.window.showQuickPick(['Keep the stored password', 'Enter a new password'], { title: 'Password' })
+        : 'Keep the stored password';
+      if (!changePassword) return;
+      const password = changePassword === 'Enter a new password' ? await promptForPassword(url) : passwordOf(url);
+      const name = await vscode.window.showInputBox({ title: 'Connection name', value: connection.name, ignoreFocusOut: true });
+      if (name === undefined) return;
+      const saved = await saveFromArgs({ url, name, password }, connection);
+      await testAndReport(saved, password ?? (await store.getPassword(saved.id)));
+    }),
+
+    vscode.commands.registerCommand(Commands.removeConnection, async (arg?: unknown, confirmed?: boolean) => {
+      const connection = await resolveConnection(arg);
+      if (!connection) return;
+      if (confirmed !== true) {
+        const remove = 'Remove';
+        const choice = await vscode.window.showWarningMessage(`Remove the connection "${connection.name}" and its stored password?`, { modal: true }, remove);
+        if (choice !== remove) return;
+      }
+      await store.remove(connection.id);
+      await model.reset(connection.id);
+      provider.refresh();
+    }),
+
+    vscode.commands.registerCommand(Commands.testConnection, async (arg?: unknown) => {
+      const connection = await resolveConnection(arg);
+      if (!connection) return undefined;
+      const info = await testAndReport(connection, await store.getPassword(connection.id));
+      await model.reset(connection.id);
+      provider.refresh();
+      return info;
+    }),
+
+    vscode.commands.registerCommand(Commands.configureStorage, async (arg?: unknown, storageArg?: StorageConfig) => {
+      const connection = await resolveConnection(arg);
+      if (!connection) return;
+      if (storageArg) {
+        await store.save({ ...connection, storage: storageArg });
+        return;
+      }
+      await configureStorageInteractively(store, connection);
+    }),
+  ];
+}
+
+async function configureStorageInteractively(store: ConnectionStore, connection: ConnectionConfig): Promise<void> {
+  const current = connection.storage ?? {};
+  const profile = await vscode.window.showInputBox({ title: 'S3 access (1/4): AWS profile', prompt: 'Named profile from ~/.aws/config (SSO works). Empty: the default credential chain.', value: current.profile ?? '', ignoreFocusOut: true });
+  if (profile === undefined) return;
+  const region = await vscode.window.showInputBox({ title: 'S3 access (2/4): region', prompt: 'e.g. eu-west-1. Empty: from the profile or environment.', value: current.region ?? '', ignoreFocusOut: true });
+  if (region === undefined) return;
+  const endpointUrl = await vscode.window.showInputBox({ title: 'S3 access (3/4): endpoint URL', prompt: 'Only for S3-compatible servers (MinIO, LocalStack, Ceph), e.g. http://localhost:9000.', value: current.endpointUrl ?? '', ignoreFocusOut: true });
+  if (endpointUrl === undefined) return;
+  const bucket = await vscode.window.showInputBox({ title: 'S3 access (4/4): default bucket', prompt: 'For references without a bucket (Astronomer, astronomer-providers). Empty if not needed.', value: current.bucket ?? '', ignoreFocusOut: true });
+  if (bucket === undefined) return;
+  const storage: StorageConfig = {
+    ...(profile ? { profile } : {}),
+    ...(region ? { region } : {}),
+    ...(endpointUrl ? { endpointUrl, forcePathStyle: current.forcePathStyle ?? true } : {}),
+    ...(bucket ? { bucket } : {}),
+  };
+  await store.save({ ...connection, storage });
+  if (endpointUrl && !profile) {
+    const keys = 'Enter Access Keys…';
+    const choice = await vscode.window.showInformationMessage('Does this S3-compatible server need static access keys?', keys, 'No');
+    if (choice === keys) {
+      const accessKeyId = await vscode.window.showInputBox({ title: 'Access key id', ignoreFocusOut: true });
+      const secretAccessKey = accessKeyId ? await vscode.window.showInputBox({ title: 'Secret access key', password: true, ignoreFocusOut: true }) : undefined;
+      if (accessKeyId && secretAccessKey) await store.setS3Credentials(connection.id, { accessKeyId, secretAccessKey });
+    }
+  }
+}
+
+/** "airflow on db.example.com" or the SQLite file name. */
+export function defaultName(url: string): string {
+  try {
+    const parsed = parseConnectionUrl(url);
+    if (parsed.dialect === 'sqlite') return (parsed.sqlitePath ?? 'airflow.db').split(/[\\/]/).pop() ?? 'airflow.db';
+    return `${parsed.database ?? 'airflow'} on ${parsed.host ?? 'localhost'}`;
+  } catch {
+    return 'Airflow';
+  }
+}

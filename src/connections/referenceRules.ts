@@ -1,0 +1,63 @@
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { readSettings, type ConnectionConfig } from '../config';
+import { readAirflowBackendConfig, type AirflowBackendConfig } from '../airflow/discovery';
+import { buildRules, type ReferenceRule } from '../references';
+
+/**
+ * The reference rules in force for a connection: settings first (preset, prefix, custom rules), then what
+ * Airflow's own configuration says (xcom_backend, xcom_objectstorage_path, the bucket environment variables).
+ */
+export class ReferenceRulesProvider implements vscode.Disposable {
+  private backend: AirflowBackendConfig | undefined;
+  private readonly cache = new Map<string, ReferenceRule[]>();
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('xcomLens')) this.reload();
+    });
+  }
+
+  /** The rules for one connection (its storage bucket fills references that carry none). */
+  rulesFor(connection: ConnectionConfig | undefined): ReferenceRule[] {
+    const cacheKey = `${connection?.id ?? ''}\u0000${connection?.storage?.bucket ?? ''}`;
+    const cached = this.cache.get(cacheKey);
+    if (cached) return cached;
+    const settings = readSettings();
+    const backend = this.backendConfig();
+    const rules = buildRules({
+      preset: settings.referencePreset,
+      prefix: settings.referencePrefix,
+      bucket: connection?.storage?.bucket || backend.bucket,
+      objectStoragePath: settings.objectStoragePath || backend.objectStoragePath,
+      xcomBackend: backend.xcomBackend,
+      customRules: settings.customReferenceRules,
+    });
+    this.cache.set(cacheKey, rules);
+    return rules;
+  }
+
+  /** Forgets the rules and Airflow's configuration (settings changed, or Refresh). */
+  reload(): void {
+    this.cache.clear();
+    this.backend = undefined;
+  }
+
+  private backendConfig(): AirflowBackendConfig {
+    if (!this.backend) {
+      try {
+        const folders = vscode.workspace.isTrusted ? (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath) : [];
+        this.backend = readAirflowBackendConfig({ env: process.env, homeDir: os.homedir(), workspaceFolders: folders });
+      } catch (error) {
+        this.log.warn(`Could not read Airflow's XCom backend configuration: ${error instanceof Error ? error.message : String(error)}`);
+        this.backend = {};
+      }
+    }
+    return this.backend;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}

@@ -1,0 +1,19 @@
+import * as path from 'node:path';
+
+const RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
+
+/** A file name for an object key that cannot leave the folder it is saved in (no separators, no `..`). */
+export function safeFileName(key: string): string {
+  const last = key.split(/[\\/]/).filter((s) => s && s !== '.' && s !== '..').pop() ?? '';
+  let name = last.replace(/[\u0000-\u001f<>:"|?*]/g, '_').replace(/^\.+/, '').trim();
+  if (RESERVED.test(name)) name = `_${name}`;
+  return name.slice(0, 200) || 'object';
+}
+
+/** The path to save `key` at inside `folder`; throws if it would land anywhere else. */
+export function downloadTarget(folder: string, key: string): string {
+  const root = path.resolve(folder);
+  const target = path.resolve(root, safeFileName(key));
+  if (path.dirname(target) !== root) throw new Error(`Refusing to write outside ${root}`);
+  return target;
+}

@@ -1,0 +1,252 @@
+// Messages between the preview panel's host side (src/panels) and its webview (webview/).
+// Shared by both bundles: no `vscode`, no Node built-ins. The webview pulls windows of rows; the host
+// validates every message it receives with `isFromWebview`.
+
+/** Inferred type of a column, shown in its header. */
+export type ColumnType = 'integer' | 'float' | 'boolean' | 'datetime' | 'string' | 'empty';
+
+/** One value in a row sent to the webview: numbers stay numbers, everything else is text; null is a missing value. */
+export type Cell = string | number | null;
+
+/** A column of the previewed table. */
+export interface ColumnInfo {
+  /** Stable field id used by the grid (`c0`, `c1`, …): header text may be empty or repeated. */
+  id: string;
+  /** Header text as found in the data. */
+  name: string;
+  /** Inferred type. */
+  type: ColumnType;
+  /** True for a row-index column (pandas' unnamed index), pinned on the left. */
+  index?: boolean;
+}
+
+/** One sort key, as ag-grid reports it. */
+export interface SortItem {
+  /** Column id. */
+  colId: string;
+  /** Direction. */
+  sort: 'asc' | 'desc';
+}
+
+/** Operators of a text filter condition (ag-grid's text filter). */
+export type TextFilterOp = 'contains' | 'notContains' | 'equals' | 'notEqual' | 'startsWith' | 'endsWith' | 'blank' | 'notBlank';
+/** Operators of a number filter condition (ag-grid's number filter). */
+export type NumberFilterOp = 'equals' | 'notEqual' | 'lessThan' | 'lessThanOrEqual' | 'greaterThan' | 'greaterThanOrEqual' | 'inRange' | 'blank' | 'notBlank';
+
+/** A single filter condition. */
+export type FilterCondition =
+  | { filterType: 'text'; type: TextFilterOp; filter?: string | null }
+  | { filterType: 'number'; type: NumberFilterOp; filter?: number | null; filterTo?: number | null };
+
+/** A column's filter: one condition, or two joined by AND/OR. */
+export type ColumnFilter = FilterCondition | { filterType: 'text' | 'number'; operator: 'AND' | 'OR'; conditions: FilterCondition[] };
+
+/** Filters by column id. */
+export type FilterModel = Record<string, ColumnFilter>;
+
+/** What the grid currently shows: sort, column filters and the quick search text. */
+export interface ViewQuery {
+  /** Sort keys, most significant first. */
+  sortModel: SortItem[];
+  /** Column filters. */
+  filterModel: FilterModel;
+  /** Text searched in every cell (case-insensitive). */
+  quickFilter: string;
+}
+
+/** Statistics of one column. */
+export interface ColumnStats {
+  /** Column id. */
+  colId: string;
+  /** Number of rows. */
+  count: number;
+  /** Missing values. */
+  nulls: number;
+  /** Distinct non-missing values (a lower bound when `distinctCapped`). */
+  distinct: number;
+  /** True when counting distinct values stopped at a cap. */
+  distinctCapped: boolean;
+  /** Smallest value (typed order). */
+  min: Cell;
+  /** Largest value (typed order). */
+  max: Cell;
+  /** Mean of a numeric column. */
+  mean?: number;
+  /** Most frequent values with their counts. */
+  top: { value: Cell; count: number }[];
+}
+
+/** Text formats for copying. */
+export type CopyFormat = 'tsv' | 'csv' | 'markdown';
+
+/** State the webview keeps with `setState`, which also lets the host revive the panel after a reload. */
+export interface PersistedState {
+  /** How the host can open the same table again (opaque to the webview). */
+  source?: unknown;
+  /** Panel title. */
+  title?: string;
+  /** Sort, filters and search. */
+  query?: ViewQuery;
+  /** First visible row. */
+  topRow?: number;
+  /** Column widths by column id. */
+  widths?: Record<string, number>;
+}
+
+/** Messages the host sends to the webview. */
+export type ToWebview =
+  /** Panel identity, sent after `ready`; `restore` echoes the persisted view to re-apply. */
+  | { type: 'init'; title: string; subtitle?: string; source?: unknown; restore?: PersistedState }
+  /** Columns are known (may be re-sent when types firm up at the end of parsing). */
+  | { type: 'schema'; columns: ColumnInfo[] }
+  /** Parsing progress. */
+  | { type: 'progress'; rowsParsed: number; bytesRead: number; totalBytes?: number }
+  /** Parsing finished; `mode` says where sorting and filtering happen. */
+  | { type: 'done'; rowCount: number; mode: 'client' | 'server'; elapsedMs: number; cancelled?: boolean }
+  /** Parsing failed; rows parsed so far (if any) stay visible. */
+  | { type: 'error'; message: string }
+  /** Something the user should know about the data (best effort parse, dropped rows, …). */
+  | { type: 'warning'; message: string }
+  /** Reply to `getRows`. `totalRows` counts rows matching the query (−1 while unknown). */
+  | { type: 'rows'; inReplyTo: number; startRow: number; rows: Cell[][]; totalRows: number; tableRows: number }
+  /** Reply to `getStats`. */
+  | { type: 'stats'; inReplyTo: number; stats?: ColumnStats; error?: string }
+  /** Reply to a request that only needs an outcome (`copyColumn`, `copyText`, `export`, `openReference`). */
+  | { type: 'ack'; inReplyTo: number; ok: boolean; message?: string };
+
+/** Messages the webview sends to the host. */
+export type FromWebview =
+  /** The webview is listening; the host answers with `init`, `schema`, progress and so on. */
+  | { type: 'ready' }
+  /** Ask for rows [startRow, endRow) of the table as sorted and filtered by the query. */
+  | ({ type: 'getRows'; id: number; startRow: number; endRow: number } & ViewQuery)
+  /** Ask for a column's statistics (over the whole table). */
+  | { type: 'getStats'; id: number; colId: string }
+  /** Stop downloading and parsing; keep what was parsed. */
+  | { type: 'cancel' }
+  /** Put this text on the clipboard (cells or rows the webview already has). */
+  | { type: 'copyText'; id: number; text: string }
+  /** Copy a whole column (as filtered and sorted) with its header. */
+  | ({ type: 'copyColumn'; id: number; colId: string; format: CopyFormat } & ViewQuery)
+  /** Export the table (as filtered and sorted) to a CSV file the user picks. */
+  | ({ type: 'export'; id: number } & ViewQuery)
+  /** Open a cell value that looks like an XCom backend reference in a new preview. */
+  | { type: 'openReference'; id: number; value: string };
+
+/** Any message type of one direction. */
+export type MessageType<M extends { type: string }> = M['type'];
+
+/** Largest text accepted from the webview for the clipboard or a reference (characters). */
+export const MAX_TEXT_FROM_WEBVIEW = 50_000_000;
+/** Largest window of rows the webview may ask for at once. */
+export const MAX_ROWS_PER_REQUEST = 100_000;
+
+/** Pairs requests with replies on the webview side: `request` allocates the `id`, `settle` resolves by `inReplyTo`. */
+export class RequestTracker<Reply extends { inReplyTo: number }> {
+  private nextId = 1;
+  private readonly pending = new Map<number, (reply: Reply) => void>();
+
+  /** Sends a request built around a fresh id and waits for the reply. */
+  request(send: (id: number) => void): Promise<Reply> {
+    const id = this.nextId++;
+    return new Promise<Reply>((resolve) => {
+      this.pending.set(id, resolve);
+      send(id);
+    });
+  }
+
+  /** Resolves the waiting request, if any; returns false for an unknown or stale reply. */
+  settle(reply: Reply): boolean {
+    const resolve = this.pending.get(reply.inReplyTo);
+    if (!resolve) return false;
+    this.pending.delete(reply.inReplyTo);
+    resolve(reply);
+    return true;
+  }
+}
+
+const TEXT_OPS: readonly string[] = ['contains', 'notContains', 'equals', 'notEqual', 'startsWith', 'endsWith', 'blank', 'notBlank'];
+const NUMBER_OPS: readonly string[] = ['equals', 'notEqual', 'lessThan', 'lessThanOrEqual', 'greaterThan', 'greaterThanOrEqual', 'inRange', 'blank', 'notBlank'];
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isId(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+function isColId(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= 64;
+}
+
+function isOptionalNumber(v: unknown): boolean {
+  return v === undefined || v === null || (typeof v === 'number' && !Number.isNaN(v));
+}
+
+function isCondition(v: unknown): boolean {
+  if (!isObject(v)) return false;
+  if (v.filterType === 'text') {
+    return TEXT_OPS.includes(v.type as string) && (v.filter === undefined || v.filter === null || (typeof v.filter === 'string' && v.filter.length <= 10_000));
+  }
+  if (v.filterType === 'number') {
+    return NUMBER_OPS.includes(v.type as string) && isOptionalNumber(v.filter) && isOptionalNumber(v.filterTo);
+  }
+  return false;
+}
+
+function isColumnFilter(v: unknown): boolean {
+  if (!isObject(v)) return false;
+  if ('conditions' in v) {
+    return (v.operator === 'AND' || v.operator === 'OR') && Array.isArray(v.conditions) && v.conditions.length <= 10 && v.conditions.every(isCondition);
+  }
+  return isCondition(v);
+}
+
+/** True when `v` is a well-formed sort/filter/search query. */
+export function isViewQuery(v: unknown): v is ViewQuery {
+  if (!isObject(v)) return false;
+  const { sortModel, filterModel, quickFilter } = v;
+  if (!Array.isArray(sortModel) || sortModel.length > 64) return false;
+  if (!sortModel.every((s) => isObject(s) && isColId(s.colId) && (s.sort === 'asc' || s.sort === 'desc'))) return false;
+  if (!isObject(filterModel)) return false;
+  const keys = Object.keys(filterModel);
+  if (keys.length > 1000 || !keys.every(isColId) || !keys.every((k) => isColumnFilter(filterModel[k]))) return false;
+  return typeof quickFilter === 'string' && quickFilter.length <= 10_000;
+}
+
+/** Validates a message received from the webview; the host ignores anything that fails. */
+export function isFromWebview(msg: unknown): msg is FromWebview {
+  if (!isObject(msg) || typeof msg.type !== 'string') return false;
+  switch (msg.type) {
+    case 'ready':
+    case 'cancel':
+      return true;
+    case 'getRows':
+      return isId(msg.id) && isId(msg.startRow) && isId(msg.endRow) && msg.endRow >= msg.startRow
+        && msg.endRow - msg.startRow <= MAX_ROWS_PER_REQUEST && isViewQuery(msg);
+    case 'getStats':
+      return isId(msg.id) && isColId(msg.colId);
+    case 'copyText':
+      return isId(msg.id) && typeof msg.text === 'string' && msg.text.length <= MAX_TEXT_FROM_WEBVIEW;
+    case 'copyColumn':
+      return isId(msg.id) && isColId(msg.colId) && (msg.format === 'tsv' || msg.format === 'csv' || msg.format === 'markdown') && isViewQuery(msg);
+    case 'export':
+      return isId(msg.id) && isViewQuery(msg);
+    case 'openReference':
+      return isId(msg.id) && typeof msg.value === 'string' && msg.value.length > 0 && msg.value.length <= 4096;
+    default:
+      return false;
+  }
+}
+
+/** Validates a message received from the host (the webview trusts its host, but a stale or foreign message is dropped). */
+export function isToWebview(msg: unknown): msg is ToWebview {
+  return isObject(msg) && typeof msg.type === 'string'
+    && ['init', 'schema', 'progress', 'done', 'error', 'warning', 'rows', 'stats', 'ack'].includes(msg.type);
+}
+
+/** An empty query: no sort, no filter, no search. */
+export function emptyQuery(): ViewQuery {
+  return { sortModel: [], filterModel: {}, quickFilter: '' };
+}

@@ -1,0 +1,73 @@
+import * as vscode from 'vscode';
+import type { ConnectionStore } from '../connections/connectionStore';
+import { ContextKeys } from '../constants';
+import type { AirflowTreeModel } from './airflowTreeModel';
+import { ConnectionNode } from './treeNodes/connectionNode';
+import type { TreeContext, TreeNode } from './treeNodes/treeNode';
+
+/** Adapts the model and node classes to VS Code's TreeDataProvider. Nothing connects until the view asks. */
+export class AirflowTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[] = [this.changed];
+
+  constructor(
+    private readonly store: ConnectionStore,
+    private readonly model: AirflowTreeModel,
+    private readonly context: TreeContext,
+    private readonly setMessage: (message: string | undefined) => void,
+  ) {
+    this.subscriptions.push(store.onDidChange(() => void this.onConnectionsChanged()));
+    void this.updateContextKeys();
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    return node.getTreeItem();
+  }
+
+  getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    return node ? node.getChildren() : this.getRoots();
+  }
+
+  /** Connects every connection (the view is visible now); when all fail, the "connection failed" welcome shows. */
+  private async getRoots(): Promise<TreeNode[]> {
+    const connections = this.store.list();
+    await Promise.all(connections.map((c) => this.model.describe(c).catch(() => undefined)));
+    const failed = connections.filter((c) => this.model.state(c.id).status === 'failed');
+    const allFailed = connections.length > 0 && failed.length === connections.length;
+    await vscode.commands.executeCommand('setContext', ContextKeys.allConnectionsFailed, allFailed);
+    this.setMessage(
+      failed.length === 0
+        ? undefined
+        : failed.map((c) => {
+            const state = this.model.state(c.id);
+            return `Could not connect to "${c.name}": ${state.status === 'failed' ? state.message : ''}`;
+          }).join('\n'),
+    );
+    if (allFailed) return [];
+    return connections.map((connection) => new ConnectionNode(this.context, connection));
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node.parent;
+  }
+
+  /** Redraws one node (its label and, if expanded, its children) or the whole tree. */
+  refresh(node?: TreeNode): void {
+    this.changed.fire(node);
+  }
+
+  private async onConnectionsChanged(): Promise<void> {
+    await this.model.retain(new Set(this.store.list().map((c) => c.id)));
+    await this.updateContextKeys();
+    this.changed.fire(undefined);
+  }
+
+  private async updateContextKeys(): Promise<void> {
+    await vscode.commands.executeCommand('setContext', ContextKeys.hasConnections, this.store.list().length > 0);
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+  }
+}

@@ -1,0 +1,104 @@
+import * as vscode from 'vscode';
+import { Commands } from '../constants';
+import type { ConnectionStore } from '../connections/connectionStore';
+import type { AirflowTreeModel } from './airflowTreeModel';
+import type { AirflowTreeProvider } from './airflowTreeProvider';
+import { DAG_RUN_STATES } from './stateIcons';
+import { DagNode } from './treeNodes/dagNode';
+import { ConnectionNode } from './treeNodes/connectionNode';
+import { LoadMoreNode, type TreeNode } from './treeNodes/treeNode';
+import { XComNode } from './treeNodes/xcomNode';
+import type { ValueDocumentProvider } from './valueDocumentProvider';
+
+/** Services the tree commands act on. */
+export interface TreeCommandDeps {
+  store: ConnectionStore;
+  model: AirflowTreeModel;
+  provider: AirflowTreeProvider;
+  values: ValueDocumentProvider;
+  log: vscode.LogOutputChannel;
+  /** Called on a full refresh, to drop caches outside the model (HEAD results, reference rules). */
+  onRefresh: () => void;
+}
+
+/** Registers the commands that act on the tree: refresh, filters, paging, Open Value. */
+export function registerTreeCommands(deps: TreeCommandDeps): vscode.Disposable[] {
+  const { model, provider, store, values, log } = deps;
+  const pickConnectionId = async (node: unknown): Promise<string | undefined> => {
+    if (node instanceof ConnectionNode) return node.connection.id;
+    if (typeof node === 'string') return node;
+    const connections = store.list();
+    if (connections.length <= 1) return connections[0]?.id;
+    const picked = await vscode.window.showQuickPick(connections.map((c) => ({ label: c.name, id: c.id })), { placeHolder: 'Which connection?' });
+    return picked?.id;
+  };
+
+  return [
+    vscode.commands.registerCommand(Commands.refresh, async (node?: TreeNode) => {
+      if (node) {
+        model.invalidate(node.id);
+        provider.refresh(node);
+        return;
+      }
+      deps.onRefresh();
+      await model.reset();
+      provider.refresh();
+    }),
+
+    vscode.commands.registerCommand(Commands.loadMore, async (node: LoadMoreNode) => {
+      if (!(node instanceof LoadMoreNode)) return;
+      try {
+        await model.loadMore(node.listId);
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Could not load more: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      provider.refresh(node.parent);
+    }),
+
+    vscode.commands.registerCommand(Commands.filterDags, async (node?: unknown, filterArg?: string) => {
+      const connectionId = await pickConnectionId(node);
+      if (!connectionId) return;
+      const filter = filterArg ?? (await vscode.window.showInputBox({
+        title: 'Filter DAGs',
+        prompt: 'Show DAGs whose id, display name or tag contains this text (empty shows all).',
+        value: model.dagFilter(connectionId) ?? '',
+      }));
+      if (filter === undefined) return;
+      model.setDagFilter(connectionId, filter.trim() || undefined);
+      provider.refresh();
+    }),
+
+    vscode.commands.registerCommand(Commands.filterRunsByState, async (node?: DagNode, statesArg?: string[]) => {
+      if (!(node instanceof DagNode)) return;
+      let states = statesArg;
+      if (!states) {
+        const current = new Set(model.runStateFilter(node.connection.id, node.dag.dagId));
+        const picked = await vscode.window.showQuickPick(
+          DAG_RUN_STATES.map((s) => ({ label: s, picked: current.has(s) })),
+          { canPickMany: true, title: `Runs of ${node.dag.dagId}`, placeHolder: 'Show runs in these states (none picked shows all)' },
+        );
+        if (!picked) return;
+        states = picked.map((p) => p.label);
+      }
+      model.setRunStateFilter(node.connection.id, node.dag.dagId, states);
+      provider.refresh(node);
+    }),
+
+    vscode.commands.registerCommand(Commands.clearFilters, () => {
+      model.clearFilters();
+      provider.refresh();
+    }),
+
+    vscode.commands.registerCommand(Commands.openValue, async (node?: XComNode) => {
+      if (!(node instanceof XComNode)) return;
+      await values.open(node, 'decoded');
+    }),
+
+    vscode.commands.registerCommand(Commands.openRawValue, async (node?: XComNode) => {
+      if (!(node instanceof XComNode)) return;
+      await values.open(node, 'raw');
+    }),
+
+    vscode.commands.registerCommand(Commands.showLog, () => log.show()),
+  ];
+}

@@ -1,0 +1,73 @@
+import * as vscode from 'vscode';
+import type { ConnectionConfig } from '../../config';
+import { Commands } from '../../constants';
+import type { DagSummary } from '../../airflow/types';
+import { redactUrl } from '../../airflow/connectionUrl';
+import { DagNode } from './dagNode';
+import { FailuresNode } from './failuresNode';
+import { ConnectionScopedNode, MessageNode, pagedChildren, type TreeContext, type TreeNode } from './treeNode';
+
+/** A configured metadata DB: its children are "Recent failures" and the DAGs. */
+export class ConnectionNode extends ConnectionScopedNode {
+  readonly parent = undefined;
+
+  constructor(
+    private readonly context: TreeContext,
+    readonly connection: ConnectionConfig,
+  ) {
+    super();
+  }
+
+  get id(): string {
+    return `${this.connection.id}/`;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.connection.name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.contextValue = 'connection';
+    const state = this.context.model.state(this.connection.id);
+    const filter = this.context.model.dagFilter(this.connection.id);
+    const tooltip = new vscode.MarkdownString();
+    tooltip.appendMarkdown('**').appendText(this.connection.name).appendMarkdown('**\n\n');
+    tooltip.appendText(redactUrl(this.connection.url)).appendMarkdown('\n\n');
+    if (state.status === 'connected') {
+      item.iconPath = new vscode.ThemeIcon('database', new vscode.ThemeColor('charts.green'));
+      item.description = `Airflow ${state.info.airflowVersion} · ${state.info.dialect}${filter ? ` · filter: ${filter}` : ''}`;
+      tooltip.appendText(`Airflow ${state.info.airflowVersion} (alembic ${state.info.alembicRevision ?? 'unknown'}), ${state.info.serverVersion}`);
+    } else if (state.status === 'failed') {
+      item.iconPath = new vscode.ThemeIcon('database', new vscode.ThemeColor('errorForeground'));
+      item.description = 'connection failed';
+      tooltip.appendText(state.message);
+    } else {
+      item.iconPath = new vscode.ThemeIcon('database');
+      item.description = filter ? `filter: ${filter}` : redactUrl(this.connection.url);
+    }
+    item.tooltip = tooltip;
+    return item;
+  }
+
+  async getChildren(): Promise<TreeNode[]> {
+    const { model } = this.context;
+    try {
+      await model.describe(this.connection);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return [
+        new MessageNode(this, `${this.id}error`, message, 'error', { command: Commands.editConnection, title: 'Edit Connection', arguments: [this] }),
+      ];
+    }
+    const source = await model.source(this.connection);
+    const filter = model.dagFilter(this.connection.id);
+    const listId = `${this.id}dags?${filter ?? ''}`;
+    const dags = await pagedChildren<DagSummary>(
+      this,
+      this.context,
+      listId,
+      (page, signal) => source.listDags(filter, page, signal),
+      (dag) => new DagNode(this.context, this, this.connection, dag),
+      filter ? `No DAG matches "${filter}".` : 'This Airflow DB has no DAGs yet.',
+    );
+    return [new FailuresNode(this.context, this, this.connection), ...dags];
+  }
+}

@@ -1,0 +1,107 @@
+import * as vscode from 'vscode';
+import type { ConnectionConfig } from '../../config';
+import type { TaskInstanceSummary, XComSummary } from '../../airflow/types';
+import { escapeMarkdown, formatDuration, formatTimestamp } from '../formatting';
+import { stateIcon } from '../stateIcons';
+import { XComNode } from './xcomNode';
+import { ConnectionScopedNode, pagedChildren, type TreeContext, type TreeNode } from './treeNode';
+
+/** One task instance (one map index): its children are its XComs. */
+export class TaskInstanceNode extends ConnectionScopedNode {
+  constructor(
+    private readonly context: TreeContext,
+    readonly parent: TreeNode,
+    readonly connection: ConnectionConfig,
+    /** The task instance as listed. */
+    readonly ti: TaskInstanceSummary,
+  ) {
+    super();
+  }
+
+  get id(): string {
+    return `${this.connection.id}/dag/${this.ti.dagId}/run/${this.ti.runId}/ti/${this.ti.taskId}/${this.ti.mapIndex}`;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const ti = this.ti;
+    const mapped = ti.mapIndex >= 0;
+    const label = mapped ? `[${ti.renderedMapIndex ?? ti.mapIndex}]` : ti.displayName;
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.contextValue = `taskInstance ${ti.state ?? 'none'}`;
+    item.iconPath = stateIcon(ti.state);
+    item.description = [
+      ti.state ?? 'no status',
+      ti.tryNumber > 1 ? `try ${ti.tryNumber}` : '',
+      formatDuration(ti.durationSeconds),
+      mapped ? '' : ti.operator ?? '',
+    ].filter(Boolean).join(' · ');
+    item.tooltip = taskInstanceTooltip(ti);
+    return item;
+  }
+
+  async getChildren(): Promise<TreeNode[]> {
+    const source = await this.context.model.source(this.connection);
+    const { dagId, runId, taskId, mapIndex } = this.ti;
+    return pagedChildren<XComSummary>(
+      this,
+      this.context,
+      `${this.id}/xcoms`,
+      (page, signal) => source.listXComs({ dagId, runId, taskId, mapIndex }, page, signal),
+      (xcom) => new XComNode(this.context, this, this.connection, xcom),
+      this.ti.state === 'failed' ? 'No XComs: the task failed before pushing any.' : 'No XComs.',
+    );
+  }
+}
+
+/** A mapped task: its children are its map indexes. */
+export class MappedTaskNode extends ConnectionScopedNode {
+  constructor(
+    private readonly context: TreeContext,
+    readonly parent: TreeNode,
+    readonly connection: ConnectionConfig,
+    /** The task instances of the task, one per map index. */
+    readonly instances: TaskInstanceSummary[],
+  ) {
+    super();
+  }
+
+  get id(): string {
+    const ti = this.instances[0];
+    return `${this.connection.id}/dag/${ti.dagId}/run/${ti.runId}/mapped/${ti.taskId}`;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const first = this.instances[0];
+    const item = new vscode.TreeItem(first.displayName, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.contextValue = 'mappedTask';
+    const counts = new Map<string, number>();
+    for (const ti of this.instances) counts.set(ti.state ?? 'no status', (counts.get(ti.state ?? 'no status') ?? 0) + 1);
+    const worst = ['failed', 'up_for_retry', 'upstream_failed', 'running', 'queued'].find((s) => counts.has(s));
+    item.iconPath = stateIcon(worst ?? first.state);
+    item.description = [`${this.instances.length} mapped`, [...counts].map(([s, n]) => `${n} ${s}`).join(', '), first.operator ?? ''].filter(Boolean).join(' · ');
+    item.tooltip = new vscode.MarkdownString().appendMarkdown(`**${escapeMarkdown(first.displayName)}** — mapped over ${this.instances.length} indexes`);
+    return item;
+  }
+
+  getChildren(): Promise<TreeNode[]> {
+    return Promise.resolve(this.instances.map((ti) => new TaskInstanceNode(this.context, this, this.connection, ti)));
+  }
+}
+
+function taskInstanceTooltip(ti: TaskInstanceSummary): vscode.MarkdownString {
+  const tooltip = new vscode.MarkdownString();
+  tooltip.appendMarkdown(`**${escapeMarkdown(ti.displayName)}**${ti.mapIndex >= 0 ? ` [${ti.mapIndex}]` : ''}\n\n`);
+  const rows: Array<[string, string]> = [
+    ['State', ti.state ?? 'no status'],
+    ['Try', `${ti.tryNumber} of ${ti.maxTries + 1}`],
+    ['Operator', ti.operator ?? ''],
+    ['Started', formatTimestamp(ti.startDate)],
+    ['Ended', formatTimestamp(ti.endDate)],
+    ['Duration', formatDuration(ti.durationSeconds)],
+    ['Host', ti.hostname ?? ''],
+  ];
+  for (const [label, value] of rows) if (value) tooltip.appendMarkdown(`${label}: `).appendText(value).appendMarkdown('  \n');
+  return tooltip;
+}

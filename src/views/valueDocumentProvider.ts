@@ -1,0 +1,64 @@
+import * as vscode from 'vscode';
+import { VALUE_SCHEME } from '../constants';
+import type { ConnectionStore } from '../connections/connectionStore';
+import type { StoredValue, XComKey } from '../airflow/types';
+import { decodeXComValue } from '../airflow/xcomValue';
+import type { AirflowTreeModel } from './airflowTreeModel';
+import type { XComNode } from './treeNodes/xcomNode';
+import { storedValueAsText } from './storedValueText';
+
+interface ValueUriQuery extends XComKey {
+  /** Connection id. */
+  c: string;
+  /** decoded (pretty JSON) or raw (the stored form). */
+  mode: 'decoded' | 'raw';
+}
+
+/** Read-only virtual documents showing an XCom value decoded (pretty JSON) or as stored. */
+export class ValueDocumentProvider implements vscode.TextDocumentContentProvider {
+  constructor(
+    private readonly store: ConnectionStore,
+    private readonly model: AirflowTreeModel,
+  ) {}
+
+  /** Opens the value of an XCom node in a read-only editor. */
+  async open(node: XComNode, mode: 'decoded' | 'raw'): Promise<void> {
+    const { dagId, runId, taskId, mapIndex, key } = node.xcom;
+    const query: ValueUriQuery = { c: node.connection.id, dagId, runId, taskId, mapIndex, key, mode };
+    const name = `${taskId}${mapIndex >= 0 ? `[${mapIndex}]` : ''}.${key}${mode === 'raw' ? '.raw' : ''}.${mode === 'raw' ? 'txt' : 'json'}`;
+    const uri = vscode.Uri.from({
+      scheme: VALUE_SCHEME,
+      path: `/${node.connection.name}/${dagId}/${runId}/${name.replace(/[\\/]/g, '_')}`,
+      query: JSON.stringify(query),
+    });
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, { preview: true });
+    if (mode === 'decoded' && doc.languageId !== 'json') await vscode.languages.setTextDocumentLanguage(doc, 'json').then(undefined, () => undefined);
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
+    let query: ValueUriQuery;
+    try {
+      query = JSON.parse(uri.query) as ValueUriQuery;
+    } catch {
+      return '// This link does not name an XCom.';
+    }
+    const connection = this.store.get(query.c);
+    if (!connection) return '// The connection of this XCom was removed.';
+    const aborter = new AbortController();
+    const subscription = token.onCancellationRequested(() => aborter.abort());
+    try {
+      const source = await this.model.source(connection);
+      const stored: StoredValue | undefined = await source.readXComValue(query, aborter.signal);
+      if (!stored) return `// The XCom "${query.key}" of ${query.dagId} / ${query.runId} / ${query.taskId} no longer exists.`;
+      if (query.mode === 'raw') return storedValueAsText(stored);
+      const decoded = decodeXComValue(stored);
+      const note = decoded.note ? `// ${decoded.note.replace(/\n/g, ' ')}\n` : '';
+      return `${note}${decoded.pretty}\n`;
+    } catch (error) {
+      return `// Could not read this XCom: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      subscription.dispose();
+    }
+  }
+}
