@@ -9,6 +9,7 @@ import { openMetadataSource } from './connections/sourceFactory';
 import { AirflowTreeModel } from './views/airflowTreeModel';
 import { AirflowTreeProvider } from './views/airflowTreeProvider';
 import { registerCopyCommands } from './views/copyCommands';
+import { registerSearchCommand } from './views/searchCommand';
 import { registerTreeCommands } from './views/treeCommands';
 import type { TreeNode } from './views/treeNodes/treeNode';
 import { ValueDocumentProvider } from './views/valueDocumentProvider';
@@ -52,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
     vscode.workspace.registerTextDocumentContentProvider(VALUE_SCHEME, values),
     ...registerTreeCommands({ store, model, provider, values, log, onRefresh: () => { inspector.clear(); rules.reload(); objectStores.clear(); } }),
     ...registerCopyCommands(objectStores, log),
+    registerSearchCommand(store, model, { model, inspector }, () => treeView.current),
     ...registerConnectionCommands({
       store, model, provider, log,
       probe: async (connection, password, signal) => {

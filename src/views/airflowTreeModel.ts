@@ -26,6 +26,7 @@ export class AirflowTreeModel implements vscode.Disposable {
   private readonly sources = new Map<string, Promise<MetadataSource>>();
   private readonly states = new Map<string, ConnectionState>();
   private readonly lists = new Map<string, PagedList>();
+  private readonly values = new Map<string, Promise<unknown>>();
   private readonly dagFilters = new Map<string, string>();
   private readonly runStateFilters = new Map<string, string[]>();
   private aborter = new AbortController();
@@ -80,6 +81,17 @@ export class AirflowTreeModel implements vscode.Disposable {
     return entry as { items: T[]; hasMore: boolean };
   }
 
+  /** A value computed once per key until the next refresh (serialized DAGs, for instance). */
+  cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    let value = this.values.get(key) as Promise<T> | undefined;
+    if (!value) {
+      value = compute();
+      this.values.set(key, value);
+      value.catch(() => this.values.delete(key));
+    }
+    return value;
+  }
+
   /** Appends the next page of a list already shown. */
   async loadMore(listId: string): Promise<void> {
     const entry = this.lists.get(listId);
@@ -92,6 +104,7 @@ export class AirflowTreeModel implements vscode.Disposable {
   /** Forgets cached pages whose id starts with `prefix` (all of them without a prefix). */
   invalidate(prefix = ''): void {
     for (const id of [...this.lists.keys()]) if (id.startsWith(prefix)) this.lists.delete(id);
+    for (const id of [...this.values.keys()]) if (id.startsWith(prefix)) this.values.delete(id);
   }
 
   /** The DAG filter of a connection. */
@@ -139,6 +152,7 @@ export class AirflowTreeModel implements vscode.Disposable {
       return;
     }
     this.lists.clear();
+    this.values.clear();
     this.states.clear();
     await Promise.all([...this.sources.keys()].map((id) => this.forgetSource(id)));
   }

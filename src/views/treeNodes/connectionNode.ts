@@ -47,7 +47,7 @@ export class ConnectionNode extends ConnectionScopedNode {
     return item;
   }
 
-  async getChildren(): Promise<TreeNode[]> {
+  override async getChildren(): Promise<TreeNode[]> {
     const { model } = this.context;
     try {
       await model.describe(this.connection);

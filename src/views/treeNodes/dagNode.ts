@@ -56,7 +56,7 @@ export class DagNode extends ConnectionScopedNode {
     return `${this.id}/runs?${this.context.model.runStateFilter(this.connection.id, this.dag.dagId).join(',')}`;
   }
 
-  async getChildren(): Promise<TreeNode[]> {
+  override async getChildren(): Promise<TreeNode[]> {
     const source = await this.context.model.source(this.connection);
     const states = this.context.model.runStateFilter(this.connection.id, this.dag.dagId);
     return pagedChildren<DagRunSummary>(

@@ -46,7 +46,7 @@ export class DagRunNode extends ConnectionScopedNode {
     return item;
   }
 
-  async getChildren(): Promise<TreeNode[]> {
+  override async getChildren(): Promise<TreeNode[]> {
     const listId = `${this.id}/tis`;
     try {
       const source = await this.context.model.source(this.connection);

@@ -28,7 +28,7 @@ export class FailuresNode extends ConnectionScopedNode {
     return item;
   }
 
-  async getChildren(): Promise<TreeNode[]> {
+  override async getChildren(): Promise<TreeNode[]> {
     const source = await this.context.model.source(this.connection);
     return pagedChildren<FailedTaskInstance>(
       this,

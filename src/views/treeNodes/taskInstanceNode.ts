@@ -3,6 +3,7 @@ import type { ConnectionConfig } from '../../config';
 import type { TaskInstanceSummary, XComSummary } from '../../airflow/types';
 import { escapeMarkdown, formatDuration, formatTimestamp } from '../formatting';
 import { stateIcon } from '../stateIcons';
+import { InputsNode } from './inputsNode';
 import { XComNode } from './xcomNode';
 import { ConnectionScopedNode, pagedChildren, type TreeContext, type TreeNode } from './treeNode';
 
@@ -40,10 +41,10 @@ export class TaskInstanceNode extends ConnectionScopedNode {
     return item;
   }
 
-  async getChildren(): Promise<TreeNode[]> {
+  override async getChildren(): Promise<TreeNode[]> {
     const source = await this.context.model.source(this.connection);
     const { dagId, runId, taskId, mapIndex } = this.ti;
-    return pagedChildren<XComSummary>(
+    const outputs = await pagedChildren<XComSummary>(
       this,
       this.context,
       `${this.id}/xcoms`,
@@ -51,6 +52,7 @@ export class TaskInstanceNode extends ConnectionScopedNode {
       (xcom) => new XComNode(this.context, this, this.connection, xcom),
       this.ti.state === 'failed' ? 'No XComs: the task failed before pushing any.' : 'No XComs.',
     );
+    return [new InputsNode(this.context, this, this.connection, this.ti), ...outputs];
   }
 }
 
@@ -85,7 +87,7 @@ export class MappedTaskNode extends ConnectionScopedNode {
     return item;
   }
 
-  getChildren(): Promise<TreeNode[]> {
+  override getChildren(): Promise<TreeNode[]> {
     return Promise.resolve(this.instances.map((ti) => new TaskInstanceNode(this.context, this, this.connection, ti)));
   }
 }

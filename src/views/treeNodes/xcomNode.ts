@@ -17,6 +17,7 @@ export class XComNode extends ConnectionScopedNode {
     readonly connection: ConnectionConfig,
     /** The XCom as listed. */
     readonly xcom: XComSummary,
+    private readonly options: { showTask?: boolean } = {},
   ) {
     super();
     this.insight = context.inspector.inspect(xcom, connection);
@@ -24,7 +25,8 @@ export class XComNode extends ConnectionScopedNode {
 
   get id(): string {
     const x = this.xcom;
-    return `${this.connection.id}/dag/${x.dagId}/run/${x.runId}/ti/${x.taskId}/${x.mapIndex}/xcom/${x.key}`;
+    const base = `${this.connection.id}/dag/${x.dagId}/run/${x.runId}/ti/${x.taskId}/${x.mapIndex}/xcom/${x.key}`;
+    return this.options.showTask ? `${this.parent.id}/${base}` : base;
   }
 
   /** True when the value can be shown in the grid (an offloaded object or an inline table). */
@@ -35,7 +37,8 @@ export class XComNode extends ConnectionScopedNode {
   getTreeItem(): vscode.TreeItem {
     const x = this.xcom;
     const { decoded, reference } = this.insight;
-    const label = x.mapIndex >= 0 && !(this.parent as { ti?: unknown }).ti ? `${x.key} [${x.mapIndex}]` : x.key;
+    const mapSuffix = x.mapIndex >= 0 && this.options.showTask ? ` [${x.mapIndex}]` : '';
+    const label = this.options.showTask ? `${x.taskId}${mapSuffix} › ${x.key}` : x.key;
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     const flags = ['xcom'];

@@ -1,0 +1,87 @@
+// Parquet → ColumnarTable with hyparquet, one row group at a time over ranged reads, so only the footer
+// and the row groups are fetched and the first rows show before the last group is read.
+import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
+import type { AsyncBuffer, FileMetaData } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import type { ColumnarTable } from './table';
+
+/** Options of `parseParquet`. */
+export interface ParquetOptions {
+  /** Checked between row groups. */
+  signal?: AbortSignal;
+  /** Called once the schema is known and after each row group. */
+  onBatch?: (bytesRead: number) => void;
+  /** A message for the user. */
+  onWarning?: (message: string) => void;
+}
+
+/** Reads ranges of a file: `readRange(start, endInclusive)`. */
+export type RangeReader = (start: number, endInclusive: number) => Promise<Uint8Array>;
+
+/** An AsyncBuffer over a range reader that counts the bytes it fetched. */
+export function rangeBuffer(byteLength: number, read: RangeReader): AsyncBuffer & { bytesRead: number } {
+  const buffer = {
+    byteLength,
+    bytesRead: 0,
+    async slice(start: number, end?: number): Promise<ArrayBuffer> {
+      const stop = Math.min(end ?? byteLength, byteLength);
+      if (stop <= start) return new ArrayBuffer(0);
+      const bytes = await read(start, stop - 1);
+      buffer.bytesRead += bytes.byteLength;
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    },
+  };
+  return buffer;
+}
+
+/** An AsyncBuffer over bytes already in memory. */
+export function memoryBuffer(bytes: Uint8Array): AsyncBuffer {
+  const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  return { byteLength: ab.byteLength, slice: (start, end) => ab.slice(start, end) };
+}
+
+/** pandas stores a named or non-range index as `__index_level_N__` or lists it in its metadata. */
+function pandasIndexColumns(metadata: FileMetaData): Set<string> {
+  const names = new Set<string>();
+  const kv = metadata.key_value_metadata?.find((k) => k.key === 'pandas');
+  if (kv?.value) {
+    try {
+      const meta = JSON.parse(kv.value) as { index_columns?: unknown[] };
+      for (const c of meta.index_columns ?? []) if (typeof c === 'string') names.add(c);
+    } catch {
+      // Unreadable pandas metadata only costs the index pinning.
+    }
+  }
+  return names;
+}
+
+/** Reads a Parquet file into `table`, row group by row group. */
+export async function parseParquet(file: AsyncBuffer & { bytesRead?: number }, table: ColumnarTable, options: ParquetOptions = {}): Promise<void> {
+  const metadata = await parquetMetadataAsync(file);
+  const schema = parquetSchema(metadata);
+  const indexNames = pandasIndexColumns(metadata);
+  const topNames = schema.children.map((c) => c.element.name);
+  const ordered = [...topNames.filter((n) => indexNames.has(n)), ...topNames.filter((n) => !indexNames.has(n))];
+  const cols = new Map(ordered.map((n) => [n, table.addColumn(n.startsWith('__index_level_') ? '' : n, indexNames.has(n))]));
+  options.onBatch?.(file.bytesRead ?? 0);
+  let rowStart = 0;
+  for (const group of metadata.row_groups) {
+    if (options.signal?.aborted) return;
+    const rowEnd = rowStart + Number(group.num_rows);
+    await parquetRead({
+      file,
+      metadata,
+      compressors,
+      rowStart,
+      rowEnd,
+      onChunk: ({ columnName, columnData, rowStart: chunkStart }) => {
+        const col = cols.get(columnName);
+        if (!col) return;
+        for (let i = Math.max(0, col.length - chunkStart); i < columnData.length && chunkStart + i < rowEnd; i++) col.pushValue(columnData[i]);
+      },
+    });
+    table.commitRows(rowEnd);
+    rowStart = rowEnd;
+    options.onBatch?.(file.bytesRead ?? 0);
+  }
+}

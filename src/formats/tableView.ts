@@ -1,0 +1,300 @@
+// Sorting, filtering, quick search and statistics over a ColumnarTable, for tables too large for the
+// webview's client-side row model. Sorts are typed (numbers as numbers) and keep missing values last.
+import type { Cell, ColumnFilter, ColumnStats, CopyFormat, FilterCondition, SortItem, ViewQuery } from '../protocol';
+import { type Column, type ColumnarTable, formatNumber } from './table';
+
+/** Row order and membership for one query: `rows[i]` is the table row shown at position i. */
+export interface TableView {
+  /** Table rows in display order; undefined means all rows in table order. */
+  rows: Uint32Array | undefined;
+  /** Number of rows in the view. */
+  length: number;
+}
+
+function cacheKey(q: ViewQuery, rowCount: number): string {
+  return JSON.stringify([q.sortModel, q.filterModel, q.quickFilter.trim().toLowerCase(), rowCount]);
+}
+
+/** Computes views and caches the last one (the grid asks for many windows of the same query). */
+export class TableViewer {
+  private lastKey = '';
+  private last: TableView | undefined;
+
+  constructor(private readonly table: ColumnarTable) {}
+
+  /** The view for a query over the rows parsed so far. */
+  view(q: ViewQuery): TableView {
+    const n = this.table.rowCount;
+    const key = cacheKey(q, n);
+    if (this.last && key === this.lastKey) return this.last;
+    const view = computeView(this.table, q);
+    this.lastKey = key;
+    this.last = view;
+    return view;
+  }
+
+  /** Rows [start, end) of the view, as cells. */
+  window(q: ViewQuery, start: number, end: number): { rows: Cell[][]; total: number } {
+    const v = this.view(q);
+    const stop = Math.min(end, v.length);
+    const rows: Cell[][] = [];
+    for (let i = start; i < stop; i++) rows.push(this.table.row(v.rows ? v.rows[i] : i));
+    return { rows, total: v.length };
+  }
+}
+
+/** Sorts and filters the table. */
+export function computeView(table: ColumnarTable, q: ViewQuery): TableView {
+  const n = table.rowCount;
+  let rows: Uint32Array | undefined;
+  const mask = filterMask(table, q);
+  if (mask) {
+    let count = 0;
+    for (let i = 0; i < n; i++) count += mask[i];
+    rows = new Uint32Array(count);
+    for (let i = 0, j = 0; i < n; i++) if (mask[i]) rows[j++] = i;
+  }
+  const sorts = q.sortModel.filter((s) => table.column(s.colId));
+  if (sorts.length > 0) {
+    if (!rows) {
+      rows = new Uint32Array(n);
+      for (let i = 0; i < n; i++) rows[i] = i;
+    }
+    rows = sortRows(table, rows, sorts);
+  }
+  return { rows, length: rows ? rows.length : n };
+}
+
+/** Sort keys as numbers: the value for numeric columns, the rank of the text otherwise. Missing = NaN. */
+function sortKey(col: Column, n: number): Float64Array {
+  const nums = col.numbers();
+  if (nums) return nums.subarray(0, n);
+  const key = new Float64Array(n);
+  const dict = col.dictionary();
+  const numericText = col.type === 'integer' || col.type === 'float';
+  if (dict) {
+    const order = dict.values.map((_, i) => i).slice(1);
+    const cmp = numericText ? (a: number, b: number) => Number(dict.values[a]) - Number(dict.values[b]) : (a: number, b: number) => compareText(dict.values[a]!, dict.values[b]!);
+    order.sort(cmp);
+    const rank = new Float64Array(dict.values.length);
+    rank[0] = NaN;
+    order.forEach((code, r) => (rank[code] = r));
+    for (let i = 0; i < n; i++) key[i] = rank[dict.codes[i]];
+    return key;
+  }
+  const texts: (string | null)[] = new Array(n);
+  for (let i = 0; i < n; i++) texts[i] = col.get(i) as string | null;
+  if (numericText) {
+    for (let i = 0; i < n; i++) key[i] = texts[i] === null ? NaN : Number(texts[i]);
+    return key;
+  }
+  const idx = new Uint32Array(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) if (texts[i] !== null) idx[m++] = i;
+  const present = idx.subarray(0, m).sort((a, b) => compareText(texts[a]!, texts[b]!));
+  key.fill(NaN);
+  let rank = 0;
+  for (let j = 0; j < m; j++) {
+    if (j > 0 && texts[present[j]] !== texts[present[j - 1]]) rank = j;
+    key[present[j]] = rank;
+  }
+  return key;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortRows(table: ColumnarTable, rows: Uint32Array, sorts: SortItem[]): Uint32Array {
+  const n = table.rowCount;
+  const keys = sorts.map((s) => ({ key: sortKey(table.column(s.colId)!, n), dir: s.sort === 'desc' ? -1 : 1 }));
+  const [first] = keys;
+  // Missing values go last in both directions: move them out before sorting.
+  const present: number[] = [];
+  const missing: number[] = [];
+  for (const r of rows) (first.key[r] === first.key[r] ? present : missing).push(r);
+  const out = Uint32Array.from(present);
+  if (keys.length === 1) {
+    const { key, dir } = first;
+    out.sort((a, b) => dir * (key[a] - key[b]) || a - b);
+  } else {
+    out.sort((a, b) => {
+      for (const { key, dir } of keys) {
+        const x = key[a];
+        const y = key[b];
+        if (x !== y) {
+          if (x !== x) return 1;
+          if (y !== y) return -1;
+          return dir * (x - y);
+        }
+      }
+      return a - b;
+    });
+  }
+  const result = new Uint32Array(rows.length);
+  result.set(out);
+  result.set(missing, out.length);
+  return result;
+}
+
+/** 1 for rows that pass every filter and the quick search; undefined when nothing filters. */
+function filterMask(table: ColumnarTable, q: ViewQuery): Uint8Array | undefined {
+  const n = table.rowCount;
+  let mask: Uint8Array | undefined;
+  for (const [colId, filter] of Object.entries(q.filterModel)) {
+    const col = table.column(colId);
+    if (!col) continue;
+    const m = columnFilterMask(col, filter, n);
+    if (!mask) mask = m;
+    else for (let i = 0; i < n; i++) mask[i] &= m[i];
+  }
+  const needle = q.quickFilter.trim().toLowerCase();
+  if (needle) {
+    const any = new Uint8Array(n);
+    for (const col of table.columns) {
+      const test = textTester(col, (t) => t.toLowerCase().includes(needle), false);
+      for (let i = 0; i < n; i++) if (!any[i] && (!mask || mask[i]) && test(i)) any[i] = 1;
+    }
+    if (!mask) mask = any;
+    else for (let i = 0; i < n; i++) mask[i] &= any[i];
+  }
+  return mask;
+}
+
+/** A per-row test on a column's text; dictionary columns test each distinct value once. */
+function textTester(col: Column, pred: (text: string) => boolean, nullResult: boolean): (row: number) => boolean {
+  const dict = col.dictionary();
+  if (dict) {
+    const hit = new Uint8Array(dict.values.length);
+    dict.values.forEach((v, code) => (hit[code] = v === null ? (nullResult ? 1 : 0) : pred(v) ? 1 : 0));
+    return (row) => hit[dict.codes[row]] === 1;
+  }
+  const nums = col.numbers();
+  if (nums) return (row) => (nums[row] === nums[row] ? pred(formatNumber(nums[row])) : nullResult);
+  return (row) => {
+    const v = col.get(row);
+    return v === null ? nullResult : pred(String(v));
+  };
+}
+
+function columnFilterMask(col: Column, filter: ColumnFilter, n: number): Uint8Array {
+  if ('conditions' in filter) {
+    const masks = filter.conditions.map((c) => conditionMask(col, c, n));
+    const out = new Uint8Array(n).fill(filter.operator === 'AND' ? 1 : 0);
+    for (const m of masks) for (let i = 0; i < n; i++) out[i] = filter.operator === 'AND' ? out[i] & m[i] : out[i] | m[i];
+    return out;
+  }
+  return conditionMask(col, filter, n);
+}
+
+function conditionMask(col: Column, c: FilterCondition, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  if (c.type === 'blank' || c.type === 'notBlank') {
+    const want = c.type === 'blank';
+    for (let i = 0; i < n; i++) out[i] = (col.get(i) === null || col.get(i) === '') === want ? 1 : 0;
+    return out;
+  }
+  if (c.filterType === 'number') {
+    const a = c.filter ?? NaN;
+    const b = c.filterTo ?? NaN;
+    const nums = col.numbers();
+    const value = nums ? (i: number) => nums[i] : (i: number) => { const v = col.get(i); return v === null ? NaN : Number(v); };
+    const test = numberTest(c.type, a, b);
+    for (let i = 0; i < n; i++) {
+      const v = value(i);
+      out[i] = v === v && test(v) ? 1 : 0;
+    }
+    return out;
+  }
+  const needle = (c.filter ?? '').toLowerCase();
+  const pred = textTest(c.type, needle);
+  const negated = c.type === 'notContains' || c.type === 'notEqual';
+  const test = textTester(col, (t) => pred(t.toLowerCase()), negated);
+  for (let i = 0; i < n; i++) out[i] = test(i) ? 1 : 0;
+  return out;
+}
+
+function numberTest(op: string, a: number, b: number): (v: number) => boolean {
+  switch (op) {
+    case 'equals': return (v) => v === a;
+    case 'notEqual': return (v) => v !== a;
+    case 'lessThan': return (v) => v < a;
+    case 'lessThanOrEqual': return (v) => v <= a;
+    case 'greaterThan': return (v) => v > a;
+    case 'greaterThanOrEqual': return (v) => v >= a;
+    case 'inRange': return (v) => v >= Math.min(a, b) && v <= Math.max(a, b);
+    default: return () => true;
+  }
+}
+
+function textTest(op: string, needle: string): (t: string) => boolean {
+  switch (op) {
+    case 'contains': return (t) => t.includes(needle);
+    case 'notContains': return (t) => !t.includes(needle);
+    case 'equals': return (t) => t === needle;
+    case 'notEqual': return (t) => t !== needle;
+    case 'startsWith': return (t) => t.startsWith(needle);
+    case 'endsWith': return (t) => t.endsWith(needle);
+    default: return () => true;
+  }
+}
+
+/** Distinct values counted before `distinct` becomes a lower bound. */
+const DISTINCT_CAP = 1_000_000;
+
+/** Statistics of one column over the whole table. */
+export function columnStats(table: ColumnarTable, col: Column, topN = 10): ColumnStats {
+  const n = table.rowCount;
+  let nulls = 0;
+  let min: Cell = null;
+  let max: Cell = null;
+  let sum = 0;
+  const counts = new Map<string | number, number>();
+  let capped = false;
+  const nums = col.numbers();
+  const numericText = !nums && (col.type === 'integer' || col.type === 'float');
+  for (let i = 0; i < n; i++) {
+    const v = col.get(i);
+    if (v === null) {
+      nulls++;
+      continue;
+    }
+    const c = counts.get(v);
+    if (c !== undefined) counts.set(v, c + 1);
+    else if (counts.size < DISTINCT_CAP) counts.set(v, 1);
+    else capped = true;
+    if (typeof v === 'number') {
+      sum += v;
+      if (min === null || v < (min as number)) min = v;
+      if (max === null || v > (max as number)) max = v;
+    } else if (numericText) {
+      const x = Number(v);
+      if (min === null || x < Number(min)) min = v;
+      if (max === null || x > Number(max)) max = v;
+    } else {
+      if (min === null || v < (min as string)) min = v;
+      if (max === null || v > (max as string)) max = v;
+    }
+  }
+  const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, topN).map(([value, count]) => ({ value, count }));
+  const stats: ColumnStats = { colId: col.id, count: n, nulls, distinct: counts.size, distinctCapped: capped, min, max, top };
+  if (nums && n - nulls > 0) stats.mean = sum / (n - nulls);
+  return stats;
+}
+
+/** Quotes one CSV field when it needs it (RFC 4180). */
+export function csvField(s: string, delimiter = ','): string {
+  return s.includes(delimiter) || s.includes('"') || s.includes('\n') || s.includes('\r') ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Formats rows (header first) as TSV, CSV or a Markdown table. */
+export function formatRows(header: string[], rows: string[][], format: CopyFormat): string {
+  if (format === 'markdown') {
+    const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+    const line = (cells: string[]) => `| ${cells.map(esc).join(' | ')} |`;
+    return [line(header), `| ${header.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n') + '\n';
+  }
+  const delim = format === 'tsv' ? '\t' : ',';
+  const field = format === 'tsv' ? (s: string) => (/[\t\n\r"]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s) : (s: string) => csvField(s, delim);
+  return [header, ...rows].map((r) => r.map(field).join(delim)).join('\n') + '\n';
+}
