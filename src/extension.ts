@@ -14,6 +14,8 @@ import { registerTreeCommands } from './views/treeCommands';
 import type { TreeNode } from './views/treeNodes/treeNode';
 import { ValueDocumentProvider } from './views/valueDocumentProvider';
 import { XComInspector } from './views/xcomInspector';
+import { PreviewPanels } from './panels/previewPanel';
+import { createPreviewDeps, registerPreview } from './panels/registerPreview';
 
 /** What activate returns: the tree, for scripting and the extension-host tests. */
 export interface XComLensApi {
@@ -66,7 +68,8 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
       },
     }),
   );
-  // [preview registration]
+  const previewDeps = createPreviewDeps(log, () => rules.rulesFor(undefined));
+  registerPreview(context, new PreviewPanels(context.extensionUri, log, readSettings, previewDeps), previewDeps);
 
   const activationMs = performance.now() - started;
   log.info(`XCom Lens activated in ${activationMs.toFixed(1)} ms`);

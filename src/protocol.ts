@@ -87,16 +87,14 @@ export interface PersistedState {
   title?: string;
   /** Sort, filters and search. */
   query?: ViewQuery;
-  /** First visible row. */
-  topRow?: number;
-  /** Column widths by column id. */
-  widths?: Record<string, number>;
+  /** The grid's own state (column sizes, scroll position), opaque to the host. */
+  grid?: unknown;
 }
 
 /** Messages the host sends to the webview. */
 export type ToWebview =
-  /** Panel identity, sent after `ready`; `restore` echoes the persisted view to re-apply. */
-  | { type: 'init'; title: string; subtitle?: string; source?: unknown; restore?: PersistedState }
+  /** Panel identity and settings, sent after `ready`; `source` is what the webview persists for a reload. */
+  | { type: 'init'; title: string; subtitle?: string; source?: unknown; clientRowCap: number; referencePrefixes: string[] }
   /** Columns are known (may be re-sent when types firm up at the end of parsing). */
   | { type: 'schema'; columns: ColumnInfo[] }
   /** Parsing progress. */

@@ -2,8 +2,7 @@ import * as vscode from 'vscode';
 import type { ConnectionConfig } from '../config';
 import type { XComReference } from '../references';
 import { parseAirflowAwsConnection } from '../storage/airflowAwsConnection';
-import { S3ObjectStore } from '../storage/objectStore';
-import { createS3Client } from '../storage/s3ClientFactory';
+import type { S3ObjectStore } from '../storage/objectStore';
 import type { StaticCredentials, StorageSettings } from '../storage/storageSettings';
 import type { ConnectionStore } from './connectionStore';
 
@@ -52,7 +51,10 @@ export class ObjectStores implements vscode.Disposable {
   private async create(connection: ConnectionConfig): Promise<S3ObjectStore> {
     const { settings, credentials, origin } = await this.settingsFor(connection);
     this.log.info(`S3 for ${connection.name}: ${settings.endpointUrl ?? 'AWS'}${settings.region ? ` (${settings.region})` : ''}, credentials from ${origin}`);
-    return new S3ObjectStore(createS3Client(settings, credentials), { credentialsOrigin: origin, settings });
+    // Loaded on first use: the AWS SDK is not evaluated during activation.
+    const [{ S3ObjectStore }, { createS3Client }] = await Promise.all([import('../storage/objectStore'), import('../storage/s3ClientFactory')]);
+    const secrets = credentials ? [credentials.secretAccessKey, ...(credentials.sessionToken ? [credentials.sessionToken] : [])] : [];
+    return new S3ObjectStore(createS3Client(settings, credentials), { credentialsOrigin: origin, settings, logger: this.log, secrets });
   }
 
   /** Forgets every store (settings or secrets changed). */

@@ -67,6 +67,7 @@ export function classify(s: string): CellKind {
   if (isNullText(s)) return CellKind.Null;
   const num = parseNumberText(s);
   if (num === num) {
+    if (!Number.isFinite(num)) return CellKind.Float;
     if (looksIntegral(s)) return Number.isSafeInteger(num) ? CellKind.Integer : CellKind.Text;
     return CellKind.Float;
   }

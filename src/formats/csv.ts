@@ -36,6 +36,18 @@ interface ParserHandleLike {
 
 const PapaInternals = Papa as unknown as { ParserHandle: new (config: Papa.ParseConfig) => ParserHandleLike };
 
+/** Number of bytes at the end that start a UTF-8 sequence the chunk does not complete. */
+function incompleteTail(bytes: Uint8Array): number {
+  for (let i = bytes.length - 1; i >= Math.max(0, bytes.length - 3); i--) {
+    const b = bytes[i];
+    if ((b & 0xc0) === 0x80) continue;
+    if (b < 0xc0) return 0;
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+    return bytes.length - i < need ? bytes.length - i : 0;
+  }
+  return 0;
+}
+
 /** Name shown for header cells that are empty (pandas' spelling). */
 export function unnamedColumn(i: number): string {
   return `Unnamed: ${i}`;
@@ -104,15 +116,22 @@ export async function parseCsv(chunks: AsyncIterable<Uint8Array>, table: Columna
     if (text.length > 0 || last) parse(text, last);
   };
 
+  let previous: Uint8Array | undefined;
   const decode = (bytes: Uint8Array | undefined): string => {
     try {
-      return bytes ? decoder.decode(bytes, { stream: true }) : decoder.decode();
+      const text = bytes ? decoder.decode(bytes, { stream: true }) : decoder.decode();
+      previous = bytes;
+      return text;
     } catch {
-      // Not UTF-8: Windows-1252 decodes any byte, which is what a spreadsheet export usually is.
+      // Not UTF-8: Windows-1252 decodes any byte, which is what a spreadsheet export usually is. The UTF-8
+      // decoder may still hold the start of a sequence from the previous chunk: decode those bytes again.
       decoder = new TextDecoder('windows-1252');
       fallbackEncoding = true;
       onWarning?.('The data is not valid UTF-8; it was read as Windows-1252 (Latin-1). Some characters may look wrong.');
-      return bytes ? decoder.decode(bytes, { stream: true }) : '';
+      const held = previous ? previous.subarray(previous.length - incompleteTail(previous)) : new Uint8Array(0);
+      const text = decoder.decode(held) + (bytes ? decoder.decode(bytes) : '');
+      previous = bytes;
+      return text;
     }
   };
 

@@ -44,111 +44,200 @@ export interface InlineTableSource {
 /** Where a previewed table comes from. */
 export type TableSource = ByteTableSource | InlineTableSource;
 
-const INITIAL_CAPACITY = 1024;
+/** Cells per storage chunk: arrays grow by whole chunks, never by copying everything (no 2× peaks). */
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
 /** Past this many distinct values, a text column stops keeping a dictionary if values are mostly unique. */
 const DICTIONARY_LIMIT = 65_536;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-function grow<T extends Float64Array | Uint32Array | Uint8Array>(arr: T, needed: number, make: (n: number) => T): T {
-  if (needed <= arr.length) return arr;
-  const next = make(Math.max(needed, arr.length * 2));
-  next.set(arr);
-  return next;
+/** Numbers in chunks of Float64Array; NaN is a missing value. */
+class NumberStore {
+  length = 0;
+  private readonly chunks: Float64Array[] = [];
+  private flat: Float64Array | undefined;
+
+  push(n: number): void {
+    const i = this.length++;
+    if ((i & CHUNK_MASK) === 0) this.chunks.push(new Float64Array(CHUNK));
+    this.chunks[i >>> CHUNK_BITS][i & CHUNK_MASK] = n;
+    this.flat = undefined;
+  }
+
+  get(i: number): number {
+    return this.chunks[i >>> CHUNK_BITS][i & CHUNK_MASK];
+  }
+
+  /** All values in one array (built on demand for sorting and filtering, cached until the next push). */
+  all(): Float64Array {
+    if (this.flat?.length !== this.length) {
+      const out = new Float64Array(this.length);
+      this.chunks.forEach((c, k) => out.set(c.subarray(0, Math.min(CHUNK, this.length - k * CHUNK)), k * CHUNK));
+      this.flat = out;
+    }
+    return this.flat;
+  }
+
+  get byteSize(): number {
+    return this.chunks.length * CHUNK * 8;
+  }
 }
 
-/** Text cells: a dictionary while values repeat, one UTF-8 buffer with offsets once they do not. */
+/** UTF-8 text of up to CHUNK cells: one byte buffer, offsets and a missing-value map. */
+class TextChunk {
+  bytes = new Uint8Array(16 * 1024);
+  used = 0;
+  readonly offsets = new Uint32Array(CHUNK + 1);
+  readonly nulls = new Uint8Array(CHUNK);
+
+  /** Appends cell j of this chunk. */
+  push(j: number, s: string | null): void {
+    if (s === null) {
+      this.nulls[j] = 1;
+    } else {
+      const n = s.length;
+      if (this.used + n * 3 > this.bytes.length) {
+        const next = new Uint8Array(Math.max(this.bytes.length * 2, this.used + n * 3));
+        next.set(this.bytes.subarray(0, this.used));
+        this.bytes = next;
+      }
+      const bytes = this.bytes;
+      let at = this.used;
+      let k = 0;
+      // ASCII is written byte by byte: much cheaper than a TextEncoder call for short cells.
+      for (; k < n; k++) {
+        const c = s.charCodeAt(k);
+        if (c >= 0x80) break;
+        bytes[at++] = c;
+      }
+      if (k < n) at += encoder.encodeInto(s.slice(k), bytes.subarray(at)).written;
+      this.used = at;
+    }
+    this.offsets[j + 1] = this.used;
+  }
+
+  /** Drops the spare capacity of a full chunk. */
+  trim(): void {
+    if (this.bytes.length > this.used) this.bytes = this.bytes.slice(0, this.used);
+  }
+
+  get(j: number): string | null {
+    if (this.nulls[j]) return null;
+    const a = this.offsets[j];
+    const b = this.offsets[j + 1];
+    const bytes = this.bytes;
+    if (b - a <= 32) {
+      let ascii = true;
+      for (let k = a; k < b; k++) if (bytes[k] >= 0x80) { ascii = false; break; }
+      if (ascii) return String.fromCharCode.apply(null, bytes.subarray(a, b) as unknown as number[]);
+    }
+    return decoder.decode(bytes.subarray(a, b));
+  }
+
+  get byteSize(): number {
+    return this.bytes.byteLength + this.offsets.byteLength + this.nulls.byteLength;
+  }
+}
+
+/** Text cells: a dictionary while values repeat, UTF-8 chunks once they do not. */
 class TextStore {
   length = 0;
-  private codes: Uint32Array | undefined = new Uint32Array(INITIAL_CAPACITY);
+  private codeChunks: Uint32Array[] | undefined = [];
   private dict: Map<string, number> | undefined = new Map();
   private values: (string | null)[] = [null];
-  private bytes: Uint8Array | undefined;
-  private offsets: Uint32Array | undefined;
-  private nulls: Uint8Array | undefined;
-  private used = 0;
+  private textChunks: TextChunk[] | undefined;
+  private flatCodes: Uint32Array | undefined;
 
   /** Appends a text cell; null is a missing value. */
   push(s: string | null): void {
-    if (this.codes && this.dict) {
+    const i = this.length;
+    if (this.codeChunks) {
       let code = 0;
       if (s !== null) {
-        const found = this.dict.get(s);
+        const found = this.dict!.get(s);
         if (found === undefined) {
           code = this.values.length;
           this.values.push(s);
-          this.dict.set(s, code);
+          this.dict!.set(s, code);
         } else {
           code = found;
         }
       }
-      this.codes = grow(this.codes, this.length + 1, (n) => new Uint32Array(n));
-      this.codes[this.length++] = code;
-      if (this.values.length > DICTIONARY_LIMIT && this.values.length * 4 > this.length) this.toBuffer();
+      if ((i & CHUNK_MASK) === 0) this.codeChunks.push(new Uint32Array(CHUNK));
+      this.codeChunks[i >>> CHUNK_BITS][i & CHUNK_MASK] = code;
+      this.length = i + 1;
+      this.flatCodes = undefined;
+      if (this.values.length > DICTIONARY_LIMIT && this.values.length * 4 > this.length) this.toChunks();
       return;
     }
-    this.pushBuffer(s);
-  }
-
-  private pushBuffer(s: string | null): void {
-    const i = this.length;
-    this.offsets = grow(this.offsets!, i + 2, (n) => new Uint32Array(n));
-    this.nulls = grow(this.nulls!, i + 1, (n) => new Uint8Array(n));
-    if (s === null) {
-      this.nulls[i] = 1;
-    } else {
-      this.bytes = grow(this.bytes!, this.used + s.length * 3, (n) => new Uint8Array(n));
-      this.used += encoder.encodeInto(s, this.bytes.subarray(this.used)).written;
-      if (this.used > 0xffff_ffff) throw new Error('A text column holds more than 4 GB.');
+    const chunks = this.textChunks!;
+    const j = i & CHUNK_MASK;
+    if (j === 0) {
+      chunks[chunks.length - 1]?.trim();
+      chunks.push(new TextChunk());
     }
-    this.offsets[i + 1] = this.used;
+    chunks[i >>> CHUNK_BITS].push(j, s);
     this.length = i + 1;
   }
 
-  private toBuffer(): void {
-    const codes = this.codes!;
-    const values = this.values;
+  private toChunks(): void {
     const n = this.length;
-    this.codes = undefined;
+    const get = (i: number) => this.values[this.codeChunks![i >>> CHUNK_BITS][i & CHUNK_MASK]];
+    const chunks: TextChunk[] = [];
+    for (let i = 0; i < n; i++) {
+      if ((i & CHUNK_MASK) === 0) {
+        chunks[chunks.length - 1]?.trim();
+        chunks.push(new TextChunk());
+      }
+      chunks[i >>> CHUNK_BITS].push(i & CHUNK_MASK, get(i));
+    }
+    this.codeChunks = undefined;
     this.dict = undefined;
     this.values = [];
-    this.bytes = new Uint8Array(Math.max(INITIAL_CAPACITY, n * 16));
-    this.offsets = new Uint32Array(Math.max(INITIAL_CAPACITY, n * 2) + 2);
-    this.nulls = new Uint8Array(Math.max(INITIAL_CAPACITY, n * 2));
-    this.length = 0;
-    for (let i = 0; i < n; i++) this.pushBuffer(values[codes[i]]);
+    this.textChunks = chunks;
   }
 
   /** The cell at row i. */
   get(i: number): string | null {
-    if (this.codes) return this.values[this.codes[i]];
-    if (this.nulls![i]) return null;
-    return decoder.decode(this.bytes!.subarray(this.offsets![i], this.offsets![i + 1]));
+    if (this.codeChunks) return this.values[this.codeChunks[i >>> CHUNK_BITS][i & CHUNK_MASK]];
+    return this.textChunks![i >>> CHUNK_BITS].get(i & CHUNK_MASK);
   }
 
   /** Dictionary view (codes per row, value per code; code 0 is null), or undefined once the store left dictionary mode. */
   dictionary(): { codes: Uint32Array; values: (string | null)[] } | undefined {
-    return this.codes ? { codes: this.codes, values: this.values } : undefined;
+    if (!this.codeChunks) return undefined;
+    if (this.flatCodes?.length !== this.length) {
+      const out = new Uint32Array(this.length);
+      this.codeChunks.forEach((c, k) => out.set(c.subarray(0, Math.min(CHUNK, this.length - k * CHUNK)), k * CHUNK));
+      this.flatCodes = out;
+    }
+    return { codes: this.flatCodes, values: this.values };
   }
 
   /** Bytes held. */
   get byteSize(): number {
-    return (this.codes?.byteLength ?? 0) + (this.bytes?.byteLength ?? 0) + (this.offsets?.byteLength ?? 0) + (this.nulls?.byteLength ?? 0);
+    if (this.codeChunks) return this.codeChunks.length * CHUNK * 4;
+    return this.textChunks!.reduce((sum, c) => sum + c.byteSize, 0);
   }
 }
 
-/** One column: numbers in a Float64Array (NaN = missing) until a cell is not a number, text after that. */
+/** One column: numbers (NaN = missing) until a cell is not a number, text after that. */
 export class Column {
   /** Type evidence. */
   readonly tally = new TypeTally();
-  /** Number of cells. */
-  length = 0;
-  private nums: Float64Array | undefined = new Float64Array(INITIAL_CAPACITY);
+  private nums: NumberStore | undefined = new NumberStore();
   private text: TextStore | undefined;
 
   /** `id` is the grid's field id, `name` the header text, `index` marks a row-index column. */
   constructor(readonly id: string, public name: string, public index = false) {}
+
+  /** Number of cells. */
+  get length(): number {
+    return this.nums ? this.nums.length : this.text!.length;
+  }
 
   /** True while every cell is a number or missing. */
   get numeric(): boolean {
@@ -162,11 +251,35 @@ export class Column {
 
   /** Appends a cell given as text (CSV). */
   pushText(s: string): void {
-    const kind = classify(s);
-    this.tally.add(kind);
+    const counts = this.tally.counts;
     if (this.nums) {
-      if (kind === CellKind.Null) return this.pushNumber(NaN);
-      if (kind === CellKind.Integer || kind === CellKind.Float) return this.pushNumber(parseNumberText(s));
+      // Hot path of numeric columns: one parse, no classification.
+      const n = parseNumberText(s);
+      if (n === n && Number.isFinite(n)) {
+        if (s.indexOf('.') < 0 && s.indexOf('e') < 0 && s.indexOf('E') < 0) {
+          if (Number.isSafeInteger(n)) {
+            counts[CellKind.Integer]++;
+            return this.nums.push(n);
+          }
+        } else {
+          counts[CellKind.Float]++;
+          return this.nums.push(n);
+        }
+      }
+    } else if (counts[CellKind.Text] > 0) {
+      // Once a column holds free text its type is settled: skip classifying.
+      if (s.length === 0) {
+        counts[CellKind.Null]++;
+        return this.text!.push(null);
+      }
+      counts[CellKind.Text]++;
+      return this.text!.push(s);
+    }
+    const kind = classify(s);
+    counts[kind]++;
+    if (this.nums) {
+      if (kind === CellKind.Null) return this.nums.push(NaN);
+      if (kind === CellKind.Float) return this.nums.push(parseNumberText(s));
       this.toText();
     }
     this.text!.push(kind === CellKind.Null && s.length === 0 ? null : s);
@@ -177,14 +290,14 @@ export class Column {
     if (typeof v === 'number') {
       if (Number.isNaN(v)) {
         this.tally.add(CellKind.Null);
-        return this.nums ? this.pushNumber(NaN) : this.text!.push(null);
+        return this.nums ? this.nums.push(NaN) : this.text!.push(null);
       }
       this.tally.add(Number.isInteger(v) ? CellKind.Integer : CellKind.Float);
-      return this.nums ? this.pushNumber(v) : this.text!.push(String(v));
+      return this.nums ? this.nums.push(v) : this.text!.push(formatNumber(v));
     }
     if (v === null || v === undefined) {
       this.tally.add(CellKind.Null);
-      return this.nums ? this.pushNumber(NaN) : this.text!.push(null);
+      return this.nums ? this.nums.push(NaN) : this.text!.push(null);
     }
     if (typeof v === 'bigint') {
       const safe = v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER);
@@ -218,23 +331,21 @@ export class Column {
     this.text!.push(kind === CellKind.Null ? null : s);
   }
 
-  private pushNumber(n: number): void {
-    this.nums = grow(this.nums!, this.length + 1, (k) => new Float64Array(k));
-    this.nums[this.length++] = n;
-  }
-
   private toText(): void {
     const nums = this.nums!;
     this.nums = undefined;
     this.text = new TextStore();
-    for (let i = 0; i < this.length; i++) this.text.push(nums[i] === nums[i] ? formatNumber(nums[i]) : null);
+    for (let i = 0; i < nums.length; i++) {
+      const n = nums.get(i);
+      this.text.push(n === n ? formatNumber(n) : null);
+    }
   }
 
-  /** The cell at row i (undefined past the end reads as missing). */
+  /** The cell at row i (past the end reads as missing). */
   get(i: number): Cell {
     if (i >= this.length) return null;
     if (this.nums) {
-      const n = this.nums[i];
+      const n = this.nums.get(i);
       return n === n ? n : null;
     }
     return this.text!.get(i);
@@ -246,9 +357,9 @@ export class Column {
     return v === null ? '' : typeof v === 'number' ? formatNumber(v) : v;
   }
 
-  /** The number array while the column is numeric (NaN = missing). */
+  /** All values in one array while the column is numeric (NaN = missing). */
   numbers(): Float64Array | undefined {
-    return this.nums;
+    return this.nums?.all();
   }
 
   /** Dictionary view while the text column keeps one. */
@@ -260,14 +371,14 @@ export class Column {
   padTo(n: number): void {
     while (this.length < n) {
       this.tally.add(CellKind.Null);
-      if (this.nums) this.pushNumber(NaN);
+      if (this.nums) this.nums.push(NaN);
       else this.text!.push(null);
     }
   }
 
   /** Bytes held by the column's arrays. */
   get byteSize(): number {
-    return this.nums ? this.nums.byteLength : this.text!.byteSize;
+    return this.nums ? this.nums.byteSize : this.text!.byteSize;
   }
 
   /** Description sent to the webview. */

@@ -1,6 +1,6 @@
 // Sorting, filtering, quick search and statistics over a ColumnarTable, for tables too large for the
 // webview's client-side row model. Sorts are typed (numbers as numbers) and keep missing values last.
-import type { Cell, ColumnFilter, ColumnStats, CopyFormat, FilterCondition, SortItem, ViewQuery } from '../protocol';
+import type { Cell, ColumnFilter, ColumnStats, FilterCondition, SortItem, ViewQuery } from '../protocol';
 import { type Column, type ColumnarTable, formatNumber } from './table';
 
 /** Row order and membership for one query: `rows[i]` is the table row shown at position i. */
@@ -107,6 +107,10 @@ function compareText(a: string, b: string): number {
 
 function sortRows(table: ColumnarTable, rows: Uint32Array, sorts: SortItem[]): Uint32Array {
   const n = table.rowCount;
+  const firstCol = table.column(sorts[0].colId)!;
+  if (sorts.length === 1 && !firstCol.numbers() && !firstCol.dictionary() && firstCol.type !== 'integer' && firstCol.type !== 'float') {
+    return sortByText(firstCol, rows, sorts[0].sort === 'desc' ? -1 : 1);
+  }
   const keys = sorts.map((s) => ({ key: sortKey(table.column(s.colId)!, n), dir: s.sort === 'desc' ? -1 : 1 }));
   const [first] = keys;
   // Missing values go last in both directions: move them out before sorting.
@@ -131,6 +135,30 @@ function sortRows(table: ColumnarTable, rows: Uint32Array, sorts: SortItem[]): U
       return a - b;
     });
   }
+  const result = new Uint32Array(rows.length);
+  result.set(out);
+  result.set(missing, out.length);
+  return result;
+}
+
+/** One sort of mostly unique text: compare the strings directly instead of ranking them first. */
+function sortByText(col: Column, rows: Uint32Array, dir: number): Uint32Array {
+  const all: string[] = new Array(col.length);
+  const present: number[] = [];
+  const missing: number[] = [];
+  for (const r of rows) {
+    const v = col.get(r);
+    if (v === null) missing.push(r);
+    else {
+      all[r] = v as string;
+      present.push(r);
+    }
+  }
+  const out = Uint32Array.from(present).sort((a, b) => {
+    const x = all[a];
+    const y = all[b];
+    return x < y ? -dir : x > y ? dir : a - b;
+  });
   const result = new Uint32Array(rows.length);
   result.set(out);
   result.set(missing, out.length);
@@ -280,21 +308,4 @@ export function columnStats(table: ColumnarTable, col: Column, topN = 10): Colum
   const stats: ColumnStats = { colId: col.id, count: n, nulls, distinct: counts.size, distinctCapped: capped, min, max, top };
   if (nums && n - nulls > 0) stats.mean = sum / (n - nulls);
   return stats;
-}
-
-/** Quotes one CSV field when it needs it (RFC 4180). */
-export function csvField(s: string, delimiter = ','): string {
-  return s.includes(delimiter) || s.includes('"') || s.includes('\n') || s.includes('\r') ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** Formats rows (header first) as TSV, CSV or a Markdown table. */
-export function formatRows(header: string[], rows: string[][], format: CopyFormat): string {
-  if (format === 'markdown') {
-    const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-    const line = (cells: string[]) => `| ${cells.map(esc).join(' | ')} |`;
-    return [line(header), `| ${header.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n') + '\n';
-  }
-  const delim = format === 'tsv' ? '\t' : ',';
-  const field = format === 'tsv' ? (s: string) => (/[\t\n\r"]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s) : (s: string) => csvField(s, delim);
-  return [header, ...rows].map((r) => r.map(field).join(delim)).join('\n') + '\n';
 }

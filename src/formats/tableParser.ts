@@ -1,0 +1,228 @@
+// TableSource → ColumnarTable: sniffs the format, decompresses, and hands the bytes to the CSV, JSON or
+// Parquet reader. Bad input gives a clear error or a best-effort table plus a warning, never nothing.
+import type { Logger } from '../logger';
+import { parseCsv } from './csv';
+import { NotATableError, jsonToTable, parseLenientJson } from './json';
+import { memoryBuffer, parseParquet, rangeBuffer } from './parquet';
+import type { ColumnarTable, FormatHint, TableSource } from './table';
+
+/** Formats `sniffFormat` reports. */
+export type SniffedFormat = 'parquet' | 'csv' | 'json' | 'pickle' | 'binary' | 'empty';
+
+/** Format detection and decompression (src/formats/sniff.ts and decompress.ts), injected for testability. */
+export interface FormatCodecs {
+  /** Guesses the format (and compression) from the first bytes and the object name. */
+  sniffFormat(head: Uint8Array, keyName?: string): { format: SniffedFormat; compression?: string };
+  /** Decompresses a byte stream. */
+  decompress(chunks: AsyncIterable<Uint8Array>, compression: string): AsyncIterable<Uint8Array>;
+}
+
+/** Progress and results reported while a table loads. */
+export interface ParseEvents {
+  /** Columns are known (or changed). */
+  onSchema?(): void;
+  /** More rows were parsed, or more bytes read. */
+  onProgress?(bytesRead: number, totalBytes: number | undefined): void;
+  /** Something the user should see. */
+  onWarning?(message: string): void;
+}
+
+/** Options of `parseTableSource`. */
+export interface ParseOptions extends ParseEvents {
+  /** Aborts the read. */
+  signal: AbortSignal;
+  /** Format sniffing and decompression. */
+  codecs: FormatCodecs;
+  /** Diagnostics. */
+  logger?: Logger;
+}
+
+/** What was read. */
+export interface ParseSummary {
+  /** The format used. */
+  format: 'csv' | 'json' | 'parquet' | 'inline';
+  /** Compression undone, if any. */
+  compression?: string;
+}
+
+/** Largest JSON document read into memory. */
+const MAX_JSON_BYTES = 512 * 1024 * 1024;
+const HEAD_BYTES = 4096;
+
+/** Error for content that cannot be shown as a table (pickles, binary). */
+export class UnsupportedContentError extends Error {}
+
+/** Decodes Airflow serde's DataFrame wrapper: `{__classname__: 'pandas.core.frame.DataFrame', __data__: '<hex Parquet>'}`. */
+export function serdeDataFrameBytes(value: unknown): Uint8Array | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (typeof v.__classname__ !== 'string' || !v.__classname__.endsWith('DataFrame') || typeof v.__data__ !== 'string') return undefined;
+  const hex = v.__data__;
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined;
+  return Uint8Array.from(Buffer.from(hex, 'hex'));
+}
+
+/** Fills `table` from an inline value (decoded JSON, a JSON string, or the serde DataFrame wrapper). */
+export async function parseInline(value: unknown, table: ColumnarTable, options: Pick<ParseOptions, 'signal' | 'onSchema' | 'onWarning'>): Promise<ParseSummary> {
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    if (trimmed.startsWith('{') || trimmed.startsWith('[')) value = parseLenientJson(trimmed);
+  }
+  const parquet = serdeDataFrameBytes(value);
+  if (parquet) {
+    await parseParquet(memoryBuffer(parquet), table, { signal: options.signal, onBatch: () => options.onSchema?.(), onWarning: options.onWarning });
+    return { format: 'parquet' };
+  }
+  jsonToTable(value, table);
+  options.onSchema?.();
+  return { format: 'inline' };
+}
+
+async function* prepend(first: Uint8Array[], rest: AsyncIterator<Uint8Array>): AsyncIterable<Uint8Array> {
+  yield* first;
+  for (;;) {
+    const r = await rest.next();
+    if (r.done) return;
+    yield r.value;
+  }
+}
+
+/** Reads until `min` bytes are buffered or the stream ends. */
+async function readHead(it: AsyncIterator<Uint8Array>, min: number): Promise<{ chunks: Uint8Array[]; head: Uint8Array }> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < min) {
+    const r = await it.next();
+    if (r.done) break;
+    if (r.value.byteLength === 0) continue;
+    chunks.push(r.value);
+    size += r.value.byteLength;
+  }
+  return { chunks, head: concat(chunks, Math.min(size, min)) };
+}
+
+function concat(chunks: readonly Uint8Array[], limit = Infinity): Uint8Array {
+  const total = Math.min(limit, chunks.reduce((s, c) => s + c.byteLength, 0));
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    if (at >= total) break;
+    const part = c.subarray(0, total - at);
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return out;
+}
+
+async function collect(chunks: AsyncIterable<Uint8Array>, max: number, what: string): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const c of chunks) {
+    size += c.byteLength;
+    if (size > max) throw new UnsupportedContentError(`The ${what} is larger than ${Math.round(max / 1048576)} MB; it cannot be previewed as one document.`);
+    parts.push(c);
+  }
+  return concat(parts);
+}
+
+function pickFormat(hint: FormatHint | undefined, sniffed: SniffedFormat): SniffedFormat {
+  // Magic bytes beat a declared format: a `.csv` key holding Parquet is Parquet.
+  if (sniffed === 'parquet' || sniffed === 'pickle' || sniffed === 'empty') return sniffed;
+  if (hint && hint !== 'auto') return hint;
+  return sniffed;
+}
+
+/** Loads a source into `table`, calling back as rows arrive. Resolves when done or cancelled; rejects with a readable error. */
+export async function parseTableSource(source: TableSource, table: ColumnarTable, options: ParseOptions): Promise<ParseSummary> {
+  const { signal, codecs } = options;
+  if (source.kind === 'inline') return parseInline(source.value, table, options);
+
+  const total = source.sizeBytes;
+  let bytesRead = 0;
+  const report = (): void => options.onProgress?.(bytesRead, total);
+
+  // Parquet with ranged reads: fetch the footer and then row groups, never the whole object at once.
+  if (source.readRange && total !== undefined && total >= 12 && !source.compression) {
+    const magic = await source.readRange(total - 4, total - 1, signal);
+    if (new TextDecoder().decode(magic) === 'PAR1') {
+      const file = rangeBuffer(total, (start, end) => source.readRange!(start, end, signal));
+      await parseParquet(file, table, {
+        signal,
+        onWarning: options.onWarning,
+        onBatch: (read) => {
+          bytesRead = read;
+          options.onSchema?.();
+          report();
+        },
+      });
+      return { format: 'parquet' };
+    }
+  }
+
+  const raw = source.open(signal, (read) => {
+    bytesRead = read;
+  })[Symbol.asyncIterator]();
+  const first = await readHead(raw, HEAD_BYTES);
+  if (first.head.byteLength === 0) {
+    options.onWarning?.('The object is empty (0 bytes): there is nothing to show.');
+    options.onSchema?.();
+    return { format: 'csv' };
+  }
+  const sniffed = codecs.sniffFormat(first.head, source.keyName);
+  const compression = source.compression ?? sniffed.compression;
+  let stream: AsyncIterable<Uint8Array> = prepend(first.chunks, raw);
+  let format = sniffed.format;
+  if (compression && compression !== 'none') {
+    const inner = codecs.decompress(stream, compression)[Symbol.asyncIterator]();
+    const head = await readHead(inner, HEAD_BYTES);
+    stream = prepend(head.chunks, inner);
+    format = codecs.sniffFormat(head.head, source.keyName?.replace(/\.(gz|gzip|zst|zstd|bz2|xz|lz4|zip)$/i, '')).format;
+  }
+  format = pickFormat(source.formatHint, format);
+  options.logger?.debug(`preview ${source.title}: format ${format}${compression ? `, compression ${compression}` : ''}`);
+
+  switch (format) {
+    case 'pickle':
+      throw new UnsupportedContentError('The object is a Python pickle. XCom Lens does not unpickle data (it could run code); store DataFrames as CSV, JSON or Parquet to preview them.');
+    case 'parquet': {
+      const bytes = await collect(stream, Number.MAX_SAFE_INTEGER, 'Parquet file');
+      bytesRead = total ?? bytes.byteLength;
+      await parseParquet(memoryBuffer(bytes), table, { signal, onWarning: options.onWarning, onBatch: () => { options.onSchema?.(); report(); } });
+      return { format: 'parquet', compression };
+    }
+    case 'json': {
+      const bytes = await collect(stream, MAX_JSON_BYTES, 'JSON document');
+      report();
+      let value: unknown;
+      try {
+        value = parseLenientJson(new TextDecoder().decode(bytes));
+      } catch (e) {
+        throw new UnsupportedContentError(`The object is not valid JSON: ${(e as Error).message}`);
+      }
+      try {
+        await parseInline(value, table, options);
+      } catch (e) {
+        if (e instanceof NotATableError) throw new UnsupportedContentError(e.message);
+        throw e;
+      }
+      return { format: 'json', compression };
+    }
+    case 'binary':
+      options.onWarning?.('The object does not look like text; it is shown as CSV on a best-effort basis.');
+      break;
+  }
+  let schemaSent = false;
+  await parseCsv(stream, table, {
+    signal,
+    onWarning: options.onWarning,
+    onBatch: () => {
+      if (!schemaSent && table.columns.length > 0) {
+        schemaSent = true;
+        options.onSchema?.();
+      }
+      report();
+    },
+  });
+  options.onSchema?.();
+  return { format: 'csv', compression };
+}

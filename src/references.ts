@@ -1,0 +1,393 @@
+// XCom backend reference rules: decides whether a decoded XCom value is a pointer to data a custom XCom
+// backend offloaded to S3, and where that data lives. Shared with the webview bundle: no `vscode`, no Node
+// built-ins, and no `URL` (its parsing of unusual schemes differs between Node and browsers).
+
+/** Formats a reference may declare through its key's extension or its backend. */
+export type ReferenceFormat = 'csv' | 'json' | 'parquet' | 'pickle';
+
+/** Compressions a reference may declare through its key's extension. */
+export type ReferenceCompression = 'gzip' | 'zstd' | 'bz2' | 'snappy' | 'lzma';
+
+/** Presets of `xcomLens.references.preset`. */
+export type ReferencePreset = 'auto' | 'article' | 'astronomer' | 'astronomerProviders' | 'commonIo' | 'none';
+
+/** An offloaded object an XCom value points at. */
+export interface XComReference {
+  /** Object store kind. */
+  store: 's3';
+  /** Bucket holding the object. */
+  bucket: string;
+  /** Object key inside the bucket. */
+  key: string;
+  /** Format the backend wrote, when the reference or the backend tells; sniff the bytes otherwise. */
+  formatHint?: ReferenceFormat;
+  /** Compression the key's extension declares. */
+  compression?: ReferenceCompression;
+  /** Name of the rule that recognised it (shown in tooltips). */
+  rule: string;
+  /** The XCom value as stored. */
+  raw: string;
+}
+
+/** The verdict on one XCom value. */
+export type ReferenceMatch =
+  /** A reference to offloaded data. */
+  | { kind: 'reference'; reference: XComReference }
+  /** A string the backend would treat as a reference (it starts with the prefix) but that names no object. */
+  | { kind: 'malformed'; rule: string; raw: string; reason: string }
+  /** An `s3://` string a task returned itself: not offloaded data; the UI offers "preview anyway". */
+  | { kind: 'plainObjectUri'; uri: string; bucket: string; key: string }
+  /** Not a reference. */
+  | { kind: 'none' };
+
+/** One rule deciding about string values. */
+export interface ReferenceRule {
+  /** Name shown in tooltips. */
+  name: string;
+  /** Text every reference of this rule starts with; the webview renders cells starting with it as links. */
+  prefix: string;
+  /** The verdict on a string, or undefined when the rule does not apply to it. */
+  test(value: string): Exclude<ReferenceMatch, { kind: 'none' } | { kind: 'plainObjectUri' }> | undefined;
+}
+
+/** A user rule from `xcomLens.references.customRules`. */
+export interface CustomReferenceRule {
+  /** Name shown in tooltips. */
+  name?: string;
+  /** Text a reference starts with, e.g. `myco_s3://`. */
+  prefix: string;
+  /** Fixed bucket; when empty the reference reads `<prefix><bucket>/<key>`. */
+  bucket?: string;
+  /** Text put in front of the key taken from the reference. */
+  keyPrefix?: string;
+  /** Format of the offloaded object (`auto` = from the extension, else sniffed). */
+  format?: 'auto' | 'csv' | 'json' | 'parquet' | string;
+}
+
+/** Everything the rules depend on: settings plus what Airflow's own configuration says. */
+export interface ReferenceConfig {
+  /** Which backend's rules to apply; `auto` picks from `xcomBackend`, else the article's. */
+  preset: ReferencePreset;
+  /** The article backend's `S3XComBackend.PREFIX` (default `xcom_s3`). */
+  prefix: string;
+  /** Bucket for references that carry none (Astronomer, astronomer-providers). */
+  bucket?: string;
+  /** common-io `[common.io] xcom_objectstorage_path`, e.g. `s3://aws_default@my-bucket/xcom`. */
+  objectStoragePath?: string;
+  /** `AIRFLOW__CORE__XCOM_BACKEND` / `[core] xcom_backend` class path. */
+  xcomBackend?: string;
+  /** Extra rules, tried before the preset's. */
+  customRules: CustomReferenceRule[];
+}
+
+/** Default `S3XComBackend.PREFIX` of the article backend. */
+export const DEFAULT_PREFIX = 'xcom_s3';
+/** Default prefix of astronomer-providers' S3XComBackend (`XCOM_BACKEND_PREFIX`). */
+export const ASTRONOMER_PROVIDERS_PREFIX = 's3_xcom_';
+
+/** Rule names, as shown in tooltips. */
+export const RuleNames = {
+  article: 'S3XComBackend (article)',
+  astronomer: 'Astronomer S3XComBackend',
+  astronomerProviders: 'astronomer-providers S3XComBackend',
+  commonIo: 'common-io XComObjectStorageBackend',
+} as const;
+
+const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const ASTRONOMER_DATA_KEY = new RegExp(`^data_${UUID}(\\.(csv|json))?$`);
+const COMMON_IO_FILE = new RegExp(`^${UUID}(\\.(gz|bz2|zip|xz|lz4|zst))?$`);
+/** Bucket names S3 accepts, legacy us-east-1 names included (upper case, underscores). */
+const BUCKET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$/;
+const OBJECT_URI = /^(s3|s3a|s3n):\/\/(?:([^@/]+)@)?([^/@]+)\/(.+)$/;
+
+const COMPRESSION_EXTENSIONS: Record<string, ReferenceCompression> = {
+  gz: 'gzip',
+  gzip: 'gzip',
+  zst: 'zstd',
+  zstd: 'zstd',
+  bz2: 'bz2',
+  xz: 'lzma',
+  lzma: 'lzma',
+  snappy: 'snappy',
+};
+
+const FORMAT_EXTENSIONS: Record<string, ReferenceFormat> = {
+  csv: 'csv',
+  tsv: 'csv',
+  json: 'json',
+  jsonl: 'json',
+  ndjson: 'json',
+  parquet: 'parquet',
+  pq: 'parquet',
+  pickle: 'pickle',
+  pkl: 'pickle',
+};
+
+/** Format and compression an object name's extensions declare, e.g. `x.csv.gz` → csv + gzip. */
+export function formatFromKey(key: string): { formatHint?: ReferenceFormat; compression?: ReferenceCompression } {
+  const name = key.slice(key.lastIndexOf('/') + 1).toLowerCase();
+  const parts = name.split('.');
+  if (parts.length < 2) return {};
+  let ext = parts.pop() as string;
+  const compression = COMPRESSION_EXTENSIONS[ext];
+  if (compression) {
+    if (parts.length < 2) return { compression };
+    ext = parts.pop() as string;
+  }
+  const formatHint = FORMAT_EXTENSIONS[ext];
+  return { ...(formatHint ? { formatHint } : {}), ...(compression ? { compression } : {}) };
+}
+
+function reference(rule: string, raw: string, bucket: string, key: string, extra: Partial<XComReference> = {}): ReferenceMatch & { kind: 'reference' } {
+  const fromKey = formatFromKey(key);
+  const ref: XComReference = { store: 's3', bucket, key, rule, raw };
+  const formatHint = extra.formatHint ?? fromKey.formatHint;
+  const compression = extra.compression ?? fromKey.compression;
+  if (formatHint) ref.formatHint = formatHint;
+  if (compression) ref.compression = compression;
+  return { kind: 'reference', reference: ref };
+}
+
+function malformed(rule: string, raw: string, reason: string): ReferenceMatch & { kind: 'malformed' } {
+  return { kind: 'malformed', rule, raw, reason };
+}
+
+function hasControlOrSpace(text: string): boolean {
+  return /[\s\u0000-\u001f\u007f]/.test(text);
+}
+
+/** Astronomer's shapes: `data_<uuid>` or `<run_id>/<task_id>/data_<uuid>.csv|.json`. */
+function isAstronomerKey(key: string): boolean {
+  const segments = key.split('/');
+  return ASTRONOMER_DATA_KEY.test(segments[segments.length - 1]) && (segments.length === 1 || segments.length >= 3) && segments.every((s) => s !== '');
+}
+
+/**
+ * The article's S3XComBackend: a reference is any string that `startswith(PREFIX)`, exactly as its
+ * deserialize_value tests it (no `://` in the test). The bucket and key come from `PREFIX://<bucket>/<key>`.
+ * A string that starts with the prefix but does not have that shape (`xcom_s3_backup.csv`, `xcom_s3://bucket`)
+ * is one the backend would try, and fail, to download: it is reported `malformed`, never silently ignored.
+ * With `astronomerFallback` (preset auto, no backend class known), Astronomer's bucket-less shapes sharing the
+ * same prefix are recognised too.
+ */
+function articleRule(prefix: string, fallbackBucket: string | undefined, astronomerFallback: boolean): ReferenceRule {
+  const name = RuleNames.article;
+  const scheme = `${prefix}://`;
+  return {
+    name,
+    prefix,
+    test(value) {
+      if (!value.startsWith(prefix)) return undefined;
+      if (!value.startsWith(scheme)) return malformed(name, value, `it starts with "${prefix}" but not "${scheme}<bucket>/<key>"`);
+      const rest = value.slice(scheme.length);
+      if (astronomerFallback && isAstronomerKey(rest) && !(rest.includes('/') && BUCKET_NAME.test(rest.slice(0, rest.indexOf('/'))))) {
+        if (!fallbackBucket) return malformed(RuleNames.astronomer, value, 'the reference carries no bucket: set the bucket in the connection\'s S3 settings');
+        return reference(RuleNames.astronomer, value, fallbackBucket, rest);
+      }
+      const slash = rest.indexOf('/');
+      if (slash < 0) return malformed(name, value, `no key after the bucket (expected "${scheme}<bucket>/<key>")`);
+      const bucket = rest.slice(0, slash);
+      const key = rest.slice(slash + 1);
+      if (!bucket) return malformed(name, value, 'the bucket name is empty');
+      if (!key) return malformed(name, value, 'the object key is empty');
+      if (!BUCKET_NAME.test(bucket)) return malformed(name, value, `"${bucket}" is not a valid S3 bucket name`);
+      if (hasControlOrSpace(value)) return malformed(name, value, 'it contains spaces or control characters');
+      return reference(name, value, bucket, key);
+    },
+  };
+}
+
+/** Astronomer's guide and tutorial: `xcom_s3://data_<uuid>` or `xcom_s3://<run_id>/<task_id>/data_<uuid>.csv`; bucket from configuration. */
+function astronomerRule(prefix: string, bucket: string | undefined): ReferenceRule {
+  const name = RuleNames.astronomer;
+  const scheme = `${prefix}://`;
+  return {
+    name,
+    prefix: scheme,
+    test(value) {
+      // Astronomer's PREFIX is "xcom_s3://" itself, so only that counts; the key is the rest.
+      if (!value.startsWith(scheme)) return undefined;
+      const key = value.slice(scheme.length);
+      if (!key) return malformed(name, value, 'the object key is empty');
+      if (hasControlOrSpace(value)) return malformed(name, value, 'it contains spaces or control characters');
+      if (!bucket) return malformed(name, value, 'the reference carries no bucket: set the bucket in the connection\'s S3 settings');
+      return reference(name, value, bucket, key);
+    },
+  };
+}
+
+/** astronomer-providers: `s3_xcom_<uuid>[_dataframe|_datetime][.gz]`, the key is the whole reference; bucket from configuration. */
+function astronomerProvidersRule(prefix: string, bucket: string | undefined): ReferenceRule {
+  const name = RuleNames.astronomerProviders;
+  return {
+    name,
+    prefix,
+    test(value) {
+      if (!value.startsWith(prefix)) return undefined;
+      if (value === prefix) return malformed(name, value, 'nothing follows the prefix');
+      if (hasControlOrSpace(value)) return malformed(name, value, 'it contains spaces or control characters');
+      if (!bucket) return malformed(name, value, 'the reference carries no bucket: set the bucket in the connection\'s S3 settings (XCOM_BACKEND_BUCKET_NAME)');
+      const gz = value.endsWith('.gz');
+      const stem = gz ? value.slice(0, -3) : value;
+      // DataFrames are written with df.to_json(), other values with json.dumps; dates as bare isoformat text.
+      const formatHint: ReferenceFormat | undefined = stem.endsWith('_datetime') ? undefined : 'json';
+      return reference(name, value, bucket, value, { ...(formatHint ? { formatHint } : {}), ...(gz ? { compression: 'gzip' as const } : {}) });
+    },
+  };
+}
+
+/** A parsed `scheme://[conn_id@]bucket/path` string. */
+interface ObjectPath {
+  scheme: string;
+  connId?: string;
+  bucket: string;
+  path: string;
+}
+
+function parseObjectPath(text: string, requirePath: boolean): ObjectPath | undefined {
+  const match = /^([a-z][a-z0-9+.-]*):\/\/(?:([^@/]+)@)?([^/@]+)(?:\/(.*))?$/.exec(text);
+  if (!match) return undefined;
+  const path = match[4] ?? '';
+  if (requirePath && !path) return undefined;
+  return { scheme: match[1], ...(match[2] ? { connId: match[2] } : {}), bucket: match[3], path };
+}
+
+/**
+ * common-io XComObjectStorageBackend: a reference only when the string is a path under the configured
+ * `xcom_objectstorage_path` (same scheme, bucket and base path, on a segment boundary; the `conn_id@` part may
+ * be absent on either side). The payload is JSON, compressed as the extension says.
+ */
+function commonIoRule(objectStoragePath: string | undefined): ReferenceRule {
+  const name = RuleNames.commonIo;
+  const base = objectStoragePath ? parseObjectPath(objectStoragePath.trim(), false) : undefined;
+  const basePath = base ? base.path.replace(/^\/+|\/+$/g, '') : '';
+  return {
+    name,
+    prefix: base ? `${base.scheme}://` : 's3://',
+    test(value) {
+      const path = parseObjectPath(value, true);
+      if (!path || !/^s3[an]?$/.test(path.scheme)) return undefined;
+      if (!base) {
+        // No base configured: only the backend's own layout <base>/<dag_id>/<run_id>/<task_id>/<uuid>[.ext].
+        const segments = path.path.split('/');
+        if (segments.length < 4 || !COMMON_IO_FILE.test(segments[segments.length - 1])) return undefined;
+        return reference(`${name} (guessed: no xcom_objectstorage_path)`, value, path.bucket, path.path, { formatHint: 'json' });
+      }
+      if (path.scheme !== base.scheme || path.bucket !== base.bucket) return undefined;
+      if (path.connId && base.connId && path.connId !== base.connId) return undefined;
+      let key = path.path;
+      if (basePath) {
+        if (key === basePath || key === `${basePath}/`) return malformed(name, value, 'it names the xcom_objectstorage_path itself, not a file under it');
+        if (!key.startsWith(`${basePath}/`)) return undefined;
+      }
+      key = key.replace(/\/+$/, '');
+      if (!key) return malformed(name, value, 'the object key is empty');
+      return reference(name, value, path.bucket, key, { formatHint: 'json' });
+    },
+  };
+}
+
+function customRule(rule: CustomReferenceRule, index: number): ReferenceRule | undefined {
+  if (!rule || typeof rule.prefix !== 'string' || rule.prefix === '') return undefined;
+  const name = rule.name?.trim() || `custom rule ${index + 1} (${rule.prefix})`;
+  const fixedBucket = rule.bucket?.trim() || undefined;
+  const keyPrefix = rule.keyPrefix ?? '';
+  const format = rule.format && rule.format !== 'auto' && rule.format in FORMAT_EXTENSIONS ? FORMAT_EXTENSIONS[rule.format] : undefined;
+  return {
+    name,
+    prefix: rule.prefix,
+    test(value) {
+      if (!value.startsWith(rule.prefix)) return undefined;
+      const rest = value.slice(rule.prefix.length);
+      if (hasControlOrSpace(value)) return malformed(name, value, 'it contains spaces or control characters');
+      let bucket = fixedBucket;
+      let key = rest;
+      if (!bucket) {
+        const slash = rest.indexOf('/');
+        if (slash <= 0) return malformed(name, value, `expected "${rule.prefix}<bucket>/<key>"`);
+        bucket = rest.slice(0, slash);
+        key = rest.slice(slash + 1);
+      }
+      if (!key) return malformed(name, value, 'the object key is empty');
+      return reference(name, value, bucket, keyPrefix + key, format ? { formatHint: format } : {});
+    },
+  };
+}
+
+/** The preset `auto` resolves to, from the configured XCom backend class path. */
+export function presetForBackend(xcomBackend: string | undefined): Exclude<ReferencePreset, 'auto'> {
+  const cls = (xcomBackend ?? '').trim();
+  if (!cls) return 'article';
+  if (/^astronomer\.providers\./.test(cls)) return 'astronomerProviders';
+  if (/(^|\.)common\.io\.xcom\.backend\.XComObjectStor(age|e)Backend$/.test(cls) || /XComObjectStor(age|e)Backend$/.test(cls)) return 'commonIo';
+  // Airflow's own BaseXCom offloads nothing.
+  if (/^airflow\.(models\.xcom|sdk\.execution_time\.xcom|sdk\.bases\.xcom|sdk)\.BaseXCom$/.test(cls)) return 'none';
+  return 'article';
+}
+
+/** Builds the rules in the order they are tried: custom rules, then the preset's. */
+export function buildRules(config: ReferenceConfig): ReferenceRule[] {
+  const rules: ReferenceRule[] = [];
+  (config.customRules ?? []).forEach((r, i) => {
+    const rule = customRule(r, i);
+    if (rule) rules.push(rule);
+  });
+  const prefix = config.prefix?.trim() || DEFAULT_PREFIX;
+  const bucket = config.bucket?.trim() || undefined;
+  const storagePath = config.objectStoragePath?.trim() || undefined;
+  const backendKnown = !!config.xcomBackend?.trim();
+  const preset = config.preset === 'auto' || !config.preset ? presetForBackend(config.xcomBackend) : config.preset;
+  switch (preset) {
+    case 'article':
+      // Without a known backend class (auto), also recognise Astronomer's bucket-less shapes of the same prefix.
+      rules.push(articleRule(prefix, bucket, config.preset === 'auto' && !backendKnown));
+      break;
+    case 'astronomer':
+      rules.push(astronomerRule(prefix, bucket));
+      break;
+    case 'astronomerProviders':
+      rules.push(astronomerProvidersRule(prefix !== DEFAULT_PREFIX ? prefix : ASTRONOMER_PROVIDERS_PREFIX, bucket));
+      break;
+    case 'commonIo':
+      rules.push(commonIoRule(storagePath));
+      break;
+    case 'none':
+      break;
+  }
+  // A configured xcom_objectstorage_path only ever matches paths under it, so it is safe to add in auto mode.
+  if (config.preset === 'auto' && preset !== 'commonIo' && storagePath) rules.push(commonIoRule(storagePath));
+  return rules;
+}
+
+/** The verdict on one decoded XCom value: only strings can be references. */
+export function matchReference(value: unknown, rules: ReferenceRule[]): ReferenceMatch {
+  if (typeof value !== 'string') return { kind: 'none' };
+  for (const rule of rules) {
+    const verdict = rule.test(value);
+    if (verdict) return verdict;
+  }
+  const uri = OBJECT_URI.exec(value);
+  if (uri && !hasControlOrSpace(value)) return { kind: 'plainObjectUri', uri: value, bucket: uri[3], key: uri[4] };
+  return { kind: 'none' };
+}
+
+/** Prefixes that may start a reference (for the webview's link rendering). */
+export function referencePrefixes(rules: ReferenceRule[]): string[] {
+  return [...new Set(rules.map((r) => r.prefix).filter(Boolean))];
+}
+
+/** `s3://bucket/key` of a reference. */
+export function toS3Uri(ref: Pick<XComReference, 'bucket' | 'key'>): string {
+  return `s3://${ref.bucket}/${ref.key}`;
+}
+
+/** Helpers to show references. */
+export const formatReference = {
+  /** `s3://bucket/key`. */
+  toS3Uri,
+  /** One line for tooltips: `s3://bucket/key (csv, gzip) via <rule>`. */
+  describe(ref: XComReference): string {
+    const details = [ref.formatHint, ref.compression].filter(Boolean).join(', ');
+    return `${toS3Uri(ref)}${details ? ` (${details})` : ''} via ${ref.rule}`;
+  },
+};

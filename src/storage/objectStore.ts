@@ -1,0 +1,252 @@
+// Read-only access to offloaded XCom objects: HEAD, streamed ranged reads (explicit ranges computed from the
+// object's size), single ranges for Parquet footers, presigned URLs and plain object URLs. Never writes.
+import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { Logger } from '../logger';
+import { silentLogger } from '../logger';
+import { resolveRegion } from './s3ClientFactory';
+import { StorageError, isTransientError, toStorageError, type StorageErrorContext } from './storageErrors';
+import type { ObjectLocation, StorageSettings } from './storageSettings';
+
+/** What a HEAD tells about an object. */
+export interface ObjectHead {
+  /** Size in bytes. */
+  size: number;
+  /** Last-Modified. */
+  lastModified?: Date;
+  /** ETag, quotes included as S3 sends it. */
+  etag?: string;
+  /** Content-Type. */
+  contentType?: string;
+}
+
+/** Options of `S3ObjectStore.read`. */
+export interface ReadOptions {
+  /** Aborting stops the read: the in-flight request is aborted and iteration throws a `cancelled` StorageError. */
+  signal?: AbortSignal;
+  /** First byte to read (default 0). */
+  start?: number;
+  /** Last byte to read, inclusive (default: the last byte of the object). */
+  end?: number;
+  /** Bytes per ranged GET (default 8 MiB). */
+  chunkSize?: number;
+  /** Called after each piece received: bytes read so far and bytes to read in all. */
+  onProgress?(bytesRead: number, totalBytes: number): void;
+  /** The object's size when already known (skips the HEAD). */
+  size?: number;
+}
+
+/** Options of an S3ObjectStore. */
+export interface ObjectStoreOptions {
+  /** Where the credentials come from, named in error messages (never a secret). */
+  credentialsOrigin?: string;
+  /** The settings the client was built from (endpoint, region, profile for messages and URLs). */
+  settings?: StorageSettings;
+  /** Diagnostics. */
+  logger?: Logger;
+  /** Retries of one range after a transient error mid-body (default 3). */
+  rangeRetries?: number;
+  /** Texts never to show in messages (secrets). */
+  secrets?: string[];
+}
+
+/** Default bytes per ranged GET. */
+export const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
+
+/** `https://` URL of an object: virtual-hosted, or path-style when configured or when the bucket has dots. */
+export function objectUrl(loc: ObjectLocation, settings: StorageSettings = {}): string {
+  const key = loc.key.split('/').map(encodeURIComponent).join('/');
+  const endpoint = settings.endpointUrl?.trim().replace(/\/+$/, '');
+  if (endpoint) {
+    const m = /^(https?:\/\/)(.*)$/.exec(endpoint);
+    const scheme = m ? m[1] : 'https://';
+    const hostAndPath = m ? m[2] : endpoint;
+    if (settings.forcePathStyle !== false) return `${scheme}${hostAndPath}/${loc.bucket}/${key}`;
+    return `${scheme}${loc.bucket}.${hostAndPath}/${key}`;
+  }
+  const region = resolveRegion(settings, {});
+  const host = `s3.${region}.amazonaws.com`;
+  if (settings.forcePathStyle || loc.bucket.includes('.')) return `https://${host}/${loc.bucket}/${key}`;
+  return `https://${loc.bucket}.${host}/${key}`;
+}
+
+function abortError(): Error {
+  const error = new Error('The operation was aborted');
+  error.name = 'AbortError';
+  return error;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+type Body = AsyncIterable<Uint8Array> & { destroy?(error?: Error): void };
+
+/** Read-only S3 object access for one connection. */
+export class S3ObjectStore {
+  private readonly logger: Logger;
+  private readonly rangeRetries: number;
+
+  constructor(
+    /** The SDK client (see createS3Client). */
+    readonly client: S3Client,
+    private readonly options: ObjectStoreOptions = {},
+  ) {
+    this.logger = options.logger ?? silentLogger;
+    this.rangeRetries = options.rangeRetries ?? 3;
+  }
+
+  private context(loc: Partial<ObjectLocation>): StorageErrorContext {
+    const settings = this.options.settings ?? {};
+    return {
+      loc,
+      ...(this.options.credentialsOrigin ? { credentialsOrigin: this.options.credentialsOrigin } : {}),
+      ...(settings.profile ? { profile: settings.profile } : {}),
+      endpoint: settings.endpointUrl ?? `https://s3.${resolveRegion(settings)}.amazonaws.com`,
+      region: resolveRegion(settings),
+      ...(this.options.secrets ? { secrets: this.options.secrets } : {}),
+    };
+  }
+
+  /** HEAD of an object; a 404 tells a missing bucket from a missing object. Rejects with a StorageError. */
+  async head(loc: ObjectLocation, signal?: AbortSignal): Promise<ObjectHead> {
+    try {
+      const out = await this.client.send(new HeadObjectCommand({ Bucket: loc.bucket, Key: loc.key }), { abortSignal: signal });
+      const head: ObjectHead = { size: out.ContentLength ?? 0 };
+      if (out.LastModified) head.lastModified = out.LastModified;
+      if (out.ETag) head.etag = out.ETag;
+      if (out.ContentType) head.contentType = out.ContentType;
+      return head;
+    } catch (error) {
+      const mapped = toStorageError(error, this.context(loc), signal);
+      if (mapped.kind === 'notFound' && !signal?.aborted) {
+        // HEAD errors have no body: ask about the bucket to name the right cause.
+        try {
+          await this.client.send(new HeadBucketCommand({ Bucket: loc.bucket }), { abortSignal: signal });
+        } catch (bucketError) {
+          const b = toStorageError(bucketError, this.context({ bucket: loc.bucket }), signal);
+          if (b.kind === 'notFound' || b.kind === 'noSuchBucket') {
+            throw new StorageError('noSuchBucket', toStorageError({ name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } }, this.context(loc)).message, 404, 'NoSuchBucket');
+          }
+        }
+      }
+      throw mapped;
+    }
+  }
+
+  /** Streams bytes [start, end] of an object, one explicit ranged GET per chunk. */
+  async *read(loc: ObjectLocation, options: ReadOptions = {}): AsyncIterable<Uint8Array> {
+    const { signal } = options;
+    const chunkSize = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK_SIZE));
+    const size = options.size ?? (await this.head(loc, signal)).size;
+    const start = options.start ?? 0;
+    const end = Math.min(options.end ?? size - 1, size - 1);
+    if (signal?.aborted) throw toStorageError(abortError(), this.context(loc), signal);
+    if (start > end) {
+      if (size === 0 || (options.end !== undefined && options.end < start)) return;
+      throw new StorageError('invalidRange', `The requested byte range starts at ${start}, past the end of s3://${loc.bucket}/${loc.key} (${size} bytes).`, undefined, 'InvalidRange');
+    }
+    const total = end - start + 1;
+    let read = 0;
+    for (let offset = start; offset <= end; ) {
+      const last = Math.min(offset + chunkSize - 1, end);
+      for await (const piece of this.readRangeStream(loc, offset, last, signal)) {
+        read += piece.byteLength;
+        offset += piece.byteLength;
+        options.onProgress?.(read, total);
+        yield piece;
+      }
+    }
+  }
+
+  /** Bytes [start, endInclusive] of an object in one buffer (Parquet footers, sniffing). */
+  async readRange(loc: ObjectLocation, start: number, endInclusive: number, signal?: AbortSignal): Promise<Uint8Array> {
+    const pieces: Uint8Array[] = [];
+    let length = 0;
+    for await (const piece of this.readRangeStream(loc, start, endInclusive, signal)) {
+      pieces.push(piece);
+      length += piece.byteLength;
+    }
+    if (pieces.length === 1) return pieces[0];
+    const out = new Uint8Array(length);
+    let at = 0;
+    for (const p of pieces) {
+      out.set(p, at);
+      at += p.byteLength;
+    }
+    return out;
+  }
+
+  /** A presigned GET URL valid for `expiresSeconds`. */
+  async presignGet(loc: ObjectLocation, expiresSeconds: number): Promise<string> {
+    try {
+      return await getSignedUrl(this.client, new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }), { expiresIn: Math.max(1, Math.round(expiresSeconds)) });
+    } catch (error) {
+      throw toStorageError(error, this.context(loc));
+    }
+  }
+
+  /** The object's HTTPS URL for this store's settings. */
+  objectUrl(loc: ObjectLocation): string {
+    return objectUrl(loc, this.options.settings);
+  }
+
+  /**
+   * One explicit range, streamed; a transient failure (before or during the body) resumes from the first
+   * byte not yet delivered, up to `rangeRetries` times. Aborting destroys the body at once.
+   */
+  private async *readRangeStream(loc: ObjectLocation, start: number, endInclusive: number, signal?: AbortSignal): AsyncIterable<Uint8Array> {
+    let offset = start;
+    let attempt = 0;
+    while (true) {
+      let body: Body | undefined;
+      const onAbort = () => body?.destroy?.(abortError());
+      try {
+        if (signal?.aborted) throw abortError();
+        const out = await this.client.send(
+          new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key, Range: `bytes=${offset}-${endInclusive}` }),
+          { abortSignal: signal },
+        );
+        body = out.Body as unknown as Body | undefined;
+        if (!body) return;
+        signal?.addEventListener('abort', onAbort, { once: true });
+        for await (const chunk of body) {
+          if (signal?.aborted) throw abortError();
+          const piece = chunk instanceof Uint8Array ? chunk : new Uint8Array(chunk as ArrayBuffer);
+          offset += piece.byteLength;
+          yield piece;
+        }
+        if (signal?.aborted) throw abortError();
+        return;
+      } catch (error) {
+        body?.destroy?.();
+        if (signal?.aborted) throw toStorageError(abortError(), this.context(loc), signal);
+        if (offset > endInclusive) return;
+        if (attempt < this.rangeRetries && isTransientError(error)) {
+          attempt++;
+          this.logger.warn(`S3 read of s3://${loc.bucket}/${loc.key} bytes ${offset}-${endInclusive} failed (${(error as Error).name ?? 'error'}); retry ${attempt} of ${this.rangeRetries}.`);
+          try {
+            await sleep(200 * 2 ** (attempt - 1), signal);
+          } catch {
+            throw toStorageError(abortError(), this.context(loc), signal);
+          }
+          continue;
+        }
+        throw toStorageError(error, this.context(loc), signal);
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
+    }
+  }
+}

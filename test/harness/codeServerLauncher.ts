@@ -1,0 +1,78 @@
+// Runs the extension-host suite (out/test/vscode/index.js) inside code-server, driven by headless Chromium:
+//   node out/test/harness/codeServerLauncher.js [--services s3,postgres,mariadb | --services none]
+// Starts the test servers (s3 by default) and passes their coordinates as XCOM_LENS_TEST_SERVICES; everything
+// runs under a temp folder and is stopped at the end, whatever happens. Exit code: the suite's (0 = all passed).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { format } from 'node:util';
+import type { BrowserContext } from 'playwright-core';
+import { startTestServices, stopServices, TEST_SERVICES_ENV, type ServiceSelection } from '../integration/services';
+import { isNoise, launchBrowser, startCodeServer, workbenchUrl, type CodeServer } from './codeServer';
+import { repoRoot, withTimeout } from './processes';
+
+/** The whole run (services, code-server, workbench, tests) must end within this. */
+const RUN_TIMEOUT_MS = Number(process.env.XCOM_LENS_VSCODE_TIMEOUT_MS ?? 240_000);
+
+function parseServices(argv: string[]): ServiceSelection {
+  const at = argv.indexOf('--services');
+  const names = at >= 0 ? (argv[at + 1] ?? '').split(',') : ['s3'];
+  const known = new Set(['s3', 'postgres', 'mariadb', 'none', '']);
+  for (const name of names) if (!known.has(name)) throw new Error(`unknown service ${name}`);
+  return { s3: names.includes('s3'), postgres: names.includes('postgres'), mariadb: names.includes('mariadb') };
+}
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const selection = parseServices(process.argv.slice(2));
+  const tempDir = mkdtempSync(join(tmpdir(), 'xcom-lens-vscode-'));
+  const workspace = join(tempDir, 'workspace');
+  mkdirSync(workspace, { recursive: true });
+  writeFileSync(join(workspace, 'README.md'), '# XCom Lens extension-host test workspace\n');
+  const resultsFile = process.env.XCOM_LENS_TEST_RESULTS ?? join(tempDir, 'results.json');
+  let server: CodeServer | undefined;
+  let browser: BrowserContext | undefined;
+  try {
+    const services = await withTimeout(startTestServices(selection), 90_000, 'starting test services');
+    server = await startCodeServer({
+      tempDir,
+      env: { [TEST_SERVICES_ENV]: JSON.stringify(services), XCOM_LENS_TEST_RESULTS: resultsFile },
+      echo: (line) => log(`[code-server] ${line}`),
+    });
+    log(`code-server ready at ${server.baseUrl} after ${Date.now() - started} ms`);
+    browser = await launchBrowser(tempDir);
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    let reportExit: (code: number) => void = () => undefined;
+    const exitCode = new Promise<number>((resolve) => (reportExit = resolve));
+    await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+      const text = format(...(Array.isArray(args) ? args : [args]));
+      for (const line of text.split('\n')) if (line.trim() && !isNoise(line)) log(type === 'error' ? `[ext-host:error] ${line}` : line);
+    });
+    await page.exposeFunction('codeAutomationExit', (code: number) => reportExit(Number(code)));
+    page.on('pageerror', (error) => {
+      if (!isNoise(error.message)) log(`[workbench:pageerror] ${error.message}`);
+    });
+    const extensionPath = repoRoot;
+    await page.goto(workbenchUrl(server.baseUrl, workspace, extensionPath, join(extensionPath, 'out', 'test', 'vscode', 'index.js')));
+    const code = await withTimeout(exitCode, Math.max(RUN_TIMEOUT_MS - (Date.now() - started), 10_000), 'extension-host suite');
+    log(`extension-host suite exited with ${code} after ${Date.now() - started} ms`);
+    return code;
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    await stopServices().catch((error: unknown) => log(`could not stop services: ${String(error)}`));
+    if (!process.env.XCOM_LENS_KEEP_TEMP) rmSync(tempDir, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.stack ?? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,124 @@
+// The preview grid as a user sees it, in code-server + Chromium: headers with types, sorting, filtering,
+// hostile text rendered as text, copy through the host's clipboard, and screenshots in light and dark themes.
+// A preview is opened by a user keybinding with arguments (keybindings.json is reloaded live), so the test
+// needs no test hook in the extension.
+import * as assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
+
+const XSS = '<img src=x onerror=alert(1)>';
+const KEY = 'f9';
+
+/** Records in pandas orient=records: a hostile header and hostile cells, numbers to sort, a reference-looking value. */
+const records = Array.from({ length: 30 }, (_, i) => ({
+  id: i,
+  amount: Math.round(((i * 37) % 101) * 1.5 * 100) / 100,
+  city: ['Oslo', 'Lima', 'Pune'][i % 3],
+  [XSS]: i % 2 ? XSS : `<b>bold ${i}</b>`,
+}));
+
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('Control+Shift+P');
+  await page.keyboard.type(title);
+  await page.waitForTimeout(700);
+  await page.keyboard.press('Enter');
+}
+
+async function openPreview(wb: Workbench, page: Page, args: unknown): Promise<FrameLocator> {
+  // The web workbench reads a keybindings.json created after startup only when the window reloads.
+  writeFileSync(join(wb.workspace, '..', 'user-data', 'User', 'keybindings.json'), JSON.stringify([{ key: KEY, command: 'xcomLens.preview', args }]));
+  await runCommand(page, 'Developer: Reload Window');
+  await page.waitForTimeout(2000);
+  await page.locator('.monaco-workbench .activitybar').waitFor({ state: 'visible', timeout: 60_000 });
+  const frame = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  for (let attempt = 0; attempt < 10; attempt++) {
+    await page.waitForTimeout(1500);
+    await page.locator('.monaco-workbench .part.editor').click().catch(() => undefined);
+    await page.keyboard.press('F9');
+    try {
+      await frame.locator('.ag-header-cell-text').first().waitFor({ state: 'visible', timeout: 8000 });
+      return frame;
+    } catch {
+      // The extension host may still be starting: press again.
+    }
+  }
+  throw new Error('the preview did not open');
+}
+
+async function setTheme(page: Page, theme: string): Promise<void> {
+  await runCommand(page, 'Preferences: Color Theme');
+  await page.keyboard.type(theme);
+  await page.waitForTimeout(500);
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(1500);
+}
+
+describe('preview grid (UI)', function () {
+  this.timeout(240_000);
+  let wb: Workbench;
+  let page: Page;
+  let grid: FrameLocator;
+  const dialogs: string[] = [];
+
+  before(async () => {
+    wb = await openWorkbench();
+    page = wb.page;
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    grid = await openPreview(wb, page, { title: 'ui frame', inline: records });
+  });
+
+  after(async () => {
+    await wb?.close();
+  });
+
+  it('shows headers with their types and the row count', async () => {
+    const headers = await grid.locator('.ag-header-cell-text').allTextContents();
+    assert.deepEqual(headers.slice(0, 3), ['id · integer', 'amount · float', 'city · string']);
+    await grid.locator('#showing').filter({ hasText: 'showing 30 of 30 rows' }).waitFor({ timeout: 10_000 });
+  });
+
+  it('renders hostile header and cell text as text', async () => {
+    const headers = await grid.locator('.ag-header-cell-text').allTextContents();
+    assert.ok(headers.includes(`${XSS} · string`), headers.join(' | '));
+    const cells = await grid.locator(`.ag-center-cols-container [col-id="c3"]`).allTextContents();
+    assert.ok(cells.includes(XSS), cells.join(' | '));
+    assert.ok(cells.includes('<b>bold 0</b>'));
+    assert.equal(await grid.locator('.ag-root img, .ag-root b').count(), 0);
+    assert.deepEqual(dialogs, []);
+  });
+
+  it('sorts numbers as numbers', async () => {
+    await grid.locator('.ag-header-cell[col-id="c1"] .ag-header-cell-label').click();
+    await page.waitForTimeout(500);
+    const first = await grid.locator('.ag-row[row-index="0"] [col-id="c1"]').textContent();
+    const values = records.map((r) => r.amount).sort((a, b) => a - b);
+    assert.equal(Number(first), values[0]);
+    await grid.locator('.ag-header-cell[col-id="c1"] .ag-header-cell-label').click();
+    await page.waitForTimeout(500);
+    assert.equal(Number(await grid.locator('.ag-row[row-index="0"] [col-id="c1"]').textContent()), values.at(-1));
+  });
+
+  it('filters with the quick search', async () => {
+    await grid.locator('#quick-filter').click();
+    await page.keyboard.type('Lima');
+    await grid.locator('#showing').filter({ hasText: 'showing 10 of 30 rows' }).waitFor({ timeout: 10_000 });
+    await grid.locator('#quick-filter').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    await grid.locator('#showing').filter({ hasText: 'showing 30 of 30 rows' }).waitFor({ timeout: 10_000 });
+  });
+
+  it('takes screenshots in light and dark themes', async () => {
+    await setTheme(page, 'Light Modern');
+    console.log(`      light: ${await screenshot(page, 'preview-light')}`);
+    await setTheme(page, 'Dark Modern');
+    console.log(`      dark: ${await screenshot(page, 'preview-dark')}`);
+    const background = await grid.locator('.ag-root-wrapper').evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor);
+    assert.notEqual(background, 'rgb(255, 255, 255)');
+  });
+});

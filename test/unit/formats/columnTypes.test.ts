@@ -1,0 +1,38 @@
+import * as assert from 'node:assert/strict';
+import { CellKind, TypeTally, classify, parseNumberText } from '../../../src/formats/columnTypes';
+
+describe('column type inference', () => {
+  it('classifies cells', () => {
+    const cases: [string, CellKind][] = [
+      ['', CellKind.Null], ['NaN', CellKind.Null], ['<NA>', CellKind.Null],
+      ['0', CellKind.Integer], ['-12', CellKind.Integer], ['+3', CellKind.Integer],
+      ['1.5', CellKind.Float], ['-.5', CellKind.Float], ['1e10', CellKind.Float], ['inf', CellKind.Float], ['-inf', CellKind.Float],
+      ['True', CellKind.Boolean], ['false', CellKind.Boolean],
+      ['2024-01-31', CellKind.Datetime], ['2024-01-31 10:00:00', CellKind.Datetime], ['2024-01-31T10:00:00.123456+00:00', CellKind.Datetime],
+      ['007', CellKind.Text], ['0x1A', CellKind.Text], ['1,000', CellKind.Text], [' 1', CellKind.Text], ['9007199254740993', CellKind.Text], ['abc', CellKind.Text],
+    ];
+    for (const [text, kind] of cases) assert.equal(classify(text), kind, text);
+  });
+
+  it('parses numbers pandas writes and nothing else', () => {
+    assert.equal(parseNumberText('1.25'), 1.25);
+    assert.equal(parseNumberText('inf'), Infinity);
+    assert.ok(Number.isNaN(parseNumberText('0b1')));
+    assert.ok(Number.isNaN(parseNumberText('1_000')));
+  });
+
+  it('names the narrowest type that fits every cell', () => {
+    const t = (...kinds: CellKind[]) => {
+      const tally = new TypeTally();
+      kinds.forEach((k) => tally.add(k));
+      return tally.type;
+    };
+    assert.equal(t(CellKind.Integer, CellKind.Null), 'integer');
+    assert.equal(t(CellKind.Integer, CellKind.Float), 'float');
+    assert.equal(t(CellKind.Boolean), 'boolean');
+    assert.equal(t(CellKind.Datetime, CellKind.Null), 'datetime');
+    assert.equal(t(CellKind.Integer, CellKind.Boolean), 'string');
+    assert.equal(t(CellKind.Null), 'empty');
+    assert.equal(t(), 'empty');
+  });
+});

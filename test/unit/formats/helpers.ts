@@ -1,0 +1,16 @@
+// Builders for format tests: byte streams cut into chunks, and a table read back as plain rows.
+import { ColumnarTable } from '../../../src/formats/table';
+import type { Cell } from '../../../src/protocol';
+
+/** Streams `data` in chunks of `size` bytes (small sizes exercise chunk boundaries). */
+export async function* chunked(data: string | Uint8Array, size = 7): AsyncIterable<Uint8Array> {
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+/** The table as header names plus rows of cells. */
+export function dump(table: ColumnarTable): { names: string[]; types: string[]; rows: Cell[][] } {
+  const rows: Cell[][] = [];
+  for (let r = 0; r < table.rowCount; r++) rows.push(table.row(r));
+  return { names: table.columns.map((c) => c.name), types: table.columns.map((c) => c.type), rows };
+}

@@ -1,0 +1,61 @@
+import * as assert from 'node:assert/strict';
+import { detectOrient, jsonToTable, parseLenientJson } from '../../../src/formats/json';
+import { ColumnarTable } from '../../../src/formats/table';
+import { dump } from './helpers';
+
+function read(value: unknown) {
+  const table = new ColumnarTable();
+  const orient = jsonToTable(value, table);
+  return { orient, ...dump(table), index: table.columns.map((c) => c.index) };
+}
+
+// The same frame, pd.DataFrame({'a': [1, 2], 'b': ['x', None]}), in every orient pandas writes.
+const rows = [[1, 'x'], [2, null]];
+
+describe('JSON DataFrames', () => {
+  it('reads orient=columns (to_json default) without a trivial index', () => {
+    const t = read({ a: { '0': 1, '1': 2 }, b: { '0': 'x', '1': null } });
+    assert.equal(t.orient, 'columns');
+    assert.deepEqual(t.names, ['a', 'b']);
+    assert.deepEqual(t.rows, rows);
+  });
+
+  it('keeps a non-range index as a pinned index column', () => {
+    const t = read({ a: { r1: 1, r2: 2 } });
+    assert.deepEqual(t.names, ['', 'a']);
+    assert.deepEqual(t.index, [true, false]);
+    assert.deepEqual(t.rows, [['r1', 1], ['r2', 2]]);
+  });
+
+  it('reads records, split, index, values, table and dict of lists', () => {
+    assert.deepEqual(read([{ a: 1, b: 'x' }, { a: 2, b: null }]).rows, rows);
+    const split = read({ columns: ['a', 'b'], index: [0, 1], data: [[1, 'x'], [2, null]] });
+    assert.equal(split.orient, 'split');
+    assert.deepEqual(split.rows, rows);
+    const index = read({ '0': { a: 1, b: 'x' }, '1': { a: 2, b: null } });
+    assert.equal(index.orient, 'index');
+    assert.deepEqual(index.rows, rows);
+    const values = read([[1, 'x'], [2, null]]);
+    assert.equal(values.orient, 'values');
+    assert.deepEqual(values.names, ['0', '1']);
+    const table = read({ schema: { fields: [{ name: 'index' }, { name: 'a' }, { name: 'b' }], primaryKey: ['index'] }, data: [{ index: 0, a: 1, b: 'x' }, { index: 1, a: 2, b: null }] });
+    assert.equal(table.orient, 'table');
+    assert.deepEqual(table.index, [true, false, false]);
+    assert.deepEqual(table.rows, [[0, 1, 'x'], [1, 2, null]]);
+    assert.deepEqual(read({ a: [1, 2], b: ['x', null] }).rows, rows);
+  });
+
+  it('infers types from JSON values', () => {
+    const t = read([{ i: 1, f: 1.5, b: true, d: '2024-01-01T00:00:00.000Z', s: 'x', n: null }]);
+    assert.deepEqual(t.types, ['integer', 'float', 'boolean', 'datetime', 'string', 'empty']);
+  });
+
+  it('accepts the NaN and Infinity tokens Python writes', () => {
+    assert.deepEqual(parseLenientJson('{"a": [NaN, Infinity, -Infinity, "NaN"]}'), { a: [null, Infinity, -Infinity, 'NaN'] });
+  });
+
+  it('rejects values that are not tables with a clear message', () => {
+    assert.throws(() => detectOrient(42), /not a table/);
+    assert.throws(() => detectOrient([1, 2]), /neither objects/);
+  });
+});

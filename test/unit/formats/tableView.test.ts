@@ -1,0 +1,79 @@
+import * as assert from 'node:assert/strict';
+import { ColumnarTable } from '../../../src/formats/table';
+import { TableViewer, columnStats, computeView } from '../../../src/formats/tableView';
+import { formatRows } from '../../../src/formats/textFormats';
+import { emptyQuery, type ViewQuery } from '../../../src/protocol';
+
+function build(): ColumnarTable {
+  const t = new ColumnarTable();
+  t.addColumn('n');
+  t.addColumn('s');
+  for (const [n, s] of [['10', 'b'], ['9', 'a'], ['', 'c'], ['100', ''], ['9', 'B']]) t.pushTextRow([n, s]);
+  return t;
+}
+const q = (over: Partial<ViewQuery>): ViewQuery => ({ ...emptyQuery(), ...over });
+const order = (t: ColumnarTable, query: ViewQuery) => {
+  const v = computeView(t, query);
+  return Array.from({ length: v.length }, (_, i) => (v.rows ? v.rows[i] : i));
+};
+
+describe('table views', () => {
+  it('sorts numbers as numbers with missing values last, both directions', () => {
+    const t = build();
+    assert.deepEqual(order(t, q({ sortModel: [{ colId: 'c0', sort: 'asc' }] })), [1, 4, 0, 3, 2]);
+    assert.deepEqual(order(t, q({ sortModel: [{ colId: 'c0', sort: 'desc' }] })), [3, 0, 1, 4, 2]);
+  });
+
+  it('sorts text and breaks ties with a second key', () => {
+    const t = build();
+    assert.deepEqual(order(t, q({ sortModel: [{ colId: 'c1', sort: 'asc' }] })), [4, 1, 0, 2, 3]);
+    assert.deepEqual(order(t, q({ sortModel: [{ colId: 'c0', sort: 'asc' }, { colId: 'c1', sort: 'desc' }] })), [1, 4, 0, 3, 2]);
+  });
+
+  it('filters by number, by text and by quick search', () => {
+    const t = build();
+    assert.deepEqual(order(t, q({ filterModel: { c0: { filterType: 'number', type: 'greaterThan', filter: 9 } } })), [0, 3]);
+    assert.deepEqual(order(t, q({ filterModel: { c1: { filterType: 'text', type: 'equals', filter: 'b' } } })), [0, 4]);
+    assert.deepEqual(order(t, q({ filterModel: { c0: { filterType: 'number', operator: 'OR', conditions: [{ filterType: 'number', type: 'equals', filter: 10 }, { filterType: 'number', type: 'blank' }] } } })), [0, 2]);
+    assert.deepEqual(order(t, q({ quickFilter: '10' })), [0, 3]);
+  });
+
+  it('serves windows and caches the view', () => {
+    const viewer = new TableViewer(build());
+    const query = q({ sortModel: [{ colId: 'c0', sort: 'asc' }] });
+    assert.deepEqual(viewer.window(query, 1, 3), { rows: [['9', 'B'].map((x, i) => (i === 0 ? 9 : x)), [10, 'b']], total: 5 });
+    assert.equal(viewer.view(query), viewer.view(query));
+  });
+
+  it('computes column statistics', () => {
+    const s = columnStats(build(), build().columns[0]);
+    assert.equal(s.nulls, 1);
+    assert.equal(s.distinct, 3);
+    assert.equal(s.min, 9);
+    assert.equal(s.max, 100);
+    assert.equal(s.mean, 32);
+    assert.deepEqual(s.top[0], { value: 9, count: 2 });
+  });
+
+  it('formats copies as TSV, CSV and Markdown', () => {
+    assert.equal(formatRows(['a', 'b'], [['1', 'x\ty']], 'tsv'), 'a\tb\n1\t"x\ty"\n');
+    assert.equal(formatRows(['a'], [['x,"y"']], 'csv'), 'a\n"x,""y"""\n');
+    assert.equal(formatRows(['a|b'], [['1']], 'markdown'), '| a\\|b |\n| --- |\n| 1 |\n');
+  });
+});
+
+describe('columnar storage', () => {
+  it('keeps mostly unique text in UTF-8 chunks and reads it back', () => {
+    const t = new ColumnarTable();
+    t.addColumn('u');
+    const n = 140_000;
+    for (let i = 0; i < n; i++) t.pushTextRow([i % 1000 === 0 ? '' : `ü${i}`]);
+    assert.equal(t.columns[0].dictionary(), undefined);
+    assert.equal(t.row(1)[0], 'ü1');
+    assert.equal(t.row(1000)[0], null);
+    assert.equal(t.row(n - 1)[0], `ü${n - 1}`);
+    const v = computeView(t, q({ sortModel: [{ colId: 'c0', sort: 'desc' }] }));
+    assert.equal(t.row(v.rows![0])[0], 'ü99999');
+    assert.equal(t.row(v.rows![n - 1])[0], null);
+  });
+});

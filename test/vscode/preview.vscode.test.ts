@@ -1,0 +1,112 @@
+// The preview panel inside a real extension host: `xcomLens.preview` opens a panel for an inline table and for
+// S3 objects (CSV, gzip CSV, Parquet) and reports what it loaded. Cells inside the webview are checked by
+// test/ui/preview.ui.test.ts.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import * as vscode from 'vscode';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { PreviewSummary } from '../../src/panels/previewPanel';
+
+interface Services {
+  s3?: { endpoint: string; accessKeyId: string; secretAccessKey: string; region: string };
+}
+
+const services: Services = process.env.XCOM_LENS_TEST_SERVICES ? (JSON.parse(process.env.XCOM_LENS_TEST_SERVICES) as Services) : {};
+const bucket = 'xcom-lens-preview';
+
+function previewTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('xcomLens.preview'));
+}
+
+async function preview(arg: unknown): Promise<PreviewSummary> {
+  const summary = await vscode.commands.executeCommand<PreviewSummary | undefined>('xcomLens.preview', arg);
+  assert.ok(summary, 'xcomLens.preview returned no summary');
+  return summary;
+}
+
+describe('preview panel', () => {
+  before(async () => {
+    await vscode.extensions.getExtension('xcom-lens.xcom-lens')?.activate();
+  });
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('opens an inline DataFrame (orient=columns) and reports its rows and types', async () => {
+    const before = previewTabs().length;
+    const summary = await preview({ title: 'inline frame', inline: { id: { '0': 1, '1': 2, '2': 3 }, name: { '0': 'a', '1': 'b', '2': null } } });
+    assert.equal(summary.rowCount, 3);
+    assert.deepEqual(summary.columns, ['id', 'name']);
+    assert.deepEqual(summary.types, ['integer', 'string']);
+    assert.equal(summary.mode, 'client');
+    assert.equal(summary.error, undefined);
+    assert.equal(previewTabs().length, before + 1);
+    assert.equal(previewTabs().at(-1)?.label, 'inline frame');
+  });
+
+  it('shows a clear error for a value that is not a table, and still opens the panel', async () => {
+    const summary = await preview({ title: 'not a table', inline: 42 });
+    assert.match(summary.error ?? '', /not a table/);
+    assert.equal(previewTabs().length, 1);
+  });
+
+  it('rejects a malformed argument without opening a panel', async () => {
+    const summary = await vscode.commands.executeCommand('xcomLens.preview', { s3: { bucket: 5 } });
+    assert.equal(summary, undefined);
+    assert.equal(previewTabs().length, 0);
+  });
+
+  describe('S3 objects', function () {
+    let s3: S3Client;
+    const csv = 'id,city,amount\n' + Array.from({ length: 5000 }, (_, i) => `${i},city_${i % 7},${(i * 1.5).toFixed(2)}`).join('\n') + '\n';
+
+    before(async function () {
+      if (!services.s3) return this.skip();
+      const { endpoint, accessKeyId, secretAccessKey, region } = services.s3;
+      // The command reads credentials from the standard AWS chain: the environment of this extension host.
+      process.env.AWS_ACCESS_KEY_ID = accessKeyId;
+      process.env.AWS_SECRET_ACCESS_KEY = secretAccessKey;
+      process.env.AWS_REGION = region;
+      s3 = new S3Client({ endpoint, region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
+      await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch(() => undefined);
+      const parquet = readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'parquet', 'rowgroups.parquet'));
+      for (const [Key, Body] of [['data_1.csv', csv], ['data_2.csv.gz', gzipSync(csv)], ['frame.parquet', parquet], ['pickled', Buffer.from([0x80, 0x04, 0x4b, 0x2a, 0x2e])]] as const) {
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: typeof Body === 'string' ? Buffer.from(Body) : Body }));
+      }
+    });
+
+    const target = (key: string) => ({ bucket, key, endpointUrl: services.s3!.endpoint, region: services.s3!.region, forcePathStyle: true });
+
+    it('streams a CSV object into the grid', async () => {
+      const summary = await preview({ s3: target('data_1.csv') });
+      assert.equal(summary.rowCount, 5000);
+      assert.deepEqual(summary.types, ['integer', 'string', 'float']);
+      assert.equal(summary.format, 'csv');
+    });
+
+    it('decompresses a gzip CSV object', async () => {
+      const summary = await preview({ s3: target('data_2.csv.gz') });
+      assert.equal(summary.rowCount, 5000);
+      assert.equal(summary.format, 'csv (gzip)');
+    });
+
+    it('reads Parquet with ranged reads', async () => {
+      const summary = await preview({ s3: target('frame.parquet') });
+      assert.equal(summary.rowCount, 15);
+      assert.equal(summary.format, 'parquet');
+    });
+
+    it('refuses to unpickle and says why', async () => {
+      const summary = await preview({ s3: target('pickled') });
+      assert.match(summary.error ?? '', /pickle/);
+    });
+
+    it('reports a missing object', async () => {
+      const result = await vscode.commands.executeCommand('xcomLens.preview', { s3: target('missing.csv') });
+      assert.equal(result, undefined);
+    });
+  });
+});
