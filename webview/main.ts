@@ -55,6 +55,8 @@ const theme = themeQuartz.withParams({
   fontSize: 'var(--vscode-font-size)',
   cellFontFamily: 'var(--vscode-editor-font-family)',
   wrapperBorderRadius: 0,
+  spacing: 5,
+  rowVerticalPaddingScale: 0.7,
   browserColorScheme: 'inherit',
 });
 
@@ -142,7 +144,7 @@ let pulling = false;
 let done = false;
 let serverTotal = 0;
 let quickFilter = saved.query?.quickFilter ?? '';
-let gridState: GridState | undefined = saved.grid as GridState | undefined;
+const gridState: GridState | undefined = saved.grid as GridState | undefined;
 
 function mb(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(0)} kB` : `${n} B`;
@@ -156,9 +158,8 @@ function updateShowing(): void {
     showingEl.textContent = columns.length === 0 && done ? 'No table to show.' : '';
     return;
   }
-  const total = done ? rowsParsed : rowsParsed;
   const shown = mode === 'client' ? api.getDisplayedRowCount() : serverTotal;
-  showingEl.textContent = `showing ${fmt(shown)} of ${fmt(total)} rows${mode === 'server' ? ' (sorted and filtered in the extension host)' : ''}`;
+  showingEl.textContent = `showing ${fmt(shown)} of ${fmt(rowsParsed)} rows${mode === 'server' ? ' (sorted and filtered in the extension host)' : ''}`;
 }
 
 function persist(): void {
@@ -453,6 +454,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       break;
     case 'error':
       addMessage('error', msg.message);
+      done = true;
+      updateShowing();
       progressBar.hidden = true;
       cancelButton.hidden = true;
       document.body.dataset.loaded = 'true';

@@ -36,25 +36,6 @@ export function s3Uri(object: Pick<SnippetObject, 'bucket' | 'key'>): string {
   return `s3://${object.bucket}/${object.key}`;
 }
 
-/** The HTTPS URL of an object: virtual-hosted on AWS, or path-style / custom endpoint when configured. */
-export function httpsObjectUrl(object: Pick<SnippetObject, 'bucket' | 'key'>, access: SnippetAccess & { forcePathStyle?: boolean }): string {
-  const key = object.key.split('/').map(encodeKeySegment).join('/');
-  if (access.endpointUrl) {
-    const endpoint = access.endpointUrl.replace(/\/+$/, '');
-    if (access.forcePathStyle !== false) return `${endpoint}/${encodeKeySegment(object.bucket)}/${key}`;
-    const url = new URL(endpoint);
-    return `${url.protocol}//${object.bucket}.${url.host}${url.pathname.replace(/\/$/, '')}/${key}`;
-  }
-  const region = access.region || 'us-east-1';
-  const host = region === 'us-east-1' ? 's3.amazonaws.com' : `s3.${region}.amazonaws.com`;
-  if (access.forcePathStyle || object.bucket.includes('.')) return `https://${host}/${encodeKeySegment(object.bucket)}/${key}`;
-  return `https://${object.bucket}.${host}/${key}`;
-}
-
-function encodeKeySegment(segment: string): string {
-  return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
 /** A pandas snippet that reads the object, with storage_options for a custom endpoint or profile. */
 export function pandasSnippet(object: SnippetObject, access: SnippetAccess): string {
   const reader = object.format === 'parquet' ? 'read_parquet' : object.format === 'json' ? 'read_json' : 'read_csv';

@@ -57,6 +57,51 @@ export function parseNumberText(s: string): number {
   return +s;
 }
 
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/** Set by `scanDecimal`: whether the last number scanned had no fraction part. */
+export let scannedInteger = false;
+
+/**
+ * Parses plain decimals ("-12", "3.25") with at most 15 significant digits by hand, which is exact (an integer
+ * mantissa divided by an exact power of ten is correctly rounded) and much cheaper than `+s`. Returns undefined
+ * for anything else (exponents, leading zeros, long mantissas), so the caller falls back to `parseNumberText`.
+ */
+export function scanDecimal(s: string): number | undefined {
+  const n = s.length;
+  if (n === 0 || n > 17) return undefined;
+  let i = 0;
+  let neg = false;
+  let c = s.charCodeAt(0);
+  if (c === 45) {
+    neg = true;
+    i = 1;
+  }
+  if (i >= n) return undefined;
+  c = s.charCodeAt(i);
+  // Leading zeros are identifiers ("007"); "0" and "0.5" are numbers.
+  if (c === 48 && i + 1 < n && s.charCodeAt(i + 1) !== 46) return undefined;
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < n; i++) {
+    c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (c === 46 && frac < 0) {
+      frac = 0;
+    } else {
+      return undefined;
+    }
+  }
+  if (digits === 0 || digits > 15 || frac === 0) return undefined;
+  scannedInteger = frac < 0;
+  const v = frac > 0 ? m / POW10[frac] : m;
+  return neg ? -v : v;
+}
+
 /** True when a number's text has no fraction or exponent part. */
 function looksIntegral(s: string): boolean {
   return s.indexOf('.') < 0 && s.indexOf('e') < 0 && s.indexOf('E') < 0;

@@ -2,7 +2,7 @@
 // for text), so a 100 MB CSV stays well under three times its size in memory. Also the `TableSource`
 // abstraction the preview panel opens, independent of where the bytes come from.
 import type { Cell, ColumnInfo, ColumnType } from '../protocol';
-import { CellKind, TypeTally, classify, isNullText, parseNumberText } from './columnTypes';
+import { CellKind, TypeTally, classify, isNullText, parseNumberText, scanDecimal, scannedInteger } from './columnTypes';
 
 /** Object formats a source can declare; `auto` sniffs the bytes. */
 export type FormatHint = 'auto' | 'csv' | 'json' | 'parquet';
@@ -88,10 +88,15 @@ class NumberStore {
 
 /** UTF-8 text of up to CHUNK cells: one byte buffer, offsets and a missing-value map. */
 class TextChunk {
-  bytes = new Uint8Array(16 * 1024);
+  bytes: Uint8Array;
   used = 0;
   readonly offsets = new Uint32Array(CHUNK + 1);
   readonly nulls = new Uint8Array(CHUNK);
+
+  /** `capacity`: expected bytes, e.g. what the previous chunk needed (saves regrowing and trimming). */
+  constructor(capacity = 16 * 1024) {
+    this.bytes = new Uint8Array(capacity);
+  }
 
   /** Appends cell j of this chunk. */
   push(j: number, s: string | null): void {
@@ -119,9 +124,9 @@ class TextChunk {
     this.offsets[j + 1] = this.used;
   }
 
-  /** Drops the spare capacity of a full chunk. */
+  /** Drops the spare capacity of a full chunk when it is worth a copy. */
   trim(): void {
-    if (this.bytes.length > this.used) this.bytes = this.bytes.slice(0, this.used);
+    if (this.bytes.length - this.used > this.bytes.length / 8) this.bytes = this.bytes.slice(0, this.used);
   }
 
   get(j: number): string | null {
@@ -176,8 +181,9 @@ class TextStore {
     const chunks = this.textChunks!;
     const j = i & CHUNK_MASK;
     if (j === 0) {
-      chunks[chunks.length - 1]?.trim();
-      chunks.push(new TextChunk());
+      const last = chunks[chunks.length - 1];
+      last?.trim();
+      chunks.push(new TextChunk(last ? Math.ceil(last.used * 1.05) + 1024 : undefined));
     }
     chunks[i >>> CHUNK_BITS].push(j, s);
     this.length = i + 1;
@@ -253,7 +259,12 @@ export class Column {
   pushText(s: string): void {
     const counts = this.tally.counts;
     if (this.nums) {
-      // Hot path of numeric columns: one parse, no classification.
+      // Hot path of numeric columns: one hand-written scan, no classification.
+      const v = scanDecimal(s);
+      if (v !== undefined) {
+        counts[scannedInteger ? CellKind.Integer : CellKind.Float]++;
+        return this.nums.push(v);
+      }
       const n = parseNumberText(s);
       if (n === n && Number.isFinite(n)) {
         if (s.indexOf('.') < 0 && s.indexOf('e') < 0 && s.indexOf('E') < 0) {

@@ -119,8 +119,7 @@ function sortRows(table: ColumnarTable, rows: Uint32Array, sorts: SortItem[]): U
   for (const r of rows) (first.key[r] === first.key[r] ? present : missing).push(r);
   const out = Uint32Array.from(present);
   if (keys.length === 1) {
-    const { key, dir } = first;
-    out.sort((a, b) => dir * (key[a] - key[b]) || a - b);
+    radixSortByKey(out, first.key, first.dir);
   } else {
     out.sort((a, b) => {
       for (const { key, dir } of keys) {
@@ -141,7 +140,72 @@ function sortRows(table: ColumnarTable, rows: Uint32Array, sorts: SortItem[]): U
   return result;
 }
 
-/** One sort of mostly unique text: compare the strings directly instead of ranking them first. */
+/**
+ * Stable LSD radix sort of `rows` by `key[row]` (no NaN), ascending for dir 1 and descending for -1: four passes
+ * over 16-bit digits of the key's order-preserving bit pattern, O(n) instead of a comparator sort.
+ */
+export function radixSortByKey(rows: Uint32Array, key: Float64Array, dir: number): void {
+  const n = rows.length;
+  const bits = new Float64Array(1);
+  const words = new Uint32Array(bits.buffer);
+  const lo = new Uint32Array(n);
+  const hi = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    bits[0] = dir * key[rows[i]] + 0; // + 0 folds -0 into 0
+    let h = words[1];
+    let l = words[0];
+    // Negative doubles sort reversed as integers: flip all bits; positive ones just need the sign bit set.
+    if (h & 0x80000000) {
+      h = ~h >>> 0;
+      l = ~l >>> 0;
+    } else {
+      h = (h | 0x80000000) >>> 0;
+    }
+    hi[i] = h;
+    lo[i] = l;
+  }
+  radixSortWords(rows, hi, lo);
+}
+
+/** Stable LSD radix sort of `rows` by the unsigned 64-bit keys (hi[i], lo[i]) given per position; sorts `rows` in place. */
+function radixSortWords(rows: Uint32Array, hi: Uint32Array, lo: Uint32Array): void {
+  const n = rows.length;
+  let src: Uint32Array = rows;
+  let dst: Uint32Array = new Uint32Array(n);
+  let srcLo: Uint32Array = lo;
+  let srcHi: Uint32Array = hi;
+  let dstLo: Uint32Array = new Uint32Array(n);
+  let dstHi: Uint32Array = new Uint32Array(n);
+  const count = new Uint32Array(65536);
+  for (let pass = 0; pass < 4; pass++) {
+    const word = pass < 2 ? srcLo : srcHi;
+    const shift = pass % 2 === 0 ? 0 : 16;
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(word[i] >>> shift) & 0xffff]++;
+    let sum = 0;
+    for (let d = 0; d < 65536; d++) {
+      const c = count[d];
+      count[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const at = count[(word[i] >>> shift) & 0xffff]++;
+      dst[at] = src[i];
+      dstLo[at] = srcLo[i];
+      dstHi[at] = srcHi[i];
+    }
+    [src, dst] = [dst, src];
+    [srcLo, dstLo] = [dstLo, srcLo];
+    [srcHi, dstHi] = [dstHi, srcHi];
+  }
+  // Four passes leave the result in the original array.
+  if (src !== rows) rows.set(src);
+}
+
+/**
+ * One sort of mostly unique text: radix sort on the four UTF-16 units after the prefix all values share, then
+ * a comparator sort only inside runs that tie on those units.
+ */
 function sortByText(col: Column, rows: Uint32Array, dir: number): Uint32Array {
   const all: string[] = new Array(col.length);
   const present: number[] = [];
@@ -154,14 +218,49 @@ function sortByText(col: Column, rows: Uint32Array, dir: number): Uint32Array {
       present.push(r);
     }
   }
-  const out = Uint32Array.from(present).sort((a, b) => {
+  const out = Uint32Array.from(present);
+  const m = out.length;
+  let common = m > 0 ? all[out[0]].length : 0;
+  for (let i = 1; i < m && common > 0; i++) {
+    const s = all[out[i]];
+    const first = all[out[0]];
+    let k = 0;
+    while (k < common && k < s.length && s.charCodeAt(k) === first.charCodeAt(k)) k++;
+    common = k;
+  }
+  const hi = new Uint32Array(m);
+  const lo = new Uint32Array(m);
+  // Shorter strings sort first: a missing unit counts as 0 and real units are shifted up by one.
+  const unit = (s: string, k: number) => (k < s.length ? Math.min(s.charCodeAt(k) + 1, 0xffff) : 0);
+  for (let i = 0; i < m; i++) {
+    const s = all[out[i]];
+    let h = ((unit(s, common) << 16) | unit(s, common + 1)) >>> 0;
+    let l = ((unit(s, common + 2) << 16) | unit(s, common + 3)) >>> 0;
+    if (dir < 0) {
+      h = ~h >>> 0;
+      l = ~l >>> 0;
+    }
+    hi[i] = h;
+    lo[i] = l;
+  }
+  radixSortWords(out, hi, lo);
+  const cmp = (a: number, b: number): number => {
     const x = all[a];
     const y = all[b];
     return x < y ? -dir : x > y ? dir : a - b;
-  });
+  };
+  // The keys travelled with the rows: recompute them to find the runs that tie on the four units.
+  const keyOf = (r: number): string => all[r].slice(common, common + 4);
+  for (let i = 0; i < m; ) {
+    let j = i + 1;
+    const k = keyOf(out[i]);
+    while (j < m && keyOf(out[j]) === k) j++;
+    if (j - i > 1) out.subarray(i, j).sort(cmp);
+    i = j;
+  }
   const result = new Uint32Array(rows.length);
   result.set(out);
-  result.set(missing, out.length);
+  result.set(missing, m);
   return result;
 }
 
@@ -179,7 +278,10 @@ function filterMask(table: ColumnarTable, q: ViewQuery): Uint8Array | undefined 
   const needle = q.quickFilter.trim().toLowerCase();
   if (needle) {
     const any = new Uint8Array(n);
+    // A number's text only holds digits, signs, '.', 'e' and 'inf': other needles cannot match numeric columns.
+    const numericNeedle = /^[0-9.e+\-inf]+$/.test(needle);
     for (const col of table.columns) {
+      if (!numericNeedle && col.numeric) continue;
       const test = textTester(col, (t) => t.toLowerCase().includes(needle), false);
       for (let i = 0; i < n; i++) if (!any[i] && (!mask || mask[i]) && test(i)) any[i] = 1;
     }

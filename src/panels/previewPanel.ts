@@ -286,10 +286,15 @@ export class PreviewSession implements vscode.Disposable {
   }
 
   private async openReference(id: number, value: string): Promise<void> {
-    const request = await this.options.resolveReference?.(value, this.request);
+    let request: PreviewRequest | undefined;
+    try {
+      request = await this.options.resolveReference?.(value, this.request);
+    } catch (e) {
+      return this.post({ type: 'ack', inReplyTo: id, ok: false, message: `Cannot open ${value}: ${describeError(e)}` });
+    }
     if (!request) return this.post({ type: 'ack', inReplyTo: id, ok: false, message: 'This value is not an XCom backend reference XCom Lens can open.' });
-    await this.openPreview(request);
     this.post({ type: 'ack', inReplyTo: id, ok: true });
+    await this.openPreview(request);
   }
 
   /** Stops loading and releases the panel. */

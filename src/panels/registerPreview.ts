@@ -42,6 +42,10 @@ export interface PreviewArgs {
 export interface PreviewDeps {
   /** Builds an object store for an S3 target (src/storage/s3ClientFactory.ts). */
   createObjectStore(target: S3Target): ObjectReader;
+  /** Turns other command arguments (e.g. tree nodes) into a preview; undefined hands the argument to `parsePreviewArgs`. */
+  requestFromOther?(arg: unknown): Promise<PreviewRequest | undefined>;
+  /** Reopens sources persisted by other openers (e.g. the tree) after a window reload. */
+  reviveOther?(persisted: unknown): Promise<PreviewRequest | undefined>;
 }
 
 /** Persisted form of a source, for the panel serializer. */
@@ -134,6 +138,12 @@ export function registerPreview(context: vscode.ExtensionContext, panels: Previe
   context.subscriptions.push(
     panels,
     vscode.commands.registerCommand(Commands.preview, async (arg: unknown): Promise<PreviewSummary | undefined> => {
+      const other = await deps.requestFromOther?.(arg).catch((e: unknown) => {
+        void vscode.window.showErrorMessage(`XCom Lens: cannot preview: ${(e as Error).message ?? e}`);
+        return null;
+      });
+      if (other === null) return undefined;
+      if (other) return panels.openSession(other).loaded;
       const args = parsePreviewArgs(arg);
       if (typeof args === 'string') {
         void vscode.window.showErrorMessage(`XCom Lens: ${args}`);
@@ -153,7 +163,7 @@ export function registerPreview(context: vscode.ExtensionContext, panels: Previe
         const s = (typeof state === 'object' && state !== null ? state : {}) as PersistedState;
         let source: TableSource | undefined;
         try {
-          source = await reviveSource(s.source, deps, typeof s.title === 'string' ? s.title : undefined);
+          source = (await reviveSource(s.source, deps, typeof s.title === 'string' ? s.title : undefined)) ?? (await deps.reviveOther?.(s.source))?.source;
         } catch {
           source = undefined;
         }

@@ -4,7 +4,10 @@ import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, type S3Client }
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
+import { objectUrl } from './objectUrl';
 import { resolveRegion } from './s3ClientFactory';
+
+export { objectUrl };
 import { StorageError, isTransientError, toStorageError, type StorageErrorContext } from './storageErrors';
 import type { ObjectLocation, StorageSettings } from './storageSettings';
 
@@ -52,23 +55,6 @@ export interface ObjectStoreOptions {
 
 /** Default bytes per ranged GET. */
 export const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
-
-/** `https://` URL of an object: virtual-hosted, or path-style when configured or when the bucket has dots. */
-export function objectUrl(loc: ObjectLocation, settings: StorageSettings = {}): string {
-  const key = loc.key.split('/').map(encodeURIComponent).join('/');
-  const endpoint = settings.endpointUrl?.trim().replace(/\/+$/, '');
-  if (endpoint) {
-    const m = /^(https?:\/\/)(.*)$/.exec(endpoint);
-    const scheme = m ? m[1] : 'https://';
-    const hostAndPath = m ? m[2] : endpoint;
-    if (settings.forcePathStyle !== false) return `${scheme}${hostAndPath}/${loc.bucket}/${key}`;
-    return `${scheme}${loc.bucket}.${hostAndPath}/${key}`;
-  }
-  const region = resolveRegion(settings, {});
-  const host = `s3.${region}.amazonaws.com`;
-  if (settings.forcePathStyle || loc.bucket.includes('.')) return `https://${host}/${loc.bucket}/${key}`;
-  return `https://${loc.bucket}.${host}/${key}`;
-}
 
 function abortError(): Error {
   const error = new Error('The operation was aborted');

@@ -4,7 +4,8 @@ import { Commands } from '../constants';
 import { readSettings } from '../config';
 import type { ObjectStores } from '../connections/objectStores';
 import { downloadTarget } from '../copy/downloadPath';
-import { awsCliCommand, httpsObjectUrl, identifiersText, pandasSnippet, s3Uri, xcomPullSnippet } from '../copy/snippets';
+import { objectUrl } from '../storage/objectUrl';
+import { awsCliCommand, identifiersText, pandasSnippet, s3Uri, xcomPullSnippet } from '../copy/snippets';
 import type { XComReference } from '../references';
 import { DagRunNode } from './treeNodes/dagRunNode';
 import { TaskInstanceNode } from './treeNodes/taskInstanceNode';
@@ -48,7 +49,7 @@ export function registerCopyCommands(objectStores: ObjectStores, log: vscode.Log
   return [
     vscode.commands.registerCommand(Commands.copyReference, withReference('reference', ({ reference }) => reference.raw)),
     vscode.commands.registerCommand(Commands.copyS3Uri, withReference('S3 URI', ({ reference }) => s3Uri(reference))),
-    vscode.commands.registerCommand(Commands.copyHttpsUrl, withReference('HTTPS URL', async ({ node, reference }) => httpsObjectUrl(reference, await access(node)))),
+    vscode.commands.registerCommand(Commands.copyHttpsUrl, withReference('HTTPS URL', async ({ node, reference }) => objectUrl(reference, await access(node)))),
     vscode.commands.registerCommand(Commands.copyPresignedUrl, withReference('presigned URL', async ({ node, reference }) => {
       const store = await objectStores.storeFor(node.connection);
       return store.presignGet({ bucket: reference.bucket, key: reference.key }, readSettings().presignExpiryMinutes * 60);

@@ -33,6 +33,10 @@ async function main(): Promise<number> {
   const workspace = join(tempDir, 'workspace');
   mkdirSync(workspace, { recursive: true });
   writeFileSync(join(workspace, 'README.md'), '# XCom Lens extension-host test workspace\n');
+  // Interrupted runs skip `finally`; the process groups die in processes.ts, the folder here.
+  process.once('exit', () => {
+    if (!process.env.XCOM_LENS_KEEP_TEMP) rmSync(tempDir, { recursive: true, force: true });
+  });
   const resultsFile = process.env.XCOM_LENS_TEST_RESULTS ?? join(tempDir, 'results.json');
   let server: CodeServer | undefined;
   let browser: BrowserContext | undefined;

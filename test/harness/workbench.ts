@@ -33,6 +33,9 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
     mkdirSync(join(workspace, path, '..'), { recursive: true });
     writeFileSync(join(workspace, path), text);
   }
+  process.once('exit', () => {
+    if (!process.env.XCOM_LENS_KEEP_TEMP) rmSync(tempDir, { recursive: true, force: true });
+  });
   let server: CodeServer | undefined;
   let browser: BrowserContext | undefined;
   const close = async () => {

@@ -35,6 +35,11 @@ export function serviceRunDir(): string {
     runDir = mkdtempSync(join(tmpdir(), 'xcom-lens-services-'));
     // PostgreSQL refuses to run as root: its starter runs it as the postgres user, who must reach its folder.
     chmodSync(runDir, 0o755);
+    const dir = runDir;
+    // Interrupted runs (a signal, a time limit) skip the teardown: at least leave no folder behind.
+    process.once('exit', () => {
+      if (!process.env.XCOM_LENS_KEEP_TEMP) rmSync(dir, { recursive: true, force: true });
+    });
   }
   return runDir;
 }

@@ -3,7 +3,7 @@
 // A preview is opened by a user keybinding with arguments (keybindings.json is reloaded live), so the test
 // needs no test hook in the extension.
 import * as assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
@@ -17,6 +17,7 @@ const records = Array.from({ length: 30 }, (_, i) => ({
   amount: Math.round(((i * 37) % 101) * 1.5 * 100) / 100,
   city: ['Oslo', 'Lima', 'Pune'][i % 3],
   [XSS]: i % 2 ? XSS : `<b>bold ${i}</b>`,
+  ref: i === 0 ? 'xcom_s3://my-bucket/data_5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b.csv' : null,
 }));
 
 async function runCommand(page: Page, title: string): Promise<void> {
@@ -33,12 +34,12 @@ async function openPreview(wb: Workbench, page: Page, args: unknown): Promise<Fr
   await page.waitForTimeout(2000);
   await page.locator('.monaco-workbench .activitybar').waitFor({ state: 'visible', timeout: 60_000 });
   const frame = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
-  for (let attempt = 0; attempt < 10; attempt++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
     await page.waitForTimeout(1500);
     await page.locator('.monaco-workbench .part.editor').click().catch(() => undefined);
     await page.keyboard.press('F9');
     try {
-      await frame.locator('.ag-header-cell-text').first().waitFor({ state: 'visible', timeout: 8000 });
+      await frame.locator('.ag-header-cell-text').first().waitFor({ state: 'visible', timeout: 20_000 });
       return frame;
     } catch {
       // The extension host may still be starting: press again.
@@ -47,12 +48,18 @@ async function openPreview(wb: Workbench, page: Page, args: unknown): Promise<Fr
   throw new Error('the preview did not open');
 }
 
-async function setTheme(page: Page, theme: string): Promise<void> {
-  await runCommand(page, 'Preferences: Color Theme');
-  await page.keyboard.type(theme);
-  await page.waitForTimeout(500);
-  await page.keyboard.press('Enter');
-  await page.waitForTimeout(1500);
+/** Switches the color theme in user settings and reloads the window: the preview must come back by itself. */
+async function setTheme(wb: Workbench, page: Page, theme: string): Promise<FrameLocator> {
+  const file = join(wb.workspace, '..', 'user-data', 'User', 'settings.json');
+  const settings = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  writeFileSync(file, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
+  await runCommand(page, 'Developer: Reload Window');
+  await page.waitForTimeout(2000);
+  await page.locator('.monaco-workbench .activitybar').waitFor({ state: 'visible', timeout: 60_000 });
+  const frame = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  await frame.locator('.ag-header-cell-text').first().waitFor({ state: 'visible', timeout: 30_000 });
+  await page.waitForTimeout(1000);
+  return frame;
 }
 
 describe('preview grid (UI)', function () {
@@ -85,11 +92,17 @@ describe('preview grid (UI)', function () {
   it('renders hostile header and cell text as text', async () => {
     const headers = await grid.locator('.ag-header-cell-text').allTextContents();
     assert.ok(headers.includes(`${XSS} · string`), headers.join(' | '));
-    const cells = await grid.locator(`.ag-center-cols-container [col-id="c3"]`).allTextContents();
+    const cells = await grid.locator('.ag-cell[col-id="c3"]').allTextContents();
     assert.ok(cells.includes(XSS), cells.join(' | '));
     assert.ok(cells.includes('<b>bold 0</b>'));
     assert.equal(await grid.locator('.ag-root img, .ag-root b').count(), 0);
     assert.deepEqual(dialogs, []);
+  });
+
+  it('renders a cell holding an XCom backend reference as a link', async () => {
+    const link = grid.locator('.ag-cell[col-id="c4"] a.reference');
+    assert.equal(await link.count(), 1);
+    assert.equal(await link.textContent(), records[0].ref);
   });
 
   it('sorts numbers as numbers', async () => {
@@ -113,12 +126,31 @@ describe('preview grid (UI)', function () {
     await grid.locator('#showing').filter({ hasText: 'showing 30 of 30 rows' }).waitFor({ timeout: 10_000 });
   });
 
-  it('takes screenshots in light and dark themes', async () => {
-    await setTheme(page, 'Light Modern');
+  it('shows column statistics computed by the host', async () => {
+    await grid.locator('.ag-row[row-index="0"] [col-id="c1"]').click();
+    await grid.locator('vscode-button', { hasText: 'Stats' }).click();
+    const stats = grid.locator('aside.stats');
+    await stats.waitFor({ state: 'visible', timeout: 10_000 });
+    const text = await stats.textContent();
+    assert.match(text ?? '', /amount · float/);
+    assert.match(text ?? '', /Rows\s*30/);
+    assert.match(text ?? '', /Missing\s*0/);
+  });
+
+  it('copies the focused cell through the host clipboard', async () => {
+    await grid.locator('.ag-row[row-index="0"] [col-id="c2"]').click();
+    await grid.locator('vscode-button', { hasText: 'Copy Cell' }).click();
+    await grid.locator('.toast.visible').filter({ hasText: 'Copied the cell.' }).waitFor({ timeout: 10_000 });
+  });
+
+  it('survives a window reload and follows light and dark themes (screenshots)', async () => {
+    grid = await setTheme(wb, page, 'Default Light Modern');
+    await grid.locator('#showing').filter({ hasText: 'showing 30 of 30 rows' }).waitFor({ timeout: 10_000 });
+    const lightBackground = await grid.locator('.ag-root-wrapper').evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor);
     console.log(`      light: ${await screenshot(page, 'preview-light')}`);
-    await setTheme(page, 'Dark Modern');
+    grid = await setTheme(wb, page, 'Default Dark Modern');
     console.log(`      dark: ${await screenshot(page, 'preview-dark')}`);
     const background = await grid.locator('.ag-root-wrapper').evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor);
-    assert.notEqual(background, 'rgb(255, 255, 255)');
+    assert.notEqual(background, lightBackground, 'the grid follows the theme');
   });
 });

@@ -44,3 +44,12 @@ describe('activation', () => {
     assert.deepEqual(extra, [], `registered but not contributed: ${extra.join(', ')}`);
   });
 });
+
+describe('test harness', () => {
+  it('hands the extension host the coordinates of the test servers', () => {
+    const raw = process.env.XCOM_LENS_TEST_SERVICES;
+    assert.ok(raw, 'XCOM_LENS_TEST_SERVICES is not set');
+    const services = JSON.parse(raw) as { s3?: { endpoint: string } };
+    assert.match(services.s3?.endpoint ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+});

@@ -20,6 +20,12 @@ function previewTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('xcomLens.preview'));
 }
 
+/** Waits until the tab model (updated asynchronously by the workbench) shows `n` previews. */
+async function previewTabCount(n: number): Promise<number> {
+  for (let i = 0; i < 50 && previewTabs().length !== n; i++) await new Promise((r) => setTimeout(r, 100));
+  return previewTabs().length;
+}
+
 async function preview(arg: unknown): Promise<PreviewSummary> {
   const summary = await vscode.commands.executeCommand<PreviewSummary | undefined>('xcomLens.preview', arg);
   assert.ok(summary, 'xcomLens.preview returned no summary');
@@ -33,30 +39,30 @@ describe('preview panel', () => {
 
   afterEach(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await previewTabCount(0);
   });
 
   it('opens an inline DataFrame (orient=columns) and reports its rows and types', async () => {
-    const before = previewTabs().length;
     const summary = await preview({ title: 'inline frame', inline: { id: { '0': 1, '1': 2, '2': 3 }, name: { '0': 'a', '1': 'b', '2': null } } });
     assert.equal(summary.rowCount, 3);
     assert.deepEqual(summary.columns, ['id', 'name']);
     assert.deepEqual(summary.types, ['integer', 'string']);
     assert.equal(summary.mode, 'client');
     assert.equal(summary.error, undefined);
-    assert.equal(previewTabs().length, before + 1);
-    assert.equal(previewTabs().at(-1)?.label, 'inline frame');
+    assert.equal(await previewTabCount(1), 1);
+    assert.equal(previewTabs()[0].label, 'inline frame');
   });
 
   it('shows a clear error for a value that is not a table, and still opens the panel', async () => {
     const summary = await preview({ title: 'not a table', inline: 42 });
     assert.match(summary.error ?? '', /not a table/);
-    assert.equal(previewTabs().length, 1);
+    assert.equal(await previewTabCount(1), 1);
   });
 
   it('rejects a malformed argument without opening a panel', async () => {
     const summary = await vscode.commands.executeCommand('xcomLens.preview', { s3: { bucket: 5 } });
     assert.equal(summary, undefined);
-    assert.equal(previewTabs().length, 0);
+    assert.equal(await previewTabCount(0), 0);
   });
 
   describe('S3 objects', function () {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { awsCliCommand, httpsObjectUrl, identifiersText, pandasSnippet, s3Uri, xcomPullSnippet } from '../../../src/copy/snippets';
+import { objectUrl } from '../../../src/storage/objectUrl';
+import { awsCliCommand, identifiersText, pandasSnippet, s3Uri, xcomPullSnippet } from '../../../src/copy/snippets';
 import { pythonString, shellWord } from '../../../src/copy/quoting';
 import { downloadTarget, safeFileName } from '../../../src/copy/downloadPath';
 
@@ -28,12 +29,13 @@ describe('copy snippets', () => {
     assert.equal(s3Uri({ bucket: 'b', key: 'my folder/a+b:c.csv' }), 's3://b/my folder/a+b:c.csv');
   });
 
-  it('HTTPS URLs: virtual-hosted on AWS, path-style on a custom endpoint, keys percent-encoded', () => {
-    assert.equal(httpsObjectUrl({ bucket: 'my-bucket', key: 'dir/a b+c:d.csv' }, { region: 'eu-west-1' }), 'https://my-bucket.s3.eu-west-1.amazonaws.com/dir/a%20b%2Bc%3Ad.csv');
-    assert.equal(httpsObjectUrl({ bucket: 'my-bucket', key: 'k.csv' }, {}), 'https://my-bucket.s3.amazonaws.com/k.csv');
-    assert.equal(httpsObjectUrl({ bucket: 'my.dotted.bucket', key: 'k.csv' }, { region: 'us-west-2' }), 'https://s3.us-west-2.amazonaws.com/my.dotted.bucket/k.csv');
-    assert.equal(httpsObjectUrl({ bucket: 'b', key: "it's.csv" }, { endpointUrl: 'http://127.0.0.1:9000/', forcePathStyle: true }), 'http://127.0.0.1:9000/b/it%27s.csv');
-    assert.equal(httpsObjectUrl({ bucket: 'b', key: 'k' }, { endpointUrl: 'https://minio.example.com', forcePathStyle: false }), 'https://b.minio.example.com/k');
+  it('HTTPS URLs: virtual-hosted on AWS, path-style on a custom endpoint or dotted bucket, keys percent-encoded', () => {
+    assert.equal(objectUrl({ bucket: 'my-bucket', key: 'dir/a b+c:d.csv' }, { region: 'eu-west-1' }), 'https://my-bucket.s3.eu-west-1.amazonaws.com/dir/a%20b%2Bc%3Ad.csv');
+    assert.equal(objectUrl({ bucket: 'my-bucket', key: 'k.csv' }, {}), 'https://my-bucket.s3.us-east-1.amazonaws.com/k.csv');
+    assert.equal(objectUrl({ bucket: 'my.dotted.bucket', key: 'k.csv' }, { region: 'us-west-2' }), 'https://s3.us-west-2.amazonaws.com/my.dotted.bucket/k.csv');
+    assert.equal(objectUrl({ bucket: 'b', key: 'k' }, { forcePathStyle: true }), 'https://s3.us-east-1.amazonaws.com/b/k');
+    assert.equal(objectUrl({ bucket: 'b', key: "it's (1).csv" }, { endpointUrl: 'http://127.0.0.1:9000/' }), 'http://127.0.0.1:9000/b/it%27s%20%281%29.csv');
+    assert.equal(objectUrl({ bucket: 'b', key: 'k' }, { endpointUrl: 'https://minio.example.com', forcePathStyle: false }), 'https://b.minio.example.com/k');
   });
 
   it('pandas snippet picks the reader and passes a custom endpoint and profile', () => {

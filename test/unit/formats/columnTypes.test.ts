@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { CellKind, TypeTally, classify, parseNumberText } from '../../../src/formats/columnTypes';
+import { CellKind, TypeTally, classify, parseNumberText, scanDecimal } from '../../../src/formats/columnTypes';
 
 describe('column type inference', () => {
   it('classifies cells', () => {
@@ -34,5 +34,19 @@ describe('column type inference', () => {
     assert.equal(t(CellKind.Integer, CellKind.Boolean), 'string');
     assert.equal(t(CellKind.Null), 'empty');
     assert.equal(t(), 'empty');
+  });
+});
+
+describe('scanDecimal', () => {
+  it('parses plain decimals exactly like Number() and declines everything else', () => {
+    const ok = ['0', '-0', '7', '-12', '3.25', '0.1', '-0.30000000000000004'.slice(0, 17), '123456789012345', '99999.99', '1.', '0.5'];
+    for (const t of ok.filter((x) => x !== '1.')) assert.equal(scanDecimal(t), Number(t), t);
+    for (const t of ['', '-', '007', '1e5', '1.2.3', '1234567890123456', '12a', '+1', ' 1', '1.']) assert.equal(scanDecimal(t), undefined, t);
+    let x = 0;
+    for (let i = 0; i < 20000; i++) {
+      x = (x * 9301 + 49297) % 233280;
+      const t = (x / 233.28 - 500).toFixed(i % 7);
+      if (scanDecimal(t) !== undefined) assert.equal(scanDecimal(t), Number(t), t);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { ColumnarTable } from '../../../src/formats/table';
-import { TableViewer, columnStats, computeView } from '../../../src/formats/tableView';
+import { TableViewer, columnStats, computeView, radixSortByKey } from '../../../src/formats/tableView';
 import { formatRows } from '../../../src/formats/textFormats';
 import { emptyQuery, type ViewQuery } from '../../../src/protocol';
 
@@ -75,5 +75,38 @@ describe('columnar storage', () => {
     const v = computeView(t, q({ sortModel: [{ colId: 'c0', sort: 'desc' }] }));
     assert.equal(t.row(v.rows![0])[0], 'ü99999');
     assert.equal(t.row(v.rows![n - 1])[0], null);
+  });
+});
+
+describe('radixSortByKey', () => {
+  it('sorts like a stable comparator sort, both directions, with negatives, zeros and infinities', () => {
+    const values = [3, -1, 0, -0, 2.5, -Infinity, Infinity, 3, -1e-300, 1e300, 7, -7, 0.1];
+    const key = Float64Array.from(values);
+    for (const dir of [1, -1]) {
+      const rows = Uint32Array.from(values.map((_, i) => i));
+      radixSortByKey(rows, key, dir);
+      const expected = values.map((_, i) => i).sort((a, b) => dir * (key[a] - key[b]) || a - b);
+      assert.deepEqual(Array.from(rows), expected, `dir ${dir}`);
+    }
+  });
+});
+
+describe('text sort', () => {
+  it('orders mostly unique text like a comparator sort, both directions, missing last', () => {
+    const t = new ColumnarTable();
+    t.addColumn('s');
+    const values: string[] = [];
+    for (let i = 0; i < 70_000; i++) values.push(i % 997 === 0 ? '' : `user_${(i * 7919) % 100_003}${i % 3 ? 'x' : ''}`);
+    values.push('user_', 'user', 'usera', 'Zed', 'émile', 'user_1');
+    for (const v of values) t.pushTextRow([v]);
+    assert.equal(t.columns[0].dictionary(), undefined, 'exercises the chunked text store');
+    for (const dir of ['asc', 'desc'] as const) {
+      const v = computeView(t, q({ sortModel: [{ colId: 'c0', sort: dir }] }));
+      const got = Array.from(v.rows!, (r) => t.row(r)[0]);
+      const present = values.map((s, i) => [s, i] as const).filter(([s]) => s !== '');
+      present.sort(([a, i], [b, j]) => (a < b ? -1 : a > b ? 1 : i - j) * (dir === 'asc' ? 1 : -1) || i - j);
+      assert.deepEqual(got.slice(0, present.length), present.map(([s]) => s), dir);
+      assert.ok(got.slice(present.length).every((x) => x === null));
+    }
   });
 });

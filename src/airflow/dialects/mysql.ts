@@ -1,0 +1,122 @@
+// MySQL / MariaDB through `mysql2/promise` (pure JS): a small pool whose sessions are READ ONLY and in UTC.
+import { AuthenticationError, ConnectionError, QueryError, scrubSecrets } from '../errors';
+import type { ParsedConnectionUrl } from '../connectionUrl';
+import { throwIfAborted, type DriverOptions, type SqlDriver } from './driver';
+
+/** Maps a mysql2 error to one users understand. */
+export function mysqlError(error: unknown, where: string, password: string | undefined): Error {
+  const e = error as { code?: string; errno?: number; message?: string };
+  const message = scrubSecrets(e?.message ?? String(error), [password]);
+  switch (e?.code) {
+    case 'ER_ACCESS_DENIED_ERROR':
+    case 'ER_DBACCESS_DENIED_ERROR':
+    case 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR':
+      return new AuthenticationError(`MySQL/MariaDB at ${where} refused the login: ${message}`, { cause: error });
+    case 'ER_BAD_DB_ERROR':
+      return new ConnectionError(`MySQL/MariaDB at ${where}: ${message}`, { cause: error });
+    case 'ECONNREFUSED':
+      return new ConnectionError(`Cannot reach MySQL/MariaDB at ${where}: connection refused (is the server running on that port?)`, { cause: error });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ConnectionError(`Cannot reach MySQL/MariaDB at ${where}: unknown host`, { cause: error });
+    case 'ETIMEDOUT':
+      return new ConnectionError(`Cannot reach MySQL/MariaDB at ${where}: connection timed out`, { cause: error });
+    case 'PROTOCOL_SEQUENCE_TIMEOUT':
+      return new QueryError(`MySQL/MariaDB query timed out: ${message}`, 'timeout', { cause: error });
+    case 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION':
+      return new QueryError(`MySQL/MariaDB refused a write: the session is read-only (${message})`, 'readOnly', { cause: error });
+    default:
+      return new QueryError(`MySQL/MariaDB error at ${where}: ${message}`, 'query', { cause: error });
+  }
+}
+
+/** Creates a MySQL/MariaDB driver (connects on first query). */
+export function createMysqlDriver(url: ParsedConnectionUrl, options: DriverOptions): SqlDriver {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mysql: typeof import('mysql2/promise') = require('mysql2/promise');
+  const where = `${url.host ?? 'localhost'}:${url.port ?? 3306}/${url.database ?? ''}`;
+  const poolOptions: import('mysql2/promise').PoolOptions = {
+    host: url.host ?? 'localhost',
+    port: url.port ?? 3306,
+    database: url.database ?? 'airflow',
+    user: url.user ?? 'root',
+    connectionLimit: 4,
+    connectTimeout: options.connectTimeoutMs,
+    dateStrings: true,
+    supportBigNumbers: true,
+    charset: 'utf8mb4',
+    multipleStatements: false,
+  };
+  if (url.password !== undefined) poolOptions.password = url.password;
+  if (url.options.ssl_ca || url.options.ssl === 'true' || url.options.ssl_mode?.toUpperCase() === 'REQUIRED') poolOptions.ssl = {};
+  const pool = mysql.createPool(poolOptions);
+  // Every new session: read-only, UTC (TIMESTAMP columns then read as UTC text).
+  (pool as unknown as { pool: { on(event: string, cb: (c: { query(sql: string): void }) => void): void } }).pool.on('connection', (conn) => {
+    conn.query('SET SESSION TRANSACTION READ ONLY');
+    conn.query("SET time_zone = '+00:00'");
+  });
+
+  const driver: SqlDriver = {
+    dialect: 'mysql',
+    quote: (id) => `\`${id.replace(/`/g, '``')}\``,
+    placeholder: () => '?',
+    async query(sql, params, signal) {
+      throwIfAborted(signal);
+      let conn: import('mysql2/promise').PoolConnection;
+      try {
+        conn = await pool.getConnection();
+      } catch (error) {
+        throw mysqlError(error, where, url.password);
+      }
+      const threadId = conn.threadId;
+      const onAbort = () => {
+        void (async () => {
+          try {
+            const killer = await mysql.createConnection({ ...poolOptions });
+            await killer.query('KILL QUERY ?', [threadId]);
+            await killer.end();
+          } catch {
+            // best effort
+          }
+        })();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        const [rows] = await conn.query({ sql, values: params as unknown[], timeout: options.queryTimeoutMs });
+        return rows as Record<string, unknown>[];
+      } catch (error) {
+        if (signal?.aborted) throw new QueryError('The query was cancelled', 'cancelled', { cause: error });
+        throw mysqlError(error, where, url.password);
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+        conn.release();
+      }
+    },
+    async serverVersion(signal) {
+      const rows = await driver.query('SELECT VERSION() AS v', [], signal);
+      const v = String(rows[0]?.v ?? '');
+      return /mariadb/i.test(v) ? `MariaDB ${v.replace(/-MariaDB.*$/i, '')}` : `MySQL ${v}`;
+    },
+    async tableColumns(table, signal) {
+      const rows = await driver.query(
+        'SELECT column_name AS name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ?',
+        [table],
+        signal,
+      );
+      return new Set(rows.map((r) => String(r.name ?? r.NAME ?? r.COLUMN_NAME)));
+    },
+    valueHead(column, generation, bytes) {
+      return generation === 2 ? `SUBSTRING(${column}, 1, ${bytes})` : `SUBSTRING(CAST(${column} AS CHAR), 1, ${bytes})`;
+    },
+    valueSize(column, generation) {
+      return generation === 2 ? `LENGTH(${column})` : `CHAR_LENGTH(CAST(${column} AS CHAR))`;
+    },
+    valueFull(column, generation) {
+      return generation === 2 ? column : `CAST(${column} AS CHAR)`;
+    },
+    async close() {
+      await pool.end().catch(() => undefined);
+    },
+  };
+  return driver;
+}

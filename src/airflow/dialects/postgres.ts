@@ -1,0 +1,146 @@
+// PostgreSQL through `pg` (pure JS): a small pool of read-only sessions, statement_timeout, search_path, cancel on abort.
+import { AuthenticationError, ConnectionError, QueryError, scrubSecrets } from '../errors';
+import type { ParsedConnectionUrl } from '../connectionUrl';
+import { throwIfAborted, type DriverOptions, type SqlDriver } from './driver';
+
+type PgModule = typeof import('pg');
+
+function sslFor(mode: string | undefined): boolean | { rejectUnauthorized: boolean } | undefined {
+  switch ((mode ?? '').toLowerCase()) {
+    case '':
+    case 'disable':
+    case 'allow':
+      return undefined;
+    case 'prefer':
+      return undefined;
+    case 'require':
+      return { rejectUnauthorized: false };
+    case 'verify-ca':
+    case 'verify-full':
+      return { rejectUnauthorized: true };
+    default:
+      return undefined;
+  }
+}
+
+/** Maps a pg error to one users understand. */
+export function pgError(error: unknown, where: string, password: string | undefined): Error {
+  const e = error as { code?: string; message?: string };
+  const message = scrubSecrets(e?.message ?? String(error), [password]);
+  switch (e?.code) {
+    case '28P01':
+    case '28000':
+      return new AuthenticationError(`PostgreSQL at ${where} refused the login: ${message}`, { cause: error });
+    case '3D000':
+      return new ConnectionError(`PostgreSQL at ${where}: ${message}`, { cause: error });
+    case 'ECONNREFUSED':
+      return new ConnectionError(`Cannot reach PostgreSQL at ${where}: connection refused (is the server running on that port?)`, { cause: error });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ConnectionError(`Cannot reach PostgreSQL at ${where}: unknown host`, { cause: error });
+    case '57014':
+      return new QueryError(`PostgreSQL cancelled the query (timeout or cancel): ${message}`, 'timeout', { cause: error });
+    case '25006':
+      return new QueryError(`PostgreSQL refused a write: the session is read-only (${message})`, 'readOnly', { cause: error });
+    default:
+      if (/timeout/i.test(message) && /connect/i.test(message)) {
+        return new ConnectionError(`Cannot reach PostgreSQL at ${where}: connection timed out`, { cause: error });
+      }
+      return new QueryError(`PostgreSQL error at ${where}: ${message}`, 'query', { cause: error });
+  }
+}
+
+/** Creates a PostgreSQL driver (connects on first query). */
+export function createPostgresDriver(url: ParsedConnectionUrl, options: DriverOptions): SqlDriver {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pg: PgModule = require('pg');
+  const where = `${url.host ?? 'localhost'}:${url.port ?? 5432}/${url.database ?? ''}`;
+  const schema = options.schema ?? url.schema;
+  const pgOptions = ['-c default_transaction_read_only=on', `-c statement_timeout=${Math.max(1, Math.round(options.queryTimeoutMs))}`];
+  if (schema) pgOptions.push(`-c search_path=${schema.replace(/[^A-Za-z0-9_$]/g, '')},public`);
+  const config: import('pg').PoolConfig = {
+    host: url.host ?? 'localhost',
+    port: url.port ?? 5432,
+    database: url.database ?? 'airflow',
+    user: url.user ?? 'postgres',
+    max: 4,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    options: pgOptions.join(' '),
+    application_name: 'xcom-lens',
+  };
+  if (url.password !== undefined) config.password = url.password;
+  const ssl = sslFor(url.options.sslmode);
+  if (ssl) config.ssl = ssl;
+  const pool = new pg.Pool(config);
+  pool.on('error', () => {
+    // idle client errors (server restarted): the pool replaces the client
+  });
+
+  const cancel = async (pid: number) => {
+    const c = new pg.Client({ ...config, options: undefined });
+    try {
+      await c.connect();
+      await c.query('SELECT pg_cancel_backend($1)', [pid]);
+    } catch {
+      // best effort
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  };
+
+  const driver: SqlDriver = {
+    dialect: 'postgres',
+    quote: (id) => `"${id.replace(/"/g, '""')}"`,
+    placeholder: (i) => `$${i}`,
+    async query(sql, params, signal) {
+      throwIfAborted(signal);
+      let client: import('pg').PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw pgError(error, where, url.password);
+      }
+      const pid = (client as unknown as { processID?: number }).processID;
+      const onAbort = () => {
+        if (pid) void cancel(pid);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        const result = await client.query({ text: sql, values: params as unknown[] });
+        return result.rows as Record<string, unknown>[];
+      } catch (error) {
+        if (signal?.aborted) throw new QueryError('The query was cancelled', 'cancelled', { cause: error });
+        throw pgError(error, where, url.password);
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+        client.release();
+      }
+    },
+    async serverVersion(signal) {
+      const rows = await driver.query("SELECT current_setting('server_version') AS v", [], signal);
+      return `PostgreSQL ${String(rows[0]?.v ?? '')}`;
+    },
+    async tableColumns(table, signal) {
+      const rows = await driver.query(
+        'SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1',
+        [table],
+        signal,
+      );
+      return new Set(rows.map((r) => String(r.name)));
+    },
+    valueHead(column, generation, bytes) {
+      return generation === 2 ? `substring(${column} from 1 for ${bytes})` : `left(${column}::text, ${bytes})`;
+    },
+    valueSize(column, generation) {
+      return generation === 2 ? `length(${column})` : `length(${column}::text)`;
+    },
+    valueFull(column, generation) {
+      return generation === 2 ? column : `${column}::text`;
+    },
+    async close() {
+      await pool.end().catch(() => undefined);
+    },
+  };
+  return driver;
+}

@@ -1,0 +1,183 @@
+// Finds the Airflow metadata DB URL the way Airflow itself does (AirflowConfigParser.get lookup order), and the XCom
+// backend settings. `_cmd` / `_secret` variants are reported, never executed.
+import { existsSync, readFileSync } from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import * as ini from 'ini';
+
+/** Where to look. */
+export interface DiscoveryOptions {
+  /** Environment variables (process.env). */
+  env: Record<string, string | undefined>;
+  /** The user's home folder. */
+  homeDir: string;
+  /** Workspace folders (absolute paths), searched for airflow.cfg. */
+  workspaceFolders: readonly string[];
+  /** Reads a file as UTF-8 (tests); rejects when missing. */
+  readFile?: (path: string) => Promise<string>;
+}
+
+/** A connection URL found, and where. */
+export interface DiscoveredConnection {
+  /** The URL, when it is given directly. */
+  url?: string;
+  /** Where it came from ("env AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "/home/me/airflow/airflow.cfg [database]", …). */
+  origin: string;
+  /** True when the URL is produced by a command or secrets backend (`_cmd` / `_secret`): never run by XCom Lens. */
+  needsCommand?: boolean;
+}
+
+/** Airflow's XCom backend settings. */
+export type AirflowBackendConfig = { xcomBackend?: string; objectStoragePath?: string; bucket?: string };
+
+type IniData = Record<string, Record<string, unknown> | unknown>;
+
+function expandHome(path: string, homeDir: string): string {
+  if (path === '~') return homeDir;
+  if (path.startsWith('~/')) return join(homeDir, path.slice(2));
+  return path;
+}
+
+function expandVars(value: string, env: Record<string, string | undefined>, homeDir: string): string {
+  let out = expandHome(value, homeDir);
+  out = out.replace(/\$(\w+)|\$\{(\w+)\}/g, (m, a: string | undefined, b: string | undefined) => env[(a ?? b) as string] ?? m);
+  return out;
+}
+
+/** AIRFLOW_HOME as Airflow computes it. */
+export function airflowHome(env: Record<string, string | undefined>, homeDir: string): string {
+  const raw = env.AIRFLOW_HOME;
+  return raw ? resolve(expandHome(raw, homeDir)) : join(homeDir, 'airflow');
+}
+
+function configPath(env: Record<string, string | undefined>, homeDir: string): string {
+  const raw = env.AIRFLOW_CONFIG;
+  return raw ? resolve(expandHome(raw, homeDir)) : join(airflowHome(env, homeDir), 'airflow.cfg');
+}
+
+/** Replaces `{AIRFLOW_HOME}` templates and `%%` escapes the way Airflow's config parser does. */
+function cfgValue(raw: unknown, home: string, env: Record<string, string | undefined>, homeDir: string): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  let v = raw.trim();
+  if (!v) return undefined;
+  v = v.replace(/\{AIRFLOW_HOME\}/g, home).replace(/%%/g, '%');
+  return expandVars(v, env, homeDir);
+}
+
+function section(data: IniData, name: string): Record<string, unknown> {
+  // The ini package nests dotted section names ([common.io] → data.common.io).
+  let s: unknown = data[name];
+  if (!s && name.includes('.')) {
+    s = name.split('.').reduce<unknown>((o, part) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[part] : undefined), data);
+  }
+  return s && typeof s === 'object' ? (s as Record<string, unknown>) : {};
+}
+
+function parseIni(text: string): IniData {
+  try {
+    return ini.parse(text) as IniData;
+  } catch {
+    return {};
+  }
+}
+
+function connectionsFromCfg(data: IniData, file: string, home: string, env: Record<string, string | undefined>, homeDir: string): DiscoveredConnection[] {
+  const found: DiscoveredConnection[] = [];
+  for (const sectionName of ['database', 'core']) {
+    const s = section(data, sectionName);
+    const url = cfgValue(s.sql_alchemy_conn, home, env, homeDir);
+    if (url) found.push({ url, origin: `${file} [${sectionName}] sql_alchemy_conn` });
+    for (const suffix of ['cmd', 'secret']) {
+      if (cfgValue(s[`sql_alchemy_conn_${suffix}`], home, env, homeDir)) {
+        found.push({ origin: `${file} [${sectionName}] sql_alchemy_conn_${suffix}`, needsCommand: true });
+      }
+    }
+  }
+  return found;
+}
+
+/** Every Airflow metadata DB URL found, in Airflow's lookup order, without duplicates. */
+export async function discoverAirflowConnections(options: DiscoveryOptions): Promise<{ candidates: DiscoveredConnection[] }> {
+  const { env, homeDir } = options;
+  const read = options.readFile ?? ((p: string) => fsp.readFile(p, 'utf8'));
+  const candidates: DiscoveredConnection[] = [];
+  for (const sectionName of ['DATABASE', 'CORE']) {
+    const name = `AIRFLOW__${sectionName}__SQL_ALCHEMY_CONN`;
+    const value = env[name]?.trim();
+    if (value) candidates.push({ url: expandVars(value, env, homeDir), origin: `env ${name}` });
+    for (const suffix of ['CMD', 'SECRET']) {
+      if (env[`${name}_${suffix}`]?.trim()) candidates.push({ origin: `env ${name}_${suffix}`, needsCommand: true });
+    }
+  }
+  const home = airflowHome(env, homeDir);
+  const files = [configPath(env, homeDir)];
+  for (const folder of options.workspaceFolders) {
+    for (const candidate of [join(folder, 'airflow.cfg'), join(folder, 'airflow', 'airflow.cfg')]) {
+      if (!files.includes(candidate)) files.push(candidate);
+    }
+  }
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await read(file);
+    } catch {
+      continue;
+    }
+    candidates.push(...connectionsFromCfg(parseIni(text), file, home, env, homeDir));
+  }
+  const defaultDb = join(home, 'airflow.db');
+  let defaultExists = false;
+  try {
+    if (options.readFile) {
+      await options.readFile(defaultDb);
+      defaultExists = true;
+    } else {
+      defaultExists = existsSync(defaultDb);
+    }
+  } catch {
+    defaultExists = false;
+  }
+  if (defaultExists) candidates.push({ url: `sqlite:///${defaultDb}`, origin: `default ${defaultDb}` });
+  const seen = new Set<string>();
+  const unique = candidates.filter((c) => {
+    if (!c.url) return true;
+    if (seen.has(c.url)) return false;
+    seen.add(c.url);
+    return true;
+  });
+  return { candidates: unique };
+}
+
+function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Airflow's XCom backend settings (env first, then airflow.cfg at $AIRFLOW_CONFIG / $AIRFLOW_HOME, then workspace folders). */
+export function readAirflowBackendConfig(options: Omit<DiscoveryOptions, 'readFile'>): AirflowBackendConfig {
+  const { env, homeDir } = options;
+  const home = airflowHome(env, homeDir);
+  const config: AirflowBackendConfig = {};
+  const xcomBackend = env.AIRFLOW__CORE__XCOM_BACKEND?.trim();
+  if (xcomBackend) config.xcomBackend = xcomBackend;
+  const path = env.AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_PATH?.trim();
+  if (path) config.objectStoragePath = path;
+  const bucket = (env.S3_XCOM_BUCKET_NAME ?? env.XCOM_BACKEND_BUCKET_NAME)?.trim();
+  if (bucket) config.bucket = bucket;
+  const files = [configPath(env, homeDir), ...options.workspaceFolders.flatMap((f) => [join(f, 'airflow.cfg'), join(f, 'airflow', 'airflow.cfg')])];
+  for (const file of files) {
+    if (config.xcomBackend && config.objectStoragePath) break;
+    if (!isAbsolute(file)) continue;
+    const text = readIfExists(file);
+    if (text === undefined) continue;
+    const data = parseIni(text);
+    const backend = cfgValue(section(data, 'core').xcom_backend, home, env, homeDir);
+    if (!config.xcomBackend && backend) config.xcomBackend = backend;
+    const osPath = cfgValue(section(data, 'common.io').xcom_objectstorage_path, home, env, homeDir);
+    if (!config.objectStoragePath && osPath) config.objectStoragePath = osPath;
+  }
+  return config;
+}

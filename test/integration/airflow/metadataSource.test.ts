@@ -1,0 +1,355 @@
+// The one SQL MetadataSource against real databases: SQLite files (node:sqlite, 2.10 and 3.1 fixtures, WAL, unchanged
+// file, missing / corrupt files) and real PostgreSQL 15 and MariaDB servers for both schema generations.
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MetadataSource } from '../../../src/airflow/metadataSource';
+import { createDriver, createMetadataSource } from '../../../src/airflow/sqlMetadataSource';
+import type { Dialect, SchemaGeneration } from '../../../src/airflow/types';
+import { decodeXComValue } from '../../../src/airflow/xcomValue';
+import { upstreamTaskIds } from '../../../src/airflow/dagStructure';
+import {
+  buildStandardFixture, createSqliteFixture, mysqlWriter, postgresWriter, FIXTURE_BUCKET, SEEDED_UUID, DANGLING_UUIDS,
+} from '../../fixtures/airflow/builder';
+import { FIXTURE_VERSIONS } from '../../fixtures/airflow/schema';
+import type { MariaDbServer } from '../../fixtures/servers/mariadb';
+import type { PostgresServer } from '../../fixtures/servers/postgres';
+import { mariadb, postgres, serviceRunDir } from '../services';
+
+const PAGE = { offset: 0, limit: 50 };
+const TIMEOUTS = { connectTimeoutMs: 5_000, queryTimeoutMs: 10_000 };
+const FAILED_RUN = 'scheduled__2024-01-03T00:00:00+00:00';
+const ZOO_RUN = 'manual__2024-01-01T00:00:00+00:00';
+
+function sha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'xcom-lens-airflow-'));
+}
+
+let dbCounter = 0;
+
+/** Creates a fresh database holding the standard fixture; returns its URL. */
+async function fixtureUrl(dialect: Dialect, generation: SchemaGeneration): Promise<string> {
+  if (dialect === 'sqlite') return `sqlite:///${await createSqliteFixture(join(tempDir(), 'airflow.db'), generation)}`;
+  const name = `fx_${dialect}_${generation}_${++dbCounter}`;
+  if (dialect === 'postgres') {
+    const server = (await postgres()) as unknown as PostgresServer;
+    const url = await server.createDatabase(name);
+    const w = await postgresWriter(url);
+    try {
+      await buildStandardFixture(w, generation);
+    } finally {
+      await w.close();
+    }
+    return url;
+  }
+  const server = (await mariadb()) as unknown as MariaDbServer;
+  const url = await server.createDatabase(name);
+  const w = await mysqlWriter(url);
+  try {
+    await buildStandardFixture(w, generation);
+  } finally {
+    await w.close();
+  }
+  return url;
+}
+
+for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
+  for (const generation of [2, 3] as const) {
+    describe(`MetadataSource on ${dialect}, Airflow ${FIXTURE_VERSIONS[generation]} fixture`, function () {
+      this.timeout(120_000);
+      let source: MetadataSource;
+      let url: string;
+
+      before(async () => {
+        url = await fixtureUrl(dialect, generation);
+        source = await createMetadataSource({ url, ...TIMEOUTS });
+      });
+      after(async () => source?.close());
+
+      it('describes the DB: dialect, alembic head, version, generation', async () => {
+        const info = await source.describe();
+        assert.equal(info.dialect, dialect);
+        assert.equal(info.generation, generation);
+        assert.equal(info.airflowVersion, FIXTURE_VERSIONS[generation]);
+        assert.equal(info.alembicRevision, generation === 2 ? '5f2621c13b39' : 'cc92b33c6709');
+        assert.match(info.serverVersion, dialect === 'sqlite' ? /^SQLite 3\./ : dialect === 'postgres' ? /^PostgreSQL 15/ : /^MariaDB /);
+      });
+
+      it('lists DAGs by id with tags, paused flag and schedule; filters by id or tag; pages', async () => {
+        const dags = await source.listDags(undefined, PAGE);
+        assert.deepEqual(dags.items.map((d) => d.dagId), ['etl_orders', 'fanout_mapped', 'many_runs', 'xcom_zoo']);
+        assert.equal(dags.hasMore, false);
+        const etl = dags.items[0];
+        assert.deepEqual(etl.tags, ['daily', 'orders']);
+        assert.equal(etl.isPaused, false);
+        assert.equal(etl.schedule, '@daily');
+        assert.equal(etl.displayName, 'etl_orders');
+        assert.equal(dags.items[3].isPaused, true);
+        assert.deepEqual((await source.listDags('ZOO', PAGE)).items.map((d) => d.dagId), ['xcom_zoo']);
+        assert.deepEqual((await source.listDags('paging', PAGE)).items.map((d) => d.dagId), ['many_runs']);
+        assert.deepEqual((await source.listDags('_', PAGE)).items.length, 4, '_ is no wildcard… but all ids contain it');
+        assert.deepEqual((await source.listDags('%', PAGE)).items, [], '% is escaped');
+        const first = await source.listDags(undefined, { offset: 0, limit: 3 });
+        assert.equal(first.hasMore, true);
+        assert.deepEqual((await source.listDags(undefined, { offset: 3, limit: 3 })).items.map((d) => d.dagId), ['xcom_zoo']);
+      });
+
+      it('lists runs newest first, filters by state, pages 60 runs at 50', async () => {
+        const runs = await source.listDagRuns('etl_orders', {}, PAGE);
+        assert.deepEqual(runs.items.map((r) => r.state), ['failed', 'success', 'success']);
+        assert.equal(runs.items[0].runId, FAILED_RUN);
+        assert.equal(runs.items[0].logicalDate, '2024-01-03T00:00:00.000Z');
+        assert.equal(runs.items[0].sortDate, generation === 2 ? '2024-01-03T00:00:00.000Z' : '2024-01-04T00:00:00.000Z');
+        assert.equal(runs.items[0].startDate, '2024-01-03T00:01:00.000Z');
+        assert.equal(runs.items[0].runType, 'scheduled');
+        const failed = await source.listDagRuns('etl_orders', { states: ['failed'] }, PAGE);
+        assert.deepEqual(failed.items.map((r) => r.runId), [FAILED_RUN]);
+        const page1 = await source.listDagRuns('many_runs', {}, PAGE);
+        assert.equal(page1.items.length, 50);
+        assert.equal(page1.hasMore, true);
+        const page2 = await source.listDagRuns('many_runs', {}, { offset: 50, limit: 50 });
+        assert.equal(page2.items.length, 10);
+        assert.equal(page2.hasMore, false);
+        const all = [...page1.items, ...page2.items].map((r) => r.sortDate ?? '');
+        assert.deepEqual([...all].sort().reverse(), all);
+        assert.equal(new Set(all).size, 60);
+      });
+
+      it('lists task instances with state, try number and filters', async () => {
+        const tis = await source.listTaskInstances('etl_orders', FAILED_RUN, {}, PAGE);
+        assert.deepEqual(tis.items.map((t) => [t.taskId, t.state, t.tryNumber]), [
+          ['extract', 'success', 1], ['load', 'upstream_failed', 0], ['transform', 'failed', 2],
+        ]);
+        assert.equal(tis.items[2].durationSeconds, 180);
+        assert.equal(tis.items[2].operator, 'PythonOperator');
+        const failed = await source.listTaskInstances('etl_orders', FAILED_RUN, { states: ['failed'] }, PAGE);
+        assert.deepEqual(failed.items.map((t) => t.taskId), ['transform']);
+        const mapped = await source.listTaskInstances('fanout_mapped', ZOO_RUN, {}, PAGE);
+        assert.deepEqual(mapped.items.map((t) => `${t.taskId}[${t.mapIndex}]`), ['make_list[-1]', 'process[0]', 'process[1]', 'process[2]']);
+      });
+
+      it('lists XComs with size and head, and reads whole values', async () => {
+        const x = await source.listXComs({ dagId: 'etl_orders', runId: FAILED_RUN, taskId: 'extract' }, PAGE);
+        assert.equal(x.items.length, 1);
+        const ref = `xcom_s3://${FIXTURE_BUCKET}/data_${SEEDED_UUID}.csv`;
+        assert.equal(decodeXComValue(x.items[0].head).value, ref);
+        assert.equal(x.items[0].headIsComplete, true);
+        assert.equal(x.items[0].key, 'return_value');
+        const mapped = await source.listXComs({ dagId: 'fanout_mapped', runId: ZOO_RUN, taskId: 'process' }, PAGE);
+        assert.deepEqual(mapped.items.map((i) => i.mapIndex), [0, 1, 2]);
+        const one = await source.listXComs({ dagId: 'fanout_mapped', runId: ZOO_RUN, taskId: 'process', mapIndex: 1 }, PAGE);
+        assert.deepEqual(decodeXComValue(one.items[0].head).value, { item: 2, doubled: 4 });
+
+        const zoo = await source.listXComs({ dagId: 'xcom_zoo', runId: ZOO_RUN, taskId: 'push_everything' }, { offset: 0, limit: 100 });
+        const byKey = new Map(zoo.items.map((i) => [i.key, i]));
+        const decoded = (k: string) => decodeXComValue(byKey.get(k)!.head, { truncated: !byKey.get(k)!.headIsComplete });
+        assert.equal(decoded('json_int').value, 42);
+        assert.equal(decoded('json_float').value, 3.5);
+        assert.equal(decoded('json_unicode').value, 'café');
+        assert.deepEqual(decoded('json_dict').value, { a: 1, b: [1, 2] });
+        assert.deepEqual(decoded('serde_tuple').value, [1, 2]);
+        assert.equal(decoded('serde_datetime').value, '2024-01-01T00:00:00.000Z');
+        assert.equal(decoded('dataframe').kind, 'table');
+        assert.equal(decoded('sql_null').kind, 'null');
+        assert.equal(byKey.get('sql_null')!.storedSize, null);
+        assert.equal(decoded('malformed').value, 'xcom_s3_backup.csv');
+        if (generation === 2) {
+          assert.ok(Number.isNaN(decoded('json_nan').value));
+          assert.equal(decoded('pickle_str').value, 'hello');
+        } else {
+          assert.equal(decoded('json_nan').value, 'nan');
+        }
+        const large = byKey.get('large_text')!;
+        assert.equal(large.headIsComplete, false);
+        assert.equal(large.storedSize, 10_002);
+        const head = decodeXComValue(large.head, { truncated: true, storedSize: large.storedSize ?? undefined });
+        assert.equal(head.kind, 'text');
+        assert.match(head.note ?? '', /cut/);
+        const full = await source.readXComValue({ dagId: 'xcom_zoo', runId: ZOO_RUN, taskId: 'push_everything', mapIndex: -1, key: 'large_text' });
+        assert.ok(full);
+        assert.equal(decodeXComValue(full).value, 'x'.repeat(10_000));
+        const gone = await source.readXComValue({ dagId: 'xcom_zoo', runId: ZOO_RUN, taskId: 'push_everything', mapIndex: -1, key: 'nope' });
+        assert.equal(gone, undefined);
+        const nul = await source.readXComValue({ dagId: 'xcom_zoo', runId: ZOO_RUN, taskId: 'push_everything', mapIndex: -1, key: 'sql_null' });
+        assert.deepEqual(nul, { kind: 'null' });
+      });
+
+      it('reads the serialized DAG (newest version) for upstream tasks', async () => {
+        const data = await source.readSerializedDag('etl_orders');
+        assert.deepEqual(upstreamTaskIds(data, 'transform'), ['extract']);
+        assert.deepEqual(upstreamTaskIds(data, 'load'), ['transform']);
+        assert.equal(await source.readSerializedDag('nope'), undefined);
+      });
+
+      it('lists recent failures across DAGs, finds the last successful run, searches XComs', async () => {
+        const failures = await source.listRecentFailures(PAGE);
+        assert.deepEqual(failures.items.map((f) => `${f.dagId} › ${f.taskId}`), ['etl_orders › transform']);
+        assert.equal(failures.items[0].dagRunId, 3);
+        const last = await source.findLastSuccessfulRun('etl_orders', FAILED_RUN);
+        assert.equal(last?.runId, 'scheduled__2024-01-02T00:00:00+00:00');
+        assert.equal(await source.findLastSuccessfulRun('etl_orders', 'scheduled__2024-01-01T00:00:00+00:00'), undefined);
+        const found = await source.searchXComs('SERDE_', PAGE);
+        assert.deepEqual(found.items.map((i) => i.key).sort(), ['serde_date', 'serde_datetime', 'serde_decimal', 'serde_set', 'serde_timedelta', 'serde_tuple']);
+        const returns = await source.searchXComs('return_value', { offset: 0, limit: 2 });
+        assert.equal(returns.items.length, 2);
+        assert.equal(returns.hasMore, true);
+        assert.equal(returns.items[0].runId, FAILED_RUN, 'newest first');
+        assert.deepEqual((await source.searchXComs('100%', PAGE)).items, []);
+        const dangling = await source.listXComs({ dagId: 'etl_orders', runId: 'scheduled__2024-01-02T00:00:00+00:00', taskId: 'extract' }, PAGE);
+        assert.equal(decodeXComValue(dangling.items[0].head).value, `xcom_s3://${FIXTURE_BUCKET}/data_${DANGLING_UUIDS[1]}.csv`);
+      });
+
+      if (dialect !== 'sqlite') {
+        it('runs in a read-only session: a write is refused by the server', async () => {
+          const driver = await createDriver({ url, ...TIMEOUTS });
+          try {
+            await assert.rejects(driver.query("INSERT INTO dag_tag (name, dag_id) VALUES ('x', 'etl_orders')", []), (e: Error & { kind?: string }) => {
+              assert.equal(e.kind, 'readOnly', e.message);
+              return true;
+            });
+            await assert.rejects(driver.query('DELETE FROM xcom', []), /read-only/);
+          } finally {
+            await driver.close();
+          }
+        });
+
+        it('a wrong password gives a fast, clear message without the password', async () => {
+          const bad = url.replace('airflow-pw', 'Wrong-S3cret');
+          const s = await createMetadataSource({ url: bad, ...TIMEOUTS });
+          const started = Date.now();
+          try {
+            await assert.rejects(s.describe(), (e: Error & { kind?: string }) => {
+              assert.equal(e.kind, 'auth', e.message);
+              assert.match(e.message, /refused the login/);
+              assert.ok(!e.message.includes('Wrong-S3cret'));
+              return true;
+            });
+          } finally {
+            await s.close();
+          }
+          assert.ok(Date.now() - started < 3_000);
+        });
+      }
+    });
+  }
+}
+
+describe('MetadataSource on SQLite files', function () {
+  this.timeout(60_000);
+
+  it('reads rows still in the -wal file and leaves the database file unchanged after a full browse', async () => {
+    const dir = tempDir();
+    const path = await createSqliteFixture(join(dir, 'airflow.db'), 3, { wal: true });
+    const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
+    const writer = new DatabaseSync(path);
+    writer.exec('PRAGMA wal_autocheckpoint=0');
+    writer.exec(`INSERT INTO dag (dag_id, is_paused, is_stale, bundle_name, max_active_tasks, max_consecutive_failed_dag_runs, has_task_concurrency_limits)
+      VALUES ('wal_only', 0, 0, 'dags-folder', 16, 0, 0)`);
+    try {
+      assert.ok(statSync(`${path}-wal`).size > 0, 'the row is in the -wal file');
+      const before = sha256(path);
+      const source = await createMetadataSource({ url: `sqlite:///${path}`, ...TIMEOUTS });
+      try {
+        const dags = await source.listDags(undefined, PAGE);
+        assert.ok(dags.items.some((d) => d.dagId === 'wal_only'));
+        for (const dag of dags.items) {
+          await source.readSerializedDag(dag.dagId);
+          for (const run of (await source.listDagRuns(dag.dagId, {}, { offset: 0, limit: 100 })).items) {
+            for (const ti of (await source.listTaskInstances(dag.dagId, run.runId, {}, PAGE)).items) {
+              for (const x of (await source.listXComs(ti, { offset: 0, limit: 100 })).items) await source.readXComValue(x);
+            }
+          }
+        }
+        await source.listRecentFailures(PAGE);
+        await source.searchXComs('a', PAGE);
+      } finally {
+        await source.close();
+      }
+      assert.equal(sha256(path), before);
+    } finally {
+      writer.close();
+    }
+  });
+
+  it('leaves a rollback-journal database byte-identical', async () => {
+    const path = await createSqliteFixture(join(tempDir(), 'airflow.db'), 2);
+    const before = sha256(path);
+    const source = await createMetadataSource({ url: `sqlite:///${path}`, ...TIMEOUTS });
+    await source.listXComs({ dagId: 'xcom_zoo', runId: ZOO_RUN, taskId: 'push_everything' }, { offset: 0, limit: 100 });
+    await source.close();
+    assert.equal(sha256(path), before);
+    assert.ok(!existsSync(`${path}-journal`));
+  });
+
+  it('a missing file gives a clear message', async () => {
+    const path = join(tempDir(), 'nope.db');
+    const source = await createMetadataSource({ url: `sqlite:///${path}`, ...TIMEOUTS });
+    await assert.rejects(source.describe(), (e: Error) => {
+      assert.match(e.message, /SQLite file not found: .*nope\.db/);
+      return true;
+    });
+    assert.ok(!existsSync(path), 'nothing was created');
+  });
+
+  it('a file that is not a database gives a clear message', async () => {
+    const path = join(tempDir(), 'junk.db');
+    writeFileSync(path, 'this is not sqlite '.repeat(100));
+    const source = await createMetadataSource({ url: `sqlite:///${path}`, ...TIMEOUTS });
+    await assert.rejects(source.describe(), /is not an SQLite database/);
+  });
+
+  it('an SQLite database without Airflow tables is reported as not Airflow', async () => {
+    const path = join(tempDir(), 'other.db');
+    const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
+    const db = new DatabaseSync(path);
+    db.exec('CREATE TABLE customers (id INTEGER PRIMARY KEY)');
+    db.close();
+    const source = await createMetadataSource({ url: `sqlite:///${path}`, ...TIMEOUTS });
+    await assert.rejects(source.describe(), (e: Error & { kind?: string }) => e.kind === 'notAirflow' && /no Airflow metadata tables/.test(e.message));
+  });
+
+  it('reads zlib-compressed serialized DAGs', async () => {
+    const path = await createSqliteFixture(join(tempDir(), 'airflow.db'), 2, { compressSerializedDags: true });
+    const source = await createMetadataSource({ url: `sqlite:///${path}`, ...TIMEOUTS });
+    assert.deepEqual(upstreamTaskIds(await source.readSerializedDag('etl_orders'), 'transform'), ['extract']);
+    await source.close();
+  });
+});
+
+describe('unreachable servers', function () {
+  this.timeout(30_000);
+
+  async function closedPort(): Promise<number> {
+    return new Promise((resolve) => {
+      const srv = createServer();
+      srv.listen(0, '127.0.0.1', () => {
+        const a = srv.address();
+        srv.close(() => resolve(typeof a === 'object' && a ? a.port : 1));
+      });
+    });
+  }
+
+  for (const scheme of ['postgresql', 'mysql']) {
+    it(`${scheme}: a closed port gives a fast, clear message`, async () => {
+      serviceRunDir();
+      const port = await closedPort();
+      const source = await createMetadataSource({ url: `${scheme}://airflow:pw@127.0.0.1:${port}/airflow`, ...TIMEOUTS });
+      const started = Date.now();
+      await assert.rejects(source.describe(), (e: Error & { kind?: string }) => {
+        assert.equal(e.kind, 'connection', e.message);
+        assert.match(e.message, /connection refused/);
+        assert.ok(!e.message.includes(':pw@'));
+        return true;
+      });
+      assert.ok(Date.now() - started < 2_000);
+      await source.close();
+    });
+  }
+});

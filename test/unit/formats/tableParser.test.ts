@@ -1,0 +1,70 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { decompress } from '../../../src/formats/decompress';
+import { sniffFormat } from '../../../src/formats/sniff';
+import { ColumnarTable, type ByteTableSource } from '../../../src/formats/table';
+import { parseTableSource } from '../../../src/formats/tableParser';
+import { chunked, dump } from './helpers';
+
+const codecs = { sniffFormat, decompress };
+
+/** A byte source over memory, optionally with ranged reads. */
+function source(bytes: Uint8Array | string, extra: Partial<ByteTableSource> = {}): ByteTableSource {
+  const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
+  return { kind: 'bytes', title: 't', sizeBytes: data.length, open: () => chunked(data, 1000), ...extra };
+}
+
+async function load(src: ByteTableSource) {
+  const table = new ColumnarTable();
+  const warnings: string[] = [];
+  let progress = 0;
+  const summary = await parseTableSource(src, table, { signal: new AbortController().signal, codecs, onWarning: (m) => warnings.push(m), onProgress: () => progress++ });
+  return { summary, warnings, progress, ...dump(table) };
+}
+
+describe('parseTableSource', () => {
+  const csv = 'a,b\n1,x\n2,y\n';
+
+  it('sniffs CSV and JSON', async () => {
+    assert.equal((await load(source(csv))).summary.format, 'csv');
+    const json = await load(source('{"a": {"0": 1, "1": NaN}}'));
+    assert.equal(json.summary.format, 'json');
+    assert.deepEqual(json.rows, [[1], [null]]);
+  });
+
+  it('decompresses gzip by its magic bytes', async () => {
+    const r = await load(source(gzipSync(Buffer.from(csv)), { keyName: 'data_1.csv.gz' }));
+    assert.equal(r.summary.compression, 'gzip');
+    assert.deepEqual(r.rows, [[1, 'x'], [2, 'y']]);
+  });
+
+  it('reads Parquet through ranged reads when the source offers them', async () => {
+    const bytes = new Uint8Array(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'parquet', 'rowgroups.parquet')));
+    let opened = false;
+    const r = await load(source(bytes, {
+      open: () => {
+        opened = true;
+        return chunked(bytes);
+      },
+      readRange: async (s, e) => bytes.slice(s, e + 1),
+    }));
+    assert.equal(r.summary.format, 'parquet');
+    assert.equal(r.rows.length, 15);
+    assert.equal(opened, false, 'no full download');
+  });
+
+  it('gives clear messages for empty objects, pickles and non-tables', async () => {
+    const empty = await load(source(''));
+    assert.match(empty.warnings.join(), /empty/);
+    await assert.rejects(load(source(Uint8Array.from([0x80, 0x04, 0x4b, 0x2a, 0x2e]))), /pickle/);
+    await assert.rejects(load(source('"just a string"', { formatHint: 'json' })), /not a table|not valid JSON/);
+  });
+
+  it('trusts magic bytes over a wrong format hint', async () => {
+    const bytes = new Uint8Array(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'parquet', 'rowgroups.parquet')));
+    const r = await load(source(bytes, { formatHint: 'csv', sizeBytes: undefined }));
+    assert.equal(r.summary.format, 'parquet');
+  });
+});

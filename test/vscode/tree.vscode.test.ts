@@ -1,0 +1,312 @@
+// The Airflow tree in a real extension host, on a real SQLite metadata DB (Airflow 2.10 and 3.1 fixtures) and a
+// real S3-compatible server: labels, states, paging, the failed filter, inputs, references, Open Value, copy and
+// download, read-only access, and bad connections.
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { S3Client } from '@aws-sdk/client-s3';
+import * as vscode from 'vscode';
+import type { XComLensApi } from '../../src/extension';
+import type { TreeNode } from '../../src/views/treeNodes/treeNode';
+import { createSqliteFixture } from '../fixtures/airflow/builder';
+import { seedOffloadedObjects, type SeededObject } from '../fixtures/s3/seedOffloadedObjects';
+
+const BUCKET = 'xcom-lens-test';
+const ARTICLE_KEY = 'data_6f1c2b9e-4d3a-4f6e-9b8a-1c2d3e4f5a6b.csv';
+
+interface Services { s3: { endpoint: string; accessKeyId: string; secretAccessKey: string; region: string } }
+
+function services(): Services {
+  const raw = process.env.XCOM_LENS_TEST_SERVICES;
+  assert.ok(raw, 'XCOM_LENS_TEST_SERVICES is not set: run through the harness');
+  return JSON.parse(raw) as Services;
+}
+
+function labelOf(item: vscode.TreeItem): string {
+  return typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+}
+
+function sha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/** Walks the tree the way VS Code does: through the provider's getChildren and getTreeItem. */
+class TreeWalker {
+  constructor(private readonly api: XComLensApi) {}
+
+  async children(node?: TreeNode): Promise<TreeNode[]> {
+    return (await this.api.tree.getChildren(node)) ?? [];
+  }
+
+  item(node: TreeNode): vscode.TreeItem {
+    return this.api.tree.getTreeItem(node) as vscode.TreeItem;
+  }
+
+  labels(nodes: TreeNode[]): string[] {
+    return nodes.map((n) => labelOf(this.item(n)));
+  }
+
+  async child(node: TreeNode | undefined, label: string | RegExp): Promise<TreeNode> {
+    const kids = await this.children(node);
+    const found = kids.find((n) => (typeof label === 'string' ? labelOf(this.item(n)) === label : label.test(labelOf(this.item(n)))));
+    assert.ok(found, `no child ${label} under ${node ? labelOf(this.item(node)) : 'the root'}; children: ${this.labels(kids).join(' | ')}`);
+    return found;
+  }
+
+  async path(...labels: Array<string | RegExp>): Promise<TreeNode> {
+    let node: TreeNode | undefined;
+    for (const label of labels) node = await this.child(node, label);
+    return node as TreeNode;
+  }
+
+  /** Waits until a node's description no longer says it is checking its object (the HEAD arrived). */
+  async settled(node: TreeNode): Promise<vscode.TreeItem> {
+    for (let i = 0; i < 100; i++) {
+      const item = this.item(node);
+      if (!String(item.description ?? '').startsWith('checking')) return item;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('the HEAD of the referenced object never arrived');
+  }
+}
+
+async function removeAllConnections(): Promise<void> {
+  await vscode.workspace.getConfiguration('xcomLens').update('connections', [], vscode.ConfigurationTarget.Global);
+}
+
+for (const generation of [2, 3] as const) {
+  describe(`the Airflow tree on an Airflow ${generation === 2 ? '2.10' : '3.1'} SQLite DB`, function () {
+    this.timeout(60_000);
+    let api: XComLensApi;
+    let walk: TreeWalker;
+    let dbPath: string;
+    let checksum: string;
+    let seeded: SeededObject[];
+    const name = `fixture ${generation}`;
+
+    before(async () => {
+      const extension = vscode.extensions.getExtension<XComLensApi>('xcom-lens.xcom-lens');
+      assert.ok(extension);
+      api = await extension.activate();
+      walk = new TreeWalker(api);
+      await removeAllConnections();
+      const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-tree-'));
+      dbPath = join(dir, 'airflow.db');
+      await createSqliteFixture(dbPath, generation);
+      checksum = sha256(dbPath);
+      const s3 = services().s3;
+      const client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+      seeded = await seedOffloadedObjects(client, BUCKET);
+      await vscode.commands.executeCommand('xcomLens.addConnection', {
+        name,
+        url: `sqlite:///${dbPath}`,
+        storage: { endpointUrl: s3.endpoint, region: s3.region, forcePathStyle: true, bucket: BUCKET },
+        s3Credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+      });
+    });
+
+    after(removeAllConnections);
+
+    it('shows the connection with the Airflow version it found', async () => {
+      const roots = await walk.children();
+      assert.deepEqual(walk.labels(roots), [name]);
+      const item = walk.item(roots[0]);
+      assert.match(String(item.description), generation === 2 ? /Airflow 2\.10\.3 · sqlite/ : /Airflow 3\.1\.0 · sqlite/);
+      assert.equal(item.contextValue, 'connection');
+    });
+
+    it('lists Recent failures first, then the DAGs by id, paused ones marked', async () => {
+      const connection = await walk.path(name);
+      const kids = await walk.children(connection);
+      assert.deepEqual(walk.labels(kids), ['Recent failures', 'etl_orders', 'fanout_mapped', 'many_runs', 'xcom_zoo']);
+      assert.equal(walk.item(kids[4]).contextValue, 'dag paused');
+      assert.match(String(walk.item(kids[1]).description), /#orders/);
+    });
+
+    it('lists runs newest first with state, and filters them by state', async () => {
+      const dag = await walk.path(name, 'etl_orders');
+      const runs = await walk.children(dag);
+      assert.equal(runs.length, 3);
+      const states = runs.map((r) => walk.item(r).contextValue);
+      assert.equal(states[0], 'dagRun failed', 'the newest run is the failed one');
+      assert.ok(states.includes('dagRun success'));
+      const dates = runs.map((r) => (walk.item(r).tooltip as vscode.MarkdownString).value.match(/Logical date: (\S+ \S+)/)?.[1] ?? '');
+      assert.deepEqual([...dates].sort().reverse(), dates, 'newest first');
+      await vscode.commands.executeCommand('xcomLens.filterRunsByState', dag, ['failed']);
+      const failed = await walk.children(dag);
+      assert.ok(failed.length >= 1);
+      assert.ok(failed.every((r) => walk.item(r).contextValue === 'dagRun failed'), walk.labels(failed).join(', '));
+      await vscode.commands.executeCommand('xcomLens.filterRunsByState', dag, []);
+      assert.equal((await walk.children(dag)).length, 3);
+    });
+
+    it('pages runs 50 at a time with Load more', async () => {
+      const dag = await walk.path(name, 'many_runs');
+      const first = await walk.children(dag);
+      assert.equal(first.length, 51);
+      const more = first[50];
+      assert.equal(labelOf(walk.item(more)), 'Load more…');
+      await vscode.commands.executeCommand('xcomLens.loadMore', more);
+      const all = await walk.children(dag);
+      assert.equal(all.length, 60);
+      assert.ok(!walk.labels(all).includes('Load more…'));
+    });
+
+    it('shows task instances of the failed run with state, try number and upstream failure', async () => {
+      const run = (await walk.children(await walk.path(name, 'etl_orders')))[0];
+      const tis = await walk.children(run);
+      assert.deepEqual(walk.labels(tis), ['extract', 'load', 'transform']);
+      const [extract, load, transform] = tis.map((n) => walk.item(n));
+      assert.equal(extract.contextValue, 'taskInstance success');
+      assert.equal(load.contextValue, 'taskInstance upstream_failed');
+      assert.equal(transform.contextValue, 'taskInstance failed');
+      assert.match(String(transform.description), /failed · try 2/);
+    });
+
+    it('groups mapped task instances by map index', async () => {
+      const run = (await walk.children(await walk.path(name, 'fanout_mapped')))[0];
+      const mapped = (await walk.children(run)).find((n) => walk.item(n).contextValue === 'mappedTask');
+      assert.ok(mapped, 'no mapped task group');
+      assert.match(String(walk.item(mapped).description), /^3 mapped/);
+      const indexes = await walk.children(mapped);
+      assert.deepEqual(walk.labels(indexes), ['[0]', '[1]', '[2]']);
+      const xcoms = (await walk.children(indexes[1])).filter((n) => /^xcom/.test(walk.item(n).contextValue ?? ''));
+      assert.deepEqual(walk.labels(xcoms), ['return_value']);
+    });
+
+    it('recognises the offloaded DataFrame, shows its size, and reads it in a preview', async () => {
+      const run = (await walk.children(await walk.path(name, 'etl_orders')))[0];
+      const extract = await walk.child(run, 'extract');
+      const xcom = await walk.child(extract, 'return_value');
+      const item = await walk.settled(xcom);
+      assert.match(item.contextValue ?? '', /\breference\b/);
+      const article = seeded.find((o) => o.backend === 'article');
+      assert.ok(article);
+      assert.match(String(item.description), new RegExp(`^${article.body.length} B · .* · ${ARTICLE_KEY.replace(/\./g, '\\.')}$`));
+      assert.equal((item.iconPath as vscode.ThemeIcon).id, 'cloud');
+    });
+
+    it('shows a reference whose object is gone as dangling, with the reason', async () => {
+      const runs = await walk.children(await walk.path(name, 'etl_orders'));
+      const successful = runs.find((r) => walk.item(r).contextValue === 'dagRun success');
+      assert.ok(successful);
+      const xcom = await walk.child(await walk.child(successful, 'extract'), 'return_value');
+      const item = await walk.settled(xcom);
+      assert.match(String(item.description), /^dangling reference · /);
+      assert.match((item.tooltip as vscode.MarkdownString).value, /does not exist/);
+    });
+
+    it('lists the XComs of upstream tasks as the inputs of the failed task', async () => {
+      const run = (await walk.children(await walk.path(name, 'etl_orders')))[0];
+      const transform = await walk.child(run, 'transform');
+      const inputs = await walk.child(transform, 'Inputs');
+      const inputXComs = await walk.children(inputs);
+      assert.deepEqual(walk.labels(inputXComs), ['extract › return_value']);
+      assert.match(walk.item(inputXComs[0]).contextValue ?? '', /\breference\b/);
+    });
+
+    it('lists the failed task instances across DAGs under Recent failures', async () => {
+      const failures = await walk.path(name, 'Recent failures');
+      const labels = walk.labels(await walk.children(failures));
+      assert.ok(labels.includes('etl_orders › transform'), labels.join(' | '));
+    });
+
+    it('copies the reference, S3 URI, snippets and identifiers exactly', async () => {
+      const run = (await walk.children(await walk.path(name, 'etl_orders')))[0];
+      const xcom = await walk.child(await walk.child(run, 'extract'), 'return_value');
+      const s3 = services().s3;
+      const reference = `xcom_s3://${BUCKET}/${ARTICLE_KEY}`;
+      const cases: Array<[string, string]> = [
+        ['xcomLens.copyReference', reference],
+        ['xcomLens.copyS3Uri', `s3://${BUCKET}/${ARTICLE_KEY}`],
+        ['xcomLens.copyHttpsUrl', `${s3.endpoint}/${BUCKET}/${ARTICLE_KEY}`],
+        ['xcomLens.copyAwsCliCommand', `aws s3 cp s3://${BUCKET}/${ARTICLE_KEY} ./${ARTICLE_KEY} --endpoint-url ${s3.endpoint} --region ${s3.region}`],
+        ['xcomLens.copyPandasSnippet', `import pandas as pd\n\ndf = pd.read_csv(\n    "s3://${BUCKET}/${ARTICLE_KEY}",\n    storage_options={"client_kwargs": {"endpoint_url": "${s3.endpoint}", "region_name": "${s3.region}"}},\n)\n`],
+      ];
+      for (const [command, expected] of cases) {
+        await vscode.env.clipboard.writeText('');
+        await vscode.commands.executeCommand(command, xcom);
+        assert.equal(await vscode.env.clipboard.readText(), expected, command);
+      }
+      const runId = labelOf(walk.item(run));
+      await vscode.commands.executeCommand('xcomLens.copyXComPullSnippet', xcom);
+      assert.equal(await vscode.env.clipboard.readText(), `# run_id: ${runId}\nvalue = ti.xcom_pull(dag_id="etl_orders", task_ids="extract", key="return_value")\n`);
+      await vscode.commands.executeCommand('xcomLens.copyIdentifiers', xcom);
+      assert.equal(await vscode.env.clipboard.readText(), `dag_id=etl_orders\nrun_id=${runId}\ntask_id=extract\nmap_index=-1\nkey=return_value`);
+      await vscode.commands.executeCommand('xcomLens.copyPresignedUrl', xcom);
+      const presigned = await vscode.env.clipboard.readText();
+      assert.match(presigned, /X-Amz-Signature=/);
+      const article = seeded.find((o) => o.backend === 'article');
+      assert.deepEqual(Buffer.from(await (await fetch(presigned)).arrayBuffer()), article?.body);
+    });
+
+    it('downloads the object into the chosen folder', async () => {
+      const run = (await walk.children(await walk.path(name, 'etl_orders')))[0];
+      const xcom = await walk.child(await walk.child(run, 'extract'), 'return_value');
+      const folder = mkdtempSync(join(tmpdir(), 'xcom-lens-download-'));
+      const saved = await vscode.commands.executeCommand<string>('xcomLens.downloadObject', xcom, vscode.Uri.file(folder));
+      assert.equal(saved, join(folder, ARTICLE_KEY));
+      assert.deepEqual(readFileSync(saved), seeded.find((o) => o.backend === 'article')?.body);
+      assert.ok(!existsSync(`${saved}.part`));
+    });
+
+    it('opens a decoded value in a read-only JSON editor', async () => {
+      const run = (await walk.children(await walk.path(name, 'xcom_zoo')))[0];
+      const task = (await walk.children(run))[0];
+      const xcoms = (await walk.children(task)).filter((n) => /^xcom/.test(walk.item(n).contextValue ?? ''));
+      const dict = xcoms.find((n) => labelOf(walk.item(n)) === 'json_dict');
+      assert.ok(dict, `no json_dict among ${walk.labels(xcoms).join(', ')}`);
+      await vscode.commands.executeCommand('xcomLens.openValue', dict);
+      const editor = vscode.window.activeTextEditor;
+      assert.ok(editor);
+      assert.equal(editor.document.uri.scheme, 'xcom-lens');
+      assert.doesNotThrow(() => JSON.parse(editor.document.getText()));
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    });
+
+    it('never writes to the metadata DB: the file is unchanged after browsing', () => {
+      assert.equal(sha256(dbPath), checksum);
+    });
+  });
+}
+
+describe('bad connections', function () {
+  this.timeout(60_000);
+  let api: XComLensApi;
+  let walk: TreeWalker;
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<XComLensApi>('xcom-lens.xcom-lens')!.activate();
+    walk = new TreeWalker(api);
+    await removeAllConnections();
+  });
+
+  after(removeAllConnections);
+
+  it('a SQLite file that is not an Airflow DB gives a clear message, and the connection-failed welcome', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-bad-'));
+    const db = new DatabaseSync(join(dir, 'other.db'));
+    db.exec('CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)');
+    db.close();
+    await vscode.commands.executeCommand('xcomLens.addConnection', { name: 'not airflow', url: `sqlite:///${join(dir, 'other.db')}` });
+    const roots = await walk.children();
+    assert.deepEqual(roots, [], 'every connection failed: the tree is empty so the connection-failed welcome shows');
+  });
+
+  it('a good connection beside a bad one keeps working; the bad one explains itself', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-good-'));
+    await createSqliteFixture(join(dir, 'airflow.db'), 2);
+    await vscode.commands.executeCommand('xcomLens.addConnection', { name: 'good', url: `sqlite:///${join(dir, 'airflow.db')}` });
+    await vscode.commands.executeCommand('xcomLens.addConnection', { name: 'missing file', url: `sqlite:///${join(dir, 'nope.db')}` });
+    const roots = await walk.children();
+    assert.deepEqual(walk.labels(roots), ['not airflow', 'good', 'missing file']);
+    assert.equal(walk.item(roots[0]).description, 'connection failed');
+    const [message] = await walk.children(roots[0]);
+    assert.match(labelOf(walk.item(message)), /not an Airflow metadata DB/i);
+    assert.match(labelOf(walk.item((await walk.children(roots[2]))[0])), /nope\.db/);
+    assert.ok(walk.labels(await walk.children(roots[1])).includes('etl_orders'));
+  });
+});
