@@ -9,6 +9,8 @@ import { openMetadataSource } from './connections/sourceFactory';
 import { AirflowTreeModel } from './views/airflowTreeModel';
 import { AirflowTreeProvider } from './views/airflowTreeProvider';
 import { registerCopyCommands } from './views/copyCommands';
+import { TreePreviews } from './views/previewFromTree';
+import { registerPreviewCommands } from './views/previewCommands';
 import { registerSearchCommand } from './views/searchCommand';
 import { registerTreeCommands } from './views/treeCommands';
 import type { TreeNode } from './views/treeNodes/treeNode';
@@ -68,8 +70,15 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
       },
     }),
   );
-  const previewDeps = createPreviewDeps(log, () => rules.rulesFor(undefined));
-  registerPreview(context, new PreviewPanels(context.extensionUri, log, readSettings, previewDeps), previewDeps);
+  const treePreviews = new TreePreviews(store, objectStores);
+  const previewDeps = {
+    ...createPreviewDeps(log, () => rules.rulesFor(undefined)),
+    requestFromOther: (arg: unknown) => treePreviews.fromNode(arg),
+    reviveOther: (persisted: unknown) => treePreviews.revive(persisted),
+  };
+  const panels = new PreviewPanels(context.extensionUri, log, readSettings, previewDeps);
+  registerPreview(context, panels, previewDeps);
+  context.subscriptions.push(...registerPreviewCommands(panels, treePreviews, model, { model, inspector }));
 
   const activationMs = performance.now() - started;
   log.info(`XCom Lens activated in ${activationMs.toFixed(1)} ms`);

@@ -334,9 +334,9 @@ export class PreviewPanels implements vscode.Disposable {
   }
 
   /** Opens a preview and returns its session at once (the load goes on). */
-  openSession(request: PreviewRequest): PreviewSession {
+  openSession(request: PreviewRequest, column: vscode.ViewColumn = vscode.ViewColumn.Active): PreviewSession {
     const title = request.title.length > 60 ? `…${request.title.slice(-59)}` : request.title;
-    const panel = vscode.window.createWebviewPanel(Views.preview, title, vscode.ViewColumn.Active, previewWebviewOptions(this.extensionUri));
+    const panel = vscode.window.createWebviewPanel(Views.preview, title, column, previewWebviewOptions(this.extensionUri));
     return this.attach(panel, request);
   }
 

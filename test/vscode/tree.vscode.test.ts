@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import * as vscode from 'vscode';
 import type { XComLensApi } from '../../src/extension';
 import type { TreeNode } from '../../src/views/treeNodes/treeNode';
@@ -187,6 +187,21 @@ for (const generation of [2, 3] as const) {
       assert.ok(article);
       assert.match(String(item.description), new RegExp(`^${article.body.length} B · .* · ${ARTICLE_KEY.replace(/\./g, '\\.')}$`));
       assert.equal((item.iconPath as vscode.ThemeIcon).id, 'cloud');
+      const summary = await vscode.commands.executeCommand<{ rowCount: number; columns: string[]; error?: string }>('xcomLens.preview', xcom);
+      assert.ok(summary, 'the preview did not open');
+      assert.equal(summary.error, undefined);
+      assert.equal(summary.rowCount, article.rows);
+      assert.deepEqual(summary.columns, ['order_id', 'customer', 'amount', 'currency', 'created_at', 'status']);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    });
+
+    it('invents no comparison when the last successful run\'s object is gone', async () => {
+      const run = (await walk.children(await walk.path(name, 'etl_orders')))[0];
+      const xcom = await walk.child(await walk.child(run, 'extract'), 'return_value');
+      const result = await vscode.commands.executeCommand<{ baselineRunId: string; report: string } | undefined>('xcomLens.compareWithLastGoodRun', xcom);
+      // The newest successful run's object is gone (a dangling reference): no diff is invented.
+      assert.equal(result, undefined);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
 
     it('shows a reference whose object is gone as dangling, with the reason', async () => {
@@ -196,7 +211,7 @@ for (const generation of [2, 3] as const) {
       const xcom = await walk.child(await walk.child(successful, 'extract'), 'return_value');
       const item = await walk.settled(xcom);
       assert.match(String(item.description), /^dangling reference · /);
-      assert.match((item.tooltip as vscode.MarkdownString).value, /does not exist/);
+      assert.match((item.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' '), /does not exist/);
     });
 
     it('lists the XComs of upstream tasks as the inputs of the failed task', async () => {
@@ -273,6 +288,41 @@ for (const generation of [2, 3] as const) {
   });
 }
 
+describe('compare with the last successful run', function () {
+  this.timeout(60_000);
+
+  after(removeAllConnections);
+
+  it('reports added, removed and retyped columns and the row delta against the last good run', async () => {
+    const api = await vscode.extensions.getExtension<XComLensApi>('xcom-lens.xcom-lens')!.activate();
+    const walk = new TreeWalker(api);
+    await removeAllConnections();
+    const s3 = services().s3;
+    const client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+    await seedOffloadedObjects(client, BUCKET);
+    // Yesterday's extract: 10 rows, an integer amount, a region column, no currency/created_at/status.
+    const baselineKey = 'data_baseline-0000-4000-8000-000000000000.csv';
+    const rows = Array.from({ length: 10 }, (_, i) => `${i + 1},customer ${i},${100 + i},eu`).join('\n');
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: baselineKey, Body: Buffer.from(`order_id,customer,amount,region\n${rows}\n`) }));
+    const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-compare-'));
+    await createSqliteFixture(join(dir, 'airflow.db'), 2, { references: { successExtract: `xcom_s3://${BUCKET}/${baselineKey}` } });
+    await vscode.commands.executeCommand('xcomLens.addConnection', {
+      name: 'compare', url: `sqlite:///${join(dir, 'airflow.db')}`,
+      storage: { endpointUrl: s3.endpoint, region: s3.region, forcePathStyle: true, bucket: BUCKET },
+      s3Credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    });
+    const run = (await walk.children(await walk.path('compare', 'etl_orders')))[0];
+    const xcom = await walk.child(await walk.child(run, 'extract'), 'return_value');
+    const result = await vscode.commands.executeCommand<{ baselineRunId: string; report: string } | undefined>('xcomLens.compareWithLastGoodRun', xcom);
+    assert.ok(result, 'no comparison');
+    assert.match(result.report, /\| rows \| 10 \| 12 \(\+2\) \|/);
+    assert.match(result.report, /\*\*Added columns:\*\* `currency`, `created_at`, `status`/);
+    assert.match(result.report, /\*\*Removed columns:\*\* `region`/);
+    assert.match(result.report, /`amount` integer → float/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+});
+
 describe('bad connections', function () {
   this.timeout(60_000);
   let api: XComLensApi;
@@ -305,7 +355,7 @@ describe('bad connections', function () {
     assert.deepEqual(walk.labels(roots), ['not airflow', 'good', 'missing file']);
     assert.equal(walk.item(roots[0]).description, 'connection failed');
     const [message] = await walk.children(roots[0]);
-    assert.match(labelOf(walk.item(message)), /not an Airflow metadata DB/i);
+    assert.match(labelOf(walk.item(message)), /no Airflow metadata tables/i);
     assert.match(labelOf(walk.item((await walk.children(roots[2]))[0])), /nope\.db/);
     assert.ok(walk.labels(await walk.children(roots[1])).includes('etl_orders'));
   });

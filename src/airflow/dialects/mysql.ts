@@ -7,6 +7,7 @@ import { throwIfAborted, type DriverOptions, type SqlDriver } from './driver';
 export function mysqlError(error: unknown, where: string, password: string | undefined): Error {
   const e = error as { code?: string; errno?: number; message?: string };
   const message = scrubSecrets(e?.message ?? String(error), [password]);
+  if (e?.errno === 1969 || e?.errno === 3024) return new QueryError(`MySQL/MariaDB stopped the query: it ran past the query timeout (${message})`, 'timeout', { cause: error });
   switch (e?.code) {
     case 'ER_ACCESS_DENIED_ERROR':
     case 'ER_DBACCESS_DENIED_ERROR':
@@ -22,6 +23,8 @@ export function mysqlError(error: unknown, where: string, password: string | und
     case 'ETIMEDOUT':
       return new ConnectionError(`Cannot reach MySQL/MariaDB at ${where}: connection timed out`, { cause: error });
     case 'PROTOCOL_SEQUENCE_TIMEOUT':
+    case 'ER_STATEMENT_TIMEOUT':
+    case 'ER_QUERY_TIMEOUT':
       return new QueryError(`MySQL/MariaDB query timed out: ${message}`, 'timeout', { cause: error });
     case 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION':
       return new QueryError(`MySQL/MariaDB refused a write: the session is read-only (${message})`, 'readOnly', { cause: error });
@@ -51,9 +54,13 @@ export function createMysqlDriver(url: ParsedConnectionUrl, options: DriverOptio
   if (url.options.ssl_ca || url.options.ssl === 'true' || url.options.ssl_mode?.toUpperCase() === 'REQUIRED') poolOptions.ssl = {};
   const pool = mysql.createPool(poolOptions);
   // Every new session: read-only, UTC (TIMESTAMP columns then read as UTC text).
-  (pool as unknown as { pool: { on(event: string, cb: (c: { query(sql: string): void }) => void): void } }).pool.on('connection', (conn) => {
+  (pool as unknown as { pool: { on(event: string, cb: (c: { query(sql: string, cb?: () => never): void }) => void): void } }).pool.on('connection', (conn) => {
     conn.query('SET SESSION TRANSACTION READ ONLY');
     conn.query("SET time_zone = '+00:00'");
+    // Server-side statement limit too, so a timed-out SELECT stops on the server (MariaDB, then MySQL spelling).
+    const seconds = Math.max(1, Math.ceil(options.queryTimeoutMs / 1000));
+    conn.query(`SET SESSION max_statement_time = ${seconds}`, () => undefined as never);
+    conn.query(`SET SESSION max_execution_time = ${seconds * 1000}`, () => undefined as never);
   });
 
   const driver: SqlDriver = {
@@ -83,8 +90,10 @@ export function createMysqlDriver(url: ParsedConnectionUrl, options: DriverOptio
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
         const [rows] = await conn.query({ sql, values: params as unknown[], timeout: options.queryTimeoutMs });
+        if (signal?.aborted) throw new QueryError('The query was cancelled', 'cancelled');
         return rows as Record<string, unknown>[];
       } catch (error) {
+        if (error instanceof QueryError) throw error;
         if (signal?.aborted) throw new QueryError('The query was cancelled', 'cancelled', { cause: error });
         throw mysqlError(error, where, url.password);
       } finally {

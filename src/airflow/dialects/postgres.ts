@@ -108,8 +108,10 @@ export function createPostgresDriver(url: ParsedConnectionUrl, options: DriverOp
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
         const result = await client.query({ text: sql, values: params as unknown[] });
+        if (signal?.aborted) throw new QueryError('The query was cancelled', 'cancelled');
         return result.rows as Record<string, unknown>[];
       } catch (error) {
+        if (error instanceof QueryError) throw error;
         if (signal?.aborted) throw new QueryError('The query was cancelled', 'cancelled', { cause: error });
         throw pgError(error, where, url.password);
       } finally {

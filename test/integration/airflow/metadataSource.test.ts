@@ -220,6 +220,24 @@ for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
           }
         });
 
+        it('cancels a running query on abort, and stops one that runs past the query timeout', async () => {
+          const driver = await createDriver({ url, connectTimeoutMs: 5_000, queryTimeoutMs: 1_000 });
+          try {
+            const sleep = (s: number) => (dialect === 'postgres' ? `SELECT pg_sleep(${s}) AS x` : `SELECT SLEEP(${s}) AS x`);
+            const controller = new AbortController();
+            const started = Date.now();
+            setTimeout(() => controller.abort(), 200);
+            await assert.rejects(driver.query(sleep(5), [], controller.signal), (e: Error & { kind?: string }) => e.kind === 'cancelled');
+            assert.ok(Date.now() - started < 3_000, `cancelled after ${Date.now() - started} ms`);
+            const t2 = Date.now();
+            await assert.rejects(driver.query(sleep(5), []), (e: Error & { kind?: string }) => e.kind === 'timeout');
+            assert.ok(Date.now() - t2 < 3_000, `timed out after ${Date.now() - t2} ms`);
+            assert.equal((await driver.query('SELECT 1 AS one', []))[0].one, 1, 'the pool still works');
+          } finally {
+            await driver.close();
+          }
+        });
+
         it('a wrong password gives a fast, clear message without the password', async () => {
           const bad = url.replace('airflow-pw', 'Wrong-S3cret');
           const s = await createMetadataSource({ url: bad, ...TIMEOUTS });

@@ -1,0 +1,74 @@
+import * as vscode from 'vscode';
+import { Commands } from '../constants';
+import { diffReport, diffTables, type TableShape } from '../compare/tableDiff';
+import type { PreviewPanels, PreviewSummary } from '../panels/previewPanel';
+import type { AirflowTreeModel } from './airflowTreeModel';
+import type { TreePreviews } from './previewFromTree';
+import type { TreeContext } from './treeNodes/treeNode';
+import { XComNode } from './treeNodes/xcomNode';
+
+/** What Compare with Last Successful Run found, returned to scripts and tests. */
+export interface ComparisonResult {
+  /** run_id of the baseline run. */
+  baselineRunId: string;
+  /** The Markdown report shown to the user. */
+  report: string;
+  /** The two loaded tables. */
+  baseline: PreviewSummary;
+  current: PreviewSummary;
+}
+
+/** Registers Preview as Table Anyway and Compare with Last Successful Run. */
+export function registerPreviewCommands(panels: PreviewPanels, previews: TreePreviews, model: AirflowTreeModel, context: TreeContext): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(Commands.previewAnyway, async (node?: unknown) => {
+      const request = await previews.fromNode(node, true).catch((error: unknown) => {
+        void vscode.window.showErrorMessage(`Cannot preview: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      });
+      if (!request) return undefined;
+      return panels.openSession(request).loaded;
+    }),
+
+    vscode.commands.registerCommand(Commands.compareWithLastGoodRun, async (node?: unknown): Promise<ComparisonResult | undefined> => {
+      if (!(node instanceof XComNode) || !node.isTable) {
+        void vscode.window.showWarningMessage('Pick an XCom that holds a table to compare it with the last successful run.');
+        return undefined;
+      }
+      const x = node.xcom;
+      try {
+        const source = await model.source(node.connection);
+        const baselineRun = await source.findLastSuccessfulRun(x.dagId, x.runId, model.signal);
+        if (!baselineRun) {
+          void vscode.window.showInformationMessage(`No successful run of ${x.dagId} before ${x.runId} to compare with.`);
+          return undefined;
+        }
+        const page = await source.listXComs({ dagId: x.dagId, runId: baselineRun.runId, taskId: x.taskId, mapIndex: x.mapIndex }, { offset: 0, limit: 1000 }, model.signal);
+        const baselineXCom = page.items.find((item) => item.key === x.key);
+        if (!baselineXCom) {
+          void vscode.window.showInformationMessage(`${x.taskId} pushed no "${x.key}" in ${baselineRun.runId}, the last successful run.`);
+          return undefined;
+        }
+        const baselineNode = new XComNode(context, node.parent, node.connection, baselineXCom);
+        const [currentRequest, baselineRequest] = await Promise.all([previews.fromNode(node), previews.fromNode(baselineNode)]);
+        if (!currentRequest || !baselineRequest) throw new Error(`${x.key} in ${baselineRun.runId} holds no table`);
+        currentRequest.title = `${currentRequest.title} (this run)`;
+        baselineRequest.title = `${baselineRequest.title} (last success)`;
+        const [current, baseline] = await Promise.all([
+          panels.openSession(currentRequest).loaded,
+          panels.openSession(baselineRequest, vscode.ViewColumn.Beside).loaded,
+        ]);
+        if (current.error || baseline.error) throw new Error(current.error ? `this run's table could not be read: ${current.error}` : `the table of ${baselineRun.runId} could not be read: ${baseline.error}`);
+        const shape = (s: PreviewSummary): TableShape => ({ columns: s.columns.map((name, i) => ({ name, type: s.types[i] ?? 'string' })), rowCount: s.rowCount });
+        const diff = diffTables(shape(baseline), shape(current));
+        const report = diffReport(diff, { baseline: `last success (${baselineRun.runId})`, current: `this run (${x.runId})` }, { baseline: shape(baseline), current: shape(current) });
+        const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: report });
+        await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+        return { baselineRunId: baselineRun.runId, report, baseline, current };
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Could not compare: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      }
+    }),
+  ];
+}

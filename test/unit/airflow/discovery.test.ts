@@ -1,0 +1,83 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { discoverAirflowConnections, readAirflowBackendConfig } from '../../../src/airflow/discovery';
+
+function temp(): string {
+  return mkdtempSync(join(tmpdir(), 'xcom-lens-discovery-'));
+}
+
+describe('Airflow connection discovery', () => {
+  it('follows Airflow lookup order: env, _cmd/_secret flagged, airflow.cfg [database] then [core], workspace, default DB', async () => {
+    const home = temp();
+    const airflowHome = join(home, 'airflow');
+    mkdirSync(airflowHome);
+    writeFileSync(
+      join(airflowHome, 'airflow.cfg'),
+      '[core]\nsql_alchemy_conn = postgresql://old@h/db\n[database]\nsql_alchemy_conn = sqlite:///{AIRFLOW_HOME}/other.db\nsql_alchemy_conn_cmd = cat /secret\n',
+    );
+    writeFileSync(join(airflowHome, 'airflow.db'), '');
+    const ws = temp();
+    writeFileSync(join(ws, 'airflow.cfg'), '[database]\nsql_alchemy_conn = mysql://u:p%%40ss@h/airflow\n');
+    const { candidates } = await discoverAirflowConnections({
+      env: { AIRFLOW__DATABASE__SQL_ALCHEMY_CONN: 'postgresql://env@h/db', AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_SECRET: 'x' },
+      homeDir: home,
+      workspaceFolders: [ws],
+    });
+    assert.deepEqual(candidates, [
+      { url: 'postgresql://env@h/db', origin: 'env AIRFLOW__DATABASE__SQL_ALCHEMY_CONN' },
+      { origin: 'env AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_SECRET', needsCommand: true },
+      { url: `sqlite:///${airflowHome}/other.db`, origin: `${join(airflowHome, 'airflow.cfg')} [database] sql_alchemy_conn` },
+      { origin: `${join(airflowHome, 'airflow.cfg')} [database] sql_alchemy_conn_cmd`, needsCommand: true },
+      { url: 'postgresql://old@h/db', origin: `${join(airflowHome, 'airflow.cfg')} [core] sql_alchemy_conn` },
+      { url: 'mysql://u:p%40ss@h/airflow', origin: `${join(ws, 'airflow.cfg')} [database] sql_alchemy_conn` },
+      { url: `sqlite:///${join(airflowHome, 'airflow.db')}`, origin: `default ${join(airflowHome, 'airflow.db')}` },
+    ]);
+  });
+
+  it('honours AIRFLOW_HOME and AIRFLOW_CONFIG, and offers the default DB only when it exists', async () => {
+    const home = temp();
+    const af = temp();
+    const cfg = join(temp(), 'custom.cfg');
+    writeFileSync(cfg, '[database]\nsql_alchemy_conn = sqlite:///{AIRFLOW_HOME}/x.db\n');
+    const found = await discoverAirflowConnections({ env: { AIRFLOW_HOME: af, AIRFLOW_CONFIG: cfg }, homeDir: home, workspaceFolders: [] });
+    assert.deepEqual(found.candidates.map((c) => c.url), [`sqlite:///${af}/x.db`]);
+    const none = await discoverAirflowConnections({ env: {}, homeDir: temp(), workspaceFolders: [] });
+    assert.deepEqual(none.candidates, []);
+  });
+
+  it('uses the injected readFile', async () => {
+    const files: Record<string, string> = { '/h/airflow/airflow.cfg': '[database]\nsql_alchemy_conn = postgresql://a@b/c\n' };
+    const found = await discoverAirflowConnections({
+      env: {}, homeDir: '/h', workspaceFolders: [],
+      readFile: async (p) => {
+        if (p in files) return files[p];
+        throw new Error('ENOENT');
+      },
+    });
+    assert.deepEqual(found.candidates.map((c) => c.url), ['postgresql://a@b/c']);
+  });
+
+  it('reads the XCom backend configuration from env and airflow.cfg', () => {
+    const home = temp();
+    mkdirSync(join(home, 'airflow'));
+    writeFileSync(
+      join(home, 'airflow', 'airflow.cfg'),
+      '[core]\nxcom_backend = airflow.providers.common.io.xcom.backend.XComObjectStorageBackend\n[common.io]\nxcom_objectstorage_path = s3://conn@bucket/xcom\n',
+    );
+    assert.deepEqual(readAirflowBackendConfig({ env: {}, homeDir: home, workspaceFolders: [] }), {
+      xcomBackend: 'airflow.providers.common.io.xcom.backend.XComObjectStorageBackend',
+      objectStoragePath: 's3://conn@bucket/xcom',
+    });
+    assert.deepEqual(
+      readAirflowBackendConfig({
+        env: { AIRFLOW__CORE__XCOM_BACKEND: 'include.s3_xcom_backend.S3XComBackend', S3_XCOM_BUCKET_NAME: 'my-bucket' },
+        homeDir: temp(),
+        workspaceFolders: [],
+      }),
+      { xcomBackend: 'include.s3_xcom_backend.S3XComBackend', bucket: 'my-bucket' },
+    );
+    assert.deepEqual(readAirflowBackendConfig({ env: { XCOM_BACKEND_BUCKET_NAME: 'b2' }, homeDir: temp(), workspaceFolders: [] }), { bucket: 'b2' });
+  });
+});
