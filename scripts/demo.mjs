@@ -59,6 +59,9 @@ async function main() {
       storage: { endpointUrl: s3.endpoint, region: s3.region, forcePathStyle: true, bucket: BUCKET },
     }],
     'xcomLens.references.preset': 'auto',
+    // One deployment uses one backend; the demo shows several, so the other formats get rules of their own.
+    'xcomLens.references.objectStoragePath': `s3://aws_default@${BUCKET}/xcom`,
+    'xcomLens.references.customRules': [{ name: 'astronomer-providers', prefix: 's3_xcom_', bucket: BUCKET, format: 'json' }],
   };
   writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
   writeFileSync(join(workspace, 'README.md'), '# XCom Lens demo\n\nOpen the XCom Lens view in the activity bar. Try Recent failures → etl_orders › transform → Inputs.\n');
@@ -76,7 +79,7 @@ async function main() {
   step('Starting VS Code in the browser (code-server)');
   execFileSync('bash', [join(root, 'scripts/install-code-server.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
   const { startCodeServer, workbenchUrl } = require(join(root, 'out/test/harness/codeServer.js'));
-  const server = await startCodeServer({ tempDir: join(demo, 'code-server'), env, port: Number(process.env.XCOM_LENS_DEMO_PORT ?? 0) || undefined });
+  const server = await startCodeServer({ tempDir: join(demo, 'code-server'), env });
   stops.push(() => server.stop());
   const url = workbenchUrl(server.baseUrl, workspace, root);
   console.log(`\nXCom Lens demo: open\n\n  ${url}\n\nin a browser. Press Ctrl-C to stop.`);

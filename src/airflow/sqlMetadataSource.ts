@@ -187,15 +187,16 @@ export class SqlMetadataSource implements MetadataSource {
       const [xcom, dagRun, ti, dag, alembic, serialized] = await Promise.all(
         ['xcom', 'dag_run', 'task_instance', 'dag', 'alembic_version', 'serialized_dag'].map((t) => this.driver.tableColumns(t, signal)),
       );
-      if (xcom.size === 0 || dagRun.size === 0 || ti.size === 0 || dag.size === 0) {
-        throw new NotAirflowError(
-          `This database has no Airflow metadata tables (xcom, dag_run, task_instance, dag)${this.driver.dialect === 'postgres' ? ': check the schema (sql_alchemy_schema)' : ''}`,
-        );
-      }
       let revision: string | null = null;
       if (alembic.size > 0) {
         const rows = await this.driver.query('SELECT version_num FROM alembic_version', [], signal);
         revision = rows.length ? String(rows[0].version_num) : null;
+      }
+      if (alembic.size === 0 || xcom.size === 0 || dagRun.size === 0 || ti.size === 0 || dag.size === 0) {
+        const required = { alembic_version: alembic, xcom, dag_run: dagRun, task_instance: ti, dag };
+        const missing = Object.entries(required).filter(([, columns]) => columns.size === 0).map(([name]) => name);
+        const found = await this.driver.tableNames(signal);
+        throw new NotAirflowError(notAirflowMessage(this.driver.dialect, missing, found));
       }
       let airflowVersion = versionOfRevision(revision);
       let generation: SchemaGeneration;
@@ -209,8 +210,14 @@ export class SqlMetadataSource implements MetadataSource {
       } else if (xcom.has('dag_run_id') && xcom.has('run_id')) {
         generation = 2;
         airflowVersion = '2.x';
+      } else if (dagRun.has('data_interval_start')) {
+        throw new UnsupportedVersionError(
+          `Airflow 2.2 schema (revision ${revision ?? 'unknown'}) is not supported: XCom Lens reads Airflow 2.3 to 3.2 (xcom has no run_id before 2.3). Upgrade the DB with \`airflow db upgrade\` to browse it.`,
+        );
       } else {
-        throw new UnsupportedVersionError('This Airflow schema is older than 2.3 (xcom has no run_id): XCom Lens reads Airflow 2.3 to 3.2');
+        throw new UnsupportedVersionError(
+          `Airflow 1.10 schema (revision ${revision ?? 'unknown'}) is not supported: XCom Lens reads Airflow 2.3 to 3.2 (this DB has no dag_run.data_interval_start and no xcom.run_id).`,
+        );
       }
       if (revision && !versionOfRevision(revision)) this.log.info(`Unknown alembic revision ${revision}: guessed Airflow ${airflowVersion} from columns`);
       const features: SchemaFeatures = {
@@ -465,6 +472,18 @@ export class SqlMetadataSource implements MetadataSource {
   async close(): Promise<void> {
     await this.driver.close();
   }
+}
+
+/** "This database has no Airflow metadata tables (no alembic_version/xcom table): it is not an Airflow metadata DB (found tables: …)". */
+export function notAirflowMessage(dialect: string, missing: readonly string[], found: readonly string[]): string {
+  const shown = found.length === 0 ? 'none' : found.length > 12 ? `${found.slice(0, 12).join(', ')}, … (${found.length} in all)` : found.join(', ');
+  const hint =
+    dialect === 'postgres'
+      ? ' Check the database name, and the schema ([database] sql_alchemy_schema) when the tables are not in the default one.'
+      : dialect === 'sqlite'
+        ? ' Check the path: Airflow keeps its SQLite DB in $AIRFLOW_HOME/airflow.db.'
+        : ' Check the database name in the URL.';
+  return `This database has no Airflow metadata tables (no ${missing.join('/')} table): it is not an Airflow metadata DB (found tables: ${shown}).${hint}`;
 }
 
 function passwordIn(url: string): string | undefined {

@@ -30,6 +30,8 @@ export interface SqlDriver {
   query(sql: string, params: readonly SqlParam[], signal?: AbortSignal): Promise<SqlRow[]>;
   /** "PostgreSQL 15.8", "MariaDB 10.11.6", "SQLite 3.50.2". */
   serverVersion(signal?: AbortSignal): Promise<string>;
+  /** Names of the tables the connection sees (the current schema), sorted. */
+  tableNames(signal?: AbortSignal): Promise<string[]>;
   /** Column names of a table (empty when the table does not exist). */
   tableColumns(table: string, signal?: AbortSignal): Promise<Set<string>>;
   /** Expression for the first `bytes` of the stored value. */

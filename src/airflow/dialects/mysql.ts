@@ -3,25 +3,32 @@ import { AuthenticationError, ConnectionError, QueryError, scrubSecrets } from '
 import type { ParsedConnectionUrl } from '../connectionUrl';
 import { throwIfAborted, type DriverOptions, type SqlDriver } from './driver';
 
-/** Maps a mysql2 error to one users understand. */
-export function mysqlError(error: unknown, where: string, password: string | undefined): Error {
+/** Maps a mysql2 error to one users understand (what is wrong and what to do); never includes the password. */
+export function mysqlError(error: unknown, where: string, password: string | undefined, connectTimeoutMs = 10_000): Error {
   const e = error as { code?: string; errno?: number; message?: string };
   const message = scrubSecrets(e?.message ?? String(error), [password]);
+  const hostPort = where.replace(/\/.*$/, '');
   if (e?.errno === 1969 || e?.errno === 3024) return new QueryError(`MySQL/MariaDB stopped the query: it ran past the query timeout (${message})`, 'timeout', { cause: error });
   switch (e?.code) {
     case 'ER_ACCESS_DENIED_ERROR':
     case 'ER_DBACCESS_DENIED_ERROR':
     case 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR':
-      return new AuthenticationError(`MySQL/MariaDB at ${where} refused the login: ${message}`, { cause: error });
+      return new AuthenticationError(`MySQL/MariaDB at ${where} refused the login: ${message}. Check the user name and password of the connection.`, { cause: error });
     case 'ER_BAD_DB_ERROR':
-      return new ConnectionError(`MySQL/MariaDB at ${where}: ${message}`, { cause: error });
+      return new ConnectionError(`MySQL/MariaDB at ${hostPort} has no such database: ${message}. Check the database name at the end of the URL.`, { cause: error });
     case 'ECONNREFUSED':
       return new ConnectionError(`Cannot reach MySQL/MariaDB at ${where}: connection refused (is the server running on that port?)`, { cause: error });
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new ConnectionError(`Cannot reach MySQL/MariaDB at ${where}: unknown host`, { cause: error });
+      return new ConnectionError(`Cannot reach MySQL/MariaDB at ${where}: unknown host. Check the host name (a docker-compose service name resolves only inside its network).`, { cause: error });
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new ConnectionError(`Cannot reach MySQL/MariaDB at ${where}: no route to the host. Check the host, the network or the VPN.`, { cause: error });
     case 'ETIMEDOUT':
-      return new ConnectionError(`Cannot reach MySQL/MariaDB at ${where}: connection timed out`, { cause: error });
+      return new ConnectionError(
+        `No answer from MySQL/MariaDB at ${hostPort} after ${Math.round(connectTimeoutMs / 1000)} s: check the host and port, and that a firewall or VPN lets the connection through.`,
+        { cause: error, kind: 'timeout' },
+      );
     case 'PROTOCOL_SEQUENCE_TIMEOUT':
     case 'ER_STATEMENT_TIMEOUT':
     case 'ER_QUERY_TIMEOUT':
@@ -73,7 +80,7 @@ export function createMysqlDriver(url: ParsedConnectionUrl, options: DriverOptio
       try {
         conn = await pool.getConnection();
       } catch (error) {
-        throw mysqlError(error, where, url.password);
+        throw mysqlError(error, where, url.password, options.connectTimeoutMs);
       }
       const threadId = conn.threadId;
       const onAbort = () => {
@@ -95,7 +102,7 @@ export function createMysqlDriver(url: ParsedConnectionUrl, options: DriverOptio
       } catch (error) {
         if (error instanceof QueryError) throw error;
         if (signal?.aborted) throw new QueryError('The query was cancelled', 'cancelled', { cause: error });
-        throw mysqlError(error, where, url.password);
+        throw mysqlError(error, where, url.password, options.connectTimeoutMs);
       } finally {
         signal?.removeEventListener('abort', onAbort);
         conn.release();
@@ -105,6 +112,14 @@ export function createMysqlDriver(url: ParsedConnectionUrl, options: DriverOptio
       const rows = await driver.query('SELECT VERSION() AS v', [], signal);
       const v = String(rows[0]?.v ?? '');
       return /mariadb/i.test(v) ? `MariaDB ${v.replace(/-MariaDB.*$/i, '')}` : `MySQL ${v}`;
+    },
+    async tableNames(signal) {
+      const rows = await driver.query(
+        'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name',
+        [],
+        signal,
+      );
+      return rows.map((r) => String(r.name ?? r.NAME ?? r.TABLE_NAME));
     },
     async tableColumns(table, signal) {
       const rows = await driver.query(

@@ -23,28 +23,35 @@ function sslFor(mode: string | undefined): boolean | { rejectUnauthorized: boole
   }
 }
 
-/** Maps a pg error to one users understand. */
-export function pgError(error: unknown, where: string, password: string | undefined): Error {
+/** Maps a pg error to one users understand (what is wrong and what to do); never includes the password. */
+export function pgError(error: unknown, where: string, password: string | undefined, connectTimeoutMs = 10_000): Error {
   const e = error as { code?: string; message?: string };
   const message = scrubSecrets(e?.message ?? String(error), [password]);
+  const hostPort = where.replace(/\/.*$/, '');
   switch (e?.code) {
     case '28P01':
     case '28000':
-      return new AuthenticationError(`PostgreSQL at ${where} refused the login: ${message}`, { cause: error });
+      return new AuthenticationError(`PostgreSQL at ${where} refused the login: ${message}. Check the user name and password of the connection.`, { cause: error });
     case '3D000':
-      return new ConnectionError(`PostgreSQL at ${where}: ${message}`, { cause: error });
+      return new ConnectionError(`PostgreSQL at ${hostPort} has no such database: ${message}. Check the database name at the end of the URL.`, { cause: error });
     case 'ECONNREFUSED':
       return new ConnectionError(`Cannot reach PostgreSQL at ${where}: connection refused (is the server running on that port?)`, { cause: error });
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new ConnectionError(`Cannot reach PostgreSQL at ${where}: unknown host`, { cause: error });
+      return new ConnectionError(`Cannot reach PostgreSQL at ${where}: unknown host. Check the host name (a docker-compose service name resolves only inside its network).`, { cause: error });
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new ConnectionError(`Cannot reach PostgreSQL at ${where}: no route to the host. Check the host, the network or the VPN.`, { cause: error });
     case '57014':
       return new QueryError(`PostgreSQL cancelled the query (timeout or cancel): ${message}`, 'timeout', { cause: error });
     case '25006':
       return new QueryError(`PostgreSQL refused a write: the session is read-only (${message})`, 'readOnly', { cause: error });
     default:
       if (/timeout/i.test(message) && /connect/i.test(message)) {
-        return new ConnectionError(`Cannot reach PostgreSQL at ${where}: connection timed out`, { cause: error });
+        return new ConnectionError(
+          `No answer from PostgreSQL at ${hostPort} after ${Math.round(connectTimeoutMs / 1000)} s: check the host and port, and that a firewall or VPN lets the connection through.`,
+          { cause: error, kind: 'timeout' },
+        );
       }
       return new QueryError(`PostgreSQL error at ${where}: ${message}`, 'query', { cause: error });
   }
@@ -99,7 +106,7 @@ export function createPostgresDriver(url: ParsedConnectionUrl, options: DriverOp
       try {
         client = await pool.connect();
       } catch (error) {
-        throw pgError(error, where, url.password);
+        throw pgError(error, where, url.password, options.connectTimeoutMs);
       }
       const pid = (client as unknown as { processID?: number }).processID;
       const onAbort = () => {
@@ -113,7 +120,7 @@ export function createPostgresDriver(url: ParsedConnectionUrl, options: DriverOp
       } catch (error) {
         if (error instanceof QueryError) throw error;
         if (signal?.aborted) throw new QueryError('The query was cancelled', 'cancelled', { cause: error });
-        throw pgError(error, where, url.password);
+        throw pgError(error, where, url.password, options.connectTimeoutMs);
       } finally {
         signal?.removeEventListener('abort', onAbort);
         client.release();
@@ -122,6 +129,14 @@ export function createPostgresDriver(url: ParsedConnectionUrl, options: DriverOp
     async serverVersion(signal) {
       const rows = await driver.query("SELECT current_setting('server_version') AS v", [], signal);
       return `PostgreSQL ${String(rows[0]?.v ?? '')}`;
+    },
+    async tableNames(signal) {
+      const rows = await driver.query(
+        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name",
+        [],
+        signal,
+      );
+      return rows.map((r) => String(r.name));
     },
     async tableColumns(table, signal) {
       const rows = await driver.query(

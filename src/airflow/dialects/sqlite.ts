@@ -63,6 +63,9 @@ export function createSqliteDriver(path: string, options: { queryTimeoutMs: numb
       const row = run('SELECT sqlite_version() AS v', [])[0];
       return `SQLite ${String(row?.v ?? '')}`;
     },
+    async tableNames() {
+      return run("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", []).map((r) => String(r.name));
+    },
     async tableColumns(table) {
       return new Set(run('SELECT name FROM pragma_table_info(?)', [table]).map((r) => String(r.name)));
     },

@@ -238,6 +238,40 @@ for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
           }
         });
 
+        it('a missing database and a database without Airflow tables give clear messages', async () => {
+          const missing = url.replace(/\/[^/?]+$/, '/no_such_db');
+          const s1 = await createMetadataSource({ url: missing, ...TIMEOUTS });
+          try {
+            await assert.rejects(s1.describe(), (e: Error & { kind?: string }) => {
+              assert.equal(e.kind, 'connection', e.message);
+              assert.match(e.message, /has no such database: .*no_such_db.*Check the database name/);
+              assert.ok(!e.message.includes('airflow-pw'));
+              return true;
+            });
+          } finally {
+            await s1.close();
+          }
+          const server = (dialect === 'postgres' ? await postgres() : await mariadb()) as unknown as PostgresServer;
+          const otherUrl = await server.createDatabase(`other_${dialect}_${generation}`);
+          const w = dialect === 'postgres' ? await postgresWriter(otherUrl) : await mysqlWriter(otherUrl);
+          try {
+            await w.exec('CREATE TABLE customers (id INTEGER PRIMARY KEY)');
+            await w.exec('CREATE TABLE dag (dag_id VARCHAR(250) PRIMARY KEY)');
+          } finally {
+            await w.close();
+          }
+          const s2 = await createMetadataSource({ url: otherUrl, ...TIMEOUTS });
+          try {
+            await assert.rejects(s2.describe(), (e: Error & { kind?: string }) => {
+              assert.equal(e.kind, 'notAirflow', e.message);
+              assert.match(e.message, /no alembic_version\/xcom\/dag_run\/task_instance table: it is not an Airflow metadata DB \(found tables: customers, dag\)/);
+              return true;
+            });
+          } finally {
+            await s2.close();
+          }
+        });
+
         it('a wrong password gives a fast, clear message without the password', async () => {
           const bad = url.replace('airflow-pw', 'Wrong-S3cret');
           const s = await createMetadataSource({ url: bad, ...TIMEOUTS });
@@ -265,6 +299,7 @@ describe('MetadataSource on SQLite files', function () {
   it('reads rows still in the -wal file and leaves the database file unchanged after a full browse', async () => {
     const dir = tempDir();
     const path = await createSqliteFixture(join(dir, 'airflow.db'), 3, { wal: true });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
     const writer = new DatabaseSync(path);
     writer.exec('PRAGMA wal_autocheckpoint=0');
@@ -325,12 +360,44 @@ describe('MetadataSource on SQLite files', function () {
 
   it('an SQLite database without Airflow tables is reported as not Airflow', async () => {
     const path = join(tempDir(), 'other.db');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
     const db = new DatabaseSync(path);
     db.exec('CREATE TABLE customers (id INTEGER PRIMARY KEY)');
     db.close();
     const source = await createMetadataSource({ url: `sqlite:///${path}`, ...TIMEOUTS });
-    await assert.rejects(source.describe(), (e: Error & { kind?: string }) => e.kind === 'notAirflow' && /no Airflow metadata tables/.test(e.message));
+    await assert.rejects(source.describe(), (e: Error & { kind?: string }) => {
+      assert.equal(e.kind, 'notAirflow');
+      assert.match(e.message, /no Airflow metadata tables \(no alembic_version\/xcom\/dag_run\/task_instance\/dag table\): it is not an Airflow metadata DB \(found tables: customers\)/);
+      return true;
+    });
+  });
+
+  it('an Airflow 1.10 or 2.2 schema is named and refused', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
+    for (const [revision, intervals, expected] of [
+      ['cc1e65623dc7', '', /Airflow 1\.10 schema \(revision cc1e65623dc7\) is not supported/],
+      ['7b2661a43ba3', ', data_interval_start TIMESTAMP', /Airflow 2\.2\.0 is too old/],
+      ['0123456789ab', ', data_interval_start TIMESTAMP', /Airflow 2\.2 schema \(revision 0123456789ab\) is not supported/],
+    ] as const) {
+      const path = join(tempDir(), 'old.db');
+      const db = new DatabaseSync(path);
+      db.exec(`CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);
+        INSERT INTO alembic_version VALUES ('${revision}');
+        CREATE TABLE dag (dag_id VARCHAR(250) PRIMARY KEY, is_active BOOLEAN);
+        CREATE TABLE dag_run (id INTEGER PRIMARY KEY, dag_id VARCHAR(250), execution_date TIMESTAMP, run_id VARCHAR(250)${intervals});
+        CREATE TABLE task_instance (task_id VARCHAR(250), dag_id VARCHAR(250), execution_date TIMESTAMP);
+        CREATE TABLE xcom ("key" VARCHAR(512), value BLOB, timestamp TIMESTAMP, execution_date TIMESTAMP, task_id VARCHAR(250), dag_id VARCHAR(250));`);
+      db.close();
+      const source = await createMetadataSource({ url: `sqlite:///${path}`, ...TIMEOUTS });
+      await assert.rejects(source.describe(), (e: Error & { kind?: string }) => {
+        assert.equal(e.kind, 'unsupportedVersion', e.message);
+        assert.match(e.message, expected);
+        return true;
+      });
+      await source.close();
+    }
   });
 
   it('reads zlib-compressed serialized DAGs', async () => {
@@ -354,7 +421,57 @@ describe('unreachable servers', function () {
     });
   }
 
+  /** A TCP server that accepts connections and never says a word. */
+  async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {
+    const sockets = new Set<import('node:net').Socket>();
+    const srv = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+    const a = srv.address();
+    return {
+      port: typeof a === 'object' && a ? a.port : 1,
+      close: () =>
+        new Promise<void>((resolve) => {
+          for (const s of sockets) s.destroy();
+          srv.close(() => resolve());
+        }),
+    };
+  }
+
   for (const scheme of ['postgresql', 'mysql']) {
+    it(`${scheme}: a server that never answers gives "no answer after N s", not a hang`, async () => {
+      const silent = await silentServer();
+      const source = await createMetadataSource({ url: `${scheme}://airflow:S3cret@127.0.0.1:${silent.port}/airflow`, connectTimeoutMs: 1_000, queryTimeoutMs: 5_000 });
+      const started = Date.now();
+      try {
+        await assert.rejects(source.describe(), (e: Error & { kind?: string }) => {
+          assert.match(e.message, new RegExp(`No answer from (PostgreSQL|MySQL/MariaDB) at 127\\.0\\.0\\.1:${silent.port} after 1 s`));
+          assert.ok(!e.message.includes('S3cret'));
+          return true;
+        });
+        assert.ok(Date.now() - started < 4_000, `failed after ${Date.now() - started} ms`);
+      } finally {
+        await source.close();
+        await silent.close();
+      }
+    });
+
+    it(`${scheme}: an unknown host gives a clear message`, async () => {
+      const source = await createMetadataSource({ url: `${scheme}://airflow:S3cret@no-such-host.invalid:5432/airflow`, ...TIMEOUTS });
+      try {
+        await assert.rejects(source.describe(), (e: Error & { kind?: string }) => {
+          assert.equal(e.kind, 'connection', e.message);
+          assert.match(e.message, /unknown host.*Check the host name/);
+          assert.ok(!e.message.includes('S3cret'));
+          return true;
+        });
+      } finally {
+        await source.close();
+      }
+    });
+
     it(`${scheme}: a closed port gives a fast, clear message`, async () => {
       serviceRunDir();
       const port = await closedPort();
@@ -370,4 +487,35 @@ describe('unreachable servers', function () {
       await source.close();
     });
   }
+});
+
+describe('PostgreSQL tables outside public (sql_alchemy_schema)', function () {
+  this.timeout(120_000);
+
+  it('reads through the schema option, and says to check the schema without it', async () => {
+    const server = (await postgres()) as unknown as PostgresServer;
+    const url = await server.createDatabase(`fx_schema_${++dbCounter}`);
+    const setup = await postgresWriter(url);
+    await setup.exec('CREATE SCHEMA airflow_meta');
+    await setup.close();
+    const w = await postgresWriter(`${url}?options=${encodeURIComponent('-c search_path=airflow_meta')}`);
+    try {
+      await buildStandardFixture(w, 3);
+    } finally {
+      await w.close();
+    }
+    const withSchema = await createMetadataSource({ url, schema: 'airflow_meta', ...TIMEOUTS });
+    try {
+      assert.equal((await withSchema.describe()).airflowVersion, '3.1.0');
+      assert.equal((await withSchema.listDags(undefined, PAGE)).items.length, 4);
+    } finally {
+      await withSchema.close();
+    }
+    const without = await createMetadataSource({ url, ...TIMEOUTS });
+    try {
+      await assert.rejects(without.describe(), /no Airflow metadata tables.*sql_alchemy_schema/);
+    } finally {
+      await without.close();
+    }
+  });
 });
