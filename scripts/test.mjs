@@ -23,7 +23,7 @@ const levels = {
   unit: { args: ['out/test/harness/runLevel.js', 'unit'], timeoutMs: 3 * 60_000 },
   integration: { args: ['out/test/harness/runLevel.js', 'integration'], timeoutMs: 12 * 60_000 },
   vscode: { args: ['out/test/harness/codeServerLauncher.js'], timeoutMs: 5 * 60_000, needsBuild: true },
-  ui: { args: ['out/test/harness/runLevel.js', 'ui'], timeoutMs: 8 * 60_000, needsBuild: true },
+  ui: { args: ['out/test/harness/runLevel.js', 'ui'], timeoutMs: 12 * 60_000, needsBuild: true },
   electron: { args: ['out/test/harness/electronLauncher.js'], timeoutMs: 10 * 60_000, needsBuild: true },
 };
 const defaultLevels = ['unit', 'integration', 'vscode', 'ui'];

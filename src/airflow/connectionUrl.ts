@@ -65,7 +65,7 @@ function parseQuery(query: string | undefined): Record<string, string> {
 export function parseConnectionUrl(url: string): ParsedConnectionUrl {
   const { base, rest } = schemeOf(url);
   const dialect = SCHEMES[base];
-  if (!dialect) throw new Error(`Unsupported database '${base}': XCom Lens reads sqlite, postgresql and mysql/mariadb URLs`);
+  if (!dialect) throw new Error(`Unsupported scheme '${base}' in the connection URL: use sqlite, postgresql or mysql (mariadb) URLs`);
   const qIndex = rest.indexOf('?');
   const beforeQuery = qIndex < 0 ? rest : rest.slice(0, qIndex);
   const options = parseQuery(qIndex < 0 ? undefined : rest.slice(qIndex + 1));

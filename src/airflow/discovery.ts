@@ -73,9 +73,25 @@ function section(data: IniData, name: string): Record<string, unknown> {
   return s && typeof s === 'object' ? (s as Record<string, unknown>) : {};
 }
 
+/**
+ * Rewrites Python configparser syntax into what the `ini` package reads the same way: configparser has no inline
+ * comments (a `;` or `#` inside a value, e.g. in a password, is kept) and accepts `key: value` as well as `key = value`.
+ */
+export function configParserToIni(text: string): string {
+  return text
+    .split(/\r?\n/)
+    .map((line) => {
+      if (/^\s*([;#[]|$)/.test(line)) return line;
+      const m = /^(\s*[^=:\s][^=:]*?)\s*[=:]\s*(.*)$/.exec(line);
+      if (!m) return line;
+      return `${m[1]} = ${m[2].replace(/[\\;#]/g, (c) => `\\${c}`)}`;
+    })
+    .join('\n');
+}
+
 function parseIni(text: string): IniData {
   try {
-    return ini.parse(text) as IniData;
+    return ini.parse(configParserToIni(text)) as IniData;
   } catch {
     return {};
   }
@@ -157,8 +173,11 @@ function readIfExists(path: string): string | undefined {
 }
 
 /** Airflow's XCom backend settings (env first, then airflow.cfg at $AIRFLOW_CONFIG / $AIRFLOW_HOME, then workspace folders). */
-export function readAirflowBackendConfig(options: Omit<DiscoveryOptions, 'readFile'>): AirflowBackendConfig {
+export function readAirflowBackendConfig(
+  options: Omit<DiscoveryOptions, 'readFile'> & { /** Reads a file as UTF-8, undefined when missing (tests). */ readFileSync?: (path: string) => string | undefined },
+): AirflowBackendConfig {
   const { env, homeDir } = options;
+  const read = options.readFileSync ?? readIfExists;
   const home = airflowHome(env, homeDir);
   const config: AirflowBackendConfig = {};
   const xcomBackend = env.AIRFLOW__CORE__XCOM_BACKEND?.trim();
@@ -171,7 +190,7 @@ export function readAirflowBackendConfig(options: Omit<DiscoveryOptions, 'readFi
   for (const file of files) {
     if (config.xcomBackend && config.objectStoragePath) break;
     if (!isAbsolute(file)) continue;
-    const text = readIfExists(file);
+    const text = read(file);
     if (text === undefined) continue;
     const data = parseIni(text);
     const backend = cfgValue(section(data, 'core').xcom_backend, home, env, homeDir);

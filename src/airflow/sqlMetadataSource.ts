@@ -66,6 +66,8 @@ interface SchemaFeatures {
   tiCustomOperator: boolean;
   serializedCreatedAt: boolean;
   serializedCompressed: boolean;
+  /** ≤2.9 (no task_instance_history): try_number counts tries *started*, so a scheduled/queued TI is on the next one. */
+  tryNumberCountsStarts: boolean;
 }
 
 /** Builds a statement with bound parameters and the dialect's placeholders. */
@@ -104,6 +106,10 @@ export function toIso(value: unknown): string | null {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   const text = String(value).trim();
   const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/.exec(text);
+  if (m && (m[4] === undefined || m[4] === 'Z' || /^[+-]00(:?00)?$/.test(m[4]))) {
+    // Already UTC (every driver session runs in UTC): rewrite the text, no Date needed.
+    return `${m[1]}T${m[2]}.${(m[3] ?? '.000').slice(1).padEnd(3, '0').slice(0, 3)}Z`;
+  }
   if (m) {
     const frac = (m[3] ?? '.000').slice(1).padEnd(3, '0').slice(0, 3);
     let tz = m[4] ?? 'Z';
@@ -184,8 +190,10 @@ export class SqlMetadataSource implements MetadataSource {
     const started = Date.now();
     try {
       const serverVersion = await this.driver.serverVersion(signal);
-      const [xcom, dagRun, ti, dag, alembic, serialized] = await Promise.all(
-        ['xcom', 'dag_run', 'task_instance', 'dag', 'alembic_version', 'serialized_dag'].map((t) => this.driver.tableColumns(t, signal)),
+      const [xcom, dagRun, ti, dag, alembic, serialized, tiHistory] = await Promise.all(
+        ['xcom', 'dag_run', 'task_instance', 'dag', 'alembic_version', 'serialized_dag', 'task_instance_history'].map((t) =>
+          this.driver.tableColumns(t, signal),
+        ),
       );
       let revision: string | null = null;
       if (alembic.size > 0) {
@@ -231,6 +239,7 @@ export class SqlMetadataSource implements MetadataSource {
         tiCustomOperator: ti.has('custom_operator_name'),
         serializedCreatedAt: serialized.has('created_at'),
         serializedCompressed: serialized.has('data_compressed'),
+        tryNumberCountsStarts: generation === 2 && tiHistory.size === 0,
       };
       const info: AirflowInfo = { dialect: this.driver.dialect, alembicRevision: revision, airflowVersion, generation, serverVersion };
       this.log.debug(`describe: ${serverVersion}, Airflow ${airflowVersion} (${revision ?? 'no alembic_version'}) in ${Date.now() - started} ms`);
@@ -350,7 +359,7 @@ export class SqlMetadataSource implements MetadataSource {
       ` ORDER BY ti.task_id, ti.map_index LIMIT ${sql.p(limit + 1)} OFFSET ${sql.p(offset)}`;
     const rows = await this.run(sql, text, signal);
     const result = paged(rows, limit);
-    return { hasMore: result.hasMore, items: result.items.map(toTi) };
+    return { hasMore: result.hasMore, items: result.items.map((r) => toTi(r, features)) };
   }
 
   private xcomColumns(generation: SchemaGeneration): string {
@@ -416,7 +425,7 @@ export class SqlMetadataSource implements MetadataSource {
       ` LIMIT ${sql.p(limit + 1)} OFFSET ${sql.p(offset)}`;
     const rows = await this.run(sql, text, signal);
     const result = paged(rows, limit);
-    return { hasMore: result.hasMore, items: result.items.map((r) => ({ ...toTi(r), dagRunId: num(r.dag_run_id) ?? 0 })) };
+    return { hasMore: result.hasMore, items: result.items.map((r) => ({ ...toTi(r, features), dagRunId: num(r.dag_run_id) ?? 0 })) };
   }
 
   async readSerializedDag(dagId: string, signal?: AbortSignal): Promise<unknown | undefined> {
@@ -523,15 +532,19 @@ function toRun(r: SqlRow): DagRunSummary {
   };
 }
 
-function toTi(r: SqlRow): TaskInstanceSummary {
+function toTi(r: SqlRow, features: SchemaFeatures): TaskInstanceSummary {
+  const state = str(r.state);
+  const column = num(r.try_number) ?? 0;
+  // 2.10+ fixes the number when the TI is scheduled; before, it was bumped when the try started (reference §2.4).
+  const tryNumber = features.tryNumberCountsStarts && (state === 'scheduled' || state === 'queued') ? column + 1 : column;
   return {
     dagId: String(r.dag_id),
     runId: String(r.run_id),
     taskId: String(r.task_id),
     mapIndex: num(r.map_index) ?? -1,
     renderedMapIndex: str(r.rendered_map_index),
-    state: str(r.state),
-    tryNumber: num(r.try_number) ?? 0,
+    state,
+    tryNumber,
     maxTries: num(r.max_tries) ?? 0,
     startDate: toIso(r.start_date),
     endDate: toIso(r.end_date),

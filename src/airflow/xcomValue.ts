@@ -17,6 +17,16 @@ export interface DecodedXCom {
   note?: string;
   /** The serde class of a wrapped value (`builtins.tuple`, `pandas.core.frame.DataFrame`…), when there was one. */
   classname?: string;
+  /** For kind 'table': the table's layout and its data (hex Parquet for a DataFrame wrapper, else the JSON value). */
+  table?: TableShape;
+}
+
+/** How a table-like value is laid out: a serde DataFrame (hex of a Parquet file), records, or a pandas JSON orient. */
+export interface TableShape {
+  /** parquet-hex: serde DataFrame; records: list of row objects; split/list/columns: pandas `to_json`/`to_dict` orients. */
+  format: 'parquet-hex' | 'records' | 'split' | 'list' | 'columns';
+  /** The hex string (parquet-hex) or the JSON value. */
+  data: unknown;
 }
 
 /** Options for {@link decodeXComValue}. */
@@ -191,6 +201,13 @@ export function looksLikeTable(v: unknown): boolean {
   return false;
 }
 
+function tableFormat(v: unknown): TableShape['format'] {
+  if (Array.isArray(v)) return 'records';
+  if (isPlainObject(v) && Array.isArray(v.columns) && Array.isArray(v.data)) return 'split';
+  if (isPlainObject(v) && Object.values(v).every(Array.isArray)) return 'list';
+  return 'columns';
+}
+
 function describeTable(v: unknown): string {
   if (Array.isArray(v)) return `table, ${v.length} row${v.length === 1 ? '' : 's'} × ${Object.keys(v[0] as object).length} columns`;
   if (isPlainObject(v) && Array.isArray(v.columns) && Array.isArray(v.data)) return `table, ${v.data.length} rows × ${v.columns.length} columns`;
@@ -214,6 +231,7 @@ function classify(value: unknown, origin: { classname?: string; note?: string })
       ...base,
       kind: 'table',
       value,
+      table: { format: 'parquet-hex', data: hex },
       display: `pandas DataFrame (Parquet, ${Math.floor(hex.length / 2)} bytes)`,
       pretty: stringifyLenient(value, 2),
     } as DecodedXCom;
@@ -226,7 +244,14 @@ function classify(value: unknown, origin: { classname?: string; note?: string })
   }
   if (looksLikeTable(value)) {
     const compact = stringifyLenient(value);
-    return { ...base, kind: 'table', value, display: oneLine(`${describeTable(value)}: ${compact}`), pretty: stringifyLenient(value, 2) } as DecodedXCom;
+    return {
+      ...base,
+      kind: 'table',
+      value,
+      table: { format: tableFormat(value), data: value },
+      display: oneLine(`${describeTable(value)}: ${compact}`),
+      pretty: stringifyLenient(value, 2),
+    } as DecodedXCom;
   }
   const compact = stringifyLenient(value);
   const prefix = classname && !['builtins.tuple', 'builtins.set', 'builtins.frozenset'].includes(classname) ? `${classname}: ` : '';

@@ -26,7 +26,12 @@ describe('welcome view', function () {
     await addConnection.waitFor({ state: 'visible', timeout: 10_000 });
     assert.equal(await addConnection.isEnabled(), true);
     // Let activation finish so that the screenshot shows the settled view.
-    await page.getByText('Activating Extensions').waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
+    for (const busy of ['.part.statusbar .codicon-modifier-spin', '.pane-body .monaco-progress-container.active', '.activitybar .badge .codicon-modifier-spin']) {
+      await page.locator(busy).first().waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
+    }
+    // No hover tooltip in the screenshot.
+    await page.mouse.move(700, 450);
+    await page.locator('.monaco-hover, .workbench-hover').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
     const path = await screenshot(page, 'welcome');
     assert.ok(existsSync(path));
   });

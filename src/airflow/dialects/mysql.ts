@@ -10,8 +10,13 @@ export function mysqlError(error: unknown, where: string, password: string | und
   const hostPort = where.replace(/\/.*$/, '');
   if (e?.errno === 1969 || e?.errno === 3024) return new QueryError(`MySQL/MariaDB stopped the query: it ran past the query timeout (${message})`, 'timeout', { cause: error });
   switch (e?.code) {
-    case 'ER_ACCESS_DENIED_ERROR':
     case 'ER_DBACCESS_DENIED_ERROR':
+      // The server answers this both for a database the user may not read and for one that does not exist.
+      return new ConnectionError(
+        `MySQL/MariaDB at ${hostPort}: the user may not open this database, or it does not exist (${message}). Check the database name at the end of the URL, or GRANT SELECT on it to the user.`,
+        { cause: error },
+      );
+    case 'ER_ACCESS_DENIED_ERROR':
     case 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR':
       return new AuthenticationError(`MySQL/MariaDB at ${where} refused the login: ${message}. Check the user name and password of the connection.`, { cause: error });
     case 'ER_BAD_DB_ERROR':

@@ -5,6 +5,9 @@ import { throwIfAborted, type DriverOptions, type SqlDriver } from './driver';
 
 type PgModule = typeof import('pg');
 
+const TIMESTAMP_OID = 1114;
+const TIMESTAMPTZ_OID = 1184;
+
 function sslFor(mode: string | undefined): boolean | { rejectUnauthorized: boolean } | undefined {
   switch ((mode ?? '').toLowerCase()) {
     case '':
@@ -63,7 +66,8 @@ export function createPostgresDriver(url: ParsedConnectionUrl, options: DriverOp
   const pg: PgModule = require('pg');
   const where = `${url.host ?? 'localhost'}:${url.port ?? 5432}/${url.database ?? ''}`;
   const schema = options.schema ?? url.schema;
-  const pgOptions = ['-c default_transaction_read_only=on', `-c statement_timeout=${Math.max(1, Math.round(options.queryTimeoutMs))}`];
+  // UTC session: timestamptz comes back as '2024-01-01 00:00:00+00', which the source turns into ISO text without Date.
+  const pgOptions = ['-c default_transaction_read_only=on', `-c statement_timeout=${Math.max(1, Math.round(options.queryTimeoutMs))}`, '-c timezone=UTC'];
   if (schema) pgOptions.push(`-c search_path=${schema.replace(/[^A-Za-z0-9_$]/g, '')},public`);
   const config: import('pg').PoolConfig = {
     host: url.host ?? 'localhost',
@@ -75,6 +79,11 @@ export function createPostgresDriver(url: ParsedConnectionUrl, options: DriverOp
     connectionTimeoutMillis: options.connectTimeoutMs,
     options: pgOptions.join(' '),
     application_name: 'xcom-lens',
+    // Timestamps stay text (no Date parsing per cell: the source only needs ISO strings).
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === TIMESTAMPTZ_OID || oid === TIMESTAMP_OID ? (value: string) => value : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
   };
   if (url.password !== undefined) config.password = url.password;
   const ssl = sslFor(url.options.sslmode);

@@ -244,7 +244,7 @@ for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
           try {
             await assert.rejects(s1.describe(), (e: Error & { kind?: string }) => {
               assert.equal(e.kind, 'connection', e.message);
-              assert.match(e.message, /has no such database: .*no_such_db.*Check the database name/);
+              assert.match(e.message, /(has no such database|may not open this database, or it does not exist).*no_such_db.*Check the database name/);
               assert.ok(!e.message.includes('airflow-pw'));
               return true;
             });
@@ -264,7 +264,7 @@ for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
           try {
             await assert.rejects(s2.describe(), (e: Error & { kind?: string }) => {
               assert.equal(e.kind, 'notAirflow', e.message);
-              assert.match(e.message, /no alembic_version\/xcom\/dag_run\/task_instance table: it is not an Airflow metadata DB \(found tables: customers, dag\)/);
+              assert.match(e.message, /no alembic_version\/xcom\/dag_run\/task_instance table\): it is not an Airflow metadata DB \(found tables: customers, dag\)/);
               return true;
             });
           } finally {
@@ -341,6 +341,21 @@ describe('MetadataSource on SQLite files', function () {
     assert.ok(!existsSync(`${path}-journal`));
   });
 
+  it('opens the file read-only: a write through the driver is refused', async () => {
+    const path = await createSqliteFixture(join(tempDir(), 'airflow.db'), 3);
+    const before = sha256(path);
+    const driver = await createDriver({ url: `sqlite:///${path}`, ...TIMEOUTS });
+    try {
+      await assert.rejects(driver.query("INSERT INTO dag_tag (name, dag_id) VALUES ('x', 'etl_orders')", []), (e: Error & { kind?: string }) => {
+        assert.equal(e.kind, 'readOnly', e.message);
+        return true;
+      });
+    } finally {
+      await driver.close();
+    }
+    assert.equal(sha256(path), before);
+  });
+
   it('a missing file gives a clear message', async () => {
     const path = join(tempDir(), 'nope.db');
     const source = await createMetadataSource({ url: `sqlite:///${path}`, ...TIMEOUTS });
@@ -371,6 +386,25 @@ describe('MetadataSource on SQLite files', function () {
       assert.match(e.message, /no Airflow metadata tables \(no alembic_version\/xcom\/dag_run\/task_instance\/dag table\): it is not an Airflow metadata DB \(found tables: customers\)/);
       return true;
     });
+  });
+
+  it('shows the try a queued task instance is on, in 2.9 (try_number counted starts) and 2.10 (fixed when scheduled)', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
+    for (const [version, expected] of [['2.10', 2], ['2.9', 3]] as const) {
+      const path = await createSqliteFixture(join(tempDir(), 'airflow.db'), 2);
+      const db = new DatabaseSync(path);
+      db.exec(`UPDATE task_instance SET state = 'queued', try_number = 2 WHERE dag_id = 'etl_orders' AND task_id = 'transform' AND run_id = '${FAILED_RUN}'`);
+      if (version === '2.9') db.exec(`DROP TABLE task_instance_history; UPDATE alembic_version SET version_num = '686269002441'`);
+      db.close();
+      const source = await createMetadataSource({ url: `sqlite:///${path}`, ...TIMEOUTS });
+      try {
+        const tis = await source.listTaskInstances('etl_orders', FAILED_RUN, { states: ['queued'] }, PAGE);
+        assert.deepEqual(tis.items.map((t) => [t.taskId, t.tryNumber]), [['transform', expected]], version);
+      } finally {
+        await source.close();
+      }
+    }
   });
 
   it('an Airflow 1.10 or 2.2 schema is named and refused', async () => {

@@ -35,8 +35,8 @@ describe('SQLAlchemy connection URLs', () => {
   });
 
   it('rejects other databases with a clear message', () => {
-    assert.throws(() => parseConnectionUrl('oracle://u:p@h/db'), /Unsupported database 'oracle': XCom Lens reads sqlite, postgresql and mysql\/mariadb URLs/);
-    assert.throws(() => parseConnectionUrl('mssql+pyodbc://u:p@h/db'), /Unsupported database 'mssql'/);
+    assert.throws(() => parseConnectionUrl('oracle://u:p@h/db'), /Unsupported scheme 'oracle' in the connection URL: use sqlite, postgresql or mysql \(mariadb\) URLs/);
+    assert.throws(() => parseConnectionUrl('mssql+pyodbc://u:p@h/db'), /Unsupported scheme 'mssql'/);
     assert.throws(() => parseConnectionUrl('not a url'), /Not a database URL/);
     assert.throws(() => parseConnectionUrl('postgresql://h:99999/db'), /Invalid port/);
   });

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { discoverAirflowConnections, readAirflowBackendConfig } from '../../../src/airflow/discovery';
+import { configParserToIni, discoverAirflowConnections, readAirflowBackendConfig } from '../../../src/airflow/discovery';
 
 function temp(): string {
   return mkdtempSync(join(tmpdir(), 'xcom-lens-discovery-'));
@@ -34,6 +34,23 @@ describe('Airflow connection discovery', () => {
       { url: 'mysql://u:p%40ss@h/airflow', origin: `${join(ws, 'airflow.cfg')} [database] sql_alchemy_conn` },
       { url: `sqlite:///${join(airflowHome, 'airflow.db')}`, origin: `default ${join(airflowHome, 'airflow.db')}` },
     ]);
+  });
+
+  it('reads airflow.cfg as Python configparser does: no inline comments, `key: value`, %% escapes', async () => {
+    const files: Record<string, string> = {
+      '/h/airflow/airflow.cfg': '# generated\n[database]\nsql_alchemy_conn: postgresql://u:pa;ss#1@db/airflow ; kept\n[core]\n; a comment\nsql_alchemy_conn = mysql://u:100%%@db/a\n',
+    };
+    const { candidates } = await discoverAirflowConnections({
+      env: {},
+      homeDir: '/h',
+      workspaceFolders: [],
+      readFile: async (path) => {
+        if (path in files) return files[path];
+        throw new Error('ENOENT');
+      },
+    });
+    assert.deepEqual(candidates.map((c) => c.url), ['postgresql://u:pa;ss#1@db/airflow ; kept', 'mysql://u:100%@db/a']);
+    assert.equal(configParserToIni('a: b\\c'), 'a = b\\\\c');
   });
 
   it('honours AIRFLOW_HOME and AIRFLOW_CONFIG, and offers the default DB only when it exists', async () => {

@@ -59,6 +59,7 @@ describe('XCom value decoding (reference §3.2)', () => {
     assert.equal(d.kind, 'table');
     assert.deepEqual(d.value, JSON.parse(stored));
     assert.match(d.display, /pandas DataFrame \(Parquet, 12 bytes\)/);
+    assert.deepEqual(d.table, { format: 'parquet-hex', data: '50415231deadbeef50415231' });
   });
 
   it('converts legacy __type/__var', () => {
@@ -102,6 +103,11 @@ describe('XCom value decoding (reference §3.2)', () => {
     assert.equal(decodeXComValue(json('{"id": [1, 2], "n": ["a", "b"]}')).kind, 'table');
     assert.equal(decodeXComValue(json('{"id": {"0": 1, "1": 2}, "n": {"0": "a", "1": "b"}}')).kind, 'table');
     assert.equal(decodeXComValue(json('{"columns": ["a"], "index": [0], "data": [[1]]}')).kind, 'table');
+    const formats = ['[{"id": 1}]', '{"id": [1, 2]}', '{"id": {"0": 1}}', '{"columns": ["a"], "index": [0], "data": [[1]]}'].map(
+      (text) => decodeXComValue(json(text)).table?.format,
+    );
+    assert.deepEqual(formats, ['records', 'list', 'columns', 'split']);
+    assert.deepEqual(decodeXComValue(json('[{"id": 1}]')).table?.data, [{ id: 1 }]);
     assert.equal(looksLikeTable({ a: 1, b: [1, 2] }), false);
     assert.equal(looksLikeTable([1, 2]), false);
     assert.equal(decodeXComValue(json('[]')).kind, 'json');

@@ -63,7 +63,8 @@ describe('table views', () => {
 });
 
 describe('columnar storage', () => {
-  it('keeps mostly unique text in UTF-8 chunks and reads it back', () => {
+  it('keeps mostly unique text in UTF-8 chunks and reads it back', function () {
+    this.timeout(20_000);
     const t = new ColumnarTable();
     t.addColumn('u');
     const n = 140_000;
@@ -92,7 +93,8 @@ describe('radixSortByKey', () => {
 });
 
 describe('text sort', () => {
-  it('orders mostly unique text like a comparator sort, both directions, missing last', () => {
+  it('orders mostly unique text like a comparator sort, both directions, missing last', function () {
+    this.timeout(20_000);
     const t = new ColumnarTable();
     t.addColumn('s');
     const values: string[] = [];
