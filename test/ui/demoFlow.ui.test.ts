@@ -61,6 +61,10 @@ describe('the demo, as a user clicks through it', function () {
     page = workbench.page;
   });
 
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) await screenshot(page, `demo-failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
+  });
+
   after(async () => {
     await workbench?.close();
     await s3?.stop();
@@ -68,6 +72,15 @@ describe('the demo, as a user clicks through it', function () {
 
   it('opens the view and shows the connection with its Airflow version', async () => {
     await page.locator('.activitybar').getByRole('tab', { name: /^XCom Lens/ }).click({ timeout: 60_000 });
+    // Widen the side bar the way a user would, by dragging its edge, so that descriptions are readable.
+    const sash = page.locator('.monaco-sash.vertical').first();
+    const box = await sash.boundingBox();
+    if (box) {
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(620, box.y + box.height / 2, { steps: 5 });
+      await page.mouse.up();
+    }
     const connection = treeItem(page, /Demo Airflow/);
     await connection.waitFor({ state: 'visible', timeout: 60_000 });
     await expand(page, /Demo Airflow/);
@@ -82,7 +95,7 @@ describe('the demo, as a user clicks through it', function () {
     const input = treeItem(page, /extract › return_value/);
     await input.waitFor({ state: 'visible', timeout: 30_000 });
     // The HEAD of the offloaded object arrives and replaces "checking…" with its size and age.
-    await eventually(async () => /\d[\d.]* (B|KB|MB) · .* ago/.test((await row(page, 'extract › return_value').textContent()) ?? ''), 'the object size never appeared');
+    await eventually(async () => /\d[\d.]* (B|KB|MB) · (just now|\d+ \w+ ago) · /.test((await row(page, 'extract › return_value').textContent()) ?? ''), 'the object size never appeared');
     await screenshot(page, 'demo-2-failed-task-inputs');
   });
 
@@ -102,24 +115,26 @@ describe('the demo, as a user clicks through it', function () {
     await grid.locator('.ag-header-cell-text', { hasText: 'amount' }).click();
     await grid.locator('.ag-header-cell-text', { hasText: 'amount' }).click();
     // Descending by amount: Stark Industries' 45000.75 comes first.
-    await eventually(async () => ((await grid.locator('.ag-center-cols-container .ag-row[row-index="0"]').first().textContent()) ?? '').includes('45000.75'), 'the table did not sort by amount');
+    await eventually(async () => (await grid.locator('[role="row"][row-index="0"]').allTextContents()).join(' ').includes('45000.75'), 'the table did not sort by amount');
     await screenshot(page, 'demo-4-sorted');
   });
 
   it('copies the reference from the context menu', async () => {
     await treeItem(page, /extract › return_value/).click({ button: 'right' });
-    await page.locator('.context-view').getByRole('menuitem', { name: 'Copy Reference' }).click({ timeout: 30_000 });
-    await page.locator('.statusbar').getByText('Copied reference').waitFor({ timeout: 10_000 });
+    await page.getByText('Copy Reference', { exact: true }).click({ timeout: 30_000 });
+    await page.getByText('Copied reference').waitFor({ timeout: 10_000 });
     await screenshot(page, 'demo-5-copied');
   });
 
   it('shows a dangling reference with its reason', async () => {
-    await expand(page, /^etl_orders$/);
-    await row(page, /success · scheduled/).click();
-    await row(page, /^extract/).last().click();
+    await row(page, /etl_orders\s*#daily/).click();
+    await row(page, /success · scheduled/).first().click();
+    const extract = row(page, /^extract\s*success/).first();
+    await extract.waitFor({ timeout: 30_000 });
+    await extract.click();
     await eventually(async () => (await row(page, 'dangling reference').count()) > 0, 'no dangling reference shown');
     await row(page, 'dangling reference').first().hover();
-    await page.locator('.monaco-hover, .workbench-hover').getByText(/does not exist/).first().waitFor({ timeout: 15_000 });
+    await page.locator('.monaco-hover, .workbench-hover').getByText(/does\s+not\s+exist/).first().waitFor({ timeout: 15_000 });
     await screenshot(page, 'demo-6-dangling');
   });
 });
