@@ -1,9 +1,8 @@
 // The preview panel inside a real extension host: `xcomLens.preview` opens a panel for an inline table and for
 // S3 objects (CSV, gzip CSV, Parquet) and reports what it loaded. Cells inside the webview are checked by
 // test/ui/preview.ui.test.ts.
+import { rowGroupsParquet } from '../fixtures/parquet/parquetFixtures';
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -78,7 +77,7 @@ describe('preview panel', () => {
       process.env.AWS_REGION = region;
       s3 = new S3Client({ endpoint, region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
       await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch(() => undefined);
-      const parquet = readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'parquet', 'rowgroups.parquet'));
+      const parquet = Buffer.from(rowGroupsParquet());
       for (const [Key, Body] of [['data_1.csv', csv], ['data_2.csv.gz', gzipSync(csv)], ['frame.parquet', parquet], ['pickled', Buffer.from([0x80, 0x04, 0x4b, 0x2a, 0x2e])]] as const) {
         await s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: typeof Body === 'string' ? Buffer.from(Body) : Body }));
       }

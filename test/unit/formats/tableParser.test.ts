@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { rowGroupsParquet } from '../../fixtures/parquet/parquetFixtures';
 import { gzipSync } from 'node:zlib';
 import { decompress } from '../../../src/formats/decompress';
 import { sniffFormat } from '../../../src/formats/sniff';
@@ -41,7 +40,7 @@ describe('parseTableSource', () => {
   });
 
   it('reads Parquet through ranged reads when the source offers them', async () => {
-    const bytes = new Uint8Array(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'parquet', 'rowgroups.parquet')));
+    const bytes = rowGroupsParquet();
     let opened = false;
     const r = await load(source(bytes, {
       open: () => {
@@ -63,7 +62,7 @@ describe('parseTableSource', () => {
   });
 
   it('trusts magic bytes over a wrong format hint', async () => {
-    const bytes = new Uint8Array(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'parquet', 'rowgroups.parquet')));
+    const bytes = rowGroupsParquet();
     const r = await load(source(bytes, { formatHint: 'csv', sizeBytes: undefined }));
     assert.equal(r.summary.format, 'parquet');
   });
