@@ -7,8 +7,6 @@ import type { PersistedState } from '../protocol';
 import type { PreviewPanels, PreviewRequest, PreviewSummary } from './previewPanel';
 import type { Logger } from '../logger';
 import { type ReferenceRule, matchReference, referencePrefixes } from '../references';
-import { createS3Client } from '../storage/s3ClientFactory';
-import { S3ObjectStore } from '../storage/objectStore';
 import type { PreviewPanelsOptions } from './previewPanel';
 import { type ObjectReader, s3TableSource } from './s3TableSource';
 
@@ -109,7 +107,19 @@ export async function reviveSource(persisted: unknown, deps: PreviewDeps, title?
 /** Builds an object store from an S3 target with the standard AWS credential chain. */
 export function defaultObjectStore(target: S3Target, log?: Logger): ObjectReader {
   const settings = { endpointUrl: target.endpointUrl, region: target.region, forcePathStyle: target.forcePathStyle };
-  return new S3ObjectStore(createS3Client(settings), { settings, logger: log });
+  // The AWS SDK is loaded on first use, not during activation.
+  let store: Promise<ObjectReader> | undefined;
+  const load = () =>
+    (store ??= Promise.all([import('../storage/objectStore'), import('../storage/s3ClientFactory')]).then(
+      ([{ S3ObjectStore }, { createS3Client }]) => new S3ObjectStore(createS3Client(settings), { settings, logger: log }),
+    ));
+  return {
+    head: async (loc, signal) => (await load()).head(loc, signal),
+    async *read(loc, options) {
+      yield* (await load()).read(loc, options);
+    },
+    readRange: async (loc, start, endInclusive, signal) => (await load()).readRange(loc, start, endInclusive, signal),
+  };
 }
 
 /**

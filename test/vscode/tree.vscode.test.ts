@@ -282,6 +282,17 @@ for (const generation of [2, 3] as const) {
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     });
 
+    it('finds XComs by key across the DB and reveals the hit', async () => {
+      const connection = await walk.path(name);
+      const hits = await vscode.commands.executeCommand<Array<{ dagId: string; taskId: string; key: string }>>('xcomLens.searchXComs', connection, 'JSON_DICT');
+      assert.ok(hits && hits.length >= 1, 'no hit');
+      assert.ok(hits.every((h) => h.key.toLowerCase().includes('json_dict') || h.taskId.includes('json_dict') || h.dagId.includes('json_dict')));
+      assert.equal(hits[0].dagId, 'xcom_zoo');
+      const none = await vscode.commands.executeCommand<unknown[]>('xcomLens.searchXComs', connection, 'no_such_key_anywhere');
+      assert.deepEqual(none, []);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    });
+
     it('never writes to the metadata DB: the file is unchanged after browsing', () => {
       assert.equal(sha256(dbPath), checksum);
     });
