@@ -61,7 +61,7 @@ async function main() {
     'xcomLens.references.preset': 'auto',
     // One deployment uses one backend; the demo shows several, so the other formats get rules of their own.
     'xcomLens.references.objectStoragePath': `s3://aws_default@${BUCKET}/xcom`,
-    'xcomLens.references.customRules': [{ name: 'astronomer-providers', prefix: 's3_xcom_', bucket: BUCKET, format: 'json' }],
+    'xcomLens.references.customRules': [{ name: 'astronomer-providers', prefix: 's3_xcom_', keyPrefix: 's3_xcom_', bucket: BUCKET, format: 'json' }],
   };
   writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
   writeFileSync(join(workspace, 'README.md'), '# XCom Lens demo\n\nOpen the XCom Lens view in the activity bar. Try Recent failures → etl_orders › transform → Inputs.\n');
