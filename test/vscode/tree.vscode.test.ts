@@ -3,7 +3,7 @@
 // download, read-only access, and bad connections.
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -331,6 +331,39 @@ describe('compare with the last successful run', function () {
     assert.match(result.report, /\*\*Removed columns:\*\* `region`/);
     assert.match(result.report, /`amount` integer → float/);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+});
+
+describe('download', function () {
+  this.timeout(60_000);
+
+  after(removeAllConnections);
+
+  it('keeps a key that tries to climb out of the folder inside the chosen folder', async () => {
+    const api = await vscode.extensions.getExtension<XComLensApi>('xcom-lens.xcom-lens')!.activate();
+    const walk = new TreeWalker(api);
+    await removeAllConnections();
+    const s3 = services().s3;
+    const client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+    await seedOffloadedObjects(client, BUCKET);
+    // Backslashes climb folders on Windows; s3rver keeps them as plain characters of one object name.
+    const key = '..\\..\\escape.csv';
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: Buffer.from('a,b\n1,2\n') }));
+    const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-traversal-'));
+    await createSqliteFixture(join(dir, 'airflow.db'), 2, { references: { traversal: `xcom_s3://${BUCKET}/${key}` } });
+    await vscode.commands.executeCommand('xcomLens.addConnection', {
+      name: 'traversal', url: `sqlite:///${join(dir, 'airflow.db')}`,
+      storage: { endpointUrl: s3.endpoint, region: s3.region, forcePathStyle: true, bucket: BUCKET },
+      s3Credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    });
+    const run = (await walk.children(await walk.path('traversal', 'xcom_zoo')))[0];
+    const xcom = await walk.child((await walk.children(run))[0], 'ref_traversal');
+    const folder = join(mkdtempSync(join(tmpdir(), 'xcom-lens-dl-')), 'inner');
+    mkdirSync(folder);
+    const saved = await vscode.commands.executeCommand<string>('xcomLens.downloadObject', xcom, vscode.Uri.file(folder));
+    assert.equal(saved, join(folder, 'escape.csv'));
+    assert.equal(readFileSync(saved, 'utf8'), 'a,b\n1,2\n');
+    assert.ok(!existsSync(join(folder, '..', 'escape.csv')) && !existsSync(join(folder, '..', '..', 'escape.csv')));
   });
 });
 
