@@ -2,11 +2,12 @@
 // installable into a real VS Code (code-server).
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { codeServerCli } from '../harness/codeServer';
+import { codeServerCli, launchBrowser, startCodeServer } from '../harness/codeServer';
+import { screenshot } from '../harness/workbench';
 import { repoRoot } from '../harness/processes';
 import { zipEntries } from '../harness/zip';
 
@@ -65,5 +66,24 @@ describe('VSIX package', function () {
     const listed = (await codeServerCli(tempDir, extensionsDir, ['--list-extensions', '--show-versions'])).split('\n');
     const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
     assert.ok(listed.includes(`xcom-lens.xcom-lens@${version}`), `not listed: ${listed.join(' | ')}`);
+  });
+
+  it('once installed, shows the XCom Lens view container in the workbench', async () => {
+    const extensionsDir = join(tempDir, 'extensions');
+    const workspace = join(tempDir, 'workspace');
+    mkdirSync(workspace, { recursive: true });
+    const server = await startCodeServer({ tempDir, extensionsDir });
+    const browser = await launchBrowser(tempDir);
+    try {
+      const page = browser.pages()[0] ?? (await browser.newPage());
+      // No extensionDevelopmentPath: only the installed VSIX provides XCom Lens.
+      await page.goto(`${server.baseUrl}/?folder=${encodeURIComponent(workspace)}`, { timeout: 60_000 });
+      await page.locator('.activitybar').getByRole('tab', { name: /^XCom Lens/ }).click({ timeout: 60_000 });
+      await page.locator('.pane-body .welcome-view-content').getByText('No Airflow metadata database is connected yet.').waitFor({ timeout: 60_000 });
+      await screenshot(page, 'vsix-installed');
+    } finally {
+      await browser.close().catch(() => undefined);
+      await server.stop();
+    }
   });
 });
