@@ -76,7 +76,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
   };
 
   const saveFromArgs = async (args: AddConnectionArgs, existing?: ConnectionConfig): Promise<ConnectionConfig> => {
-    const parsed = parseConnectionUrl(args.url);
+    parseConnectionUrl(args.url); // throws a message that says what is wrong with the URL
     const connection: ConnectionConfig = {
       id: existing?.id ?? newConnectionId(),
       name: args.name?.trim() || existing?.name || defaultName(args.url),
@@ -84,7 +84,6 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       ...(args.schema ?? existing?.schema ? { schema: args.schema ?? existing?.schema } : {}),
       ...(args.storage ?? existing?.storage ? { storage: args.storage ?? existing?.storage } : {}),
     };
-    void parsed;
     const password = args.password ?? passwordOf(args.url);
     await store.save(connection, password);
     if (args.s3Credentials) await store.setS3Credentials(connection.id, args.s3Credentials);
