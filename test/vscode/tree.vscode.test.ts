@@ -299,29 +299,34 @@ for (const generation of [2, 3] as const) {
   });
 }
 
+/** A connection to a fresh SQLite fixture whose S3 bucket holds the seeded objects plus `objects`; returns a tree walker. */
+async function connectFixture(name: string, objects: Record<string, string>, references: Record<string, string>): Promise<TreeWalker> {
+  const api = await vscode.extensions.getExtension<XComLensApi>('xcom-lens.xcom-lens')!.activate();
+  await removeAllConnections();
+  const s3 = services().s3;
+  const client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+  await seedOffloadedObjects(client, BUCKET);
+  for (const [key, body] of Object.entries(objects)) await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: Buffer.from(body) }));
+  const dir = mkdtempSync(join(tmpdir(), `xcom-lens-${name}-`));
+  await createSqliteFixture(join(dir, 'airflow.db'), 2, { references });
+  await vscode.commands.executeCommand('xcomLens.addConnection', {
+    name, url: `sqlite:///${join(dir, 'airflow.db')}`,
+    storage: { endpointUrl: s3.endpoint, region: s3.region, forcePathStyle: true, bucket: BUCKET },
+    s3Credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
+  return new TreeWalker(api);
+}
+
 describe('compare with the last successful run', function () {
   this.timeout(60_000);
 
   after(removeAllConnections);
 
   it('reports added, removed and retyped columns and the row delta against the last good run', async () => {
-    const api = await vscode.extensions.getExtension<XComLensApi>('xcom-lens.xcom-lens')!.activate();
-    const walk = new TreeWalker(api);
-    await removeAllConnections();
-    const s3 = services().s3;
-    const client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
-    await seedOffloadedObjects(client, BUCKET);
     // Yesterday's extract: 10 rows, an integer amount, a region column, no currency/created_at/status.
     const baselineKey = 'data_baseline-0000-4000-8000-000000000000.csv';
     const rows = Array.from({ length: 10 }, (_, i) => `${i + 1},customer ${i},${100 + i},eu`).join('\n');
-    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: baselineKey, Body: Buffer.from(`order_id,customer,amount,region\n${rows}\n`) }));
-    const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-compare-'));
-    await createSqliteFixture(join(dir, 'airflow.db'), 2, { references: { successExtract: `xcom_s3://${BUCKET}/${baselineKey}` } });
-    await vscode.commands.executeCommand('xcomLens.addConnection', {
-      name: 'compare', url: `sqlite:///${join(dir, 'airflow.db')}`,
-      storage: { endpointUrl: s3.endpoint, region: s3.region, forcePathStyle: true, bucket: BUCKET },
-      s3Credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    });
+    const walk = await connectFixture('compare', { [baselineKey]: `order_id,customer,amount,region\n${rows}\n` }, { successExtract: `xcom_s3://${BUCKET}/${baselineKey}` });
     const run = (await walk.children(await walk.path('compare', 'etl_orders')))[0];
     const xcom = await walk.child(await walk.child(run, 'extract'), 'return_value');
     const result = await vscode.commands.executeCommand<{ baselineRunId: string; report: string } | undefined>('xcomLens.compareWithLastGoodRun', xcom);
@@ -340,22 +345,9 @@ describe('download', function () {
   after(removeAllConnections);
 
   it('keeps a key that tries to climb out of the folder inside the chosen folder', async () => {
-    const api = await vscode.extensions.getExtension<XComLensApi>('xcom-lens.xcom-lens')!.activate();
-    const walk = new TreeWalker(api);
-    await removeAllConnections();
-    const s3 = services().s3;
-    const client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
-    await seedOffloadedObjects(client, BUCKET);
     // Backslashes climb folders on Windows; s3rver keeps them as plain characters of one object name.
     const key = '..\\..\\escape.csv';
-    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: Buffer.from('a,b\n1,2\n') }));
-    const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-traversal-'));
-    await createSqliteFixture(join(dir, 'airflow.db'), 2, { references: { traversal: `xcom_s3://${BUCKET}/${key}` } });
-    await vscode.commands.executeCommand('xcomLens.addConnection', {
-      name: 'traversal', url: `sqlite:///${join(dir, 'airflow.db')}`,
-      storage: { endpointUrl: s3.endpoint, region: s3.region, forcePathStyle: true, bucket: BUCKET },
-      s3Credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    });
+    const walk = await connectFixture('traversal', { [key]: 'a,b\n1,2\n' }, { traversal: `xcom_s3://${BUCKET}/${key}` });
     const run = (await walk.children(await walk.path('traversal', 'xcom_zoo')))[0];
     const xcom = await walk.child((await walk.children(run))[0], 'ref_traversal');
     const folder = join(mkdtempSync(join(tmpdir(), 'xcom-lens-dl-')), 'inner');
