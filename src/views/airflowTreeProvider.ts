@@ -32,7 +32,10 @@ export class AirflowTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   /** Connects every connection (the view is visible now); when all fail, the "connection failed" welcome shows. */
   private async getRoots(): Promise<TreeNode[]> {
     const connections = this.store.list();
-    await Promise.all(connections.map((c) => this.model.describe(c).catch(() => undefined)));
+    // Only connections not tried yet: a failed one waits for Refresh, Test or Edit instead of being retried (and
+    // timing out again) on every redraw of the root.
+    const untried = connections.filter((c) => this.model.state(c.id).status === 'idle');
+    await Promise.all(untried.map((c) => this.model.describe(c).catch(() => undefined)));
     const failed = connections.filter((c) => this.model.state(c.id).status === 'failed');
     const allFailed = connections.length > 0 && failed.length === connections.length;
     await vscode.commands.executeCommand('setContext', ContextKeys.allConnectionsFailed, allFailed);

@@ -2,6 +2,7 @@ import type { ConnectionConfig } from '../config';
 import type { XComSummary } from '../airflow/types';
 import { decodeXComValue, type DecodedXCom } from '../airflow/xcomValue';
 import { matchReference, type ReferenceMatch, type ReferenceRule, type XComReference } from '../references';
+import { isStorageError } from '../storage/storageErrors';
 import type { TreeNode } from './treeNodes/treeNode';
 
 /** What XCom Lens makes of one XCom value: decoded, and whether it points at offloaded data. */
@@ -52,9 +53,9 @@ export class XComInspector {
     this.head(connection, reference).then(
       (info) => this.statuses.set(key, { state: 'present', size: info.size, ...(info.lastModified ? { lastModified: info.lastModified } : {}) }),
       (error: unknown) => {
-        const kind = (error as { kind?: string }).kind;
         const message = error instanceof Error ? error.message : String(error);
-        this.statuses.set(key, { state: kind === 'NoSuchKey' || kind === 'NoSuchBucket' || kind === 'notFound' ? 'missing' : 'error', message });
+        const missing = isStorageError(error) && (error.kind === 'notFound' || error.kind === 'noSuchBucket');
+        this.statuses.set(key, { state: missing ? 'missing' : 'error', message });
       },
     ).finally(onResolved);
     return { state: 'pending' };

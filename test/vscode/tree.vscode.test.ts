@@ -359,6 +359,21 @@ describe('download', function () {
   });
 });
 
+describe('references into a missing bucket', function () {
+  this.timeout(60_000);
+
+  after(removeAllConnections);
+
+  it('shows them as dangling, naming the bucket', async () => {
+    const walk = await connectFixture('missing-bucket', {}, { missing_bucket: 'xcom_s3://no-such-bucket-here/data_0.csv' });
+    const run = (await walk.children(await walk.path('missing-bucket', 'xcom_zoo')))[0];
+    const xcom = await walk.child((await walk.children(run))[0], 'ref_missing_bucket');
+    const item = await walk.settled(xcom);
+    assert.match(String(item.description), /^dangling reference · /);
+    assert.match((item.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' '), /no-such-bucket-here/);
+  });
+});
+
 describe('bad connections', function () {
   this.timeout(60_000);
   let api: XComLensApi;
@@ -394,5 +409,17 @@ describe('bad connections', function () {
     assert.match(labelOf(walk.item(message)), /no Airflow metadata tables/i);
     assert.match(labelOf(walk.item((await walk.children(roots[2]))[0])), /nope\.db/);
     assert.ok(walk.labels(await walk.children(roots[1])).includes('etl_orders'));
+  });
+
+  it('retries a failed connection on Refresh, not on every redraw', async () => {
+    await removeAllConnections();
+    const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-retry-'));
+    const path = join(dir, 'airflow.db');
+    await vscode.commands.executeCommand('xcomLens.addConnection', { name: 'later', url: `sqlite:///${path}` });
+    assert.deepEqual(await walk.children(), [], 'the file does not exist yet: the connection fails');
+    await createSqliteFixture(path, 2);
+    assert.deepEqual(await walk.children(), [], 'a redraw alone does not reconnect');
+    await vscode.commands.executeCommand('xcomLens.refresh');
+    assert.deepEqual(walk.labels(await walk.children()), ['later']);
   });
 });
