@@ -371,6 +371,13 @@ export function matchReference(value: unknown, rules: ReferenceRule[]): Referenc
   return { kind: 'none' };
 }
 
+/** The object a verdict points at: the reference's, or for a plain `s3://` string the object it names. */
+export function objectOf(match: ReferenceMatch): XComReference | undefined {
+  if (match.kind === 'reference') return match.reference;
+  if (match.kind === 'plainObjectUri') return { store: 's3', bucket: match.bucket, key: match.key, rule: 'plain S3 URI', raw: match.uri };
+  return undefined;
+}
+
 /** Prefixes that may start a reference (for the webview's link rendering). */
 export function referencePrefixes(rules: ReferenceRule[]): string[] {
   return [...new Set(rules.map((r) => r.prefix).filter(Boolean))];

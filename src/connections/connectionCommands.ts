@@ -7,9 +7,8 @@ import { discoverAirflowConnections } from '../airflow/discovery';
 import type { AirflowInfo } from '../airflow/types';
 import type { AirflowTreeModel } from '../views/airflowTreeModel';
 import type { AirflowTreeProvider } from '../views/airflowTreeProvider';
-import { ConnectionNode } from '../views/treeNodes/connectionNode';
-import { MessageNode } from '../views/treeNodes/treeNode';
 import { newConnectionId, type ConnectionStore } from './connectionStore';
+import { pickConnection, trustedWorkspaceFolders } from './pickConnection';
 
 /** Arguments that let a keybinding, a script or a test add a connection without prompts. */
 export interface AddConnectionArgs {
@@ -40,19 +39,6 @@ export interface ConnectionCommandDeps {
 /** Registers add, edit, remove, test and detect connection, and Configure S3 Access. */
 export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.Disposable[] {
   const { store, model, provider, log } = deps;
-
-  const resolveConnection = async (arg: unknown): Promise<ConnectionConfig | undefined> => {
-    if (arg instanceof ConnectionNode) return arg.connection;
-    if (arg instanceof MessageNode && arg.parent instanceof ConnectionNode) return arg.parent.connection;
-    if (typeof arg === 'string') return store.get(arg);
-    const connections = store.list();
-    if (connections.length === 1) return connections[0];
-    const picked = await vscode.window.showQuickPick(
-      connections.map((c) => ({ label: c.name, description: redactUrl(c.url), connection: c })),
-      { placeHolder: 'Which connection?' },
-    );
-    return picked?.connection;
-  };
 
   const testAndReport = async (connection: ConnectionConfig, password: string | undefined, quiet = false): Promise<AirflowInfo | undefined> => {
     try {
@@ -154,9 +140,8 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
   };
 
   const discover = async () => {
-    const folders = vscode.workspace.isTrusted ? (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath) : [];
     try {
-      const found = await discoverAirflowConnections({ env: process.env, homeDir: os.homedir(), workspaceFolders: folders });
+      const found = await discoverAirflowConnections({ env: process.env, homeDir: os.homedir(), workspaceFolders: trustedWorkspaceFolders() });
       return found.candidates.filter((c) => c.url && !c.needsCommand).map((c) => ({ url: c.url as string, origin: c.origin }));
     } catch (error) {
       log.warn(`Could not look for Airflow's own connection: ${error instanceof Error ? error.message : String(error)}`);
@@ -195,7 +180,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     }),
 
     vscode.commands.registerCommand(Commands.editConnection, async (arg?: unknown, args?: Partial<AddConnectionArgs>) => {
-      const connection = await resolveConnection(arg);
+      const connection = await pickConnection(store, arg);
       if (!connection) return;
       if (args && typeof args.url === 'string') {
         await saveFromArgs({ ...args, url: args.url }, connection);
@@ -215,7 +200,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     }),
 
     vscode.commands.registerCommand(Commands.removeConnection, async (arg?: unknown, confirmed?: boolean) => {
-      const connection = await resolveConnection(arg);
+      const connection = await pickConnection(store, arg);
       if (!connection) return;
       if (confirmed !== true) {
         const remove = 'Remove';
@@ -228,7 +213,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     }),
 
     vscode.commands.registerCommand(Commands.testConnection, async (arg?: unknown) => {
-      const connection = await resolveConnection(arg);
+      const connection = await pickConnection(store, arg);
       if (!connection) return undefined;
       const info = await testAndReport(connection, await store.getPassword(connection.id));
       await model.reset(connection.id);
@@ -237,7 +222,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     }),
 
     vscode.commands.registerCommand(Commands.configureStorage, async (arg?: unknown, storageArg?: StorageConfig) => {
-      const connection = await resolveConnection(arg);
+      const connection = await pickConnection(store, arg);
       if (!connection) return;
       if (storageArg) {
         await store.save({ ...connection, storage: storageArg });

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { readSettings, type ConnectionConfig } from '../config';
 import { readAirflowBackendConfig, type AirflowBackendConfig } from '../airflow/discovery';
 import { buildRules, type ReferenceRule } from '../references';
+import { trustedWorkspaceFolders } from './pickConnection';
 
 /**
  * The reference rules in force for a connection: settings first (preset, prefix, custom rules), then what
@@ -47,8 +48,7 @@ export class ReferenceRulesProvider implements vscode.Disposable {
   private backendConfig(): AirflowBackendConfig {
     if (!this.backend) {
       try {
-        const folders = vscode.workspace.isTrusted ? (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath) : [];
-        this.backend = readAirflowBackendConfig({ env: process.env, homeDir: os.homedir(), workspaceFolders: folders });
+        this.backend = readAirflowBackendConfig({ env: process.env, homeDir: os.homedir(), workspaceFolders: trustedWorkspaceFolders() });
       } catch (error) {
         this.log.warn(`Could not read Airflow's XCom backend configuration: ${error instanceof Error ? error.message : String(error)}`);
         this.backend = {};

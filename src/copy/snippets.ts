@@ -1,3 +1,4 @@
+import { toS3Uri } from '../references';
 import { pythonDict, pythonString, shellWord } from './quoting';
 
 /** Where an offloaded object lives and how to reach it, for snippets. */
@@ -31,15 +32,10 @@ export interface SnippetXCom {
   key: string;
 }
 
-/** `s3://bucket/key`, the key kept exactly as stored. */
-export function s3Uri(object: Pick<SnippetObject, 'bucket' | 'key'>): string {
-  return `s3://${object.bucket}/${object.key}`;
-}
-
 /** A pandas snippet that reads the object, with storage_options for a custom endpoint or profile. */
 export function pandasSnippet(object: SnippetObject, access: SnippetAccess): string {
   const reader = object.format === 'parquet' ? 'read_parquet' : object.format === 'json' ? 'read_json' : 'read_csv';
-  const args = [pythonString(s3Uri(object))];
+  const args = [pythonString(toS3Uri(object))];
   const keyShowsCompression = /\.(gz|bz2|zst|xz|zip)$/i.test(object.key);
   if (object.compression && !keyShowsCompression && reader !== 'read_parquet') {
     const name = object.compression === 'zstd' ? 'zstd' : object.compression === 'bz2' ? 'bz2' : object.compression === 'lzma' ? 'xz' : 'gzip';
@@ -59,7 +55,7 @@ export function pandasSnippet(object: SnippetObject, access: SnippetAccess): str
 /** An `aws s3 cp` command that downloads the object into the current folder. */
 export function awsCliCommand(object: Pick<SnippetObject, 'bucket' | 'key'>, access: SnippetAccess): string {
   const fileName = object.key.split('/').pop() || 'object';
-  const parts = ['aws', 's3', 'cp', shellWord(s3Uri(object)), shellWord(`./${fileName}`)];
+  const parts = ['aws', 's3', 'cp', shellWord(toS3Uri(object)), shellWord(`./${fileName}`)];
   if (access.endpointUrl) parts.push('--endpoint-url', shellWord(access.endpointUrl));
   if (access.profile) parts.push('--profile', shellWord(access.profile));
   if (access.region) parts.push('--region', shellWord(access.region));

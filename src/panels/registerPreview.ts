@@ -6,7 +6,7 @@ import type { FormatHint, TableSource } from '../formats/table';
 import type { PersistedState } from '../protocol';
 import type { PreviewPanels, PreviewRequest, PreviewSummary } from './previewPanel';
 import type { Logger } from '../logger';
-import { type ReferenceRule, matchReference, referencePrefixes } from '../references';
+import { type ReferenceRule, matchReference, objectOf, referencePrefixes } from '../references';
 import type { PreviewPanelsOptions } from './previewPanel';
 import { type ObjectReader, s3TableSource } from './s3TableSource';
 
@@ -132,7 +132,7 @@ export function createPreviewDeps(log: Logger, rules: () => ReferenceRule[]): Pr
     referencePrefixes: () => referencePrefixes(rules()),
     async resolveReference(value, parent) {
       const match = matchReference(value, rules());
-      const loc = match.kind === 'reference' ? match.reference : match.kind === 'plainObjectUri' ? match : undefined;
+      const loc = objectOf(match);
       if (!loc) return undefined;
       const persisted = parent.source.persist as Partial<PersistedSource> | undefined;
       const base = persisted?.kind === 's3' && persisted.target ? persisted.target : undefined;

@@ -5,8 +5,8 @@ import { readSettings } from '../config';
 import type { ObjectStores } from '../connections/objectStores';
 import { downloadTarget } from '../copy/downloadPath';
 import { objectUrl } from '../storage/objectUrl';
-import { awsCliCommand, identifiersText, pandasSnippet, s3Uri, xcomPullSnippet } from '../copy/snippets';
-import type { XComReference } from '../references';
+import { awsCliCommand, identifiersText, pandasSnippet, xcomPullSnippet } from '../copy/snippets';
+import { objectOf, toS3Uri, type XComReference } from '../references';
 import { DagRunNode } from './treeNodes/dagRunNode';
 import { TaskInstanceNode } from './treeNodes/taskInstanceNode';
 import { XComNode } from './treeNodes/xcomNode';
@@ -14,11 +14,8 @@ import { XComNode } from './treeNodes/xcomNode';
 /** Registers the copy commands and Download Object; each copies exactly one text to the clipboard. */
 export function registerCopyCommands(objectStores: ObjectStores, log: vscode.LogOutputChannel): vscode.Disposable[] {
   const referenceOf = (node: unknown): { node: XComNode; reference: XComReference } | undefined => {
-    if (!(node instanceof XComNode)) return undefined;
-    const match = node.insight.reference;
-    if (match.kind === 'reference') return { node, reference: match.reference };
-    if (match.kind === 'plainObjectUri') return { node, reference: { store: 's3', bucket: match.bucket, key: match.key, raw: match.uri, rule: 'plain S3 URI' } as XComReference };
-    return undefined;
+    const reference = node instanceof XComNode ? objectOf(node.insight.reference) : undefined;
+    return reference ? { node: node as XComNode, reference } : undefined;
   };
 
   const copy = async (text: string, what: string): Promise<string> => {
@@ -48,7 +45,7 @@ export function registerCopyCommands(objectStores: ObjectStores, log: vscode.Log
 
   return [
     vscode.commands.registerCommand(Commands.copyReference, withReference('reference', ({ reference }) => reference.raw)),
-    vscode.commands.registerCommand(Commands.copyS3Uri, withReference('S3 URI', ({ reference }) => s3Uri(reference))),
+    vscode.commands.registerCommand(Commands.copyS3Uri, withReference('S3 URI', ({ reference }) => toS3Uri(reference))),
     vscode.commands.registerCommand(Commands.copyHttpsUrl, withReference('HTTPS URL', async ({ node, reference }) => objectUrl(reference, await access(node)))),
     vscode.commands.registerCommand(Commands.copyPresignedUrl, withReference('presigned URL', async ({ node, reference }) => {
       const store = await objectStores.storeFor(node.connection);
@@ -78,7 +75,7 @@ export function registerCopyCommands(objectStores: ObjectStores, log: vscode.Log
       const destination = downloadTarget(folder.fsPath, target.reference.key);
       try {
         await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `Downloading ${s3Uri(target.reference)}`, cancellable: true },
+          { location: vscode.ProgressLocation.Notification, title: `Downloading ${toS3Uri(target.reference)}`, cancellable: true },
           async (progress, token) => {
             const aborter = new AbortController();
             token.onCancellationRequested(() => aborter.abort());

@@ -3,7 +3,7 @@ import type { ConnectionStore } from '../connections/connectionStore';
 import type { ObjectStores } from '../connections/objectStores';
 import type { PreviewRequest } from '../panels/previewPanel';
 import { s3TableSource } from '../panels/s3TableSource';
-import type { XComReference } from '../references';
+import { objectOf, type XComReference } from '../references';
 import { XComNode } from './treeNodes/xcomNode';
 
 /** What a tree preview persists so that a window reload can reopen it (no secrets: the connection id only). */
@@ -31,12 +31,8 @@ export class TreePreviews {
     const { reference, decoded } = node.insight;
     const x = node.xcom;
     const title = `${x.dagId} / ${x.runId} / ${x.taskId}${x.mapIndex >= 0 ? `[${x.mapIndex}]` : ''} / ${x.key}`;
-    if (reference.kind === 'reference' || (anyway && reference.kind === 'plainObjectUri')) {
-      const ref: PersistedXComPreview['reference'] = reference.kind === 'reference'
-        ? reference.reference
-        : { bucket: reference.bucket, key: reference.key, raw: reference.uri, rule: 'plain S3 URI' };
-      return this.objectPreview(node.connection, ref, title);
-    }
+    const object = reference.kind === 'reference' || anyway ? objectOf(reference) : undefined;
+    if (object) return this.objectPreview(node.connection, object, title);
     if (decoded.kind === 'table' || anyway) {
       return { title, subtitle: 'inline value', source: { kind: 'inline', title, value: decoded.value, persist: { kind: 'inline', value: decoded.value } } };
     }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ConnectionConfig } from '../config';
 import { Commands } from '../constants';
 import type { ConnectionStore } from '../connections/connectionStore';
+import { pickConnection } from '../connections/pickConnection';
 import type { XComSummary } from '../airflow/types';
 import type { AirflowTreeModel } from './airflowTreeModel';
 import { formatTimestamp } from './formatting';
@@ -24,7 +25,7 @@ export function registerSearchCommand(
   treeView: () => vscode.TreeView<TreeNode> | undefined,
 ): vscode.Disposable {
   return vscode.commands.registerCommand(Commands.searchXComs, async (connectionArg?: unknown, patternArg?: string) => {
-    const connection = connectionArg instanceof ConnectionNode ? connectionArg.connection : await pickConnection(store);
+    const connection = await pickConnection(store, connectionArg, 'Search which connection?');
     if (!connection) return undefined;
     const source = await model.source(connection);
     if (patternArg !== undefined) {
@@ -100,12 +101,6 @@ export function registerSearchCommand(
     pick.show();
     return undefined;
   });
-}
-
-async function pickConnection(store: ConnectionStore): Promise<ConnectionConfig | undefined> {
-  const connections = store.list();
-  if (connections.length <= 1) return connections[0];
-  return (await vscode.window.showQuickPick(connections.map((c) => ({ label: c.name, c })), { placeHolder: 'Search which connection?' }))?.c;
 }
 
 /** Reveals an XCom in the tree (when its run is on a loaded page), else opens its value. */

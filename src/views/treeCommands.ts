@@ -4,8 +4,8 @@ import type { ConnectionStore } from '../connections/connectionStore';
 import type { AirflowTreeModel } from './airflowTreeModel';
 import type { AirflowTreeProvider } from './airflowTreeProvider';
 import { DAG_RUN_STATES } from './stateIcons';
+import { pickConnection } from '../connections/pickConnection';
 import { DagNode } from './treeNodes/dagNode';
-import { ConnectionNode } from './treeNodes/connectionNode';
 import { LoadMoreNode, type TreeNode } from './treeNodes/treeNode';
 import { XComNode } from './treeNodes/xcomNode';
 import type { ValueDocumentProvider } from './valueDocumentProvider';
@@ -24,14 +24,6 @@ export interface TreeCommandDeps {
 /** Registers the commands that act on the tree: refresh, filters, paging, Open Value. */
 export function registerTreeCommands(deps: TreeCommandDeps): vscode.Disposable[] {
   const { model, provider, store, values, log } = deps;
-  const pickConnectionId = async (node: unknown): Promise<string | undefined> => {
-    if (node instanceof ConnectionNode) return node.connection.id;
-    if (typeof node === 'string') return node;
-    const connections = store.list();
-    if (connections.length <= 1) return connections[0]?.id;
-    const picked = await vscode.window.showQuickPick(connections.map((c) => ({ label: c.name, id: c.id })), { placeHolder: 'Which connection?' });
-    return picked?.id;
-  };
 
   return [
     vscode.commands.registerCommand(Commands.refresh, async (node?: TreeNode) => {
@@ -56,7 +48,7 @@ export function registerTreeCommands(deps: TreeCommandDeps): vscode.Disposable[]
     }),
 
     vscode.commands.registerCommand(Commands.filterDags, async (node?: unknown, filterArg?: string) => {
-      const connectionId = await pickConnectionId(node);
+      const connectionId = (await pickConnection(store, node))?.id;
       if (!connectionId) return;
       const filter = filterArg ?? (await vscode.window.showInputBox({
         title: 'Filter DAGs',

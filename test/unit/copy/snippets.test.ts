@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { objectUrl } from '../../../src/storage/objectUrl';
-import { awsCliCommand, identifiersText, pandasSnippet, s3Uri, xcomPullSnippet } from '../../../src/copy/snippets';
+import { awsCliCommand, identifiersText, pandasSnippet, xcomPullSnippet } from '../../../src/copy/snippets';
+import { toS3Uri } from '../../../src/references';
 import { pythonString, shellWord } from '../../../src/copy/quoting';
 import { downloadTarget, safeFileName } from '../../../src/copy/downloadPath';
 
@@ -26,7 +27,7 @@ describe('copy snippets', () => {
   });
 
   it('s3 URI keeps the key as stored', () => {
-    assert.equal(s3Uri({ bucket: 'b', key: 'my folder/a+b:c.csv' }), 's3://b/my folder/a+b:c.csv');
+    assert.equal(toS3Uri({ bucket: 'b', key: 'my folder/a+b:c.csv' }), 's3://b/my folder/a+b:c.csv');
   });
 
   it('HTTPS URLs: virtual-hosted on AWS, path-style on a custom endpoint or dotted bucket, keys percent-encoded', () => {
