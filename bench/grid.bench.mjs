@@ -3,15 +3,13 @@
 //   node bench/grid.bench.mjs            prints the figures as a table
 //   import { run } from './grid.bench.mjs'  returns rows { figure, value, unit, comparedWith, ratio }
 // Each measurement runs in its own child process, so peak RSS (maxRSS) belongs to that measurement alone.
-import * as esbuild from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { once } from 'node:events';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchDir as work, bundleModules, root } from './bundle.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const work = join(root, '.tmp', 'bench');
 const ROWS = Number(process.env.GRID_BENCH_ROWS ?? 1_000_000);
 const csvPath = join(work, `grid-${ROWS}.csv`);
 
@@ -53,17 +51,12 @@ async function generate() {
 }
 
 /** Bundles the parser modules the preview uses into one CommonJS file the child processes load. */
-async function bundle() {
-  const outfile = join(work, 'formats.cjs');
-  await esbuild.build({
-    stdin: {
-      contents: `export { parseCsv } from './src/formats/csv'; export { ColumnarTable } from './src/formats/table'; export { computeView } from './src/formats/tableView';`,
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true, platform: 'node', format: 'cjs', target: 'node24', outfile, logLevel: 'warning',
-  });
-  return outfile;
+function bundle() {
+  return bundleModules('formats', [
+    `export { parseCsv } from './src/formats/csv';`,
+    `export { ColumnarTable } from './src/formats/table';`,
+    `export { computeView } from './src/formats/tableView';`,
+  ], { inlinePackages: true });
 }
 
 const CHILD_OURS = `

@@ -6,15 +6,13 @@
 //   import { run } from './metadata.bench.mjs'  returns rows { figure, value, unit, comparedWith, ratio }
 //   METADATA_BENCH_GENERATION=2 uses the Airflow 2.10 schema (bytea values) instead of 3.1 (jsonb values).
 //   METADATA_BENCH_SCALE=0.1 shrinks the data set (quick runs; the figures then say so).
-import * as esbuild from 'esbuild';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { bundleModules } from './bundle.mjs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const work = join(root, '.tmp', 'bench');
 const GENERATION = Number(process.env.METADATA_BENCH_GENERATION ?? 3) === 2 ? 2 : 3;
 const SCALE = Number(process.env.METADATA_BENCH_SCALE ?? 1);
 const DAGS = Math.max(10, Math.round(1000 * SCALE));
@@ -27,27 +25,11 @@ const TARGET_RATIO = 1.5;
 
 /** Bundles the modules under test (and the fixtures) into one CommonJS file. */
 async function load() {
-  mkdirSync(work, { recursive: true });
-  const outfile = join(work, 'metadata.cjs');
-  await esbuild.build({
-    stdin: {
-      contents: [
-        `export { createMetadataSource } from './src/airflow/sqlMetadataSource';`,
-        `export { startPostgres } from './test/fixtures/servers/postgres';`,
-        `export { airflowDdl, FIXTURE_HEADS } from './test/fixtures/airflow/schema';`,
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-      sourcefile: 'metadata-entry.ts',
-    },
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    target: 'node24',
-    format: 'cjs',
-    outfile,
-    logLevel: 'warning',
-  });
+  const outfile = await bundleModules('metadata', [
+    `export { createMetadataSource } from './src/airflow/sqlMetadataSource';`,
+    `export { startPostgres } from './test/fixtures/servers/postgres';`,
+    `export { airflowDdl, FIXTURE_HEADS } from './test/fixtures/airflow/schema';`,
+  ]);
   return createRequire(import.meta.url)(outfile);
 }
 

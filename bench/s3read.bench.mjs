@@ -5,17 +5,15 @@
 //   S3READ_BENCH_BYTES=1073741824 sets the large object's size (default 1 GiB).
 // The large object is written straight into s3rver's directory layout (`<bucket>/<key>._S3rver_object` plus its
 // `.md5`), which takes seconds where an upload through s3rver takes minutes; the small one is uploaded.
-import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleModules } from './bundle.mjs';
+import { pathToFileURL } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const work = join(root, '.tmp', 'bench');
 const LARGE_BYTES = Number(process.env.S3READ_BENCH_BYTES ?? 1024 ** 3);
 const SMALL_BYTES = 1024 * 1024;
 const FIRST_BYTES = 1024 * 1024;
@@ -24,31 +22,15 @@ const BUCKET = 'bench';
 
 /** Bundles the modules under test (and the fixtures) into one CommonJS file. */
 async function load() {
-  mkdirSync(work, { recursive: true });
-  const outfile = join(work, 's3read.cjs');
-  await esbuild.build({
-    stdin: {
-      contents: [
-        `export { S3ObjectStore } from './src/storage/objectStore';`,
-        `export { createS3Client } from './src/storage/s3ClientFactory';`,
-        `export { startS3Server } from './test/fixtures/servers/s3';`,
-        `export { largeCsvChunksOfSize } from './test/fixtures/s3/ordersData';`,
-        `export { ensureBucket } from './test/fixtures/s3/seedOffloadedObjects';`,
-        `export { PutObjectCommand } from '@aws-sdk/client-s3';`,
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-      sourcefile: 's3read-entry.ts',
-    },
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    target: 'node24',
-    format: 'cjs',
-    outfile,
-    logLevel: 'warning',
-  });
   // __dirname inside the bundle is .tmp/bench; the server starter finds the repo from it.
+  const outfile = await bundleModules('s3read', [
+    `export { S3ObjectStore } from './src/storage/objectStore';`,
+    `export { createS3Client } from './src/storage/s3ClientFactory';`,
+    `export { startS3Server } from './test/fixtures/servers/s3';`,
+    `export { largeCsvChunksOfSize } from './test/fixtures/s3/ordersData';`,
+    `export { ensureBucket } from './test/fixtures/s3/seedOffloadedObjects';`,
+    `export { PutObjectCommand } from '@aws-sdk/client-s3';`,
+  ]);
   return createRequire(import.meta.url)(outfile);
 }
 
