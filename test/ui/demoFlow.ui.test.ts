@@ -63,6 +63,8 @@ describe('the demo, as a user clicks through it', function () {
 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && page) await screenshot(page, `demo-failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
+    // A menu left open by a failed step must not block the next one.
+    if (await page?.locator('.context-view .monaco-menu').isVisible().catch(() => false)) await page.keyboard.press('Escape');
   });
 
   after(async () => {
@@ -121,7 +123,12 @@ describe('the demo, as a user clicks through it', function () {
 
   it('copies the reference from the context menu', async () => {
     await treeItem(page, /extract › return_value/).click({ button: 'right' });
-    await page.getByText('Copy Reference', { exact: true }).click({ timeout: 30_000 });
+    const item = page.locator('.context-view .action-label', { hasText: /^Copy Reference$/ }).first();
+    await item.waitFor({ state: 'visible', timeout: 30_000 });
+    // The menu fades in; a click during the animation can be lost, so hover first and wait for the highlight.
+    await item.hover();
+    await page.locator('.context-view .action-item.focused', { hasText: 'Copy Reference' }).waitFor({ timeout: 10_000 });
+    await item.click();
     await page.getByText('Copied reference').waitFor({ timeout: 10_000 });
     await screenshot(page, 'demo-5-copied');
   });
