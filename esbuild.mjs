@@ -28,12 +28,13 @@ const logPlugin = {
 
 /** @type {esbuild.BuildOptions} */
 const extensionHost = {
-  entryPoints: ['src/extension.ts'],
+  // The CSV worker is a second entry: worker threads load it from dist/ next to extension.js.
+  entryPoints: { extension: 'src/extension.ts', csvWorker: 'src/formats/csvWorker.ts' },
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node24',
-  outfile: 'dist/extension.js',
+  outdir: 'dist',
   external: ['vscode'],
   // pg tries an optional native binding; the pure-JS client is the one we ship.
   alias: {},

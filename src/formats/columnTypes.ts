@@ -107,8 +107,25 @@ function looksIntegral(s: string): boolean {
   return s.indexOf('.') < 0 && s.indexOf('e') < 0 && s.indexOf('E') < 0;
 }
 
+function isDigit(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
+}
+
+/** The two common ISO shapes (`2024-01-31`, `2024-01-31T10:00:00` or with a space) checked by hand; no number has them. */
+function isPlainIsoDatetime(s: string): boolean {
+  const n = s.length;
+  if (n !== 10 && n !== 19) return false;
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  if (!(isDigit(s, 0) && isDigit(s, 1) && isDigit(s, 2) && isDigit(s, 3) && isDigit(s, 5) && isDigit(s, 6) && isDigit(s, 8) && isDigit(s, 9))) return false;
+  if (n === 10) return true;
+  const t = s.charCodeAt(10);
+  return (t === 84 || t === 32) && s.charCodeAt(13) === 58 && s.charCodeAt(16) === 58 && isDigit(s, 11) && isDigit(s, 12) && isDigit(s, 14) && isDigit(s, 15) && isDigit(s, 17) && isDigit(s, 18);
+}
+
 /** Classifies one text cell. */
 export function classify(s: string): CellKind {
+  if (isPlainIsoDatetime(s)) return CellKind.Datetime;
   if (isNullText(s)) return CellKind.Null;
   const num = parseNumberText(s);
   if (num === num) {

@@ -1,12 +1,16 @@
-// Streaming CSV → ColumnarTable with papaparse's own chunk handling (ParserHandle + the partial-line
-// carry-over its streamers use), so quoted newlines across chunk boundaries, delimiter sniffing and
-// the BOM behave exactly as papaparse documents.
-import Papa from 'papaparse';
+// Streaming CSV → ColumnarTable. The first rows are parsed right away on this thread with papaparse's own
+// chunk handling (delimiter and newline sniffing, BOM, a partial last row carried over), so they show
+// at once. The rest of the stream is cut at row ends (csvRowBoundaries.ts) into batches that papaparse
+// parses on worker threads in parallel; the batches come back as typed columns and are appended in order.
+import { type ColumnBatch, rowsToBatch, utf8Length } from './columnBatch';
+import { type CsvBatchConfig, type ParsedCsvBatch, ParserHandle, decodeText, parseCsvBatch, unclosedQuoteRow } from './csvBatchParser';
+import { RowBoundaryScanner } from './csvRowBoundaries';
+import { CsvWorkerPool, defaultCsvWorkerScript, defaultWorkerCount } from './csvWorkerPool';
 import type { ColumnarTable } from './table';
 
 /** Options of `parseCsv`. */
 export interface CsvOptions {
-  /** Stops parsing between chunks. */
+  /** Stops parsing between batches. */
   signal?: AbortSignal;
   /** Called after each batch of rows (and once the header is known). */
   onBatch?: () => void;
@@ -14,10 +18,16 @@ export interface CsvOptions {
   onWarning?: (message: string) => void;
   /** Field delimiter; sniffed when absent. */
   delimiter?: string;
-  /** Text parsed before the first batch is shown (smaller = first rows sooner). */
-  firstBatchChars?: number;
-  /** Text parsed per later batch. */
-  batchChars?: number;
+  /** Bytes parsed before the first rows are shown (smaller = first rows sooner). */
+  firstBatchBytes?: number;
+  /** Bytes per later batch. */
+  batchBytes?: number;
+  /** Worker threads for the batches after the first ones (0 = all on this thread). */
+  workers?: number;
+  /** The bundled worker script (csvWorker.ts). */
+  workerScript?: string;
+  /** Bytes parsed on this thread before workers start: small objects never start any. */
+  inThreadBytes?: number;
 }
 
 /** What the CSV parse found besides the rows. */
@@ -30,127 +40,215 @@ export interface CsvResult {
   indexColumn: boolean;
 }
 
-interface ParserHandleLike {
-  parse(input: string, baseIndex: number, ignoreLastRow: boolean): Papa.ParseResult<string[]>;
-}
-
-const PapaInternals = Papa as unknown as { ParserHandle: new (config: Papa.ParseConfig) => ParserHandleLike };
-
-/** Number of bytes at the end that start a UTF-8 sequence the chunk does not complete. */
-function incompleteTail(bytes: Uint8Array): number {
-  for (let i = bytes.length - 1; i >= Math.max(0, bytes.length - 3); i--) {
-    const b = bytes[i];
-    if ((b & 0xc0) === 0x80) continue;
-    if (b < 0xc0) return 0;
-    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
-    return bytes.length - i < need ? bytes.length - i : 0;
-  }
-  return 0;
-}
-
 /** Name shown for header cells that are empty (pandas' spelling). */
 export function unnamedColumn(i: number): string {
   return `Unnamed: ${i}`;
 }
 
+/** A batch on its way: parsed on this thread (settled at once) or on a worker. */
+interface QueuedBatch {
+  settled: Promise<void>;
+  batch?: ParsedCsvBatch;
+  /** Parses the batch on this thread when its worker could not. */
+  retry?: () => ParsedCsvBatch;
+  done: boolean;
+}
+
+function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    if (at >= total) break;
+    const part = c.subarray(0, total - at);
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return out;
+}
+
 /** Parses a CSV byte stream into `table` (header row first). Rows parsed before an abort stay in the table. */
 export async function parseCsv(chunks: AsyncIterable<Uint8Array>, table: ColumnarTable, options: CsvOptions = {}): Promise<CsvResult> {
   const { signal, onBatch, onWarning } = options;
-  const firstBatchChars = options.firstBatchChars ?? 64 * 1024;
-  const batchChars = options.batchChars ?? 1024 * 1024;
-  let decoder = new TextDecoder('utf-8', { fatal: true });
-  let fallbackEncoding = false;
-  const config: Papa.ParseConfig = { header: false, skipEmptyLines: true, ...(options.delimiter ? { delimiter: options.delimiter } : {}) };
-  const handle = new PapaInternals.ParserHandle(config);
-  let baseIndex = 0;
-  let partial = '';
-  let pending: string[] = [];
-  let pendingChars = 0;
-  let header: string[] | undefined;
-  let indexColumn = false;
-  let ragged = 0;
-  let unclosedQuoteRow = -1;
-  let delimiter = options.delimiter ?? '';
-  let batches = 0;
+  const batchBytes = options.batchBytes ?? 1024 * 1024;
+  const workers = options.workers ?? defaultWorkerCount();
+  const inThreadBytes = options.inThreadBytes ?? 4 * 1024 * 1024;
+  const source = chunks[Symbol.asyncIterator]();
 
-  const consume = (rows: string[][]): void => {
-    let start = 0;
-    if (!header && rows.length > 0) {
-      header = rows[0];
-      start = 1;
-      indexColumn = header.length > 1 && header[0] === '';
-      header.forEach((name, i) => table.addColumn(name === '' ? (i === 0 && indexColumn ? '' : unnamedColumn(i)) : name, i === 0 && indexColumn));
-    }
-    const width = header?.length ?? 0;
-    for (let r = start; r < rows.length; r++) {
-      const row = rows[r];
-      if (row.length !== width) {
-        ragged++;
-        for (let c = table.columns.length; c < row.length; c++) table.addColumn(unnamedColumn(c));
+  // Bytes read but not parsed yet.
+  let held: Uint8Array[] = [];
+  let heldBytes = 0;
+  let ended = false;
+  let scanner: RowBoundaryScanner | undefined;
+
+  let header: string[] | undefined;
+  let width = 0;
+  let indexColumn = false;
+  let delimiter = options.delimiter ?? '';
+  let newline = '';
+  let ragged = 0;
+  let unclosedQuote = -1;
+  let fallbackEncoding = false;
+
+  const readMore = async (): Promise<boolean> => {
+    for (;;) {
+      const r = await source.next();
+      if (r.done) {
+        ended = true;
+        return false;
       }
-      table.pushTextRow(row);
+      if (r.value.byteLength === 0) continue;
+      held.push(r.value);
+      heldBytes += r.value.byteLength;
+      scanner?.scan(r.value);
+      return true;
     }
   };
 
-  const parse = (text: string, last: boolean): void => {
-    const results = handle.parse(text, baseIndex, !last);
-    if (!delimiter) delimiter = (results.meta.delimiter as string | undefined) ?? ',';
-    for (const e of results.errors) {
-      if (e.code === 'MissingQuotes' && unclosedQuoteRow < 0) unclosedQuoteRow = table.rowCount + (e.row ?? 0);
+  /** Removes and returns the first `n` held bytes as one buffer of its own. */
+  const take = (n: number): Uint8Array => {
+    const bytes = concat(held, n);
+    const rest: Uint8Array[] = [];
+    let skip = n;
+    for (const c of held) {
+      if (skip >= c.byteLength) {
+        skip -= c.byteLength;
+        continue;
+      }
+      rest.push(skip > 0 ? c.subarray(skip) : c);
+      skip = 0;
     }
-    if (!last) {
-      const cursor = results.meta.cursor;
-      partial = text.substring(cursor - baseIndex);
-      baseIndex = cursor;
-    }
-    consume(results.data);
-    batches++;
+    held = rest;
+    heldBytes -= n;
+    return bytes;
+  };
+
+  const noteEncoding = (fallback: boolean): void => {
+    if (!fallback || fallbackEncoding) return;
+    fallbackEncoding = true;
+    onWarning?.('The data is not valid UTF-8; it was read as Windows-1252 (Latin-1). Some characters may look wrong.');
+  };
+
+  const append = (batch: ColumnBatch & { unclosedQuoteRow: number }): void => {
+    for (let c = table.columns.length; c < batch.columns.length; c++) table.addColumn(unnamedColumn(c));
+    if (batch.unclosedQuoteRow >= 0 && unclosedQuote < 0) unclosedQuote = table.rowCount + batch.unclosedQuoteRow;
+    ragged += batch.ragged;
+    table.appendBatch(batch);
     onBatch?.();
   };
 
-  const flush = (last: boolean): void => {
-    const text = partial + pending.join('');
-    pending = [];
-    pendingChars = 0;
-    partial = '';
-    if (text.length > 0 || last) parse(text, last);
-  };
-
-  let previous: Uint8Array | undefined;
-  const decode = (bytes: Uint8Array | undefined): string => {
-    try {
-      const text = bytes ? decoder.decode(bytes, { stream: true }) : decoder.decode();
-      previous = bytes;
-      return text;
-    } catch {
-      // Not UTF-8: Windows-1252 decodes any byte, which is what a spreadsheet export usually is. The UTF-8
-      // decoder may still hold the start of a sequence from the previous chunk: decode those bytes again.
-      decoder = new TextDecoder('windows-1252');
-      fallbackEncoding = true;
-      onWarning?.('The data is not valid UTF-8; it was read as Windows-1252 (Latin-1). Some characters may look wrong.');
-      const held = previous ? previous.subarray(previous.length - incompleteTail(previous)) : new Uint8Array(0);
-      const text = decoder.decode(held) + (bytes ? decoder.decode(bytes) : '');
-      previous = bytes;
-      return text;
+  /**
+   * Parses the held bytes on this thread with papaparse's chunk handling, up to the last complete row (all
+   * of them once the stream has ended); reads until `target` bytes are held first. Sniffs the delimiter,
+   * newline and header on the first call.
+   */
+  const parseHeld = async (target: number): Promise<void> => {
+    for (;;) {
+      while (heldBytes < target && !ended && !signal?.aborted) await readMore();
+      if (signal?.aborted) return;
+      const bytes = concat(held, heldBytes);
+      const first = header === undefined;
+      const { text, fallbackEncoding: fallback } = decodeText(bytes, { stream: !ended, keepBom: !first });
+      const config = { header: false, skipEmptyLines: true, ...(delimiter ? { delimiter } : {}), ...(newline ? { newline: newline as '\n' } : {}) };
+      const result = new ParserHandle(config).parse(text, 0, !ended);
+      const consumed = ended ? text.length : result.meta.cursor;
+      if (!ended && consumed === 0) {
+        // Not one whole row yet (a long header or a huge quoted cell): read more and try again.
+        target = Math.max(target, heldBytes) * 2;
+        continue;
+      }
+      noteEncoding(fallback);
+      delimiter ||= result.meta.delimiter ?? ',';
+      newline ||= result.meta.linebreak ?? '\n';
+      const rows = result.data;
+      let start = 0;
+      if (first && rows.length > 0) {
+        header = rows[0];
+        start = 1;
+        width = header.length;
+        indexColumn = header.length > 1 && header[0] === '';
+        header.forEach((name, i) => table.addColumn(name === '' ? (i === 0 && indexColumn ? '' : unnamedColumn(i)) : name, i === 0 && indexColumn));
+      }
+      const quoteRow = unclosedQuoteRow(result.errors);
+      append({ ...rowsToBatch(rows, start, width, table.columns.map((c) => c.layout)), unclosedQuoteRow: quoteRow < 0 ? -1 : Math.max(0, quoteRow - start) });
+      const bom = first && !fallback && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+      const consumedBytes = ended ? bytes.length : fallback ? consumed : bom + utf8Length(text.slice(0, consumed));
+      held = consumedBytes < bytes.length ? [bytes.subarray(consumedBytes)] : [];
+      heldBytes = bytes.length - consumedBytes;
+      // Only blank lines so far: the header is still to come.
+      if (header === undefined && !ended) continue;
+      return;
     }
   };
 
-  for await (const bytes of chunks) {
-    if (signal?.aborted) break;
-    const text = decode(bytes);
-    if (text.length === 0) continue;
-    pending.push(text);
-    pendingChars += text.length;
-    if (pendingChars >= (batches === 0 ? firstBatchChars : batchChars)) flush(false);
-  }
-  if (!signal?.aborted) {
-    const tail = decode(undefined);
-    if (tail) pending.push(tail);
-    flush(true);
+  let pool: CsvWorkerPool | undefined;
+  try {
+    await parseHeld(options.firstBatchBytes ?? 64 * 1024);
+    const single = (s: string) => s.length === 1 && s.charCodeAt(0) < 0x80;
+    if (!single(delimiter) || !single(newline.slice(-1))) {
+      // A delimiter longer than one byte: no cutting at row ends, the whole file goes through papaparse here.
+      while (!ended && !signal?.aborted) await parseHeld(batchBytes);
+    } else {
+      const config = (): CsvBatchConfig => ({ delimiter, newline, width, layouts: table.columns.map((c) => c.layout) });
+      scanner = new RowBoundaryScanner(delimiter.charCodeAt(0), newline.charCodeAt(newline.length - 1));
+      for (const c of held) scanner.scan(c);
+      const queue: QueuedBatch[] = [];
+      let dispatched = 0;
+      const dispatch = (bytes: Uint8Array): void => {
+        if (!pool && dispatched >= inThreadBytes && workers > 0) pool = CsvWorkerPool.start(options.workerScript ?? defaultCsvWorkerScript, workers);
+        dispatched += bytes.byteLength;
+        const cfg = config();
+        if (!pool || pool.size === 0) {
+          queue.push({ settled: Promise.resolve(), batch: parseCsvBatch(bytes, cfg), done: true });
+          return;
+        }
+        const entry: QueuedBatch = { settled: Promise.resolve(), done: false };
+        entry.settled = pool.parse(bytes, cfg).then(
+          (batch) => {
+            entry.batch = batch;
+            entry.done = true;
+          },
+          () => {
+            // The worker stopped (a batch too big for its heap, or the pool was closed): parse it here.
+            entry.retry = () => parseCsvBatch(bytes, cfg);
+            entry.done = true;
+          },
+        );
+        queue.push(entry);
+      };
+      const appendSettled = (): void => {
+        while (queue.length > 0 && queue[0].done) {
+          const entry = queue.shift()!;
+          const batch = entry.batch ?? entry.retry!();
+          noteEncoding(batch.fallbackEncoding);
+          append(batch);
+        }
+      };
+      while (!signal?.aborted) {
+        if (heldBytes >= batchBytes && scanner.lastRowEnd > 0) {
+          const cut = scanner.lastRowEnd;
+          scanner.drop(cut);
+          dispatch(take(cut));
+          while (queue.length > (pool ? Math.max(1, pool.size) * 2 : 0)) {
+            await queue[0].settled;
+            appendSettled();
+          }
+        } else if (!(await readMore())) {
+          break;
+        }
+        appendSettled();
+      }
+      if (!signal?.aborted && heldBytes > 0) dispatch(take(heldBytes));
+      while (queue.length > 0 && !signal?.aborted) {
+        await queue[0].settled;
+        appendSettled();
+      }
+    }
+  } finally {
+    await pool?.close();
   }
 
   if (!header) onWarning?.('The object has no rows: nothing to show.');
   if (ragged > 0) onWarning?.(`${ragged.toLocaleString('en-US')} row(s) had a different number of fields than the header; missing cells are empty, extra cells got "Unnamed" columns.`);
-  if (unclosedQuoteRow >= 0) onWarning?.(`Unclosed quote near row ${unclosedQuoteRow.toLocaleString('en-US')}: the rest of the data was read into one cell.`);
+  if (unclosedQuote >= 0) onWarning?.(`Unclosed quote near row ${unclosedQuote.toLocaleString('en-US')}: the rest of the data was read into one cell.`);
   return { delimiter: delimiter || ',', fallbackEncoding, indexColumn };
 }

@@ -2,6 +2,7 @@
 // for text), so a 100 MB CSV stays well under three times its size in memory. Also the `TableSource`
 // abstraction the preview panel opens, independent of where the bytes come from.
 import type { Cell, ColumnInfo, ColumnType } from '../protocol';
+import type { BatchColumn, ColumnBatch, ColumnLayout } from './columnBatch';
 import { CellKind, TypeTally, classify, isNullText, parseNumberText, scanDecimal, scannedInteger } from './columnTypes';
 
 /** Object formats a source can declare; `auto` sniffs the bytes. */
@@ -67,6 +68,21 @@ class NumberStore {
     this.flat = undefined;
   }
 
+  /** Appends many values at once. */
+  appendMany(values: Float64Array): void {
+    let from = 0;
+    while (from < values.length) {
+      const i = this.length;
+      const j = i & CHUNK_MASK;
+      if (j === 0) this.chunks.push(new Float64Array(CHUNK));
+      const take = Math.min(values.length - from, CHUNK - j);
+      this.chunks[i >>> CHUNK_BITS].set(values.subarray(from, from + take), j);
+      this.length = i + take;
+      from += take;
+    }
+    this.flat = undefined;
+  }
+
   get(i: number): number {
     return this.chunks[i >>> CHUNK_BITS][i & CHUNK_MASK];
   }
@@ -122,6 +138,25 @@ class TextChunk {
       this.used = at;
     }
     this.offsets[j + 1] = this.used;
+  }
+
+  /** Appends cells [from, to) of a text batch column as cells j0… of this chunk. */
+  appendMany(j0: number, col: { bytes: Uint8Array; ends: Uint32Array; nulls: Uint8Array }, from: number, to: number): void {
+    const startByte = from > 0 ? col.ends[from - 1] : 0;
+    const size = col.ends[to - 1] - startByte;
+    if (this.used + size > this.bytes.length) {
+      const next = new Uint8Array(Math.max(this.bytes.length * 2, this.used + size));
+      next.set(this.bytes.subarray(0, this.used));
+      this.bytes = next;
+    }
+    this.bytes.set(col.bytes.subarray(startByte, startByte + size), this.used);
+    const shift = this.used - startByte;
+    const { ends, nulls } = col;
+    for (let k = from, j = j0; k < to; k++, j++) {
+      this.offsets[j + 1] = ends[k] + shift;
+      this.nulls[j] = nulls[k];
+    }
+    this.used += size;
   }
 
   /** Drops the spare capacity of a full chunk when it is worth a copy. */
@@ -189,6 +224,59 @@ class TextStore {
     this.length = i + 1;
   }
 
+  /** Appends cells given as codes into `values` (code 0 is null), merging them into this store's dictionary. */
+  appendCodes(codes: Uint32Array, values: readonly (string | null)[]): void {
+    if (!this.codeChunks) {
+      for (let r = 0; r < codes.length; r++) this.push(values[codes[r]]);
+      return;
+    }
+    const remap = new Uint32Array(values.length);
+    for (let k = 1; k < values.length; k++) {
+      const v = values[k]!;
+      let code = this.dict!.get(v);
+      if (code === undefined) {
+        code = this.values.length;
+        this.values.push(v);
+        this.dict!.set(v, code);
+      }
+      remap[k] = code;
+    }
+    let from = 0;
+    while (from < codes.length) {
+      const i = this.length;
+      const j = i & CHUNK_MASK;
+      if (j === 0) this.codeChunks.push(new Uint32Array(CHUNK));
+      const chunk = this.codeChunks[i >>> CHUNK_BITS];
+      const take = Math.min(codes.length - from, CHUNK - j);
+      for (let k = 0; k < take; k++) chunk[j + k] = remap[codes[from + k]];
+      this.length = i + take;
+      from += take;
+    }
+    this.flatCodes = undefined;
+    if (this.values.length > DICTIONARY_LIMIT && this.values.length * 4 > this.length) this.toChunks();
+  }
+
+  /** Appends cells given as one UTF-8 buffer with end offsets; a dictionary store becomes a chunked one. */
+  appendText(col: { bytes: Uint8Array; ends: Uint32Array; nulls: Uint8Array }): void {
+    if (this.codeChunks) this.toChunks();
+    const chunks = this.textChunks!;
+    const n = col.ends.length;
+    let from = 0;
+    while (from < n) {
+      const i = this.length;
+      const j = i & CHUNK_MASK;
+      if (j === 0) {
+        const last = chunks[chunks.length - 1];
+        last?.trim();
+        chunks.push(new TextChunk(last ? Math.ceil(last.used * 1.05) + 1024 : undefined));
+      }
+      const take = Math.min(n - from, CHUNK - j);
+      chunks[i >>> CHUNK_BITS].appendMany(j, col, from, from + take);
+      this.length = i + take;
+      from += take;
+    }
+  }
+
   private toChunks(): void {
     const n = this.length;
     const get = (i: number) => this.values[this.codeChunks![i >>> CHUNK_BITS][i & CHUNK_MASK]];
@@ -210,6 +298,11 @@ class TextStore {
   get(i: number): string | null {
     if (this.codeChunks) return this.values[this.codeChunks[i >>> CHUNK_BITS][i & CHUNK_MASK]];
     return this.textChunks![i >>> CHUNK_BITS].get(i & CHUNK_MASK);
+  }
+
+  /** True while the store keeps a dictionary. */
+  get isDictionary(): boolean {
+    return this.codeChunks !== undefined;
   }
 
   /** Dictionary view (codes per row, value per code; code 0 is null), or undefined once the store left dictionary mode. */
@@ -342,6 +435,20 @@ export class Column {
     this.text!.push(kind === CellKind.Null ? null : s);
   }
 
+  /** Appends a column of a parsed batch (see columnBatch.ts). */
+  appendBatch(col: BatchColumn): void {
+    const counts = this.tally.counts;
+    for (let k = 0; k < counts.length; k++) counts[k] += col.counts[k];
+    if (col.kind === 'number') {
+      if (this.nums) return this.nums.appendMany(col.values);
+      for (const n of col.values) this.text!.push(n === n ? formatNumber(n) : null);
+      return;
+    }
+    if (this.nums) this.toText();
+    if (col.kind === 'dictionary') this.text!.appendCodes(col.codes, col.values);
+    else this.text!.appendText(col);
+  }
+
   private toText(): void {
     const nums = this.nums!;
     this.nums = undefined;
@@ -371,6 +478,11 @@ export class Column {
   /** All values in one array while the column is numeric (NaN = missing). */
   numbers(): Float64Array | undefined {
     return this.nums?.all();
+  }
+
+  /** How the column is stored: numbers, a dictionary, or UTF-8 text. */
+  get layout(): ColumnLayout {
+    return this.nums ? 'number' : this.text!.isDictionary ? 'dictionary' : 'text';
   }
 
   /** Dictionary view while the text column keeps one. */
@@ -439,6 +551,15 @@ export class ColumnarTable {
     for (let c = 0; c < n; c++) cols[c].pushText(cells[c]);
     for (let c = n; c < cols.length; c++) cols[c].pushText('');
     this.rows++;
+  }
+
+  /** Appends a parsed batch; the caller has added a column for each of the batch's columns. */
+  appendBatch(batch: ColumnBatch): void {
+    const cols = this.columns;
+    const rows = this.rows + batch.rows;
+    batch.columns.forEach((col, c) => cols[c].appendBatch(col));
+    for (let c = batch.columns.length; c < cols.length; c++) cols[c].padTo(rows);
+    this.rows = rows;
   }
 
   /** Appends one row of decoded values. */

@@ -6,7 +6,7 @@ import { chunked, dump } from './helpers';
 async function read(text: string | Uint8Array, chunk = 7) {
   const table = new ColumnarTable();
   const warnings: string[] = [];
-  const result = await parseCsv(chunked(text, chunk), table, { onWarning: (m) => warnings.push(m), firstBatchChars: 5, batchChars: 11 });
+  const result = await parseCsv(chunked(text, chunk), table, { onWarning: (m) => warnings.push(m), firstBatchBytes: 5, batchBytes: 11 });
   return { ...dump(table), warnings, result, table };
 }
 
@@ -90,7 +90,7 @@ describe('parseCsv', () => {
     const ac = new AbortController();
     const table = new ColumnarTable();
     let batches = 0;
-    await parseCsv(chunked('a\n' + '1\n'.repeat(1000), 50), table, { signal: ac.signal, firstBatchChars: 10, batchChars: 10, onBatch: () => { if (++batches === 3) ac.abort(); } });
+    await parseCsv(chunked('a\n' + '1\n'.repeat(1000), 50), table, { signal: ac.signal, firstBatchBytes: 10, batchBytes: 10, onBatch: () => { if (++batches === 3) ac.abort(); } });
     assert.ok(table.rowCount > 0 && table.rowCount < 1000);
   });
 });

@@ -1,0 +1,232 @@
+// Rows of CSV text → one batch of typed columns, built column by column: numbers as a Float64Array,
+// repeating text as dictionary codes, other text as one UTF-8 buffer with cell end offsets. A batch is
+// plain data (typed arrays and strings), so a worker thread can build it and transfer it to the host.
+import { CellKind, classify, parseNumberText, scanDecimal, scannedInteger } from './columnTypes';
+
+/** A column of a batch holding only numbers (NaN = missing). */
+export interface NumberBatchColumn {
+  /** Discriminator. */
+  kind: 'number';
+  /** One value per row. */
+  values: Float64Array;
+  /** Cell kinds counted (index = CellKind). */
+  counts: number[];
+}
+
+/** A column of a batch whose text repeats: a code per row into `values` (code 0 is a missing value). */
+export interface DictionaryBatchColumn {
+  /** Discriminator. */
+  kind: 'dictionary';
+  /** One code per row. */
+  codes: Uint32Array;
+  /** Distinct values; `values[0]` is null. */
+  values: (string | null)[];
+  /** Cell kinds counted (index = CellKind). */
+  counts: number[];
+}
+
+/** A column of a batch with mostly distinct text: every cell's UTF-8 bytes back to back. */
+export interface TextBatchColumn {
+  /** Discriminator. */
+  kind: 'text';
+  /** UTF-8 of all cells. */
+  bytes: Uint8Array;
+  /** Byte offset where each cell ends (a cell starts where the previous one ends). */
+  ends: Uint32Array;
+  /** 1 where the cell is missing. */
+  nulls: Uint8Array;
+  /** Cell kinds counted (index = CellKind). */
+  counts: number[];
+}
+
+/** One column of a batch. */
+export type BatchColumn = NumberBatchColumn | DictionaryBatchColumn | TextBatchColumn;
+
+/** How a column was stored so far: the layout to try first for the next batch. */
+export type ColumnLayout = BatchColumn['kind'];
+
+/** Rows parsed from one stretch of a CSV, as columns. */
+export interface ColumnBatch {
+  /** Number of rows. */
+  rows: number;
+  /** The columns (as many as the widest row, at least the header's width). */
+  columns: BatchColumn[];
+  /** Rows whose field count differs from the header's. */
+  ragged: number;
+}
+
+/** Text columns keep a dictionary while distinct values stay under this share of the rows… */
+const DICTIONARY_SHARE = 0.25;
+/** …or under this count, whichever is larger. */
+const DICTIONARY_MIN = 1024;
+
+/** Slots of the dictionary's lookup cache (a power of two). */
+const CACHE_SIZE = 256;
+
+const encoder = new TextEncoder();
+
+/** Bytes of `s` in UTF-8. */
+export function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 2;
+        i++;
+        continue;
+      }
+      n += 2;
+    } else n += 2;
+  }
+  return n;
+}
+
+/**
+ * Builds a batch from rows `start`… of `rows`. `width` is the header's field count; shorter rows read as
+ * missing cells, longer rows widen the batch. `layouts` says how each column has been stored so far.
+ */
+export function rowsToBatch(rows: readonly (readonly string[])[], start: number, width: number, layouts: readonly ColumnLayout[] = []): ColumnBatch {
+  const n = Math.max(0, rows.length - start);
+  let ragged = 0;
+  let widest = width;
+  for (let r = start; r < rows.length; r++) {
+    const len = rows[r].length;
+    if (len !== width) {
+      ragged++;
+      if (len > widest) widest = len;
+    }
+  }
+  const columns: BatchColumn[] = [];
+  const cells: Cells = { rows, start, n, c: 0 };
+  for (let c = 0; c < widest; c++) {
+    cells.c = c;
+    columns.push(cellsToColumn(cells, layouts[c]));
+  }
+  return { rows: n, columns, ragged };
+}
+
+/** Column `c` of rows [start, start + n): read in place, no copy of the cells. */
+interface Cells {
+  rows: readonly (readonly string[])[];
+  start: number;
+  n: number;
+  c: number;
+}
+
+/**
+ * One column's cells as the most compact batch column that keeps them. A column already stored as text
+ * stays text (and keeps numbers as written); one stored as a dictionary tries a dictionary first.
+ */
+function cellsToColumn(cells: Cells, layout: ColumnLayout = 'number'): BatchColumn {
+  if (layout === 'text') return textColumn(cells);
+  if (layout === 'dictionary') return dictionaryColumn(cells) ?? textColumn(cells);
+  return numbersColumn(cells) ?? dictionaryColumn(cells) ?? textColumn(cells);
+}
+
+/** The cells as numbers when every one is a number or missing, with the same rules as pandas' reader. */
+function numbersColumn({ rows, start, n, c }: Cells): NumberBatchColumn | undefined {
+  const values = new Float64Array(n);
+  const counts = [0, 0, 0, 0, 0, 0];
+  for (let r = 0; r < n; r++) {
+    const s = rows[start + r][c] ?? '';
+    const v = scanDecimal(s);
+    if (v !== undefined) {
+      counts[scannedInteger ? CellKind.Integer : CellKind.Float]++;
+      values[r] = v;
+      continue;
+    }
+    const kind = classify(s);
+    if (kind === CellKind.Null) {
+      values[r] = NaN;
+    } else if (kind === CellKind.Integer || kind === CellKind.Float) {
+      values[r] = parseNumberText(s);
+    } else {
+      return undefined;
+    }
+    counts[kind]++;
+  }
+  return { kind: 'number', values, counts };
+}
+
+/** The cells as dictionary codes while few values repeat; each distinct value is classified once. */
+function dictionaryColumn({ rows, start, n, c }: Cells): DictionaryBatchColumn | undefined {
+  const limit = Math.max(DICTIONARY_MIN, n * DICTIONARY_SHARE);
+  const codes = new Uint32Array(n);
+  const dict = new Map<string, number>();
+  const values: (string | null)[] = [null];
+  // A small cache in front of the map: comparing a short string with the cached one is cheaper than hashing it.
+  const cachedText: string[] = new Array(CACHE_SIZE).fill('');
+  const cachedCode = new Uint32Array(CACHE_SIZE);
+  for (let r = 0; r < n; r++) {
+    const s = rows[start + r][c] ?? '';
+    const len = s.length;
+    if (len === 0) continue;
+    const slot = (len * 31 + s.charCodeAt(0) * 7 + s.charCodeAt(len - 1)) & (CACHE_SIZE - 1);
+    if (cachedText[slot] === s) {
+      codes[r] = cachedCode[slot];
+      continue;
+    }
+    let code = dict.get(s);
+    if (code === undefined) {
+      if (values.length > limit) return undefined;
+      code = values.length;
+      dict.set(s, code);
+      values.push(s);
+    }
+    cachedText[slot] = s;
+    cachedCode[slot] = code;
+    codes[r] = code;
+  }
+  const occurrences = new Uint32Array(values.length);
+  for (let r = 0; r < n; r++) occurrences[codes[r]]++;
+  const counts = [occurrences[0], 0, 0, 0, 0, 0];
+  for (let k = 1; k < values.length; k++) counts[classify(values[k]!)] += occurrences[k];
+  return { kind: 'dictionary', codes, values, counts };
+}
+
+/** The cells as one UTF-8 buffer. */
+function textColumn({ rows, start, n, c }: Cells): TextBatchColumn {
+  const cells: string[] = new Array(n);
+  const counts = [0, 0, 0, 0, 0, 0];
+  const nulls = new Uint8Array(n);
+  let settled = false;
+  for (let r = 0; r < n; r++) {
+    const s = (cells[r] = rows[start + r][c] ?? '');
+    if (s.length === 0) {
+      nulls[r] = 1;
+      counts[CellKind.Null]++;
+    } else if (settled) {
+      counts[CellKind.Text]++;
+    } else {
+      const kind = classify(s);
+      counts[kind]++;
+      // Once free text is seen the column's type is settled: classifying the rest would change nothing.
+      settled = kind === CellKind.Text;
+    }
+  }
+  const joined = cells.join('');
+  const bytes = encoder.encode(joined);
+  const ends = new Uint32Array(n);
+  let at = 0;
+  if (bytes.length === joined.length) {
+    for (let r = 0; r < n; r++) ends[r] = at += cells[r].length;
+  } else {
+    for (let r = 0; r < n; r++) ends[r] = at += utf8Length(cells[r]);
+  }
+  return { kind: 'text', bytes, ends, nulls, counts };
+}
+
+/** The buffers a batch can hand over to another thread without copying. */
+export function transferables(batch: ColumnBatch): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const col of batch.columns) {
+    if (col.kind === 'number') out.push(col.values.buffer as ArrayBuffer);
+    else if (col.kind === 'dictionary') out.push(col.codes.buffer as ArrayBuffer);
+    else out.push(col.bytes.buffer as ArrayBuffer, col.ends.buffer as ArrayBuffer, col.nulls.buffer as ArrayBuffer);
+  }
+  return out;
+}

@@ -1,0 +1,89 @@
+// A few worker threads that parse CSV batches in parallel (csvWorker.ts). Batches go to the least busy
+// worker; replies come back in any order and the caller puts them back in file order. Each worker's heap
+// is kept small, so the garbage a parse leaves behind stays small too; a batch too big for it (one huge
+// quoted cell) makes the worker stop, and the caller parses that batch itself.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { CsvBatchConfig, ParsedCsvBatch } from './csvBatchParser';
+import type { CsvWorkerRequest } from './csvWorker';
+
+/** Where the bundled worker script sits: next to the module that loads it (dist/ in the VSIX). */
+export const defaultCsvWorkerScript = join(__dirname, 'csvWorker.js');
+
+/** Workers to start: one per core, at most four. */
+export function defaultWorkerCount(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+/** Heap limits of a worker: a batch of 1 MB needs a few MB while it is parsed. */
+const WORKER_HEAP = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 32 };
+
+interface Pending {
+  resolve(batch: ParsedCsvBatch): void;
+  reject(error: Error): void;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  pending: Map<number, Pending>;
+  alive: boolean;
+}
+
+/** Parses CSV batches on worker threads. */
+export class CsvWorkerPool {
+  private readonly workers: PoolWorker[] = [];
+  private nextId = 0;
+
+  private constructor(script: string, size: number) {
+    for (let k = 0; k < size; k++) {
+      const entry: PoolWorker = { worker: new Worker(script, { resourceLimits: WORKER_HEAP }), pending: new Map(), alive: true };
+      entry.worker.on('message', (reply: { id: number; batch?: ParsedCsvBatch; error?: string }) => {
+        const p = entry.pending.get(reply.id);
+        if (!p) return;
+        entry.pending.delete(reply.id);
+        if (reply.batch) p.resolve(reply.batch);
+        else p.reject(new Error(reply.error ?? 'The CSV worker failed.'));
+      });
+      const stop = (error: Error): void => {
+        entry.alive = false;
+        for (const p of entry.pending.values()) p.reject(error);
+        entry.pending.clear();
+      };
+      entry.worker.on('error', stop);
+      entry.worker.on('exit', (code) => stop(new Error(`The CSV worker stopped (exit code ${code}).`)));
+      this.workers.push(entry);
+    }
+  }
+
+  /** A pool, or undefined when the worker script is not there (then the caller parses on its own thread). */
+  static start(script: string, size: number): CsvWorkerPool | undefined {
+    if (size < 1 || !existsSync(script)) return undefined;
+    return new CsvWorkerPool(script, size);
+  }
+
+  /** Number of workers still running. */
+  get size(): number {
+    return this.workers.filter((w) => w.alive).length;
+  }
+
+  /** Parses `bytes` (whole rows) on the least busy worker; rejects if no worker is left or the worker stops. */
+  parse(bytes: Uint8Array, config: CsvBatchConfig): Promise<ParsedCsvBatch> {
+    const alive = this.workers.filter((w) => w.alive);
+    if (alive.length === 0) return Promise.reject(new Error('No CSV worker is running.'));
+    const entry = alive.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    const id = this.nextId++;
+    return new Promise<ParsedCsvBatch>((resolve, reject) => {
+      entry.pending.set(id, { resolve, reject });
+      // Copied, not transferred: the caller keeps the bytes to parse them itself if the worker stops.
+      const request: CsvWorkerRequest = { id, bytes, config };
+      entry.worker.postMessage(request);
+    });
+  }
+
+  /** Stops every worker (pending parses are rejected). */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+}

@@ -1,0 +1,65 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCsv } from '../../../src/formats/csv';
+import { defaultCsvWorkerScript } from '../../../src/formats/csvWorkerPool';
+import { ColumnarTable } from '../../../src/formats/table';
+import { chunked, dump } from './helpers';
+
+/** A CSV whose columns change character between batches: numbers that turn to words, repeats that stop repeating. */
+function shiftingCsv(rows: number): string {
+  const lines = ['id,late_text,category,unique,quoted,when'];
+  for (let i = 0; i < rows; i++) {
+    const late = i < rows * 0.8 ? String(i * 1.5) : `w${i}`;
+    const category = i < rows / 2 ? ['red', 'green', 'blue'][i % 3] : `c${i}`;
+    const quoted = i % 7 === 0 ? `"line ${i}\nnext, ""q"""` : `plain ${i}`;
+    lines.push(`${i},${late},${category},u${i}é,${quoted},2024-01-${String((i % 28) + 1).padStart(2, '0')}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function load(text: string, options: Parameters<typeof parseCsv>[2]) {
+  const table = new ColumnarTable();
+  const warnings: string[] = [];
+  await parseCsv(chunked(text, 997), table, { ...options, onWarning: (m) => warnings.push(m) });
+  return { ...dump(table), warnings };
+}
+
+describe('parseCsv on worker threads', () => {
+  const text = shiftingCsv(3000);
+
+  it('gives the same table as parsing on this thread, with batches of a few rows', async () => {
+    assert.ok(existsSync(defaultCsvWorkerScript), `the worker script is built next to the parser (${defaultCsvWorkerScript})`);
+    const here = await load(text, { workers: 0, firstBatchBytes: 100, batchBytes: 2000 });
+    const workers = await load(text, { workers: 2, inThreadBytes: 0, firstBatchBytes: 100, batchBytes: 2000 });
+    assert.equal(workers.rows.length, 3000);
+    assert.deepEqual(workers.names, here.names);
+    assert.deepEqual(workers.types, here.types);
+    assert.deepEqual(workers.rows, here.rows);
+    assert.deepEqual(workers.types, ['integer', 'string', 'string', 'string', 'string', 'datetime']);
+    assert.equal(workers.rows[7][4], 'line 7\nnext, "q"');
+    assert.equal(workers.rows[2999][1], 'w2999');
+    assert.equal(workers.rows[0][1], '0', 'numbers read before the column turned to text keep their text');
+    assert.equal(workers.rows[1][3], 'u1é');
+    assert.deepEqual(workers.warnings, []);
+  });
+
+  it('parses a batch itself when a worker stops', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-worker-'));
+    const crashing = join(dir, 'crash.js');
+    writeFileSync(crashing, 'process.exit(3);\n');
+    const t = await load(text, { workers: 2, workerScript: crashing, inThreadBytes: 0, firstBatchBytes: 100, batchBytes: 2000 });
+    assert.equal(t.rows.length, 3000);
+    assert.equal(t.rows[2999][0], 2999);
+  });
+
+  it('stops when aborted and keeps whole batches only', async () => {
+    const ac = new AbortController();
+    const table = new ColumnarTable();
+    let batches = 0;
+    await parseCsv(chunked(text, 500), table, { signal: ac.signal, workers: 2, inThreadBytes: 0, firstBatchBytes: 100, batchBytes: 2000, onBatch: () => { if (++batches === 5) ac.abort(); } });
+    assert.ok(table.rowCount > 0 && table.rowCount < 3000, `rows: ${table.rowCount}`);
+    for (const col of table.columns) assert.equal(col.length, table.rowCount);
+  });
+});
