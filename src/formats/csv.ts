@@ -38,6 +38,8 @@ export interface CsvResult {
   fallbackEncoding: boolean;
   /** True when the first header cell was empty: pandas' unnamed index column. */
   indexColumn: boolean;
+  /** Worker threads that parsed batches (0 when everything was parsed on the calling thread). */
+  workerThreads: number;
 }
 
 /** Name shown for header cells that are empty (pandas' spelling). */
@@ -69,9 +71,9 @@ function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
 /** Parses a CSV byte stream into `table` (header row first). Rows parsed before an abort stay in the table. */
 export async function parseCsv(chunks: AsyncIterable<Uint8Array>, table: ColumnarTable, options: CsvOptions = {}): Promise<CsvResult> {
   const { signal, onBatch, onWarning } = options;
-  const batchBytes = options.batchBytes ?? 1024 * 1024;
+  const batchBytes = options.batchBytes ?? 512 * 1024;
   const workers = options.workers ?? defaultWorkerCount();
-  const inThreadBytes = options.inThreadBytes ?? 4 * 1024 * 1024;
+  const inThreadBytes = options.inThreadBytes ?? 1024 * 1024;
   const source = chunks[Symbol.asyncIterator]();
 
   // Bytes read but not parsed yet.
@@ -181,6 +183,7 @@ export async function parseCsv(chunks: AsyncIterable<Uint8Array>, table: Columna
   };
 
   let pool: CsvWorkerPool | undefined;
+  let workerThreads = 0;
   try {
     await parseHeld(options.firstBatchBytes ?? 64 * 1024);
     const single = (s: string) => s.length === 1 && s.charCodeAt(0) < 0x80;
@@ -194,7 +197,10 @@ export async function parseCsv(chunks: AsyncIterable<Uint8Array>, table: Columna
       const queue: QueuedBatch[] = [];
       let dispatched = 0;
       const dispatch = (bytes: Uint8Array): void => {
-        if (!pool && dispatched >= inThreadBytes && workers > 0) pool = CsvWorkerPool.start(options.workerScript ?? defaultCsvWorkerScript, workers);
+        if (!pool && dispatched >= inThreadBytes && workers > 0) {
+          pool = CsvWorkerPool.start(options.workerScript ?? defaultCsvWorkerScript, workers);
+          workerThreads = pool?.size ?? 0;
+        }
         dispatched += bytes.byteLength;
         const cfg = config();
         if (!pool || pool.size === 0) {
@@ -250,5 +256,5 @@ export async function parseCsv(chunks: AsyncIterable<Uint8Array>, table: Columna
   if (!header) onWarning?.('The object has no rows: nothing to show.');
   if (ragged > 0) onWarning?.(`${ragged.toLocaleString('en-US')} row(s) had a different number of fields than the header; missing cells are empty, extra cells got "Unnamed" columns.`);
   if (unclosedQuote >= 0) onWarning?.(`Unclosed quote near row ${unclosedQuote.toLocaleString('en-US')}: the rest of the data was read into one cell.`);
-  return { delimiter: delimiter || ',', fallbackEncoding, indexColumn };
+  return { delimiter: delimiter || ',', fallbackEncoding, indexColumn, workerThreads };
 }

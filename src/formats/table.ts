@@ -45,65 +45,133 @@ export interface InlineTableSource {
 /** Where a previewed table comes from. */
 export type TableSource = ByteTableSource | InlineTableSource;
 
-/** Cells per storage chunk: arrays grow by whole chunks, never by copying everything (no 2× peaks). */
-const CHUNK_BITS = 16;
-const CHUNK = 1 << CHUNK_BITS;
-const CHUNK_MASK = CHUNK - 1;
+/** Cells per storage chunk filled cell by cell: arrays grow by whole chunks, never by copying everything (no 2× peaks). */
+const CHUNK = 1 << 16;
 /** Past this many distinct values, a text column stops keeping a dictionary if values are mostly unique. */
 const DICTIONARY_LIMIT = 65_536;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** Numbers in chunks of Float64Array; NaN is a missing value. */
-class NumberStore {
+/**
+ * Rows held in segments of any length: chunks filled cell by cell, and parsed batches adopted as they
+ * arrive (no copy). Finds the segment of a row by binary search, remembering the last hit because reads
+ * are mostly in order.
+ */
+class SegmentIndex {
+  /** First row of each segment. */
+  readonly starts: number[] = [];
+  private last = 0;
+
+  add(start: number): void {
+    this.starts.push(start);
+  }
+
+  find(i: number): number {
+    const s = this.starts;
+    const k = this.last;
+    if (k < s.length && s[k] <= i && (k + 1 === s.length || s[k + 1] > i)) return k;
+    let lo = 0;
+    let hi = s.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (s[mid] <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    this.last = lo;
+    return lo;
+  }
+}
+
+type NumericArray = Float64Array | Uint32Array;
+
+/** A typed array in segments: numbers (NaN = missing) or dictionary codes. */
+class SegmentedArray<A extends NumericArray> {
   length = 0;
-  private readonly chunks: Float64Array[] = [];
-  private flat: Float64Array | undefined;
+  private readonly segments: A[] = [];
+  private readonly index = new SegmentIndex();
+  /** The segment filled cell by cell, and how much of it is used. */
+  private tail: A | undefined;
+  private tailUsed = 0;
+  private flat: A | undefined;
+
+  constructor(private readonly make: (n: number) => A) {}
 
   push(n: number): void {
-    const i = this.length++;
-    if ((i & CHUNK_MASK) === 0) this.chunks.push(new Float64Array(CHUNK));
-    this.chunks[i >>> CHUNK_BITS][i & CHUNK_MASK] = n;
+    if (!this.tail || this.tailUsed === this.tail.length) {
+      this.tail = this.make(CHUNK);
+      this.tailUsed = 0;
+      this.index.add(this.length);
+      this.segments.push(this.tail);
+    }
+    this.tail[this.tailUsed++] = n;
+    this.length++;
     this.flat = undefined;
   }
 
-  /** Appends many values at once. */
-  appendMany(values: Float64Array): void {
-    let from = 0;
-    while (from < values.length) {
-      const i = this.length;
-      const j = i & CHUNK_MASK;
-      if (j === 0) this.chunks.push(new Float64Array(CHUNK));
-      const take = Math.min(values.length - from, CHUNK - j);
-      this.chunks[i >>> CHUNK_BITS].set(values.subarray(from, from + take), j);
-      this.length = i + take;
-      from += take;
-    }
+  /** Takes `values` over as a segment of its own (the caller must not change it afterwards). */
+  adopt(values: A): void {
+    if (values.length === 0) return;
+    this.closeTail();
+    this.index.add(this.length);
+    this.segments.push(values);
+    this.length += values.length;
     this.flat = undefined;
+  }
+
+  /** Ends the cell-by-cell segment, giving back its spare room. */
+  private closeTail(): void {
+    if (!this.tail) return;
+    if (this.tailUsed < this.tail.length) this.segments[this.segments.length - 1] = this.tail.slice(0, this.tailUsed) as A;
+    this.tail = undefined;
   }
 
   get(i: number): number {
-    return this.chunks[i >>> CHUNK_BITS][i & CHUNK_MASK];
+    const k = this.index.find(i);
+    return this.segments[k][i - this.index.starts[k]];
   }
 
-  /** All values in one array (built on demand for sorting and filtering, cached until the next push). */
-  all(): Float64Array {
+  /** All values in one array (built on demand for sorting and filtering, cached until the next append). */
+  all(): A {
     if (this.flat?.length !== this.length) {
-      const out = new Float64Array(this.length);
-      this.chunks.forEach((c, k) => out.set(c.subarray(0, Math.min(CHUNK, this.length - k * CHUNK)), k * CHUNK));
+      const out = this.make(this.length);
+      this.segments.forEach((seg, k) => {
+        const start = this.index.starts[k];
+        out.set(seg.subarray(0, Math.min(seg.length, this.length - start)), start);
+      });
       this.flat = out;
     }
     return this.flat;
   }
 
   get byteSize(): number {
-    return this.chunks.length * CHUNK * 8;
+    return this.segments.reduce((sum, s) => sum + s.byteLength, 0);
   }
 }
 
-/** UTF-8 text of up to CHUNK cells: one byte buffer, offsets and a missing-value map. */
-class TextChunk {
+/** Reads cell `a`…`b` of a UTF-8 buffer; short ASCII cells skip the decoder. */
+function decodeCell(bytes: Uint8Array, a: number, b: number): string {
+  if (b - a <= 32) {
+    let ascii = true;
+    for (let k = a; k < b; k++) {
+      if (bytes[k] >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return String.fromCharCode.apply(null, bytes.subarray(a, b) as unknown as number[]);
+  }
+  return decoder.decode(bytes.subarray(a, b));
+}
+
+/** A segment of text cells. */
+interface TextSegment {
+  get(j: number): string | null;
+  readonly byteSize: number;
+}
+
+/** UTF-8 text of up to CHUNK cells filled cell by cell: one byte buffer, offsets and a missing-value map. */
+class TextChunk implements TextSegment {
   bytes: Uint8Array;
   used = 0;
   readonly offsets = new Uint32Array(CHUNK + 1);
@@ -140,41 +208,13 @@ class TextChunk {
     this.offsets[j + 1] = this.used;
   }
 
-  /** Appends cells [from, to) of a text batch column as cells j0… of this chunk. */
-  appendMany(j0: number, col: { bytes: Uint8Array; ends: Uint32Array; nulls: Uint8Array }, from: number, to: number): void {
-    const startByte = from > 0 ? col.ends[from - 1] : 0;
-    const size = col.ends[to - 1] - startByte;
-    if (this.used + size > this.bytes.length) {
-      const next = new Uint8Array(Math.max(this.bytes.length * 2, this.used + size));
-      next.set(this.bytes.subarray(0, this.used));
-      this.bytes = next;
-    }
-    this.bytes.set(col.bytes.subarray(startByte, startByte + size), this.used);
-    const shift = this.used - startByte;
-    const { ends, nulls } = col;
-    for (let k = from, j = j0; k < to; k++, j++) {
-      this.offsets[j + 1] = ends[k] + shift;
-      this.nulls[j] = nulls[k];
-    }
-    this.used += size;
-  }
-
-  /** Drops the spare capacity of a full chunk when it is worth a copy. */
+  /** Drops the spare capacity when it is worth a copy. */
   trim(): void {
     if (this.bytes.length - this.used > this.bytes.length / 8) this.bytes = this.bytes.slice(0, this.used);
   }
 
   get(j: number): string | null {
-    if (this.nulls[j]) return null;
-    const a = this.offsets[j];
-    const b = this.offsets[j + 1];
-    const bytes = this.bytes;
-    if (b - a <= 32) {
-      let ascii = true;
-      for (let k = a; k < b; k++) if (bytes[k] >= 0x80) { ascii = false; break; }
-      if (ascii) return String.fromCharCode.apply(null, bytes.subarray(a, b) as unknown as number[]);
-    }
-    return decoder.decode(bytes.subarray(a, b));
+    return this.nulls[j] ? null : decodeCell(this.bytes, this.offsets[j], this.offsets[j + 1]);
   }
 
   get byteSize(): number {
@@ -182,144 +222,134 @@ class TextChunk {
   }
 }
 
-/** Text cells: a dictionary while values repeat, UTF-8 chunks once they do not. */
+/** A parsed batch's text column, kept as it arrived. */
+class BatchTextSegment implements TextSegment {
+  constructor(private readonly col: { bytes: Uint8Array; ends: Uint32Array; nulls: Uint8Array }) {}
+
+  get(j: number): string | null {
+    const { bytes, ends, nulls } = this.col;
+    return nulls[j] ? null : decodeCell(bytes, j > 0 ? ends[j - 1] : 0, ends[j]);
+  }
+
+  get byteSize(): number {
+    return this.col.bytes.byteLength + this.col.ends.byteLength + this.col.nulls.byteLength;
+  }
+}
+
+/** Text cells: a dictionary while values repeat, UTF-8 segments once they do not. */
 class TextStore {
   length = 0;
-  private codeChunks: Uint32Array[] | undefined = [];
+  private codes: SegmentedArray<Uint32Array> | undefined = new SegmentedArray((n) => new Uint32Array(n));
   private dict: Map<string, number> | undefined = new Map();
   private values: (string | null)[] = [null];
-  private textChunks: TextChunk[] | undefined;
-  private flatCodes: Uint32Array | undefined;
+  private segments: TextSegment[] = [];
+  private readonly index = new SegmentIndex();
+  /** The chunk filled cell by cell, and how many cells it holds. */
+  private tail: TextChunk | undefined;
+  private tailCells = 0;
 
   /** Appends a text cell; null is a missing value. */
   push(s: string | null): void {
-    const i = this.length;
-    if (this.codeChunks) {
-      let code = 0;
-      if (s !== null) {
-        const found = this.dict!.get(s);
-        if (found === undefined) {
-          code = this.values.length;
-          this.values.push(s);
-          this.dict!.set(s, code);
-        } else {
-          code = found;
-        }
-      }
-      if ((i & CHUNK_MASK) === 0) this.codeChunks.push(new Uint32Array(CHUNK));
-      this.codeChunks[i >>> CHUNK_BITS][i & CHUNK_MASK] = code;
-      this.length = i + 1;
-      this.flatCodes = undefined;
-      if (this.values.length > DICTIONARY_LIMIT && this.values.length * 4 > this.length) this.toChunks();
+    if (this.codes) {
+      this.codes.push(s === null ? 0 : this.codeOf(s));
+      this.length++;
+      this.leaveDictionaryIfUnique();
       return;
     }
-    const chunks = this.textChunks!;
-    const j = i & CHUNK_MASK;
-    if (j === 0) {
-      const last = chunks[chunks.length - 1];
-      last?.trim();
-      chunks.push(new TextChunk(last ? Math.ceil(last.used * 1.05) + 1024 : undefined));
+    this.pushText(s);
+  }
+
+  private codeOf(s: string): number {
+    let code = this.dict!.get(s);
+    if (code === undefined) {
+      code = this.values.length;
+      this.values.push(s);
+      this.dict!.set(s, code);
     }
-    chunks[i >>> CHUNK_BITS].push(j, s);
-    this.length = i + 1;
+    return code;
+  }
+
+  private leaveDictionaryIfUnique(): void {
+    if (this.values.length > DICTIONARY_LIMIT && this.values.length * 4 > this.length) this.toText();
+  }
+
+  private pushText(s: string | null): void {
+    if (!this.tail || this.tailCells === CHUNK) {
+      const previous = this.tail;
+      previous?.trim();
+      this.tail = new TextChunk(previous ? Math.ceil(previous.used * 1.05) + 1024 : undefined);
+      this.tailCells = 0;
+      this.index.add(this.length);
+      this.segments.push(this.tail);
+    }
+    this.tail.push(this.tailCells++, s);
+    this.length++;
   }
 
   /** Appends cells given as codes into `values` (code 0 is null), merging them into this store's dictionary. */
   appendCodes(codes: Uint32Array, values: readonly (string | null)[]): void {
-    if (!this.codeChunks) {
-      for (let r = 0; r < codes.length; r++) this.push(values[codes[r]]);
+    if (!this.codes) {
+      for (let r = 0; r < codes.length; r++) this.pushText(values[codes[r]]);
       return;
     }
     const remap = new Uint32Array(values.length);
-    for (let k = 1; k < values.length; k++) {
-      const v = values[k]!;
-      let code = this.dict!.get(v);
-      if (code === undefined) {
-        code = this.values.length;
-        this.values.push(v);
-        this.dict!.set(v, code);
-      }
-      remap[k] = code;
-    }
-    let from = 0;
-    while (from < codes.length) {
-      const i = this.length;
-      const j = i & CHUNK_MASK;
-      if (j === 0) this.codeChunks.push(new Uint32Array(CHUNK));
-      const chunk = this.codeChunks[i >>> CHUNK_BITS];
-      const take = Math.min(codes.length - from, CHUNK - j);
-      for (let k = 0; k < take; k++) chunk[j + k] = remap[codes[from + k]];
-      this.length = i + take;
-      from += take;
-    }
-    this.flatCodes = undefined;
-    if (this.values.length > DICTIONARY_LIMIT && this.values.length * 4 > this.length) this.toChunks();
+    for (let k = 1; k < values.length; k++) remap[k] = this.codeOf(values[k]!);
+    for (let r = 0; r < codes.length; r++) codes[r] = remap[codes[r]];
+    this.codes.adopt(codes);
+    this.length += codes.length;
+    this.leaveDictionaryIfUnique();
   }
 
-  /** Appends cells given as one UTF-8 buffer with end offsets; a dictionary store becomes a chunked one. */
+  /** Appends cells given as one UTF-8 buffer with end offsets (kept as they are); a dictionary store turns to text first. */
   appendText(col: { bytes: Uint8Array; ends: Uint32Array; nulls: Uint8Array }): void {
-    if (this.codeChunks) this.toChunks();
-    const chunks = this.textChunks!;
-    const n = col.ends.length;
-    let from = 0;
-    while (from < n) {
-      const i = this.length;
-      const j = i & CHUNK_MASK;
-      if (j === 0) {
-        const last = chunks[chunks.length - 1];
-        last?.trim();
-        chunks.push(new TextChunk(last ? Math.ceil(last.used * 1.05) + 1024 : undefined));
-      }
-      const take = Math.min(n - from, CHUNK - j);
-      chunks[i >>> CHUNK_BITS].appendMany(j, col, from, from + take);
-      this.length = i + take;
-      from += take;
-    }
+    if (this.codes) this.toText();
+    if (col.ends.length === 0) return;
+    this.tail?.trim();
+    this.tail = undefined;
+    this.index.add(this.length);
+    this.segments.push(new BatchTextSegment(col));
+    this.length += col.ends.length;
   }
 
-  private toChunks(): void {
+  private toText(): void {
+    const codes = this.codes!;
+    const values = this.values;
     const n = this.length;
-    const get = (i: number) => this.values[this.codeChunks![i >>> CHUNK_BITS][i & CHUNK_MASK]];
-    const chunks: TextChunk[] = [];
-    for (let i = 0; i < n; i++) {
-      if ((i & CHUNK_MASK) === 0) {
-        chunks[chunks.length - 1]?.trim();
-        chunks.push(new TextChunk());
-      }
-      chunks[i >>> CHUNK_BITS].push(i & CHUNK_MASK, get(i));
-    }
-    this.codeChunks = undefined;
+    this.codes = undefined;
     this.dict = undefined;
     this.values = [];
-    this.textChunks = chunks;
+    this.length = 0;
+    for (let i = 0; i < n; i++) this.pushText(values[codes.get(i)]);
   }
 
   /** The cell at row i. */
   get(i: number): string | null {
-    if (this.codeChunks) return this.values[this.codeChunks[i >>> CHUNK_BITS][i & CHUNK_MASK]];
-    return this.textChunks![i >>> CHUNK_BITS].get(i & CHUNK_MASK);
+    if (this.codes) return this.values[this.codes.get(i)];
+    const k = this.index.find(i);
+    return this.segments[k].get(i - this.index.starts[k]);
   }
 
   /** True while the store keeps a dictionary. */
   get isDictionary(): boolean {
-    return this.codeChunks !== undefined;
+    return this.codes !== undefined;
   }
 
   /** Dictionary view (codes per row, value per code; code 0 is null), or undefined once the store left dictionary mode. */
   dictionary(): { codes: Uint32Array; values: (string | null)[] } | undefined {
-    if (!this.codeChunks) return undefined;
-    if (this.flatCodes?.length !== this.length) {
-      const out = new Uint32Array(this.length);
-      this.codeChunks.forEach((c, k) => out.set(c.subarray(0, Math.min(CHUNK, this.length - k * CHUNK)), k * CHUNK));
-      this.flatCodes = out;
-    }
-    return { codes: this.flatCodes, values: this.values };
+    return this.codes ? { codes: this.codes.all(), values: this.values } : undefined;
   }
 
   /** Bytes held. */
   get byteSize(): number {
-    if (this.codeChunks) return this.codeChunks.length * CHUNK * 4;
-    return this.textChunks!.reduce((sum, c) => sum + c.byteSize, 0);
+    if (this.codes) return this.codes.byteSize;
+    return this.segments.reduce((sum, c) => sum + c.byteSize, 0);
+  }
+}
+
+/** Numbers; NaN is a missing value. */
+class NumberStore extends SegmentedArray<Float64Array> {
+  constructor() {
+    super((n) => new Float64Array(n));
   }
 }
 
@@ -440,7 +470,7 @@ export class Column {
     const counts = this.tally.counts;
     for (let k = 0; k < counts.length; k++) counts[k] += col.counts[k];
     if (col.kind === 'number') {
-      if (this.nums) return this.nums.appendMany(col.values);
+      if (this.nums) return this.nums.adopt(col.values);
       for (const n of col.values) this.text!.push(n === n ? formatNumber(n) : null);
       return;
     }

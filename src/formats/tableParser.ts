@@ -43,6 +43,8 @@ export interface ParseSummary {
   format: 'csv' | 'json' | 'parquet' | 'inline';
   /** Compression undone, if any. */
   compression?: string;
+  /** Worker threads that parsed the CSV (0 or absent: all on the calling thread). */
+  workerThreads?: number;
 }
 
 /** Largest JSON document read into memory. */
@@ -212,7 +214,7 @@ export async function parseTableSource(source: TableSource, table: ColumnarTable
       break;
   }
   let schemaSent = false;
-  await parseCsv(stream, table, {
+  const csv = await parseCsv(stream, table, {
     signal,
     onWarning: options.onWarning,
     onBatch: () => {
@@ -224,5 +226,5 @@ export async function parseTableSource(source: TableSource, table: ColumnarTable
     },
   });
   options.onSchema?.();
-  return { format: 'csv', compression };
+  return { format: 'csv', compression, workerThreads: csv.workerThreads };
 }

@@ -63,6 +63,8 @@ export interface PreviewSummary {
   cancelled: boolean;
   /** Bytes held by the table. */
   tableBytes: number;
+  /** Worker threads that parsed the object (0: all on the extension host's thread). */
+  workerThreads: number;
 }
 
 const PROGRESS_INTERVAL_MS = 100;
@@ -85,6 +87,7 @@ export class PreviewSession implements vscode.Disposable {
   private finished: ToWebview | undefined;
   private error: string | undefined;
   private format: string | undefined;
+  private workerThreads = 0;
   private readonly started = Date.now();
   private webviewReady = false;
   private disposed = false;
@@ -155,6 +158,7 @@ export class PreviewSession implements vscode.Disposable {
         onWarning: (m) => this.warn(m),
       });
       this.format = summary.format + (summary.compression ? ` (${summary.compression})` : '');
+      this.workerThreads = summary.workerThreads ?? 0;
     } catch (e) {
       if (!this.abort.signal.aborted) {
         this.error = describeError(e);
@@ -169,7 +173,7 @@ export class PreviewSession implements vscode.Disposable {
       ? { type: 'error', message: this.error }
       : { type: 'done', rowCount: this.table.rowCount, mode: this.mode(), elapsedMs: Date.now() - this.started, cancelled };
     this.sendFinal();
-    this.log.info(`preview ${this.request.title}: ${this.table.rowCount} rows × ${this.table.columns.length} columns in ${Date.now() - this.started} ms (${this.format ?? 'failed'})`);
+    this.log.info(`preview ${this.request.title}: ${this.table.rowCount} rows × ${this.table.columns.length} columns in ${Date.now() - this.started} ms (${this.format ?? 'failed'}${this.workerThreads ? `, ${this.workerThreads} worker threads` : ''})`);
     return this.summary();
   }
 
@@ -196,6 +200,7 @@ export class PreviewSession implements vscode.Disposable {
       error: this.error,
       cancelled: this.abort.signal.aborted,
       tableBytes: this.table.byteSize,
+      workerThreads: this.workerThreads,
     };
   }
 

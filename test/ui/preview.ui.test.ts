@@ -6,10 +6,10 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
+import { newestWebview, openPreview, runCommand } from '../harness/previewUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const XSS = '<img src=x onerror=alert(1)>';
-const KEY = 'f9';
 
 /** Records in pandas orient=records: a hostile header and hostile cells, numbers to sort, a reference-looking value. */
 const records = Array.from({ length: 30 }, (_, i) => ({
@@ -20,34 +20,6 @@ const records = Array.from({ length: 30 }, (_, i) => ({
   ref: i === 0 ? 'xcom_s3://my-bucket/data_5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b.csv' : null,
 }));
 
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('Control+Shift+P');
-  await page.keyboard.type(title);
-  await page.waitForTimeout(700);
-  await page.keyboard.press('Enter');
-}
-
-async function openPreview(wb: Workbench, page: Page, args: unknown): Promise<FrameLocator> {
-  // The web workbench reads a keybindings.json created after startup only when the window reloads.
-  writeFileSync(join(wb.workspace, '..', 'user-data', 'User', 'keybindings.json'), JSON.stringify([{ key: KEY, command: 'xcomLens.preview', args }]));
-  await runCommand(page, 'Developer: Reload Window');
-  await page.waitForTimeout(2000);
-  await page.locator('.monaco-workbench .activitybar').waitFor({ state: 'visible', timeout: 60_000 });
-  const frame = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
-  for (let attempt = 0; attempt < 5; attempt++) {
-    await page.waitForTimeout(1500);
-    await page.locator('.monaco-workbench .part.editor').click().catch(() => undefined);
-    await page.keyboard.press('F9');
-    try {
-      await frame.locator('.ag-header-cell-text').first().waitFor({ state: 'visible', timeout: 20_000 });
-      return frame;
-    } catch {
-      // The extension host may still be starting: press again.
-    }
-  }
-  throw new Error('the preview did not open');
-}
-
 /** Switches the color theme in user settings and reloads the window: the preview must come back by itself. */
 async function setTheme(wb: Workbench, page: Page, theme: string): Promise<FrameLocator> {
   const file = join(wb.workspace, '..', 'user-data', 'User', 'settings.json');
@@ -56,7 +28,7 @@ async function setTheme(wb: Workbench, page: Page, theme: string): Promise<Frame
   await runCommand(page, 'Developer: Reload Window');
   await page.waitForTimeout(2000);
   await page.locator('.monaco-workbench .activitybar').waitFor({ state: 'visible', timeout: 60_000 });
-  const frame = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  const frame = newestWebview(page);
   await frame.locator('.ag-header-cell-text').first().waitFor({ state: 'visible', timeout: 30_000 });
   await page.waitForTimeout(1000);
   return frame;

@@ -66,7 +66,8 @@ describe('preview panel', () => {
 
   describe('S3 objects', function () {
     let s3: S3Client;
-    const csv = 'id,city,amount\n' + Array.from({ length: 5000 }, (_, i) => `${i},city_${i % 7},${(i * 1.5).toFixed(2)}`).join('\n') + '\n';
+    const rows = (n: number) => 'id,city,amount\n' + Array.from({ length: n }, (_, i) => `${i},city_${i % 7},${(i * 1.5).toFixed(2)}`).join('\n') + '\n';
+    const csv = rows(5000);
 
     before(async function () {
       if (!services.s3) return this.skip();
@@ -78,7 +79,7 @@ describe('preview panel', () => {
       s3 = new S3Client({ endpoint, region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
       await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch(() => undefined);
       const parquet = Buffer.from(rowGroupsParquet());
-      for (const [Key, Body] of [['data_1.csv', csv], ['data_2.csv.gz', gzipSync(csv)], ['frame.parquet', parquet], ['pickled', Buffer.from([0x80, 0x04, 0x4b, 0x2a, 0x2e])]] as const) {
+      for (const [Key, Body] of [['data_1.csv', csv], ['data_2.csv.gz', gzipSync(csv)], ['frame.parquet', parquet], ['pickled', Buffer.from([0x80, 0x04, 0x4b, 0x2a, 0x2e])], ['data_3mb.csv', rows(100_000)]] as const) {
         await s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: typeof Body === 'string' ? Buffer.from(Body) : Body }));
       }
     });
@@ -90,6 +91,14 @@ describe('preview panel', () => {
       assert.equal(summary.rowCount, 5000);
       assert.deepEqual(summary.types, ['integer', 'string', 'float']);
       assert.equal(summary.format, 'csv');
+    });
+
+    it('parses a larger CSV on worker threads shipped next to the extension bundle', async () => {
+      const summary = await preview({ s3: target('data_3mb.csv') });
+      assert.equal(summary.rowCount, 100_000);
+      assert.deepEqual(summary.types, ['integer', 'string', 'float']);
+      assert.ok(summary.workerThreads > 0, 'parsed on worker threads');
+      assert.equal(summary.error, undefined);
     });
 
     it('decompresses a gzip CSV object', async () => {
