@@ -18,9 +18,8 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
-import { RequestTracker, emptyQuery, isToWebview } from '../src/protocol';
+import { MAX_ROWS_PER_REQUEST, RequestTracker, emptyQuery, isToWebview, mayBeCut } from '../src/protocol';
 import type { Cell, ColumnInfo, ColumnStats, CopyFormat, FromWebview, PersistedState, ToWebview, ViewQuery } from '../src/protocol';
-import { formatRows } from '../src/formats/textFormats';
 import './style.css';
 
 declare function acquireVsCodeApi(): { postMessage(msg: FromWebview): void; getState(): PersistedState | undefined; setState(s: PersistedState): void };
@@ -224,12 +223,20 @@ function columnDefs(): ColDef<Cell[]>[] {
   }));
 }
 
+/** The table row each grid row came from (copies ask the host for whole cells by row id). */
+const rowIdOf = new WeakMap<Cell[], number>();
+
+function remember(rows: Cell[][], rowIds: number[]): void {
+  rows.forEach((row, k) => rowIdOf.set(row, rowIds[k]));
+}
+
 const datasource: IDatasource = {
   getRows(params: IGetRowsParams) {
     const q: ViewQuery = { sortModel: params.sortModel as ViewQuery['sortModel'], filterModel: params.filterModel as ViewQuery['filterModel'], quickFilter };
     void tracker.request((id) => vscode.postMessage({ type: 'getRows', id, startRow: params.startRow, endRow: params.endRow, ...q })).then((r) => {
       if (r.type !== 'rows') return params.failCallback();
       serverTotal = r.totalRows;
+      remember(r.rows, r.rowIds);
       const complete = done || r.rows.length < params.endRow - params.startRow;
       params.successCallback(r.rows, complete ? r.totalRows : undefined);
       updateShowing();
@@ -286,6 +293,7 @@ async function pull(): Promise<void> {
       const end = Math.min(rowsParsed, start + 20_000);
       const r = await tracker.request((id) => vscode.postMessage({ type: 'getRows', id, startRow: start, endRow: end, ...emptyQuery() }));
       if (r.type !== 'rows' || mode !== 'client' || !api || loaded !== start) break;
+      remember(r.rows, r.rowIds);
       api.applyTransaction({ add: r.rows });
       loaded += r.rows.length;
       if (r.rows.length === 0) break;
@@ -326,13 +334,23 @@ async function copyText(text: string, what: string): Promise<void> {
   toast_(r.type === 'ack' && r.ok ? `Copied ${what}.` : 'Copy failed.');
 }
 
+/** Copies table rows by id through the host, which has every cell whole. */
+async function copyTableRows(rowIds: number[], colIds: string[], format: CopyFormat, header: boolean): Promise<void> {
+  const r = await tracker.request((id) => vscode.postMessage({ type: 'copyRows', id, rowIds, colIds, format, header }));
+  toast_(r.type === 'ack' ? (r.message ?? (r.ok ? 'Copied.' : 'Copy failed.')) : 'Copy failed.');
+}
+
 async function copyCell(): Promise<void> {
   const cell = api?.getFocusedCell();
   if (!api || !cell) return toast_('Focus a cell first.');
   const node = api.getDisplayedRowAtIndex(cell.rowIndex);
   const col = columns.find((c) => c.id === cell.column.getColId());
-  if (!node || !col) return;
-  await copyText(cellText(node.data?.[columns.indexOf(col)]), 'the cell');
+  if (!node?.data || !col) return;
+  const value = node.data[columns.indexOf(col)];
+  const rowId = rowIdOf.get(node.data);
+  // A cell the grid shows cut is copied whole from the host.
+  if (mayBeCut(value) && rowId !== undefined) return copyTableRows([rowId], [col.id], 'tsv', false);
+  await copyText(cellText(value), 'the cell');
 }
 
 async function copyRows(): Promise<void> {
@@ -344,11 +362,11 @@ async function copyRows(): Promise<void> {
     nodes = node?.data ? [node] : [];
   }
   if (nodes.length === 0) return toast_('Select rows first (click, Shift+click, Ctrl+click).');
+  if (nodes.length > MAX_ROWS_PER_REQUEST) return toast_(`Copy Rows takes up to ${fmt(MAX_ROWS_PER_REQUEST)} rows; use Export CSV… for more.`);
   nodes.sort((a, b) => (a.rowIndex ?? 0) - (b.rowIndex ?? 0));
-  const shown = api.getAllDisplayedColumns().map((c) => columns.findIndex((x) => x.id === c.getColId())).filter((i) => i >= 0);
-  const header = shown.map((i) => columns[i].name);
-  const rows = nodes.map((n) => shown.map((i) => cellText(n.data![i])));
-  await copyText(formatRows(header, rows, copyFormat()), `${fmt(rows.length)} row(s)`);
+  const rowIds = nodes.map((n) => rowIdOf.get(n.data!)).filter((id): id is number => id !== undefined);
+  const colIds = api.getAllDisplayedColumns().map((c) => c.getColId()).filter((id) => columns.some((x) => x.id === id));
+  await copyTableRows(rowIds, colIds, copyFormat(), true);
 }
 
 async function copyColumn(): Promise<void> {

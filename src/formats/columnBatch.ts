@@ -35,6 +35,8 @@ export interface TextBatchColumn {
   ends: Uint32Array;
   /** 1 where the cell is missing. */
   nulls: Uint8Array;
+  /** True when every byte is ASCII (byte offsets are then character offsets too). */
+  ascii: boolean;
   /** Cell kinds counted (index = CellKind). */
   counts: number[];
 }
@@ -212,12 +214,13 @@ function textColumn({ rows, start, n, c }: Cells): TextBatchColumn {
   const bytes = encoder.encode(joined);
   const ends = new Uint32Array(n);
   let at = 0;
-  if (bytes.length === joined.length) {
+  const ascii = bytes.length === joined.length;
+  if (ascii) {
     for (let r = 0; r < n; r++) ends[r] = at += cells[r].length;
   } else {
     for (let r = 0; r < n; r++) ends[r] = at += utf8Length(cells[r]);
   }
-  return { kind: 'text', bytes, ends, nulls, counts };
+  return { kind: 'text', bytes, ends, nulls, ascii, counts };
 }
 
 /** The buffers a batch can hand over to another thread without copying. */

@@ -2,7 +2,7 @@
 // for text), so a 100 MB CSV stays well under three times its size in memory. Also the `TableSource`
 // abstraction the preview panel opens, independent of where the bytes come from.
 import type { Cell, ColumnInfo, ColumnType } from '../protocol';
-import type { BatchColumn, ColumnBatch, ColumnLayout } from './columnBatch';
+import type { BatchColumn, ColumnBatch, ColumnLayout, TextBatchColumn } from './columnBatch';
 import { CellKind, TypeTally, classify, isNullText, parseNumberText, scanDecimal, scannedInteger } from './columnTypes';
 
 /** Object formats a source can declare; `auto` sniffs the bytes. */
@@ -164,6 +164,9 @@ function decodeCell(bytes: Uint8Array, a: number, b: number): string {
   return decoder.decode(bytes.subarray(a, b));
 }
 
+/** Text cells as a parsed batch carries them (see TextBatchColumn). */
+type TextColumnBytes = Pick<TextBatchColumn, 'bytes' | 'ends' | 'nulls' | 'ascii'>;
+
 /** A segment of text cells. */
 interface TextSegment {
   get(j: number): string | null;
@@ -222,13 +225,31 @@ class TextChunk implements TextSegment {
   }
 }
 
+/** How many ASCII batch segments keep their text decoded at a time (reads of a column go segment by segment). */
+const DECODED_SEGMENTS = 8;
+const decodedRing: BatchTextSegment[] = [];
+
 /** A parsed batch's text column, kept as it arrived. */
 class BatchTextSegment implements TextSegment {
-  constructor(private readonly col: { bytes: Uint8Array; ends: Uint32Array; nulls: Uint8Array }) {}
+  /** The whole segment as one string while it is among the recently read (ASCII segments only). */
+  private text: string | undefined;
+
+  constructor(private readonly col: TextColumnBytes) {}
 
   get(j: number): string | null {
     const { bytes, ends, nulls } = this.col;
-    return nulls[j] ? null : decodeCell(bytes, j > 0 ? ends[j - 1] : 0, ends[j]);
+    if (nulls[j]) return null;
+    const a = j > 0 ? ends[j - 1] : 0;
+    if (!this.col.ascii) return decodeCell(bytes, a, ends[j]);
+    // One decode per segment, then a slice per cell: far cheaper than decoding cells one by one.
+    this.text ??= this.decodeAll();
+    return this.text.slice(a, ends[j]);
+  }
+
+  private decodeAll(): string {
+    decodedRing.push(this);
+    if (decodedRing.length > DECODED_SEGMENTS) decodedRing.shift()!.text = undefined;
+    return decoder.decode(this.col.bytes);
   }
 
   get byteSize(): number {
@@ -301,7 +322,7 @@ class TextStore {
   }
 
   /** Appends cells given as one UTF-8 buffer with end offsets (kept as they are); a dictionary store turns to text first. */
-  appendText(col: { bytes: Uint8Array; ends: Uint32Array; nulls: Uint8Array }): void {
+  appendText(col: TextColumnBytes): void {
     if (this.codes) this.toText();
     if (col.ends.length === 0) return;
     this.tail?.trim();

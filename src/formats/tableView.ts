@@ -1,6 +1,6 @@
 // Sorting, filtering, quick search and statistics over a ColumnarTable, for tables too large for the
 // webview's client-side row model. Sorts are typed (numbers as numbers) and keep missing values last.
-import type { Cell, ColumnFilter, ColumnStats, FilterCondition, SortItem, ViewQuery } from '../protocol';
+import { type Cell, type ColumnFilter, type ColumnStats, type FilterCondition, type SortItem, type ViewQuery, shownCell } from '../protocol';
 import { type Column, type ColumnarTable, formatNumber } from './table';
 
 /** Row order and membership for one query: `rows[i]` is the table row shown at position i. */
@@ -34,12 +34,17 @@ export class TableViewer {
   }
 
   /** Rows [start, end) of the view, as cells. */
-  window(q: ViewQuery, start: number, end: number): { rows: Cell[][]; total: number } {
+  window(q: ViewQuery, start: number, end: number): { rows: Cell[][]; rowIds: number[]; total: number } {
     const v = this.view(q);
     const stop = Math.min(end, v.length);
     const rows: Cell[][] = [];
-    for (let i = start; i < stop; i++) rows.push(this.table.row(v.rows ? v.rows[i] : i));
-    return { rows, total: v.length };
+    const rowIds: number[] = [];
+    for (let i = start; i < stop; i++) {
+      const r = v.rows ? v.rows[i] : i;
+      rows.push(this.table.row(r).map(shownCell));
+      rowIds.push(r);
+    }
+    return { rows, rowIds, total: v.length };
   }
 }
 
@@ -406,8 +411,8 @@ export function columnStats(table: ColumnarTable, col: Column, topN = 10): Colum
       if (max === null || v > (max as string)) max = v;
     }
   }
-  const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, topN).map(([value, count]) => ({ value, count }));
-  const stats: ColumnStats = { colId: col.id, count: n, nulls, distinct: counts.size, distinctCapped: capped, min, max, top };
+  const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, topN).map(([value, count]) => ({ value: shownCell(value), count }));
+  const stats: ColumnStats = { colId: col.id, count: n, nulls, distinct: counts.size, distinctCapped: capped, min: shownCell(min), max: shownCell(max), top };
   if (nums && n - nulls > 0) stats.mean = sum / (n - nulls);
   return stats;
 }

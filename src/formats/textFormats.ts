@@ -1,4 +1,4 @@
-// Text renderings of rows for copying and exporting. Pure and shared with the webview bundle.
+// Text renderings of rows for copying and exporting (pure).
 import type { CopyFormat } from '../protocol';
 
 /** Quotes one CSV field when it needs it (RFC 4180). */

@@ -237,8 +237,8 @@ export class PreviewSession implements vscode.Disposable {
         this.abort.abort();
         return;
       case 'getRows': {
-        const { rows, total } = this.viewer.window(msg, msg.startRow, msg.endRow);
-        this.post({ type: 'rows', inReplyTo: msg.id, startRow: msg.startRow, rows, totalRows: total, tableRows: this.table.rowCount });
+        const { rows, rowIds, total } = this.viewer.window(msg, msg.startRow, msg.endRow);
+        this.post({ type: 'rows', inReplyTo: msg.id, startRow: msg.startRow, rows, rowIds, totalRows: total, tableRows: this.table.rowCount });
         return;
       }
       case 'getStats': {
@@ -250,6 +250,8 @@ export class PreviewSession implements vscode.Disposable {
         await vscode.env.clipboard.writeText(msg.text);
         this.post({ type: 'ack', inReplyTo: msg.id, ok: true, message: 'Copied.' });
         return;
+      case 'copyRows':
+        return this.copyRows(msg);
       case 'copyColumn':
         return this.copyColumn(msg.id, msg.colId, msg.format, msg);
       case 'export':
@@ -257,6 +259,17 @@ export class PreviewSession implements vscode.Disposable {
       case 'openReference':
         return this.openReference(msg.id, msg.value);
     }
+  }
+
+  /** Copies rows from the table itself, so cells the grid shows cut are copied whole. */
+  private async copyRows(msg: Extract<FromWebview, { type: 'copyRows' }>): Promise<void> {
+    const cols = msg.colIds.map((id) => this.table.column(id));
+    const rowIds = msg.rowIds.filter((r) => r < this.table.rowCount);
+    if (cols.some((c) => !c) || rowIds.length !== msg.rowIds.length) return this.post({ type: 'ack', inReplyTo: msg.id, ok: false, message: 'Those rows or columns are not in the table.' });
+    const rows = rowIds.map((r) => cols.map((c) => c!.textAt(r)));
+    const text = msg.header ? formatRows(cols.map((c) => c!.name), rows, msg.format) : rows.map((r) => r.join('\t')).join('\n');
+    await vscode.env.clipboard.writeText(text);
+    this.post({ type: 'ack', inReplyTo: msg.id, ok: true, message: msg.header ? `Copied ${rows.length.toLocaleString('en-US')} row(s).` : 'Copied the cell.' });
   }
 
   private async copyColumn(id: number, colId: string, format: 'tsv' | 'csv' | 'markdown', query: ViewQuery): Promise<void> {

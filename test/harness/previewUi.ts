@@ -23,6 +23,11 @@ export function newestWebview(page: Page): FrameLocator {
 
 /** Opens a preview of `args` (as `xcomLens.preview` takes them) and returns its frame once headers show. */
 export async function openPreview(wb: Workbench, page: Page, args: unknown): Promise<FrameLocator> {
+  // A preview left open would come back after the reload and be mistaken for the new one.
+  if ((await page.locator('iframe.webview').count()) > 0) {
+    await runCommand(page, 'View: Close All Editors');
+    await page.locator('iframe.webview').first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => undefined);
+  }
   // The web workbench reads a keybindings.json created after startup only when the window reloads.
   writeFileSync(join(wb.workspace, '..', 'user-data', 'User', 'keybindings.json'), JSON.stringify([{ key: KEY.toLowerCase(), command: 'xcomLens.preview', args }]));
   await runCommand(page, 'Developer: Reload Window');

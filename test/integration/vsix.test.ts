@@ -20,7 +20,7 @@ const allowed = [
   /^extension\/package\.json$/,
   /^extension\/(readme|changelog)\.md$/i,
   /^extension\/LICENSE(\.txt)?$/i,
-  /^extension\/dist\/(extension\.js|webview\.js|webview\.css)$/,
+  /^extension\/dist\/(extension\.js|csvWorker\.js|webview\.js|webview\.css)$/,
   /^extension\/media\/[^/].*$/,
 ];
 

@@ -15,6 +15,9 @@ import { openWorkbench, screenshot, type Workbench } from '../harness/workbench'
 const BUCKET = 'grid-actions';
 const SMALL = 'id,city,amount,note\n1,Oslo,12.5,plain\n2,Lima,7.25,"has, comma"\n3,Pune,30,"tab\there"\n4,Oslo,1.5,"quote ""q"""\n';
 const LARGE_ROWS = 400_000;
+const XSS_KEY = '<img src=x onerror=alert(1)>.csv';
+const WIDE_CELL = 'w'.repeat(49_990) + ' end.';
+const HUGE_CELL_BYTES = 100 * 1024 * 1024;
 
 function largeCsv(): string {
   const lines = ['id,label,value'];
@@ -29,6 +32,7 @@ describe('grid actions (UI)', function () {
   let wb: Workbench | undefined;
   let page: Page;
   let grid: FrameLocator;
+  const dialogs: string[] = [];
 
   const target = (key: string, endpointUrl: string) => ({ s3: { bucket: BUCKET, key, endpointUrl, region: s3!.region, forcePathStyle: true } });
 
@@ -38,10 +42,20 @@ describe('grid actions (UI)', function () {
     await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'small.csv', Body: SMALL }));
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'large.csv', Body: largeCsv() }));
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'wide.csv', Body: `id,blob\n1,${WIDE_CELL}\n2,short\n` }));
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: XSS_KEY, Body: 'a,b\n1,2\n' }));
+    const huge = Buffer.alloc(HUGE_CELL_BYTES + 20, 'h');
+    huge.write('id,blob\n1,"', 0);
+    huge.write('"\n', huge.length - 2);
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'huge-cell.csv', Body: huge }));
     // About 18 MB at 1.5 MB/s: the download takes over ten seconds.
     slow = await startThrottledProxy(Number(new URL(s3.endpoint).port), 1.5 * 1024 * 1024);
     wb = await openWorkbench({ env: { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: s3.region } });
     page = wb.page;
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
     await allowClipboard(page);
     grid = await openPreview(wb, page, target('small.csv', s3.endpoint));
     await grid.locator('#showing').filter({ hasText: 'showing 4 of 4 rows' }).waitFor({ timeout: 30_000 });
@@ -97,8 +111,14 @@ describe('grid actions (UI)', function () {
     // The web workbench's save dialog is a quick input holding a path.
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await input.fill(file);
+    // The dialog fills in the suggested path itself once it has listed the folder: wait for that, then replace it.
+    await page.waitForFunction((e) => (e as unknown as { value: string }).value.endsWith('.csv'), await input.elementHandle(), { timeout: 15_000 });
     await page.waitForTimeout(500);
+    for (let attempt = 0; attempt < 3 && (await input.inputValue()) !== file; attempt++) {
+      await input.fill(file);
+      await page.waitForTimeout(700);
+    }
+    assert.equal(await input.inputValue(), file);
     await page.keyboard.press('Enter');
     await grid.locator('.toast.visible').filter({ hasText: 'Exported 4 rows' }).waitFor({ timeout: 15_000 });
     assert.ok(existsSync(file));
@@ -118,5 +138,39 @@ describe('grid actions (UI)', function () {
     assert.equal(await showing(), rows, 'nothing more was loaded after Cancel');
     assert.ok(await cell(0, 'c1').filter({ hasText: 'row number 0 of the large table' }).count() > 0, 'the rows read so far are shown');
     console.log(`      cancelled: ${await screenshot(page, 'grid-cancelled')}`);
+  });
+
+  it('shows a long cell cut and still copies it whole', async () => {
+    grid = await openPreview(wb!, page, target('wide.csv', s3!.endpoint));
+    await grid.locator('#showing').filter({ hasText: 'showing 2 of 2 rows' }).waitFor({ timeout: 30_000 });
+    const shown = (await cell(0, 'c1').textContent()) ?? '';
+    assert.equal(shown.length, 10_001);
+    assert.ok(shown.endsWith('…'));
+    const before = await resetClipboard(page);
+    await cell(0, 'c1').click();
+    await grid.locator('vscode-button', { hasText: 'Copy Cell' }).click();
+    assert.equal(await clipboardAfter(page, before), WIDE_CELL);
+  });
+
+  it('opens a 100 MB single cell without freezing the window', async () => {
+    const started = Date.now();
+    grid = await openPreview(wb!, page, target('huge-cell.csv', s3!.endpoint));
+    await grid.locator('#showing').filter({ hasText: 'showing 1 of 1 rows' }).waitFor({ timeout: 120_000 });
+    assert.equal(((await cell(0, 'c1').textContent()) ?? '').length, 10_001);
+    // Still responsive: the quick search answers.
+    await grid.locator('#quick-filter').click();
+    await page.keyboard.type('nothing-like-this');
+    await grid.locator('#showing').filter({ hasText: 'showing 0 of 1 rows' }).waitFor({ timeout: 30_000 });
+    console.log(`      100 MB cell shown and searched in ${((Date.now() - started) / 1000).toFixed(1)} s: ${await screenshot(page, 'grid-huge-cell')}`);
+  });
+
+  it('shows an S3 key that holds markup as text', async () => {
+    grid = await openPreview(wb!, page, target(XSS_KEY, s3!.endpoint));
+    await grid.locator('#showing').filter({ hasText: 'showing 1 of 1 rows' }).waitFor({ timeout: 30_000 });
+    assert.ok(((await grid.locator('header').textContent()) ?? '').includes(`s3://${BUCKET}/${XSS_KEY}`));
+    assert.equal(await grid.locator('img').count(), 0);
+    assert.ok((await page.locator('.tab', { hasText: XSS_KEY }).count()) > 0, 'the tab label shows the key as text');
+    assert.equal(await page.locator('.tab img').count(), 0);
+    assert.deepEqual(dialogs, []);
   });
 });
