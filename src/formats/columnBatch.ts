@@ -7,8 +7,8 @@ import { CellKind, classify, parseNumberText, scanDecimal, scannedInteger } from
 export interface NumberBatchColumn {
   /** Discriminator. */
   kind: 'number';
-  /** One value per row. */
-  values: Float64Array;
+  /** One value per row: 32-bit integers when every cell is one (half the memory), doubles otherwise. */
+  values: Float64Array | Int32Array;
   /** Cell kinds counted (index = CellKind). */
   counts: number[];
 }
@@ -17,8 +17,8 @@ export interface NumberBatchColumn {
 export interface DictionaryBatchColumn {
   /** Discriminator. */
   kind: 'dictionary';
-  /** One code per row. */
-  codes: Uint32Array;
+  /** One code per row, in the narrowest array that holds them. */
+  codes: Uint8Array | Uint16Array | Uint32Array;
   /** Distinct values; `values[0]` is null. */
   values: (string | null)[];
   /** Cell kinds counted (index = CellKind). */
@@ -33,8 +33,8 @@ export interface TextBatchColumn {
   bytes: Uint8Array;
   /** Byte offset where each cell ends (a cell starts where the previous one ends). */
   ends: Uint32Array;
-  /** 1 where the cell is missing. */
-  nulls: Uint8Array;
+  /** 1 where the cell is missing; absent when no cell is. */
+  nulls?: Uint8Array;
   /** True when every byte is ASCII (byte offsets are then character offsets too). */
   ascii: boolean;
   /** Cell kinds counted (index = CellKind). */
@@ -151,7 +151,23 @@ function numbersColumn({ rows, start, n, c }: Cells): NumberBatchColumn | undefi
     }
     counts[kind]++;
   }
-  return { kind: 'number', values, counts };
+  return { kind: 'number', values: narrowIntegers(values), counts };
+}
+
+/** The values as 32-bit integers when they all are (no missing value, no fraction), else as they are. */
+function narrowIntegers(values: Float64Array): Float64Array | Int32Array {
+  for (let r = 0; r < values.length; r++) {
+    const v = values[r];
+    if ((v | 0) !== v || Object.is(v, -0)) return values;
+  }
+  return Int32Array.from(values);
+}
+
+/** Codes in the narrowest unsigned array that holds `count` distinct codes. */
+export function narrowCodes(codes: ArrayLike<number>, count: number): Uint8Array | Uint16Array | Uint32Array {
+  if (count <= 0x100) return Uint8Array.from(codes);
+  if (count <= 0x10000) return Uint16Array.from(codes);
+  return codes instanceof Uint32Array ? codes : Uint32Array.from(codes);
 }
 
 /** The cells as dictionary codes while few values repeat; each distinct value is classified once. */
@@ -187,19 +203,19 @@ function dictionaryColumn({ rows, start, n, c }: Cells): DictionaryBatchColumn |
   for (let r = 0; r < n; r++) occurrences[codes[r]]++;
   const counts = [occurrences[0], 0, 0, 0, 0, 0];
   for (let k = 1; k < values.length; k++) counts[classify(values[k]!)] += occurrences[k];
-  return { kind: 'dictionary', codes, values, counts };
+  return { kind: 'dictionary', codes: narrowCodes(codes, values.length), values, counts };
 }
 
 /** The cells as one UTF-8 buffer. */
 function textColumn({ rows, start, n, c }: Cells): TextBatchColumn {
   const cells: string[] = new Array(n);
   const counts = [0, 0, 0, 0, 0, 0];
-  const nulls = new Uint8Array(n);
+  let nulls: Uint8Array | undefined;
   let settled = false;
   for (let r = 0; r < n; r++) {
     const s = (cells[r] = rows[start + r][c] ?? '');
     if (s.length === 0) {
-      nulls[r] = 1;
+      (nulls ??= new Uint8Array(n))[r] = 1;
       counts[CellKind.Null]++;
     } else if (settled) {
       counts[CellKind.Text]++;
@@ -229,7 +245,7 @@ export function transferables(batch: ColumnBatch): ArrayBuffer[] {
   for (const col of batch.columns) {
     if (col.kind === 'number') out.push(col.values.buffer as ArrayBuffer);
     else if (col.kind === 'dictionary') out.push(col.codes.buffer as ArrayBuffer);
-    else out.push(col.bytes.buffer as ArrayBuffer, col.ends.buffer as ArrayBuffer, col.nulls.buffer as ArrayBuffer);
+    else out.push(col.bytes.buffer as ArrayBuffer, col.ends.buffer as ArrayBuffer, ...(col.nulls ? [col.nulls.buffer as ArrayBuffer] : []));
   }
   return out;
 }

@@ -2,7 +2,7 @@
 // for text), so a 100 MB CSV stays well under three times its size in memory. Also the `TableSource`
 // abstraction the preview panel opens, independent of where the bytes come from.
 import type { Cell, ColumnInfo, ColumnType } from '../protocol';
-import type { BatchColumn, ColumnBatch, ColumnLayout, TextBatchColumn } from './columnBatch';
+import { type BatchColumn, type ColumnBatch, type ColumnLayout, type TextBatchColumn, narrowCodes } from './columnBatch';
 import { CellKind, TypeTally, classify, isNullText, parseNumberText, scanDecimal, scannedInteger } from './columnTypes';
 
 /** Object formats a source can declare; `auto` sniffs the bytes. */
@@ -83,12 +83,13 @@ class SegmentIndex {
   }
 }
 
-type NumericArray = Float64Array | Uint32Array;
+/** Arrays a segment may be: what the cell-by-cell path fills, or what a parsed batch brought (narrowed). */
+type SegmentArray = Float64Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
 
 /** A typed array in segments: numbers (NaN = missing) or dictionary codes. */
-class SegmentedArray<A extends NumericArray> {
+class SegmentedArray<A extends Float64Array | Uint32Array> {
   length = 0;
-  private readonly segments: A[] = [];
+  private readonly segments: SegmentArray[] = [];
   private readonly index = new SegmentIndex();
   /** The segment filled cell by cell, and how much of it is used. */
   private tail: A | undefined;
@@ -110,7 +111,7 @@ class SegmentedArray<A extends NumericArray> {
   }
 
   /** Takes `values` over as a segment of its own (the caller must not change it afterwards). */
-  adopt(values: A): void {
+  adopt(values: SegmentArray): void {
     if (values.length === 0) return;
     this.closeTail();
     this.index.add(this.length);
@@ -122,7 +123,7 @@ class SegmentedArray<A extends NumericArray> {
   /** Ends the cell-by-cell segment, giving back its spare room. */
   private closeTail(): void {
     if (!this.tail) return;
-    if (this.tailUsed < this.tail.length) this.segments[this.segments.length - 1] = this.tail.slice(0, this.tailUsed) as A;
+    if (this.tailUsed < this.tail.length) this.segments[this.segments.length - 1] = this.tail.slice(0, this.tailUsed);
     this.tail = undefined;
   }
 
@@ -238,7 +239,7 @@ class BatchTextSegment implements TextSegment {
 
   get(j: number): string | null {
     const { bytes, ends, nulls } = this.col;
-    if (nulls[j]) return null;
+    if (nulls?.[j]) return null;
     const a = j > 0 ? ends[j - 1] : 0;
     if (!this.col.ascii) return decodeCell(bytes, a, ends[j]);
     // One decode per segment, then a slice per cell: far cheaper than decoding cells one by one.
@@ -253,7 +254,7 @@ class BatchTextSegment implements TextSegment {
   }
 
   get byteSize(): number {
-    return this.col.bytes.byteLength + this.col.ends.byteLength + this.col.nulls.byteLength;
+    return this.col.bytes.byteLength + this.col.ends.byteLength + (this.col.nulls?.byteLength ?? 0);
   }
 }
 
@@ -308,15 +309,16 @@ class TextStore {
   }
 
   /** Appends cells given as codes into `values` (code 0 is null), merging them into this store's dictionary. */
-  appendCodes(codes: Uint32Array, values: readonly (string | null)[]): void {
+  appendCodes(codes: ArrayLike<number>, values: readonly (string | null)[]): void {
     if (!this.codes) {
       for (let r = 0; r < codes.length; r++) this.pushText(values[codes[r]]);
       return;
     }
     const remap = new Uint32Array(values.length);
     for (let k = 1; k < values.length; k++) remap[k] = this.codeOf(values[k]!);
-    for (let r = 0; r < codes.length; r++) codes[r] = remap[codes[r]];
-    this.codes.adopt(codes);
+    const global = new Uint32Array(codes.length);
+    for (let r = 0; r < codes.length; r++) global[r] = remap[codes[r]];
+    this.codes.adopt(narrowCodes(global, this.values.length));
     this.length += codes.length;
     this.leaveDictionaryIfUnique();
   }

@@ -62,4 +62,21 @@ describe('parseCsv on worker threads', () => {
     assert.ok(table.rowCount > 0 && table.rowCount < 3000, `rows: ${table.rowCount}`);
     for (const col of table.columns) assert.equal(col.length, table.rowCount);
   });
+
+  it('stores small integers and repeated text in narrow arrays, and reads every value back', async () => {
+    const lines = ['small,big,negzero,code300'];
+    for (let i = 0; i < 5000; i++) lines.push(`${i - 2500},${3_000_000_000 + i},${i === 7 ? '-0' : i},k${i % 300}`);
+    const text = lines.join('\n') + '\n';
+    const t = await load(text, { workers: 2, inThreadBytes: 0, firstBatchBytes: 100, batchBytes: 8000 });
+    assert.equal(t.rows.length, 5000);
+    assert.deepEqual(t.rows[0], [-2500, 3_000_000_000, 0, 'k0']);
+    assert.deepEqual(t.rows[4999], [2499, 3_000_004_999, 4999, 'k199']);
+    assert.ok(Object.is(t.rows[7][2], -0), 'negative zero survives');
+    assert.deepEqual([t.types[0], t.types[1], t.types[3]], ['integer', 'integer', 'string']);
+    const table = new ColumnarTable();
+    await parseCsv(chunked(text, 997), table, { workers: 0, firstBatchBytes: 100, batchBytes: 8000 });
+    const [small, big, , code] = table.columns;
+    assert.ok(small.byteSize < big.byteSize * 0.6, `int32 column ${small.byteSize} B vs double column ${big.byteSize} B`);
+    assert.ok(code.byteSize < 5000 * 2 + 1000, `codes of 300 values take 2 bytes: ${code.byteSize} B`);
+  });
 });
