@@ -42,6 +42,9 @@ export interface CsvResult {
   workerThreads: number;
 }
 
+/** Bytes papaparse looks at to guess the delimiter and the newline. */
+const SNIFF_BYTES = 64 * 1024;
+
 /** Name shown for header cells that are empty (pandas' spelling). */
 export function unnamedColumn(i: number): string {
   return `Unnamed: ${i}`;
@@ -106,9 +109,8 @@ export async function parseCsv(chunks: AsyncIterable<Uint8Array>, table: Columna
     }
   };
 
-  /** Removes and returns the first `n` held bytes as one buffer of its own. */
-  const take = (n: number): Uint8Array => {
-    const bytes = concat(held, n);
+  /** Forgets the first `n` held bytes. */
+  const drop = (n: number): void => {
     const rest: Uint8Array[] = [];
     let skip = n;
     for (const c of held) {
@@ -121,6 +123,12 @@ export async function parseCsv(chunks: AsyncIterable<Uint8Array>, table: Columna
     }
     held = rest;
     heldBytes -= n;
+  };
+
+  /** Removes and returns the first `n` held bytes as one buffer of its own. */
+  const take = (n: number): Uint8Array => {
+    const bytes = concat(held, n);
+    drop(n);
     return bytes;
   };
 
@@ -138,6 +146,17 @@ export async function parseCsv(chunks: AsyncIterable<Uint8Array>, table: Columna
     onBatch?.();
   };
 
+  /** Learns the delimiter and newline from the first rows, as papaparse guesses them, on a sample of SNIFF_BYTES. */
+  const sniff = async (): Promise<void> => {
+    while (heldBytes < SNIFF_BYTES && !ended && !signal?.aborted) await readMore();
+    const sample = concat(held, Math.min(heldBytes, SNIFF_BYTES));
+    const { text } = decodeText(sample, { stream: !ended, keepBom: false });
+    const config = { header: false, skipEmptyLines: true, preview: 50, ...(delimiter ? { delimiter } : {}) };
+    const { meta } = new ParserHandle(config).parse(text, 0, !ended);
+    delimiter ||= meta.delimiter ?? ',';
+    newline ||= meta.linebreak ?? '\n';
+  };
+
   /**
    * Parses the held bytes on this thread with papaparse's chunk handling, up to the last complete row (all
    * of them once the stream has ended); reads until `target` bytes are held first. Sniffs the delimiter,
@@ -147,20 +166,22 @@ export async function parseCsv(chunks: AsyncIterable<Uint8Array>, table: Columna
     for (;;) {
       while (heldBytes < target && !ended && !signal?.aborted) await readMore();
       if (signal?.aborted) return;
-      const bytes = concat(held, heldBytes);
+      if (!delimiter || !newline) await sniff();
+      // Parse `target` bytes, not all that one read brought (a stream chunk can be a megabyte): first rows sooner.
+      const size = Math.min(heldBytes, target);
+      const last = ended && size === heldBytes;
+      const bytes = concat(held, size);
       const first = header === undefined;
-      const { text, fallbackEncoding: fallback } = decodeText(bytes, { stream: !ended, keepBom: !first });
+      const { text, fallbackEncoding: fallback } = decodeText(bytes, { stream: !last, keepBom: !first });
       const config = { header: false, skipEmptyLines: true, ...(delimiter ? { delimiter } : {}), ...(newline ? { newline: newline as '\n' } : {}) };
-      const result = new ParserHandle(config).parse(text, 0, !ended);
-      const consumed = ended ? text.length : result.meta.cursor;
-      if (!ended && consumed === 0) {
+      const result = new ParserHandle(config).parse(text, 0, !last);
+      const consumed = last ? text.length : result.meta.cursor;
+      if (!last && consumed === 0) {
         // Not one whole row yet (a long header or a huge quoted cell): read more and try again.
-        target = Math.max(target, heldBytes) * 2;
+        target *= 2;
         continue;
       }
       noteEncoding(fallback);
-      delimiter ||= result.meta.delimiter ?? ',';
-      newline ||= result.meta.linebreak ?? '\n';
       const rows = result.data;
       let start = 0;
       if (first && rows.length > 0) {
@@ -173,11 +194,9 @@ export async function parseCsv(chunks: AsyncIterable<Uint8Array>, table: Columna
       const quoteRow = unclosedQuoteRow(result.errors);
       append({ ...rowsToBatch(rows, start, width, table.columns.map((c) => c.layout)), unclosedQuoteRow: quoteRow < 0 ? -1 : Math.max(0, quoteRow - start) });
       const bom = first && !fallback && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-      const consumedBytes = ended ? bytes.length : fallback ? consumed : bom + utf8Length(text.slice(0, consumed));
-      held = consumedBytes < bytes.length ? [bytes.subarray(consumedBytes)] : [];
-      heldBytes = bytes.length - consumedBytes;
+      drop(last ? size : fallback ? consumed : bom + utf8Length(text.slice(0, consumed)));
       // Only blank lines so far: the header is still to come.
-      if (header === undefined && !ended) continue;
+      if (header === undefined && !last) continue;
       return;
     }
   };
@@ -186,10 +205,12 @@ export async function parseCsv(chunks: AsyncIterable<Uint8Array>, table: Columna
   let workerThreads = 0;
   try {
     await parseHeld(options.firstBatchBytes ?? 64 * 1024);
+    // The first rows are in the table: let the panel show them before parsing on.
+    await new Promise((resolve) => setImmediate(resolve));
     const single = (s: string) => s.length === 1 && s.charCodeAt(0) < 0x80;
     if (!single(delimiter) || !single(newline.slice(-1))) {
       // A delimiter longer than one byte: no cutting at row ends, the whole file goes through papaparse here.
-      while (!ended && !signal?.aborted) await parseHeld(batchBytes);
+      while ((!ended || heldBytes > 0) && !signal?.aborted) await parseHeld(batchBytes);
     } else {
       const config = (): CsvBatchConfig => ({ delimiter, newline, width, layouts: table.columns.map((c) => c.layout) });
       scanner = new RowBoundaryScanner(delimiter.charCodeAt(0), newline.charCodeAt(newline.length - 1));
@@ -204,7 +225,8 @@ export async function parseCsv(chunks: AsyncIterable<Uint8Array>, table: Columna
         dispatched += bytes.byteLength;
         const cfg = config();
         if (!pool || pool.size === 0) {
-          queue.push({ settled: Promise.resolve(), batch: parseCsvBatch(bytes, cfg), done: true });
+          // Parsed here: let the thread answer the panel (first rows, progress) before the next batch.
+          queue.push({ settled: new Promise((resolve) => setImmediate(resolve)), batch: parseCsvBatch(bytes, cfg), done: true });
           return;
         }
         const entry: QueuedBatch = { settled: Promise.resolve(), done: false };
