@@ -80,6 +80,16 @@ describe('grid actions (UI)', function () {
     assert.equal(await clipboardAfter(page, before), 'Lima');
   });
 
+  it('moves between cells with the arrow keys and copies the focused cell with Ctrl+C', async () => {
+    const before = await resetClipboard(page);
+    await cell(0, 'c1').click();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Control+C');
+    assert.equal(await clipboardAfter(page, before), '30');
+  });
+
   it('copies the selected rows with headers as TSV, quoting what needs it', async () => {
     const before = await resetClipboard(page);
     await cell(1, 'c0').click();
