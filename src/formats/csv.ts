@@ -3,9 +3,11 @@
 // at once. The rest of the stream is cut at row ends (csvRowBoundaries.ts) into batches that papaparse
 // parses on worker threads in parallel; the batches come back as typed columns and are appended in order.
 import { type ColumnBatch, rowsToBatch, utf8Length } from './columnBatch';
-import { type CsvBatchConfig, type ParsedCsvBatch, ParserHandle, decodeText, parseCsvBatch, unclosedQuoteRow } from './csvBatchParser';
+import { type CsvBatchConfig, ParserHandle, decodeText, unclosedQuoteRow } from './csvBatchParser';
+import { CsvBatchQueue } from './csvBatchQueue';
 import { RowBoundaryScanner } from './csvRowBoundaries';
-import { CsvWorkerPool, defaultCsvWorkerScript, defaultWorkerCount } from './csvWorkerPool';
+import { defaultCsvWorkerScript, defaultWorkerCount } from './csvWorkerPool';
+import { HeldBytes } from './heldBytes';
 import type { ColumnarTable } from './table';
 
 /** Options of `parseCsv`. */
@@ -50,130 +52,132 @@ export function unnamedColumn(i: number): string {
   return `Unnamed: ${i}`;
 }
 
-/** A batch on its way: parsed on this thread (settled at once) or on a worker. */
-interface QueuedBatch {
-  settled: Promise<void>;
-  batch?: ParsedCsvBatch;
-  /** Parses the batch on this thread when its worker could not. */
-  retry?: () => ParsedCsvBatch;
-  done: boolean;
+/** Yields to the event loop (the panel's requests, progress) between pieces of work on this thread. */
+function breathe(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
-function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    if (at >= total) break;
-    const part = c.subarray(0, total - at);
-    out.set(part, at);
-    at += part.byteLength;
+/** One CSV stream being read into a table. */
+class CsvStreamReader {
+  private readonly source: AsyncIterator<Uint8Array>;
+  private readonly held = new HeldBytes();
+  private ended = false;
+  private scanner: RowBoundaryScanner | undefined;
+  private header: string[] | undefined;
+  private width = 0;
+  private indexColumn = false;
+  private delimiter: string;
+  private newline = '';
+  private ragged = 0;
+  private unclosedQuote = -1;
+  private fallbackEncoding = false;
+
+  constructor(chunks: AsyncIterable<Uint8Array>, private readonly table: ColumnarTable, private readonly options: CsvOptions) {
+    this.source = chunks[Symbol.asyncIterator]();
+    this.delimiter = options.delimiter ?? '';
   }
-  return out;
-}
 
-/** Parses a CSV byte stream into `table` (header row first). Rows parsed before an abort stay in the table. */
-export async function parseCsv(chunks: AsyncIterable<Uint8Array>, table: ColumnarTable, options: CsvOptions = {}): Promise<CsvResult> {
-  const { signal, onBatch, onWarning } = options;
-  const batchBytes = options.batchBytes ?? 512 * 1024;
-  const workers = options.workers ?? defaultWorkerCount();
-  const inThreadBytes = options.inThreadBytes ?? 1024 * 1024;
-  const source = chunks[Symbol.asyncIterator]();
+  private get aborted(): boolean {
+    return this.options.signal?.aborted ?? false;
+  }
 
-  // Bytes read but not parsed yet.
-  let held: Uint8Array[] = [];
-  let heldBytes = 0;
-  let ended = false;
-  let scanner: RowBoundaryScanner | undefined;
+  /** Reads the whole stream (or until aborted). */
+  async read(): Promise<CsvResult> {
+    const queue = new CsvBatchQueue({
+      workers: this.options.workers ?? defaultWorkerCount(),
+      workerScript: this.options.workerScript ?? defaultCsvWorkerScript,
+      inThreadBytes: this.options.inThreadBytes ?? 1024 * 1024,
+    });
+    try {
+      await this.parseHeld(this.options.firstBatchBytes ?? 64 * 1024);
+      // The first rows are in the table: let the panel show them before parsing on.
+      await breathe();
+      const single = (s: string) => s.length === 1 && s.charCodeAt(0) < 0x80;
+      if (single(this.delimiter) && single(this.newline.slice(-1))) await this.parseRest(queue);
+      // A delimiter longer than one byte: no cutting at row ends, the whole file goes through papaparse here.
+      else while ((!this.ended || this.held.size > 0) && !this.aborted) await this.parseHeld(this.batchBytes);
+    } finally {
+      await queue.close();
+    }
+    this.warnAtEnd();
+    return { delimiter: this.delimiter || ',', fallbackEncoding: this.fallbackEncoding, indexColumn: this.indexColumn, workerThreads: queue.workerThreads };
+  }
 
-  let header: string[] | undefined;
-  let width = 0;
-  let indexColumn = false;
-  let delimiter = options.delimiter ?? '';
-  let newline = '';
-  let ragged = 0;
-  let unclosedQuote = -1;
-  let fallbackEncoding = false;
+  private get batchBytes(): number {
+    return this.options.batchBytes ?? 512 * 1024;
+  }
 
-  const readMore = async (): Promise<boolean> => {
+  private async readMore(): Promise<boolean> {
     for (;;) {
-      const r = await source.next();
+      const r = await this.source.next();
       if (r.done) {
-        ended = true;
+        this.ended = true;
         return false;
       }
       if (r.value.byteLength === 0) continue;
-      held.push(r.value);
-      heldBytes += r.value.byteLength;
-      scanner?.scan(r.value);
+      this.held.push(r.value);
+      this.scanner?.scan(r.value);
       return true;
     }
-  };
+  }
 
-  /** Forgets the first `n` held bytes. */
-  const drop = (n: number): void => {
-    const rest: Uint8Array[] = [];
-    let skip = n;
-    for (const c of held) {
-      if (skip >= c.byteLength) {
-        skip -= c.byteLength;
-        continue;
-      }
-      rest.push(skip > 0 ? c.subarray(skip) : c);
-      skip = 0;
-    }
-    held = rest;
-    heldBytes -= n;
-  };
+  private async readUntil(bytes: number): Promise<void> {
+    while (this.held.size < bytes && !this.ended && !this.aborted) await this.readMore();
+  }
 
-  /** Removes and returns the first `n` held bytes as one buffer of its own. */
-  const take = (n: number): Uint8Array => {
-    const bytes = concat(held, n);
-    drop(n);
-    return bytes;
-  };
+  private noteEncoding(fallback: boolean): void {
+    if (!fallback || this.fallbackEncoding) return;
+    this.fallbackEncoding = true;
+    this.options.onWarning?.('The data is not valid UTF-8; it was read as Windows-1252 (Latin-1). Some characters may look wrong.');
+  }
 
-  const noteEncoding = (fallback: boolean): void => {
-    if (!fallback || fallbackEncoding) return;
-    fallbackEncoding = true;
-    onWarning?.('The data is not valid UTF-8; it was read as Windows-1252 (Latin-1). Some characters may look wrong.');
-  };
-
-  const append = (batch: ColumnBatch & { unclosedQuoteRow: number }): void => {
+  private append(batch: ColumnBatch & { unclosedQuoteRow: number }): void {
+    const { table } = this;
     for (let c = table.columns.length; c < batch.columns.length; c++) table.addColumn(unnamedColumn(c));
-    if (batch.unclosedQuoteRow >= 0 && unclosedQuote < 0) unclosedQuote = table.rowCount + batch.unclosedQuoteRow;
-    ragged += batch.ragged;
+    if (batch.unclosedQuoteRow >= 0 && this.unclosedQuote < 0) this.unclosedQuote = table.rowCount + batch.unclosedQuoteRow;
+    this.ragged += batch.ragged;
     table.appendBatch(batch);
-    onBatch?.();
-  };
+    this.options.onBatch?.();
+  }
 
   /** Learns the delimiter and newline from the first rows, as papaparse guesses them, on a sample of SNIFF_BYTES. */
-  const sniff = async (): Promise<void> => {
-    while (heldBytes < SNIFF_BYTES && !ended && !signal?.aborted) await readMore();
-    const sample = concat(held, Math.min(heldBytes, SNIFF_BYTES));
-    const { text } = decodeText(sample, { stream: !ended, keepBom: false });
-    const config = { header: false, skipEmptyLines: true, preview: 50, ...(delimiter ? { delimiter } : {}) };
-    const { meta } = new ParserHandle(config).parse(text, 0, !ended);
-    delimiter ||= meta.delimiter ?? ',';
-    newline ||= meta.linebreak ?? '\n';
-  };
+  private async sniff(): Promise<void> {
+    await this.readUntil(SNIFF_BYTES);
+    const { text } = decodeText(this.held.peek(SNIFF_BYTES), { stream: !this.ended, keepBom: false });
+    const config = { header: false, skipEmptyLines: true, preview: 50, ...(this.delimiter ? { delimiter: this.delimiter } : {}) };
+    const { meta } = new ParserHandle(config).parse(text, 0, !this.ended);
+    this.delimiter ||= meta.delimiter ?? ',';
+    this.newline ||= meta.linebreak ?? '\n';
+  }
+
+  private setHeader(header: string[]): void {
+    this.header = header;
+    this.width = header.length;
+    this.indexColumn = header.length > 1 && header[0] === '';
+    header.forEach((name, i) => this.table.addColumn(name === '' ? (i === 0 && this.indexColumn ? '' : unnamedColumn(i)) : name, i === 0 && this.indexColumn));
+  }
+
+  private layouts(): CsvBatchConfig['layouts'] {
+    return this.table.columns.map((c) => c.layout);
+  }
 
   /**
-   * Parses the held bytes on this thread with papaparse's chunk handling, up to the last complete row (all
-   * of them once the stream has ended); reads until `target` bytes are held first. Sniffs the delimiter,
-   * newline and header on the first call.
+   * Parses up to `target` held bytes on this thread with papaparse's chunk handling, up to the last complete
+   * row (all of them once the stream has ended); reads until `target` bytes are held first. Sniffs the
+   * delimiter and newline, and takes the header, on the first call.
    */
-  const parseHeld = async (target: number): Promise<void> => {
+  private async parseHeld(target: number): Promise<void> {
     for (;;) {
-      while (heldBytes < target && !ended && !signal?.aborted) await readMore();
-      if (signal?.aborted) return;
-      if (!delimiter || !newline) await sniff();
+      await this.readUntil(target);
+      if (this.aborted) return;
+      if (!this.delimiter || !this.newline) await this.sniff();
       // Parse `target` bytes, not all that one read brought (a stream chunk can be a megabyte): first rows sooner.
-      const size = Math.min(heldBytes, target);
-      const last = ended && size === heldBytes;
-      const bytes = concat(held, size);
-      const first = header === undefined;
+      const size = Math.min(this.held.size, target);
+      const last = this.ended && size === this.held.size;
+      const bytes = this.held.peek(size);
+      const first = this.header === undefined;
       const { text, fallbackEncoding: fallback } = decodeText(bytes, { stream: !last, keepBom: !first });
-      const config = { header: false, skipEmptyLines: true, ...(delimiter ? { delimiter } : {}), ...(newline ? { newline: newline as '\n' } : {}) };
+      const config = { header: false, skipEmptyLines: true, delimiter: this.delimiter, newline: this.newline as '\n' };
       const result = new ParserHandle(config).parse(text, 0, !last);
       const consumed = last ? text.length : result.meta.cursor;
       if (!last && consumed === 0) {
@@ -181,102 +185,63 @@ export async function parseCsv(chunks: AsyncIterable<Uint8Array>, table: Columna
         target *= 2;
         continue;
       }
-      noteEncoding(fallback);
+      this.noteEncoding(fallback);
       const rows = result.data;
-      let start = 0;
-      if (first && rows.length > 0) {
-        header = rows[0];
-        start = 1;
-        width = header.length;
-        indexColumn = header.length > 1 && header[0] === '';
-        header.forEach((name, i) => table.addColumn(name === '' ? (i === 0 && indexColumn ? '' : unnamedColumn(i)) : name, i === 0 && indexColumn));
-      }
+      const start = first && rows.length > 0 ? 1 : 0;
+      if (start === 1) this.setHeader(rows[0]);
       const quoteRow = unclosedQuoteRow(result.errors);
-      append({ ...rowsToBatch(rows, start, width, table.columns.map((c) => c.layout)), unclosedQuoteRow: quoteRow < 0 ? -1 : Math.max(0, quoteRow - start) });
+      this.append({ ...rowsToBatch(rows, start, this.width, this.layouts()), unclosedQuoteRow: quoteRow < 0 ? -1 : Math.max(0, quoteRow - start) });
       const bom = first && !fallback && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-      drop(last ? size : fallback ? consumed : bom + utf8Length(text.slice(0, consumed)));
+      this.held.drop(last ? size : fallback ? consumed : bom + utf8Length(text.slice(0, consumed)));
       // Only blank lines so far: the header is still to come.
-      if (header === undefined && !last) continue;
+      if (this.header === undefined && !last) continue;
       return;
     }
-  };
-
-  let pool: CsvWorkerPool | undefined;
-  let workerThreads = 0;
-  try {
-    await parseHeld(options.firstBatchBytes ?? 64 * 1024);
-    // The first rows are in the table: let the panel show them before parsing on.
-    await new Promise((resolve) => setImmediate(resolve));
-    const single = (s: string) => s.length === 1 && s.charCodeAt(0) < 0x80;
-    if (!single(delimiter) || !single(newline.slice(-1))) {
-      // A delimiter longer than one byte: no cutting at row ends, the whole file goes through papaparse here.
-      while ((!ended || heldBytes > 0) && !signal?.aborted) await parseHeld(batchBytes);
-    } else {
-      const config = (): CsvBatchConfig => ({ delimiter, newline, width, layouts: table.columns.map((c) => c.layout) });
-      scanner = new RowBoundaryScanner(delimiter.charCodeAt(0), newline.charCodeAt(newline.length - 1));
-      for (const c of held) scanner.scan(c);
-      const queue: QueuedBatch[] = [];
-      let dispatched = 0;
-      const dispatch = (bytes: Uint8Array): void => {
-        if (!pool && dispatched >= inThreadBytes && workers > 0) {
-          pool = CsvWorkerPool.start(options.workerScript ?? defaultCsvWorkerScript, workers);
-          workerThreads = pool?.size ?? 0;
-        }
-        dispatched += bytes.byteLength;
-        const cfg = config();
-        if (!pool || pool.size === 0) {
-          // Parsed here: let the thread answer the panel (first rows, progress) before the next batch.
-          queue.push({ settled: new Promise((resolve) => setImmediate(resolve)), batch: parseCsvBatch(bytes, cfg), done: true });
-          return;
-        }
-        const entry: QueuedBatch = { settled: Promise.resolve(), done: false };
-        entry.settled = pool.parse(bytes, cfg).then(
-          (batch) => {
-            entry.batch = batch;
-            entry.done = true;
-          },
-          () => {
-            // The worker stopped (a batch too big for its heap, or the pool was closed): parse it here.
-            entry.retry = () => parseCsvBatch(bytes, cfg);
-            entry.done = true;
-          },
-        );
-        queue.push(entry);
-      };
-      const appendSettled = (): void => {
-        while (queue.length > 0 && queue[0].done) {
-          const entry = queue.shift()!;
-          const batch = entry.batch ?? entry.retry!();
-          noteEncoding(batch.fallbackEncoding);
-          append(batch);
-        }
-      };
-      while (!signal?.aborted) {
-        if (heldBytes >= batchBytes && scanner.lastRowEnd > 0) {
-          const cut = scanner.lastRowEnd;
-          scanner.drop(cut);
-          dispatch(take(cut));
-          while (queue.length > (pool ? Math.max(1, pool.size) * 2 : 0)) {
-            await queue[0].settled;
-            appendSettled();
-          }
-        } else if (!(await readMore())) {
-          break;
-        }
-        appendSettled();
-      }
-      if (!signal?.aborted && heldBytes > 0) dispatch(take(heldBytes));
-      while (queue.length > 0 && !signal?.aborted) {
-        await queue[0].settled;
-        appendSettled();
-      }
-    }
-  } finally {
-    await pool?.close();
   }
 
-  if (!header) onWarning?.('The object has no rows: nothing to show.');
-  if (ragged > 0) onWarning?.(`${ragged.toLocaleString('en-US')} row(s) had a different number of fields than the header; missing cells are empty, extra cells got "Unnamed" columns.`);
-  if (unclosedQuote >= 0) onWarning?.(`Unclosed quote near row ${unclosedQuote.toLocaleString('en-US')}: the rest of the data was read into one cell.`);
-  return { delimiter: delimiter || ',', fallbackEncoding, indexColumn, workerThreads };
+  /** Cuts the rest of the stream at row ends into batches for the queue and appends them in order. */
+  private async parseRest(queue: CsvBatchQueue): Promise<void> {
+    const { delimiter, newline } = this;
+    const scanner = new RowBoundaryScanner(delimiter.charCodeAt(0), newline.charCodeAt(newline.length - 1));
+    this.scanner = scanner;
+    for (const c of this.held.parts) scanner.scan(c);
+    const config = (): CsvBatchConfig => ({ delimiter, newline, width: this.width, layouts: this.layouts() });
+    const appendParsed = (): void => {
+      for (const batch of queue.takeParsed()) {
+        this.noteEncoding(batch.fallbackEncoding);
+        this.append(batch);
+      }
+    };
+    while (!this.aborted) {
+      if (this.held.size >= this.batchBytes && scanner.lastRowEnd > 0) {
+        const cut = scanner.lastRowEnd;
+        scanner.drop(cut);
+        queue.add(this.held.take(cut), config());
+        while (queue.full) {
+          await queue.next();
+          appendParsed();
+        }
+      } else if (!(await this.readMore())) {
+        break;
+      }
+      appendParsed();
+    }
+    if (!this.aborted && this.held.size > 0) queue.add(this.held.take(this.held.size), config());
+    while (!queue.empty && !this.aborted) {
+      await queue.next();
+      appendParsed();
+    }
+  }
+
+  private warnAtEnd(): void {
+    const warn = this.options.onWarning;
+    if (!this.header) warn?.('The object has no rows: nothing to show.');
+    if (this.ragged > 0) warn?.(`${this.ragged.toLocaleString('en-US')} row(s) had a different number of fields than the header; missing cells are empty, extra cells got "Unnamed" columns.`);
+    if (this.unclosedQuote >= 0) warn?.(`Unclosed quote near row ${this.unclosedQuote.toLocaleString('en-US')}: the rest of the data was read into one cell.`);
+  }
+}
+
+/** Parses a CSV byte stream into `table` (header row first). Rows parsed before an abort stay in the table. */
+export function parseCsv(chunks: AsyncIterable<Uint8Array>, table: ColumnarTable, options: CsvOptions = {}): Promise<CsvResult> {
+  return new CsvStreamReader(chunks, table, options).read();
 }
