@@ -104,7 +104,7 @@ class CsvStreamReader {
   }
 
   private get batchBytes(): number {
-    return this.options.batchBytes ?? 512 * 1024;
+    return this.options.batchBytes ?? 256 * 1024;
   }
 
   private async readMore(): Promise<boolean> {
@@ -202,7 +202,7 @@ class CsvStreamReader {
   /** Cuts the rest of the stream at row ends into batches for the queue and appends them in order. */
   private async parseRest(queue: CsvBatchQueue): Promise<void> {
     const { delimiter, newline } = this;
-    const scanner = new RowBoundaryScanner(delimiter.charCodeAt(0), newline.charCodeAt(newline.length - 1));
+    const scanner = new RowBoundaryScanner(delimiter.charCodeAt(0), newline.charCodeAt(newline.length - 1), 0x22, this.batchBytes);
     this.scanner = scanner;
     for (const c of this.held.parts) scanner.scan(c);
     const config = (): CsvBatchConfig => ({ delimiter, newline, width: this.width, layouts: this.layouts() });
@@ -214,7 +214,8 @@ class CsvStreamReader {
     };
     while (!this.aborted) {
       if (this.held.size >= this.batchBytes && scanner.lastRowEnd > 0) {
-        const cut = scanner.lastRowEnd;
+        // About batchBytes per batch, however big the chunks the stream delivers.
+        const cut = scanner.rowEndAtLeast(this.batchBytes);
         scanner.drop(cut);
         queue.add(this.held.take(cut), config());
         while (queue.full) {

@@ -19,15 +19,37 @@ const enum State {
 
 const SPACE = 0x20;
 
-/** Tracks quoting state across chunks and remembers the last row end outside quotes. */
+/**
+ * Tracks quoting state across chunks and remembers row ends outside quotes: the last one, and about one every
+ * `spacing` bytes before it, so a caller can cut batches of about that size whatever the chunk size.
+ */
 export class RowBoundaryScanner {
   private state = State.FieldStart;
   private scanned = 0;
-  /** Offset just past the last row end seen outside quotes (counted from the first byte still held), or -1. */
-  lastRowEnd = -1;
+  /** Row ends kept (offsets just past a newline outside quotes, from the first byte still held), ascending. */
+  private ends: number[] = [];
 
   /** Single-byte delimiter, newline's last byte (`\n` for `\r\n`) and quote. */
-  constructor(private readonly delimiter: number, private readonly newline: number, private readonly quote = 0x22) {}
+  constructor(private readonly delimiter: number, private readonly newline: number, private readonly quote = 0x22, private readonly spacing = Infinity) {}
+
+  /** Offset just past the last row end seen outside quotes, or -1. */
+  get lastRowEnd(): number {
+    return this.ends.length > 0 ? this.ends[this.ends.length - 1] : -1;
+  }
+
+  /** The first row end at or after `offset`, or the last one if none is that far, or -1. */
+  rowEndAtLeast(offset: number): number {
+    for (const end of this.ends) if (end >= offset) return end;
+    return this.lastRowEnd;
+  }
+
+  private record(end: number): void {
+    const ends = this.ends;
+    const n = ends.length;
+    // Keep the previous end only if it is a spacing away from the one before it; the newest end is always kept.
+    if (n >= 2 && ends[n - 1] - ends[n - 2] < this.spacing) ends[n - 1] = end;
+    else ends.push(end);
+  }
 
   /** Scans the next chunk of the stream. */
   scan(chunk: Uint8Array): void {
@@ -43,8 +65,17 @@ export class RowBoundaryScanner {
           const q = buf.indexOf(quote, i);
           const stop = q < 0 ? n : q;
           if (stop > i) {
+            if (this.spacing !== Infinity) {
+              // Row ends about a spacing apart inside this quote-free stretch.
+              for (let at = i; ; ) {
+                const nl = buf.indexOf(newline, Math.max(at, this.lastRowEnd + this.spacing - base - 1));
+                if (nl < 0 || nl >= stop) break;
+                this.record(base + nl + 1);
+                at = nl + 1;
+              }
+            }
             const nl = buf.lastIndexOf(newline, stop - 1);
-            if (nl >= i) this.lastRowEnd = base + nl + 1;
+            if (nl >= i && base + nl + 1 > this.lastRowEnd) this.record(base + nl + 1);
             const last = buf[stop - 1];
             this.state = last === newline || last === delimiter ? State.FieldStart : State.Unquoted;
           }
@@ -73,7 +104,7 @@ export class RowBoundaryScanner {
           if (b === delimiter) this.state = State.FieldStart;
           else if (b === newline) {
             this.state = State.FieldStart;
-            this.lastRowEnd = base + i + 1;
+            this.record(base + i + 1);
           } else if (b === SPACE || b === 0x0d) this.state = State.AfterQuoteSpaces;
           else if (b === quote) this.state = this.state === State.AfterQuote ? State.Quoted : State.AfterQuote;
           else this.state = State.Quoted;
@@ -85,9 +116,9 @@ export class RowBoundaryScanner {
     this.scanned += n;
   }
 
-  /** Forgets the first `bytes` bytes (cut off into a batch; `bytes` is at most `lastRowEnd`). */
+  /** Forgets the first `bytes` bytes (cut off into a batch at one of the row ends). */
   drop(bytes: number): void {
     this.scanned -= bytes;
-    this.lastRowEnd = this.lastRowEnd > bytes ? this.lastRowEnd - bytes : -1;
+    this.ends = this.ends.filter((end) => end > bytes).map((end) => end - bytes);
   }
 }

@@ -82,6 +82,28 @@ describe('RowBoundaryScanner', () => {
     });
   }
 
+  it('offers row ends about a spacing apart, so batches keep their size when chunks are large', () => {
+    for (const seed of [4, 5]) {
+      const { text, rowEnds: expected } = awkwardCsv(2000, seed);
+      const bytes = new TextEncoder().encode(text);
+      const scanner = new RowBoundaryScanner(0x2c, 0x0a, 0x22, 1000);
+      scanner.scan(bytes);
+      const cuts: number[] = [];
+      let offset = 0;
+      while (scanner.lastRowEnd > 0 && bytes.length - offset >= 1000) {
+        const cut = scanner.rowEndAtLeast(1000);
+        cuts.push(offset + cut);
+        offset += cut;
+        scanner.drop(cut);
+      }
+      const valid = new Set(expected);
+      for (const cut of cuts) assert.ok(valid.has(cut), `${cut} is a row end`);
+      const sizes = cuts.map((c, k) => c - (k > 0 ? cuts[k - 1] : 0));
+      assert.ok(cuts.length > bytes.length / 2000, `${cuts.length} batches`);
+      assert.ok(sizes.slice(0, -1).every((n) => n >= 1000 && n < 1500), `batch sizes ${sizes.slice(0, 10).join(', ')}…`);
+    }
+  });
+
   it('finds no row end inside an unclosed quote', () => {
     const bytes = new TextEncoder().encode('a,b\n1,"open\n2,3\n4,5\n');
     assert.deepEqual(rowEnds(bytes, 3), [4]);
