@@ -115,7 +115,7 @@ describe('preview grid (UI)', function () {
     await grid.locator('.toast.visible').filter({ hasText: 'Copied the cell.' }).waitFor({ timeout: 10_000 });
   });
 
-  it('survives a window reload and follows light and dark themes (screenshots)', async () => {
+  it('survives a window reload and follows light, dark and high-contrast themes (screenshots)', async () => {
     grid = await setTheme(wb, page, 'Default Light Modern');
     await grid.locator('#showing').filter({ hasText: 'showing 30 of 30 rows' }).waitFor({ timeout: 10_000 });
     const lightBackground = await grid.locator('.ag-root-wrapper').evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor);
@@ -124,5 +124,9 @@ describe('preview grid (UI)', function () {
     console.log(`      dark: ${await screenshot(page, 'preview-dark')}`);
     const background = await grid.locator('.ag-root-wrapper').evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor);
     assert.notEqual(background, lightBackground, 'the grid follows the theme');
+    grid = await setTheme(wb, page, 'Default High Contrast');
+    console.log(`      high contrast: ${await screenshot(page, 'preview-high-contrast')}`);
+    const contrastBackground = await grid.locator('.ag-root-wrapper').evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor);
+    assert.equal(contrastBackground, 'rgb(0, 0, 0)', 'high contrast: a black grid');
   });
 });
