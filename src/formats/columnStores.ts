@@ -1,0 +1,335 @@
+// Column storage: numbers and text in segments that grow without copying everything (no 2× peaks) and adopt
+// parsed batches as they arrive. Numbers are typed arrays (NaN = missing); text is a dictionary while values
+// repeat and UTF-8 buffers once they do not.
+import { type TextBatchColumn, narrowCodes } from './columnBatch';
+
+/** Cells per storage chunk filled cell by cell: arrays grow by whole chunks, never by copying everything (no 2× peaks). */
+const CHUNK = 1 << 16;
+/** Past this many distinct values, a text column stops keeping a dictionary if values are mostly unique. */
+const DICTIONARY_LIMIT = 65_536;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Rows held in segments of any length: chunks filled cell by cell, and parsed batches adopted as they
+ * arrive (no copy). Finds the segment of a row by binary search, remembering the last hit because reads
+ * are mostly in order.
+ */
+class SegmentIndex {
+  /** First row of each segment. */
+  readonly starts: number[] = [];
+  private last = 0;
+
+  add(start: number): void {
+    this.starts.push(start);
+  }
+
+  find(i: number): number {
+    const s = this.starts;
+    const k = this.last;
+    if (k < s.length && s[k] <= i && (k + 1 === s.length || s[k + 1] > i)) return k;
+    let lo = 0;
+    let hi = s.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (s[mid] <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    this.last = lo;
+    return lo;
+  }
+}
+
+/** Arrays a segment may be: what the cell-by-cell path fills, or what a parsed batch brought (narrowed). */
+type SegmentArray = Float64Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
+
+/** A typed array in segments: numbers (NaN = missing) or dictionary codes. */
+class SegmentedArray<A extends Float64Array | Uint32Array> {
+  length = 0;
+  private readonly segments: SegmentArray[] = [];
+  private readonly index = new SegmentIndex();
+  /** The segment filled cell by cell, and how much of it is used. */
+  private tail: A | undefined;
+  private tailUsed = 0;
+  private flat: A | undefined;
+
+  constructor(private readonly make: (n: number) => A) {}
+
+  push(n: number): void {
+    if (!this.tail || this.tailUsed === this.tail.length) {
+      this.tail = this.make(CHUNK);
+      this.tailUsed = 0;
+      this.index.add(this.length);
+      this.segments.push(this.tail);
+    }
+    this.tail[this.tailUsed++] = n;
+    this.length++;
+    this.flat = undefined;
+  }
+
+  /** Takes `values` over as a segment of its own (the caller must not change it afterwards). */
+  adopt(values: SegmentArray): void {
+    if (values.length === 0) return;
+    this.closeTail();
+    this.index.add(this.length);
+    this.segments.push(values);
+    this.length += values.length;
+    this.flat = undefined;
+  }
+
+  /** Ends the cell-by-cell segment, giving back its spare room. */
+  private closeTail(): void {
+    if (!this.tail) return;
+    if (this.tailUsed < this.tail.length) this.segments[this.segments.length - 1] = this.tail.slice(0, this.tailUsed);
+    this.tail = undefined;
+  }
+
+  get(i: number): number {
+    const k = this.index.find(i);
+    return this.segments[k][i - this.index.starts[k]];
+  }
+
+  /** All values in one array (built on demand for sorting and filtering, cached until the next append). */
+  all(): A {
+    if (this.flat?.length !== this.length) {
+      const out = this.make(this.length);
+      this.segments.forEach((seg, k) => {
+        const start = this.index.starts[k];
+        out.set(seg.subarray(0, Math.min(seg.length, this.length - start)), start);
+      });
+      this.flat = out;
+    }
+    return this.flat;
+  }
+
+  get byteSize(): number {
+    return this.segments.reduce((sum, s) => sum + s.byteLength, 0);
+  }
+}
+
+/** Reads cell `a`…`b` of a UTF-8 buffer; short ASCII cells skip the decoder. */
+function decodeCell(bytes: Uint8Array, a: number, b: number): string {
+  if (b - a <= 32) {
+    let ascii = true;
+    for (let k = a; k < b; k++) {
+      if (bytes[k] >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return String.fromCharCode.apply(null, bytes.subarray(a, b) as unknown as number[]);
+  }
+  return decoder.decode(bytes.subarray(a, b));
+}
+
+/** Text cells as a parsed batch carries them (see TextBatchColumn). */
+type TextColumnBytes = Pick<TextBatchColumn, 'bytes' | 'ends' | 'nulls' | 'ascii'>;
+
+/** A segment of text cells. */
+interface TextSegment {
+  get(j: number): string | null;
+  readonly byteSize: number;
+}
+
+/** UTF-8 text of up to CHUNK cells filled cell by cell: one byte buffer, offsets and a missing-value map. */
+class TextChunk implements TextSegment {
+  bytes: Uint8Array;
+  used = 0;
+  readonly offsets = new Uint32Array(CHUNK + 1);
+  readonly nulls = new Uint8Array(CHUNK);
+
+  /** `capacity`: expected bytes, e.g. what the previous chunk needed (saves regrowing and trimming). */
+  constructor(capacity = 16 * 1024) {
+    this.bytes = new Uint8Array(capacity);
+  }
+
+  /** Appends cell j of this chunk. */
+  push(j: number, s: string | null): void {
+    if (s === null) {
+      this.nulls[j] = 1;
+    } else {
+      const n = s.length;
+      if (this.used + n * 3 > this.bytes.length) {
+        const next = new Uint8Array(Math.max(this.bytes.length * 2, this.used + n * 3));
+        next.set(this.bytes.subarray(0, this.used));
+        this.bytes = next;
+      }
+      const bytes = this.bytes;
+      let at = this.used;
+      let k = 0;
+      // ASCII is written byte by byte: much cheaper than a TextEncoder call for short cells.
+      for (; k < n; k++) {
+        const c = s.charCodeAt(k);
+        if (c >= 0x80) break;
+        bytes[at++] = c;
+      }
+      if (k < n) at += encoder.encodeInto(s.slice(k), bytes.subarray(at)).written;
+      this.used = at;
+    }
+    this.offsets[j + 1] = this.used;
+  }
+
+  /** Drops the spare capacity when it is worth a copy. */
+  trim(): void {
+    if (this.bytes.length - this.used > this.bytes.length / 8) this.bytes = this.bytes.slice(0, this.used);
+  }
+
+  get(j: number): string | null {
+    return this.nulls[j] ? null : decodeCell(this.bytes, this.offsets[j], this.offsets[j + 1]);
+  }
+
+  get byteSize(): number {
+    return this.bytes.byteLength + this.offsets.byteLength + this.nulls.byteLength;
+  }
+}
+
+/** How many ASCII batch segments keep their text decoded at a time (reads of a column go segment by segment). */
+const DECODED_SEGMENTS = 8;
+const decodedRing: BatchTextSegment[] = [];
+
+/** A parsed batch's text column, kept as it arrived. */
+class BatchTextSegment implements TextSegment {
+  /** The whole segment as one string while it is among the recently read (ASCII segments only). */
+  private text: string | undefined;
+
+  constructor(private readonly col: TextColumnBytes) {}
+
+  get(j: number): string | null {
+    const { bytes, ends, nulls } = this.col;
+    if (nulls?.[j]) return null;
+    const a = j > 0 ? ends[j - 1] : 0;
+    if (!this.col.ascii) return decodeCell(bytes, a, ends[j]);
+    // One decode per segment, then a slice per cell: far cheaper than decoding cells one by one.
+    this.text ??= this.decodeAll();
+    return this.text.slice(a, ends[j]);
+  }
+
+  private decodeAll(): string {
+    decodedRing.push(this);
+    if (decodedRing.length > DECODED_SEGMENTS) decodedRing.shift()!.text = undefined;
+    return decoder.decode(this.col.bytes);
+  }
+
+  get byteSize(): number {
+    return this.col.bytes.byteLength + this.col.ends.byteLength + (this.col.nulls?.byteLength ?? 0);
+  }
+}
+
+/** Text cells: a dictionary while values repeat, UTF-8 segments once they do not. */
+export class TextStore {
+  length = 0;
+  private codes: SegmentedArray<Uint32Array> | undefined = new SegmentedArray((n) => new Uint32Array(n));
+  private dict: Map<string, number> | undefined = new Map();
+  private values: (string | null)[] = [null];
+  private segments: TextSegment[] = [];
+  private readonly index = new SegmentIndex();
+  /** The chunk filled cell by cell, and how many cells it holds. */
+  private tail: TextChunk | undefined;
+  private tailCells = 0;
+
+  /** Appends a text cell; null is a missing value. */
+  push(s: string | null): void {
+    if (this.codes) {
+      this.codes.push(s === null ? 0 : this.codeOf(s));
+      this.length++;
+      this.leaveDictionaryIfUnique();
+      return;
+    }
+    this.pushText(s);
+  }
+
+  private codeOf(s: string): number {
+    let code = this.dict!.get(s);
+    if (code === undefined) {
+      code = this.values.length;
+      this.values.push(s);
+      this.dict!.set(s, code);
+    }
+    return code;
+  }
+
+  private leaveDictionaryIfUnique(): void {
+    if (this.values.length > DICTIONARY_LIMIT && this.values.length * 4 > this.length) this.toText();
+  }
+
+  private pushText(s: string | null): void {
+    if (!this.tail || this.tailCells === CHUNK) {
+      const previous = this.tail;
+      previous?.trim();
+      this.tail = new TextChunk(previous ? Math.ceil(previous.used * 1.05) + 1024 : undefined);
+      this.tailCells = 0;
+      this.index.add(this.length);
+      this.segments.push(this.tail);
+    }
+    this.tail.push(this.tailCells++, s);
+    this.length++;
+  }
+
+  /** Appends cells given as codes into `values` (code 0 is null), merging them into this store's dictionary. */
+  appendCodes(codes: ArrayLike<number>, values: readonly (string | null)[]): void {
+    if (!this.codes) {
+      for (let r = 0; r < codes.length; r++) this.pushText(values[codes[r]]);
+      return;
+    }
+    const remap = new Uint32Array(values.length);
+    for (let k = 1; k < values.length; k++) remap[k] = this.codeOf(values[k]!);
+    const global = new Uint32Array(codes.length);
+    for (let r = 0; r < codes.length; r++) global[r] = remap[codes[r]];
+    this.codes.adopt(narrowCodes(global, this.values.length));
+    this.length += codes.length;
+    this.leaveDictionaryIfUnique();
+  }
+
+  /** Appends cells given as one UTF-8 buffer with end offsets (kept as they are); a dictionary store turns to text first. */
+  appendText(col: TextColumnBytes): void {
+    if (this.codes) this.toText();
+    if (col.ends.length === 0) return;
+    this.tail?.trim();
+    this.tail = undefined;
+    this.index.add(this.length);
+    this.segments.push(new BatchTextSegment(col));
+    this.length += col.ends.length;
+  }
+
+  private toText(): void {
+    const codes = this.codes!;
+    const values = this.values;
+    const n = this.length;
+    this.codes = undefined;
+    this.dict = undefined;
+    this.values = [];
+    this.length = 0;
+    for (let i = 0; i < n; i++) this.pushText(values[codes.get(i)]);
+  }
+
+  /** The cell at row i. */
+  get(i: number): string | null {
+    if (this.codes) return this.values[this.codes.get(i)];
+    const k = this.index.find(i);
+    return this.segments[k].get(i - this.index.starts[k]);
+  }
+
+  /** True while the store keeps a dictionary. */
+  get isDictionary(): boolean {
+    return this.codes !== undefined;
+  }
+
+  /** Dictionary view (codes per row, value per code; code 0 is null), or undefined once the store left dictionary mode. */
+  dictionary(): { codes: Uint32Array; values: (string | null)[] } | undefined {
+    return this.codes ? { codes: this.codes.all(), values: this.values } : undefined;
+  }
+
+  /** Bytes held. */
+  get byteSize(): number {
+    if (this.codes) return this.codes.byteSize;
+    return this.segments.reduce((sum, c) => sum + c.byteSize, 0);
+  }
+}
+
+/** Numbers; NaN is a missing value. */
+export class NumberStore extends SegmentedArray<Float64Array> {
+  constructor() {
+    super((n) => new Float64Array(n));
+  }
+}
