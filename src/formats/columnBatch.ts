@@ -67,26 +67,6 @@ const CACHE_SIZE = 256;
 
 const encoder = new TextEncoder();
 
-/** Bytes of `s` in UTF-8. */
-export function utf8Length(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 2;
-        i++;
-        continue;
-      }
-      n += 2;
-    } else n += 2;
-  }
-  return n;
-}
-
 /**
  * Builds a batch from rows `start`… of `rows`. `width` is the header's field count; shorter rows read as
  * missing cells, longer rows widen the batch. `layouts` says how each column has been stored so far.
@@ -234,7 +214,7 @@ function textColumn({ rows, start, n, c }: Cells): TextBatchColumn {
   if (ascii) {
     for (let r = 0; r < n; r++) ends[r] = at += cells[r].length;
   } else {
-    for (let r = 0; r < n; r++) ends[r] = at += utf8Length(cells[r]);
+    for (let r = 0; r < n; r++) ends[r] = at += Buffer.byteLength(cells[r], 'utf8');
   }
   return { kind: 'text', bytes, ends, nulls, ascii, counts };
 }

@@ -2,7 +2,7 @@
 // chunk handling (delimiter and newline sniffing, BOM, a partial last row carried over), so they show
 // at once. The rest of the stream is cut at row ends (csvRowBoundaries.ts) into batches that papaparse
 // parses on worker threads in parallel; the batches come back as typed columns and are appended in order.
-import { type ColumnBatch, rowsToBatch, utf8Length } from './columnBatch';
+import { type ColumnBatch, rowsToBatch } from './columnBatch';
 import { type CsvBatchConfig, ParserHandle, decodeText, unclosedQuoteRow } from './csvBatchParser';
 import { CsvBatchQueue } from './csvBatchQueue';
 import { RowBoundaryScanner } from './csvRowBoundaries';
@@ -192,7 +192,7 @@ class CsvStreamReader {
       const quoteRow = unclosedQuoteRow(result.errors);
       this.append({ ...rowsToBatch(rows, start, this.width, this.layouts()), unclosedQuoteRow: quoteRow < 0 ? -1 : Math.max(0, quoteRow - start) });
       const bom = first && !fallback && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-      this.held.drop(last ? size : fallback ? consumed : bom + utf8Length(text.slice(0, consumed)));
+      this.held.drop(last ? size : fallback ? consumed : bom + Buffer.byteLength(text.slice(0, consumed), 'utf8'));
       // Only blank lines so far: the header is still to come.
       if (this.header === undefined && !last) continue;
       return;

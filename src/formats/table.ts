@@ -4,7 +4,7 @@
 import type { Cell, ColumnInfo, ColumnType } from '../protocol';
 import type { BatchColumn, ColumnBatch, ColumnLayout } from './columnBatch';
 import { NumberStore, TextStore } from './columnStores';
-import { CellKind, TypeTally, classify, isNullText, parseNumberText, scanDecimal, scannedInteger } from './columnTypes';
+import { CellKind, TypeTally, classify, isNullText } from './columnTypes';
 
 /** Object formats a source can declare; `auto` sniffs the bytes. */
 export type FormatHint = 'auto' | 'csv' | 'json' | 'parquet';
@@ -69,47 +69,6 @@ export class Column {
   /** The column's type from the cells seen so far. */
   get type(): ColumnType {
     return this.tally.type;
-  }
-
-  /** Appends a cell given as text (CSV). */
-  pushText(s: string): void {
-    const counts = this.tally.counts;
-    if (this.nums) {
-      // Hot path of numeric columns: one hand-written scan, no classification.
-      const v = scanDecimal(s);
-      if (v !== undefined) {
-        counts[scannedInteger ? CellKind.Integer : CellKind.Float]++;
-        return this.nums.push(v);
-      }
-      const n = parseNumberText(s);
-      if (n === n && Number.isFinite(n)) {
-        if (s.indexOf('.') < 0 && s.indexOf('e') < 0 && s.indexOf('E') < 0) {
-          if (Number.isSafeInteger(n)) {
-            counts[CellKind.Integer]++;
-            return this.nums.push(n);
-          }
-        } else {
-          counts[CellKind.Float]++;
-          return this.nums.push(n);
-        }
-      }
-    } else if (counts[CellKind.Text] > 0) {
-      // Once a column holds free text its type is settled: skip classifying.
-      if (s.length === 0) {
-        counts[CellKind.Null]++;
-        return this.text!.push(null);
-      }
-      counts[CellKind.Text]++;
-      return this.text!.push(s);
-    }
-    const kind = classify(s);
-    counts[kind]++;
-    if (this.nums) {
-      if (kind === CellKind.Null) return this.nums.push(NaN);
-      if (kind === CellKind.Float) return this.nums.push(parseNumberText(s));
-      this.toText();
-    }
-    this.text!.push(kind === CellKind.Null && s.length === 0 ? null : s);
   }
 
   /** Appends a decoded value (JSON, Parquet): numbers stay numbers, everything else becomes text. */
@@ -265,15 +224,6 @@ export class ColumnarTable {
     col.padTo(this.rows);
     this.columns.push(col);
     return col;
-  }
-
-  /** Appends one CSV row; cells beyond the columns are dropped (the caller adds columns first), missing cells are null. */
-  pushTextRow(cells: readonly string[]): void {
-    const cols = this.columns;
-    const n = Math.min(cells.length, cols.length);
-    for (let c = 0; c < n; c++) cols[c].pushText(cells[c]);
-    for (let c = n; c < cols.length; c++) cols[c].pushText('');
-    this.rows++;
   }
 
   /** Appends a parsed batch; the caller has added a column for each of the batch's columns. */

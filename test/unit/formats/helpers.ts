@@ -1,4 +1,5 @@
 // Builders for format tests: byte streams cut into chunks, and a table read back as plain rows.
+import { rowsToBatch } from '../../../src/formats/columnBatch';
 import { ColumnarTable } from '../../../src/formats/table';
 import type { Cell } from '../../../src/protocol';
 
@@ -13,4 +14,11 @@ export function dump(table: ColumnarTable): { names: string[]; types: string[]; 
   const rows: Cell[][] = [];
   for (let r = 0; r < table.rowCount; r++) rows.push(table.row(r));
   return { names: table.columns.map((c) => c.name), types: table.columns.map((c) => c.type), rows };
+}
+
+/** Appends rows of CSV text the way the CSV reader does: batches of typed columns (the table's columns exist). */
+export function appendTextRows(table: ColumnarTable, rows: readonly (readonly string[])[], batchRows = 10_000): void {
+  for (let i = 0; i < rows.length; i += batchRows) {
+    table.appendBatch(rowsToBatch(rows.slice(i, i + batchRows), 0, table.columns.length, table.columns.map((c) => c.layout)));
+  }
 }

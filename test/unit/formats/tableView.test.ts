@@ -2,13 +2,14 @@ import * as assert from 'node:assert/strict';
 import { ColumnarTable } from '../../../src/formats/table';
 import { TableViewer, columnStats, computeView, radixSortByKey } from '../../../src/formats/tableView';
 import { formatRows } from '../../../src/formats/textFormats';
+import { appendTextRows } from './helpers';
 import { emptyQuery, type ViewQuery } from '../../../src/protocol';
 
 function build(): ColumnarTable {
   const t = new ColumnarTable();
   t.addColumn('n');
   t.addColumn('s');
-  for (const [n, s] of [['10', 'b'], ['9', 'a'], ['', 'c'], ['100', ''], ['9', 'B']]) t.pushTextRow([n, s]);
+  appendTextRows(t, [['10', 'b'], ['9', 'a'], ['', 'c'], ['100', ''], ['9', 'B']]);
   return t;
 }
 const q = (over: Partial<ViewQuery>): ViewQuery => ({ ...emptyQuery(), ...over });
@@ -49,7 +50,7 @@ describe('table views', () => {
     const t = new ColumnarTable();
     t.addColumn('blob');
     const huge = 'y'.repeat(5_000_000);
-    t.pushTextRow([huge]);
+    appendTextRows(t, [[huge]]);
     const { rows } = new TableViewer(t).window(q({}), 0, 1);
     assert.equal((rows[0][0] as string).length, 10_001);
     assert.equal(t.columns[0].textAt(0), huge);
@@ -73,20 +74,25 @@ describe('table views', () => {
 });
 
 describe('columnar storage', () => {
-  it('keeps mostly unique text in UTF-8 chunks and reads it back', function () {
-    this.timeout(20_000);
-    const t = new ColumnarTable();
-    t.addColumn('u');
-    const n = 140_000;
-    for (let i = 0; i < n; i++) t.pushTextRow([i % 1000 === 0 ? '' : `ü${i}`]);
-    assert.equal(t.columns[0].dictionary(), undefined);
-    assert.equal(t.row(1)[0], 'ü1');
-    assert.equal(t.row(1000)[0], null);
-    assert.equal(t.row(n - 1)[0], `ü${n - 1}`);
-    const v = computeView(t, q({ sortModel: [{ colId: 'c0', sort: 'desc' }] }));
-    assert.equal(t.row(v.rows![0])[0], 'ü99999');
-    assert.equal(t.row(v.rows![n - 1])[0], null);
-  });
+  for (const [how, fill] of [
+    ['parsed batches (CSV)', (t: ColumnarTable, cells: string[]) => appendTextRows(t, cells.map((c) => [c]))],
+    ['cell by cell (JSON, Parquet)', (t: ColumnarTable, cells: string[]) => cells.forEach((c) => t.pushValueRow([c === '' ? null : c]))],
+  ] as const) {
+    it(`keeps mostly unique text in UTF-8 and reads it back: ${how}`, function () {
+      this.timeout(20_000);
+      const t = new ColumnarTable();
+      t.addColumn('u');
+      const n = 140_000;
+      fill(t, Array.from({ length: n }, (_, i) => (i % 1000 === 0 ? '' : `ü${i}`)));
+      assert.equal(t.columns[0].dictionary(), undefined);
+      assert.equal(t.row(1)[0], 'ü1');
+      assert.equal(t.row(1000)[0], null);
+      assert.equal(t.row(n - 1)[0], `ü${n - 1}`);
+      const v = computeView(t, q({ sortModel: [{ colId: 'c0', sort: 'desc' }] }));
+      assert.equal(t.row(v.rows![0])[0], 'ü99999');
+      assert.equal(t.row(v.rows![n - 1])[0], null);
+    });
+  }
 });
 
 describe('radixSortByKey', () => {
@@ -110,7 +116,7 @@ describe('text sort', () => {
     const values: string[] = [];
     for (let i = 0; i < 70_000; i++) values.push(i % 997 === 0 ? '' : `user_${(i * 7919) % 100_003}${i % 3 ? 'x' : ''}`);
     values.push('user_', 'user', 'usera', 'Zed', 'émile', 'user_1');
-    for (const v of values) t.pushTextRow([v]);
+    appendTextRows(t, values.map((v) => [v]));
     assert.equal(t.columns[0].dictionary(), undefined, 'exercises the chunked text store');
     for (const dir of ['asc', 'desc'] as const) {
       const v = computeView(t, q({ sortModel: [{ colId: 'c0', sort: dir }] }));
