@@ -109,7 +109,7 @@ export type ToWebview =
   | { type: 'rows'; inReplyTo: number; startRow: number; rows: Cell[][]; rowIds: number[]; totalRows: number; tableRows: number }
   /** Reply to `getStats`. */
   | { type: 'stats'; inReplyTo: number; stats?: ColumnStats; error?: string }
-  /** Reply to a request that only needs an outcome (`copyColumn`, `copyText`, `export`, `openReference`). */
+  /** Reply to a request that only needs an outcome (copies, `export`, `openReference`). */
   | { type: 'ack'; inReplyTo: number; ok: boolean; message?: string };
 
 /** Messages the webview sends to the host. */
@@ -122,10 +122,10 @@ export type FromWebview =
   | { type: 'getStats'; id: number; colId: string }
   /** Stop downloading and parsing; keep what was parsed. */
   | { type: 'cancel' }
-  /** Put this text on the clipboard. */
-  | { type: 'copyText'; id: number; text: string }
+  /** Copy one cell of the table (by row id), whole even when the grid shows it cut. */
+  | { type: 'copyCell'; id: number; rowId: number; colId: string }
   /** Copy table rows (by row id, in this order) with a header of the given columns; cells are copied whole, not as shown. */
-  | { type: 'copyRows'; id: number; rowIds: number[]; colIds: string[]; format: CopyFormat; header: boolean }
+  | { type: 'copyRows'; id: number; rowIds: number[]; colIds: string[]; format: CopyFormat }
   /** Copy a whole column (as filtered and sorted) with its header. */
   | ({ type: 'copyColumn'; id: number; colId: string; format: CopyFormat } & ViewQuery)
   /** Export the table (as filtered and sorted) to a CSV file the user picks. */
@@ -136,8 +136,6 @@ export type FromWebview =
 /** Any message type of one direction. */
 export type MessageType<M extends { type: string }> = M['type'];
 
-/** Largest text accepted from the webview for the clipboard or a reference (characters). */
-export const MAX_TEXT_FROM_WEBVIEW = 50_000_000;
 /** Largest window of rows the webview may ask for at once. */
 export const MAX_ROWS_PER_REQUEST = 100_000;
 /** Longest cell text sent for display; longer cells are cut and end with '…' (copies still take the whole cell). */
@@ -148,10 +146,6 @@ export function shownCell(v: Cell): Cell {
   return typeof v === 'string' && v.length > MAX_SHOWN_CELL_CHARS ? `${v.slice(0, MAX_SHOWN_CELL_CHARS)}…` : v;
 }
 
-/** True when a shown cell may have been cut (the host then has more of it). */
-export function mayBeCut(v: Cell): boolean {
-  return typeof v === 'string' && v.length > MAX_SHOWN_CELL_CHARS;
-}
 
 /** Pairs requests with replies on the webview side: `request` allocates the `id`, `settle` resolves by `inReplyTo`. */
 export class RequestTracker<Reply extends { inReplyTo: number }> {
@@ -239,12 +233,12 @@ export function isFromWebview(msg: unknown): msg is FromWebview {
         && msg.endRow - msg.startRow <= MAX_ROWS_PER_REQUEST && isViewQuery(msg);
     case 'getStats':
       return isId(msg.id) && isColId(msg.colId);
-    case 'copyText':
-      return isId(msg.id) && typeof msg.text === 'string' && msg.text.length <= MAX_TEXT_FROM_WEBVIEW;
+    case 'copyCell':
+      return isId(msg.id) && isId(msg.rowId) && isColId(msg.colId);
     case 'copyRows':
       return isId(msg.id) && Array.isArray(msg.rowIds) && msg.rowIds.length <= MAX_ROWS_PER_REQUEST && msg.rowIds.every(isId)
         && Array.isArray(msg.colIds) && msg.colIds.length <= 10_000 && msg.colIds.every(isColId)
-        && (msg.format === 'tsv' || msg.format === 'csv' || msg.format === 'markdown') && typeof msg.header === 'boolean';
+        && (msg.format === 'tsv' || msg.format === 'csv' || msg.format === 'markdown');
     case 'copyColumn':
       return isId(msg.id) && isColId(msg.colId) && (msg.format === 'tsv' || msg.format === 'csv' || msg.format === 'markdown') && isViewQuery(msg);
     case 'export':

@@ -18,7 +18,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
-import { MAX_ROWS_PER_REQUEST, RequestTracker, emptyQuery, isToWebview, mayBeCut } from '../src/protocol';
+import { MAX_ROWS_PER_REQUEST, RequestTracker, emptyQuery, isToWebview } from '../src/protocol';
 import type { Cell, ColumnInfo, ColumnStats, CopyFormat, FromWebview, PersistedState, ToWebview, ViewQuery } from '../src/protocol';
 import './style.css';
 
@@ -329,28 +329,19 @@ function copyFormat(): CopyFormat {
   return v === 'csv' || v === 'markdown' ? v : 'tsv';
 }
 
-async function copyText(text: string, what: string): Promise<void> {
-  const r = await tracker.request((id) => vscode.postMessage({ type: 'copyText', id, text }));
-  toast_(r.type === 'ack' && r.ok ? `Copied ${what}.` : 'Copy failed.');
-}
-
-/** Copies table rows by id through the host, which has every cell whole. */
-async function copyTableRows(rowIds: number[], colIds: string[], format: CopyFormat, header: boolean): Promise<void> {
-  const r = await tracker.request((id) => vscode.postMessage({ type: 'copyRows', id, rowIds, colIds, format, header }));
+/** Shows the host's answer to a copy request. */
+function toastAck(r: ToWebview): void {
   toast_(r.type === 'ack' ? (r.message ?? (r.ok ? 'Copied.' : 'Copy failed.')) : 'Copy failed.');
 }
 
+/** Copies the focused cell; the host copies it from the table, whole even when the grid shows it cut. */
 async function copyCell(): Promise<void> {
   const cell = api?.getFocusedCell();
   if (!api || !cell) return toast_('Focus a cell first.');
   const node = api.getDisplayedRowAtIndex(cell.rowIndex);
-  const col = columns.find((c) => c.id === cell.column.getColId());
-  if (!node?.data || !col) return;
-  const value = node.data[columns.indexOf(col)];
-  const rowId = rowIdOf.get(node.data);
-  // A cell the grid shows cut is copied whole from the host.
-  if (mayBeCut(value) && rowId !== undefined) return copyTableRows([rowId], [col.id], 'tsv', false);
-  await copyText(cellText(value), 'the cell');
+  const rowId = node?.data ? rowIdOf.get(node.data) : undefined;
+  if (rowId === undefined) return toast_('Focus a cell first.');
+  toastAck(await tracker.request((id) => vscode.postMessage({ type: 'copyCell', id, rowId, colId: cell.column.getColId() })));
 }
 
 async function copyRows(): Promise<void> {
@@ -366,14 +357,13 @@ async function copyRows(): Promise<void> {
   nodes.sort((a, b) => (a.rowIndex ?? 0) - (b.rowIndex ?? 0));
   const rowIds = nodes.map((n) => rowIdOf.get(n.data!)).filter((id): id is number => id !== undefined);
   const colIds = api.getAllDisplayedColumns().map((c) => c.getColId()).filter((id) => columns.some((x) => x.id === id));
-  await copyTableRows(rowIds, colIds, copyFormat(), true);
+  toastAck(await tracker.request((id) => vscode.postMessage({ type: 'copyRows', id, rowIds, colIds, format: copyFormat() })));
 }
 
 async function copyColumn(): Promise<void> {
   const col = focusedColumn();
   if (!col) return toast_('Focus a cell of the column first.');
-  const r = await tracker.request((id) => vscode.postMessage({ type: 'copyColumn', id, colId: col.id, format: copyFormat(), ...currentQuery() }));
-  if (r.type === 'ack') toast_(r.message ?? (r.ok ? 'Copied.' : 'Copy failed.'));
+  toastAck(await tracker.request((id) => vscode.postMessage({ type: 'copyColumn', id, colId: col.id, format: copyFormat(), ...currentQuery() })));
 }
 
 async function exportCsv(): Promise<void> {

@@ -246,10 +246,8 @@ export class PreviewSession implements vscode.Disposable {
         this.post(col ? { type: 'stats', inReplyTo: msg.id, stats: columnStats(this.table, col) } : { type: 'stats', inReplyTo: msg.id, error: 'Unknown column.' });
         return;
       }
-      case 'copyText':
-        await vscode.env.clipboard.writeText(msg.text);
-        this.post({ type: 'ack', inReplyTo: msg.id, ok: true, message: 'Copied.' });
-        return;
+      case 'copyCell':
+        return this.copyCell(msg);
       case 'copyRows':
         return this.copyRows(msg);
       case 'copyColumn':
@@ -261,15 +259,21 @@ export class PreviewSession implements vscode.Disposable {
     }
   }
 
+  /** Copies one cell from the table itself, whole even when the grid shows it cut. */
+  private async copyCell(msg: Extract<FromWebview, { type: 'copyCell' }>): Promise<void> {
+    const col = this.table.column(msg.colId);
+    if (!col || msg.rowId >= this.table.rowCount) return this.post({ type: 'ack', inReplyTo: msg.id, ok: false, message: 'That cell is not in the table.' });
+    await vscode.env.clipboard.writeText(col.textAt(msg.rowId));
+    this.post({ type: 'ack', inReplyTo: msg.id, ok: true, message: 'Copied the cell.' });
+  }
+
   /** Copies rows from the table itself, so cells the grid shows cut are copied whole. */
   private async copyRows(msg: Extract<FromWebview, { type: 'copyRows' }>): Promise<void> {
     const cols = msg.colIds.map((id) => this.table.column(id));
-    const rowIds = msg.rowIds.filter((r) => r < this.table.rowCount);
-    if (cols.some((c) => !c) || rowIds.length !== msg.rowIds.length) return this.post({ type: 'ack', inReplyTo: msg.id, ok: false, message: 'Those rows or columns are not in the table.' });
-    const rows = rowIds.map((r) => cols.map((c) => c!.textAt(r)));
-    const text = msg.header ? formatRows(cols.map((c) => c!.name), rows, msg.format) : rows.map((r) => r.join('\t')).join('\n');
-    await vscode.env.clipboard.writeText(text);
-    this.post({ type: 'ack', inReplyTo: msg.id, ok: true, message: msg.header ? `Copied ${rows.length.toLocaleString('en-US')} row(s).` : 'Copied the cell.' });
+    if (cols.some((c) => !c) || msg.rowIds.some((r) => r >= this.table.rowCount)) return this.post({ type: 'ack', inReplyTo: msg.id, ok: false, message: 'Those rows or columns are not in the table.' });
+    const rows = msg.rowIds.map((r) => cols.map((c) => c!.textAt(r)));
+    await vscode.env.clipboard.writeText(formatRows(cols.map((c) => c!.name), rows, msg.format));
+    this.post({ type: 'ack', inReplyTo: msg.id, ok: true, message: `Copied ${rows.length.toLocaleString('en-US')} row(s).` });
   }
 
   private async copyColumn(id: number, colId: string, format: 'tsv' | 'csv' | 'markdown', query: ViewQuery): Promise<void> {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { MAX_SHOWN_CELL_CHARS, RequestTracker, isFromWebview, isToWebview, mayBeCut, shownCell } from '../../src/protocol';
+import { MAX_SHOWN_CELL_CHARS, RequestTracker, isFromWebview, isToWebview, shownCell } from '../../src/protocol';
 
 const query = { sortModel: [{ colId: 'c1', sort: 'desc' }], filterModel: { c0: { filterType: 'number', type: 'inRange', filter: 1, filterTo: 5 } }, quickFilter: 'x' };
 
@@ -10,8 +10,8 @@ describe('protocol', () => {
       { type: 'cancel' },
       { type: 'getRows', id: 1, startRow: 0, endRow: 100, ...query },
       { type: 'getStats', id: 2, colId: 'c0' },
-      { type: 'copyText', id: 3, text: 'a\tb' },
-      { type: 'copyRows', id: 3, rowIds: [4, 0, 2], colIds: ['c0', 'c2'], format: 'csv', header: true },
+      { type: 'copyCell', id: 3, rowId: 4, colId: 'c1' },
+      { type: 'copyRows', id: 3, rowIds: [4, 0, 2], colIds: ['c0', 'c2'], format: 'csv' },
       { type: 'copyColumn', id: 4, colId: 'c0', format: 'markdown', ...query },
       { type: 'export', id: 5, ...query },
       { type: 'openReference', id: 6, value: 'xcom_s3://b/k.csv' },
@@ -29,11 +29,13 @@ describe('protocol', () => {
       { type: 'getRows', id: 1, startRow: 0, endRow: 5, ...query, sortModel: [{ colId: 'c0', sort: 'sideways' }] },
       { type: 'getRows', id: 1, startRow: 0, endRow: 5, ...query, filterModel: { c0: { filterType: 'text', type: 'regex', filter: '.*' } } },
       { type: 'getRows', id: 1, startRow: 0, endRow: 5, sortModel: [], filterModel: {} },
-      { type: 'copyText', id: 1, text: 42 },
-      { type: 'copyRows', id: 1, rowIds: [-1], colIds: ['c0'], format: 'csv', header: true },
-      { type: 'copyRows', id: 1, rowIds: [0], colIds: [''], format: 'csv', header: true },
-      { type: 'copyRows', id: 1, rowIds: [0], colIds: ['c0'], format: 'csv' },
-      { type: 'copyRows', id: 1, rowIds: new Array(200_000).fill(0), colIds: ['c0'], format: 'csv', header: true },
+      { type: 'copyText', id: 1, text: 'a' },
+      { type: 'copyCell', id: 1, rowId: -1, colId: 'c0' },
+      { type: 'copyCell', id: 1, rowId: 0 },
+      { type: 'copyRows', id: 1, rowIds: [-1], colIds: ['c0'], format: 'csv' },
+      { type: 'copyRows', id: 1, rowIds: [0], colIds: [''], format: 'csv' },
+      { type: 'copyRows', id: 1, rowIds: [0], colIds: ['c0'], format: 'html' },
+      { type: 'copyRows', id: 1, rowIds: new Array(200_000).fill(0), colIds: ['c0'], format: 'csv' },
       { type: 'copyColumn', id: 1, colId: 'c0', format: 'html', ...query },
       { type: 'openReference', id: 1, value: '' },
       { type: 'getStats', id: 1, colId: '' },
@@ -46,14 +48,12 @@ describe('protocol', () => {
     assert.equal(isToWebview({ type: 'eval' }), false);
   });
 
-  it('cuts huge cells for display and says when a shown cell may be cut', () => {
+  it('cuts huge cells for display', () => {
     const huge = 'x'.repeat(MAX_SHOWN_CELL_CHARS * 3);
     const shown = shownCell(huge) as string;
     assert.equal(shown.length, MAX_SHOWN_CELL_CHARS + 1);
     assert.ok(shown.endsWith('…'));
-    assert.equal(mayBeCut(shown), true);
     assert.equal(shownCell('short'), 'short');
-    assert.equal(mayBeCut('short'), false);
     assert.equal(shownCell(12.5), 12.5);
     assert.equal(shownCell(null), null);
   });
