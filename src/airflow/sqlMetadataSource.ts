@@ -374,10 +374,7 @@ export class SqlMetadataSource implements MetadataSource {
   private toXCom(r: SqlRow, generation: SchemaGeneration): XComSummary {
     const size = num(r.stored_size);
     return {
-      dagId: String(r.dag_id),
-      runId: String(r.run_id),
-      taskId: String(r.task_id),
-      mapIndex: num(r.map_index) ?? -1,
+      ...taskInstanceKeyOf(r),
       key: String(r.xcom_key),
       timestamp: toIso(r.ts),
       storedSize: size,
@@ -532,16 +529,18 @@ function toRun(r: SqlRow): DagRunSummary {
   };
 }
 
+/** The columns that name a task instance, from a row that selected them. */
+function taskInstanceKeyOf(r: SqlRow): TaskInstanceKey {
+  return { dagId: String(r.dag_id), runId: String(r.run_id), taskId: String(r.task_id), mapIndex: num(r.map_index) ?? -1 };
+}
+
 function toTi(r: SqlRow, features: SchemaFeatures): TaskInstanceSummary {
   const state = str(r.state);
   const column = num(r.try_number) ?? 0;
   // 2.10+ fixes the number when the TI is scheduled; before, it was bumped when the try started (reference §2.4).
   const tryNumber = features.tryNumberCountsStarts && (state === 'scheduled' || state === 'queued') ? column + 1 : column;
   return {
-    dagId: String(r.dag_id),
-    runId: String(r.run_id),
-    taskId: String(r.task_id),
-    mapIndex: num(r.map_index) ?? -1,
+    ...taskInstanceKeyOf(r),
     renderedMapIndex: str(r.rendered_map_index),
     state,
     tryNumber,
