@@ -22,7 +22,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [noVscode] }] },
   },
   {
-    files: ['src/protocol.ts', 'src/references.ts', 'webview/**/*.ts'],
+    files: ['src/protocol.ts', 'src/references.ts', 'src/errors.ts', 'webview/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
         paths: [noVscode, ...nodeBuiltins.map((name) => ({ name, message: 'Shared with the webview bundle: no Node built-ins.' }))],

@@ -52,8 +52,12 @@ export async function runMocha(options: RunMochaOptions): Promise<TestCounts> {
     reporter: 'spec',
     timeout: options.timeout,
     color: options.color ?? false,
+    // Local iterations: XCOM_LENS_TEST_GREP runs only the tests whose full title matches (a regular expression).
+    ...(process.env.XCOM_LENS_TEST_GREP ? { grep: process.env.XCOM_LENS_TEST_GREP } : {}),
   });
-  for (const file of options.files) mocha.addFile(file);
+  // Local iterations: XCOM_LENS_TEST_FILES keeps only the files whose path contains one of its comma-separated parts.
+  const only = process.env.XCOM_LENS_TEST_FILES?.split(',').filter(Boolean);
+  for (const file of options.files) if (!only || only.some((part) => file.includes(part))) mocha.addFile(file);
   const counts: TestCounts = { passed: 0, failed: 0, pending: 0 };
   // The global fixtures run here rather than through mocha's options so that teardown runs even when loading a
   // test file throws.
