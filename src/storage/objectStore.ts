@@ -126,13 +126,17 @@ export class S3ObjectStore {
 
   /** The error to throw: a cancel when the user cancelled, a timeout when the wait ran out, else the mapped error. */
   private failure(error: unknown, loc: Partial<ObjectLocation>, what: string, wait?: BoundedWait, user?: AbortSignal): Error {
-    if (user?.aborted) return toStorageError(error, this.context(loc), user);
-    if (wait?.timedOut) {
-      const context = this.context(loc);
+    const uri = loc.key !== undefined ? `s3://${loc.bucket}/${loc.key}` : `s3://${loc.bucket}`;
+    if (user?.aborted) return new CancellationError(`Reading ${uri} was cancelled.`, { cause: error });
+    const mapped = toStorageError(error, this.context(loc));
+    if (wait?.timedOut || (mapped instanceof StorageError && mapped.kind === 'timeout')) {
       const seconds = Math.round(this.waitTimeoutMs / 100) / 10;
-      return new StorageError('timeout', `S3 did not answer within ${seconds} s (${what}) at ${context.endpoint}. Check the endpoint and the network, or raise xcomLens.s3.requestTimeoutSeconds.`, undefined, 'TimeoutError');
+      const endpoint = this.context(loc).endpoint;
+      const message = `S3 did not answer within ${seconds} s (${what}) at ${endpoint}. `
+        + 'Check the endpoint and the network, or raise xcomLens.s3.requestTimeoutSeconds.';
+      return new StorageError('timeout', message, undefined, 'TimeoutError');
     }
-    return toStorageError(error, this.context(loc));
+    return mapped;
   }
 
   private context(loc: Partial<ObjectLocation>): StorageErrorContext {
@@ -273,7 +277,10 @@ export class S3ObjectStore {
         body?.destroy?.();
         if (signal?.aborted || wait.timedOut) throw this.failure(error, loc, what, wait, signal);
         if (offset > endInclusive) return;
-        if (attempt < this.rangeRetries && isTransientError(error)) {
+        // A wait that ran out is not retried: the setting bounds how long the user waits.
+        const seen = toStorageError(error);
+        const timedOut = seen instanceof StorageError && seen.kind === 'timeout';
+        if (attempt < this.rangeRetries && !timedOut && isTransientError(error)) {
           attempt++;
           const reason = (error as Error).name ?? 'error';
           this.logger.warn(`S3 read ${what} failed (${reason}); retry ${attempt} of ${this.rangeRetries}.`);
