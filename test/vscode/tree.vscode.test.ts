@@ -3,7 +3,8 @@
 // download, read-only access, and bad connections.
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -356,6 +357,66 @@ describe('download', function () {
     assert.equal(saved, join(folder, 'escape.csv'));
     assert.equal(readFileSync(saved, 'utf8'), 'a,b\n1,2\n');
     assert.ok(!existsSync(join(folder, '..', 'escape.csv')) && !existsSync(join(folder, '..', '..', 'escape.csv')));
+  });
+
+  /** The XCom `ref_<name>` of a fixture connected with `objects` and one reference to `key`. */
+  async function downloadable(name: string, key: string, body: string): Promise<TreeNode> {
+    const walk = await connectFixture(name, { [key]: body }, { [name]: `xcom_s3://${BUCKET}/${key}` });
+    const run = (await walk.children(await walk.path(name, 'xcom_zoo')))[0];
+    return walk.child((await walk.children(run))[0], `ref_${name}`);
+  }
+
+  /** Files in `folder`, temp files included. */
+  const filesIn = (folder: string) => readdirSync(folder).sort();
+
+  it('asks before replacing a file that exists; dismissing the question changes nothing', async () => {
+    const xcom = await downloadable('exists', 'data_exists.csv', 'a,b\n1,2\n');
+    const folder = mkdtempSync(join(tmpdir(), 'xcom-lens-dl-exists-'));
+    writeFileSync(join(folder, 'data_exists.csv'), 'mine\n');
+    const pending = vscode.commands.executeCommand<string | undefined>('xcomLens.downloadObject', xcom, vscode.Uri.file(folder));
+    const answered = await Promise.race([pending.then(() => 'finished'), new Promise((r) => setTimeout(() => r('waiting'), 1500))]);
+    assert.equal(answered, 'waiting', 'the download waits for an answer instead of replacing the file');
+    assert.equal(readFileSync(join(folder, 'data_exists.csv'), 'utf8'), 'mine\n');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    assert.equal(await pending, undefined, 'a dismissed question is a Cancel');
+    assert.equal(readFileSync(join(folder, 'data_exists.csv'), 'utf8'), 'mine\n');
+    assert.deepEqual(filesIn(folder), ['data_exists.csv']);
+  });
+
+  it('Keep Both saves beside the existing file; Replace replaces it', async () => {
+    const xcom = await downloadable('both', 'data_both.csv', 'a,b\n3,4\n');
+    const folder = mkdtempSync(join(tmpdir(), 'xcom-lens-dl-both-'));
+    writeFileSync(join(folder, 'data_both.csv'), 'mine\n');
+    const kept = await vscode.commands.executeCommand<string>('xcomLens.downloadObject', xcom, vscode.Uri.file(folder), 'keepBoth');
+    assert.equal(kept, join(folder, 'data_both (1).csv'));
+    assert.equal(readFileSync(kept, 'utf8'), 'a,b\n3,4\n');
+    assert.equal(readFileSync(join(folder, 'data_both.csv'), 'utf8'), 'mine\n');
+    const replaced = await vscode.commands.executeCommand<string>('xcomLens.downloadObject', xcom, vscode.Uri.file(folder), 'replace');
+    assert.equal(replaced, join(folder, 'data_both.csv'));
+    assert.equal(readFileSync(replaced, 'utf8'), 'a,b\n3,4\n');
+    assert.deepEqual(filesIn(folder), ['data_both (1).csv', 'data_both.csv'], 'no temporary file is left');
+  });
+
+  it('a folder that cannot be written gives a clear message and ends, leaving no partial file', async () => {
+    const xcom = await downloadable('readonly', 'data_ro.csv', 'a,b\n5,6\n');
+    // Tests run as root, who ignores permission bits: /sys refuses new files even to root (EACCES), and an
+    // immutable folder (chattr +i) refuses them too (EPERM).
+    const folders: Array<[string, string]> = [['/sys', 'EACCES']];
+    const immutable = mkdtempSync(join(tmpdir(), 'xcom-lens-dl-ro-'));
+    if (spawnSync('chattr', ['+i', immutable]).status === 0) folders.push([immutable, 'EPERM']);
+    try {
+      for (const [folder, code] of folders) {
+        const started = Date.now();
+        const download = vscode.commands.executeCommand<string | undefined>('xcomLens.downloadObject', xcom, vscode.Uri.file(folder));
+        const outcome = await Promise.race([download, new Promise((r) => setTimeout(() => r('hung'), 10_000))]);
+        assert.equal(outcome, undefined, `${folder} (${code}): the download ended without a file`);
+        assert.ok(Date.now() - started < 10_000, `${folder}: the download ended`);
+        if (folder !== '/sys') assert.deepEqual(filesIn(folder), [], `${folder}: nothing left behind`);
+      }
+    } finally {
+      spawnSync('chattr', ['-i', immutable]);
+    }
+    assert.ok(folders.length >= 1);
   });
 });
 
