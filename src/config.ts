@@ -1,19 +1,6 @@
 import * as vscode from 'vscode';
 import { PREFIX } from './constants';
-
-/** S3 access for one connection, as stored in settings (never a secret). */
-export interface StorageConfig {
-  /** Named AWS profile. */
-  profile?: string;
-  /** AWS region. */
-  region?: string;
-  /** S3-compatible endpoint URL. */
-  endpointUrl?: string;
-  /** Path-style addressing. */
-  forcePathStyle?: boolean;
-  /** Bucket for references that carry none. */
-  bucket?: string;
-}
+import type { StorageSettings } from './storage/storageSettings';
 
 /** One metadata DB connection as stored in settings: the URL never holds the password. */
 export interface ConnectionConfig {
@@ -26,7 +13,7 @@ export interface ConnectionConfig {
   /** PostgreSQL schema holding Airflow's tables. */
   schema?: string;
   /** S3 access for offloaded XComs. */
-  storage?: StorageConfig;
+  storage?: StorageSettings;
 }
 
 /** A custom reference rule from settings. */
