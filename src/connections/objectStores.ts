@@ -61,7 +61,8 @@ export class ObjectStores implements vscode.Disposable {
     const { openS3ObjectStore } = await import('../storage/objectStore');
     const secrets = credentials ? [credentials.secretAccessKey, ...(credentials.sessionToken ? [credentials.sessionToken] : [])] : [];
     const waitTimeoutMs = readSettings().s3RequestTimeoutSeconds * 1000;
-    return openS3ObjectStore(settings, { credentials, credentialsOrigin: origin, logger: this.log, secrets, waitTimeoutMs });
+    const options = { credentials, credentialsOrigin: origin, logger: this.log, secrets, waitTimeoutMs };
+    return openS3ObjectStore(settings, options);
   }
 
   /** Forgets every store (settings or secrets changed). */

@@ -143,7 +143,8 @@ export class PreviewSession implements vscode.Disposable {
 
   private sendProgress(): void {
     const waitingFor = this.waitingFor && !this.finished ? { waitingFor: this.waitingFor } : {};
-    this.post({ type: 'progress', rowsParsed: this.table.rowCount, bytesRead: this.bytesRead, totalBytes: this.totalBytes, ...waitingFor });
+    const { bytesRead, totalBytes } = this;
+    this.post({ type: 'progress', rowsParsed: this.table.rowCount, bytesRead, totalBytes, ...waitingFor });
   }
 
   private scheduleProgress(): void {
@@ -392,7 +393,11 @@ export class PreviewPanels implements vscode.Disposable {
   }
 
   /** Restores a panel VS Code kept across a window reload; `request` was rebuilt from the state its webview saved. */
-  async revive(panel: vscode.WebviewPanel, state: PersistedState | undefined, request: PreviewRequest | undefined): Promise<void> {
+  async revive(
+    panel: vscode.WebviewPanel,
+    state: PersistedState | undefined,
+    request: PreviewRequest | undefined,
+  ): Promise<void> {
     if (!request) {
       const unavailable: TableSource = {
         kind: 'bytes',

@@ -71,10 +71,15 @@ const FORMAT_HINTS: readonly string[] = ['auto', 'csv', 'json', 'parquet'];
 
 function isS3Target(v: unknown): v is S3Target {
   const t = v as Partial<S3Target> | undefined;
-  return typeof t?.bucket === 'string' && t.bucket.length > 0 && typeof t.key === 'string' && t.key.length > 0
-    && (t.endpointUrl === undefined || typeof t.endpointUrl === 'string')
-    && (t.region === undefined || typeof t.region === 'string')
-    && (t.forcePathStyle === undefined || typeof t.forcePathStyle === 'boolean');
+  return (
+    typeof t?.bucket === 'string' &&
+    t.bucket.length > 0 &&
+    typeof t.key === 'string' &&
+    t.key.length > 0 &&
+    (t.endpointUrl === undefined || typeof t.endpointUrl === 'string') &&
+    (t.region === undefined || typeof t.region === 'string') &&
+    (t.forcePathStyle === undefined || typeof t.forcePathStyle === 'boolean')
+  );
 }
 
 function isPersistedReference(v: unknown): v is PersistedReference {
@@ -90,7 +95,8 @@ export function parsePreviewArgs(arg: unknown): PreviewArgs | string {
   if (a.formatHint !== undefined && !FORMAT_HINTS.includes(a.formatHint as string)) {
     return `formatHint must be one of ${FORMAT_HINTS.join(', ')}.`;
   }
-  if (a.s3 !== undefined && !isS3Target(a.s3)) return 's3 must be { bucket, key, endpointUrl?, region?, forcePathStyle? }.';
+  if (a.s3 !== undefined && !isS3Target(a.s3))
+    return 's3 must be { bucket, key, endpointUrl?, region?, forcePathStyle? }.';
   if (a.s3 === undefined && a.inline === undefined) return 'Give either s3 or inline.';
   return {
     title: a.title as string | undefined,
@@ -187,7 +193,10 @@ export class PreviewSources {
     if (p?.kind === 'inline' && 'value' in p) {
       const t = title ?? 'Inline value';
       const connectionId = typeof p.connectionId === 'string' ? p.connectionId : undefined;
-      return { title: t, source: { kind: 'inline', title: t, value: p.value, persist: persistInline(p.value, connectionId) } };
+      return {
+        title: t,
+        source: { kind: 'inline', title: t, value: p.value, persist: persistInline(p.value, connectionId) },
+      };
     }
     if (p?.kind === 's3' && isS3Target(p.target)) {
       const formatHint = FORMAT_HINTS.includes(p.formatHint as string) ? p.formatHint : undefined;
@@ -207,7 +216,8 @@ export class PreviewSources {
    */
   resolveReference(value: string, parent: PreviewRequest): PreviewRequest | undefined {
     const persisted = parent.source.persist as Partial<PersistedSource> | undefined;
-    const connectionId = persisted?.kind === 'xcomObject' || persisted?.kind === 'inline' ? persisted.connectionId : undefined;
+    const connectionId =
+      persisted?.kind === 'xcomObject' || persisted?.kind === 'inline' ? persisted.connectionId : undefined;
     const connection = connectionId ? this.deps.connections.get(connectionId) : undefined;
     const match = matchReference(value, this.deps.rules(connection));
     const loc = objectOf(match);
@@ -233,12 +243,16 @@ export class PreviewSources {
       reference: { bucket, key, formatHint, compression, raw, rule },
       title,
     };
-    const source = s3Source(() => this.deps.objectStores.storeFor(connection), { bucket, key }, {
-      title,
-      formatHint: formatHint === 'pickle' ? undefined : formatHint,
-      compression,
-      persist,
-    });
+    const source = s3Source(
+      () => this.deps.objectStores.storeFor(connection),
+      { bucket, key },
+      {
+        title,
+        formatHint: formatHint === 'pickle' ? undefined : formatHint,
+        compression,
+        persist,
+      },
+    );
     return { title, subtitle: `s3://${bucket}/${key}`, source };
   }
 
@@ -248,8 +262,10 @@ export class PreviewSources {
     const settings = { endpointUrl: target.endpointUrl, region: target.region, forcePathStyle: target.forcePathStyle };
     let store: Promise<S3ObjectStore> | undefined;
     // The AWS SDK is loaded on first use, not during activation.
-    const load = () => (store ??= import('../storage/objectStore').then(({ openS3ObjectStore }) =>
-      openS3ObjectStore(settings, { logger: this.deps.log, waitTimeoutMs: this.deps.waitTimeoutMs() })));
+    const load = () =>
+      (store ??= import('../storage/objectStore').then(({ openS3ObjectStore }) =>
+        openS3ObjectStore(settings, { logger: this.deps.log, waitTimeoutMs: this.deps.waitTimeoutMs() }),
+      ));
     const name = title ?? (target.key.split('/').pop() || target.key);
     const source = s3Source(load, { bucket: target.bucket, key: target.key }, { title: name, formatHint, persist });
     return { title: name, subtitle: `s3://${target.bucket}/${target.key}`, source };

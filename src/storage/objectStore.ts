@@ -125,7 +125,13 @@ export class S3ObjectStore {
   }
 
   /** The error to throw: a cancel when the user cancelled, a timeout when the wait ran out, else the mapped error. */
-  private failure(error: unknown, loc: Partial<ObjectLocation>, what: string, wait?: BoundedWait, user?: AbortSignal): Error {
+  private failure(
+    error: unknown,
+    loc: Partial<ObjectLocation>,
+    what: string,
+    wait?: BoundedWait,
+    user?: AbortSignal,
+  ): Error {
     const uri = loc.key !== undefined ? `s3://${loc.bucket}/${loc.key}` : `s3://${loc.bucket}`;
     if (user?.aborted) return new CancellationError(`Reading ${uri} was cancelled.`, { cause: error });
     const mapped = toStorageError(error, this.context(loc));
@@ -157,7 +163,8 @@ export class S3ObjectStore {
     const wait = new BoundedWait(this.waitTimeoutMs, signal);
     try {
       if (signal?.aborted) throw new CancellationError();
-      const out = await this.client.send(new HeadObjectCommand({ Bucket: loc.bucket, Key: loc.key }), { abortSignal: wait.signal });
+      const command = new HeadObjectCommand({ Bucket: loc.bucket, Key: loc.key });
+      const out = await this.client.send(command, { abortSignal: wait.signal });
       const head: ObjectHead = { size: out.ContentLength ?? 0 };
       if (out.LastModified) head.lastModified = out.LastModified;
       if (out.ETag) head.etag = out.ETag;
@@ -172,7 +179,8 @@ export class S3ObjectStore {
         } catch (bucketError) {
           const b = this.failure(bucketError, { bucket: loc.bucket }, `HEAD s3://${loc.bucket}`, wait, signal);
           if (b instanceof StorageError && (b.kind === 'notFound' || b.kind === 'noSuchBucket')) {
-            const message = toStorageError({ name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } }, this.context(loc)).message;
+            const noBucket = { name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } };
+            const message = toStorageError(noBucket, this.context(loc)).message;
             throw new StorageError('noSuchBucket', message, 404, 'NoSuchBucket');
           }
           if (!(b instanceof StorageError)) throw b;

@@ -120,7 +120,8 @@ function expectedRegion(error: SdkLikeError): string | undefined {
 /** True when the SDK had no error code from the body (a HEAD's error responses carry none). */
 function isBodiless(e: SdkLikeError): boolean {
   const name = e.name ?? '';
-  return !e.message || e.message === 'UnknownError' || e.message === name || /^(\d{3}|Unknown|UnknownError|BadRequest)$/.test(name);
+  if (!e.message || e.message === 'UnknownError' || e.message === name) return true;
+  return /^(\d{3}|Unknown|UnknownError|BadRequest)$/.test(name);
 }
 
 /** A few words for the tree: what kind of failure an object's HEAD met. */
@@ -151,7 +152,11 @@ export function storageErrorLabel(error: unknown): string {
  * Maps any error of an S3 access to a StorageError, or to a CancellationError when it is the user's Cancel
  * (`signal.aborted` wins, so a cancel reads as one whatever the SDK threw).
  */
-export function toStorageError(error: unknown, context: StorageErrorContext = {}, signal?: AbortSignal): StorageError | CancellationError {
+export function toStorageError(
+  error: unknown,
+  context: StorageErrorContext = {},
+  signal?: AbortSignal,
+): StorageError | CancellationError {
   if (error instanceof StorageError || error instanceof CancellationError) return error;
   const e = (error && typeof error === 'object' ? error : { message: String(error) }) as SdkLikeError;
   const name = e.name ?? '';
@@ -162,7 +167,9 @@ export function toStorageError(error: unknown, context: StorageErrorContext = {}
   const creds = context.credentialsOrigin ?? 'the configured credentials';
   const make = (kind: StorageErrorKind, message: string) => new StorageError(kind, redact(message, context.secrets), status, (name && name !== 'Error' ? name : undefined) ?? sdkCode ?? networkCode(error) ?? (name || undefined));
 
-  if (signal?.aborted || isCancellation(error)) return new CancellationError(`Reading ${what} was cancelled.`, { cause: error });
+  if (signal?.aborted || isCancellation(error)) {
+    return new CancellationError(`Reading ${what} was cancelled.`, { cause: error });
+  }
   switch (name || sdkCode) {
     case 'NoSuchKey':
       return make('notFound', `The object ${what} does not exist (deleted or expired?).`);
@@ -217,7 +224,12 @@ export function toStorageError(error: unknown, context: StorageErrorContext = {}
   if (status === 404) return make('notFound', `The object ${what} does not exist (deleted or expired?).`);
   if (status === 400 && isBodiless(e)) {
     // A HEAD's 400 has no body: with a session token, S3 answers so when the token expired or is invalid.
-    return make('expiredCredentials', `S3 refused the credentials of ${creds} (HTTP 400 without details): the session credentials are expired or invalid. Refresh them${context.profile ? ` (\`aws sso login --profile ${context.profile}\`)` : ''} and retry.`);
+    const refresh = context.profile ? ` (\`aws sso login --profile ${context.profile}\`)` : '';
+    return make(
+      'expiredCredentials',
+      `S3 refused the credentials of ${creds} (HTTP 400 without details): the session credentials are expired or `
+        + `invalid. Refresh them${refresh} and retry.`,
+    );
   }
   if (status === 403) return make('accessDenied', `Access to ${what} was denied for ${creds} (HTTP 403).`);
   if (status === 416) return make('invalidRange', `The requested byte range is outside ${what} (HTTP 416).`);

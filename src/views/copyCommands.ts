@@ -20,7 +20,8 @@ type ExistingFileChoice = 'replace' | 'keepBoth' | 'cancel';
 /** Asks whether to replace a file that exists; undefined (dismissed) means Cancel. */
 async function askExisting(destination: string): Promise<ExistingFileChoice | undefined> {
   const choices: Record<string, ExistingFileChoice> = { Replace: 'replace', 'Keep Both': 'keepBoth', Cancel: 'cancel' };
-  const picked = await vscode.window.showWarningMessage(`${path.basename(destination)} already exists in ${path.dirname(destination)}.`, ...Object.keys(choices));
+  const question = `${path.basename(destination)} already exists in ${path.dirname(destination)}.`;
+  const picked = await vscode.window.showWarningMessage(question, ...Object.keys(choices));
   return picked ? choices[picked] : undefined;
 }
 
@@ -85,7 +86,11 @@ export function registerCopyCommands(objectStores: ObjectStores, log: vscode.Log
       return undefined;
     }),
 
-    vscode.commands.registerCommand(Commands.downloadObject, async (node?: unknown, folderArg?: vscode.Uri, onExisting?: ExistingFileChoice) => {
+    vscode.commands.registerCommand(Commands.downloadObject, async (
+      node?: unknown,
+      folderArg?: vscode.Uri,
+      onExisting?: ExistingFileChoice,
+    ) => {
       const target = referenceOf(node);
       if (!target) return undefined;
       const folder = folderArg ?? (await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Download Here' }))?.[0];
@@ -110,7 +115,8 @@ export function registerCopyCommands(objectStores: ObjectStores, log: vscode.Log
                 signal: aborter.signal,
                 onProgress: (read: number, total: number) => {
                   const pct = total ? (read / total) * 100 : 0;
-                  progress.report({ increment: pct - reported, message: `${formatMegabytes(read)} of ${formatMegabytes(total)}` });
+                  const message = `${formatMegabytes(read)} of ${formatMegabytes(total)}`;
+                  progress.report({ increment: pct - reported, message });
                   reported = pct;
                 },
               }));

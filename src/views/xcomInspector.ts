@@ -56,7 +56,8 @@ export class XComInspector {
       (error: unknown) => {
         const message = errorMessage(error);
         const missing = isStorageError(error) && (error.kind === 'notFound' || error.kind === 'noSuchBucket');
-        this.statuses.set(key, missing ? { state: 'missing', message } : { state: 'error', message, label: storageErrorLabel(error) });
+        const label = storageErrorLabel(error);
+        this.statuses.set(key, missing ? { state: 'missing', message } : { state: 'error', message, label });
       },
     ).finally(onResolved);
     return { state: 'pending' };

@@ -25,7 +25,9 @@ async function expand(page: Page, name: string | RegExp): Promise<void> {
   const item = treeItem(page, name);
   await item.waitFor({ state: 'visible', timeout: 60_000 });
   if ((await item.getAttribute('aria-expanded')) !== 'true') await item.click();
-  await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await item.elementHandle(), { timeout: 30_000 });
+  await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await item.elementHandle(), {
+    timeout: 30_000,
+  });
 }
 
 describe('preview sources (UI)', function () {
@@ -53,20 +55,33 @@ describe('preview sources (UI)', function () {
     await new Promise<void>((resolve) => silent!.listen(0, '127.0.0.1', resolve));
     silentEndpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
     const settings = {
-      'xcomLens.connections': [{ id: 'minio', name: 'Custom S3', url: `sqlite:///${dbPath}`, storage: { endpointUrl: s3.endpoint, region: s3.region, forcePathStyle: true, bucket: BUCKET } }],
+      'xcomLens.connections': [
+        {
+          id: 'minio',
+          name: 'Custom S3',
+          url: `sqlite:///${dbPath}`,
+          storage: { endpointUrl: s3.endpoint, region: s3.region, forcePathStyle: true, bucket: BUCKET },
+        },
+      ],
     };
     // Static keys from Airflow's own connection variable; the default AWS chain holds keys s3rver refuses and the
     // default endpoint is not this server: only the connection's endpoint and keys can read the objects.
     const keys = `aws://${encodeURIComponent(s3.accessKeyId)}:${encodeURIComponent(s3.secretAccessKey)}@`;
     workbench = await openWorkbench({
-      env: { AIRFLOW_CONN_AWS_DEFAULT: keys, AWS_ACCESS_KEY_ID: 'AKIAWRONGKEY0001', AWS_SECRET_ACCESS_KEY: 'wrongSecret', AWS_REGION: s3.region },
+      env: {
+        AIRFLOW_CONN_AWS_DEFAULT: keys,
+        AWS_ACCESS_KEY_ID: 'AKIAWRONGKEY0001',
+        AWS_SECRET_ACCESS_KEY: 'wrongSecret',
+        AWS_REGION: s3.region,
+      },
       files: { '.vscode/settings.json': JSON.stringify(settings, null, 2) },
     });
     page = workbench.page;
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) await screenshot(page, `sources-failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
+    if (this.currentTest?.state === 'failed' && page)
+      await screenshot(page, `sources-failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
   });
 
   after(async () => {
@@ -76,7 +91,10 @@ describe('preview sources (UI)', function () {
   });
 
   it('a reference clicked in a preview opened from the tree is read through the same connection', async () => {
-    await page.locator('.activitybar').getByRole('tab', { name: /^XCom Lens/ }).click({ timeout: 60_000 });
+    await page
+      .locator('.activitybar')
+      .getByRole('tab', { name: /^XCom Lens/ })
+      .click({ timeout: 60_000 });
     await expand(page, /Custom S3/);
     await expand(page, /xcom_zoo/);
     await expand(page, /manual__2024-01-01/);
@@ -97,8 +115,14 @@ describe('preview sources (UI)', function () {
 
   it('an S3 endpoint that never answers: the panel opens at once, says it waits for the HEAD, and Cancel ends it', async () => {
     await runCommand(page, 'View: Close All Editors');
-    const args = { title: 'silent', s3: { bucket: 'b', key: 'k.csv', endpointUrl: silentEndpoint, region: 'us-east-1', forcePathStyle: true } };
-    writeFileSync(join(workbench!.workspace, '..', 'user-data', 'User', 'keybindings.json'), JSON.stringify([{ key: 'f9', command: 'xcomLens.preview', args }]));
+    const args = {
+      title: 'silent',
+      s3: { bucket: 'b', key: 'k.csv', endpointUrl: silentEndpoint, region: 'us-east-1', forcePathStyle: true },
+    };
+    writeFileSync(
+      join(workbench!.workspace, '..', 'user-data', 'User', 'keybindings.json'),
+      JSON.stringify([{ key: 'f9', command: 'xcomLens.preview', args }]),
+    );
     await runCommand(page, 'Developer: Reload Window');
     await page.waitForTimeout(2000);
     await page.locator('.monaco-workbench .activitybar').waitFor({ state: 'visible', timeout: 60_000 });
@@ -107,15 +131,24 @@ describe('preview sources (UI)', function () {
     let opened = false;
     for (let attempt = 0; attempt < 5 && !opened; attempt++) {
       await page.waitForTimeout(1500);
-      await page.locator('.monaco-workbench .part.editor').click().catch(() => undefined);
+      await page
+        .locator('.monaco-workbench .part.editor')
+        .click()
+        .catch(() => undefined);
       await page.keyboard.press('F9');
-      opened = await waiting.waitFor({ timeout: 5_000 }).then(() => true, () => false);
+      opened = await waiting.waitFor({ timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      );
     }
     assert.ok(opened, 'the panel opened and said what it waits for');
     await screenshot(page, 'sources-waiting-for-s3');
     const cancelledAt = Date.now();
     await frame.locator('#cancel').click();
-    await frame.locator('#progress').filter({ hasText: /^cancelled in/ }).waitFor({ timeout: 5_000 });
+    await frame
+      .locator('#progress')
+      .filter({ hasText: /^cancelled in/ })
+      .waitFor({ timeout: 5_000 });
     assert.ok(Date.now() - cancelledAt < 5_000);
     await frame.getByText(/Loading was cancelled/).waitFor({ timeout: 5_000 });
   });

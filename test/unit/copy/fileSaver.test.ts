@@ -10,7 +10,11 @@ import { keepBothTarget } from '../../../src/copy/downloadPath';
 import { fileErrorMessage, saveChunks } from '../../../src/copy/fileSaver';
 import { CancellationError } from '../../../src/errors';
 
-async function* chunks(parts: string[], failAfter?: number, error: Error = new Error('connection reset')): AsyncIterable<Uint8Array> {
+async function* chunks(
+  parts: string[],
+  failAfter?: number,
+  error: Error = new Error('connection reset'),
+): AsyncIterable<Uint8Array> {
   for (const [i, part] of parts.entries()) {
     if (i === failAfter) throw error;
     yield Buffer.from(part);
@@ -77,7 +81,13 @@ describe('saveChunks', () => {
 describe('keepBothTarget', () => {
   it('numbers the name before its extension, skipping names in use', () => {
     const taken = new Set(['/d/data.csv', '/d/data (1).csv']);
-    assert.equal(keepBothTarget('/d/data.csv', (p) => taken.has(p)), '/d/data (2).csv');
-    assert.equal(keepBothTarget('/d/README', () => false), '/d/README (1)');
+    assert.equal(
+      keepBothTarget('/d/data.csv', (p) => taken.has(p)),
+      '/d/data (2).csv',
+    );
+    assert.equal(
+      keepBothTarget('/d/README', () => false),
+      '/d/README (1)',
+    );
   });
 });
