@@ -4,6 +4,8 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -432,6 +434,46 @@ describe('references into a missing bucket', function () {
     const item = await walk.settled(xcom);
     assert.match(String(item.description), /^dangling reference · /);
     assert.match((item.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' '), /no-such-bucket-here/);
+  });
+});
+
+describe('references an S3 stand-in refuses (bodiless 403 and 400 answers)', function () {
+  this.timeout(60_000);
+  let standIn: HttpServer;
+
+  before(async () => {
+    standIn = createHttpServer((req, res) => {
+      res.writeHead((req.url ?? '').includes('expired') ? 400 : 403);
+      res.end();
+    });
+    await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
+  });
+
+  after(async () => {
+    await removeAllConnections();
+    await new Promise<void>((resolve) => standIn.close(() => resolve()));
+  });
+
+  it('shows a 403 as access denied and an expired token as rejected credentials, not as unreachable', async () => {
+    const api = await vscode.extensions.getExtension<XComLensApi>('xcom-lens.xcom-lens')!.activate();
+    await removeAllConnections();
+    const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-refused-'));
+    const references = { forbidden: 'xcom_s3://locked/data_forbidden.csv', expired: 'xcom_s3://locked/data_expired.csv' };
+    await createSqliteFixture(join(dir, 'airflow.db'), 2, { references });
+    const endpointUrl = `http://127.0.0.1:${(standIn.address() as AddressInfo).port}`;
+    await vscode.commands.executeCommand('xcomLens.addConnection', {
+      name: 'refused', url: `sqlite:///${join(dir, 'airflow.db')}`,
+      storage: { endpointUrl, region: 'us-east-1', forcePathStyle: true },
+      s3Credentials: { accessKeyId: 'ASIATEMPORARY0001', secretAccessKey: 'temporarySecret', sessionToken: 'expiredToken' },
+    });
+    const walk = new TreeWalker(api);
+    const run = (await walk.children(await walk.path('refused', 'xcom_zoo')))[0];
+    const task = (await walk.children(run))[0];
+    const forbidden = await walk.settled(await walk.child(task, 'ref_forbidden'));
+    assert.match(String(forbidden.description), /^access denied · /);
+    const expired = await walk.settled(await walk.child(task, 'ref_expired'));
+    assert.match(String(expired.description), /^credentials rejected · /);
+    assert.match((expired.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' '), /expired or invalid/);
   });
 });
 
