@@ -1,7 +1,9 @@
-// MySQL / MariaDB through `mysql2/promise` (pure JS): a small pool whose sessions are READ ONLY and in UTC.
+// MySQL / MariaDB through `mysql2/promise` (pure JS): a small pool whose sessions are READ ONLY and in UTC, and a
+// query that always ends: max_statement_time on the server, mysql2's per-query timeout on the client (a dead link),
+// Cancel at once (KILL QUERY asked too). A dropped connection emits 'error' into a listener, never into the host.
+import { CancellationError, throwIfCancelled } from '../../errors';
 import { AuthenticationError, ConnectionError, QueryError, scrubSecrets } from '../errors';
-import type { ParsedConnectionUrl } from '../connectionUrl';
-import { throwIfAborted, type DriverOptions, type SqlDriver } from './driver';
+import { untilCancelled, type DriverOptions, type ServerTarget, type SqlDriver } from './driver';
 
 /** Maps a mysql2 error to one users understand (what is wrong and what to do); never includes the password. */
 export function mysqlError(error: unknown, where: string, password: string | undefined, connectTimeoutMs = 10_000): Error {
@@ -38,6 +40,12 @@ export function mysqlError(error: unknown, where: string, password: string | und
     case 'ER_STATEMENT_TIMEOUT':
     case 'ER_QUERY_TIMEOUT':
       return new QueryError(`MySQL/MariaDB query timed out: ${message}`, 'timeout', { cause: error });
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'PROTOCOL_CONNECTION_LOST':
+      return new ConnectionError(`The connection to MySQL/MariaDB at ${hostPort} was lost (${message}). The next query reconnects.`, {
+        cause: error,
+      });
     case 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION':
       return new QueryError(`MySQL/MariaDB refused a write: the session is read-only (${message})`, 'readOnly', { cause: error });
     default:
@@ -46,7 +54,7 @@ export function mysqlError(error: unknown, where: string, password: string | und
 }
 
 /** Creates a MySQL/MariaDB driver (connects on first query). */
-export function createMysqlDriver(url: ParsedConnectionUrl, options: DriverOptions): SqlDriver {
+export function createMysqlDriver({ url, password }: ServerTarget, options: DriverOptions): SqlDriver {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mysql: typeof import('mysql2/promise') = require('mysql2/promise');
   const where = `${url.host ?? 'localhost'}:${url.port ?? 3306}/${url.database ?? ''}`;
@@ -62,11 +70,15 @@ export function createMysqlDriver(url: ParsedConnectionUrl, options: DriverOptio
     charset: 'utf8mb4',
     multipleStatements: false,
   };
-  if (url.password !== undefined) poolOptions.password = url.password;
+  if (password !== undefined) poolOptions.password = password;
   if (url.options.ssl_ca || url.options.ssl === 'true' || url.options.ssl_mode?.toUpperCase() === 'REQUIRED') poolOptions.ssl = {};
   const pool = mysql.createPool(poolOptions);
   // Every new session: read-only, UTC (TIMESTAMP columns then read as UTC text).
-  (pool as unknown as { pool: { on(event: string, cb: (c: { query(sql: string, cb?: () => never): void }) => void): void } }).pool.on('connection', (conn) => {
+  type RawConnection = { query(sql: string, cb?: () => never): void; on(event: string, cb: () => void): void };
+  // A pooled connection whose link drops emits 'error': listened to here, the pool then discards it.
+  (pool as unknown as { on(event: string, cb: () => void): void }).on('error', () => undefined);
+  (pool as unknown as { pool: { on(event: string, cb: (c: RawConnection) => void): void } }).pool.on('connection', (conn) => {
+    conn.on('error', () => undefined);
     conn.query('SET SESSION TRANSACTION READ ONLY');
     conn.query("SET time_zone = '+00:00'");
     // Server-side statement limit too, so a timed-out SELECT stops on the server (MariaDB, then MySQL spelling).
@@ -80,37 +92,44 @@ export function createMysqlDriver(url: ParsedConnectionUrl, options: DriverOptio
     quote: (id) => `\`${id.replace(/`/g, '``')}\``,
     placeholder: () => '?',
     async query(sql, params, signal) {
-      throwIfAborted(signal);
+      throwIfCancelled(signal, 'The query was cancelled');
       let conn: import('mysql2/promise').PoolConnection;
       try {
-        conn = await pool.getConnection();
+        conn = await untilCancelled(pool.getConnection(), signal, (c) => c.destroy());
       } catch (error) {
-        throw mysqlError(error, where, url.password, options.connectTimeoutMs);
+        if (signal?.aborted) throw new CancellationError('The query was cancelled', { cause: error });
+        throw mysqlError(error, where, password, options.connectTimeoutMs);
       }
       const threadId = conn.threadId;
-      const onAbort = () => {
+      const kill = () => {
         void (async () => {
           try {
             const killer = await mysql.createConnection({ ...poolOptions });
+            killer.on('error', () => undefined);
             await killer.query('KILL QUERY ?', [threadId]);
             await killer.end();
           } catch {
-            // best effort
+            // best effort: the session is dropped anyway
           }
         })();
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      let broken = false;
       try {
-        const [rows] = await conn.query({ sql, values: params as unknown[], timeout: options.queryTimeoutMs });
-        if (signal?.aborted) throw new QueryError('The query was cancelled', 'cancelled');
+        const running = conn.query({ sql, values: params as unknown[], timeout: options.queryTimeoutMs });
+        const [rows] = await untilCancelled(running, signal, () => undefined, () => {
+          broken = true;
+          kill();
+        });
         return rows as Record<string, unknown>[];
       } catch (error) {
-        if (error instanceof QueryError) throw error;
-        if (signal?.aborted) throw new QueryError('The query was cancelled', 'cancelled', { cause: error });
-        throw mysqlError(error, where, url.password, options.connectTimeoutMs);
+        if (signal?.aborted) throw new CancellationError('The query was cancelled', { cause: error });
+        const mapped = mysqlError(error, where, password, options.connectTimeoutMs);
+        if (mapped instanceof ConnectionError || (error as { fatal?: boolean })?.fatal) broken = true;
+        if ((error as { code?: string })?.code === 'PROTOCOL_SEQUENCE_TIMEOUT') broken = true;
+        throw mapped;
       } finally {
-        signal?.removeEventListener('abort', onAbort);
-        conn.release();
+        if (broken) conn.destroy();
+        else conn.release();
       }
     },
     async serverVersion(signal) {
@@ -143,6 +162,8 @@ export function createMysqlDriver(url: ParsedConnectionUrl, options: DriverOptio
     valueFull(column, generation) {
       return generation === 2 ? column : `CAST(${column} AS CHAR)`;
     },
+    jsonText: (column) => `CAST(${column} AS CHAR)`,
+    notAirflowHint: 'Check the database name in the URL.',
     async close() {
       await pool.end().catch(() => undefined);
     },
