@@ -39,7 +39,7 @@ export class ConnectionNode extends ConnectionScopedNode {
       item.description = `Airflow ${info.airflowVersion} · ${via}${newer}${filter ? ` · filter: ${filter}` : ''}`;
       const detail = info.origin.kind === 'sql' ? `alembic ${info.origin.alembicRevision ?? 'unknown'}` : `API v${info.origin.apiVersion}`;
       tooltip.appendText(`Airflow ${info.airflowVersion} (${detail}), ${info.serverVersion}`);
-      if (info.note) tooltip.appendMarkdown('\n\n$(warning) ').appendText(info.note);
+      if (info.note) tooltip.appendMarkdown('\n\n**Note:** ').appendText(info.note);
     } else if (state.status === 'failed') {
       item.iconPath = new vscode.ThemeIcon('database', new vscode.ThemeColor('errorForeground'));
       item.description = 'connection failed';
