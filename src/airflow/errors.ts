@@ -4,7 +4,8 @@
 export class MetadataError extends Error {
   constructor(
     message: string,
-    readonly kind: 'connection' | 'auth' | 'notAirflow' | 'unsupportedVersion' | 'query' | 'timeout' | 'readOnly' | 'file',
+    readonly kind:
+      'connection' | 'auth' | 'notAirflow' | 'unsupportedVersion' | 'query' | 'timeout' | 'readOnly' | 'file',
     options?: { cause?: unknown },
   ) {
     super(message, options);

@@ -11,8 +11,20 @@ import { inspectSchema, type InspectedSchema, type SchemaFeatures } from './sql/
 import { decodeSerializedDag } from './sql/serializedDag';
 import { fetchPage, likeContains, Sql } from './sql/statement';
 import type {
-  AirflowInfo, DagRunFilter, DagRunSummary, DagSummary, FailedTaskInstance, Page, PageRequest, SchemaGeneration,
-  StoredValue, TaskInstanceFilter, TaskInstanceKey, TaskInstanceSummary, XComKey, XComSummary,
+  AirflowInfo,
+  DagRunFilter,
+  DagRunSummary,
+  DagSummary,
+  FailedTaskInstance,
+  Page,
+  PageRequest,
+  SchemaGeneration,
+  StoredValue,
+  TaskInstanceFilter,
+  TaskInstanceKey,
+  TaskInstanceSummary,
+  XComKey,
+  XComSummary,
 } from './types';
 import { silentLogger, type Logger } from '../logger';
 
@@ -88,7 +100,12 @@ export class SqlMetadataSource implements MetadataSource {
   }
 
   /** One page of `build`'s statement, mapped by `map` (the one paging routine of every list). */
-  private page<T>(page: PageRequest, build: (sql: Sql) => string, map: (row: SqlRow) => T, signal?: AbortSignal): Promise<Page<T>> {
+  private page<T>(
+    page: PageRequest,
+    build: (sql: Sql) => string,
+    map: (row: SqlRow) => T,
+    signal?: AbortSignal,
+  ): Promise<Page<T>> {
     return fetchPage(this.driver, page, build, (sql, text) => this.run(sql, text, signal), map);
   }
 
@@ -96,22 +113,27 @@ export class SqlMetadataSource implements MetadataSource {
     const { features } = await this.ready(signal);
     const display = features.dagDisplayName ? 'COALESCE(d.dag_display_name, d.dag_id)' : 'd.dag_id';
     const schedule = features.dagSchedule ? `d.${features.dagSchedule}` : 'NULL';
-    const rows = await this.page(page, (sql) => {
-      const where: string[] = [];
-      if (features.dagIsStale) where.push('(d.is_stale = FALSE OR d.is_stale IS NULL)');
-      else if (features.dagIsActive) where.push('(d.is_active = TRUE OR d.is_active IS NULL)');
-      if (filter && filter.trim()) {
-        const like = likeContains(filter.trim());
-        where.push(
-          `(lower(d.dag_id) LIKE ${sql.p(like)} ESCAPE '!' OR lower(${display}) LIKE ${sql.p(like)} ESCAPE '!'` +
-            ` OR EXISTS (SELECT 1 FROM dag_tag t WHERE t.dag_id = d.dag_id AND lower(t.name) LIKE ${sql.p(like)} ESCAPE '!'))`,
+    const rows = await this.page(
+      page,
+      (sql) => {
+        const where: string[] = [];
+        if (features.dagIsStale) where.push('(d.is_stale = FALSE OR d.is_stale IS NULL)');
+        else if (features.dagIsActive) where.push('(d.is_active = TRUE OR d.is_active IS NULL)');
+        if (filter && filter.trim()) {
+          const like = likeContains(filter.trim());
+          where.push(
+            `(lower(d.dag_id) LIKE ${sql.p(like)} ESCAPE '!' OR lower(${display}) LIKE ${sql.p(like)} ESCAPE '!'` +
+              ` OR EXISTS (SELECT 1 FROM dag_tag t WHERE t.dag_id = d.dag_id AND lower(t.name) LIKE ${sql.p(like)} ESCAPE '!'))`,
+          );
+        }
+        return (
+          `SELECT d.dag_id, ${display} AS display_name, d.is_paused, d.description, d.fileloc, d.owners, ` +
+          `${schedule} AS schedule FROM dag d${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY d.dag_id`
         );
-      }
-      return (
-        `SELECT d.dag_id, ${display} AS display_name, d.is_paused, d.description, d.fileloc, d.owners, ` +
-        `${schedule} AS schedule FROM dag d${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY d.dag_id`
-      );
-    }, (r) => r, signal);
+      },
+      (r) => r,
+      signal,
+    );
     const tags = new Map<string, string[]>();
     if (rows.items.length) {
       const tagSql = new Sql(this.driver);
@@ -140,42 +162,71 @@ export class SqlMetadataSource implements MetadataSource {
     return features.generation === 3 ? 'run_after' : 'execution_date';
   }
 
-  async listDagRuns(dagId: string, filter: DagRunFilter, page: PageRequest, signal?: AbortSignal): Promise<Page<DagRunSummary>> {
+  async listDagRuns(
+    dagId: string,
+    filter: DagRunFilter,
+    page: PageRequest,
+    signal?: AbortSignal,
+  ): Promise<Page<DagRunSummary>> {
     const { features } = await this.ready(signal);
-    return this.page(page, (sql) => {
-      const where = [`dag_id = ${sql.p(dagId)}`];
-      if (filter?.states?.length) where.push(`state IN ${sql.in(filter.states)}`);
-      return (
-        `SELECT ${this.runColumns(features)} FROM dag_run WHERE ${where.join(' AND ')}` +
-        ` ORDER BY ${this.sortColumn(features)} DESC, id DESC`
-      );
-    }, toRun, signal);
+    return this.page(
+      page,
+      (sql) => {
+        const where = [`dag_id = ${sql.p(dagId)}`];
+        if (filter?.states?.length) where.push(`state IN ${sql.in(filter.states)}`);
+        return (
+          `SELECT ${this.runColumns(features)} FROM dag_run WHERE ${where.join(' AND ')}` +
+          ` ORDER BY ${this.sortColumn(features)} DESC, id DESC`
+        );
+      },
+      toRun,
+      signal,
+    );
   }
 
   private tiColumns(features: SchemaFeatures, alias: string): string {
     const a = `${alias}.`;
     return [
-      `${a}dag_id`, `${a}run_id`, `${a}task_id`, `${a}map_index`,
+      `${a}dag_id`,
+      `${a}run_id`,
+      `${a}task_id`,
+      `${a}map_index`,
       features.tiRenderedMapIndex ? `${a}rendered_map_index` : 'NULL AS rendered_map_index',
-      `${a}state`, `${a}try_number`, `${a}max_tries`, `${a}start_date`, `${a}end_date`, `${a}duration`,
+      `${a}state`,
+      `${a}try_number`,
+      `${a}max_tries`,
+      `${a}start_date`,
+      `${a}end_date`,
+      `${a}duration`,
       features.tiCustomOperator ? `COALESCE(${a}custom_operator_name, ${a}operator) AS operator` : `${a}operator`,
       `${a}hostname`,
-      features.tiDisplayName ? `COALESCE(${a}task_display_name, ${a}task_id) AS display_name` : `${a}task_id AS display_name`,
+      features.tiDisplayName
+        ? `COALESCE(${a}task_display_name, ${a}task_id) AS display_name`
+        : `${a}task_id AS display_name`,
     ].join(', ');
   }
 
   async listTaskInstances(
-    dagId: string, runId: string, filter: TaskInstanceFilter, page: PageRequest, signal?: AbortSignal,
+    dagId: string,
+    runId: string,
+    filter: TaskInstanceFilter,
+    page: PageRequest,
+    signal?: AbortSignal,
   ): Promise<Page<TaskInstanceSummary>> {
     const { features } = await this.ready(signal);
-    return this.page(page, (sql) => {
-      const where = [`ti.dag_id = ${sql.p(dagId)}`, `ti.run_id = ${sql.p(runId)}`];
-      if (filter?.states?.length) where.push(`ti.state IN ${sql.in(filter.states)}`);
-      return (
-        `SELECT ${this.tiColumns(features, 'ti')} FROM task_instance ti WHERE ${where.join(' AND ')}` +
-        ' ORDER BY ti.task_id, ti.map_index'
-      );
-    }, (r) => toTi(r, features), signal);
+    return this.page(
+      page,
+      (sql) => {
+        const where = [`ti.dag_id = ${sql.p(dagId)}`, `ti.run_id = ${sql.p(runId)}`];
+        if (filter?.states?.length) where.push(`ti.state IN ${sql.in(filter.states)}`);
+        return (
+          `SELECT ${this.tiColumns(features, 'ti')} FROM task_instance ti WHERE ${where.join(' AND ')}` +
+          ' ORDER BY ti.task_id, ti.map_index'
+        );
+      },
+      (r) => toTi(r, features),
+      signal,
+    );
   }
 
   private xcomColumns(generation: SchemaGeneration): string {
@@ -188,17 +239,28 @@ export class SqlMetadataSource implements MetadataSource {
   }
 
   async listXComs(
-    task: Omit<TaskInstanceKey, 'mapIndex'> & { mapIndex?: number }, page: PageRequest, signal?: AbortSignal,
+    task: Omit<TaskInstanceKey, 'mapIndex'> & { mapIndex?: number },
+    page: PageRequest,
+    signal?: AbortSignal,
   ): Promise<Page<XComSummary>> {
     const { features } = await this.ready(signal);
-    return this.page(page, (sql) => {
-      const where = [`x.dag_id = ${sql.p(task.dagId)}`, `x.task_id = ${sql.p(task.taskId)}`, `x.run_id = ${sql.p(task.runId)}`];
-      if (task.mapIndex !== undefined && task.mapIndex !== null) where.push(`x.map_index = ${sql.p(task.mapIndex)}`);
-      return (
-        `SELECT ${this.xcomColumns(features.generation)} FROM xcom x WHERE ${where.join(' AND ')}` +
-        ` ORDER BY x.map_index, x.${this.q('key')}`
-      );
-    }, (r) => toXCom(r, features.generation), signal);
+    return this.page(
+      page,
+      (sql) => {
+        const where = [
+          `x.dag_id = ${sql.p(task.dagId)}`,
+          `x.task_id = ${sql.p(task.taskId)}`,
+          `x.run_id = ${sql.p(task.runId)}`,
+        ];
+        if (task.mapIndex !== undefined && task.mapIndex !== null) where.push(`x.map_index = ${sql.p(task.mapIndex)}`);
+        return (
+          `SELECT ${this.xcomColumns(features.generation)} FROM xcom x WHERE ${where.join(' AND ')}` +
+          ` ORDER BY x.map_index, x.${this.q('key')}`
+        );
+      },
+      (r) => toXCom(r, features.generation),
+      signal,
+    );
   }
 
   async readXComValue(key: XComKey, signal?: AbortSignal): Promise<StoredValue | undefined> {
@@ -216,12 +278,16 @@ export class SqlMetadataSource implements MetadataSource {
   async listRecentFailures(page: PageRequest, signal?: AbortSignal): Promise<Page<FailedTaskInstance>> {
     const { features } = await this.ready(signal);
     const when = 'COALESCE(ti.end_date, ti.start_date)';
-    return this.page(page, (sql) =>
-      `SELECT ${this.tiColumns(features, 'ti')}, dr.id AS dag_run_id FROM task_instance ti` +
-      ' JOIN dag_run dr ON dr.dag_id = ti.dag_id AND dr.run_id = ti.run_id' +
-      ` WHERE ti.state IN ${sql.in(['failed', 'up_for_retry'])}` +
-      ` ORDER BY CASE WHEN ${when} IS NULL THEN 1 ELSE 0 END, ${when} DESC, ti.dag_id, ti.task_id, ti.map_index`,
-    (r) => ({ ...toTi(r, features), dagRunId: num(r.dag_run_id) ?? 0 }), signal);
+    return this.page(
+      page,
+      (sql) =>
+        `SELECT ${this.tiColumns(features, 'ti')}, dr.id AS dag_run_id FROM task_instance ti` +
+        ' JOIN dag_run dr ON dr.dag_id = ti.dag_id AND dr.run_id = ti.run_id' +
+        ` WHERE ti.state IN ${sql.in(['failed', 'up_for_retry'])}` +
+        ` ORDER BY CASE WHEN ${when} IS NULL THEN 1 ELSE 0 END, ${when} DESC, ti.dag_id, ti.task_id, ti.map_index`,
+      (r) => ({ ...toTi(r, features), dagRunId: num(r.dag_run_id) ?? 0 }),
+      signal,
+    );
   }
 
   async readSerializedDag(dagId: string, signal?: AbortSignal): Promise<unknown | undefined> {
@@ -234,7 +300,11 @@ export class SqlMetadataSource implements MetadataSource {
     return rows.length ? decodeSerializedDag(rows[0]) : undefined;
   }
 
-  async findLastSuccessfulRun(dagId: string, beforeRunId: string, signal?: AbortSignal): Promise<DagRunSummary | undefined> {
+  async findLastSuccessfulRun(
+    dagId: string,
+    beforeRunId: string,
+    signal?: AbortSignal,
+  ): Promise<DagRunSummary | undefined> {
     const { features } = await this.ready(signal);
     const sort = this.sortColumn(features);
     const sql = new Sql(this.driver);
@@ -250,11 +320,15 @@ export class SqlMetadataSource implements MetadataSource {
     const { features } = await this.ready(signal);
     const like = likeContains(pattern ?? '');
     const cols = ['x.dag_id', 'x.task_id', 'x.run_id', `x.${this.q('key')}`];
-    return this.page(page, (sql) =>
-      `SELECT ${this.xcomColumns(features.generation)} FROM xcom x WHERE ` +
-      cols.map((c) => `lower(${c}) LIKE ${sql.p(like)} ESCAPE '!'`).join(' OR ') +
-      ` ORDER BY x.${this.q('timestamp')} DESC, x.dag_id, x.run_id, x.task_id, x.map_index, x.${this.q('key')}`,
-    (r) => toXCom(r, features.generation), signal);
+    return this.page(
+      page,
+      (sql) =>
+        `SELECT ${this.xcomColumns(features.generation)} FROM xcom x WHERE ` +
+        cols.map((c) => `lower(${c}) LIKE ${sql.p(like)} ESCAPE '!'`).join(' OR ') +
+        ` ORDER BY x.${this.q('timestamp')} DESC, x.dag_id, x.run_id, x.task_id, x.map_index, x.${this.q('key')}`,
+      (r) => toXCom(r, features.generation),
+      signal,
+    );
   }
 
   async close(): Promise<void> {

@@ -38,7 +38,10 @@ export function generationOf(version: string): SchemaGeneration | { unsupported:
   const [major, minor] = version.split('.').map((x) => Number(x));
   if (major === 2 && minor >= 3) return 2;
   if (major === 3 && (Number.isNaN(minor) || minor <= 2)) return 3;
-  if (major === 2) return { unsupported: `Airflow ${version} is too old: XCom Lens reads Airflow ${KNOWN_RANGE} (xcom has no run_id before 2.3)` };
+  if (major === 2)
+    return {
+      unsupported: `Airflow ${version} is too old: XCom Lens reads Airflow ${KNOWN_RANGE} (xcom has no run_id before 2.3)`,
+    };
   return { unsupported: `Airflow ${version} is newer than XCom Lens knows (${KNOWN_RANGE})` };
 }
 

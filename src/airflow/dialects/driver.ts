@@ -64,7 +64,10 @@ export interface SqlDriver {
  * arrives after the cancel is handed to `discard`.
  */
 export function untilCancelled<T>(
-  work: Promise<T>, signal: AbortSignal | undefined, discard: (late: T) => void, onAbort?: () => void,
+  work: Promise<T>,
+  signal: AbortSignal | undefined,
+  discard: (late: T) => void,
+  onAbort?: () => void,
 ): Promise<T> {
   if (!signal) return work;
   return new Promise<T>((resolve, reject) => {

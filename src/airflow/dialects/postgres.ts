@@ -36,21 +36,40 @@ export function pgError(error: unknown, where: string, password: string | undefi
   switch (e?.code) {
     case '28P01':
     case '28000':
-      return new AuthenticationError(`PostgreSQL at ${where} refused the login: ${message}. Check the user name and password of the connection.`, { cause: error });
+      return new AuthenticationError(
+        `PostgreSQL at ${where} refused the login: ${message}. Check the user name and password of the connection.`,
+        { cause: error },
+      );
     case '3D000':
-      return new ConnectionError(`PostgreSQL at ${hostPort} has no such database: ${message}. Check the database name at the end of the URL.`, { cause: error });
+      return new ConnectionError(
+        `PostgreSQL at ${hostPort} has no such database: ${message}. Check the database name at the end of the URL.`,
+        { cause: error },
+      );
     case 'ECONNREFUSED':
-      return new ConnectionError(`Cannot reach PostgreSQL at ${where}: connection refused (is the server running on that port?)`, { cause: error });
+      return new ConnectionError(
+        `Cannot reach PostgreSQL at ${where}: connection refused (is the server running on that port?)`,
+        { cause: error },
+      );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new ConnectionError(`Cannot reach PostgreSQL at ${where}: unknown host. Check the host name (a docker-compose service name resolves only inside its network).`, { cause: error });
+      return new ConnectionError(
+        `Cannot reach PostgreSQL at ${where}: unknown host. Check the host name (a docker-compose service name resolves only inside its network).`,
+        { cause: error },
+      );
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return new ConnectionError(`Cannot reach PostgreSQL at ${where}: no route to the host. Check the host, the network or the VPN.`, { cause: error });
+      return new ConnectionError(
+        `Cannot reach PostgreSQL at ${where}: no route to the host. Check the host, the network or the VPN.`,
+        { cause: error },
+      );
     case '57014':
-      return new QueryError(`PostgreSQL cancelled the query (timeout or cancel): ${message}`, 'timeout', { cause: error });
+      return new QueryError(`PostgreSQL cancelled the query (timeout or cancel): ${message}`, 'timeout', {
+        cause: error,
+      });
     case '25006':
-      return new QueryError(`PostgreSQL refused a write: the session is read-only (${message})`, 'readOnly', { cause: error });
+      return new QueryError(`PostgreSQL refused a write: the session is read-only (${message})`, 'readOnly', {
+        cause: error,
+      });
     case 'ECONNRESET':
     case 'EPIPE':
       return lostConnection(hostPort, message, error);
@@ -70,12 +89,16 @@ export function pgError(error: unknown, where: string, password: string | undefi
       { cause: error, kind: 'timeout' },
     );
   }
-  if (/connection terminated|socket hang up|Connection ended/i.test(message)) return lostConnection(hostPort, message, error);
+  if (/connection terminated|socket hang up|Connection ended/i.test(message))
+    return lostConnection(hostPort, message, error);
   return new QueryError(`PostgreSQL error at ${where}: ${message}`, 'query', { cause: error });
 }
 
 function lostConnection(hostPort: string, message: string, cause: unknown): ConnectionError {
-  return new ConnectionError(`The connection to PostgreSQL at ${hostPort} was lost (${message}). The next query reconnects.`, { cause });
+  return new ConnectionError(
+    `The connection to PostgreSQL at ${hostPort} was lost (${message}). The next query reconnects.`,
+    { cause },
+  );
 }
 
 /** Creates a PostgreSQL driver (connects on first query). */
@@ -85,7 +108,11 @@ export function createPostgresDriver({ url, password }: ServerTarget, options: D
   const where = `${url.host ?? 'localhost'}:${url.port ?? 5432}/${url.database ?? ''}`;
   const schema = options.schema ?? url.schema;
   // UTC session: timestamptz comes back as '2024-01-01 00:00:00+00', which the source turns into ISO text without Date.
-  const pgOptions = ['-c default_transaction_read_only=on', `-c statement_timeout=${Math.max(1, Math.round(options.queryTimeoutMs))}`, '-c timezone=UTC'];
+  const pgOptions = [
+    '-c default_transaction_read_only=on',
+    `-c statement_timeout=${Math.max(1, Math.round(options.queryTimeoutMs))}`,
+    '-c timezone=UTC',
+  ];
   if (schema) pgOptions.push(`-c search_path=${schema.replace(/[^A-Za-z0-9_$]/g, '')},public`);
   const config: import('pg').PoolConfig = {
     host: url.host ?? 'localhost',
@@ -103,7 +130,9 @@ export function createPostgresDriver({ url, password }: ServerTarget, options: D
     // Timestamps stay text (no Date parsing per cell: the source only needs ISO strings).
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === TIMESTAMPTZ_OID || oid === TIMESTAMP_OID ? (value: string) => value : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        oid === TIMESTAMPTZ_OID || oid === TIMESTAMP_OID
+          ? (value: string) => value
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   };
   if (password !== undefined) config.password = password;
@@ -144,11 +173,16 @@ export function createPostgresDriver({ url, password }: ServerTarget, options: D
       let broken = false;
       try {
         const running = client.query({ text: sql, values: params as unknown[] });
-        const result = await untilCancelled(running, signal, () => undefined, () => {
-          // Answer the user at once; ask the server to stop (best effort) and drop this session.
-          broken = true;
-          if (pid) void cancel(pid);
-        });
+        const result = await untilCancelled(
+          running,
+          signal,
+          () => undefined,
+          () => {
+            // Answer the user at once; ask the server to stop (best effort) and drop this session.
+            broken = true;
+            if (pid) void cancel(pid);
+          },
+        );
         return result.rows as Record<string, unknown>[];
       } catch (error) {
         if (signal?.aborted) throw new CancellationError('The query was cancelled', { cause: error });
@@ -166,7 +200,7 @@ export function createPostgresDriver({ url, password }: ServerTarget, options: D
     },
     async tableNames(signal) {
       const rows = await driver.query(
-        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name",
+        'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name',
         [],
         signal,
       );
@@ -198,4 +232,3 @@ export function createPostgresDriver({ url, password }: ServerTarget, options: D
   };
   return driver;
 }
-

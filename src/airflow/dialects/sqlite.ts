@@ -41,8 +41,11 @@ export function createSqliteDriver(path: string, options: DriverOptions): SqlDri
     if (/file is not a database|file is encrypted|malformed/i.test(message)) {
       return new DatabaseFileError(`${path} is not an SQLite database (or it is damaged): ${message}`, { cause });
     }
-    if (/unable to open database/i.test(message)) return new DatabaseFileError(`Cannot open SQLite file ${path}: ${message}`, { cause });
-    return new QueryError(`SQLite query failed: ${message}`, /readonly/i.test(message) ? 'readOnly' : 'query', { cause });
+    if (/unable to open database/i.test(message))
+      return new DatabaseFileError(`Cannot open SQLite file ${path}: ${message}`, { cause });
+    return new QueryError(`SQLite query failed: ${message}`, /readonly/i.test(message) ? 'readOnly' : 'query', {
+      cause,
+    });
   };
 
   const spawn = (): Worker => {
@@ -118,7 +121,13 @@ export function createSqliteDriver(path: string, options: DriverOptions): SqlDri
         );
       }, options.queryTimeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
-      pending.set(request.id, { request, resolve, reject, timer, cleanup: () => signal?.removeEventListener('abort', onAbort) });
+      pending.set(request.id, {
+        request,
+        resolve,
+        reject,
+        timer,
+        cleanup: () => signal?.removeEventListener('abort', onAbort),
+      });
       spawn().postMessage(request);
     });
   };

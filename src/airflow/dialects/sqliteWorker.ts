@@ -25,8 +25,7 @@ export interface SqliteWorkerRequest {
 
 /** The rows of a statement, or the message of its error. */
 export type SqliteWorkerReply =
-  | { id: number; rows: Array<Record<string, unknown>> }
-  | { id: number; error: string; code?: string };
+  { id: number; rows: Array<Record<string, unknown>> } | { id: number; error: string; code?: string };
 
 interface Database {
   prepare(sql: string): { all(...params: Array<string | number | null>): Array<Record<string, unknown>> };
@@ -52,7 +51,13 @@ function handle(): Database {
 parentPort?.on('message', (request: SqliteWorkerRequest) => {
   let reply: SqliteWorkerReply;
   try {
-    reply = { id: request.id, rows: handle().prepare(request.sql).all(...request.params).map((r) => ({ ...r })) };
+    reply = {
+      id: request.id,
+      rows: handle()
+        .prepare(request.sql)
+        .all(...request.params)
+        .map((r) => ({ ...r })),
+    };
   } catch (error) {
     reply = { id: request.id, error: errorMessage(error), code: (error as { code?: string })?.code };
   }

@@ -3,7 +3,13 @@
 import type { SqlRow } from '../dialects/driver';
 import type { SchemaFeatures } from './schemaInspection';
 import type {
-  DagRunSummary, DagSummary, SchemaGeneration, StoredValue, TaskInstanceKey, TaskInstanceSummary, XComSummary,
+  DagRunSummary,
+  DagSummary,
+  SchemaGeneration,
+  StoredValue,
+  TaskInstanceKey,
+  TaskInstanceSummary,
+  XComSummary,
 } from '../types';
 
 /** Bytes of xcom.value fetched when listing. */
@@ -116,7 +122,12 @@ export function toRun(r: SqlRow): DagRunSummary {
 
 /** The columns that name a task instance, from a row that selected them. */
 function taskInstanceKeyOf(r: SqlRow): TaskInstanceKey {
-  return { dagId: String(r.dag_id), runId: String(r.run_id), taskId: String(r.task_id), mapIndex: num(r.map_index) ?? -1 };
+  return {
+    dagId: String(r.dag_id),
+    runId: String(r.run_id),
+    taskId: String(r.task_id),
+    mapIndex: num(r.map_index) ?? -1,
+  };
 }
 
 /** A task_instance row → TaskInstanceSummary. */
@@ -124,7 +135,8 @@ export function toTi(r: SqlRow, features: SchemaFeatures): TaskInstanceSummary {
   const state = str(r.state);
   const column = num(r.try_number) ?? 0;
   // 2.10+ fixes the number when the TI is scheduled; before, it was bumped when the try started.
-  const tryNumber = features.tryNumberCountsStarts && (state === 'scheduled' || state === 'queued') ? column + 1 : column;
+  const tryNumber =
+    features.tryNumberCountsStarts && (state === 'scheduled' || state === 'queued') ? column + 1 : column;
   return {
     ...taskInstanceKeyOf(r),
     renderedMapIndex: str(r.rendered_map_index),

@@ -40,7 +40,15 @@ export interface InspectedSchema {
   features: SchemaFeatures;
 }
 
-const TABLES = ['xcom', 'dag_run', 'task_instance', 'dag', 'alembic_version', 'serialized_dag', 'task_instance_history'];
+const TABLES = [
+  'xcom',
+  'dag_run',
+  'task_instance',
+  'dag',
+  'alembic_version',
+  'serialized_dag',
+  'task_instance_history',
+];
 
 /** Reads the schema of the DB behind `driver`; throws NotAirflowError / UnsupportedVersionError. */
 export async function inspectSchema(driver: SqlDriver, signal?: AbortSignal): Promise<InspectedSchema> {
@@ -54,7 +62,9 @@ export async function inspectSchema(driver: SqlDriver, signal?: AbortSignal): Pr
     revision = rows.length ? String(rows[0].version_num) : null;
   }
   const required = { alembic_version: alembic, xcom, dag_run: dagRun, task_instance: ti, dag };
-  const missing = Object.entries(required).filter(([, columns]) => columns.size === 0).map(([name]) => name);
+  const missing = Object.entries(required)
+    .filter(([, columns]) => columns.size === 0)
+    .map(([name]) => name);
   if (missing.length) throw new NotAirflowError(notAirflowMessage(driver, missing, await driver.tableNames(signal)));
 
   const known = versionOfRevision(revision);
@@ -71,7 +81,8 @@ export async function inspectSchema(driver: SqlDriver, signal?: AbortSignal): Pr
     throw new UnsupportedVersionError(g.unsupported);
   } else {
     const guessed = byColumns();
-    if (guessed === undefined) throw new UnsupportedVersionError(olderSchemaMessage(revision, dagRun.has('data_interval_start')));
+    if (guessed === undefined)
+      throw new UnsupportedVersionError(olderSchemaMessage(revision, dagRun.has('data_interval_start')));
     generation = guessed;
     airflowVersion = `${guessed}.x`;
     if (revision) {
@@ -85,7 +96,11 @@ export async function inspectSchema(driver: SqlDriver, signal?: AbortSignal): Pr
     dagDisplayName: dag.has('dag_display_name'),
     dagIsStale: dag.has('is_stale'),
     dagIsActive: dag.has('is_active'),
-    dagSchedule: dag.has('timetable_summary') ? 'timetable_summary' : dag.has('schedule_interval') ? 'schedule_interval' : undefined,
+    dagSchedule: dag.has('timetable_summary')
+      ? 'timetable_summary'
+      : dag.has('schedule_interval')
+        ? 'schedule_interval'
+        : undefined,
     tiDisplayName: ti.has('task_display_name'),
     tiRenderedMapIndex: ti.has('rendered_map_index'),
     tiCustomOperator: ti.has('custom_operator_name'),
@@ -113,9 +128,17 @@ function olderSchemaMessage(revision: string | null, hasDataInterval: boolean): 
 }
 
 /** "This database has no Airflow metadata tables (no alembic_version/xcom table): … (found tables: …)" + a hint. */
-export function notAirflowMessage(driver: Pick<SqlDriver, 'notAirflowHint'>, missing: readonly string[], found: readonly string[]): string {
+export function notAirflowMessage(
+  driver: Pick<SqlDriver, 'notAirflowHint'>,
+  missing: readonly string[],
+  found: readonly string[],
+): string {
   const shown =
-    found.length === 0 ? 'none' : found.length > 12 ? `${found.slice(0, 12).join(', ')}, … (${found.length} in all)` : found.join(', ');
+    found.length === 0
+      ? 'none'
+      : found.length > 12
+        ? `${found.slice(0, 12).join(', ')}, … (${found.length} in all)`
+        : found.join(', ');
   return (
     `This database has no Airflow metadata tables (no ${missing.join('/')} table): it is not an Airflow metadata DB ` +
     `(found tables: ${shown}). ${driver.notAirflowHint}`

@@ -50,7 +50,11 @@ for (const dialect of DIALECTS) {
       const direct = new URL(await dialect.url());
       proxy = await startFaultProxy(Number(direct.port));
       direct.port = String(proxy.port);
-      ({ driver } = createDriver({ url: direct.toString(), connectTimeoutMs: 2_000, queryTimeoutMs: QUERY_TIMEOUT_MS }));
+      ({ driver } = createDriver({
+        url: direct.toString(),
+        connectTimeoutMs: 2_000,
+        queryTimeoutMs: QUERY_TIMEOUT_MS,
+      }));
     });
     beforeEach(async () => {
       proxy.clear();
@@ -79,7 +83,10 @@ for (const dialect of DIALECTS) {
       const started = Date.now();
       await assert.rejects(driver.query(dialect.bigReply, []), (e: Error & { kind?: string }) => {
         assert.equal(e.kind, 'connection', e.message);
-        assert.match(e.message, /connection to (PostgreSQL|MySQL\/MariaDB) at 127\.0\.0\.1:\d+ was lost.*next query reconnects/);
+        assert.match(
+          e.message,
+          /connection to (PostgreSQL|MySQL\/MariaDB) at 127\.0\.0\.1:\d+ was lost.*next query reconnects/,
+        );
         return true;
       });
       assert.ok(Date.now() - started < 2_000, `ended after ${Date.now() - started} ms`);
@@ -109,14 +116,15 @@ for (const dialect of DIALECTS) {
 describe('SQLite statements off the extension host thread', function () {
   this.timeout(60_000);
   /** A statement that keeps SQLite busy for about a second or more (counting through a recursive CTE). */
-  const LONG = (n: number) => `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ${n}) SELECT count(*) AS n FROM c`;
+  const LONG = (n: number) =>
+    `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ${n}) SELECT count(*) AS n FROM c`;
   let url: string;
 
   before(async () => {
     url = `sqlite:///${await createSqliteFixture(join(mkdtempSync(join(tmpdir(), 'xcom-lens-sqlite-')), 'airflow.db'), 3)}`;
   });
 
-  it('a long statement leaves the event loop free (max delay under 50 ms)', async () => {
+  it('a long statement leaves the event loop free (the loop is never held for the statement)', async () => {
     const { driver } = createDriver({ url, connectTimeoutMs: 5_000, queryTimeoutMs: 30_000 });
     try {
       await driver.query('SELECT 1 AS one', []);
@@ -134,7 +142,9 @@ describe('SQLite statements off the extension host thread', function () {
       const maxMs = delay.max / 1e6;
       console.log(`      SQLite statement ${elapsed} ms; max event-loop delay ${maxMs.toFixed(1)} ms`);
       assert.ok(elapsed > 200, `the statement is long enough to measure (${elapsed} ms)`);
-      assert.ok(maxMs < 50, `event loop blocked ${maxMs.toFixed(1)} ms`);
+      // On an idle machine the figure is under 15 ms; on a loaded one (2 cores shared by servers and builds) the OS
+      // may deschedule the thread for a while. A statement on the host thread holds the loop for all of it (≈ elapsed).
+      assert.ok(maxMs < Math.min(250, elapsed / 4), `event loop blocked ${maxMs.toFixed(1)} ms during ${elapsed} ms`);
     } finally {
       await driver.close();
     }
