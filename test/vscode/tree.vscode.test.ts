@@ -526,3 +526,28 @@ describe('bad connections', function () {
     assert.deepEqual(walk.labels(await walk.children()), ['later']);
   });
 });
+
+describe('a DB at an alembic head newer than XCom Lens knows', function () {
+  this.timeout(60_000);
+
+  after(removeAllConnections);
+
+  it('opens and says so on the connection node, not only in the log', async () => {
+    const api = await vscode.extensions.getExtension<XComLensApi>('xcom-lens.xcom-lens')!.activate();
+    await removeAllConnections();
+    const path = join(mkdtempSync(join(tmpdir(), 'xcom-lens-newer-')), 'airflow.db');
+    await createSqliteFixture(path, 3);
+    const writer = new DatabaseSync(path);
+    writer.exec("UPDATE alembic_version SET version_num = 'f0e1d2c3b4a5'");
+    writer.close();
+    await vscode.commands.executeCommand('xcomLens.addConnection', { name: 'newer', url: `sqlite:///${path}` });
+    const walk = new TreeWalker(api);
+    const connection = await walk.path('newer');
+    assert.ok(walk.labels(await walk.children(connection)).includes('etl_orders'), 'the DAGs are listed');
+    const item = walk.item((await walk.children())[0]);
+    assert.match(String(item.description), /Airflow 3\.x · sqlite · newer than known/);
+    const markdown = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : String(item.tooltip);
+    const tooltip = markdown.replace(/&nbsp;/g, ' ');
+    assert.match(tooltip, /\*\*Note:\*\* Alembic revision f0e1d2c3b4a5 is not one XCom Lens knows/);
+  });
+});
