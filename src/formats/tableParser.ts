@@ -2,7 +2,7 @@
 // Parquet reader. Bad input gives a clear error or a best-effort table plus a warning, never nothing.
 import type { Logger } from '../logger';
 import { parseCsv } from './csv';
-import { NotATableError, jsonToTable, parseLenientJson } from './json';
+import { NotATableError, jsonToTable, parseLenientJson } from './pandasJson';
 import { memoryBuffer, parseParquet, rangeBuffer } from './parquet';
 import type { ColumnarTable, FormatHint, TableSource } from './table';
 
