@@ -4,7 +4,7 @@ import { Parser } from 'pickleparser';
 import { errorMessage } from '../errors';
 import { CUT_MARKER, DecodeBudget, type DecodeLimits } from '../formats/decodeBudget';
 import {
-  describeTableSize, isPlainObject, parseLenientJson, stringifyLenient, tableOrientOf, type JsonOrient,
+  describeTableSize, isPlainObject, parseLenientJson, previewJson, stringifyLenient, tableOrientOf, type JsonOrient,
 } from '../formats/pandasJson';
 import type { StoredValue } from './types';
 
@@ -180,19 +180,20 @@ function classify(value: unknown, origin: { classname?: string; note?: string },
   }
   const orient = budget.note ? undefined : tableOrientOf(value);
   if (orient) {
-    const compact = stringifyLenient(value);
-    return {
-      ...base,
-      kind: 'table',
-      value,
-      table: { format: orient, data: value },
-      display: oneLine(`table, ${describeTableSize(value, orient)}: ${compact}`),
-      pretty: stringifyLenient(value, 2),
-    } as DecodedXCom;
+    const display = oneLine(`table, ${describeTableSize(value, orient)}: ${previewJson(value, DISPLAY_MAX * 2)}`);
+    return withLazyPretty({ ...base, kind: 'table', value, table: { format: orient, data: value }, display });
   }
-  const compact = stringifyLenient(value);
   const prefix = classname && !['builtins.tuple', 'builtins.set', 'builtins.frozenset'].includes(classname) ? `${classname}: ` : '';
-  return { ...base, kind: 'json', value, display: oneLine(prefix + compact), pretty: stringifyLenient(value, 2) } as DecodedXCom;
+  return withLazyPretty({ ...base, kind: 'json', value, display: oneLine(prefix + previewJson(value, DISPLAY_MAX * 2)) });
+}
+
+/** Pretty JSON is written only when an editor asks for it: listing a tree of large values never pays for it. */
+function withLazyPretty(decoded: Omit<DecodedXCom, 'pretty'>): DecodedXCom {
+  let pretty: string | undefined;
+  return Object.defineProperty(decoded, 'pretty', {
+    enumerable: true,
+    get: () => (pretty ??= stringifyLenient(decoded.value, 2)),
+  }) as DecodedXCom;
 }
 
 function decodeParsed(parsed: unknown, budget: DecodeBudget, note?: string): DecodedXCom {

@@ -92,6 +92,37 @@ export function stringifyLenient(value: unknown, indent?: number): string {
   return special ? text.replace(SENTINEL_PATTERN, '$1') : text;
 }
 
+/** Compact lenient JSON of `value`, stopping once `maxChars` are written (for one-line previews of huge values). */
+export function previewJson(value: unknown, maxChars: number): string {
+  const out: string[] = [];
+  let length = 0;
+  const write = (text: string): boolean => {
+    out.push(text);
+    length += text.length;
+    return length < maxChars;
+  };
+  const walk = (v: unknown, depth: number): boolean => {
+    if (depth > 1000) return write('…');
+    if (Array.isArray(v)) {
+      if (!write('[')) return false;
+      for (let i = 0; i < v.length; i++) if ((i > 0 && !write(',')) || !walk(v[i], depth + 1)) return false;
+      return write(']');
+    }
+    if (isPlainObject(v)) {
+      if (!write('{')) return false;
+      let first = true;
+      for (const k of Object.keys(v)) {
+        if ((!first && !write(',')) || !write(`${JSON.stringify(k)}:`) || !walk(v[k], depth + 1)) return false;
+        first = false;
+      }
+      return write('}');
+    }
+    return write(stringifyLenient(v));
+  };
+  walk(value, 0);
+  return out.join('');
+}
+
 /** True for a JSON object (not an array, not null). */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -215,6 +246,18 @@ export function detectOrient(value: unknown): JsonOrient {
 
 /** Fills `table` from a decoded JSON DataFrame; returns the orient used. */
 export function jsonToTable(value: unknown, table: ColumnarTable): JsonOrient {
+  try {
+    return fillTable(value, table);
+  } catch (error) {
+    // A cell nested thousands of levels deep overflows the stack when it is turned into text.
+    if (error instanceof RangeError) {
+      throw new NotATableError('The JSON value is nested too deeply to show as a table: open it as a value instead.');
+    }
+    throw error;
+  }
+}
+
+function fillTable(value: unknown, table: ColumnarTable): JsonOrient {
   const orient = detectOrient(value);
   switch (orient) {
     case 'records':

@@ -1,5 +1,6 @@
 // TableSource → ColumnarTable: sniffs the format, decompresses, and hands the bytes to the CSV, JSON or
 // Parquet reader. Bad input gives a clear error or a best-effort table plus a warning, never nothing.
+import { isCancellation } from '../errors';
 import type { Logger } from '../logger';
 import { parseCsv } from './csv';
 import { NotATableError, jsonToTable, parseLenientJson } from './pandasJson';
@@ -72,7 +73,13 @@ export async function parseInline(value: unknown, table: ColumnarTable, options:
   }
   const parquet = serdeDataFrameBytes(value);
   if (parquet) {
-    await parseParquet(memoryBuffer(parquet), table, { signal: options.signal, onBatch: () => options.onSchema?.(), onWarning: options.onWarning });
+    try {
+      await parseParquet(memoryBuffer(parquet), table, { signal: options.signal, onBatch: () => options.onSchema?.(), onWarning: options.onWarning });
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      // The Parquet reader's own errors (DataView offsets, missing footer fields) say nothing to a user.
+      throw new UnsupportedContentError('The pandas DataFrame in this XCom holds corrupt Parquet data: it cannot be shown as a table.');
+    }
     return { format: 'parquet' };
   }
   jsonToTable(value, table);
