@@ -2,6 +2,7 @@
 // never runs code from the data: pickles are read by a pure opcode parser whose class lookups only build placeholders.
 import { Parser } from 'pickleparser';
 import { errorMessage } from '../errors';
+import { formatBytes } from '../formatBytes';
 import { CUT_MARKER, DecodeBudget, type DecodeLimits } from '../formats/decodeBudget';
 import {
   describeTableSize, isPlainObject, parseLenientJson, previewJson, stringifyLenient, tableOrientOf, type JsonOrient,
@@ -283,8 +284,7 @@ function partialJsonString(text: string): string {
 }
 
 function sizeText(options: DecodeOptions, fallback: number): string {
-  const n = options.storedSize ?? fallback;
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} bytes`;
+  return formatBytes(options.storedSize ?? fallback);
 }
 
 function decodeText(text: string, options: DecodeOptions, byteLength: number): DecodedXCom {

@@ -2,6 +2,7 @@ import type { ConnectionConfig } from '../config';
 import type { XComSummary } from '../airflow/types';
 import { decodeXComValue, type DecodedXCom } from '../airflow/xcomValue';
 import { matchReference, type ReferenceMatch, type ReferenceRule, type XComReference } from '../references';
+import { errorMessage } from '../errors';
 import { isStorageError } from '../storage/storageErrors';
 import type { TreeNode } from './treeNodes/treeNode';
 
@@ -53,7 +54,7 @@ export class XComInspector {
     this.head(connection, reference).then(
       (info) => this.statuses.set(key, { state: 'present', size: info.size, ...(info.lastModified ? { lastModified: info.lastModified } : {}) }),
       (error: unknown) => {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         const missing = isStorageError(error) && (error.kind === 'notFound' || error.kind === 'noSuchBucket');
         this.statuses.set(key, { state: missing ? 'missing' : 'error', message });
       },
