@@ -3,7 +3,7 @@ import type { XComSummary } from '../airflow/types';
 import { decodeXComValue, type DecodedXCom } from '../airflow/xcomValue';
 import { matchReference, type ReferenceMatch, type ReferenceRule, type XComReference } from '../references';
 import { errorMessage } from '../errors';
-import { isStorageError } from '../storage/storageErrors';
+import { isStorageError, storageErrorLabel } from '../storage/storageErrors';
 import type { TreeNode } from './treeNodes/treeNode';
 
 /** What XCom Lens makes of one XCom value: decoded, and whether it points at offloaded data. */
@@ -19,7 +19,7 @@ export type ObjectStatus =
   | { state: 'pending' }
   | { state: 'present'; size: number; lastModified?: Date }
   | { state: 'missing'; message: string }
-  | { state: 'error'; message: string };
+  | { state: 'error'; message: string; label: string };
 
 /** HEADs an object for one connection; rejects with a StorageError. */
 export type HeadObject = (connection: ConnectionConfig, reference: XComReference) => Promise<{ size: number; lastModified?: Date }>;
@@ -56,7 +56,8 @@ export class XComInspector {
       (error: unknown) => {
         const message = errorMessage(error);
         const missing = isStorageError(error) && (error.kind === 'notFound' || error.kind === 'noSuchBucket');
-        this.statuses.set(key, { state: missing ? 'missing' : 'error', message });
+        const label = storageErrorLabel(error);
+        this.statuses.set(key, missing ? { state: 'missing', message } : { state: 'error', message, label });
       },
     ).finally(onResolved);
     return { state: 'pending' };

@@ -64,7 +64,7 @@ export class XComNode extends ConnectionScopedNode {
         item.description = `checking… · ${visibleText(ref.key)}`;
       } else {
         item.iconPath = new vscode.ThemeIcon('cloud', new vscode.ThemeColor('errorForeground'));
-        item.description = `${status.state === 'missing' ? 'dangling reference' : 'unreachable'} · ${visibleText(ref.key)}`;
+        item.description = `${status.state === 'missing' ? 'dangling reference' : status.label} · ${visibleText(ref.key)}`;
         tooltip.appendMarkdown('\n').appendText(visibleText(status.message)).appendMarkdown('  \n');
       }
       item.command = { command: Commands.preview, title: 'Preview Table', arguments: [this] };
