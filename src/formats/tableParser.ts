@@ -5,15 +5,14 @@ import type { Logger } from '../logger';
 import { parseCsv } from './csv';
 import { NotATableError, jsonToTable, parseLenientJson } from './pandasJson';
 import { memoryBuffer, parseParquet, rangeBuffer } from './parquet';
+import type { SniffFormat } from './sniff';
 import type { ColumnarTable, FormatHint, TableSource } from './table';
 
-/** Formats `sniffFormat` reports. */
-export type SniffedFormat = 'parquet' | 'csv' | 'json' | 'pickle' | 'binary' | 'empty';
 
 /** Format detection and decompression (src/formats/sniff.ts and decompress.ts), injected for testability. */
 export interface FormatCodecs {
   /** Guesses the format (and compression) from the first bytes and the object name. */
-  sniffFormat(head: Uint8Array, keyName?: string): { format: SniffedFormat; compression?: string };
+  sniffFormat(head: Uint8Array, keyName?: string): { format: SniffFormat; compression?: string };
   /** Decompresses a byte stream. */
   decompress(chunks: AsyncIterable<Uint8Array>, compression: string): AsyncIterable<Uint8Array>;
 }
@@ -134,7 +133,7 @@ async function collect(chunks: AsyncIterable<Uint8Array>, max: number, what: str
   return concat(parts);
 }
 
-function pickFormat(hint: FormatHint | undefined, sniffed: SniffedFormat): SniffedFormat {
+function pickFormat(hint: FormatHint | undefined, sniffed: SniffFormat): SniffFormat {
   // Magic bytes beat a declared format: a `.csv` key holding Parquet is Parquet.
   if (sniffed === 'parquet' || sniffed === 'pickle' || sniffed === 'empty') return sniffed;
   if (hint && hint !== 'auto') return hint;
