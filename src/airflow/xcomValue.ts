@@ -137,6 +137,7 @@ function wrapperClass(v: unknown): string | undefined {
 }
 
 const PARQUET_MAGIC_HEX = '50415231';
+const CUT_NOTE_END = ': open it to see the stored form';
 
 /** Why a serde DataFrame's `__data__` cannot be Parquet, or undefined when it can. */
 function parquetHexProblem(hex: string): string | undefined {
@@ -153,7 +154,7 @@ function classify(value: unknown, origin: { classname?: string; note?: string },
   const { classname } = origin;
   const base: Partial<DecodedXCom> = {};
   if (classname) base.classname = classname;
-  const notes = [origin.note, budget.note && `Value ${budget.note}: open it to see the stored form`].filter(Boolean);
+  const notes = [origin.note, budget.note && `Value ${budget.note}${CUT_NOTE_END}`].filter(Boolean);
   if (notes.length > 0) base.note = notes.join('. ');
   if (classname === DATAFRAME) {
     const hex = isPlainObject(value) && typeof value.__data__ === 'string' ? value.__data__ : '';
@@ -262,9 +263,11 @@ function decodePickle(bytes: Uint8Array, options: DecodeOptions): DecodedXCom {
   }
   const budget = new DecodeBudget(options.limits);
   const value = plain(parsed, budget);
-  const cut = budget.note ? `. Value ${budget.note}: open it to see the stored form` : '';
-  const note = `Python pickle (protocol ${bytes[1]}), ${size} bytes, read without running any code${cut}`;
-  return decodeParsed(value, new DecodeBudget(options.limits), note);
+  const note = `Python pickle (protocol ${bytes[1]}), ${size} bytes, read without running any code`;
+  const decoded = decodeParsed(value, new DecodeBudget(options.limits), note);
+  // The serde pass may have cut the value again; say it once.
+  if (budget.note && !decoded.note?.includes(CUT_NOTE_END)) decoded.note = `${decoded.note}. Value ${budget.note}${CUT_NOTE_END}`;
+  return decoded;
 }
 
 // ---- entry point --------------------------------------------------------------------------------------------------
