@@ -1,7 +1,13 @@
 import type {
   AirflowInfo, DagRunFilter, DagRunSummary, DagSummary, FailedTaskInstance, Page, PageRequest,
-  StoredValue, TaskInstanceFilter, TaskInstanceKey, TaskInstanceSummary, XComKey, XComSummary,
+  LimitedStoredValue, TaskInstanceFilter, TaskInstanceKey, TaskInstanceSummary, XComKey, XComSummary,
 } from './types';
+
+/** How much of a value to read. */
+export interface ReadValueOptions {
+  /** Read at most this many bytes (characters of JSON text in 3.x) of the value; the whole value when absent. */
+  maxBytes?: number;
+}
 
 /** Read-only access to one Airflow metadata DB. Every call takes an AbortSignal that cancels its query. */
 export interface MetadataSource {
@@ -15,8 +21,8 @@ export interface MetadataSource {
   listTaskInstances(dagId: string, runId: string, filter: TaskInstanceFilter, page: PageRequest, signal?: AbortSignal): Promise<Page<TaskInstanceSummary>>;
   /** A task instance's XComs, by key; mapIndex undefined lists every map index of the task. */
   listXComs(task: Omit<TaskInstanceKey, 'mapIndex'> & { mapIndex?: number }, page: PageRequest, signal?: AbortSignal): Promise<Page<XComSummary>>;
-  /** The whole stored value of one XCom, or undefined when the row is gone. */
-  readXComValue(key: XComKey, signal?: AbortSignal): Promise<StoredValue | undefined>;
+  /** The stored value of one XCom (at most `options.maxBytes` of it), or undefined when the row is gone. */
+  readXComValue(key: XComKey, signal?: AbortSignal, options?: ReadValueOptions): Promise<LimitedStoredValue | undefined>;
   /** Task instances in `failed` or `up_for_retry` across DAGs, newest first. */
   listRecentFailures(page: PageRequest, signal?: AbortSignal): Promise<Page<FailedTaskInstance>>;
   /** The serialized DAG JSON (decompressed), or undefined. */

@@ -4,7 +4,7 @@
 import { errorMessage } from '../errors';
 import type { SqlDriver, SqlRow } from './dialects/driver';
 import { ConnectionError, MetadataError, scrubSecrets } from './errors';
-import type { MetadataSource } from './metadataSource';
+import type { MetadataSource, ReadValueOptions } from './metadataSource';
 import { createDriver, type DriverTarget } from './sql/driverFactory';
 import { HEAD_BYTES, num, toDag, toRun, toStoredValue, toTi, toXCom } from './sql/rowMapping';
 import { inspectSchema, type InspectedSchema, type SchemaFeatures } from './sql/schemaInspection';
@@ -16,10 +16,10 @@ import type {
   DagRunSummary,
   DagSummary,
   FailedTaskInstance,
+  LimitedStoredValue,
   Page,
   PageRequest,
   SchemaGeneration,
-  StoredValue,
   TaskInstanceFilter,
   TaskInstanceKey,
   TaskInstanceSummary,
@@ -263,16 +263,25 @@ export class SqlMetadataSource implements MetadataSource {
     );
   }
 
-  async readXComValue(key: XComKey, signal?: AbortSignal): Promise<StoredValue | undefined> {
+  async readXComValue(key: XComKey, signal?: AbortSignal, options?: ReadValueOptions): Promise<LimitedStoredValue | undefined> {
     const { features } = await this.ready(signal);
+    const generation = features.generation;
     const sql = new Sql(this.driver);
+    const limit = options?.maxBytes === undefined ? undefined : Math.max(0, Math.floor(options.maxBytes));
+    const columns =
+      limit === undefined
+        ? `${this.driver.valueFull('x.value', generation)} AS value`
+        : `${this.driver.valueHead('x.value', generation, limit)} AS value, ` +
+          `${this.driver.valueSize('x.value', generation)} AS stored_size`;
     const text =
-      `SELECT ${this.driver.valueFull('x.value', features.generation)} AS value FROM xcom x WHERE x.dag_id = ${sql.p(key.dagId)}` +
+      `SELECT ${columns} FROM xcom x WHERE x.dag_id = ${sql.p(key.dagId)}` +
       ` AND x.task_id = ${sql.p(key.taskId)} AND x.run_id = ${sql.p(key.runId)} AND x.map_index = ${sql.p(key.mapIndex)}` +
       ` AND x.${this.q('key')} = ${sql.p(key.key)}`;
     const rows = await this.run(sql, text, signal);
     if (!rows.length) return undefined;
-    return toStoredValue(rows[0].value, features.generation);
+    const stored = toStoredValue(rows[0].value, generation);
+    const size = limit === undefined ? null : num(rows[0].stored_size);
+    return size === null ? stored : { ...stored, storedSize: size };
   }
 
   async listRecentFailures(page: PageRequest, signal?: AbortSignal): Promise<Page<FailedTaskInstance>> {

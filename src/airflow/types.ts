@@ -168,6 +168,9 @@ export type StoredValue =
   | { kind: 'json'; json: string }
   | { kind: 'null' };
 
+/** A stored value read with a byte limit: `storedSize` is the whole value's size when only its start was read. */
+export type LimitedStoredValue = StoredValue & { storedSize?: number };
+
 /** An XCom row as listed in the tree: identifiers, the stored size and the start of the value. */
 export interface XComSummary extends XComKey {
   /** xcom.timestamp. */

@@ -1,4 +1,5 @@
 // Pure text formatting for tree labels, descriptions and tooltips.
+import { INVISIBLE_CHARACTERS } from '../invisibleCharacters';
 
 /** "1.2 s", "3 min 4 s", "2 h 5 min". */
 export function formatDuration(seconds: number | null | undefined): string {
@@ -43,12 +44,10 @@ export function formatAge(date: Date | string | null | undefined, now: number = 
   return `${n} ${label}${plural} ago`;
 }
 
-// Bidi controls (which can reorder what a label seems to say, e.g. U+202E) and other invisible format characters.
-const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
 
 /** Shows bidi controls and invisible format characters as visible `\u202E` escapes, so data cannot hide or reorder text. */
 export function visibleText(text: string): string {
-  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+  return text.replace(INVISIBLE_CHARACTERS, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
 }
 
 /** Cuts text to one line of at most `max` characters (invisible characters made visible first). */

@@ -39,11 +39,23 @@ export interface CappedValue {
   note?: string;
 }
 
-/** Cuts a stored value to `maxBytes` (the `xcomLens.preview.maxRawEditorBytes` setting) with a note. */
-export function capStoredValue(stored: StoredValue, maxBytes: number): CappedValue {
+/**
+ * Cuts a stored value to `maxBytes` (the `xcomLens.preview.maxRawEditorBytes` setting) with a note; `storedSize` is
+ * the whole value's size when only its start was read from the DB.
+ */
+export function capStoredValue(stored: StoredValue, maxBytes: number, storedSize?: number): CappedValue {
   const limit = Math.max(0, Math.floor(maxBytes));
-  const note = (size: number) =>
-    `Only the first ${formatBytes(limit)} of ${formatBytes(size)} are shown (setting xcomLens.preview.maxRawEditorBytes)`;
+  const cut = capRead(stored, limit);
+  if (cut.note || storedSize === undefined || storedSize <= limit) return cut;
+  return { stored, fullSize: storedSize, note: capNote(limit, storedSize) };
+}
+
+function capNote(limit: number, size: number): string {
+  return `Only the first ${formatBytes(limit)} of ${formatBytes(size)} are shown (setting xcomLens.preview.maxRawEditorBytes)`;
+}
+
+function capRead(stored: StoredValue, limit: number): CappedValue {
+  const note = (size: number) => capNote(limit, size);
   if (stored.kind === 'bytes' && stored.bytes.length > limit) {
     return { stored: { kind: 'bytes', bytes: stored.bytes.subarray(0, limit) }, fullSize: stored.bytes.length, note: note(stored.bytes.length) };
   }

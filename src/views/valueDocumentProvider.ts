@@ -3,7 +3,7 @@ import { readSettings } from '../config';
 import { VALUE_SCHEME } from '../constants';
 import { errorMessage } from '../errors';
 import type { ConnectionStore } from '../connections/connectionStore';
-import type { StoredValue, XComKey } from '../airflow/types';
+import type { LimitedStoredValue, XComKey } from '../airflow/types';
 import { decodeXComValue } from '../airflow/xcomValue';
 import type { AirflowTreeModel } from './airflowTreeModel';
 import type { XComNode } from './treeNodes/xcomNode';
@@ -53,9 +53,10 @@ export class ValueDocumentProvider implements vscode.TextDocumentContentProvider
     const subscription = token.onCancellationRequested(() => aborter.abort());
     try {
       const source = await this.model.source(connection);
-      const stored: StoredValue | undefined = await source.readXComValue(query, aborter.signal);
+      const maxBytes = this.maxEditorBytes();
+      const stored: LimitedStoredValue | undefined = await source.readXComValue(query, aborter.signal, { maxBytes });
       if (!stored) return `// The XCom "${query.key}" of ${query.dagId} / ${query.runId} / ${query.taskId} no longer exists.`;
-      const capped = capStoredValue(stored, this.maxEditorBytes());
+      const capped = capStoredValue(stored, maxBytes, stored.storedSize);
       if (query.mode === 'raw') return `${capped.note ? `${capped.note}\n` : ''}${storedValueAsText(capped.stored)}`;
       const decoded = decodeXComValue(capped.stored, { truncated: capped.note !== undefined, storedSize: capped.fullSize });
       const notes = [capped.note, decoded.note].filter(Boolean).map((n) => `// ${n!.replace(/\n/g, ' ')}\n`);

@@ -551,3 +551,44 @@ describe('a DB at an alembic head newer than XCom Lens knows', function () {
     assert.match(tooltip, /\*\*Note:\*\* Alembic revision f0e1d2c3b4a5 is not one XCom Lens knows/);
   });
 });
+
+describe('identifiers holding bidi controls', function () {
+  this.timeout(60_000);
+
+  after(removeAllConnections);
+
+  it('shows U+202E in DAG, run and task labels as a visible escape, never raw', async () => {
+    const api = await vscode.extensions.getExtension<XComLensApi>('xcom-lens.xcom-lens')!.activate();
+    await removeAllConnections();
+    const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-bidi-'));
+    const path = join(dir, 'airflow.db');
+    await createSqliteFixture(path, 2);
+    // Rename every identifier of one DAG so each holds a right-to-left override (SQLite does not enforce the FKs).
+    const db = new DatabaseSync(path);
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r) => String(r.name));
+    for (const table of tables) {
+      const columns = db.prepare(`PRAGMA table_info("${table}")`).all().map((r) => String(r.name));
+      if (!columns.includes('dag_id')) continue;
+      const where = "WHERE dag_id = 'xcom_zoo'";
+      for (const column of ['run_id', 'task_id', 'task_display_name']) {
+        if (columns.includes(column)) db.exec(`UPDATE "${table}" SET ${column} = ${column} || char(8238) || 'gpj.exe' ${where}`);
+      }
+      if (columns.includes('dag_display_name')) db.exec(`UPDATE "${table}" SET dag_display_name = 'zoo' || char(8238) || 'txt' ${where}`);
+      db.exec(`UPDATE "${table}" SET dag_id = 'zoo' || char(8238) || 'txt' ${where}`);
+    }
+    db.close();
+    await vscode.commands.executeCommand('xcomLens.addConnection', { name: 'bidi', url: `sqlite:///${path}` });
+    const walk = new TreeWalker(api);
+    const dag = await walk.path('bidi', 'zoo\\u202Etxt');
+    const run = (await walk.children(dag))[0];
+    const task = (await walk.children(run))[0];
+    const items = [walk.item(dag), walk.item(run), walk.item(task)];
+    for (const item of items) {
+      assert.doesNotMatch(labelOf(item), /\u202E/);
+      assert.doesNotMatch(String(item.description ?? ''), /\u202E/);
+      assert.doesNotMatch((item.tooltip as vscode.MarkdownString).value, /\u202E/);
+    }
+    assert.match(labelOf(walk.item(run)), /\\u202Egpj\.exe$/);
+    assert.match(labelOf(walk.item(task)), /\\u202Egpj\.exe$/);
+  });
+});

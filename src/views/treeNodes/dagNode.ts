@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ConnectionConfig } from '../../config';
 import type { DagRunSummary, DagSummary } from '../../airflow/types';
-import { escapeMarkdown } from '../formatting';
+import { escapeMarkdown, visibleText } from '../formatting';
 import { DagRunNode } from './dagRunNode';
 import { ConnectionScopedNode, pagedChildren, type TreeContext, type TreeNode } from './treeNode';
 
@@ -22,7 +22,7 @@ export class DagNode extends ConnectionScopedNode {
   }
 
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.dag.displayName, vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(visibleText(this.dag.displayName), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.contextValue = this.dag.isPaused ? 'dag paused' : 'dag';
     item.iconPath = new vscode.ThemeIcon(this.dag.isPaused ? 'debug-pause' : 'type-hierarchy-sub', this.dag.isPaused ? new vscode.ThemeColor('disabledForeground') : undefined);
@@ -33,12 +33,12 @@ export class DagNode extends ConnectionScopedNode {
       this.dag.tags.map((t) => `#${t}`).join(' '),
       states.length ? `runs: ${states.join(', ')}` : '',
     ];
-    item.description = parts.filter(Boolean).join(' · ');
+    item.description = visibleText(parts.filter(Boolean).join(' · '));
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`**${escapeMarkdown(this.dag.displayName)}**`);
     if (this.dag.displayName !== this.dag.dagId) tooltip.appendMarkdown(` (\`${escapeMarkdown(this.dag.dagId)}\`)`);
     tooltip.appendMarkdown('\n\n');
-    if (this.dag.description) tooltip.appendText(this.dag.description).appendMarkdown('\n\n');
+    if (this.dag.description) tooltip.appendText(visibleText(this.dag.description)).appendMarkdown('\n\n');
     const rows: Array<[string, string | null]> = [
       ['Paused', this.dag.isPaused ? 'yes' : 'no'],
       ['Schedule', this.dag.schedule],
@@ -46,7 +46,7 @@ export class DagNode extends ConnectionScopedNode {
       ['Tags', this.dag.tags.join(', ') || null],
       ['File', this.dag.fileloc],
     ];
-    for (const [label, value] of rows) if (value) tooltip.appendMarkdown(`${label}: `).appendText(value).appendMarkdown('  \n');
+    for (const [label, value] of rows) if (value) tooltip.appendMarkdown(`${label}: `).appendText(visibleText(value)).appendMarkdown('  \n');
     item.tooltip = tooltip;
     return item;
   }

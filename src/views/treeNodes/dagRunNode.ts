@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ConnectionConfig } from '../../config';
 import type { DagRunSummary, TaskInstanceSummary } from '../../airflow/types';
-import { escapeMarkdown, formatDuration, formatTimestamp, secondsBetween } from '../formatting';
+import { escapeMarkdown, formatDuration, visibleText, formatTimestamp, secondsBetween } from '../formatting';
 import { stateIcon } from '../stateIcons';
 import { MappedTaskNode, TaskInstanceNode } from './taskInstanceNode';
 import { ConnectionScopedNode, errorNode, LoadMoreNode, MessageNode, type TreeContext, type TreeNode } from './treeNode';
@@ -24,12 +24,14 @@ export class DagRunNode extends ConnectionScopedNode {
 
   getTreeItem(): vscode.TreeItem {
     const run = this.run;
-    const item = new vscode.TreeItem(run.runId, vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(visibleText(run.runId), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.contextValue = `dagRun ${run.state ?? 'none'}`;
     item.iconPath = stateIcon(run.state);
     const duration = formatDuration(secondsBetween(run.startDate, run.endDate));
-    item.description = [run.state ?? 'no status', run.runType, formatTimestamp(run.startDate ?? run.sortDate), duration].filter(Boolean).join(' · ');
+    item.description = visibleText(
+      [run.state ?? 'no status', run.runType, formatTimestamp(run.startDate ?? run.sortDate), duration].filter(Boolean).join(' · '),
+    );
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`**${escapeMarkdown(run.runId)}**\n\n`);
     const rows: Array<[string, string]> = [
@@ -41,7 +43,7 @@ export class DagRunNode extends ConnectionScopedNode {
       ['Ended', formatTimestamp(run.endDate)],
       ['Duration', duration],
     ];
-    for (const [label, value] of rows) if (value) tooltip.appendMarkdown(`${label}: `).appendText(value).appendMarkdown('  \n');
+    for (const [label, value] of rows) if (value) tooltip.appendMarkdown(`${label}: `).appendText(visibleText(value)).appendMarkdown('  \n');
     item.tooltip = tooltip;
     return item;
   }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ConnectionConfig } from '../../config';
 import type { FailedTaskInstance } from '../../airflow/types';
-import { formatTimestamp } from '../formatting';
+import { formatTimestamp, visibleText } from '../formatting';
 import { TaskInstanceNode } from './taskInstanceNode';
 import { ConnectionScopedNode, pagedChildren, type TreeContext, type TreeNode } from './treeNode';
 
@@ -51,8 +51,8 @@ export class FailedTaskInstanceNode extends TaskInstanceNode {
     const item = super.getTreeItem();
     const ti = this.ti;
     item.id = this.id;
-    item.label = `${ti.dagId} › ${ti.displayName}${ti.mapIndex >= 0 ? ` [${ti.mapIndex}]` : ''}`;
-    item.description = [ti.state ?? '', ti.tryNumber > 1 ? `try ${ti.tryNumber}` : '', ti.runId, formatTimestamp(ti.endDate ?? ti.startDate)].filter(Boolean).join(' · ');
+    item.label = visibleText(`${ti.dagId} › ${ti.displayName}${ti.mapIndex >= 0 ? ` [${ti.mapIndex}]` : ''}`);
+    item.description = visibleText([ti.state ?? '', ti.tryNumber > 1 ? `try ${ti.tryNumber}` : '', ti.runId, formatTimestamp(ti.endDate ?? ti.startDate)].filter(Boolean).join(' · '));
     return item;
   }
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ConnectionConfig } from '../../config';
 import { upstreamTaskIds } from '../../airflow/dagStructure';
 import type { TaskInstanceSummary, XComSummary } from '../../airflow/types';
+import { visibleText } from '../formatting';
 import { XComNode } from './xcomNode';
 import { ConnectionScopedNode, errorNode, LoadMoreNode, MessageNode, type TreeContext, type TreeNode } from './treeNode';
 
@@ -44,7 +45,7 @@ export class InputsNode extends ConnectionScopedNode {
         const page = await this.context.model.list<XComSummary>(listId, (p, signal) =>
           source.listXComs({ dagId: this.ti.dagId, runId: this.ti.runId, taskId }, p, signal),
         );
-        if (page.items.length === 0) nodes.push(new MessageNode(this, `${listId}/empty`, `${taskId}: no XComs`, 'info'));
+        if (page.items.length === 0) nodes.push(new MessageNode(this, `${listId}/empty`, visibleText(`${taskId}: no XComs`), 'info'));
         nodes.push(...page.items.map((x) => new XComNode(this.context, this, this.connection, x, { showTask: true })));
         if (page.hasMore) nodes.push(new LoadMoreNode(this, listId, page.items.length));
       }

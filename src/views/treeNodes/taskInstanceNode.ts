@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ConnectionConfig } from '../../config';
 import type { TaskInstanceSummary, XComSummary } from '../../airflow/types';
-import { escapeMarkdown, formatDuration, formatTimestamp } from '../formatting';
+import { escapeMarkdown, formatDuration, formatTimestamp, visibleText } from '../formatting';
 import { stateIcon } from '../stateIcons';
 import { InputsNode } from './inputsNode';
 import { XComNode } from './xcomNode';
@@ -27,16 +27,16 @@ export class TaskInstanceNode extends ConnectionScopedNode {
     const ti = this.ti;
     const mapped = ti.mapIndex >= 0;
     const label = mapped ? `[${ti.renderedMapIndex ?? ti.mapIndex}]` : ti.displayName;
-    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(visibleText(label), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.contextValue = `taskInstance ${ti.state ?? 'none'}`;
     item.iconPath = stateIcon(ti.state);
-    item.description = [
+    item.description = visibleText([
       ti.state ?? 'no status',
       ti.tryNumber > 1 ? `try ${ti.tryNumber}` : '',
       formatDuration(ti.durationSeconds),
       mapped ? '' : ti.operator ?? '',
-    ].filter(Boolean).join(' · ');
+    ].filter(Boolean).join(' · '));
     item.tooltip = taskInstanceTooltip(ti);
     return item;
   }
@@ -75,14 +75,14 @@ export class MappedTaskNode extends ConnectionScopedNode {
 
   getTreeItem(): vscode.TreeItem {
     const first = this.instances[0];
-    const item = new vscode.TreeItem(first.displayName, vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(visibleText(first.displayName), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.contextValue = 'mappedTask';
     const counts = new Map<string, number>();
     for (const ti of this.instances) counts.set(ti.state ?? 'no status', (counts.get(ti.state ?? 'no status') ?? 0) + 1);
     const worst = ['failed', 'up_for_retry', 'upstream_failed', 'running', 'queued'].find((s) => counts.has(s));
     item.iconPath = stateIcon(worst ?? first.state);
-    item.description = [`${this.instances.length} mapped`, [...counts].map(([s, n]) => `${n} ${s}`).join(', '), first.operator ?? ''].filter(Boolean).join(' · ');
+    item.description = visibleText([`${this.instances.length} mapped`, [...counts].map(([s, n]) => `${n} ${s}`).join(', '), first.operator ?? ''].filter(Boolean).join(' · '));
     item.tooltip = new vscode.MarkdownString().appendMarkdown(`**${escapeMarkdown(first.displayName)}** — mapped over ${this.instances.length} indexes`);
     return item;
   }
@@ -104,6 +104,6 @@ function taskInstanceTooltip(ti: TaskInstanceSummary): vscode.MarkdownString {
     ['Duration', formatDuration(ti.durationSeconds)],
     ['Host', ti.hostname ?? ''],
   ];
-  for (const [label, value] of rows) if (value) tooltip.appendMarkdown(`${label}: `).appendText(value).appendMarkdown('  \n');
+  for (const [label, value] of rows) if (value) tooltip.appendMarkdown(`${label}: `).appendText(visibleText(value)).appendMarkdown('  \n');
   return tooltip;
 }

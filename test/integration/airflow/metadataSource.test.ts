@@ -183,6 +183,17 @@ for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
         assert.deepEqual(nul, { kind: 'null' });
       });
 
+      it('reads at most maxBytes of a value from the DB and says how large it is', async () => {
+        const key = { dagId: 'xcom_zoo', runId: ZOO_RUN, taskId: 'push_everything', mapIndex: -1, key: 'large_text' };
+        const head = await source.readXComValue(key, undefined, { maxBytes: 100 });
+        assert.ok(head && head.kind !== 'null');
+        const read = head.kind === 'bytes' ? head.bytes.length : Buffer.byteLength(head.json, 'utf8');
+        assert.equal(read, 100, 'only the first 100 bytes cross from the DB');
+        assert.equal(head.storedSize, 10_002, 'the whole JSON string "xxx…" is 10,002 long');
+        const small = await source.readXComValue({ ...key, key: 'sql_null' }, undefined, { maxBytes: 100 });
+        assert.equal(small?.kind, 'null');
+      });
+
       it('reads the serialized DAG (newest version) for upstream tasks', async () => {
         const data = await source.readSerializedDag('etl_orders');
         assert.deepEqual(upstreamTaskIds(data, 'transform'), ['extract']);

@@ -83,4 +83,9 @@ describe('copy snippets', () => {
     assert.equal(downloadTarget('/tmp/dl', '../../x'), '/tmp/dl/x');
     assert.equal(downloadTarget('/tmp/dl', 'a/b/../../../y.csv'), '/tmp/dl/y.csv');
   });
+
+  it('download file names carry no bidi controls that could disguise the extension', () => {
+    assert.equal(safeFileName('data/report_\u202Evsc.exe'), 'report__vsc.exe');
+    assert.equal(safeFileName('a\u200Bb\u2066c.csv'), 'a_b_c.csv');
+  });
 });
