@@ -48,6 +48,8 @@ export const Commands = {
   searchXComs: 'xcomLens.searchXComs',
   configureStorage: 'xcomLens.configureStorage',
   showLog: 'xcomLens.showLog',
+  openTaskDefinition: 'xcomLens.openTaskDefinition',
+  revealTaskInstance: 'xcomLens.revealTaskInstance',
 } as const;
 
 /** URI scheme of the read-only virtual documents that show XCom values. */

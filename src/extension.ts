@@ -12,6 +12,8 @@ import { registerCopyCommands } from './views/copyCommands';
 import { TreePreviews } from './views/previewFromTree';
 import { registerPreviewCommands } from './views/previewCommands';
 import { registerSearchCommand } from './views/searchCommand';
+import { registerDagCodeLens } from './views/dagCodeLens';
+import { registerTaskDefinitionCommand } from './views/taskDefinition';
 import { registerTreeCommands } from './views/treeCommands';
 import type { TreeNode } from './views/treeNodes/treeNode';
 import { ValueDocumentProvider } from './views/valueDocumentProvider';
@@ -58,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
     ...registerTreeCommands({ store, model, provider, values, log, onRefresh: () => { inspector.clear(); rules.reload(); objectStores.clear(); } }),
     ...registerCopyCommands(objectStores, log),
     registerSearchCommand(store, model, { model, inspector }, () => treeView.current),
+    registerTaskDefinitionCommand(model), ...registerDagCodeLens(store, { model, inspector }, () => treeView.current),
     ...registerConnectionCommands({
       store, model, provider, log,
       probe: async (connection, password, signal) => {
