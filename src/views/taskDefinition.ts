@@ -9,12 +9,19 @@ import { DagNode } from './treeNodes/dagNode';
 import { MappedTaskNode, TaskInstanceNode } from './treeNodes/taskInstanceNode';
 import type { TreeNode } from './treeNodes/treeNode';
 
-/** Where Open Task Definition landed, returned to scripts and tests. */
+/** Where Open Task Definition landed (or the warning it showed), returned to scripts and tests. */
 export interface TaskDefinitionResult {
-  /** The opened file. */
-  uri: vscode.Uri;
+  /** The opened file, unless it could not be found. */
+  uri?: vscode.Uri;
   /** Zero-based line revealed; undefined when the task was not found and the file opened at the top. */
-  line: number | undefined;
+  line?: number;
+  /** The warning shown to the user, if any. */
+  warning?: string;
+}
+
+function warn(warning: string, result: TaskDefinitionResult = {}): TaskDefinitionResult {
+  void vscode.window.showWarningMessage(warning);
+  return { ...result, warning };
 }
 
 /** The task a tree node stands for, and the DAG file Airflow recorded when the node's DAG summary has it. */
@@ -58,26 +65,21 @@ export function registerTaskDefinitionCommand(model: AirflowTreeModel): vscode.D
     }
     try {
       const fileloc = task.fileloc ?? (await serializedFileloc(model, task.connection, task.dagId));
-      if (!fileloc) {
-        void vscode.window.showWarningMessage(`Airflow does not record which file defines ${task.dagId}.`);
-        return undefined;
-      }
+      if (!fileloc) return warn(`Airflow does not record which file defines ${task.dagId}.`);
       const uri = await workspaceFileFor(fileloc);
       if (!uri) {
         const base = filelocBaseName(fileloc);
-        void vscode.window.showWarningMessage(`${base} (fileloc ${fileloc}) is not in this workspace: open the folder that holds your DAGs.`);
-        return undefined;
+        return warn(`${base} (fileloc ${fileloc}) is not in this workspace: open the folder that holds your DAGs.`);
       }
       const document = await vscode.workspace.openTextDocument(uri);
       const definition = findTaskDefinition(findDagSourceTasks(document.getText()), task.dagId, task.taskId);
       const position = new vscode.Position(definition?.line ?? 0, definition?.column ?? 0);
       await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position) });
       if (!definition) {
-        void vscode.window.showWarningMessage(
-          `${task.taskId} is not defined in ${vscode.workspace.asRelativePath(uri)} as it reads now: the DAG file moved or changed since Airflow parsed it. Opened it at the top.`,
-        );
+        const file = vscode.workspace.asRelativePath(uri);
+        return warn(`${task.taskId} is not defined in ${file} as it reads now: the DAG file moved or changed since Airflow parsed it. Opened it at the top.`, { uri });
       }
-      return { uri, line: definition?.line };
+      return { uri, line: definition.line };
     } catch (error) {
       void vscode.window.showErrorMessage(`Could not open the definition of ${task.taskId}: ${errorMessage(error)}`);
       return undefined;
