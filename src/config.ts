@@ -27,6 +27,8 @@ export interface ConnectionConfig {
   schema?: string;
   /** S3 access for offloaded XComs. */
   storage?: StorageConfig;
+  /** TLS of an Airflow API (https://) connection: an extra CA file, or no verification (insecure, warned). */
+  tls?: { caFile?: string; skipVerify?: boolean };
 }
 
 /** A custom reference rule from settings. */

@@ -9,8 +9,8 @@ export type SchemaGeneration = 2 | 3;
 
 /** What was found about the Airflow DB on connect. */
 export interface AirflowInfo {
-  /** Dialect of the DB. */
-  dialect: Dialect;
+  /** Dialect of the DB, or 'rest' for an Airflow API server. */
+  dialect: Dialect | 'rest';
   /** Alembic head found in alembic_version, when there is one. */
   alembicRevision: string | null;
   /** Airflow release the head belongs to ("2.10.3"), or a range guessed from columns ("3.x"). */
@@ -148,7 +148,7 @@ export interface XComKey extends TaskInstanceKey {
 /** The stored form of xcom.value as the driver returned it: bytes (2.x BLOB), or a JSON value (3.x). */
 export type StoredValue =
   | { kind: 'bytes'; bytes: Uint8Array }
-  | { kind: 'json'; json: string }
+  | { kind: 'json'; json: string; note?: string }
   | { kind: 'null' };
 
 /** An XCom row as listed in the tree: identifiers, the stored size and the start of the value. */
