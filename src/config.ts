@@ -1,19 +1,6 @@
 import * as vscode from 'vscode';
 import { PREFIX } from './constants';
-
-/** S3 access for one connection, as stored in settings (never a secret). */
-export interface StorageConfig {
-  /** Named AWS profile. */
-  profile?: string;
-  /** AWS region. */
-  region?: string;
-  /** S3-compatible endpoint URL. */
-  endpointUrl?: string;
-  /** Path-style addressing. */
-  forcePathStyle?: boolean;
-  /** Bucket for references that carry none. */
-  bucket?: string;
-}
+import type { StorageSettings } from './storage/storageSettings';
 
 /** One metadata DB connection as stored in settings: the URL never holds the password. */
 export interface ConnectionConfig {
@@ -26,7 +13,7 @@ export interface ConnectionConfig {
   /** PostgreSQL schema holding Airflow's tables. */
   schema?: string;
   /** S3 access for offloaded XComs. */
-  storage?: StorageConfig;
+  storage?: StorageSettings;
   /** TLS of an Airflow API (https://) connection: an extra CA file, or no verification (insecure, warned). */
   tls?: { caFile?: string; skipVerify?: boolean };
 }
@@ -58,6 +45,8 @@ export interface Settings {
   clientRowCap: number;
   maxRawEditorBytes: number;
   presignExpiryMinutes: number;
+  /** Longest wait for S3 (connect, an answer, the next bytes), in seconds, clamped to 1–600. */
+  s3RequestTimeoutSeconds: number;
 }
 
 /** The one typed reader of `xcomLens.*` settings. */
@@ -75,6 +64,7 @@ export function readSettings(): Settings {
     clientRowCap: c.get<number>('preview.clientRowCap', 200000),
     maxRawEditorBytes: c.get<number>('preview.maxRawEditorBytes', 5000000),
     presignExpiryMinutes: c.get<number>('copy.presignExpiryMinutes', 15),
+    s3RequestTimeoutSeconds: clampSeconds(c.get<number>('s3.requestTimeoutSeconds', 30), 1, 600, 30),
   };
 }
 
@@ -89,4 +79,9 @@ export async function writeConnections(connections: ConnectionConfig[]): Promise
 function isConnectionConfig(value: unknown): value is ConnectionConfig {
   const v = value as Partial<ConnectionConfig> | undefined;
   return typeof v?.id === 'string' && typeof v.name === 'string' && typeof v.url === 'string';
+}
+
+/** A number setting kept within [min, max]; `fallback` when it is not a number. */
+function clampSeconds(value: unknown, min: number, max: number, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
 }

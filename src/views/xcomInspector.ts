@@ -2,7 +2,8 @@ import type { ConnectionConfig } from '../config';
 import type { XComSummary } from '../airflow/types';
 import { decodeXComValue, type DecodedXCom } from '../airflow/xcomValue';
 import { matchReference, type ReferenceMatch, type ReferenceRule, type XComReference } from '../references';
-import { isStorageError } from '../storage/storageErrors';
+import { errorMessage } from '../errors';
+import { isStorageError, storageErrorLabel } from '../storage/storageErrors';
 import type { TreeNode } from './treeNodes/treeNode';
 
 /** What XCom Lens makes of one XCom value: decoded, and whether it points at offloaded data. */
@@ -18,7 +19,7 @@ export type ObjectStatus =
   | { state: 'pending' }
   | { state: 'present'; size: number; lastModified?: Date }
   | { state: 'missing'; message: string }
-  | { state: 'error'; message: string };
+  | { state: 'error'; message: string; label: string };
 
 /** HEADs an object for one connection; rejects with a StorageError. */
 export type HeadObject = (connection: ConnectionConfig, reference: XComReference) => Promise<{ size: number; lastModified?: Date }>;
@@ -53,9 +54,10 @@ export class XComInspector {
     this.head(connection, reference).then(
       (info) => this.statuses.set(key, { state: 'present', size: info.size, ...(info.lastModified ? { lastModified: info.lastModified } : {}) }),
       (error: unknown) => {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         const missing = isStorageError(error) && (error.kind === 'notFound' || error.kind === 'noSuchBucket');
-        this.statuses.set(key, { state: missing ? 'missing' : 'error', message });
+        const label = storageErrorLabel(error);
+        this.statuses.set(key, missing ? { state: 'missing', message } : { state: 'error', message, label });
       },
     ).finally(onResolved);
     return { state: 'pending' };

@@ -97,7 +97,7 @@ export class RestMetadataSource implements MetadataSource {
     this.version = version;
     // One authenticated request, so wrong credentials show on connect rather than on the first expansion.
     await this.http.api('/dags', { query: { limit: 1 }, ...(signal ? { signal } : {}) });
-    return { dialect: 'rest', alembicRevision: null, airflowVersion: version, generation, serverVersion: `REST API · ${this.http.describeAuth()}` };
+    return { origin: { kind: 'rest', apiVersion: generation === 3 ? '2' : '1' }, airflowVersion: version, generation, serverVersion: `REST API · ${this.http.describeAuth()}` };
   }
 
   private async ready(signal?: AbortSignal): Promise<void> {

@@ -63,7 +63,7 @@ export class XComNode extends ConnectionScopedNode {
         item.description = `checking… · ${ref.key}`;
       } else {
         item.iconPath = new vscode.ThemeIcon('cloud', new vscode.ThemeColor('errorForeground'));
-        item.description = `${status.state === 'missing' ? 'dangling reference' : 'unreachable'} · ${ref.key}`;
+        item.description = `${status.state === 'missing' ? 'dangling reference' : status.label} · ${ref.key}`;
         tooltip.appendMarkdown('\n').appendText(status.message).appendMarkdown('  \n');
       }
       item.command = { command: Commands.preview, title: 'Preview Table', arguments: [this] };
