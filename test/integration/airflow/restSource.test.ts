@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRestMetadataSource } from '../../../src/airflow/rest/restMetadataSource';
+import { readTaskLog } from '../../../src/airflow/rest/taskLog';
 import type { RestCredentials } from '../../../src/airflow/rest/restHttp';
 import { decodeXComValue } from '../../../src/airflow/xcomValue';
 import { API_USER, startAirflowApi, type AirflowApi } from '../../fixtures/servers/airflowApi';
@@ -74,6 +75,23 @@ for (const generation of [2, 3] as const) {
       const last = await source.findLastSuccessfulRun('etl', run.runId);
       assert.equal(last?.state, 'success');
       assert.notEqual(last?.runId, run.runId);
+      await source.close();
+    });
+
+    it('reads a try\'s log across continuation tokens, finds the last traceback, and cuts past the budget', async () => {
+      const source = createRestMetadataSource({ baseUrl: api.url, credentials: LOGIN, timeoutMs: 5000, logger: silentLogger });
+      const run = (await source.listDagRuns('etl', { states: ['failed'] }, PAGE)).items[0];
+      const ti = { dagId: 'etl', runId: run.runId, taskId: 'load', mapIndex: -1 };
+      const log = await readTaskLog(source, ti, 1);
+      assert.match(log.text, /Starting attempt 1[\s\S]*Running load[\s\S]*ValueError: boom/);
+      assert.equal(log.text.split('\n')[log.tracebackLine!].includes('Traceback'), true);
+      assert.equal(log.note, undefined);
+      const cut = await readTaskLog(source, ti, 1, { maxChars: 40 });
+      assert.ok(cut.text.length <= 40);
+      assert.match(cut.note ?? '', /only its start is shown/);
+      const aborter = new AbortController();
+      aborter.abort();
+      await assert.rejects(readTaskLog(source, ti, 1, { signal: aborter.signal }), { name: 'AbortError' });
       await source.close();
     });
 
