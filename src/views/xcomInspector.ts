@@ -3,8 +3,12 @@ import type { XComSummary } from '../airflow/types';
 import { decodeXComValue, type DecodedXCom } from '../airflow/xcomValue';
 import { matchReference, type ReferenceMatch, type ReferenceRule, type XComReference } from '../references';
 import { errorMessage } from '../errors';
+import type { DecodeLimits } from '../formats/decodeBudget';
 import { isStorageError, storageErrorLabel } from '../storage/storageErrors';
 import type { TreeNode } from './treeNodes/treeNode';
+
+// Listing decodes every short value of a task instance: each gets a small share of the host's time.
+const LISTING_LIMITS: DecodeLimits = { maxNodes: 10_000, maxDepth: 100, maxMillis: 10 };
 
 /** What XCom Lens makes of one XCom value: decoded, and whether it points at offloaded data. */
 export interface XComInsight {
@@ -40,7 +44,11 @@ export class XComInspector {
 
   /** Decodes a listed XCom and matches it against the reference rules. */
   inspect(summary: XComSummary, connection?: ConnectionConfig): XComInsight {
-    const decoded = decodeXComValue(summary.head, { truncated: !summary.headIsComplete, storedSize: summary.storedSize ?? undefined });
+    const decoded = decodeXComValue(summary.head, {
+      truncated: !summary.headIsComplete,
+      storedSize: summary.storedSize ?? undefined,
+      limits: LISTING_LIMITS,
+    });
     const reference = matchReference(decoded.value, this.rulesFor(connection ?? this.connectionOf(summary)));
     return { decoded, reference };
   }

@@ -146,6 +146,8 @@ export function createPostgresDriver({ url, password }: ServerTarget, options: D
 
   const cancel = async (pid: number) => {
     const c = new pg.Client({ ...config, options: undefined });
+    // The cancel request's own link may drop too (the same dead network): never an unhandled 'error' event.
+    c.on('error', () => undefined);
     try {
       await c.connect();
       await c.query('SELECT pg_cancel_backend($1)', [pid]);
