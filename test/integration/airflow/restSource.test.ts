@@ -1,7 +1,12 @@
 // The REST MetadataSource against loopback stand-ins of Airflow 2.10 (/api/v1) and 3.1 (/api/v2) that check every
 // request and response against Airflow's official OpenAPI specs.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createRestMetadataSource } from '../../../src/airflow/rest/restMetadataSource';
 import { readTaskLog } from '../../../src/airflow/rest/taskLog';
@@ -151,6 +156,28 @@ describe('REST source: bad input', function () {
     const { port } = html.address() as AddressInfo;
     const source = createRestMetadataSource({ baseUrl: `http://127.0.0.1:${port}`, credentials: LOGIN, timeoutMs: 5000, logger: silentLogger });
     await assert.rejects(source.describe(), /HTML page instead of JSON.*SSO proxy/);
+  });
+
+  it('names a self-signed certificate and what to do, and connects with skip verification', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'),
+      '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+    const server = createHttpsServer({ key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) }, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"version":"3.1.0","git_version":null,"dags":[],"total_entries":0}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const strict = createRestMetadataSource({ baseUrl: url, credentials: { kind: 'none' }, timeoutMs: 3000, logger: silentLogger });
+      await assert.rejects(strict.describe(), /self-signed certificate.*CA file.*skip certificate verification/);
+      const lax = createRestMetadataSource({ baseUrl: url, credentials: { kind: 'none' }, timeoutMs: 3000, tls: { skipVerify: true }, logger: silentLogger });
+      assert.equal((await lax.describe()).airflowVersion, '3.1.0');
+      await strict.close();
+      await lax.close();
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('gives up on a server that accepts and never answers within the timeout', async () => {
