@@ -196,7 +196,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       const name = await vscode.window.showInputBox({ title: 'Connection name', value: connection.name, ignoreFocusOut: true });
       if (name === undefined) return;
       const saved = await saveFromArgs({ url, name, password }, connection);
-      await testAndReport(saved, password ?? (await store.getPassword(saved.id)));
+      await testAndReport(saved, password ?? (await store.getPassword(saved)));
     }),
 
     vscode.commands.registerCommand(Commands.removeConnection, async (arg?: unknown, confirmed?: boolean) => {
@@ -215,7 +215,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     vscode.commands.registerCommand(Commands.testConnection, async (arg?: unknown) => {
       const connection = await pickConnection(store, arg);
       if (!connection) return undefined;
-      const info = await testAndReport(connection, await store.getPassword(connection.id));
+      const info = await testAndReport(connection, await store.getPassword(connection));
       await model.reset(connection.id);
       provider.refresh();
       return info;
