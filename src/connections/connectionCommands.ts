@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { ConnectionConfig, StorageConfig } from '../config';
 import { Commands } from '../constants';
+import { errorMessage } from '../errors';
 import { parseConnectionUrl, redactUrl, withoutPassword, passwordOf } from '../airflow/connectionUrl';
 import { discoverAirflowConnections } from '../airflow/discovery';
 import type { AirflowInfo } from '../airflow/types';
@@ -54,7 +55,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       if (!quiet) void vscode.window.showInformationMessage(`Connected to "${connection.name}": Airflow ${info.airflowVersion} on ${info.serverVersion}.`);
       return info;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       log.warn(`Connection test of ${connection.name} failed: ${message}`);
       if (!quiet) void vscode.window.showErrorMessage(`Could not connect to "${connection.name}": ${message}`);
       return undefined;
@@ -90,7 +91,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
           parseConnectionUrl(text.trim());
           return undefined;
         } catch (error) {
-          return error instanceof Error ? error.message : String(error);
+          return errorMessage(error);
         }
       },
     });
@@ -142,10 +143,14 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
   const discover = async () => {
     try {
       const found = await discoverAirflowConnections({ env: process.env, homeDir: os.homedir(), workspaceFolders: trustedWorkspaceFolders() });
-      return found.candidates.filter((c) => c.url && !c.needsCommand).map((c) => ({ url: c.url as string, origin: c.origin }));
+      const commands = found.candidates.filter((c) => c.needsCommand).map((c) => c.origin);
+      return Object.assign(
+        found.candidates.filter((c) => c.url && !c.needsCommand).map((c) => ({ url: c.url as string, origin: c.origin })),
+        { commands },
+      );
     } catch (error) {
-      log.warn(`Could not look for Airflow's own connection: ${error instanceof Error ? error.message : String(error)}`);
-      return [];
+      log.warn(`Could not look for Airflow's own connection: ${errorMessage(error)}`);
+      return Object.assign([], { commands: [] as string[] });
     }
   };
 
@@ -160,10 +165,12 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       const detected = await discover();
       if (detected.length === 0) {
         const add = 'Add Connection…';
-        const choice = await vscode.window.showInformationMessage(
-          'No Airflow configuration found: no AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, no airflow.cfg in $AIRFLOW_HOME, ~/airflow or the workspace.',
-          add,
-        );
+        const message = detected.commands.length > 0
+          ? `Airflow's connection comes from a command or secrets backend (${detected.commands.join(', ')}): ` +
+            'XCom Lens never runs these. Add the connection with its URL instead.'
+          : 'No Airflow configuration found: no AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, ' +
+            'no airflow.cfg in $AIRFLOW_HOME, ~/airflow or the workspace.';
+        const choice = await vscode.window.showInformationMessage(message, add);
         if (choice === add) await interactiveAdd();
         return;
       }
