@@ -1,20 +1,7 @@
 import * as vscode from 'vscode';
 import { PREFIX } from './constants';
 import type { CustomReferenceRule, ReferencePreset } from './references';
-
-/** S3 access for one connection, as stored in settings (never a secret). */
-export interface StorageConfig {
-  /** Named AWS profile. */
-  profile?: string;
-  /** AWS region. */
-  region?: string;
-  /** S3-compatible endpoint URL. */
-  endpointUrl?: string;
-  /** Path-style addressing. */
-  forcePathStyle?: boolean;
-  /** Bucket for references that carry none. */
-  bucket?: string;
-}
+import type { StorageSettings } from './storage/storageSettings';
 
 /** One metadata DB connection as stored in settings: the URL never holds the password. */
 export interface ConnectionConfig {
@@ -27,7 +14,7 @@ export interface ConnectionConfig {
   /** PostgreSQL schema holding Airflow's tables. */
   schema?: string;
   /** S3 access for offloaded XComs. */
-  storage?: StorageConfig;
+  storage?: StorageSettings;
 }
 
 /** Every XCom Lens setting, typed. */
@@ -43,6 +30,8 @@ export interface Settings {
   clientRowCap: number;
   maxRawEditorBytes: number;
   presignExpiryMinutes: number;
+  /** Longest wait for S3 (connect, an answer, the next bytes), in seconds, clamped to 1–600. */
+  s3RequestTimeoutSeconds: number;
 }
 
 /** Bounds of every numeric setting, as declared in package.json; values outside are clamped, non-numbers ignored. */
@@ -53,6 +42,7 @@ export const NUMBER_BOUNDS: Record<string, { min: number; max: number; fallback:
   'preview.clientRowCap': { min: 1000, max: 5000000, fallback: 200000 },
   'preview.maxRawEditorBytes': { min: 1000, max: 100000000, fallback: 5000000 },
   'copy.presignExpiryMinutes': { min: 1, max: 10080, fallback: 15 },
+  's3.requestTimeoutSeconds': { min: 1, max: 600, fallback: 30 },
 };
 
 /**
@@ -89,6 +79,7 @@ export function readSettings(): Settings {
     clientRowCap: Math.round(numberSetting(c, 'preview.clientRowCap')),
     maxRawEditorBytes: Math.round(numberSetting(c, 'preview.maxRawEditorBytes')),
     presignExpiryMinutes: numberSetting(c, 'copy.presignExpiryMinutes'),
+    s3RequestTimeoutSeconds: numberSetting(c, 's3.requestTimeoutSeconds'),
   };
 }
 
@@ -150,3 +141,4 @@ function isConnectionConfig(value: unknown): value is ConnectionConfig {
   const v = value as Partial<ConnectionConfig> | undefined;
   return typeof v?.id === 'string' && typeof v.name === 'string' && typeof v.url === 'string';
 }
+

@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import type { ConnectionConfig, StorageConfig } from '../config';
+import type { ConnectionConfig } from '../config';
+import type { StorageSettings } from '../storage/storageSettings';
 import { Commands } from '../constants';
 import { errorMessage } from '../errors';
 import { parseConnectionUrl, redactUrl, withoutPassword, passwordOf } from '../airflow/connectionUrl';
@@ -22,7 +23,7 @@ export interface AddConnectionArgs {
   /** PostgreSQL schema. */
   schema?: string;
   /** S3 access. */
-  storage?: StorageConfig;
+  storage?: StorageSettings;
   /** Static S3 credentials (kept in SecretStorage). */
   s3Credentials?: { accessKeyId: string; secretAccessKey: string };
 }
@@ -228,7 +229,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       return info;
     }),
 
-    vscode.commands.registerCommand(Commands.configureStorage, async (arg?: unknown, storageArg?: StorageConfig) => {
+    vscode.commands.registerCommand(Commands.configureStorage, async (arg?: unknown, storageArg?: StorageSettings) => {
       const connection = await pickConnection(store, arg);
       if (!connection) return;
       if (storageArg) {
@@ -250,7 +251,7 @@ async function configureStorageInteractively(store: ConnectionStore, connection:
   if (endpointUrl === undefined) return;
   const bucket = await vscode.window.showInputBox({ title: 'S3 access (4/4): default bucket', prompt: 'For references without a bucket (Astronomer, astronomer-providers). Empty if not needed.', value: current.bucket ?? '', ignoreFocusOut: true });
   if (bucket === undefined) return;
-  const storage: StorageConfig = {
+  const storage: StorageSettings = {
     ...(profile ? { profile } : {}),
     ...(region ? { region } : {}),
     ...(endpointUrl ? { endpointUrl, forcePathStyle: current.forcePathStyle ?? true } : {}),
