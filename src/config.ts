@@ -15,6 +15,8 @@ export interface ConnectionConfig {
   schema?: string;
   /** S3 access for offloaded XComs. */
   storage?: StorageSettings;
+  /** TLS of an Airflow API (https://) connection: an extra CA file, or no verification (insecure, warned). */
+  tls?: { caFile?: string; skipVerify?: boolean };
 }
 
 /** Every XCom Lens setting, typed. */

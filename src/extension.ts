@@ -13,6 +13,7 @@ import { registerSearchCommand } from './views/searchCommand';
 import { registerTreeCommands } from './views/treeCommands';
 import type { TreeNode } from './views/treeNodes/treeNode';
 import { ValueDocumentProvider } from './views/valueDocumentProvider';
+import { registerLogCommands } from './views/logCommands';
 import { XComInspector } from './views/xcomInspector';
 import { PreviewPanels } from './panels/previewPanel';
 import { registerPreviewCommands } from './panels/previewCommands';
@@ -57,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
     vscode.workspace.registerTextDocumentContentProvider(VALUE_SCHEME, values),
     ...registerTreeCommands({ store, model, provider, values, log, onRefresh: () => { inspector.clear(); rules.reload(); objectStores.clear(); } }),
     ...registerCopyCommands(objectStores, log),
+    ...registerLogCommands(store, model),
     registerSearchCommand(store, model, { model, inspector }, () => treeView.current),
     ...registerConnectionCommands({
       store, model, provider, log,

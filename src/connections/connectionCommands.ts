@@ -5,6 +5,7 @@ import type { StorageSettings } from '../storage/storageSettings';
 import { Commands } from '../constants';
 import { errorMessage } from '../errors';
 import { parseConnectionUrl, redactUrl, withoutPassword, passwordOf } from '../airflow/connectionUrl';
+import { isRestUrl, parseRestBaseUrl, restUserOf } from '../airflow/rest/baseUrl';
 import { discoverAirflowConnections } from '../airflow/discovery';
 import type { AirflowInfo } from '../airflow/types';
 import type { AirflowTreeModel } from '../views/airflowTreeModel';
@@ -64,7 +65,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
   };
 
   const saveFromArgs = async (args: AddConnectionArgs, existing?: ConnectionConfig): Promise<ConnectionConfig> => {
-    parseConnectionUrl(args.url); // throws a message that says what is wrong with the URL
+    checkUrl(args.url); // throws a message that says what is wrong with the URL
     const connection: ConnectionConfig = {
       id: existing?.id ?? newConnectionId(),
       name: args.name?.trim() || existing?.name || defaultName(args.url),
@@ -84,12 +85,12 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
   const promptForUrl = async (title: string, value?: string): Promise<string | undefined> =>
     vscode.window.showInputBox({
       title,
-      prompt: 'SQLAlchemy URL as in airflow.cfg, e.g. postgresql://airflow@localhost:5432/airflow or sqlite:////home/me/airflow/airflow.db',
+      prompt: 'SQLAlchemy URL as in airflow.cfg (postgresql://airflow@localhost:5432/airflow, sqlite:////home/me/airflow/airflow.db), or the Airflow UI address https://user@airflow.example.com',
       value,
       ignoreFocusOut: true,
       validateInput: (text) => {
         try {
-          parseConnectionUrl(text.trim());
+          checkUrl(text.trim());
           return undefined;
         } catch (error) {
           return errorMessage(error);
@@ -98,6 +99,15 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     });
 
   const promptForPassword = async (url: string): Promise<string | undefined> => {
+    if (isRestUrl(url)) {
+      const user = restUserOf(url);
+      return vscode.window.showInputBox({
+        title: user ? `Password for ${user}` : 'API token (bearer), e.g. an Astronomer deployment token',
+        prompt: 'Kept in VS Code\'s secret storage, never in settings. Leave empty if none is needed.',
+        password: true,
+        ignoreFocusOut: true,
+      });
+    }
     const parsed = parseConnectionUrl(url);
     if (parsed.dialect === 'sqlite' || passwordOf(url)) return passwordOf(url);
     return vscode.window.showInputBox({
@@ -127,7 +137,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     } else url = (await promptForUrl('Airflow metadata DB URL'))?.trim();
     if (!url) return;
     const password = await promptForPassword(url);
-    if (password === undefined && parseConnectionUrl(url).dialect !== 'sqlite' && !passwordOf(url)) return;
+    if (password === undefined && (isRestUrl(url) || parseConnectionUrl(url).dialect !== 'sqlite') && !passwordOf(url)) return;
     const name = await vscode.window.showInputBox({ title: 'Connection name', value: defaultName(url), ignoreFocusOut: true });
     if (name === undefined) return;
     const draft: ConnectionConfig = { id: newConnectionId(), name: name || defaultName(url), url: withoutPassword(url) };
@@ -196,7 +206,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       }
       const url = (await promptForUrl(`Edit ${connection.name}`, connection.url))?.trim();
       if (!url) return;
-      const changePassword = parseConnectionUrl(url).dialect !== 'sqlite' && !passwordOf(url)
+      const changePassword = (isRestUrl(url) || parseConnectionUrl(url).dialect !== 'sqlite') && !passwordOf(url)
         ? await vscode.window.showQuickPick(['Keep the stored password', 'Enter a new password'], { title: 'Password' })
         : 'Keep the stored password';
       if (!changePassword) return;
@@ -278,4 +288,10 @@ export function defaultName(url: string): string {
   } catch {
     return 'Airflow';
   }
+}
+
+/** Checks a connection URL (an http(s) Airflow API address or a SQLAlchemy URL); throws a message that says what is wrong. */
+function checkUrl(url: string): void {
+  if (isRestUrl(url)) parseRestBaseUrl(url);
+  else parseConnectionUrl(url);
 }
