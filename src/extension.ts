@@ -36,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
   const rules = new ReferenceRulesProvider(log);
   const objectStores = new ObjectStores(store, log);
   const model = new AirflowTreeModel(
-    async (connection) => openMetadataSource(connection, await store.getPassword(connection.id), readSettings(), log),
+    async (connection) => openMetadataSource(connection, await store.getPassword(connection), readSettings(), log),
     () => readSettings().pageSize,
   );
   let refreshNode: (node: TreeNode) => void = () => undefined;

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ConnectionConfig } from '../config';
 import type { StorageSettings } from '../storage/storageSettings';
 import { Commands } from '../constants';
+import { errorMessage } from '../errors';
 import { parseConnectionUrl, redactUrl, withoutPassword, passwordOf } from '../airflow/connectionUrl';
 import { isRestUrl, parseRestBaseUrl, restUserOf } from '../airflow/rest/baseUrl';
 import { discoverAirflowConnections } from '../airflow/discovery';
@@ -56,7 +57,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       if (!quiet) void vscode.window.showInformationMessage(`Connected to "${connection.name}": Airflow ${info.airflowVersion} on ${info.serverVersion}.`);
       return info;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       log.warn(`Connection test of ${connection.name} failed: ${message}`);
       if (!quiet) void vscode.window.showErrorMessage(`Could not connect to "${connection.name}": ${message}`);
       return undefined;
@@ -92,7 +93,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
           checkUrl(text.trim());
           return undefined;
         } catch (error) {
-          return error instanceof Error ? error.message : String(error);
+          return errorMessage(error);
         }
       },
     });
@@ -153,10 +154,14 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
   const discover = async () => {
     try {
       const found = await discoverAirflowConnections({ env: process.env, homeDir: os.homedir(), workspaceFolders: trustedWorkspaceFolders() });
-      return found.candidates.filter((c) => c.url && !c.needsCommand).map((c) => ({ url: c.url as string, origin: c.origin }));
+      const commands = found.candidates.filter((c) => c.needsCommand).map((c) => c.origin);
+      return Object.assign(
+        found.candidates.filter((c) => c.url && !c.needsCommand).map((c) => ({ url: c.url as string, origin: c.origin })),
+        { commands },
+      );
     } catch (error) {
-      log.warn(`Could not look for Airflow's own connection: ${error instanceof Error ? error.message : String(error)}`);
-      return [];
+      log.warn(`Could not look for Airflow's own connection: ${errorMessage(error)}`);
+      return Object.assign([], { commands: [] as string[] });
     }
   };
 
@@ -171,10 +176,12 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       const detected = await discover();
       if (detected.length === 0) {
         const add = 'Add Connection…';
-        const choice = await vscode.window.showInformationMessage(
-          'No Airflow configuration found: no AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, no airflow.cfg in $AIRFLOW_HOME, ~/airflow or the workspace.',
-          add,
-        );
+        const message = detected.commands.length > 0
+          ? `Airflow's connection comes from a command or secrets backend (${detected.commands.join(', ')}): ` +
+            'XCom Lens never runs these. Add the connection with its URL instead.'
+          : 'No Airflow configuration found: no AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, ' +
+            'no airflow.cfg in $AIRFLOW_HOME, ~/airflow or the workspace.';
+        const choice = await vscode.window.showInformationMessage(message, add);
         if (choice === add) await interactiveAdd();
         return;
       }
@@ -207,7 +214,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       const name = await vscode.window.showInputBox({ title: 'Connection name', value: connection.name, ignoreFocusOut: true });
       if (name === undefined) return;
       const saved = await saveFromArgs({ url, name, password }, connection);
-      await testAndReport(saved, password ?? (await store.getPassword(saved.id)));
+      await testAndReport(saved, password ?? (await store.getPassword(saved)));
     }),
 
     vscode.commands.registerCommand(Commands.removeConnection, async (arg?: unknown, confirmed?: boolean) => {
@@ -226,7 +233,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     vscode.commands.registerCommand(Commands.testConnection, async (arg?: unknown) => {
       const connection = await pickConnection(store, arg);
       if (!connection) return undefined;
-      const info = await testAndReport(connection, await store.getPassword(connection.id));
+      const info = await testAndReport(connection, await store.getPassword(connection));
       await model.reset(connection.id);
       provider.refresh();
       return info;
