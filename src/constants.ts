@@ -50,7 +50,11 @@ export const Commands = {
   showLog: 'xcomLens.showLog',
   openTaskDefinition: 'xcomLens.openTaskDefinition',
   revealTaskInstance: 'xcomLens.revealTaskInstance',
+  openLog: 'xcomLens.openLog',
 } as const;
 
 /** URI scheme of the read-only virtual documents that show XCom values. */
 export const VALUE_SCHEME = 'xcom-lens';
+
+/** URI scheme of the read-only virtual documents that show task logs. */
+export const LOG_SCHEME = 'xcom-lens-log';
