@@ -41,11 +41,20 @@ class TaskLens extends vscode.CodeLens {
 /** CodeLenses above the tasks of DAG files a connected Airflow knows: latest state, XCom count, Preview, Reveal. */
 export class DagCodeLensProvider implements vscode.CodeLensProvider<TaskLens> {
   private readonly summaries = new Map<string, Promise<TaskSummary>>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the lenses should be asked for again (the setting or the connections changed). */
+  readonly onDidChangeCodeLenses = this.changed.event;
 
   constructor(
     private readonly store: ConnectionStore,
     private readonly context: TreeContext,
   ) {}
+
+  /** Forgets the summaries and asks VS Code for fresh lenses. */
+  reload(): void {
+    this.summaries.clear();
+    this.changed.fire();
+  }
 
   async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<TaskLens[]> {
     if (!vscode.workspace.getConfiguration(PREFIX).get<boolean>('codeLens.enabled', true)) return [];
@@ -136,8 +145,12 @@ export class DagCodeLensProvider implements vscode.CodeLensProvider<TaskLens> {
 
 /** Registers the DAG-file CodeLenses and Reveal in Tree (the lenses' link to a task instance node). */
 export function registerDagCodeLens(store: ConnectionStore, context: TreeContext, treeView: () => vscode.TreeView<TreeNode> | undefined): vscode.Disposable[] {
+  const provider = new DagCodeLensProvider(store, context);
   return [
-    vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, new DagCodeLensProvider(store, context)),
+    vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, provider),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${PREFIX}.codeLens.enabled`) || e.affectsConfiguration(`${PREFIX}.connections`)) provider.reload();
+    }),
     vscode.commands.registerCommand(Commands.revealTaskInstance, async (node?: unknown) => {
       const view = treeView();
       if (!view || !(node instanceof TaskInstanceNode || node instanceof MappedTaskNode)) return;

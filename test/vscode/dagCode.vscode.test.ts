@@ -89,4 +89,25 @@ describe('DAG code: CodeLenses and Open Task Definition', function () {
     const missing = await vscode.commands.executeCommand<{ warning?: string }>('xcomLens.openTaskDefinition', zooTask);
     assert.equal(missing?.warning, 'xcom_zoo.py (fileloc /opt/airflow/dags/xcom_zoo.py) is not in this workspace: open the folder that holds your DAGs.');
   });
+
+  it('opens the file at the top and says so when the task is no longer where Airflow parsed it', async () => {
+    const document = await vscode.workspace.openTextDocument(dagFile);
+    const editor = await vscode.window.showTextDocument(document);
+    // The user deleted the load task since the scheduler parsed the file (unsaved edit).
+    const edit = new vscode.WorkspaceEdit();
+    edit.delete(dagFile, new vscode.Range(21, 0, 22, 0));
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    editor.selection = new vscode.Selection(10, 0, 10, 0);
+    try {
+      const connection = await child(api, undefined, 'dag code');
+      const run = await child(api, await child(api, connection, 'etl_orders'), /2024-01-02/);
+      const load = await child(api, run, 'load');
+      const result = await vscode.commands.executeCommand<{ line?: number; warning?: string }>('xcomLens.openTaskDefinition', load);
+      assert.equal(result?.line, undefined);
+      assert.match(result?.warning ?? '', /^load is not defined in dags\/etl_orders\.py as it reads now: the DAG file moved or changed/);
+      assert.equal(vscode.window.activeTextEditor?.selection.active.line, 0);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
 });
