@@ -26,7 +26,11 @@ export async function run() {
       tasks = m.findDagSourceTasks(text).tasks.length;
       times.push(performance.now() - t);
     }
-    rows.push({ chars: text.length, tasks, medianMs: Number(times.sort((a, b) => a - b)[Math.floor(REPEATS / 2)].toFixed(2)) });
+    rows.push({
+      chars: text.length,
+      tasks,
+      medianMs: Number(times.sort((a, b) => a - b)[Math.floor(REPEATS / 2)].toFixed(2)),
+    });
   }
   return rows;
 }

@@ -116,7 +116,13 @@ function tokenize(source: string): LogicalLine[] {
         j++;
       }
       const isF = /[fF]/.test(prefix);
-      current.push({ kind: 'string', text: source.slice(i, j + quote.length), value: isF ? undefined : value, line: startLine, column });
+      current.push({
+        kind: 'string',
+        text: source.slice(i, j + quote.length),
+        value: isF ? undefined : value,
+        line: startLine,
+        column,
+      });
       i = j + quote.length;
       continue;
     }
@@ -277,7 +283,8 @@ export function findDagSourceTasks(source: string, maxChars = MAX_DAG_SOURCE_CHA
         scopes.push({ indent, kind: 'dag', dagId });
       } else if (groupDecorator) {
         const own = groupDecorator.call?.kwargs.get('group_id') ?? groupDecorator.call?.firstString ?? functionName;
-        const keepsPrefix = !groupDecorator.call || !/False/.test(groupDecorator.call.kwargs.get('prefix_group_id') ?? '');
+        const keepsPrefix =
+          !groupDecorator.call || !/False/.test(groupDecorator.call.kwargs.get('prefix_group_id') ?? '');
         scopes.push({ indent, kind: 'group', groupId: keepsPrefix ? qualified(own) : prefix() });
       } else if (taskDecorator && innermost('taskBody') === undefined) {
         const definition: TaskDefinition = {
@@ -305,14 +312,21 @@ export function findDagSourceTasks(source: string, maxChars = MAX_DAG_SOURCE_CHA
         const dagId = call.kwargs.get('dag_id') ?? call.firstString;
         if (!dagId) continue;
         dags.push({ dagId, line: tokens[call.start].line });
-        if (call.start >= 2 && tokens[call.start - 1].text === '=' && call.start === 2) dagVariables.set(first.text, dagId);
+        if (call.start >= 2 && tokens[call.start - 1].text === '=' && call.start === 2)
+          dagVariables.set(first.text, dagId);
         if (first.text === 'with' && !opened) opened = { indent, kind: 'dag', dagId };
         continue;
       }
       if (last === 'TaskGroup') {
         const own = call.kwargs.get('group_id') ?? call.firstString;
         if (first.text === 'with' && own && !opened) {
-          const keepsPrefix = !/False/.test(tokens.slice(call.open, call.close).map((t) => t.text).join(' ').match(/prefix_group_id = (\w+)/)?.[1] ?? '');
+          const keepsPrefix = !/False/.test(
+            tokens
+              .slice(call.open, call.close)
+              .map((t) => t.text)
+              .join(' ')
+              .match(/prefix_group_id = (\w+)/)?.[1] ?? '',
+          );
           opened = { indent, kind: 'group', groupId: keepsPrefix ? qualified(own) : prefix() };
         }
         continue;
@@ -325,7 +339,10 @@ export function findDagSourceTasks(source: string, maxChars = MAX_DAG_SOURCE_CHA
       if (taskId === undefined || NOT_TASKS.has(last)) continue;
       const startToken = tokens[call.start];
       const dagVariable = call.nameKwargs.get('dag');
-      const afterClose = tokens.slice(call.close + 1, call.close + 3).map((t) => t.text).join('');
+      const afterClose = tokens
+        .slice(call.close + 1, call.close + 3)
+        .map((t) => t.text)
+        .join('');
       tasks.push({
         taskId: qualified(taskId),
         dagId: innermost('dag')?.dagId ?? (dagVariable ? dagVariables.get(dagVariable) : undefined),
@@ -346,7 +363,11 @@ export function findDagSourceTasks(source: string, maxChars = MAX_DAG_SOURCE_CHA
 }
 
 /** The definition of `taskId` of `dagId` in an outline: exact id first, then the id without task-group prefixes. */
-export function findTaskDefinition(outline: DagSourceOutline, dagId: string, taskId: string): TaskDefinition | undefined {
+export function findTaskDefinition(
+  outline: DagSourceOutline,
+  dagId: string,
+  taskId: string,
+): TaskDefinition | undefined {
   const ofDag = outline.tasks.filter((t) => t.dagId === undefined || t.dagId === dagId);
   const exact = ofDag.find((t) => t.taskId === taskId);
   if (exact) return exact;

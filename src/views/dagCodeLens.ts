@@ -33,7 +33,13 @@ interface KnownDag {
 
 /** One lens: which task of which known DAG, and which link it is. */
 class TaskLens extends vscode.CodeLens {
-  constructor(range: vscode.Range, readonly known: KnownDag, readonly task: TaskDefinition, readonly link: 'status' | 'preview' | 'reveal', readonly version: string) {
+  constructor(
+    range: vscode.Range,
+    readonly known: KnownDag,
+    readonly task: TaskDefinition,
+    readonly link: 'status' | 'preview' | 'reveal',
+    readonly version: string,
+  ) {
     super(range);
   }
 }
@@ -68,24 +74,36 @@ export class DagCodeLensProvider implements vscode.CodeLensProvider<TaskLens> {
       const dag = task.dagId ? known.get(task.dagId) : undefined;
       if (!dag) continue;
       const range = new vscode.Range(task.line, task.column, task.line, task.column);
-      for (const link of ['status', 'preview', 'reveal'] as const) lenses.push(new TaskLens(range, dag, task, link, version));
+      for (const link of ['status', 'preview', 'reveal'] as const)
+        lenses.push(new TaskLens(range, dag, task, link, version));
     }
     return lenses;
   }
 
   async resolveCodeLens(lens: TaskLens, token: vscode.CancellationToken): Promise<TaskLens> {
-    const key = `${lens.version}\u0000${lens.known.connection.id}\u0000${lens.known.dag.dagId}\u0000${lens.task.taskId}`;
+    const { connection, dag } = lens.known;
+    const key = [lens.version, connection.id, dag.dagId, lens.task.taskId].join('\u0000');
     let summary = this.summaries.get(key);
     if (!summary) {
-      summary = this.summarize(lens.known, lens.task).catch((error: unknown) => ({ title: `XCom Lens: ${errorMessage(error)}` }));
+      summary = this.summarize(lens.known, lens.task).catch((error: unknown) => ({
+        title: `XCom Lens: ${errorMessage(error)}`,
+      }));
       this.summaries.set(key, summary);
       if (this.summaries.size > 500) this.summaries.delete(this.summaries.keys().next().value as string);
     }
-    const cancelled = new Promise<never>((_, reject) => token.onCancellationRequested(() => reject(new CancellationError())));
+    const cancelled = new Promise<never>((_, reject) =>
+      token.onCancellationRequested(() => reject(new CancellationError())),
+    );
     const s = await Promise.race([summary, cancelled]);
     if (lens.link === 'status') lens.command = { title: s.title, command: '' };
-    else if (lens.link === 'preview') lens.command = s.table ? { title: 'Preview', command: Commands.preview, arguments: [s.table] } : { title: 'Preview: no table XCom', command: '' };
-    else lens.command = s.node ? { title: 'Reveal in Tree', command: Commands.revealTaskInstance, arguments: [s.node] } : { title: '', command: '' };
+    else if (lens.link === 'preview')
+      lens.command = s.table
+        ? { title: 'Preview', command: Commands.preview, arguments: [s.table] }
+        : { title: 'Preview: no table XCom', command: '' };
+    else
+      lens.command = s.node
+        ? { title: 'Reveal in Tree', command: Commands.revealTaskInstance, arguments: [s.node] }
+        : { title: '', command: '' };
     return lens;
   }
 
@@ -112,7 +130,9 @@ export class DagCodeLensProvider implements vscode.CodeLensProvider<TaskLens> {
   private async summarize({ connection, dag }: KnownDag, task: TaskDefinition): Promise<TaskSummary> {
     const model = this.context.model;
     const source = await model.source(connection);
-    const runs = await model.cached(`${connection.id}/codeLens/latestRun/${dag.dagId}`, () => source.listDagRuns(dag.dagId, {}, { offset: 0, limit: 1 }, model.signal));
+    const runs = await model.cached(`${connection.id}/codeLens/latestRun/${dag.dagId}`, () =>
+      source.listDagRuns(dag.dagId, {}, { offset: 0, limit: 1 }, model.signal),
+    );
     const run: DagRunSummary | undefined = runs.items[0];
     if (!run) return { title: 'no runs yet' };
     const all = await model.cached(`${connection.id}/codeLens/tis/${dag.dagId}/${run.runId}`, async () => {
@@ -125,31 +145,44 @@ export class DagCodeLensProvider implements vscode.CodeLensProvider<TaskLens> {
       return items;
     });
     const instances = all.filter((ti) => ti.taskId === task.taskId);
-    const when = formatTimestamp(run.logicalDate ?? run.sortDate).replace(/:00 UTC$/, '').replace(/ UTC$/, '');
+    const when = formatTimestamp(run.logicalDate ?? run.sortDate)
+      .replace(/:00 UTC$/, '')
+      .replace(/ UTC$/, '');
     if (!instances.length) return { title: `not in the latest run · ${when}` };
     const states = instances.map((ti) => ti.state ?? 'no status');
-    const worst = ['failed', 'up_for_retry', 'upstream_failed', 'running', 'queued'].find((s) => states.includes(s)) ?? states[0];
-    const xcoms = await source.listXComs({ dagId: dag.dagId, runId: run.runId, taskId: task.taskId }, { offset: 0, limit: XCOM_PAGE }, model.signal);
-    const count = `${xcoms.items.length}${xcoms.hasMore ? '+' : ''} XCom${xcoms.items.length === 1 && !xcoms.hasMore ? '' : 's'}`;
+    const worst =
+      ['failed', 'up_for_retry', 'upstream_failed', 'running', 'queued'].find((s) => states.includes(s)) ?? states[0];
+    const xcoms = await source.listXComs(
+      { dagId: dag.dagId, runId: run.runId, taskId: task.taskId },
+      { offset: 0, limit: XCOM_PAGE },
+      model.signal,
+    );
+    const plural = xcoms.items.length === 1 && !xcoms.hasMore ? '' : 's';
+    const count = `${xcoms.items.length}${xcoms.hasMore ? '+' : ''} XCom${plural}`;
     const mapped = instances.length > 1 || instances[0].mapIndex >= 0 ? ` (${instances.length} mapped)` : '';
     const connectionNode = new ConnectionNode(this.context, connection);
     const dagNode = new DagNode(this.context, connectionNode, connection, dag);
     const runNode = new DagRunNode(this.context, dagNode, connection, run);
-    const tiNode = mapped ? new MappedTaskNode(this.context, runNode, connection, instances) : new TaskInstanceNode(this.context, runNode, connection, instances[0]);
-    const table = xcoms.items
-      .map((x) => new XComNode(this.context, tiNode, connection, x))
-      .find((n) => n.isTable);
+    const tiNode = mapped
+      ? new MappedTaskNode(this.context, runNode, connection, instances)
+      : new TaskInstanceNode(this.context, runNode, connection, instances[0]);
+    const table = xcoms.items.map((x) => new XComNode(this.context, tiNode, connection, x)).find((n) => n.isTable);
     return { title: `${SYMBOLS[worst] ?? '•'} ${worst}${mapped} · ${count} · ${when}`, node: tiNode, table };
   }
 }
 
 /** Registers the DAG-file CodeLenses and Reveal in Tree (the lenses' link to a task instance node). */
-export function registerDagCodeLens(store: ConnectionStore, context: TreeContext, treeView: () => vscode.TreeView<TreeNode> | undefined): vscode.Disposable[] {
+export function registerDagCodeLens(
+  store: ConnectionStore,
+  context: TreeContext,
+  treeView: () => vscode.TreeView<TreeNode> | undefined,
+): vscode.Disposable[] {
   const provider = new DagCodeLensProvider(store, context);
   return [
     vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, provider),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${PREFIX}.codeLens.enabled`) || e.affectsConfiguration(`${PREFIX}.connections`)) provider.reload();
+      if (e.affectsConfiguration(`${PREFIX}.codeLens.enabled`) || e.affectsConfiguration(`${PREFIX}.connections`))
+        provider.reload();
     }),
     vscode.commands.registerCommand(Commands.revealTaskInstance, async (node?: unknown) => {
       const view = treeView();

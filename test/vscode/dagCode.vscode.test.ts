@@ -13,7 +13,7 @@ const REPO = join(__dirname, '..', '..', '..');
 
 function labelOf(api: XComLensApi, node: TreeNode): string {
   const label = (api.tree.getTreeItem(node) as vscode.TreeItem).label;
-  return typeof label === 'string' ? label : label?.label ?? '';
+  return typeof label === 'string' ? label : (label?.label ?? '');
 }
 
 async function child(api: XComLensApi, node: TreeNode | undefined, label: string | RegExp): Promise<TreeNode> {
@@ -33,7 +33,7 @@ describe('DAG code: CodeLenses and Open Task Definition', function () {
   before(async () => {
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'the test workspace has no folder');
-    // fileloc of the fixture's etl_orders is /opt/airflow/dags/etl_orders.py: the workspace copy shares dags/etl_orders.py.
+    // The fixture's etl_orders has fileloc /opt/airflow/dags/etl_orders.py; the copy shares dags/etl_orders.py.
     dagsFolder = join(folder.uri.fsPath, 'dags');
     mkdirSync(dagsFolder, { recursive: true });
     copyFileSync(join(REPO, 'test', 'fixtures', 'dags', 'etl_orders.py'), join(dagsFolder, 'etl_orders.py'));
@@ -44,7 +44,10 @@ describe('DAG code: CodeLenses and Open Task Definition', function () {
     await vscode.workspace.getConfiguration('xcomLens').update('connections', [], vscode.ConfigurationTarget.Global);
     dbDir = mkdtempSync(join(tmpdir(), 'xcom-lens-dagcode-'));
     await createSqliteFixture(join(dbDir, 'airflow.db'), 2);
-    await vscode.commands.executeCommand('xcomLens.addConnection', { name: 'dag code', url: `sqlite:///${join(dbDir, 'airflow.db')}` });
+    await vscode.commands.executeCommand('xcomLens.addConnection', {
+      name: 'dag code',
+      url: `sqlite:///${join(dbDir, 'airflow.db')}`,
+    });
   });
 
   after(async () => {
@@ -56,7 +59,8 @@ describe('DAG code: CodeLenses and Open Task Definition', function () {
 
   it('shows the latest run state and XCom count above each task, with Preview and Reveal links', async () => {
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(dagFile));
-    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', dagFile, 100)) ?? [];
+    const lenses =
+      (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', dagFile, 100)) ?? [];
     const rows = lenses.map((l) => [l.range.start.line, l.command?.title ?? '']);
     assert.deepEqual(rows, [
       [16, '✓ success · 1 XCom · 2024-01-03 00:00'],
@@ -76,7 +80,10 @@ describe('DAG code: CodeLenses and Open Task Definition', function () {
     const connection = await child(api, undefined, 'dag code');
     const run = await child(api, await child(api, connection, 'etl_orders'), /2024-01-02/);
     const transform = await child(api, run, 'transform');
-    const result = await vscode.commands.executeCommand<{ uri?: vscode.Uri; line?: number; warning?: string }>('xcomLens.openTaskDefinition', transform);
+    const result = await vscode.commands.executeCommand<{ uri?: vscode.Uri; line?: number; warning?: string }>(
+      'xcomLens.openTaskDefinition',
+      transform,
+    );
     assert.equal(result?.warning, undefined);
     const editor = vscode.window.activeTextEditor;
     assert.equal(editor?.document.uri.fsPath, dagFile.fsPath);
@@ -87,7 +94,11 @@ describe('DAG code: CodeLenses and Open Task Definition', function () {
     assert.ok(zooRun);
     const zooTask = await child(api, zooRun, 'push_everything');
     const missing = await vscode.commands.executeCommand<{ warning?: string }>('xcomLens.openTaskDefinition', zooTask);
-    assert.equal(missing?.warning, 'xcom_zoo.py (fileloc /opt/airflow/dags/xcom_zoo.py) is not in this workspace: open the folder that holds your DAGs.');
+    assert.equal(
+      missing?.warning,
+      'xcom_zoo.py (fileloc /opt/airflow/dags/xcom_zoo.py) is not in this workspace: ' +
+        'open the folder that holds your DAGs.',
+    );
   });
 
   it('opens the file at the top and says so when the task is no longer where Airflow parsed it', async () => {
@@ -102,9 +113,15 @@ describe('DAG code: CodeLenses and Open Task Definition', function () {
       const connection = await child(api, undefined, 'dag code');
       const run = await child(api, await child(api, connection, 'etl_orders'), /2024-01-02/);
       const load = await child(api, run, 'load');
-      const result = await vscode.commands.executeCommand<{ line?: number; warning?: string }>('xcomLens.openTaskDefinition', load);
+      const result = await vscode.commands.executeCommand<{ line?: number; warning?: string }>(
+        'xcomLens.openTaskDefinition',
+        load,
+      );
       assert.equal(result?.line, undefined);
-      assert.match(result?.warning ?? '', /^load is not defined in dags\/etl_orders\.py as it reads now: the DAG file moved or changed/);
+      assert.match(
+        result?.warning ?? '',
+        /^load is not defined in dags\/etl_orders\.py as it reads now: the DAG file moved or changed/,
+      );
       assert.equal(vscode.window.activeTextEditor?.selection.active.line, 0);
     } finally {
       await vscode.commands.executeCommand('workbench.action.files.revert');

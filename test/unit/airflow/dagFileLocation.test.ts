@@ -6,12 +6,19 @@ describe('dagFileLocation', () => {
   const fileloc = '/opt/airflow/dags/etl/orders.py';
 
   it('prefers the workspace file that shares the most trailing folders', () => {
-    const candidates = ['/home/ana/repo/orders.py', '/home/ana/repo/dags/etl/orders.py', '/home/ana/repo/old/etl2/orders.py'];
+    const candidates = [
+      '/home/ana/repo/orders.py',
+      '/home/ana/repo/dags/etl/orders.py',
+      '/home/ana/repo/old/etl2/orders.py',
+    ];
     assert.deepEqual(bestFilelocMatches(fileloc, candidates), ['/home/ana/repo/dags/etl/orders.py']);
   });
 
   it('returns every candidate of a tie, and none when no file name matches', () => {
-    assert.deepEqual(bestFilelocMatches(fileloc, ['/a/etl/orders.py', '/b/etl/orders.py']), ['/a/etl/orders.py', '/b/etl/orders.py']);
+    assert.deepEqual(bestFilelocMatches(fileloc, ['/a/etl/orders.py', '/b/etl/orders.py']), [
+      '/a/etl/orders.py',
+      '/b/etl/orders.py',
+    ]);
     assert.deepEqual(bestFilelocMatches(fileloc, ['/a/etl/customers.py']), []);
   });
 

@@ -31,17 +31,24 @@ describe('dagSourceTasks', () => {
 
   it('ignores task_id= inside docstrings, comments, strings and task bodies', () => {
     const ids = findDagSourceTasks(read('etl/orders.py')).tasks.map((t) => t.taskId);
-    for (const fake of ['not_a_task', 'commented_out', 'fake', 'inside_a_task_body']) assert.ok(!ids.includes(fake), fake);
+    for (const fake of ['not_a_task', 'commented_out', 'fake', 'inside_a_task_body'])
+      assert.ok(!ids.includes(fake), fake);
   });
 
   it('tells two DAGs of one file apart', () => {
     const outline = findDagSourceTasks(read('two_dags.py'));
-    assert.deepEqual(outline.dags, [{ dagId: 'reports_daily', line: 6 }, { dagId: 'reports_weekly', line: 11 }]);
-    assert.deepEqual(outline.tasks.map((t) => [t.dagId, t.taskId, t.line]), [
-      ['reports_daily', 'start', 8],
-      ['reports_weekly', 'summarise', 13],
-      ['reports_weekly', 'start', 18],
+    assert.deepEqual(outline.dags, [
+      { dagId: 'reports_daily', line: 6 },
+      { dagId: 'reports_weekly', line: 11 },
     ]);
+    assert.deepEqual(
+      outline.tasks.map((t) => [t.dagId, t.taskId, t.line]),
+      [
+        ['reports_daily', 'start', 8],
+        ['reports_weekly', 'summarise', 13],
+        ['reports_weekly', 'start', 18],
+      ],
+    );
     assert.equal(findTaskDefinition(outline, 'reports_weekly', 'start')?.line, 18);
     assert.equal(findTaskDefinition(outline, 'reports_daily', 'start')?.line, 8);
   });
