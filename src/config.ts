@@ -56,6 +56,10 @@ export interface Settings {
   clientRowCap: number;
   maxRawEditorBytes: number;
   presignExpiryMinutes: number;
+  /** `xcomLens.export.escapeFormulas`: Export CSV escapes cells a spreadsheet would run as formulas. */
+  exportEscapeFormulas: boolean;
+  /** `xcomLens.copy.escapeFormulas`: TSV and CSV copies escape them too. */
+  copyEscapeFormulas: boolean;
 }
 
 /** The one typed reader of `xcomLens.*` settings. */
@@ -73,6 +77,8 @@ export function readSettings(): Settings {
     clientRowCap: c.get<number>('preview.clientRowCap', 200000),
     maxRawEditorBytes: c.get<number>('preview.maxRawEditorBytes', 5000000),
     presignExpiryMinutes: c.get<number>('copy.presignExpiryMinutes', 15),
+    exportEscapeFormulas: c.get<boolean>('export.escapeFormulas', true),
+    copyEscapeFormulas: c.get<boolean>('copy.escapeFormulas', false),
   };
 }
 

@@ -72,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
   );
   const treePreviews = new TreePreviews(store, objectStores);
   const previewDeps = {
-    ...createPreviewDeps(log, () => rules.rulesFor(undefined)),
+    ...createPreviewDeps(log, () => rules.rulesFor(undefined), () => rules.configFor(undefined)),
     requestFromOther: (arg: unknown) => treePreviews.fromNode(arg),
     reviveOther: (persisted: unknown) => treePreviews.revive(persisted),
   };

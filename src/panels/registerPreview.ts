@@ -6,7 +6,7 @@ import type { FormatHint, TableSource } from '../formats/table';
 import type { PersistedState } from '../protocol';
 import type { PreviewPanels, PreviewRequest, PreviewSummary } from './previewPanel';
 import type { Logger } from '../logger';
-import { type ReferenceRule, matchReference, objectOf, referencePrefixes } from '../references';
+import { type ReferenceConfig, type ReferenceRule, matchReference, objectOf } from '../references';
 import type { PreviewPanelsOptions } from './previewPanel';
 import { type ObjectReader, s3TableSource } from './s3TableSource';
 
@@ -124,12 +124,17 @@ export function defaultObjectStore(target: S3Target, log?: Logger): ObjectReader
 
 /**
  * The collaborators of previews: S3 access, and references in cells opened as new previews (read with the
- * same endpoint as the table they were found in). `rules` gives the XCom backend reference rules in force.
+ * same endpoint as the table they were found in). `rules` gives the XCom backend reference rules in force, and
+ * `references` the configuration they were built from (sent to the webview, which builds the same rules).
  */
-export function createPreviewDeps(log: Logger, rules: () => ReferenceRule[]): PreviewDeps & PreviewPanelsOptions {
+export function createPreviewDeps(
+  log: Logger,
+  rules: () => ReferenceRule[],
+  references: () => ReferenceConfig,
+): PreviewDeps & PreviewPanelsOptions {
   const deps: PreviewDeps & PreviewPanelsOptions = {
     createObjectStore: (target) => defaultObjectStore(target, log),
-    referencePrefixes: () => referencePrefixes(rules()),
+    referenceConfig: () => references(),
     async resolveReference(value, parent) {
       const match = matchReference(value, rules());
       const loc = objectOf(match);
