@@ -29,7 +29,11 @@ const logPlugin = {
 /** @type {esbuild.BuildOptions} */
 const extensionHost = {
   // The CSV worker is a second entry: worker threads load it from dist/ next to extension.js.
-  entryPoints: { extension: 'src/extension.ts', csvWorker: 'src/formats/csvWorker.ts' },
+  entryPoints: {
+    extension: 'src/extension.ts',
+    csvWorker: 'src/formats/csvWorker.ts',
+    sqliteWorker: 'src/airflow/dialects/sqliteWorker.ts',
+  },
   bundle: true,
   format: 'cjs',
   platform: 'node',

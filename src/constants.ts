@@ -48,7 +48,11 @@ export const Commands = {
   searchXComs: 'xcomLens.searchXComs',
   configureStorage: 'xcomLens.configureStorage',
   showLog: 'xcomLens.showLog',
+  openLog: 'xcomLens.openLog',
 } as const;
 
 /** URI scheme of the read-only virtual documents that show XCom values. */
 export const VALUE_SCHEME = 'xcom-lens';
+
+/** URI scheme of the read-only virtual documents that show task logs. */
+export const LOG_SCHEME = 'xcom-lens-log';

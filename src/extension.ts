@@ -9,15 +9,16 @@ import { openMetadataSource } from './connections/sourceFactory';
 import { AirflowTreeModel } from './views/airflowTreeModel';
 import { AirflowTreeProvider } from './views/airflowTreeProvider';
 import { registerCopyCommands } from './views/copyCommands';
-import { TreePreviews } from './views/previewFromTree';
-import { registerPreviewCommands } from './views/previewCommands';
 import { registerSearchCommand } from './views/searchCommand';
 import { registerTreeCommands } from './views/treeCommands';
 import type { TreeNode } from './views/treeNodes/treeNode';
 import { ValueDocumentProvider } from './views/valueDocumentProvider';
+import { registerLogCommands } from './views/logCommands';
 import { XComInspector } from './views/xcomInspector';
 import { PreviewPanels } from './panels/previewPanel';
-import { createPreviewDeps, registerPreview } from './panels/registerPreview';
+import { registerPreviewCommands } from './panels/previewCommands';
+import { PreviewSources } from './panels/previewSources';
+import { registerPreview } from './panels/registerPreview';
 
 /** What activate returns: the tree, for scripting and the extension-host tests. */
 export interface XComLensApi {
@@ -35,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
   const rules = new ReferenceRulesProvider(log);
   const objectStores = new ObjectStores(store, log);
   const model = new AirflowTreeModel(
-    async (connection) => openMetadataSource(connection, await store.getPassword(connection.id), readSettings(), log),
+    async (connection) => openMetadataSource(connection, await store.getPassword(connection), readSettings(), log),
     () => readSettings().pageSize,
   );
   let refreshNode: (node: TreeNode) => void = () => undefined;
@@ -57,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
     vscode.workspace.registerTextDocumentContentProvider(VALUE_SCHEME, values),
     ...registerTreeCommands({ store, model, provider, values, log, onRefresh: () => { inspector.clear(); rules.reload(); objectStores.clear(); } }),
     ...registerCopyCommands(objectStores, log),
+    ...registerLogCommands(store, model),
     registerSearchCommand(store, model, { model, inspector }, () => treeView.current),
     ...registerConnectionCommands({
       store, model, provider, log,
@@ -70,15 +72,22 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
       },
     }),
   );
-  const treePreviews = new TreePreviews(store, objectStores);
-  const previewDeps = {
-    ...createPreviewDeps(log, () => rules.rulesFor(undefined), () => rules.configFor(undefined)),
-    requestFromOther: (arg: unknown) => treePreviews.fromNode(arg),
-    reviveOther: (persisted: unknown) => treePreviews.revive(persisted),
-  };
-  const panels = new PreviewPanels(context.extensionUri, log, readSettings, previewDeps);
-  registerPreview(context, panels, previewDeps);
-  context.subscriptions.push(...registerPreviewCommands(panels, treePreviews, model, { model, inspector }));
+  const previews = new PreviewSources({
+    connections: store,
+    objectStores,
+    rules: (connection) => rules.rulesFor(connection),
+    waitTimeoutMs: () => readSettings().s3RequestTimeoutSeconds * 1000,
+    log,
+  });
+  const panels = new PreviewPanels(context.extensionUri, log, readSettings, {
+    resolveReference: (value, parent) => previews.resolveReference(value, parent),
+    referenceConfig: () => rules.configFor(undefined),
+  });
+  context.subscriptions.push(
+    panels,
+    ...registerPreview(panels, previews),
+    ...registerPreviewCommands(panels, previews, model, { model, inspector }),
+  );
 
   const activationMs = performance.now() - started;
   log.info(`XCom Lens activated in ${activationMs.toFixed(1)} ms`);

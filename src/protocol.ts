@@ -100,8 +100,8 @@ export type ToWebview =
   | { type: 'init'; title: string; subtitle?: string; source?: unknown; clientRowCap: number; references: ReferenceConfig }
   /** Columns are known (may be re-sent when types firm up at the end of parsing). */
   | { type: 'schema'; columns: ColumnInfo[] }
-  /** Parsing progress. */
-  | { type: 'progress'; rowsParsed: number; bytesRead: number; totalBytes?: number }
+  /** Parsing progress; `waitingFor` says what the host waits for before any bytes arrive (e.g. S3's HEAD). */
+  | { type: 'progress'; rowsParsed: number; bytesRead: number; totalBytes?: number; waitingFor?: string }
   /** Parsing finished; `mode` says where sorting and filtering happen. */
   | { type: 'done'; rowCount: number; mode: 'client' | 'server'; elapsedMs: number; cancelled?: boolean }
   /** Parsing failed; rows parsed so far (if any) stay visible. */

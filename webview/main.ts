@@ -466,7 +466,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     }
     case 'progress':
       rowsParsed = msg.rowsParsed;
-      progressEl.textContent = done ? '' : `loading: ${fmt(msg.rowsParsed)} rows, ${mb(msg.bytesRead)}${msg.totalBytes ? ` of ${mb(msg.totalBytes)}` : ''}`;
+      progressEl.textContent = done ? '' : msg.waitingFor ?? `loading: ${fmt(msg.rowsParsed)} rows, ${mb(msg.bytesRead)}${msg.totalBytes ? ` of ${mb(msg.totalBytes)}` : ''}`;
       if (msg.totalBytes) {
         progressBar.removeAttribute('indeterminate');
         progressBar.setAttribute('value', String(Math.min(100, (100 * msg.bytesRead) / msg.totalBytes)));

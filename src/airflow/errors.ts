@@ -4,7 +4,8 @@
 export class MetadataError extends Error {
   constructor(
     message: string,
-    readonly kind: 'connection' | 'auth' | 'notAirflow' | 'unsupportedVersion' | 'query' | 'timeout' | 'cancelled' | 'readOnly' | 'file',
+    readonly kind:
+      'connection' | 'auth' | 'notAirflow' | 'unsupportedVersion' | 'query' | 'timeout' | 'readOnly' | 'file',
     options?: { cause?: unknown },
   ) {
     super(message, options);
@@ -47,9 +48,9 @@ export class DatabaseFileError extends ConnectionError {
   }
 }
 
-/** A query failed, timed out or was cancelled. */
+/** A query failed or timed out (a cancel is a CancellationError from src/errors.ts). */
 export class QueryError extends MetadataError {
-  constructor(message: string, kind: 'query' | 'timeout' | 'cancelled' | 'readOnly' = 'query', options?: { cause?: unknown }) {
+  constructor(message: string, kind: 'query' | 'timeout' | 'readOnly' = 'query', options?: { cause?: unknown }) {
     super(message, kind, options);
   }
 }

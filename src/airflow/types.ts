@@ -7,18 +7,35 @@ export type Dialect = 'sqlite' | 'postgres' | 'mysql';
 /** The two schema generations XCom Lens reads: 2.3–2.11 (BLOB xcom.value) and 3.0–3.2 (JSON xcom.value). */
 export type SchemaGeneration = 2 | 3;
 
-/** What was found about the Airflow DB on connect. */
+/** Where the metadata is read from: a metadata DB (dialect, alembic head) or Airflow's REST API. */
+export type MetadataOrigin =
+  | {
+      /** Read from the metadata DB over SQL. */
+      kind: 'sql';
+      /** Dialect of the DB. */
+      dialect: Dialect;
+      /** Alembic head found in alembic_version, when there is one. */
+      alembicRevision: string | null;
+    }
+  | {
+      /** Read through Airflow's REST API. */
+      kind: 'rest';
+      /** The API's version ("2" for /api/v2). */
+      apiVersion: string;
+    };
+
+/** What was found about the Airflow metadata on connect; every source fills it, whatever it reads. */
 export interface AirflowInfo {
-  /** Dialect of the DB. */
-  dialect: Dialect;
-  /** Alembic head found in alembic_version, when there is one. */
-  alembicRevision: string | null;
-  /** Airflow release the head belongs to ("2.10.3"), or a range guessed from columns ("3.x"). */
+  /** Where the metadata comes from (SQL dialect and alembic head, or REST API version). */
+  origin: MetadataOrigin;
+  /** Airflow release ("2.10.3"), or a range guessed from columns ("3.x"). */
   airflowVersion: string;
-  /** Which table layout to query. */
+  /** Which table layout / value encoding the source reads. */
   generation: SchemaGeneration;
-  /** Server version string (e.g. "PostgreSQL 15.8"), for tooltips. */
+  /** What serves the metadata, for labels and tooltips: "PostgreSQL 15.8", "SQLite 3.50.2", "Airflow REST API". */
   serverVersion: string;
+  /** Something the user should see beside the connection (e.g. a newer Airflow than XCom Lens knows). */
+  note?: string;
 }
 
 /** One page of results. */
@@ -148,7 +165,7 @@ export interface XComKey extends TaskInstanceKey {
 /** The stored form of xcom.value as the driver returned it: bytes (2.x BLOB), or a JSON value (3.x). */
 export type StoredValue =
   | { kind: 'bytes'; bytes: Uint8Array }
-  | { kind: 'json'; json: string }
+  | { kind: 'json'; json: string; note?: string }
   | { kind: 'null' };
 
 /** An XCom row as listed in the tree: identifiers, the stored size and the start of the value. */

@@ -1,4 +1,4 @@
-// Alembic head → Airflow release (reference §1, `_REVISION_HEADS_MAP`), and which schema generation it uses.
+// Alembic head → Airflow release (Airflow's `_REVISION_HEADS_MAP` in airflow/utils/db.py), and the schema generation.
 import type { SchemaGeneration } from './types';
 
 /** Known alembic heads and their Airflow releases. */
@@ -30,13 +30,19 @@ export const REVISION_HEADS: Readonly<Record<string, string>> = {
   '1d6611b6ab7c': '3.2.0',
 };
 
+/** The releases XCom Lens reads, for messages. */
+export const KNOWN_RANGE = '2.3 to 3.2';
+
 /** The schema generation of a release, or an error message when XCom Lens does not read it. */
 export function generationOf(version: string): SchemaGeneration | { unsupported: string } {
   const [major, minor] = version.split('.').map((x) => Number(x));
   if (major === 2 && minor >= 3) return 2;
   if (major === 3 && (Number.isNaN(minor) || minor <= 2)) return 3;
-  if (major === 2) return { unsupported: `Airflow ${version} is too old: XCom Lens reads Airflow 2.3 to 3.2 (xcom has no run_id before 2.3)` };
-  return { unsupported: `Airflow ${version} is newer than XCom Lens knows (2.3 to 3.2)` };
+  if (major === 2)
+    return {
+      unsupported: `Airflow ${version} is too old: XCom Lens reads Airflow ${KNOWN_RANGE} (xcom has no run_id before 2.3)`,
+    };
+  return { unsupported: `Airflow ${version} is newer than XCom Lens knows (${KNOWN_RANGE})` };
 }
 
 /** The release of a known head, or undefined. */

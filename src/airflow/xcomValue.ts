@@ -1,6 +1,12 @@
 // Turns a stored xcom.value (2.x bytes, 3.x JSON) into something to show, following reference §3. Never throws, and
 // never runs code from the data: pickles are read by a pure opcode parser whose class lookups only build placeholders.
 import { Parser } from 'pickleparser';
+import { errorMessage } from '../errors';
+import { formatBytes } from '../formatBytes';
+import { CUT_MARKER, DecodeBudget, type DecodeLimits } from '../formats/decodeBudget';
+import {
+  describeTableSize, isPlainObject, parseLenientJson, previewJson, stringifyLenient, tableOrientOf, type JsonOrient,
+} from '../formats/pandasJson';
 import type { StoredValue } from './types';
 
 /** What XCom Lens makes of one stored value. */
@@ -23,8 +29,8 @@ export interface DecodedXCom {
 
 /** How a table-like value is laid out: a serde DataFrame (hex of a Parquet file), records, or a pandas JSON orient. */
 export interface TableShape {
-  /** parquet-hex: serde DataFrame; records: list of row objects; split/list/columns: pandas `to_json`/`to_dict` orients. */
-  format: 'parquet-hex' | 'records' | 'split' | 'list' | 'columns';
+  /** parquet-hex: serde DataFrame; otherwise the pandas `to_json`/`to_dict` orient the JSON value is in. */
+  format: 'parquet-hex' | JsonOrient;
   /** The hex string (parquet-hex) or the JSON value. */
   data: unknown;
 }
@@ -35,6 +41,8 @@ export interface DecodeOptions {
   truncated?: boolean;
   /** Full stored size in bytes, when known. */
   storedSize?: number;
+  /** Work allowed for this decode (nodes, depth, time); the defaults keep one decode well under 50 ms. */
+  limits?: DecodeLimits;
 }
 
 const DISPLAY_MAX = 120;
@@ -45,77 +53,7 @@ function oneLine(text: string): string {
   return flat.length <= DISPLAY_MAX ? flat : `${flat.slice(0, DISPLAY_MAX - 1)}…`;
 }
 
-// ---- lenient JSON (NaN, Infinity, -Infinity as bare tokens) -------------------------------------------------------
-
-const SENTINEL = `@@xcomlens-${Math.random().toString(36).slice(2)}:`;
-
-/** JSON.parse that also accepts Python's bare NaN / Infinity / -Infinity tokens. Throws on invalid JSON. */
-export function parseLenientJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    if (!/NaN|Infinity/.test(text)) throw error;
-  }
-  let out = '';
-  let i = 0;
-  let replaced = false;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j + 1;
-      continue;
-    }
-    const rest = text.startsWith('-Infinity', i) ? '-Infinity' : text.startsWith('Infinity', i) ? 'Infinity' : text.startsWith('NaN', i) ? 'NaN' : undefined;
-    if (rest) {
-      out += JSON.stringify(SENTINEL + rest);
-      i += rest.length;
-      replaced = true;
-      continue;
-    }
-    out += c;
-    i += 1;
-  }
-  if (!replaced) return JSON.parse(text);
-  return JSON.parse(out, (_k, v: unknown) => {
-    if (typeof v === 'string' && v.startsWith(SENTINEL)) {
-      const t = v.slice(SENTINEL.length);
-      return t === 'NaN' ? Number.NaN : t === 'Infinity' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-    }
-    return v;
-  });
-}
-
-/** JSON text that writes non-finite numbers as Python does (NaN, Infinity) instead of null. */
-export function stringifyLenient(value: unknown, indent?: number): string {
-  let special = false;
-  const text = JSON.stringify(
-    value,
-    (_k, v: unknown) => {
-      if (typeof v === 'number' && !Number.isFinite(v)) {
-        special = true;
-        return SENTINEL + (Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity');
-      }
-      if (typeof v === 'bigint') return Number(v);
-      if (v instanceof Map) return Object.fromEntries(v);
-      if (v instanceof Set) return [...v];
-      if (v instanceof Uint8Array) return `b'${Buffer.from(v).toString('latin1')}'`;
-      return v;
-    },
-    indent,
-  );
-  if (text === undefined) return 'undefined';
-  if (!special) return text;
-  return text.replace(new RegExp(`"${SENTINEL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(NaN|Infinity|-Infinity)"`, 'g'), '$1');
-}
-
 // ---- serde / legacy conversion ------------------------------------------------------------------------------------
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function isoFromEpochSeconds(ts: unknown): string | undefined {
   if (typeof ts !== 'number' || !Number.isFinite(ts)) return undefined;
@@ -124,9 +62,9 @@ function isoFromEpochSeconds(ts: unknown): string | undefined {
 }
 
 /** Converts serde (`__classname__`) and legacy (`__type`/`__var`) wrappers to plain values; DataFrames stay wrapped. */
-function convert(v: unknown, depth = 0): unknown {
-  if (depth > 200) return v;
-  if (Array.isArray(v)) return v.map((x) => convert(x, depth + 1));
+function convert(v: unknown, budget: DecodeBudget, depth = 0): unknown {
+  if (!budget.take(depth)) return CUT_MARKER;
+  if (Array.isArray(v)) return mapWithin(v, budget, (x) => convert(x, budget, depth + 1));
   if (!isPlainObject(v)) return v;
   if ('__classname__' in v && '__data__' in v) {
     const cls = String(v.__classname__);
@@ -135,10 +73,10 @@ function convert(v: unknown, depth = 0): unknown {
       case 'builtins.tuple':
       case 'builtins.set':
       case 'builtins.frozenset':
-        return Array.isArray(data) ? data.map((x) => convert(x, depth + 1)) : convert(data, depth + 1);
+        return Array.isArray(data) ? mapWithin(data, budget, (x) => convert(x, budget, depth + 1)) : convert(data, budget, depth + 1);
       case 'datetime.datetime':
       case 'pendulum.datetime.DateTime':
-        if (isPlainObject(data)) return isoFromEpochSeconds(data.timestamp) ?? convert(data, depth + 1);
+        if (isPlainObject(data)) return isoFromEpochSeconds(data.timestamp) ?? convert(data, budget, depth + 1);
         return isoFromEpochSeconds(data) ?? data;
       case 'datetime.date':
       case 'pendulum.date.Date':
@@ -150,23 +88,45 @@ function convert(v: unknown, depth = 0): unknown {
       case DATAFRAME:
         return v;
       default: {
-        const out: Record<string, unknown> = {};
-        for (const [k, x] of Object.entries(v)) out[k] = convert(x, depth + 1);
-        return out;
+        return entriesWithin(v, budget, (x) => convert(x, budget, depth + 1));
       }
     }
   }
   if ('__type' in v && '__var' in v && Object.keys(v).length === 2) {
     const t = String(v.__type);
     const data = v.__var;
-    if (t === 'dict') return convert(data, depth + 1);
+    if (t === 'dict') return convert(data, budget, depth + 1);
     if (t === 'datetime') return isoFromEpochSeconds(data) ?? data;
     if (t === 'timedelta' || t === 'date') return data;
-    if (t === 'set' || t === 'tuple') return Array.isArray(data) ? data.map((x) => convert(x, depth + 1)) : data;
-    return convert({ __classname__: t, __version__: 0, __data__: data }, depth + 1);
+    if (t === 'set' || t === 'tuple') return Array.isArray(data) ? mapWithin(data, budget, (x) => convert(x, budget, depth + 1)) : data;
+    return convert({ __classname__: t, __version__: 0, __data__: data }, budget, depth + 1);
   }
+  return entriesWithin(v, budget, (x) => convert(x, budget, depth + 1));
+}
+
+/** Maps list items until the budget runs out; the rest becomes one cut marker. */
+function mapWithin(items: readonly unknown[], budget: DecodeBudget, map: (x: unknown) => unknown): unknown[] {
+  const out: unknown[] = [];
+  for (const x of items) {
+    if (budget.note) {
+      out.push(CUT_MARKER);
+      break;
+    }
+    out.push(map(x));
+  }
+  return out;
+}
+
+/** Maps dict values until the budget runs out; the rest becomes one cut marker entry. */
+function entriesWithin(v: Record<string, unknown>, budget: DecodeBudget, map: (x: unknown) => unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) out[k] = convert(x, depth + 1);
+  for (const k of Object.keys(v)) {
+    if (budget.note) {
+      out[CUT_MARKER] = CUT_MARKER;
+      break;
+    }
+    out[k] = map(v[k]);
+  }
   return out;
 }
 
@@ -176,57 +136,35 @@ function wrapperClass(v: unknown): string | undefined {
   return undefined;
 }
 
-function isScalar(v: unknown): boolean {
-  return v === null || ['string', 'number', 'boolean'].includes(typeof v);
+const PARQUET_MAGIC_HEX = '50415231';
+const CUT_NOTE_END = ': open it to see the stored form';
+
+/** Why a serde DataFrame's `__data__` cannot be Parquet, or undefined when it can. */
+function parquetHexProblem(hex: string): string | undefined {
+  if (hex.length === 0) return 'it holds no data';
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return 'its data is not hexadecimal text';
+  const lower = hex.slice(0, 8).toLowerCase();
+  if (hex.length < 24 || lower !== PARQUET_MAGIC_HEX || hex.slice(-8).toLowerCase() !== PARQUET_MAGIC_HEX) {
+    return 'its data is not a Parquet file (no PAR1 marks at both ends)';
+  }
+  return undefined;
 }
 
-/** A list of records, or a dict of columns in one of pandas' orients. */
-export function looksLikeTable(v: unknown): boolean {
-  if (Array.isArray(v)) {
-    return v.length > 0 && v.every((r) => isPlainObject(r) && Object.keys(r).length > 0 && Object.values(r).every(isScalar));
-  }
-  if (!isPlainObject(v)) return false;
-  const keys = Object.keys(v);
-  if (keys.length === 0) return false;
-  if (Array.isArray(v.columns) && Array.isArray(v.data) && v.data.every(Array.isArray)) return true; // orient='split'
-  const values = Object.values(v);
-  if (values.every((c) => Array.isArray(c) && c.every(isScalar))) {
-    const n = (values[0] as unknown[]).length;
-    return n > 0 && values.every((c) => (c as unknown[]).length === n); // orient='list'
-  }
-  if (values.every((c) => isPlainObject(c) && Object.values(c).every(isScalar))) {
-    const first = Object.keys(values[0] as object).sort().join('\u0000');
-    return first.length > 0 && values.every((c) => Object.keys(c as object).sort().join('\u0000') === first); // 'columns' / 'index'
-  }
-  return false;
-}
-
-function tableFormat(v: unknown): TableShape['format'] {
-  if (Array.isArray(v)) return 'records';
-  if (isPlainObject(v) && Array.isArray(v.columns) && Array.isArray(v.data)) return 'split';
-  if (isPlainObject(v) && Object.values(v).every(Array.isArray)) return 'list';
-  return 'columns';
-}
-
-function describeTable(v: unknown): string {
-  if (Array.isArray(v)) return `table, ${v.length} row${v.length === 1 ? '' : 's'} × ${Object.keys(v[0] as object).length} columns`;
-  if (isPlainObject(v) && Array.isArray(v.columns) && Array.isArray(v.data)) return `table, ${v.data.length} rows × ${v.columns.length} columns`;
-  if (isPlainObject(v)) {
-    const cols = Object.keys(v);
-    const first = v[cols[0]];
-    const rows = Array.isArray(first) ? first.length : Object.keys(first as object).length;
-    return `table, ${rows} rows × ${cols.length} columns`;
-  }
-  return 'table';
-}
-
-function classify(value: unknown, origin: { classname?: string; note?: string }): DecodedXCom {
+function classify(value: unknown, origin: { classname?: string; note?: string }, budget: DecodeBudget): DecodedXCom {
   const { classname } = origin;
   const base: Partial<DecodedXCom> = {};
   if (classname) base.classname = classname;
-  if (origin.note) base.note = origin.note;
+  const notes = [origin.note, budget.note && `Value ${budget.note}${CUT_NOTE_END}`].filter(Boolean);
+  if (notes.length > 0) base.note = notes.join('. ');
   if (classname === DATAFRAME) {
     const hex = isPlainObject(value) && typeof value.__data__ === 'string' ? value.__data__ : '';
+    const problem = parquetHexProblem(hex);
+    if (problem) {
+      const note = `A pandas DataFrame whose Parquet data is corrupt (${problem}): it cannot be previewed`;
+      return {
+        ...base, kind: 'json', value, note, display: 'pandas DataFrame (corrupt Parquet data)', pretty: stringifyLenient(value, 2),
+      } as DecodedXCom;
+    }
     return {
       ...base,
       kind: 'table',
@@ -242,29 +180,31 @@ function classify(value: unknown, origin: { classname?: string; note?: string })
   if (typeof value === 'string' && !classname) {
     return { ...base, kind: 'text', value, display: oneLine(value), pretty: value } as DecodedXCom;
   }
-  if (looksLikeTable(value)) {
-    const compact = stringifyLenient(value);
-    return {
-      ...base,
-      kind: 'table',
-      value,
-      table: { format: tableFormat(value), data: value },
-      display: oneLine(`${describeTable(value)}: ${compact}`),
-      pretty: stringifyLenient(value, 2),
-    } as DecodedXCom;
+  const orient = budget.note ? undefined : tableOrientOf(value);
+  if (orient) {
+    const display = oneLine(`table, ${describeTableSize(value, orient)}: ${previewJson(value, DISPLAY_MAX * 2)}`);
+    return withLazyPretty({ ...base, kind: 'table', value, table: { format: orient, data: value }, display });
   }
-  const compact = stringifyLenient(value);
   const prefix = classname && !['builtins.tuple', 'builtins.set', 'builtins.frozenset'].includes(classname) ? `${classname}: ` : '';
-  return { ...base, kind: 'json', value, display: oneLine(prefix + compact), pretty: stringifyLenient(value, 2) } as DecodedXCom;
+  return withLazyPretty({ ...base, kind: 'json', value, display: oneLine(prefix + previewJson(value, DISPLAY_MAX * 2)) });
 }
 
-function decodeParsed(parsed: unknown, note?: string): DecodedXCom {
+/** Pretty JSON is written only when an editor asks for it: listing a tree of large values never pays for it. */
+function withLazyPretty(decoded: Omit<DecodedXCom, 'pretty'>): DecodedXCom {
+  let pretty: string | undefined;
+  return Object.defineProperty(decoded, 'pretty', {
+    enumerable: true,
+    get: () => (pretty ??= stringifyLenient(decoded.value, 2)),
+  }) as DecodedXCom;
+}
+
+function decodeParsed(parsed: unknown, budget: DecodeBudget, note?: string): DecodedXCom {
   const classname = wrapperClass(parsed);
-  const value = convert(parsed);
+  const value = convert(parsed, budget);
   const origin: { classname?: string; note?: string } = {};
   if (classname) origin.classname = classname;
   if (note) origin.note = note;
-  return classify(value, origin);
+  return classify(value, origin, budget);
 }
 
 // ---- pickles ------------------------------------------------------------------------------------------------------
@@ -280,18 +220,26 @@ const placeholderResolver = {
   },
 };
 
-function plain(v: unknown, depth = 0): unknown {
-  if (depth > 200) return null;
-  if (v instanceof Map) return Object.fromEntries([...v.entries()].map(([k, x]) => [String(k), plain(x, depth + 1)]));
-  if (v instanceof Set) return [...v].map((x) => plain(x, depth + 1));
-  if (typeof v === 'bigint') return Number(v);
-  if (v instanceof Uint8Array) return `b'${Buffer.from(v).toString('latin1')}'`;
-  if (Array.isArray(v)) return v.map((x) => plain(x, depth + 1));
-  if (typeof v === 'object' && v !== null) {
+/** Copies the parser's object graph into JSON-like values within the budget (memo sharing and cycles included). */
+function plain(v: unknown, budget: DecodeBudget, depth = 0): unknown {
+  if (!budget.take(depth)) return CUT_MARKER;
+  const next = (x: unknown): unknown => plain(x, budget, depth + 1);
+  if (v instanceof Map) {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = plain(x, depth + 1);
+    for (const [k, x] of v) {
+      if (budget.note) {
+        out[CUT_MARKER] = CUT_MARKER;
+        break;
+      }
+      out[String(k)] = next(x);
+    }
     return out;
   }
+  if (v instanceof Set) return mapWithin([...v], budget, next);
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Uint8Array) return `b'${Buffer.from(v.subarray(0, 4096)).toString('latin1')}${v.length > 4096 ? CUT_MARKER : ''}'`;
+  if (Array.isArray(v)) return mapWithin(v, budget, next);
+  if (typeof v === 'object' && v !== null) return entriesWithin(v as Record<string, unknown>, budget, next);
   if (typeof v === 'function') return `<${(v as { name?: string }).name ?? 'callable'}>`;
   return v;
 }
@@ -306,14 +254,20 @@ function decodePickle(bytes: Uint8Array, options: DecodeOptions): DecodedXCom {
     note: 'Python pickle: shown without running any code',
   };
   if (options.truncated) return generic;
+  let parsed: unknown;
   try {
     const parser = new Parser({ nameResolver: placeholderResolver, unpicklingTypeOfDictionary: 'object', unpicklingTypeOfSet: 'array' });
-    const value = plain(parser.parse(bytes));
-    const decoded = decodeParsed(value, `Python pickle (protocol ${bytes[1]}), ${size} bytes, read without running any code`);
-    return decoded;
-  } catch {
-    return generic;
+    parsed = parser.parse(bytes);
+  } catch (error) {
+    return { ...generic, note: `Python pickle that could not be read (${errorMessage(error)}): shown as hex, no code was run` };
   }
+  const budget = new DecodeBudget(options.limits);
+  const value = plain(parsed, budget);
+  const note = `Python pickle (protocol ${bytes[1]}), ${size} bytes, read without running any code`;
+  const decoded = decodeParsed(value, new DecodeBudget(options.limits), note);
+  // The serde pass may have cut the value again; say it once.
+  if (budget.note && !decoded.note?.includes(CUT_NOTE_END)) decoded.note = `${decoded.note}. Value ${budget.note}${CUT_NOTE_END}`;
+  return decoded;
 }
 
 // ---- entry point --------------------------------------------------------------------------------------------------
@@ -333,16 +287,19 @@ function partialJsonString(text: string): string {
 }
 
 function sizeText(options: DecodeOptions, fallback: number): string {
-  const n = options.storedSize ?? fallback;
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} bytes`;
+  return formatBytes(options.storedSize ?? fallback);
 }
 
 function decodeText(text: string, options: DecodeOptions, byteLength: number): DecodedXCom {
+  let parsed: unknown;
+  let parsedOk = false;
   try {
-    return decodeParsed(parseLenientJson(text));
+    parsed = parseLenientJson(text);
+    parsedOk = true;
   } catch {
     // not (complete) JSON
   }
+  if (parsedOk) return decodeParsed(parsed, new DecodeBudget(options.limits));
   const trimmed = text.trimStart();
   if (options.truncated) {
     const note = `Only the first ${text.length} characters of ${sizeText(options, byteLength)} were read: open the value to see all of it`;
@@ -361,7 +318,8 @@ export function decodeXComValue(stored: StoredValue, options: DecodeOptions = {}
     if (!stored || stored.kind === 'null') return { kind: 'null', value: null, display: 'null', pretty: 'null' };
     if (stored.kind === 'json') {
       if (stored.json === null || stored.json === undefined) return { kind: 'null', value: null, display: 'null', pretty: 'null' };
-      return decodeText(String(stored.json), options, String(stored.json).length);
+      const decoded = decodeText(String(stored.json), options, String(stored.json).length);
+      return stored.note ? { ...decoded, note: decoded.note ? `${stored.note}. ${decoded.note}` : stored.note } : decoded;
     }
     const bytes = stored.bytes;
     if (!bytes || bytes.length === 0) return { kind: 'null', value: null, display: 'null', pretty: 'null', note: 'Empty value' };
@@ -386,7 +344,7 @@ export function decodeXComValue(stored: StoredValue, options: DecodeOptions = {}
       value: undefined,
       display: 'value could not be decoded',
       pretty: '',
-      note: `Could not decode: ${error instanceof Error ? error.message : String(error)}`,
+      note: `Could not decode: ${errorMessage(error)}`,
     };
   }
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { ConnectionConfig } from '../config';
+import { readSettings, type ConnectionConfig } from '../config';
+import { PREFIX } from '../constants';
 import type { XComReference } from '../references';
 import { parseAirflowAwsConnection } from '../storage/airflowAwsConnection';
 import type { S3ObjectStore } from '../storage/objectStore';
@@ -12,13 +13,18 @@ import type { ConnectionStore } from './connectionStore';
  */
 export class ObjectStores implements vscode.Disposable {
   private readonly stores = new Map<string, Promise<S3ObjectStore>>();
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(
     private readonly connections: ConnectionStore,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.subscription = connections.onDidChange(() => this.clear());
+    this.subscriptions = [
+      connections.onDidChange(() => this.clear()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${PREFIX}.s3`)) this.clear();
+      }),
+    ];
   }
 
   /** The object store of a connection. */
@@ -52,9 +58,11 @@ export class ObjectStores implements vscode.Disposable {
     const { settings, credentials, origin } = await this.settingsFor(connection);
     this.log.info(`S3 for ${connection.name}: ${settings.endpointUrl ?? 'AWS'}${settings.region ? ` (${settings.region})` : ''}, credentials from ${origin}`);
     // Loaded on first use: the AWS SDK is not evaluated during activation.
-    const [{ S3ObjectStore }, { createS3Client }] = await Promise.all([import('../storage/objectStore'), import('../storage/s3ClientFactory')]);
+    const { openS3ObjectStore } = await import('../storage/objectStore');
     const secrets = credentials ? [credentials.secretAccessKey, ...(credentials.sessionToken ? [credentials.sessionToken] : [])] : [];
-    return new S3ObjectStore(createS3Client(settings, credentials), { credentialsOrigin: origin, settings, logger: this.log, secrets });
+    const waitTimeoutMs = readSettings().s3RequestTimeoutSeconds * 1000;
+    const options = { credentials, credentialsOrigin: origin, logger: this.log, secrets, waitTimeoutMs };
+    return openS3ObjectStore(settings, options);
   }
 
   /** Forgets every store (settings or secrets changed). */
@@ -63,7 +71,7 @@ export class ObjectStores implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.stores.clear();
   }
 }

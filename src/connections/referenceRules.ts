@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { readSettings, type ConnectionConfig } from '../config';
 import { readAirflowBackendConfig, type AirflowBackendConfig } from '../airflow/discovery';
+import { errorMessage } from '../errors';
 import { buildRules, type ReferenceConfig, type ReferenceRule } from '../references';
 import { trustedWorkspaceFolders } from './pickConnection';
 
@@ -55,7 +56,7 @@ export class ReferenceRulesProvider implements vscode.Disposable {
       try {
         this.backend = readAirflowBackendConfig({ env: process.env, homeDir: os.homedir(), workspaceFolders: trustedWorkspaceFolders() });
       } catch (error) {
-        this.log.warn(`Could not read Airflow's XCom backend configuration: ${error instanceof Error ? error.message : String(error)}`);
+        this.log.warn(`Could not read Airflow's XCom backend configuration: ${errorMessage(error)}`);
         this.backend = {};
       }
     }

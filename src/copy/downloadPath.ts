@@ -17,3 +17,16 @@ export function downloadTarget(folder: string, key: string): string {
   if (path.dirname(target) !== root) throw new Error(`Refusing to write outside ${root}`);
   return target;
 }
+
+/** `name (1).ext`, `name (2).ext`, …: the first name in `folder` that `exists` does not know. */
+export function keepBothTarget(destination: string, exists: (path: string) => boolean): string {
+  const dir = path.dirname(destination);
+  const base = path.basename(destination);
+  const dot = base.lastIndexOf('.');
+  const stem = dot > 0 ? base.slice(0, dot) : base;
+  const ext = dot > 0 ? base.slice(dot) : '';
+  for (let n = 1; ; n++) {
+    const candidate = path.join(dir, `${stem} (${n})${ext}`);
+    if (!exists(candidate)) return candidate;
+  }
+}

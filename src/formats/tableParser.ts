@@ -1,18 +1,18 @@
 // TableSource → ColumnarTable: sniffs the format, decompresses, and hands the bytes to the CSV, JSON or
 // Parquet reader. Bad input gives a clear error or a best-effort table plus a warning, never nothing.
+import { isCancellation } from '../errors';
 import type { Logger } from '../logger';
 import { parseCsv } from './csv';
-import { NotATableError, jsonToTable, parseLenientJson } from './json';
+import { NotATableError, jsonToTable, parseLenientJson } from './pandasJson';
 import { memoryBuffer, parseParquet, rangeBuffer } from './parquet';
+import type { SniffFormat } from './sniff';
 import type { ColumnarTable, FormatHint, TableSource } from './table';
 
-/** Formats `sniffFormat` reports. */
-export type SniffedFormat = 'parquet' | 'csv' | 'json' | 'pickle' | 'binary' | 'empty';
 
 /** Format detection and decompression (src/formats/sniff.ts and decompress.ts), injected for testability. */
 export interface FormatCodecs {
   /** Guesses the format (and compression) from the first bytes and the object name. */
-  sniffFormat(head: Uint8Array, keyName?: string): { format: SniffedFormat; compression?: string };
+  sniffFormat(head: Uint8Array, keyName?: string): { format: SniffFormat; compression?: string };
   /** Decompresses a byte stream. */
   decompress(chunks: AsyncIterable<Uint8Array>, compression: string): AsyncIterable<Uint8Array>;
 }
@@ -72,7 +72,13 @@ export async function parseInline(value: unknown, table: ColumnarTable, options:
   }
   const parquet = serdeDataFrameBytes(value);
   if (parquet) {
-    await parseParquet(memoryBuffer(parquet), table, { signal: options.signal, onBatch: () => options.onSchema?.(), onWarning: options.onWarning });
+    try {
+      await parseParquet(memoryBuffer(parquet), table, { signal: options.signal, onBatch: () => options.onSchema?.(), onWarning: options.onWarning });
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      // The Parquet reader's own errors (DataView offsets, missing footer fields) say nothing to a user.
+      throw new UnsupportedContentError('The pandas DataFrame in this XCom holds corrupt Parquet data: it cannot be shown as a table.');
+    }
     return { format: 'parquet' };
   }
   jsonToTable(value, table);
@@ -127,7 +133,7 @@ async function collect(chunks: AsyncIterable<Uint8Array>, max: number, what: str
   return concat(parts);
 }
 
-function pickFormat(hint: FormatHint | undefined, sniffed: SniffedFormat): SniffedFormat {
+function pickFormat(hint: FormatHint | undefined, sniffed: SniffFormat): SniffFormat {
   // Magic bytes beat a declared format: a `.csv` key holding Parquet is Parquet.
   if (sniffed === 'parquet' || sniffed === 'pickle' || sniffed === 'empty') return sniffed;
   if (hint && hint !== 'auto') return hint;

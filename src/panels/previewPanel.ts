@@ -15,6 +15,20 @@ import { decompress } from '../formats/decompress';
 import { sniffFormat } from '../formats/sniff';
 import { previewHtml, previewWebviewOptions } from './previewHtml';
 
+/** A source whose first request (S3's HEAD) runs once the panel is open, so that the panel says what it waits for. */
+export interface PendingTableSource {
+  /** Discriminator. */
+  kind: 'pending';
+  /** Shown while `resolve` runs, e.g. "Waiting for S3 (HEAD s3://b/k)…". */
+  waitingFor: string;
+  /** Shown after `resolve` until the first bytes arrive. */
+  waitingForData?: string;
+  /** What the panel serializer needs to reopen it. */
+  persist?: unknown;
+  /** The source itself; rejects with a CancellationError when `signal` aborts. */
+  resolve(signal: AbortSignal): Promise<TableSource>;
+}
+
 /** What to preview. */
 export interface PreviewRequest {
   /** Panel title. */
@@ -22,7 +36,7 @@ export interface PreviewRequest {
   /** Second line in the panel (e.g. the S3 URI or the XCom's identifiers). */
   subtitle?: string;
   /** Where the table comes from. */
-  source: TableSource;
+  source: TableSource | PendingTableSource;
 }
 
 /** The settings a preview reads. */
@@ -83,6 +97,8 @@ const defaultCodecs: FormatCodecs = { sniffFormat, decompress };
 export class PreviewSession implements vscode.Disposable {
   /** Resolves when loading ends (done, failed or cancelled). */
   readonly loaded: Promise<PreviewSummary>;
+  /** False when the source itself could not be opened (e.g. its HEAD failed), as opposed to its bytes. */
+  sourceOpened = true;
   private readonly table = new ColumnarTable();
   private readonly viewer = new TableViewer(this.table);
   private readonly abort = new AbortController();
@@ -95,6 +111,7 @@ export class PreviewSession implements vscode.Disposable {
   private error: string | undefined;
   private format: string | undefined;
   private workerThreads = 0;
+  private waitingFor: string | undefined;
   private readonly started = Date.now();
   private webviewReady = false;
   private disposed = false;
@@ -131,7 +148,9 @@ export class PreviewSession implements vscode.Disposable {
   }
 
   private sendProgress(): void {
-    this.post({ type: 'progress', rowsParsed: this.table.rowCount, bytesRead: this.bytesRead, totalBytes: this.totalBytes });
+    const waitingFor = this.waitingFor && !this.finished ? { waitingFor: this.waitingFor } : {};
+    const { bytesRead, totalBytes } = this;
+    this.post({ type: 'progress', rowsParsed: this.table.rowCount, bytesRead, totalBytes, ...waitingFor });
   }
 
   private scheduleProgress(): void {
@@ -148,10 +167,27 @@ export class PreviewSession implements vscode.Disposable {
     this.post({ type: 'warning', message });
   }
 
-  private async load(): Promise<PreviewSummary> {
-    const { source } = this.request;
-    this.totalBytes = source.kind === 'bytes' ? source.sizeBytes : undefined;
+  /** The table source, once a pending one resolved (the panel shows what it waits for meanwhile). */
+  private async openSource(): Promise<TableSource> {
+    const pending = this.request.source;
+    if (pending.kind !== 'pending') return pending;
+    this.waitingFor = pending.waitingFor;
+    this.sendProgress();
     try {
+      const source = await pending.resolve(this.abort.signal);
+      this.waitingFor = pending.waitingForData;
+      return source;
+    } catch (e) {
+      this.sourceOpened = false;
+      throw e;
+    }
+  }
+
+  private async load(): Promise<PreviewSummary> {
+    try {
+      const source = await this.openSource();
+      this.totalBytes = source.kind === 'bytes' ? source.sizeBytes : undefined;
+      this.sendProgress();
       const summary = await parseTableSource(source, this.table, {
         signal: this.abort.signal,
         codecs: this.options.codecs ?? defaultCodecs,
@@ -159,6 +195,7 @@ export class PreviewSession implements vscode.Disposable {
         onSchema: () => this.post({ type: 'schema', columns: this.table.schema() }),
         onProgress: (bytesRead, totalBytes) => {
           this.bytesRead = bytesRead;
+          if (bytesRead > 0) this.waitingFor = undefined;
           this.totalBytes = totalBytes ?? this.totalBytes;
           this.scheduleProgress();
         },
@@ -168,12 +205,13 @@ export class PreviewSession implements vscode.Disposable {
       this.workerThreads = summary.workerThreads ?? 0;
     } catch (e) {
       if (!this.abort.signal.aborted) {
-        this.error = describeError(e);
+        this.error = errorMessage(e);
         this.log.error(`preview ${this.request.title}: ${this.error}`);
       }
     }
     if (this.progressTimer) clearTimeout(this.progressTimer);
     this.progressTimer = undefined;
+    this.waitingFor = undefined;
     const cancelled = this.abort.signal.aborted && !this.disposed;
     if (cancelled) this.warn(`Loading was cancelled: showing the ${this.table.rowCount.toLocaleString('en-US')} rows read so far.`);
     this.finished = this.error !== undefined
@@ -278,15 +316,6 @@ export class PreviewSession implements vscode.Disposable {
   }
 }
 
-/** Turns any thrown value into one readable sentence. */
-export function describeError(e: unknown): string {
-  if (e instanceof Error) {
-    const name = e.name && e.name !== 'Error' && !e.message.startsWith(e.name) ? `${e.name}: ` : '';
-    return `${name}${e.message}`;
-  }
-  return String(e);
-}
-
 /** Opens and revives table previews. */
 export class PreviewPanels implements vscode.Disposable {
   private readonly sessions = new Set<PreviewSession>();
@@ -310,9 +339,13 @@ export class PreviewPanels implements vscode.Disposable {
     return this.attach(panel, request);
   }
 
-  /** Restores a panel VS Code kept across a window reload; `source` was rebuilt from the state its webview saved. */
-  async revive(panel: vscode.WebviewPanel, state: PersistedState | undefined, source: TableSource | undefined): Promise<void> {
-    if (!source) {
+  /** Restores a panel VS Code kept across a window reload; `request` was rebuilt from the state its webview saved. */
+  async revive(
+    panel: vscode.WebviewPanel,
+    state: PersistedState | undefined,
+    request: PreviewRequest | undefined,
+  ): Promise<void> {
+    if (!request) {
       const unavailable: TableSource = {
         kind: 'bytes',
         title: panel.title,
@@ -323,7 +356,7 @@ export class PreviewPanels implements vscode.Disposable {
       await this.attach(panel, { title: state?.title ?? panel.title, source: unavailable }).loaded;
       return;
     }
-    await this.attach(panel, { title: state?.title ?? source.title, source }).loaded;
+    await this.attach(panel, { ...request, title: state?.title ?? request.title }).loaded;
   }
 
   private attach(panel: vscode.WebviewPanel, request: PreviewRequest): PreviewSession {

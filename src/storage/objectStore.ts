@@ -2,14 +2,15 @@
 // object's size), single ranges for Parquet footers, presigned URLs and plain object URLs. Never writes.
 import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { CancellationError } from '../errors';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import { objectUrl } from './objectUrl';
-import { resolveRegion } from './s3ClientFactory';
+import { createS3Client, DEFAULT_CLIENT_OPTIONS, resolveRegion } from './s3ClientFactory';
 
 export { objectUrl };
 import { StorageError, isTransientError, toStorageError, type StorageErrorContext } from './storageErrors';
-import type { ObjectLocation, StorageSettings } from './storageSettings';
+import type { ObjectLocation, StaticCredentials, StorageSettings } from './storageSettings';
 
 /** What a HEAD tells about an object. */
 export interface ObjectHead {
@@ -25,7 +26,7 @@ export interface ObjectHead {
 
 /** Options of `S3ObjectStore.read`. */
 export interface ReadOptions {
-  /** Aborting stops the read: the in-flight request is aborted and iteration throws a `cancelled` StorageError. */
+  /** Aborting stops the read: the in-flight request is aborted and iteration throws a CancellationError. */
   signal?: AbortSignal;
   /** First byte to read (default 0). */
   start?: number;
@@ -51,30 +52,58 @@ export interface ObjectStoreOptions {
   rangeRetries?: number;
   /** Texts never to show in messages (secrets). */
   secrets?: string[];
+  /** Longest wait for S3, per request and between two pieces of a body, in ms (default 30 s); then a timeout. */
+  waitTimeoutMs?: number;
 }
+
+/** Default bound of one wait for S3. */
+export const DEFAULT_WAIT_TIMEOUT_MS = 30_000;
 
 /** Default bytes per ranged GET. */
 export const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
 
-function abortError(): Error {
-  const error = new Error('The operation was aborted');
-  error.name = 'AbortError';
-  return error;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError());
+    if (signal.aborted) return reject(new CancellationError());
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      signal.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(abortError());
+      reject(new CancellationError());
     };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** A wait for S3 bounded in time: its signal aborts on the user's Cancel or when `ms` pass without `restart()`. */
+class BoundedWait {
+  private readonly timer = new AbortController();
+  private handle: NodeJS.Timeout | undefined;
+  /** True once the bound was reached (rather than the user cancelling). */
+  timedOut = false;
+  /** Aborts on Cancel or timeout. */
+  readonly signal: AbortSignal;
+
+  constructor(private readonly ms: number, user?: AbortSignal) {
+    this.signal = user ? AbortSignal.any([user, this.timer.signal]) : this.timer.signal;
+    this.restart();
+  }
+
+  /** Starts the bound over (a piece of the body arrived). */
+  restart(): void {
+    clearTimeout(this.handle);
+    this.handle = setTimeout(() => {
+      this.timedOut = true;
+      this.timer.abort();
+    }, this.ms);
+  }
+
+  /** Stops the timer. */
+  end(): void {
+    clearTimeout(this.handle);
+  }
 }
 
 type Body = AsyncIterable<Uint8Array> & { destroy?(error?: Error): void };
@@ -83,6 +112,7 @@ type Body = AsyncIterable<Uint8Array> & { destroy?(error?: Error): void };
 export class S3ObjectStore {
   private readonly logger: Logger;
   private readonly rangeRetries: number;
+  private readonly waitTimeoutMs: number;
 
   constructor(
     /** The SDK client (see createS3Client). */
@@ -91,6 +121,28 @@ export class S3ObjectStore {
   ) {
     this.logger = options.logger ?? silentLogger;
     this.rangeRetries = options.rangeRetries ?? 3;
+    this.waitTimeoutMs = options.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
+  }
+
+  /** The error to throw: a cancel when the user cancelled, a timeout when the wait ran out, else the mapped error. */
+  private failure(
+    error: unknown,
+    loc: Partial<ObjectLocation>,
+    what: string,
+    wait?: BoundedWait,
+    user?: AbortSignal,
+  ): Error {
+    const uri = loc.key !== undefined ? `s3://${loc.bucket}/${loc.key}` : `s3://${loc.bucket}`;
+    if (user?.aborted) return new CancellationError(`Reading ${uri} was cancelled.`, { cause: error });
+    const mapped = toStorageError(error, this.context(loc));
+    if (wait?.timedOut || (mapped instanceof StorageError && mapped.kind === 'timeout')) {
+      const seconds = Math.round(this.waitTimeoutMs / 100) / 10;
+      const endpoint = this.context(loc).endpoint;
+      const message = `S3 did not answer within ${seconds} s (${what}) at ${endpoint}. `
+        + 'Check the endpoint and the network, or raise xcomLens.s3.requestTimeoutSeconds.';
+      return new StorageError('timeout', message, undefined, 'TimeoutError');
+    }
+    return mapped;
   }
 
   private context(loc: Partial<ObjectLocation>): StorageErrorContext {
@@ -107,27 +159,36 @@ export class S3ObjectStore {
 
   /** HEAD of an object; a 404 tells a missing bucket from a missing object. Rejects with a StorageError. */
   async head(loc: ObjectLocation, signal?: AbortSignal): Promise<ObjectHead> {
+    const what = `HEAD s3://${loc.bucket}/${loc.key}`;
+    const wait = new BoundedWait(this.waitTimeoutMs, signal);
     try {
-      const out = await this.client.send(new HeadObjectCommand({ Bucket: loc.bucket, Key: loc.key }), { abortSignal: signal });
+      if (signal?.aborted) throw new CancellationError();
+      const command = new HeadObjectCommand({ Bucket: loc.bucket, Key: loc.key });
+      const out = await this.client.send(command, { abortSignal: wait.signal });
       const head: ObjectHead = { size: out.ContentLength ?? 0 };
       if (out.LastModified) head.lastModified = out.LastModified;
       if (out.ETag) head.etag = out.ETag;
       if (out.ContentType) head.contentType = out.ContentType;
       return head;
     } catch (error) {
-      const mapped = toStorageError(error, this.context(loc), signal);
-      if (mapped.kind === 'notFound' && !signal?.aborted) {
+      const mapped = this.failure(error, loc, what, wait, signal);
+      if (mapped instanceof StorageError && mapped.kind === 'notFound') {
         // HEAD errors have no body: ask about the bucket to name the right cause.
         try {
-          await this.client.send(new HeadBucketCommand({ Bucket: loc.bucket }), { abortSignal: signal });
+          await this.client.send(new HeadBucketCommand({ Bucket: loc.bucket }), { abortSignal: wait.signal });
         } catch (bucketError) {
-          const b = toStorageError(bucketError, this.context({ bucket: loc.bucket }), signal);
-          if (b.kind === 'notFound' || b.kind === 'noSuchBucket') {
-            throw new StorageError('noSuchBucket', toStorageError({ name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } }, this.context(loc)).message, 404, 'NoSuchBucket');
+          const b = this.failure(bucketError, { bucket: loc.bucket }, `HEAD s3://${loc.bucket}`, wait, signal);
+          if (b instanceof StorageError && (b.kind === 'notFound' || b.kind === 'noSuchBucket')) {
+            const noBucket = { name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } };
+            const message = toStorageError(noBucket, this.context(loc)).message;
+            throw new StorageError('noSuchBucket', message, 404, 'NoSuchBucket');
           }
+          if (!(b instanceof StorageError)) throw b;
         }
       }
       throw mapped;
+    } finally {
+      wait.end();
     }
   }
 
@@ -138,7 +199,7 @@ export class S3ObjectStore {
     const size = options.size ?? (await this.head(loc, signal)).size;
     const start = options.start ?? 0;
     const end = Math.min(options.end ?? size - 1, size - 1);
-    if (signal?.aborted) throw toStorageError(abortError(), this.context(loc), signal);
+    if (signal?.aborted) throw new CancellationError(`Reading s3://${loc.bucket}/${loc.key} was cancelled.`);
     if (start > end) {
       if (size === 0 || (options.end !== undefined && options.end < start)) return;
       throw new StorageError('invalidRange', `The requested byte range starts at ${start}, past the end of s3://${loc.bucket}/${loc.key} (${size} bytes).`, undefined, 'InvalidRange');
@@ -197,42 +258,70 @@ export class S3ObjectStore {
     let attempt = 0;
     while (true) {
       let body: Body | undefined;
-      const onAbort = () => body?.destroy?.(abortError());
+      const what = `GET s3://${loc.bucket}/${loc.key} bytes ${offset}-${endInclusive}`;
+      const wait = new BoundedWait(this.waitTimeoutMs, signal);
+      const onAbort = () => body?.destroy?.(new CancellationError());
       try {
-        if (signal?.aborted) throw abortError();
+        if (signal?.aborted) throw new CancellationError();
         const out = await this.client.send(
           new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key, Range: `bytes=${offset}-${endInclusive}` }),
-          { abortSignal: signal },
+          { abortSignal: wait.signal },
         );
         body = out.Body as unknown as Body | undefined;
         if (!body) return;
-        signal?.addEventListener('abort', onAbort, { once: true });
+        wait.signal.addEventListener('abort', onAbort, { once: true });
+        if (wait.signal.aborted) onAbort();
+        wait.restart();
         for await (const chunk of body) {
-          if (signal?.aborted) throw abortError();
+          if (wait.signal.aborted) throw new CancellationError();
+          wait.restart();
           const piece = chunk instanceof Uint8Array ? chunk : new Uint8Array(chunk as ArrayBuffer);
           offset += piece.byteLength;
           yield piece;
         }
-        if (signal?.aborted) throw abortError();
+        if (wait.signal.aborted) throw new CancellationError();
         return;
       } catch (error) {
         body?.destroy?.();
-        if (signal?.aborted) throw toStorageError(abortError(), this.context(loc), signal);
+        if (signal?.aborted || wait.timedOut) throw this.failure(error, loc, what, wait, signal);
         if (offset > endInclusive) return;
-        if (attempt < this.rangeRetries && isTransientError(error)) {
+        // A wait that ran out is not retried: the setting bounds how long the user waits.
+        const seen = toStorageError(error);
+        const timedOut = seen instanceof StorageError && seen.kind === 'timeout';
+        if (attempt < this.rangeRetries && !timedOut && isTransientError(error)) {
           attempt++;
-          this.logger.warn(`S3 read of s3://${loc.bucket}/${loc.key} bytes ${offset}-${endInclusive} failed (${(error as Error).name ?? 'error'}); retry ${attempt} of ${this.rangeRetries}.`);
-          try {
-            await sleep(200 * 2 ** (attempt - 1), signal);
-          } catch {
-            throw toStorageError(abortError(), this.context(loc), signal);
-          }
+          const reason = (error as Error).name ?? 'error';
+          this.logger.warn(`S3 read ${what} failed (${reason}); retry ${attempt} of ${this.rangeRetries}.`);
+          await sleep(200 * 2 ** (attempt - 1), signal ?? new AbortController().signal).catch(() => {
+            throw new CancellationError(`Reading s3://${loc.bucket}/${loc.key} was cancelled.`);
+          });
           continue;
         }
-        throw toStorageError(error, this.context(loc), signal);
+        throw this.failure(error, loc, what, wait, signal);
       } finally {
-        signal?.removeEventListener('abort', onAbort);
+        wait.end();
+        wait.signal.removeEventListener('abort', onAbort);
       }
     }
   }
+}
+
+/** What `openS3ObjectStore` needs besides the settings. */
+export interface OpenStoreOptions extends ObjectStoreOptions {
+  /** Static keys; the standard AWS credential chain when absent. */
+  credentials?: StaticCredentials;
+}
+
+/**
+ * An object store with its client: every wait (connect, an answer, the next piece of a body) is bounded by
+ * `waitTimeoutMs`, on the SDK's HTTP handler and across its retries.
+ */
+export function openS3ObjectStore(settings: StorageSettings, options: OpenStoreOptions = {}): S3ObjectStore {
+  const waitMs = options.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
+  const client = createS3Client(settings, options.credentials, {
+    connectionTimeoutMs: Math.min(DEFAULT_CLIENT_OPTIONS.connectionTimeoutMs, waitMs),
+    requestTimeoutMs: waitMs,
+    socketTimeoutMs: waitMs,
+  });
+  return new S3ObjectStore(client, { ...options, settings });
 }

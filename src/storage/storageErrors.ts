@@ -1,5 +1,6 @@
 // SDK and network errors → StorageError: one kind per cause and a message users understand, naming which
 // object, bucket, endpoint or credentials were involved, never a secret.
+import { CancellationError, isCancellation } from '../errors';
 import type { ObjectLocation } from './storageSettings';
 
 /** Causes of a failed S3 access. */
@@ -14,7 +15,6 @@ export type StorageErrorKind =
   | 'unreachable'
   | 'timeout'
   | 'invalidRange'
-  | 'cancelled'
   | 'unknown';
 
 /** An S3 access failure, with a message fit for users. */
@@ -90,8 +90,7 @@ function statusOf(error: SdkLikeError): number | undefined {
 export function isTransientError(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;
   const e = error as SdkLikeError;
-  if (e.name === 'AbortError' || (error instanceof StorageError && error.kind !== 'timeout')) return false;
-  if (error instanceof StorageError) return true;
+  if (isCancellation(error) || error instanceof StorageError) return false;
   if (TRANSIENT_NAMES.has(e.name ?? '')) return true;
   const status = statusOf(e);
   if (status !== undefined && (status >= 500 || status === 429)) return true;
@@ -118,9 +117,47 @@ function expectedRegion(error: SdkLikeError): string | undefined {
   return m?.[1];
 }
 
-/** Maps any error of an S3 access to a StorageError; `signal.aborted` wins, so a user's cancel reads as one. */
-export function toStorageError(error: unknown, context: StorageErrorContext = {}, signal?: AbortSignal): StorageError {
-  if (error instanceof StorageError) return error;
+/** True when the SDK had no error code from the body (a HEAD's error responses carry none). */
+function isBodiless(e: SdkLikeError): boolean {
+  const name = e.name ?? '';
+  if (!e.message || e.message === 'UnknownError' || e.message === name) return true;
+  return /^(\d{3}|Unknown|UnknownError|BadRequest)$/.test(name);
+}
+
+/** A few words for the tree: what kind of failure an object's HEAD met. */
+export function storageErrorLabel(error: unknown): string {
+  if (!(error instanceof StorageError)) return 'unreadable';
+  switch (error.kind) {
+    case 'notFound':
+    case 'noSuchBucket':
+      return 'dangling reference';
+    case 'accessDenied':
+      return 'access denied';
+    case 'badCredentials':
+    case 'expiredCredentials':
+    case 'noCredentials':
+      return 'credentials rejected';
+    case 'wrongRegion':
+      return 'wrong region';
+    case 'unreachable':
+      return 'unreachable';
+    case 'timeout':
+      return 'timed out';
+    default:
+      return 'unreadable';
+  }
+}
+
+/**
+ * Maps any error of an S3 access to a StorageError, or to a CancellationError when it is the user's Cancel
+ * (`signal.aborted` wins, so a cancel reads as one whatever the SDK threw).
+ */
+export function toStorageError(
+  error: unknown,
+  context: StorageErrorContext = {},
+  signal?: AbortSignal,
+): StorageError | CancellationError {
+  if (error instanceof StorageError || error instanceof CancellationError) return error;
   const e = (error && typeof error === 'object' ? error : { message: String(error) }) as SdkLikeError;
   const name = e.name ?? '';
   const sdkCode = e.Code ?? (typeof e.code === 'string' ? e.code : undefined);
@@ -130,7 +167,9 @@ export function toStorageError(error: unknown, context: StorageErrorContext = {}
   const creds = context.credentialsOrigin ?? 'the configured credentials';
   const make = (kind: StorageErrorKind, message: string) => new StorageError(kind, redact(message, context.secrets), status, (name && name !== 'Error' ? name : undefined) ?? sdkCode ?? networkCode(error) ?? (name || undefined));
 
-  if (signal?.aborted || name === 'AbortError' || sdkCode === 'ABORT_ERR') return make('cancelled', `Reading ${what} was cancelled.`);
+  if (signal?.aborted || isCancellation(error)) {
+    return new CancellationError(`Reading ${what} was cancelled.`, { cause: error });
+  }
   switch (name || sdkCode) {
     case 'NoSuchKey':
       return make('notFound', `The object ${what} does not exist (deleted or expired?).`);
@@ -183,6 +222,15 @@ export function toStorageError(error: unknown, context: StorageErrorContext = {}
     return make('unreachable', `Cannot reach the S3 endpoint ${context.endpoint ?? '(default AWS endpoint)'}: ${hint} (${code}).`);
   }
   if (status === 404) return make('notFound', `The object ${what} does not exist (deleted or expired?).`);
+  if (status === 400 && isBodiless(e)) {
+    // A HEAD's 400 has no body: with a session token, S3 answers so when the token expired or is invalid.
+    const refresh = context.profile ? ` (\`aws sso login --profile ${context.profile}\`)` : '';
+    return make(
+      'expiredCredentials',
+      `S3 refused the credentials of ${creds} (HTTP 400 without details): the session credentials are expired or `
+        + `invalid. Refresh them${refresh} and retry.`,
+    );
+  }
   if (status === 403) return make('accessDenied', `Access to ${what} was denied for ${creds} (HTTP 403).`);
   if (status === 416) return make('invalidRange', `The requested byte range is outside ${what} (HTTP 416).`);
   if (status === 301 || status === 307) {

@@ -1,15 +1,34 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
 import { readSettings } from '../config';
 import type { ObjectStores } from '../connections/objectStores';
-import { downloadTarget } from '../copy/downloadPath';
+import { downloadTarget, keepBothTarget } from '../copy/downloadPath';
+import { fileErrorMessage, saveChunks } from '../copy/fileSaver';
+import { errorMessage, isCancellation } from '../errors';
 import { objectUrl } from '../storage/objectUrl';
 import { awsCliCommand, identifiersText, pandasSnippet, xcomPullSnippet } from '../copy/snippets';
 import { objectOf, toS3Uri, type XComReference } from '../references';
 import { DagRunNode } from './treeNodes/dagRunNode';
 import { TaskInstanceNode } from './treeNodes/taskInstanceNode';
 import { XComNode } from './treeNodes/xcomNode';
+
+/** What to do when the download folder already holds a file of that name (also a script's third argument). */
+type ExistingFileChoice = 'replace' | 'keepBoth' | 'cancel';
+
+/** Asks whether to replace a file that exists; undefined (dismissed) means Cancel. */
+async function askExisting(destination: string): Promise<ExistingFileChoice | undefined> {
+  const choices: Record<string, ExistingFileChoice> = { Replace: 'replace', 'Keep Both': 'keepBoth', Cancel: 'cancel' };
+  const question = `${path.basename(destination)} already exists in ${path.dirname(destination)}.`;
+  const picked = await vscode.window.showWarningMessage(question, ...Object.keys(choices));
+  return picked ? choices[picked] : undefined;
+}
+
+/** Bytes as megabytes with one decimal, for download progress. */
+function formatMegabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
 
 /** Registers the copy commands and Download Object; each copies exactly one text to the clipboard. */
 export function registerCopyCommands(objectStores: ObjectStores, log: vscode.LogOutputChannel): vscode.Disposable[] {
@@ -34,7 +53,7 @@ export function registerCopyCommands(objectStores: ObjectStores, log: vscode.Log
       try {
         return await copy(await build(target), what);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         log.warn(`Copy ${what} failed: ${message}`);
         void vscode.window.showErrorMessage(`Could not copy the ${what}: ${message}`);
         return undefined;
@@ -67,44 +86,52 @@ export function registerCopyCommands(objectStores: ObjectStores, log: vscode.Log
       return undefined;
     }),
 
-    vscode.commands.registerCommand(Commands.downloadObject, async (node?: unknown, folderArg?: vscode.Uri) => {
+    vscode.commands.registerCommand(Commands.downloadObject, async (
+      node?: unknown,
+      folderArg?: vscode.Uri,
+      onExisting?: ExistingFileChoice,
+    ) => {
       const target = referenceOf(node);
       if (!target) return undefined;
       const folder = folderArg ?? (await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Download Here' }))?.[0];
       if (!folder) return undefined;
-      const destination = downloadTarget(folder.fsPath, target.reference.key);
+      let destination = downloadTarget(folder.fsPath, target.reference.key);
+      if (fs.existsSync(destination)) {
+        const choice = onExisting ?? (await askExisting(destination));
+        if (choice !== 'replace' && choice !== 'keepBoth') return undefined;
+        if (choice === 'keepBoth') destination = keepBothTarget(destination, fs.existsSync);
+      }
+      const uri = toS3Uri(target.reference);
       try {
         await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `Downloading ${toS3Uri(target.reference)}`, cancellable: true },
+          { location: vscode.ProgressLocation.Notification, title: `Downloading ${uri}`, cancellable: true },
           async (progress, token) => {
             const aborter = new AbortController();
-            token.onCancellationRequested(() => aborter.abort());
-            const store = await objectStores.storeFor(target.node.connection);
-            const partial = `${destination}.part`;
-            const file = fs.createWriteStream(partial);
-            let reported = 0;
+            const cancelling = token.onCancellationRequested(() => aborter.abort());
             try {
-              for await (const chunk of store.read({ bucket: target.reference.bucket, key: target.reference.key }, {
+              const store = await objectStores.storeFor(target.node.connection);
+              let reported = 0;
+              await saveChunks(destination, store.read({ bucket: target.reference.bucket, key: target.reference.key }, {
                 signal: aborter.signal,
                 onProgress: (read: number, total: number) => {
                   const pct = total ? (read / total) * 100 : 0;
-                  progress.report({ increment: pct - reported, message: `${(read / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} MB` });
+                  const message = `${formatMegabytes(read)} of ${formatMegabytes(total)}`;
+                  progress.report({ increment: pct - reported, message });
                   reported = pct;
                 },
-              })) {
-                if (!file.write(chunk)) await new Promise<void>((resolve) => file.once('drain', () => resolve()));
-              }
-              await new Promise<void>((resolve, reject) => file.end((error?: Error | null) => (error ? reject(error) : resolve())));
-              await fs.promises.rename(partial, destination);
-            } catch (error) {
-              file.destroy();
-              await fs.promises.rm(partial, { force: true });
-              throw error;
+              }));
+            } finally {
+              cancelling.dispose();
             }
           },
         );
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        if (isCancellation(error)) {
+          vscode.window.setStatusBarMessage(`Download of ${uri} cancelled`, 3000);
+          return undefined;
+        }
+        const message = fileErrorMessage(error, path.dirname(destination)) ?? errorMessage(error);
+        log.warn(`Download of ${uri} failed: ${message}`);
         void vscode.window.showErrorMessage(`Download failed: ${message}`);
         return undefined;
       }

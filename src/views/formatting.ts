@@ -19,20 +19,6 @@ export function secondsBetween(start: string | null, end: string | null): number
   return Number.isFinite(s) && Number.isFinite(e) ? Math.max(0, (e - s) / 1000) : null;
 }
 
-/** "12 B", "3.4 KB", "12.0 MB" (decimal units, as S3 consoles show). */
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '';
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
-
 /** "2024-01-01 06:00:00 UTC" from an ISO timestamp. */
 export function formatTimestamp(iso: string | null | undefined): string {
   if (!iso) return '';
@@ -57,13 +43,21 @@ export function formatAge(date: Date | string | null | undefined, now: number = 
   return `${n} ${label}${plural} ago`;
 }
 
-/** Cuts text to one line of at most `max` characters. */
+// Bidi controls (which can reorder what a label seems to say, e.g. U+202E) and other invisible format characters.
+const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
+
+/** Shows bidi controls and invisible format characters as visible `\u202E` escapes, so data cannot hide or reorder text. */
+export function visibleText(text: string): string {
+  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+}
+
+/** Cuts text to one line of at most `max` characters (invisible characters made visible first). */
 export function oneLine(text: string, max = 80): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = visibleText(text).replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 /** Escapes text for a Markdown tooltip so data never becomes markup. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+  return visibleText(text).replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
 }

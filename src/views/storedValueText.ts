@@ -1,4 +1,5 @@
 import type { StoredValue } from '../airflow/types';
+import { formatBytes } from '../formatBytes';
 
 const MAX_HEX_BYTES = 64 * 1024;
 
@@ -26,4 +27,32 @@ export function hexDump(bytes: Uint8Array): string {
     lines.push(`${offset.toString(16).padStart(8, '0')}  ${hex.padEnd(47)}  ${ascii}`);
   }
   return lines.join('\n');
+}
+
+/** A stored value cut to what an editor may show, and the note that says so. */
+export interface CappedValue {
+  /** The value, at most `maxBytes` long. */
+  stored: StoredValue;
+  /** Full size in bytes, when the value was cut. */
+  fullSize?: number;
+  /** Why only a part is shown (absent when nothing was cut). */
+  note?: string;
+}
+
+/** Cuts a stored value to `maxBytes` (the `xcomLens.preview.maxRawEditorBytes` setting) with a note. */
+export function capStoredValue(stored: StoredValue, maxBytes: number): CappedValue {
+  const limit = Math.max(0, Math.floor(maxBytes));
+  const note = (size: number) =>
+    `Only the first ${formatBytes(limit)} of ${formatBytes(size)} are shown (setting xcomLens.preview.maxRawEditorBytes)`;
+  if (stored.kind === 'bytes' && stored.bytes.length > limit) {
+    return { stored: { kind: 'bytes', bytes: stored.bytes.subarray(0, limit) }, fullSize: stored.bytes.length, note: note(stored.bytes.length) };
+  }
+  if (stored.kind === 'json') {
+    const size = Buffer.byteLength(stored.json, 'utf8');
+    if (size > limit) {
+      const cut = new TextDecoder().decode(Buffer.from(stored.json, 'utf8').subarray(0, limit)).replace(/\uFFFD$/, '');
+      return { stored: { kind: 'json', json: cut }, fullSize: size, note: note(size) };
+    }
+  }
+  return { stored };
 }

@@ -1,11 +1,14 @@
 import * as vscode from 'vscode';
+import { readSettings } from '../config';
 import { VALUE_SCHEME } from '../constants';
+import { errorMessage } from '../errors';
 import type { ConnectionStore } from '../connections/connectionStore';
 import type { StoredValue, XComKey } from '../airflow/types';
 import { decodeXComValue } from '../airflow/xcomValue';
 import type { AirflowTreeModel } from './airflowTreeModel';
 import type { XComNode } from './treeNodes/xcomNode';
-import { storedValueAsText } from './storedValueText';
+import { visibleText } from './formatting';
+import { capStoredValue, storedValueAsText } from './storedValueText';
 
 interface ValueUriQuery extends XComKey {
   /** Connection id. */
@@ -19,6 +22,7 @@ export class ValueDocumentProvider implements vscode.TextDocumentContentProvider
   constructor(
     private readonly store: ConnectionStore,
     private readonly model: AirflowTreeModel,
+    private readonly maxEditorBytes: () => number = () => readSettings().maxRawEditorBytes,
   ) {}
 
   /** Opens the value of an XCom node in a read-only editor. */
@@ -28,7 +32,7 @@ export class ValueDocumentProvider implements vscode.TextDocumentContentProvider
     const name = `${taskId}${mapIndex >= 0 ? `[${mapIndex}]` : ''}.${key}${mode === 'raw' ? '.raw' : ''}.${mode === 'raw' ? 'txt' : 'json'}`;
     const uri = vscode.Uri.from({
       scheme: VALUE_SCHEME,
-      path: `/${node.connection.name}/${dagId}/${runId}/${name.replace(/[\\/]/g, '_')}`,
+      path: visibleText(`/${node.connection.name}/${dagId}/${runId}/${name.replace(/[\\/]/g, '_')}`),
       query: JSON.stringify(query),
     });
     const doc = await vscode.workspace.openTextDocument(uri);
@@ -51,12 +55,13 @@ export class ValueDocumentProvider implements vscode.TextDocumentContentProvider
       const source = await this.model.source(connection);
       const stored: StoredValue | undefined = await source.readXComValue(query, aborter.signal);
       if (!stored) return `// The XCom "${query.key}" of ${query.dagId} / ${query.runId} / ${query.taskId} no longer exists.`;
-      if (query.mode === 'raw') return storedValueAsText(stored);
-      const decoded = decodeXComValue(stored);
-      const note = decoded.note ? `// ${decoded.note.replace(/\n/g, ' ')}\n` : '';
-      return `${note}${decoded.pretty}\n`;
+      const capped = capStoredValue(stored, this.maxEditorBytes());
+      if (query.mode === 'raw') return `${capped.note ? `${capped.note}\n` : ''}${storedValueAsText(capped.stored)}`;
+      const decoded = decodeXComValue(capped.stored, { truncated: capped.note !== undefined, storedSize: capped.fullSize });
+      const notes = [capped.note, decoded.note].filter(Boolean).map((n) => `// ${n!.replace(/\n/g, ' ')}\n`);
+      return `${notes.join('')}${decoded.pretty}\n`;
     } catch (error) {
-      return `// Could not read this XCom: ${error instanceof Error ? error.message : String(error)}`;
+      return `// Could not read this XCom: ${errorMessage(error)}`;
     } finally {
       subscription.dispose();
     }

@@ -2,8 +2,13 @@ import type { ConnectionConfig } from '../config';
 import type { XComSummary } from '../airflow/types';
 import { decodeXComValue, type DecodedXCom } from '../airflow/xcomValue';
 import { matchReference, type ReferenceMatch, type ReferenceRule, type XComReference } from '../references';
-import { isStorageError } from '../storage/storageErrors';
+import { errorMessage } from '../errors';
+import type { DecodeLimits } from '../formats/decodeBudget';
+import { isStorageError, storageErrorLabel } from '../storage/storageErrors';
 import type { TreeNode } from './treeNodes/treeNode';
+
+// Listing decodes every short value of a task instance: each gets a small share of the host's time.
+const LISTING_LIMITS: DecodeLimits = { maxNodes: 10_000, maxDepth: 100, maxMillis: 10 };
 
 /** What XCom Lens makes of one XCom value: decoded, and whether it points at offloaded data. */
 export interface XComInsight {
@@ -18,7 +23,7 @@ export type ObjectStatus =
   | { state: 'pending' }
   | { state: 'present'; size: number; lastModified?: Date }
   | { state: 'missing'; message: string }
-  | { state: 'error'; message: string };
+  | { state: 'error'; message: string; label: string };
 
 /** HEADs an object for one connection; rejects with a StorageError. */
 export type HeadObject = (connection: ConnectionConfig, reference: XComReference) => Promise<{ size: number; lastModified?: Date }>;
@@ -39,7 +44,11 @@ export class XComInspector {
 
   /** Decodes a listed XCom and matches it against the reference rules. */
   inspect(summary: XComSummary, connection?: ConnectionConfig): XComInsight {
-    const decoded = decodeXComValue(summary.head, { truncated: !summary.headIsComplete, storedSize: summary.storedSize ?? undefined });
+    const decoded = decodeXComValue(summary.head, {
+      truncated: !summary.headIsComplete,
+      storedSize: summary.storedSize ?? undefined,
+      limits: LISTING_LIMITS,
+    });
     const reference = matchReference(decoded.value, this.rulesFor(connection ?? this.connectionOf(summary)));
     return { decoded, reference };
   }
@@ -53,9 +62,10 @@ export class XComInspector {
     this.head(connection, reference).then(
       (info) => this.statuses.set(key, { state: 'present', size: info.size, ...(info.lastModified ? { lastModified: info.lastModified } : {}) }),
       (error: unknown) => {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         const missing = isStorageError(error) && (error.kind === 'notFound' || error.kind === 'noSuchBucket');
-        this.statuses.set(key, { state: missing ? 'missing' : 'error', message });
+        const label = storageErrorLabel(error);
+        this.statuses.set(key, missing ? { state: 'missing', message } : { state: 'error', message, label });
       },
     ).finally(onResolved);
     return { state: 'pending' };

@@ -3,6 +3,7 @@
 // test/ui/preview.ui.test.ts.
 import { rowGroupsParquet } from '../fixtures/parquet/parquetFixtures';
 import * as assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -116,6 +117,26 @@ describe('preview panel', () => {
     it('refuses to unpickle and says why', async () => {
       const summary = await preview({ s3: target('pickled') });
       assert.match(summary.error ?? '', /pickle/);
+    });
+
+    it('against an endpoint that accepts and never answers, the panel opens at once and the wait is bounded', async () => {
+      const silent = createServer(() => undefined);
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      const endpointUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      const config = vscode.workspace.getConfiguration('xcomLens');
+      await config.update('s3.requestTimeoutSeconds', 2, vscode.ConfigurationTarget.Global);
+      try {
+        const started = Date.now();
+        const result = vscode.commands.executeCommand('xcomLens.preview', { s3: { ...target('data_1.csv'), endpointUrl } });
+        assert.equal(await previewTabCount(1), 1, 'the panel is open while the HEAD waits');
+        assert.ok(Date.now() - started < 3000, `opened after ${Date.now() - started} ms`);
+        assert.equal(await result, undefined, 'no table could be opened');
+        const elapsed = Date.now() - started;
+        assert.ok(elapsed >= 1900 && elapsed < 6000, `gave up after ${elapsed} ms with a 2 s bound`);
+      } finally {
+        await config.update('s3.requestTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
+        silent.close();
+      }
     });
 
     it('reports a missing object', async () => {

@@ -3,7 +3,10 @@
 // download, read-only access, and bad connections.
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -357,6 +360,66 @@ describe('download', function () {
     assert.equal(readFileSync(saved, 'utf8'), 'a,b\n1,2\n');
     assert.ok(!existsSync(join(folder, '..', 'escape.csv')) && !existsSync(join(folder, '..', '..', 'escape.csv')));
   });
+
+  /** The XCom `ref_<name>` of a fixture connected with `objects` and one reference to `key`. */
+  async function downloadable(name: string, key: string, body: string): Promise<TreeNode> {
+    const walk = await connectFixture(name, { [key]: body }, { [name]: `xcom_s3://${BUCKET}/${key}` });
+    const run = (await walk.children(await walk.path(name, 'xcom_zoo')))[0];
+    return walk.child((await walk.children(run))[0], `ref_${name}`);
+  }
+
+  /** Files in `folder`, temp files included. */
+  const filesIn = (folder: string) => readdirSync(folder).sort();
+
+  it('asks before replacing a file that exists; dismissing the question changes nothing', async () => {
+    const xcom = await downloadable('exists', 'data_exists.csv', 'a,b\n1,2\n');
+    const folder = mkdtempSync(join(tmpdir(), 'xcom-lens-dl-exists-'));
+    writeFileSync(join(folder, 'data_exists.csv'), 'mine\n');
+    const pending = vscode.commands.executeCommand<string | undefined>('xcomLens.downloadObject', xcom, vscode.Uri.file(folder));
+    const answered = await Promise.race([pending.then(() => 'finished'), new Promise((r) => setTimeout(() => r('waiting'), 1500))]);
+    assert.equal(answered, 'waiting', 'the download waits for an answer instead of replacing the file');
+    assert.equal(readFileSync(join(folder, 'data_exists.csv'), 'utf8'), 'mine\n');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    assert.equal(await pending, undefined, 'a dismissed question is a Cancel');
+    assert.equal(readFileSync(join(folder, 'data_exists.csv'), 'utf8'), 'mine\n');
+    assert.deepEqual(filesIn(folder), ['data_exists.csv']);
+  });
+
+  it('Keep Both saves beside the existing file; Replace replaces it', async () => {
+    const xcom = await downloadable('both', 'data_both.csv', 'a,b\n3,4\n');
+    const folder = mkdtempSync(join(tmpdir(), 'xcom-lens-dl-both-'));
+    writeFileSync(join(folder, 'data_both.csv'), 'mine\n');
+    const kept = await vscode.commands.executeCommand<string>('xcomLens.downloadObject', xcom, vscode.Uri.file(folder), 'keepBoth');
+    assert.equal(kept, join(folder, 'data_both (1).csv'));
+    assert.equal(readFileSync(kept, 'utf8'), 'a,b\n3,4\n');
+    assert.equal(readFileSync(join(folder, 'data_both.csv'), 'utf8'), 'mine\n');
+    const replaced = await vscode.commands.executeCommand<string>('xcomLens.downloadObject', xcom, vscode.Uri.file(folder), 'replace');
+    assert.equal(replaced, join(folder, 'data_both.csv'));
+    assert.equal(readFileSync(replaced, 'utf8'), 'a,b\n3,4\n');
+    assert.deepEqual(filesIn(folder), ['data_both (1).csv', 'data_both.csv'], 'no temporary file is left');
+  });
+
+  it('a folder that cannot be written gives a clear message and ends, leaving no partial file', async () => {
+    const xcom = await downloadable('readonly', 'data_ro.csv', 'a,b\n5,6\n');
+    // Tests run as root, who ignores permission bits: /sys refuses new files even to root (EACCES), and an
+    // immutable folder (chattr +i) refuses them too (EPERM).
+    const folders: Array<[string, string]> = [['/sys', 'EACCES']];
+    const immutable = mkdtempSync(join(tmpdir(), 'xcom-lens-dl-ro-'));
+    if (spawnSync('chattr', ['+i', immutable]).status === 0) folders.push([immutable, 'EPERM']);
+    try {
+      for (const [folder, code] of folders) {
+        const started = Date.now();
+        const download = vscode.commands.executeCommand<string | undefined>('xcomLens.downloadObject', xcom, vscode.Uri.file(folder));
+        const outcome = await Promise.race([download, new Promise((r) => setTimeout(() => r('hung'), 10_000))]);
+        assert.equal(outcome, undefined, `${folder} (${code}): the download ended without a file`);
+        assert.ok(Date.now() - started < 10_000, `${folder}: the download ended`);
+        if (folder !== '/sys') assert.deepEqual(filesIn(folder), [], `${folder}: nothing left behind`);
+      }
+    } finally {
+      spawnSync('chattr', ['-i', immutable]);
+    }
+    assert.ok(folders.length >= 1);
+  });
 });
 
 describe('references into a missing bucket', function () {
@@ -371,6 +434,46 @@ describe('references into a missing bucket', function () {
     const item = await walk.settled(xcom);
     assert.match(String(item.description), /^dangling reference · /);
     assert.match((item.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' '), /no-such-bucket-here/);
+  });
+});
+
+describe('references an S3 stand-in refuses (bodiless 403 and 400 answers)', function () {
+  this.timeout(60_000);
+  let standIn: HttpServer;
+
+  before(async () => {
+    standIn = createHttpServer((req, res) => {
+      res.writeHead((req.url ?? '').includes('expired') ? 400 : 403);
+      res.end();
+    });
+    await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
+  });
+
+  after(async () => {
+    await removeAllConnections();
+    await new Promise<void>((resolve) => standIn.close(() => resolve()));
+  });
+
+  it('shows a 403 as access denied and an expired token as rejected credentials, not as unreachable', async () => {
+    const api = await vscode.extensions.getExtension<XComLensApi>('xcom-lens.xcom-lens')!.activate();
+    await removeAllConnections();
+    const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-refused-'));
+    const references = { forbidden: 'xcom_s3://locked/data_forbidden.csv', expired: 'xcom_s3://locked/data_expired.csv' };
+    await createSqliteFixture(join(dir, 'airflow.db'), 2, { references });
+    const endpointUrl = `http://127.0.0.1:${(standIn.address() as AddressInfo).port}`;
+    await vscode.commands.executeCommand('xcomLens.addConnection', {
+      name: 'refused', url: `sqlite:///${join(dir, 'airflow.db')}`,
+      storage: { endpointUrl, region: 'us-east-1', forcePathStyle: true },
+      s3Credentials: { accessKeyId: 'ASIATEMPORARY0001', secretAccessKey: 'temporarySecret', sessionToken: 'expiredToken' },
+    });
+    const walk = new TreeWalker(api);
+    const run = (await walk.children(await walk.path('refused', 'xcom_zoo')))[0];
+    const task = (await walk.children(run))[0];
+    const forbidden = await walk.settled(await walk.child(task, 'ref_forbidden'));
+    assert.match(String(forbidden.description), /^access denied · /);
+    const expired = await walk.settled(await walk.child(task, 'ref_expired'));
+    assert.match(String(expired.description), /^credentials rejected · /);
+    assert.match((expired.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' '), /expired or invalid/);
   });
 });
 
@@ -421,5 +524,30 @@ describe('bad connections', function () {
     assert.deepEqual(await walk.children(), [], 'a redraw alone does not reconnect');
     await vscode.commands.executeCommand('xcomLens.refresh');
     assert.deepEqual(walk.labels(await walk.children()), ['later']);
+  });
+});
+
+describe('a DB at an alembic head newer than XCom Lens knows', function () {
+  this.timeout(60_000);
+
+  after(removeAllConnections);
+
+  it('opens and says so on the connection node, not only in the log', async () => {
+    const api = await vscode.extensions.getExtension<XComLensApi>('xcom-lens.xcom-lens')!.activate();
+    await removeAllConnections();
+    const path = join(mkdtempSync(join(tmpdir(), 'xcom-lens-newer-')), 'airflow.db');
+    await createSqliteFixture(path, 3);
+    const writer = new DatabaseSync(path);
+    writer.exec("UPDATE alembic_version SET version_num = 'f0e1d2c3b4a5'");
+    writer.close();
+    await vscode.commands.executeCommand('xcomLens.addConnection', { name: 'newer', url: `sqlite:///${path}` });
+    const walk = new TreeWalker(api);
+    const connection = await walk.path('newer');
+    assert.ok(walk.labels(await walk.children(connection)).includes('etl_orders'), 'the DAGs are listed');
+    const item = walk.item((await walk.children())[0]);
+    assert.match(String(item.description), /Airflow 3\.x · sqlite · newer than known/);
+    const markdown = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : String(item.tooltip);
+    const tooltip = markdown.replace(/&nbsp;/g, ' ');
+    assert.match(tooltip, /\*\*Note:\*\* Alembic revision f0e1d2c3b4a5 is not one XCom Lens knows/);
   });
 });

@@ -1,5 +1,8 @@
 // What a dialect supplies to the one SQL metadata source: a connection, placeholders, identifier quoting and the few
-// expressions that differ (value head / size / full text). Everything a driver runs is read-only by construction.
+// expressions and hints that differ. Every dialect keeps one promise: a query ends by its timeout or on Cancel, and
+// never blocks the extension host's thread. Everything a driver runs is read-only by construction.
+import { CancellationError } from '../../errors';
+import type { ParsedConnectionUrl } from '../connectionUrl';
 import type { Dialect, SchemaGeneration } from '../types';
 
 /** A bound parameter value. */
@@ -16,6 +19,14 @@ export interface DriverOptions {
   queryTimeoutMs: number;
   /** PostgreSQL schema holding the tables (search_path). */
   schema?: string;
+}
+
+/** A server to connect to: the parsed URL and the password, kept apart so messages can be scrubbed of it. */
+export interface ServerTarget {
+  /** The parsed SQLAlchemy URL. */
+  url: ParsedConnectionUrl;
+  /** The password (from the URL or SecretStorage). */
+  password: string | undefined;
 }
 
 /** A connected dialect. */
@@ -40,15 +51,51 @@ export interface SqlDriver {
   valueSize(column: string, generation: SchemaGeneration): string;
   /** Expression for the whole stored value (bytes in 2.x, JSON text in 3.x). */
   valueFull(column: string, generation: SchemaGeneration): string;
+  /** Expression for serialized_dag.data as JSON text (or what the driver parses itself). */
+  jsonText(column: string): string;
+  /** What to check when the DB holds no Airflow tables (database name, schema, path). */
+  readonly notAirflowHint: string;
   /** Closes every connection. */
   close(): Promise<void>;
 }
 
-/** Throws the standard "cancelled" error when the signal is already aborted. */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    const error = new Error('The query was cancelled');
-    (error as Error & { code?: string }).code = 'ABORT_ERR';
-    throw error;
-  }
+/**
+ * Settles with `work`, or rejects with a CancellationError as soon as `signal` aborts (calling `onAbort`); a value that
+ * arrives after the cancel is handed to `discard`.
+ */
+export function untilCancelled<T>(
+  work: Promise<T>,
+  signal: AbortSignal | undefined,
+  discard: (late: T) => void,
+  onAbort?: () => void,
+): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    let done = false;
+    const abort = () => {
+      if (done) return;
+      done = true;
+      onAbort?.();
+      reject(new CancellationError('The query was cancelled'));
+    };
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', abort);
+        if (done) discard(value);
+        else {
+          done = true;
+          resolve(value);
+        }
+      },
+      (error) => {
+        signal.removeEventListener('abort', abort);
+        if (!done) {
+          done = true;
+          reject(error);
+        }
+      },
+    );
+    if (signal.aborted) abort();
+  });
 }

@@ -6,6 +6,7 @@ import { redactUrl } from '../../airflow/connectionUrl';
 import { DagNode } from './dagNode';
 import { FailuresNode } from './failuresNode';
 import { ConnectionScopedNode, MessageNode, pagedChildren, type TreeContext, type TreeNode } from './treeNode';
+import { errorMessage } from '../../errors';
 
 /** A configured metadata DB: its children are "Recent failures" and the DAGs. */
 export class ConnectionNode extends ConnectionScopedNode {
@@ -33,8 +34,13 @@ export class ConnectionNode extends ConnectionScopedNode {
     tooltip.appendText(redactUrl(this.connection.url)).appendMarkdown('\n\n');
     if (state.status === 'connected') {
       item.iconPath = new vscode.ThemeIcon('database', new vscode.ThemeColor('charts.green'));
-      item.description = `Airflow ${state.info.airflowVersion} · ${state.info.dialect}${filter ? ` · filter: ${filter}` : ''}`;
-      tooltip.appendText(`Airflow ${state.info.airflowVersion} (alembic ${state.info.alembicRevision ?? 'unknown'}), ${state.info.serverVersion}`);
+      const { info } = state;
+      const via = info.origin.kind === 'sql' ? info.origin.dialect : 'REST API';
+      const newer = info.note ? ' · newer than known' : '';
+      item.description = `Airflow ${info.airflowVersion} · ${via}${newer}${filter ? ` · filter: ${filter}` : ''}`;
+      const detail = info.origin.kind === 'sql' ? `alembic ${info.origin.alembicRevision ?? 'unknown'}` : `API v${info.origin.apiVersion}`;
+      tooltip.appendText(`Airflow ${info.airflowVersion} (${detail}), ${info.serverVersion}`);
+      if (info.note) tooltip.appendMarkdown('\n\n**Note:** ').appendText(info.note);
     } else if (state.status === 'failed') {
       item.iconPath = new vscode.ThemeIcon('database', new vscode.ThemeColor('errorForeground'));
       item.description = 'connection failed';
@@ -52,7 +58,7 @@ export class ConnectionNode extends ConnectionScopedNode {
     try {
       await model.describe(this.connection);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       return [
         new MessageNode(this, `${this.id}error`, message, 'error', { command: Commands.editConnection, title: 'Edit Connection', arguments: [this] }),
       ];

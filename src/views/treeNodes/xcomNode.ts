@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { ConnectionConfig } from '../../config';
 import { Commands } from '../../constants';
 import type { XComSummary } from '../../airflow/types';
-import { escapeMarkdown, formatAge, formatBytes, formatTimestamp, oneLine } from '../formatting';
+import { formatBytes } from '../../formatBytes';
+import { escapeMarkdown, formatAge, formatTimestamp, oneLine, visibleText } from '../formatting';
 import type { XComInsight } from '../xcomInspector';
 import { ConnectionScopedNode, type TreeContext, type TreeNode } from './treeNode';
 
@@ -39,7 +40,7 @@ export class XComNode extends ConnectionScopedNode {
     const { decoded, reference } = this.insight;
     const mapSuffix = x.mapIndex >= 0 && this.options.showTask ? ` [${x.mapIndex}]` : '';
     const label = this.options.showTask ? `${x.taskId}${mapSuffix} › ${x.key}` : x.key;
-    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(visibleText(label), vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     const flags = ['xcom'];
     if (reference.kind === 'reference') flags.push('reference', 'table');
@@ -53,29 +54,29 @@ export class XComNode extends ConnectionScopedNode {
     if (reference.kind === 'reference') {
       const status = this.context.inspector.objectStatus(this.connection, reference.reference, () => this.context.inspector.changed(this));
       const ref = reference.reference;
-      tooltip.appendMarkdown('Offloaded to ').appendText(`s3://${ref.bucket}/${ref.key}`).appendMarkdown(` by the *${escapeMarkdown(ref.rule)}* backend  \n`);
+      tooltip.appendMarkdown('Offloaded to ').appendText(visibleText(`s3://${ref.bucket}/${ref.key}`)).appendMarkdown(` by the *${escapeMarkdown(ref.rule)}* backend  \n`);
       if (status.state === 'present') {
         item.iconPath = new vscode.ThemeIcon('cloud', new vscode.ThemeColor('charts.blue'));
-        item.description = `${formatBytes(status.size)} · ${formatAge(status.lastModified)} · ${ref.key}`;
+        item.description = `${formatBytes(status.size)} · ${formatAge(status.lastModified)} · ${visibleText(ref.key)}`;
         tooltip.appendMarkdown(`Size: ${formatBytes(status.size)}  \nLast modified: ${formatTimestamp(status.lastModified?.toISOString() ?? null)}  \n`);
       } else if (status.state === 'pending') {
         item.iconPath = new vscode.ThemeIcon('cloud');
-        item.description = `checking… · ${ref.key}`;
+        item.description = `checking… · ${visibleText(ref.key)}`;
       } else {
         item.iconPath = new vscode.ThemeIcon('cloud', new vscode.ThemeColor('errorForeground'));
-        item.description = `${status.state === 'missing' ? 'dangling reference' : 'unreachable'} · ${ref.key}`;
-        tooltip.appendMarkdown('\n').appendText(status.message).appendMarkdown('  \n');
+        item.description = `${status.state === 'missing' ? 'dangling reference' : status.label} · ${visibleText(ref.key)}`;
+        tooltip.appendMarkdown('\n').appendText(visibleText(status.message)).appendMarkdown('  \n');
       }
       item.command = { command: Commands.preview, title: 'Preview Table', arguments: [this] };
     } else if (reference.kind === 'malformed') {
       item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
       item.description = `malformed reference · ${oneLine(reference.raw, 60)}`;
-      tooltip.appendText(`Looks like a ${reference.rule} reference but cannot be read: ${reference.reason}`).appendMarkdown('  \n');
+      tooltip.appendText(visibleText(`Looks like a ${reference.rule} reference but cannot be read: ${reference.reason}`)).appendMarkdown('  \n');
       item.command = { command: Commands.openValue, title: 'Open Value', arguments: [this] };
     } else {
       item.iconPath = new vscode.ThemeIcon(iconOf(decoded.kind));
       item.description = [formatBytes(x.storedSize), oneLine(decoded.display, 80)].filter(Boolean).join(' · ');
-      if (decoded.note) tooltip.appendText(decoded.note).appendMarkdown('  \n');
+      if (decoded.note) tooltip.appendText(visibleText(decoded.note)).appendMarkdown('  \n');
       if (reference.kind === 'plainObjectUri') tooltip.appendMarkdown('A plain S3 URI returned by the task (not offloaded by the XCom backend). Use *Preview as Table Anyway* to read it.  \n');
       item.command = decoded.kind === 'table'
         ? { command: Commands.preview, title: 'Preview Table', arguments: [this] }

@@ -7,7 +7,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MetadataSource } from '../../../src/airflow/metadataSource';
-import { createDriver, createMetadataSource } from '../../../src/airflow/sqlMetadataSource';
+import { createMetadataSource } from '../../../src/airflow/sqlMetadataSource';
+import { createDriver } from '../../../src/airflow/sql/driverFactory';
+import { isCancellation } from '../../../src/errors';
 import type { Dialect, SchemaGeneration } from '../../../src/airflow/types';
 import { decodeXComValue } from '../../../src/airflow/xcomValue';
 import { upstreamTaskIds } from '../../../src/airflow/dagStructure';
@@ -75,10 +77,10 @@ for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
 
       it('describes the DB: dialect, alembic head, version, generation', async () => {
         const info = await source.describe();
-        assert.equal(info.dialect, dialect);
+        assert.equal(info.origin.kind === 'sql' && info.origin.dialect, dialect);
         assert.equal(info.generation, generation);
         assert.equal(info.airflowVersion, FIXTURE_VERSIONS[generation]);
-        assert.equal(info.alembicRevision, generation === 2 ? '5f2621c13b39' : 'cc92b33c6709');
+        assert.equal(info.origin.kind === 'sql' && info.origin.alembicRevision, generation === 2 ? '5f2621c13b39' : 'cc92b33c6709');
         assert.match(info.serverVersion, dialect === 'sqlite' ? /^SQLite 3\./ : dialect === 'postgres' ? /^PostgreSQL 15/ : /^MariaDB /);
       });
 
@@ -208,7 +210,7 @@ for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
 
       if (dialect !== 'sqlite') {
         it('runs in a read-only session: a write is refused by the server', async () => {
-          const driver = await createDriver({ url, ...TIMEOUTS });
+          const { driver } = createDriver({ url, ...TIMEOUTS });
           try {
             await assert.rejects(driver.query("INSERT INTO dag_tag (name, dag_id) VALUES ('x', 'etl_orders')", []), (e: Error & { kind?: string }) => {
               assert.equal(e.kind, 'readOnly', e.message);
@@ -221,13 +223,13 @@ for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
         });
 
         it('cancels a running query on abort, and stops one that runs past the query timeout', async () => {
-          const driver = await createDriver({ url, connectTimeoutMs: 5_000, queryTimeoutMs: 1_000 });
+          const { driver } = createDriver({ url, connectTimeoutMs: 5_000, queryTimeoutMs: 1_000 });
           try {
             const sleep = (s: number) => (dialect === 'postgres' ? `SELECT pg_sleep(${s}) AS x` : `SELECT SLEEP(${s}) AS x`);
             const controller = new AbortController();
             const started = Date.now();
             setTimeout(() => controller.abort(), 200);
-            await assert.rejects(driver.query(sleep(5), [], controller.signal), (e: Error & { kind?: string }) => e.kind === 'cancelled');
+            await assert.rejects(driver.query(sleep(5), [], controller.signal), (e: Error) => isCancellation(e));
             assert.ok(Date.now() - started < 3_000, `cancelled after ${Date.now() - started} ms`);
             const t2 = Date.now();
             await assert.rejects(driver.query(sleep(5), []), (e: Error & { kind?: string }) => e.kind === 'timeout');
@@ -344,7 +346,7 @@ describe('MetadataSource on SQLite files', function () {
   it('opens the file read-only: a write through the driver is refused', async () => {
     const path = await createSqliteFixture(join(tempDir(), 'airflow.db'), 3);
     const before = sha256(path);
-    const driver = await createDriver({ url: `sqlite:///${path}`, ...TIMEOUTS });
+    const { driver } = createDriver({ url: `sqlite:///${path}`, ...TIMEOUTS });
     try {
       await assert.rejects(driver.query("INSERT INTO dag_tag (name, dag_id) VALUES ('x', 'etl_orders')", []), (e: Error & { kind?: string }) => {
         assert.equal(e.kind, 'readOnly', e.message);

@@ -8,7 +8,10 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { buildRules, matchReference } from '../../../src/references';
 import { decompress } from '../../../src/formats/decompress';
 import { sniffFormat } from '../../../src/formats/sniff';
-import { S3ObjectStore } from '../../../src/storage/objectStore';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { CancellationError } from '../../../src/errors';
+import { S3ObjectStore, openS3ObjectStore } from '../../../src/storage/objectStore';
+import { startFaultProxy, type FaultProxy } from '../../fixtures/servers/faultProxy';
 import { createS3Client } from '../../../src/storage/s3ClientFactory';
 import { StorageError } from '../../../src/storage/storageErrors';
 import type { StorageSettings } from '../../../src/storage/storageSettings';
@@ -23,6 +26,17 @@ async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const c of chunks) parts.push(Buffer.from(c));
   return Buffer.concat(parts);
+}
+
+/** Expects a user's Cancel: a CancellationError whose message names the object. */
+async function rejectsCancelled(promise: Promise<unknown>): Promise<CancellationError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof CancellationError, `expected a CancellationError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected a CancellationError');
 }
 
 async function rejectsWith(promise: Promise<unknown>, kind: string): Promise<StorageError> {
@@ -169,11 +183,11 @@ describe('S3ObjectStore on s3rver', function () {
     assert.ok((await collect(store.read({ bucket: BUCKET, key }))).equals(expected));
   });
 
-  it('cancels mid-stream: iteration stops quickly with a cancelled StorageError', async () => {
+  it('cancels mid-stream: iteration stops quickly with a CancellationError', async () => {
     const aborter = new AbortController();
     let received = 0;
     let abortedAt = 0;
-    const error = await rejectsWith((async () => {
+    const error = await rejectsCancelled((async () => {
       for await (const piece of store.read({ bucket: BUCKET, key: bigKey }, { signal: aborter.signal, chunkSize: 4 * 1024 * 1024 })) {
         received += piece.byteLength;
         if (!abortedAt) {
@@ -181,7 +195,7 @@ describe('S3ObjectStore on s3rver', function () {
           setTimeout(() => aborter.abort(), 0);
         }
       }
-    })(), 'cancelled');
+    })());
     assert.ok(Date.now() - abortedAt < 1000, 'stopped within a second');
     assert.ok(received < bigSize, 'did not read everything');
     assert.match(error.message, /cancelled/);
@@ -190,8 +204,8 @@ describe('S3ObjectStore on s3rver', function () {
   it('cancels a HEAD and a read that has not started', async () => {
     const aborter = new AbortController();
     aborter.abort();
-    await rejectsWith(store.head({ bucket: BUCKET, key: bigKey }, aborter.signal), 'cancelled');
-    await rejectsWith(collect(store.read({ bucket: BUCKET, key: bigKey }, { signal: aborter.signal, size: bigSize })), 'cancelled');
+    await rejectsCancelled(store.head({ bucket: BUCKET, key: bigKey }, aborter.signal));
+    await rejectsCancelled(collect(store.read({ bucket: BUCKET, key: bigKey }, { signal: aborter.signal, size: bigSize })));
   });
 
   it('missing key: HEAD NotFound and GET NoSuchKey both read as notFound', async () => {
@@ -297,5 +311,129 @@ describe('S3ObjectStore on s3rver', function () {
     assert.equal(response.status, 200);
     assert.deepEqual(Buffer.from(await response.arrayBuffer()), o.body);
     assert.equal(store.objectUrl(o), `${server.endpoint}/${BUCKET}/${o.key}`);
+  });
+
+  describe('through the fault proxy (bounded waits, Cancel at every stage)', () => {
+    let proxy: FaultProxy;
+    let faulty: S3ObjectStore;
+    const WAIT_MS = 1500;
+
+    before(async () => {
+      proxy = await startFaultProxy(Number(new URL(server.endpoint).port));
+      const s = { endpointUrl: proxy.endpoint, region: server.region, forcePathStyle: true };
+      const credentials = { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey };
+      faulty = openS3ObjectStore(s, { credentials, waitTimeoutMs: WAIT_MS });
+    });
+
+    afterEach(() => proxy.clear());
+
+    after(async () => {
+      faulty?.client.destroy();
+      await proxy?.stop();
+    });
+
+    /** Runs `work`, expects a timeout StorageError naming `what`, within the bound (plus slack). */
+    async function timesOut(work: Promise<unknown>, what: RegExp): Promise<void> {
+      const started = Date.now();
+      const e = await rejectsWith(work, 'timeout');
+      const elapsed = Date.now() - started;
+      assert.match(e.message, what);
+      assert.match(e.message, /xcomLens\.s3\.requestTimeoutSeconds/);
+      assert.ok(e.message.includes(proxy.endpoint), e.message);
+      assert.ok(elapsed < WAIT_MS + 1500, `gave up after ${elapsed} ms, bound ${WAIT_MS} ms`);
+      assert.ok(elapsed >= WAIT_MS - 100, `waited ${elapsed} ms, less than the bound`);
+    }
+
+    it('blackhole at connect: the HEAD gives up within the bound with a timeout naming the request', async () => {
+      proxy.setFault({ kind: 'blackhole' });
+      await timesOut(faulty.head({ bucket: BUCKET, key: bigKey }), /HEAD s3:\/\/xcom-lens-fixtures\/big\/large-orders\.csv/);
+    });
+
+    it('stall mid-body: a read gives up within the bound, not after the SDK\'s retries', async () => {
+      const head = await faulty.head({ bucket: BUCKET, key: bigKey });
+      proxy.setFault({ kind: 'stall', afterBytes: 256 * 1024 });
+      let received = 0;
+      await timesOut((async () => {
+        for await (const piece of faulty.read({ bucket: BUCKET, key: bigKey }, { size: head.size })) received += piece.byteLength;
+      })(), /GET s3:\/\/xcom-lens-fixtures\/big\/large-orders\.csv bytes/);
+      assert.ok(received > 0 && received < head.size, `${received} bytes before the stall`);
+    });
+
+    it('a cut and a reset mid-body are retried and the bytes come out whole', async () => {
+      const end = 12 * 1024 * 1024 - 1;
+      const direct = Buffer.from(await store.readRange({ bucket: BUCKET, key: bigKey }, 0, end));
+      for (const kind of ['cut', 'reset'] as const) {
+        const before = proxy.connections;
+        // The fault strikes one connection only: the retry's connection passes.
+        proxy.setFault({ kind, afterBytes: 1024 * 1024, times: 1 });
+        const data = await collect(faulty.read({ bucket: BUCKET, key: bigKey }, { size: bigSize, end }));
+        assert.ok(data.equals(direct), `${kind}: same bytes as a direct read`);
+        assert.ok(proxy.connections > before, `${kind}: reconnected`);
+      }
+    });
+
+    it('Cancel during a stalled HEAD, a stalled first range and a stalled later range ends at once', async () => {
+      const head = await faulty.head({ bucket: BUCKET, key: bigKey });
+      const stages: Array<[string, (signal: AbortSignal) => Promise<unknown>, () => void]> = [
+        ['HEAD', (signal) => faulty.head({ bucket: BUCKET, key: bigKey }, signal), () => proxy.setFault({ kind: 'blackhole' })],
+        ['first range', (signal) => faulty.readRange({ bucket: BUCKET, key: bigKey }, 0, 1024 * 1024, signal), () => proxy.setFault({ kind: 'stall' })],
+        ['later range', (signal) => collect(faulty.read({ bucket: BUCKET, key: bigKey }, { size: head.size, chunkSize: 1024 * 1024, signal, onProgress: (read) => {
+          if (read >= 2 * 1024 * 1024) proxy.setFault({ kind: 'stall' });
+        } })), () => undefined],
+      ];
+      for (const [stage, work, fault] of stages) {
+        fault();
+        const aborter = new AbortController();
+        setTimeout(() => aborter.abort(), 400);
+        const started = Date.now();
+        const e = await rejectsCancelled(work(aborter.signal));
+        assert.ok(Date.now() - started < 1000, `${stage}: cancelled in ${Date.now() - started} ms`);
+        assert.match(e.message, /cancelled/i, stage);
+        proxy.clear();
+      }
+    });
+  });
+
+  describe('bodiless error answers of a HEAD (loopback HTTP stand-in)', () => {
+    let http: HttpServer;
+    let endpoint: string;
+    const statuses = new Map<string, number>([['expired', 400], ['forbidden', 403]]);
+
+    before(async () => {
+      http = createHttpServer((req, res) => {
+        const key = (req.url ?? '').split('?')[0].split('/').pop() ?? '';
+        res.writeHead(statuses.get(key) ?? 500, { 'x-amz-request-id': 'stand-in' });
+        res.end();
+      });
+      await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+      endpoint = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
+    });
+
+    after(() => new Promise<void>((resolve) => http.close(() => resolve())));
+
+    it('a 400 without a body (an expired session token) reads as expired or invalid credentials', async () => {
+      const s = { endpointUrl: endpoint, region: 'us-east-1', forcePathStyle: true };
+      const credentials = { accessKeyId: 'ASIATEMPORARY0001', secretAccessKey: 'temporarySecret', sessionToken: 'expiredSessionTokenValue' };
+      const standIn = openS3ObjectStore(s, { credentials, credentialsOrigin: 'access keys stored for this connection' });
+      try {
+        const e = await rejectsWith(standIn.head({ bucket: 'b', key: 'expired' }), 'expiredCredentials');
+        assert.match(e.message, /expired or invalid/);
+        assert.doesNotMatch(e.message, /Unknown/);
+        assert.ok(!e.message.includes('expiredSessionTokenValue'));
+      } finally {
+        standIn.client.destroy();
+      }
+    });
+
+    it('a 403 without a body reads as access denied, not unreachable', async () => {
+      const s = { endpointUrl: endpoint, region: 'us-east-1', forcePathStyle: true };
+      const standIn = openS3ObjectStore(s, { credentials: { accessKeyId: 'AKIA0000', secretAccessKey: 'x'.repeat(20) } });
+      try {
+        const e = await rejectsWith(standIn.head({ bucket: 'b', key: 'forbidden' }), 'accessDenied');
+        assert.match(e.message, /denied/);
+      } finally {
+        standIn.client.destroy();
+      }
+    });
   });
 });

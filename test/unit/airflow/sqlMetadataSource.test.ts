@@ -4,7 +4,11 @@ import * as assert from 'node:assert/strict';
 import type { SqlDriver, SqlParam, SqlRow } from '../../../src/airflow/dialects/driver';
 import { mysqlError } from '../../../src/airflow/dialects/mysql';
 import { pgError } from '../../../src/airflow/dialects/postgres';
-import { likeContains, notAirflowMessage, SqlMetadataSource, toIso, toStoredValue } from '../../../src/airflow/sqlMetadataSource';
+import { createDriver } from '../../../src/airflow/sql/driverFactory';
+import { toIso, toStoredValue } from '../../../src/airflow/sql/rowMapping';
+import { notAirflowMessage } from '../../../src/airflow/sql/schemaInspection';
+import { likeContains } from '../../../src/airflow/sql/statement';
+import { SqlMetadataSource } from '../../../src/airflow/sqlMetadataSource';
 import type { Dialect } from '../../../src/airflow/types';
 import { silentLogger } from '../../../src/logger';
 
@@ -43,6 +47,8 @@ function fakeDriver(dialect: Dialect, answer: (sql: string) => SqlRow[]): SqlDri
     valueHead: (c) => `head(${c})`,
     valueSize: (c) => `size(${c})`,
     valueFull: (c) => c,
+    jsonText: (c) => c,
+    notAirflowHint: '',
     async close() {},
   };
 }
@@ -56,7 +62,7 @@ describe('SQL metadata source (no database)', () => {
     it(`${dialect}: binds every value, numbers placeholders per dialect and pages with limit+1`, async () => {
       const runRow = { id: 1, dag_id: 'd', run_id: 'r', state: 'failed', run_type: 'manual', logical_date: null, sort_date: '2024-01-01 00:00:00' };
       const driver = fakeDriver(dialect, (sql) => (sql.includes('FROM dag_run') ? [runRow, runRow, runRow] : []));
-      const source = new SqlMetadataSource(driver, silentLogger, 'postgresql://u:secret@h/db');
+      const source = new SqlMetadataSource(driver, silentLogger, ['secret']);
       const evil = "x' OR 1=1 --";
       const page = await source.listDagRuns(evil, { states: ['failed', 'success'] }, { offset: 10, limit: 2 });
       assert.equal(page.items.length, 2);
@@ -84,7 +90,7 @@ describe('SQL metadata source (no database)', () => {
 
   it('clamps page requests', async () => {
     const driver = fakeDriver('postgres', () => []);
-    const source = new SqlMetadataSource(driver, silentLogger, 'sqlite:////x.db');
+    const source = new SqlMetadataSource(driver, silentLogger, []);
     await source.listDags(undefined, { offset: -5, limit: 1e9 });
     assert.deepEqual(driver.log.at(-1)!.params, [1001, 0]);
   });
@@ -114,13 +120,19 @@ describe('SQL metadata source (no database)', () => {
     assert.deepEqual(toStoredValue({ a: 1 }, 3), { kind: 'json', json: '{"a":1}' });
   });
 
-  it('names what it found in a DB that is not Airflow', () => {
+  it('names what it found in a DB that is not Airflow', async () => {
+    const urls = { mysql: 'mysql://u@127.0.0.1:1/db', sqlite: 'sqlite:////x.db', postgres: 'postgresql://u@127.0.0.1:1/db' };
+    const drivers = Object.fromEntries(
+      Object.entries(urls).map(([d, url]) => [d, createDriver({ url, connectTimeoutMs: 1_000, queryTimeoutMs: 1_000 }).driver]),
+    );
+    const notAirflowMessageOf = (d: keyof typeof urls, missing: string[], found: string[]) => notAirflowMessage(drivers[d], missing, found);
     assert.equal(
-      notAirflowMessage('mysql', ['alembic_version', 'xcom'], ['customers']),
+      notAirflowMessageOf('mysql', ['alembic_version', 'xcom'], ['customers']),
       'This database has no Airflow metadata tables (no alembic_version/xcom table): it is not an Airflow metadata DB (found tables: customers). Check the database name in the URL.',
     );
-    assert.match(notAirflowMessage('sqlite', ['xcom'], []), /found tables: none\)/);
-    assert.match(notAirflowMessage('postgres', ['xcom'], Array.from({ length: 20 }, (_, i) => `t${i}`)), /t11, … \(20 in all\)\). .*sql_alchemy_schema/);
+    assert.match(notAirflowMessageOf('sqlite', ['xcom'], []), /found tables: none\)/);
+    assert.match(notAirflowMessageOf('postgres', ['xcom'], Array.from({ length: 20 }, (_, i) => `t${i}`)), /t11, … \(20 in all\)\). .*sql_alchemy_schema/);
+    for (const driver of Object.values(drivers)) await driver.close();
   });
 
   it('maps driver errors to messages that say what to do and never show the password', () => {

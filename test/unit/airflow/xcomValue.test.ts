@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { decodeXComValue, looksLikeTable, parseLenientJson } from '../../../src/airflow/xcomValue';
+import { decodeXComValue } from '../../../src/airflow/xcomValue';
+import { parseLenientJson, tableOrientOf } from '../../../src/formats/pandasJson';
 import type { StoredValue } from '../../../src/airflow/types';
 
 const bytes = (text: string): StoredValue => ({ kind: 'bytes', bytes: new TextEncoder().encode(text) });
@@ -108,8 +109,8 @@ describe('XCom value decoding (reference §3.2)', () => {
     );
     assert.deepEqual(formats, ['records', 'list', 'columns', 'split']);
     assert.deepEqual(decodeXComValue(json('[{"id": 1}]')).table?.data, [{ id: 1 }]);
-    assert.equal(looksLikeTable({ a: 1, b: [1, 2] }), false);
-    assert.equal(looksLikeTable([1, 2]), false);
+    assert.equal(tableOrientOf({ a: 1, b: [1, 2] }), undefined);
+    assert.equal(tableOrientOf([1, 2]), undefined);
     assert.equal(decodeXComValue(json('[]')).kind, 'json');
   });
 

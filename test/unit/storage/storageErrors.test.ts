@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { StorageError, isTransientError, toStorageError } from '../../../src/storage/storageErrors';
+import { CancellationError, isCancellation } from '../../../src/errors';
+import { StorageError, isTransientError, storageErrorLabel, toStorageError } from '../../../src/storage/storageErrors';
 
 function sdkError(name: string, status: number, extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(extra.message as string ?? name), { name, $metadata: { httpStatusCode: status }, ...extra });
@@ -27,7 +28,11 @@ describe('toStorageError', () => {
     [new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })]), 'unreachable', /ECONNREFUSED/],
     [Object.assign(new Error('timed out'), { name: 'TimeoutError' }), 'timeout', /did not answer in time/],
     [sdkError('InvalidRange', 416), 'invalidRange', /InvalidRange/],
-    [Object.assign(new Error('aborted'), { name: 'AbortError' }), 'cancelled', /cancelled/],
+    // What the SDK throws for a HEAD's bodiless answers (its name is the status code).
+    [sdkError('400', 400, { message: 'UnknownError' }), 'expiredCredentials', /credentials are expired or invalid/],
+    [sdkError('Unknown', 400, { message: '' }), 'expiredCredentials', /HTTP 400 without details/],
+    [sdkError('InvalidToken', 400), 'expiredCredentials', /have expired/],
+    [sdkError('403', 403, { message: 'UnknownError' }), 'accessDenied', /denied for AWS profile "dev" \(HTTP 403\)/],
     [sdkError('Weird', 500, { message: 'boom SECRETKEY123' }), 'unknown', /boom \*\*\*/],
   ];
   for (const [error, kind, message] of cases) {
@@ -40,10 +45,31 @@ describe('toStorageError', () => {
     });
   }
 
+  it('an abort is a cancellation, not a StorageError', () => {
+    const mapped = toStorageError(Object.assign(new Error('aborted'), { name: 'AbortError' }), ctx);
+    assert.ok(mapped instanceof CancellationError);
+    assert.ok(isCancellation(mapped));
+    assert.match(mapped.message, /cancelled/);
+  });
+
   it('an aborted signal wins over the error itself', () => {
     const aborter = new AbortController();
     aborter.abort();
-    assert.equal(toStorageError(sdkError('InternalError', 500), ctx, aborter.signal).kind, 'cancelled');
+    assert.ok(isCancellation(toStorageError(sdkError('InternalError', 500), ctx, aborter.signal)));
+  });
+
+  it('a 400 with an unrelated code stays that code, not an expired token', () => {
+    const mapped = toStorageError(sdkError('InvalidArgument', 400, { message: 'Invalid argument' }), ctx);
+    assert.ok(mapped instanceof StorageError);
+    assert.equal(mapped.kind, 'unknown');
+    assert.match(mapped.message, /Invalid argument/);
+  });
+
+  it('labels for the tree: a 403 is access denied, not unreachable', () => {
+    assert.equal(storageErrorLabel(toStorageError(sdkError('403', 403, { message: 'UnknownError' }), ctx)), 'access denied');
+    assert.equal(storageErrorLabel(toStorageError(sdkError('400', 400, { message: 'UnknownError' }), ctx)), 'credentials rejected');
+    assert.equal(storageErrorLabel(toStorageError(Object.assign(new Error('c'), { code: 'ECONNREFUSED' }), ctx)), 'unreachable');
+    assert.equal(storageErrorLabel(toStorageError(sdkError('NoSuchKey', 404), ctx)), 'dangling reference');
   });
 
   it('transient: 5xx, throttling, resets and timeouts; never 4xx or aborts', () => {

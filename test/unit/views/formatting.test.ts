@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { escapeMarkdown, formatAge, formatBytes, formatDuration, formatTimestamp, oneLine, secondsBetween } from '../../../src/views/formatting';
+import { formatBytes } from '../../../src/formatBytes';
+import { escapeMarkdown, formatAge, formatDuration, formatTimestamp, oneLine, secondsBetween } from '../../../src/views/formatting';
 import { hexDump, storedValueAsText } from '../../../src/views/storedValueText';
 
 describe('tree formatting', () => {

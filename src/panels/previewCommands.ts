@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
 import { diffReport, diffTables, type TableShape } from '../compare/tableDiff';
-import type { PreviewPanels, PreviewSummary } from '../panels/previewPanel';
-import type { AirflowTreeModel } from './airflowTreeModel';
-import type { TreePreviews } from './previewFromTree';
-import type { TreeContext } from './treeNodes/treeNode';
-import { XComNode } from './treeNodes/xcomNode';
+import { errorMessage } from '../errors';
+import type { AirflowTreeModel } from '../views/airflowTreeModel';
+import type { TreeContext } from '../views/treeNodes/treeNode';
+import { XComNode } from '../views/treeNodes/xcomNode';
+import type { PreviewPanels, PreviewSummary } from './previewPanel';
+import type { PreviewSources } from './previewSources';
 
 /** What Compare with Last Successful Run found, returned to scripts and tests. */
 export interface ComparisonResult {
@@ -19,13 +20,17 @@ export interface ComparisonResult {
 }
 
 /** Registers Preview as Table Anyway and Compare with Last Successful Run. */
-export function registerPreviewCommands(panels: PreviewPanels, previews: TreePreviews, model: AirflowTreeModel, context: TreeContext): vscode.Disposable[] {
+export function registerPreviewCommands(panels: PreviewPanels, previews: PreviewSources, model: AirflowTreeModel, context: TreeContext): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(Commands.previewAnyway, async (node?: unknown) => {
-      const request = await previews.fromNode(node, true).catch((error: unknown) => {
-        void vscode.window.showErrorMessage(`Cannot preview: ${error instanceof Error ? error.message : String(error)}`);
+      if (!(node instanceof XComNode)) return undefined;
+      let request;
+      try {
+        request = previews.fromNode(node, true);
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Cannot preview: ${errorMessage(error)}`);
         return undefined;
-      });
+      }
       if (!request) return undefined;
       return panels.openSession(request).loaded;
     }),
@@ -50,7 +55,7 @@ export function registerPreviewCommands(panels: PreviewPanels, previews: TreePre
           return undefined;
         }
         const baselineNode = new XComNode(context, node.parent, node.connection, baselineXCom);
-        const [currentRequest, baselineRequest] = await Promise.all([previews.fromNode(node), previews.fromNode(baselineNode)]);
+        const [currentRequest, baselineRequest] = [previews.fromNode(node), previews.fromNode(baselineNode)];
         if (!currentRequest || !baselineRequest) throw new Error(`${x.key} in ${baselineRun.runId} holds no table`);
         currentRequest.title = `${currentRequest.title} (this run)`;
         baselineRequest.title = `${baselineRequest.title} (last success)`;
@@ -66,7 +71,7 @@ export function registerPreviewCommands(panels: PreviewPanels, previews: TreePre
         await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
         return { baselineRunId: baselineRun.runId, report, baseline, current };
       } catch (error) {
-        void vscode.window.showErrorMessage(`Could not compare: ${error instanceof Error ? error.message : String(error)}`);
+        void vscode.window.showErrorMessage(`Could not compare: ${errorMessage(error)}`);
         return undefined;
       }
     }),

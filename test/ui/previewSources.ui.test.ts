@@ -1,0 +1,155 @@
+// Where a preview reads from, clicked in code-server + Chromium: a reference link inside a preview opened from the
+// tree is read through the same connection (its S3 endpoint and static keys, never the default AWS chain), and a
+// preview of an S3 endpoint that accepts and never answers opens at once, says what it waits for, and cancels.
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { Locator, Page } from 'playwright-core';
+import { createSqliteFixture } from '../fixtures/airflow/builder';
+import { startS3Server, type S3Server } from '../fixtures/servers/s3';
+import { newestWebview, runCommand } from '../harness/previewUi';
+import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
+
+const BUCKET = 'xcom-lens-sources';
+const PARENT = 'data_0a1b2c3d-0000-4000-8000-000000000001.csv';
+const CHILD = 'data_0a1b2c3d-0000-4000-8000-000000000002.csv';
+
+function treeItem(page: Page, name: string | RegExp): Locator {
+  return page.locator('.pane-body').getByRole('treeitem', { name }).first();
+}
+
+async function expand(page: Page, name: string | RegExp): Promise<void> {
+  const item = treeItem(page, name);
+  await item.waitFor({ state: 'visible', timeout: 60_000 });
+  if ((await item.getAttribute('aria-expanded')) !== 'true') await item.click();
+  await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await item.elementHandle(), {
+    timeout: 30_000,
+  });
+}
+
+describe('preview sources (UI)', function () {
+  this.timeout(300_000);
+  let s3: S3Server | undefined;
+  let silent: Server | undefined;
+  let silentEndpoint = '';
+  let workbench: Workbench | undefined;
+  let page: Page;
+
+  before(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-sources-ui-'));
+    s3 = await startS3Server(join(dir, 's3'));
+    const credentials = { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey };
+    const client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials });
+    await client.send(new CreateBucketCommand({ Bucket: BUCKET })).catch(() => undefined);
+    const parent = `id,next\n1,xcom_s3://${BUCKET}/${CHILD}\n2,none\n`;
+    const child = 'city,total\nOslo,11\nLima,22\nPune,33\n';
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: PARENT, Body: Buffer.from(parent) }));
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: CHILD, Body: Buffer.from(child) }));
+    client.destroy();
+    const dbPath = join(dir, 'airflow.db');
+    await createSqliteFixture(dbPath, 2, { bucket: BUCKET, references: { parent: `xcom_s3://${BUCKET}/${PARENT}` } });
+    silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent!.listen(0, '127.0.0.1', resolve));
+    silentEndpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const settings = {
+      'xcomLens.connections': [
+        {
+          id: 'minio',
+          name: 'Custom S3',
+          url: `sqlite:///${dbPath}`,
+          storage: { endpointUrl: s3.endpoint, region: s3.region, forcePathStyle: true, bucket: BUCKET },
+        },
+      ],
+    };
+    // Static keys from Airflow's own connection variable; the default AWS chain holds keys s3rver refuses and the
+    // default endpoint is not this server: only the connection's endpoint and keys can read the objects.
+    const keys = `aws://${encodeURIComponent(s3.accessKeyId)}:${encodeURIComponent(s3.secretAccessKey)}@`;
+    workbench = await openWorkbench({
+      env: {
+        AIRFLOW_CONN_AWS_DEFAULT: keys,
+        AWS_ACCESS_KEY_ID: 'AKIAWRONGKEY0001',
+        AWS_SECRET_ACCESS_KEY: 'wrongSecret',
+        AWS_REGION: s3.region,
+      },
+      files: { '.vscode/settings.json': JSON.stringify(settings, null, 2) },
+    });
+    page = workbench.page;
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page)
+      await screenshot(page, `sources-failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await s3?.stop();
+    silent?.close();
+  });
+
+  it('a reference clicked in a preview opened from the tree is read through the same connection', async () => {
+    await page
+      .locator('.activitybar')
+      .getByRole('tab', { name: /^XCom Lens/ })
+      .click({ timeout: 60_000 });
+    await expand(page, /Custom S3/);
+    await expand(page, /xcom_zoo/);
+    await expand(page, /manual__2024-01-01/);
+    await expand(page, /push_everything/);
+    await treeItem(page, /ref_parent/).click();
+    const parent = newestWebview(page);
+    await parent.locator('.ag-header-cell-text', { hasText: 'next' }).waitFor({ timeout: 60_000 });
+    const link = parent.locator('a.reference', { hasText: CHILD });
+    await link.waitFor({ timeout: 30_000 });
+    await link.click();
+    await page.locator('.tab', { hasText: CHILD }).waitFor({ timeout: 30_000 });
+    const child = newestWebview(page);
+    await child.locator('.ag-header-cell-text', { hasText: 'city' }).waitFor({ timeout: 30_000 });
+    await child.locator('#showing').filter({ hasText: 'showing 3 of 3 rows' }).waitFor({ timeout: 30_000 });
+    assert.deepEqual((await child.locator('.ag-cell[col-id="c0"]').allTextContents()).sort(), ['Lima', 'Oslo', 'Pune']);
+    await screenshot(page, 'sources-reference-through-connection');
+  });
+
+  it('an S3 endpoint that never answers: the panel opens at once, says it waits for the HEAD, and Cancel ends it', async () => {
+    await runCommand(page, 'View: Close All Editors');
+    const args = {
+      title: 'silent',
+      s3: { bucket: 'b', key: 'k.csv', endpointUrl: silentEndpoint, region: 'us-east-1', forcePathStyle: true },
+    };
+    writeFileSync(
+      join(workbench!.workspace, '..', 'user-data', 'User', 'keybindings.json'),
+      JSON.stringify([{ key: 'f9', command: 'xcomLens.preview', args }]),
+    );
+    await runCommand(page, 'Developer: Reload Window');
+    await page.waitForTimeout(2000);
+    await page.locator('.monaco-workbench .activitybar').waitFor({ state: 'visible', timeout: 60_000 });
+    const frame = newestWebview(page);
+    const waiting = frame.locator('#progress').filter({ hasText: 'Waiting for S3 (HEAD s3://b/k.csv)…' });
+    let opened = false;
+    for (let attempt = 0; attempt < 5 && !opened; attempt++) {
+      await page.waitForTimeout(1500);
+      await page
+        .locator('.monaco-workbench .part.editor')
+        .click()
+        .catch(() => undefined);
+      await page.keyboard.press('F9');
+      opened = await waiting.waitFor({ timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      );
+    }
+    assert.ok(opened, 'the panel opened and said what it waits for');
+    await screenshot(page, 'sources-waiting-for-s3');
+    const cancelledAt = Date.now();
+    await frame.locator('#cancel').click();
+    await frame
+      .locator('#progress')
+      .filter({ hasText: /^cancelled in/ })
+      .waitFor({ timeout: 5_000 });
+    assert.ok(Date.now() - cancelledAt < 5_000);
+    await frame.getByText(/Loading was cancelled/).waitFor({ timeout: 5_000 });
+  });
+});
