@@ -84,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
   });
   const panels = new PreviewPanels(context.extensionUri, log, readSettings, {
     resolveReference: (value, parent) => previews.resolveReference(value, parent),
-    referencePrefixes: () => previews.referencePrefixes(),
+    referenceConfig: () => rules.configFor(undefined),
   });
   context.subscriptions.push(
     panels,
