@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { PREFIX } from './constants';
+import type { CustomReferenceRule, ReferencePreset } from './references';
 import type { StorageSettings } from './storage/storageSettings';
 
 /** One metadata DB connection as stored in settings: the URL never holds the password. */
@@ -14,20 +15,8 @@ export interface ConnectionConfig {
   schema?: string;
   /** S3 access for offloaded XComs. */
   storage?: StorageSettings;
-}
-
-/** A custom reference rule from settings. */
-export interface CustomReferenceRuleConfig {
-  /** Name shown in tooltips. */
-  name?: string;
-  /** Text a reference starts with. */
-  prefix: string;
-  /** Fixed bucket, if the reference carries none. */
-  bucket?: string;
-  /** Text put in front of the key. */
-  keyPrefix?: string;
-  /** Format of the object. */
-  format?: 'auto' | 'csv' | 'json' | 'parquet';
+  /** TLS of an Airflow API (https://) connection: an extra CA file, or no verification (insecure, warned). */
+  tls?: { caFile?: string; skipVerify?: boolean };
 }
 
 /** Every XCom Lens setting, typed. */
@@ -36,42 +25,124 @@ export interface Settings {
   connectTimeoutSeconds: number;
   queryTimeoutSeconds: number;
   pageSize: number;
-  referencePreset: 'auto' | 'article' | 'astronomer' | 'astronomerProviders' | 'commonIo' | 'none';
+  referencePreset: ReferencePreset;
   referencePrefix: string;
   objectStoragePath: string;
-  customReferenceRules: CustomReferenceRuleConfig[];
+  customReferenceRules: CustomReferenceRule[];
   clientRowCap: number;
   maxRawEditorBytes: number;
   presignExpiryMinutes: number;
+  /** `xcomLens.export.escapeFormulas`: Export CSV escapes cells a spreadsheet would run as formulas. */
+  exportEscapeFormulas: boolean;
+  /** `xcomLens.copy.escapeFormulas`: TSV and CSV copies escape them too. */
+  copyEscapeFormulas: boolean;
   /** Longest wait for S3 (connect, an answer, the next bytes), in seconds, clamped to 1–600. */
   s3RequestTimeoutSeconds: number;
+}
+
+/** Bounds of every numeric setting, as declared in package.json; values outside are clamped, non-numbers ignored. */
+export const NUMBER_BOUNDS: Record<string, { min: number; max: number; fallback: number }> = {
+  connectTimeoutSeconds: { min: 1, max: 300, fallback: 10 },
+  queryTimeoutSeconds: { min: 1, max: 3600, fallback: 30 },
+  pageSize: { min: 10, max: 1000, fallback: 50 },
+  'preview.clientRowCap': { min: 1000, max: 5000000, fallback: 200000 },
+  'preview.maxRawEditorBytes': { min: 1000, max: 100000000, fallback: 5000000 },
+  'copy.presignExpiryMinutes': { min: 1, max: 10080, fallback: 15 },
+  's3.requestTimeoutSeconds': { min: 1, max: 600, fallback: 30 },
+};
+
+/**
+ * A setting's value: in a trusted workspace as VS Code resolves it; in an untrusted one the user's (global) value
+ * only, so a workspace's settings cannot define connections, endpoints, rules or timeouts.
+ */
+function settingValue<T>(c: vscode.WorkspaceConfiguration, key: string, fallback: T): T {
+  if (vscode.workspace.isTrusted) return c.get<T>(key, fallback);
+  const inspected = c.inspect<T>(key);
+  return inspected?.globalValue ?? inspected?.defaultValue ?? fallback;
+}
+
+/** A numeric setting clamped to its bounds (`connectTimeoutSeconds: 0` must not disable the timeout). */
+function numberSetting(c: vscode.WorkspaceConfiguration, key: string): number {
+  const { min, max, fallback } = NUMBER_BOUNDS[key];
+  const value = settingValue<unknown>(c, key, fallback);
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
 }
 
 /** The one typed reader of `xcomLens.*` settings. */
 export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration(PREFIX);
+  const rules = settingValue<unknown>(c, 'references.customRules', []);
   return {
-    connections: c.get<ConnectionConfig[]>('connections', []).filter(isConnectionConfig),
-    connectTimeoutSeconds: c.get<number>('connectTimeoutSeconds', 10),
-    queryTimeoutSeconds: c.get<number>('queryTimeoutSeconds', 30),
-    pageSize: c.get<number>('pageSize', 50),
-    referencePreset: c.get<Settings['referencePreset']>('references.preset', 'auto'),
-    referencePrefix: c.get<string>('references.prefix', 'xcom_s3'),
-    objectStoragePath: c.get<string>('references.objectStoragePath', ''),
-    customReferenceRules: c.get<CustomReferenceRuleConfig[]>('references.customRules', []).filter((r) => typeof r?.prefix === 'string' && r.prefix.length > 0),
-    clientRowCap: c.get<number>('preview.clientRowCap', 200000),
-    maxRawEditorBytes: c.get<number>('preview.maxRawEditorBytes', 5000000),
-    presignExpiryMinutes: c.get<number>('copy.presignExpiryMinutes', 15),
-    s3RequestTimeoutSeconds: clampSeconds(c.get<number>('s3.requestTimeoutSeconds', 30), 1, 600, 30),
+    connections: readConnections(c),
+    connectTimeoutSeconds: numberSetting(c, 'connectTimeoutSeconds'),
+    queryTimeoutSeconds: numberSetting(c, 'queryTimeoutSeconds'),
+    pageSize: Math.round(numberSetting(c, 'pageSize')),
+    referencePreset: settingValue<Settings['referencePreset']>(c, 'references.preset', 'auto'),
+    referencePrefix: settingValue<string>(c, 'references.prefix', 'xcom_s3'),
+    objectStoragePath: settingValue<string>(c, 'references.objectStoragePath', ''),
+    customReferenceRules: (Array.isArray(rules) ? (rules as CustomReferenceRule[]) : [])
+      .filter((r) => typeof r?.prefix === 'string' && r.prefix.length > 0),
+    clientRowCap: Math.round(numberSetting(c, 'preview.clientRowCap')),
+    maxRawEditorBytes: Math.round(numberSetting(c, 'preview.maxRawEditorBytes')),
+    presignExpiryMinutes: numberSetting(c, 'copy.presignExpiryMinutes'),
+    s3RequestTimeoutSeconds: numberSetting(c, 's3.requestTimeoutSeconds'),
+    exportEscapeFormulas: settingValue<boolean>(c, 'export.escapeFormulas', true),
+    copyEscapeFormulas: settingValue<boolean>(c, 'copy.escapeFormulas', false),
   };
 }
 
-/** Writes the connection list where it was found (workspace if set there, else user settings). */
-export async function writeConnections(connections: ConnectionConfig[]): Promise<void> {
+/** Trusted: the workspace's connections, then the user's not shadowed by id; untrusted: the user's only. */
+function readConnections(c: vscode.WorkspaceConfiguration): ConnectionConfig[] {
+  const inspected = c.inspect<unknown>('connections');
+  const user = connectionList(inspected?.globalValue);
+  if (!vscode.workspace.isTrusted) return user;
+  const workspace = connectionList(inspected?.workspaceValue);
+  return [...workspace, ...user.filter((u) => !workspace.some((w) => w.id === u.id))];
+}
+
+function connectionList(value: unknown): ConnectionConfig[] {
+  return (Array.isArray(value) ? value : []).filter(isConnectionConfig);
+}
+
+/** The connections of the user's own (global) settings: the only ones trusted with a stored secret by id alone. */
+export function userConnections(): ConnectionConfig[] {
+  return connectionList(vscode.workspace.getConfiguration(PREFIX).inspect<unknown>('connections')?.globalValue);
+}
+
+/**
+ * Adds or replaces a connection. A new one always goes to the user's (global) settings, never into a workspace's
+ * file; one a trusted workspace defines is rewritten in that workspace's settings.
+ */
+export async function saveConnection(connection: ConnectionConfig): Promise<void> {
   const c = vscode.workspace.getConfiguration(PREFIX);
-  const inspected = c.inspect<ConnectionConfig[]>('connections');
-  const target = inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  await c.update('connections', connections, target);
+  const workspace = workspaceConnections(c);
+  if (workspace.some((w) => w.id === connection.id)) {
+    await c.update('connections', replaceOrAppend(workspace, connection), vscode.ConfigurationTarget.Workspace);
+  } else {
+    await c.update('connections', replaceOrAppend(userConnections(), connection), vscode.ConfigurationTarget.Global);
+  }
+}
+
+/** Removes a connection from the settings that define it (a workspace's only when trusted). */
+export async function removeConnection(id: string): Promise<void> {
+  const c = vscode.workspace.getConfiguration(PREFIX);
+  const workspace = workspaceConnections(c);
+  if (workspace.some((w) => w.id === id)) {
+    await c.update('connections', workspace.filter((w) => w.id !== id), vscode.ConfigurationTarget.Workspace);
+  }
+  const user = userConnections();
+  if (user.some((u) => u.id === id)) {
+    await c.update('connections', user.filter((u) => u.id !== id), vscode.ConfigurationTarget.Global);
+  }
+}
+
+function workspaceConnections(c: vscode.WorkspaceConfiguration): ConnectionConfig[] {
+  return vscode.workspace.isTrusted ? connectionList(c.inspect<unknown>('connections')?.workspaceValue) : [];
+}
+
+function replaceOrAppend(list: ConnectionConfig[], connection: ConnectionConfig): ConnectionConfig[] {
+  const index = list.findIndex((x) => x.id === connection.id);
+  return index < 0 ? [...list, connection] : list.map((x, i) => (i === index ? connection : x));
 }
 
 function isConnectionConfig(value: unknown): value is ConnectionConfig {
@@ -79,7 +150,3 @@ function isConnectionConfig(value: unknown): value is ConnectionConfig {
   return typeof v?.id === 'string' && typeof v.name === 'string' && typeof v.url === 'string';
 }
 
-/** A number setting kept within [min, max]; `fallback` when it is not a number. */
-function clampSeconds(value: unknown, min: number, max: number, fallback: number): number {
-  return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
-}

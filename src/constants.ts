@@ -48,7 +48,13 @@ export const Commands = {
   searchXComs: 'xcomLens.searchXComs',
   configureStorage: 'xcomLens.configureStorage',
   showLog: 'xcomLens.showLog',
+  openTaskDefinition: 'xcomLens.openTaskDefinition',
+  revealTaskInstance: 'xcomLens.revealTaskInstance',
+  openLog: 'xcomLens.openLog',
 } as const;
 
 /** URI scheme of the read-only virtual documents that show XCom values. */
 export const VALUE_SCHEME = 'xcom-lens';
+
+/** URI scheme of the read-only virtual documents that show task logs. */
+export const LOG_SCHEME = 'xcom-lens-log';

@@ -10,9 +10,12 @@ import { AirflowTreeModel } from './views/airflowTreeModel';
 import { AirflowTreeProvider } from './views/airflowTreeProvider';
 import { registerCopyCommands } from './views/copyCommands';
 import { registerSearchCommand } from './views/searchCommand';
+import { registerDagCodeLens } from './views/dagCodeLens';
+import { registerTaskDefinitionCommand } from './views/taskDefinition';
 import { registerTreeCommands } from './views/treeCommands';
 import type { TreeNode } from './views/treeNodes/treeNode';
 import { ValueDocumentProvider } from './views/valueDocumentProvider';
+import { registerLogCommands } from './views/logCommands';
 import { XComInspector } from './views/xcomInspector';
 import { PreviewPanels } from './panels/previewPanel';
 import { registerPreviewCommands } from './panels/previewCommands';
@@ -35,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
   const rules = new ReferenceRulesProvider(log);
   const objectStores = new ObjectStores(store, log);
   const model = new AirflowTreeModel(
-    async (connection) => openMetadataSource(connection, await store.getPassword(connection.id), readSettings(), log),
+    async (connection) => openMetadataSource(connection, await store.getPassword(connection), readSettings(), log),
     () => readSettings().pageSize,
   );
   let refreshNode: (node: TreeNode) => void = () => undefined;
@@ -57,7 +60,9 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
     vscode.workspace.registerTextDocumentContentProvider(VALUE_SCHEME, values),
     ...registerTreeCommands({ store, model, provider, values, log, onRefresh: () => { inspector.clear(); rules.reload(); objectStores.clear(); } }),
     ...registerCopyCommands(objectStores, log),
+    ...registerLogCommands(store, model),
     registerSearchCommand(store, model, { model, inspector }, () => treeView.current),
+    registerTaskDefinitionCommand(model), ...registerDagCodeLens(store, { model, inspector }, () => treeView.current),
     ...registerConnectionCommands({
       store, model, provider, log,
       probe: async (connection, password, signal) => {
@@ -79,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
   });
   const panels = new PreviewPanels(context.extensionUri, log, readSettings, {
     resolveReference: (value, parent) => previews.resolveReference(value, parent),
-    referencePrefixes: () => previews.referencePrefixes(),
+    referenceConfig: () => rules.configFor(undefined),
   });
   context.subscriptions.push(
     panels,

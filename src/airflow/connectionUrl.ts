@@ -31,13 +31,30 @@ const SCHEMES: Record<string, Dialect> = {
   mariadb: 'mysql',
 };
 
-const URL_PATTERN = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(.*)$/s;
+// The split SQLAlchemy's make_url makes: the user name runs to the first `:` or `/`, the password (greedy) to the
+// LAST `@` of the whole URL, so a password may hold `@`, `#`, `/`, `?`, `:`; `#` is never a fragment marker.
+const URL_PATTERN = /^([\w+]+):\/\/(?:([^:/]*)(?::(.*))?@)?(.*)$/s;
+// After the user info: `[ipv6]` or a host, `:port`, `/database` (to the first `?`), `?query`.
+const LOCATION_PATTERN = /^(?:\[([^/?]+)\]|([^/:?]+))?(?::([^/?]*))?(?:\/([^?]*))?(?:\?(.*))?$/s;
 
-function schemeOf(url: string): { base: string; rest: string } {
+/** The raw (still percent-encoded) parts of a URL, as SQLAlchemy splits them; undefined if it is no URL. */
+interface RawUrl {
+  scheme: string;
+  user: string | undefined;
+  password: string | undefined;
+  location: string;
+}
+
+function splitUrl(url: string): RawUrl | undefined {
   const m = URL_PATTERN.exec(url.trim());
-  if (!m) throw new Error(`Not a database URL: expected something like postgresql://user@host:5432/airflow or sqlite:////path/airflow.db`);
-  const base = m[1].toLowerCase().split('+')[0];
-  return { base, rest: m[2] };
+  if (!m) return undefined;
+  return { scheme: m[1], user: m[2], password: m[3], location: m[4] };
+}
+
+function schemeOf(url: string): { base: string; raw: RawUrl } {
+  const raw = splitUrl(url);
+  if (!raw) throw new Error(`Not a database URL: expected something like postgresql://user@host:5432/airflow or sqlite:////path/airflow.db`);
+  return { base: raw.scheme.toLowerCase().split('+')[0], raw };
 }
 
 function decode(text: string): string {
@@ -61,56 +78,30 @@ function parseQuery(query: string | undefined): Record<string, string> {
   return options;
 }
 
-/** Parses a SQLAlchemy URL; throws an Error with a message users understand for anything else. */
+/** Parses a SQLAlchemy URL; throws an Error with a message users understand (never echoing the password). */
 export function parseConnectionUrl(url: string): ParsedConnectionUrl {
-  const { base, rest } = schemeOf(url);
+  const { base, raw } = schemeOf(url);
   const dialect = SCHEMES[base];
   if (!dialect) throw new Error(`Unsupported scheme '${base}' in the connection URL: use sqlite, postgresql or mysql (mariadb) URLs`);
-  const qIndex = rest.indexOf('?');
-  const beforeQuery = qIndex < 0 ? rest : rest.slice(0, qIndex);
-  const options = parseQuery(qIndex < 0 ? undefined : rest.slice(qIndex + 1));
-  if (dialect === 'sqlite') {
-    // sqlite:///rel.db → "/rel.db" after the authority (empty); sqlite:////abs → "//abs".
-    if (!beforeQuery.startsWith('/') || beforeQuery === '/') {
-      throw new Error('SQLite URL without a file: use sqlite:////absolute/path/airflow.db (in-memory databases cannot be browsed)');
-    }
-    const sqlitePath = decode(beforeQuery.slice(1));
-    return { dialect, sqlitePath, options };
-  }
-  const slash = beforeQuery.indexOf('/');
-  const authority = slash < 0 ? beforeQuery : beforeQuery.slice(0, slash);
-  const database = slash < 0 ? undefined : decode(beforeQuery.slice(slash + 1)) || undefined;
-  const at = authority.lastIndexOf('@');
-  const userInfo = at < 0 ? undefined : authority.slice(0, at);
-  const hostPort = at < 0 ? authority : authority.slice(at + 1);
-  let user: string | undefined;
-  let password: string | undefined;
-  if (userInfo !== undefined) {
-    const colon = userInfo.indexOf(':');
-    user = decode(colon < 0 ? userInfo : userInfo.slice(0, colon)) || undefined;
-    password = colon < 0 ? undefined : decode(userInfo.slice(colon + 1));
-  }
-  let host: string | undefined;
-  let port: number | undefined;
-  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(hostPort);
-  if (v6) {
-    host = v6[1];
-    port = v6[2] ? Number(v6[2]) : undefined;
-  } else {
-    const colon = hostPort.lastIndexOf(':');
-    host = decode(colon < 0 ? hostPort : hostPort.slice(0, colon)) || undefined;
-    const portText = colon < 0 ? '' : hostPort.slice(colon + 1);
-    if (portText) {
-      if (!/^\d+$/.test(portText) || Number(portText) > 65535) throw new Error(`Invalid port '${portText}' in the database URL`);
-      port = Number(portText);
-    }
-  }
+  const location = LOCATION_PATTERN.exec(raw.location);
+  if (!location) throw new Error('Could not read the host, port and database of the connection URL: expected host:port/database');
+  const [, ipv6, ipv4, portText, databaseText, query] = location;
+  const options = parseQuery(query);
+  if (dialect === 'sqlite') return parseSqlite(databaseText, options);
   const parsed: ParsedConnectionUrl = { dialect, options };
-  if (host !== undefined) parsed.host = host;
-  if (port !== undefined) parsed.port = port;
-  if (database !== undefined) parsed.database = database;
-  if (user !== undefined) parsed.user = user;
-  if (password !== undefined) parsed.password = password;
+  const host = ipv4 ?? ipv6;
+  if (host) parsed.host = host;
+  if (portText) {
+    if (!/^\d+$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
+      throw new Error('Invalid port in the database URL: the port after host: must be a number from 1 to 65535');
+    }
+    parsed.port = Number(portText);
+  }
+  const database = databaseText === undefined ? undefined : decode(databaseText);
+  if (database) parsed.database = database;
+  const user = raw.user === undefined ? undefined : decode(raw.user);
+  if (user) parsed.user = user;
+  if (raw.password !== undefined) parsed.password = decode(raw.password);
   if (dialect === 'postgres') {
     const schema = options.schema ?? /(?:^|\s)-c\s*search_path=([^\s,]+)/.exec(options.options ?? '')?.[1];
     if (schema) parsed.schema = schema;
@@ -118,21 +109,26 @@ export function parseConnectionUrl(url: string): ParsedConnectionUrl {
   return parsed;
 }
 
-/** Splits a URL into scheme, user info and the rest, without validating; undefined when it has no user info. */
+/** `sqlite:////abs/path.db` (the database part is the path); Airflow refuses relative paths, and so do we. */
+function parseSqlite(databaseText: string | undefined, options: Record<string, string>): ParsedConnectionUrl {
+  const sqlitePath = databaseText === undefined ? '' : decode(databaseText);
+  if (!sqlitePath) {
+    throw new Error('SQLite URL without a file: use sqlite:////absolute/path/airflow.db (in-memory databases cannot be browsed)');
+  }
+  if (!sqlitePath.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(sqlitePath)) {
+    throw new Error(
+      'Relative SQLite paths are refused, as Airflow refuses them: use an absolute path, ' +
+        'four slashes then the path (sqlite:////home/me/airflow/airflow.db)',
+    );
+  }
+  return { dialect: 'sqlite', sqlitePath, options };
+}
+
+/** The URL's scheme and user info split off the rest, without validating; undefined when it has no user info. */
 function splitUserInfo(url: string): { prefix: string; user: string; password: string | undefined; suffix: string } | undefined {
-  const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/s.exec(url);
-  if (!m) return undefined;
-  const authority = m[2];
-  const at = authority.lastIndexOf('@');
-  if (at < 0) return undefined;
-  const userInfo = authority.slice(0, at);
-  const colon = userInfo.indexOf(':');
-  return {
-    prefix: m[1],
-    user: colon < 0 ? userInfo : userInfo.slice(0, colon),
-    password: colon < 0 ? undefined : userInfo.slice(colon + 1),
-    suffix: authority.slice(at) + m[3],
-  };
+  const raw = splitUrl(url);
+  if (!raw || raw.user === undefined) return undefined;
+  return { prefix: `${raw.scheme}://`, user: raw.user, password: raw.password, suffix: `@${raw.location}` };
 }
 
 /** The URL with its password replaced by `***` (also in `password=` query options); never throws. */

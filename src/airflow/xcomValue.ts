@@ -318,7 +318,8 @@ export function decodeXComValue(stored: StoredValue, options: DecodeOptions = {}
     if (!stored || stored.kind === 'null') return { kind: 'null', value: null, display: 'null', pretty: 'null' };
     if (stored.kind === 'json') {
       if (stored.json === null || stored.json === undefined) return { kind: 'null', value: null, display: 'null', pretty: 'null' };
-      return decodeText(String(stored.json), options, String(stored.json).length);
+      const decoded = decodeText(String(stored.json), options, String(stored.json).length);
+      return stored.note ? { ...decoded, note: decoded.note ? `${stored.note}. ${decoded.note}` : stored.note } : decoded;
     }
     const bytes = stored.bytes;
     if (!bytes || bytes.length === 0) return { kind: 'null', value: null, display: 'null', pretty: 'null', note: 'Empty value' };

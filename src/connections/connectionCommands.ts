@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import type { ConnectionConfig } from '../config';
 import type { StorageSettings } from '../storage/storageSettings';
 import { Commands } from '../constants';
+import { errorMessage } from '../errors';
 import { parseConnectionUrl, redactUrl, withoutPassword, passwordOf } from '../airflow/connectionUrl';
+import { isRestUrl, parseRestBaseUrl, restUserOf } from '../airflow/rest/baseUrl';
 import { discoverAirflowConnections } from '../airflow/discovery';
 import type { AirflowInfo } from '../airflow/types';
 import type { AirflowTreeModel } from '../views/airflowTreeModel';
@@ -55,7 +57,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       if (!quiet) void vscode.window.showInformationMessage(`Connected to "${connection.name}": Airflow ${info.airflowVersion} on ${info.serverVersion}.`);
       return info;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       log.warn(`Connection test of ${connection.name} failed: ${message}`);
       if (!quiet) void vscode.window.showErrorMessage(`Could not connect to "${connection.name}": ${message}`);
       return undefined;
@@ -63,7 +65,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
   };
 
   const saveFromArgs = async (args: AddConnectionArgs, existing?: ConnectionConfig): Promise<ConnectionConfig> => {
-    parseConnectionUrl(args.url); // throws a message that says what is wrong with the URL
+    checkUrl(args.url); // throws a message that says what is wrong with the URL
     const connection: ConnectionConfig = {
       id: existing?.id ?? newConnectionId(),
       name: args.name?.trim() || existing?.name || defaultName(args.url),
@@ -83,20 +85,29 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
   const promptForUrl = async (title: string, value?: string): Promise<string | undefined> =>
     vscode.window.showInputBox({
       title,
-      prompt: 'SQLAlchemy URL as in airflow.cfg, e.g. postgresql://airflow@localhost:5432/airflow or sqlite:////home/me/airflow/airflow.db',
+      prompt: 'SQLAlchemy URL as in airflow.cfg (postgresql://airflow@localhost:5432/airflow, sqlite:////home/me/airflow/airflow.db), or the Airflow UI address https://user@airflow.example.com',
       value,
       ignoreFocusOut: true,
       validateInput: (text) => {
         try {
-          parseConnectionUrl(text.trim());
+          checkUrl(text.trim());
           return undefined;
         } catch (error) {
-          return error instanceof Error ? error.message : String(error);
+          return errorMessage(error);
         }
       },
     });
 
   const promptForPassword = async (url: string): Promise<string | undefined> => {
+    if (isRestUrl(url)) {
+      const user = restUserOf(url);
+      return vscode.window.showInputBox({
+        title: user ? `Password for ${user}` : 'API token (bearer), e.g. an Astronomer deployment token',
+        prompt: 'Kept in VS Code\'s secret storage, never in settings. Leave empty if none is needed.',
+        password: true,
+        ignoreFocusOut: true,
+      });
+    }
     const parsed = parseConnectionUrl(url);
     if (parsed.dialect === 'sqlite' || passwordOf(url)) return passwordOf(url);
     return vscode.window.showInputBox({
@@ -126,7 +137,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     } else url = (await promptForUrl('Airflow metadata DB URL'))?.trim();
     if (!url) return;
     const password = await promptForPassword(url);
-    if (password === undefined && parseConnectionUrl(url).dialect !== 'sqlite' && !passwordOf(url)) return;
+    if (password === undefined && (isRestUrl(url) || parseConnectionUrl(url).dialect !== 'sqlite') && !passwordOf(url)) return;
     const name = await vscode.window.showInputBox({ title: 'Connection name', value: defaultName(url), ignoreFocusOut: true });
     if (name === undefined) return;
     const draft: ConnectionConfig = { id: newConnectionId(), name: name || defaultName(url), url: withoutPassword(url) };
@@ -143,10 +154,14 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
   const discover = async () => {
     try {
       const found = await discoverAirflowConnections({ env: process.env, homeDir: os.homedir(), workspaceFolders: trustedWorkspaceFolders() });
-      return found.candidates.filter((c) => c.url && !c.needsCommand).map((c) => ({ url: c.url as string, origin: c.origin }));
+      const commands = found.candidates.filter((c) => c.needsCommand).map((c) => c.origin);
+      return Object.assign(
+        found.candidates.filter((c) => c.url && !c.needsCommand).map((c) => ({ url: c.url as string, origin: c.origin })),
+        { commands },
+      );
     } catch (error) {
-      log.warn(`Could not look for Airflow's own connection: ${error instanceof Error ? error.message : String(error)}`);
-      return [];
+      log.warn(`Could not look for Airflow's own connection: ${errorMessage(error)}`);
+      return Object.assign([], { commands: [] as string[] });
     }
   };
 
@@ -161,10 +176,12 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       const detected = await discover();
       if (detected.length === 0) {
         const add = 'Add Connection…';
-        const choice = await vscode.window.showInformationMessage(
-          'No Airflow configuration found: no AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, no airflow.cfg in $AIRFLOW_HOME, ~/airflow or the workspace.',
-          add,
-        );
+        const message = detected.commands.length > 0
+          ? `Airflow's connection comes from a command or secrets backend (${detected.commands.join(', ')}): ` +
+            'XCom Lens never runs these. Add the connection with its URL instead.'
+          : 'No Airflow configuration found: no AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, ' +
+            'no airflow.cfg in $AIRFLOW_HOME, ~/airflow or the workspace.';
+        const choice = await vscode.window.showInformationMessage(message, add);
         if (choice === add) await interactiveAdd();
         return;
       }
@@ -189,7 +206,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       }
       const url = (await promptForUrl(`Edit ${connection.name}`, connection.url))?.trim();
       if (!url) return;
-      const changePassword = parseConnectionUrl(url).dialect !== 'sqlite' && !passwordOf(url)
+      const changePassword = (isRestUrl(url) || parseConnectionUrl(url).dialect !== 'sqlite') && !passwordOf(url)
         ? await vscode.window.showQuickPick(['Keep the stored password', 'Enter a new password'], { title: 'Password' })
         : 'Keep the stored password';
       if (!changePassword) return;
@@ -197,7 +214,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       const name = await vscode.window.showInputBox({ title: 'Connection name', value: connection.name, ignoreFocusOut: true });
       if (name === undefined) return;
       const saved = await saveFromArgs({ url, name, password }, connection);
-      await testAndReport(saved, password ?? (await store.getPassword(saved.id)));
+      await testAndReport(saved, password ?? (await store.getPassword(saved)));
     }),
 
     vscode.commands.registerCommand(Commands.removeConnection, async (arg?: unknown, confirmed?: boolean) => {
@@ -216,7 +233,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     vscode.commands.registerCommand(Commands.testConnection, async (arg?: unknown) => {
       const connection = await pickConnection(store, arg);
       if (!connection) return undefined;
-      const info = await testAndReport(connection, await store.getPassword(connection.id));
+      const info = await testAndReport(connection, await store.getPassword(connection));
       await model.reset(connection.id);
       provider.refresh();
       return info;
@@ -271,4 +288,10 @@ export function defaultName(url: string): string {
   } catch {
     return 'Airflow';
   }
+}
+
+/** Checks a connection URL (an http(s) Airflow API address or a SQLAlchemy URL); throws a message that says what is wrong. */
+function checkUrl(url: string): void {
+  if (isRestUrl(url)) parseRestBaseUrl(url);
+  else parseConnectionUrl(url);
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { readSettings, writeConnections, type ConnectionConfig } from '../config';
+import { readSettings, removeConnection, saveConnection, userConnections, type ConnectionConfig } from '../config';
+import { parseConnectionUrl } from '../airflow/connectionUrl';
 import { PREFIX } from '../constants';
 
 /** Static S3 credentials kept in SecretStorage (for S3-compatible servers without an AWS profile). */
@@ -35,49 +36,58 @@ export class ConnectionStore implements vscode.Disposable {
     return this.list().find((c) => c.id === id);
   }
 
-  /** Adds or replaces a connection; `password` undefined keeps the stored one, '' removes it. */
+  /**
+   * Adds or replaces a connection; `password` undefined keeps the stored one (bound anew to the edited target),
+   * '' removes it.
+   */
   async save(connection: ConnectionConfig, password?: string): Promise<void> {
-    if (password !== undefined) {
-      if (password) await this.secrets.store(passwordKey(connection.id), password);
-      else await this.secrets.delete(passwordKey(connection.id));
-    }
-    const others = this.list().filter((c) => c.id !== connection.id);
-    const index = this.list().findIndex((c) => c.id === connection.id);
-    const next = [...others];
-    next.splice(index < 0 ? next.length : index, 0, stripUndefined(connection));
-    await writeConnections(next);
+    const previous = this.get(connection.id);
+    const kept = password === undefined && previous ? await this.getPassword(previous) : undefined;
+    const next = password ?? kept;
+    if (next) await this.secrets.store(passwordKey(connection.id), bindSecret(secretTarget(connection), next));
+    else if (password === '') await this.secrets.delete(passwordKey(connection.id));
+    await saveConnection(stripUndefined(connection));
     this.changed.fire();
   }
 
   /** Removes a connection and its secrets. */
   async remove(id: string): Promise<void> {
-    await writeConnections(this.list().filter((c) => c.id !== id));
+    await removeConnection(id);
     await this.secrets.delete(passwordKey(id));
     await this.secrets.delete(s3Key(id));
     this.changed.fire();
   }
 
-  /** The stored DB password, if any. */
-  getPassword(id: string): Thenable<string | undefined> {
-    return this.secrets.get(passwordKey(id));
+  /**
+   * The stored DB password, handed out only to the host/port/database (or file) it was given for: a workspace
+   * connection that reuses a user's id but points elsewhere gets nothing.
+   */
+  async getPassword(connection: ConnectionConfig): Promise<string | undefined> {
+    return unbindSecret(await this.secrets.get(passwordKey(connection.id)), secretTarget(connection), connection);
   }
 
-  /** Static S3 credentials for a connection, if stored. */
+  /** Static S3 credentials for a connection, if stored for the endpoint it now names. */
   async getS3Credentials(id: string): Promise<StoredS3Credentials | undefined> {
-    const raw = await this.secrets.get(s3Key(id));
+    const connection = this.get(id);
+    if (!connection) return undefined;
+    const raw = unbindSecret(await this.secrets.get(s3Key(id)), storageTarget(connection), connection);
     if (!raw) return undefined;
     try {
       const parsed = JSON.parse(raw) as Partial<StoredS3Credentials>;
-      return parsed.accessKeyId && parsed.secretAccessKey ? { accessKeyId: parsed.accessKeyId, secretAccessKey: parsed.secretAccessKey } : undefined;
+      return parsed.accessKeyId && parsed.secretAccessKey
+        ? { accessKeyId: parsed.accessKeyId, secretAccessKey: parsed.secretAccessKey }
+        : undefined;
     } catch {
       return undefined;
     }
   }
 
-  /** Stores (or with undefined, forgets) static S3 credentials. */
+  /** Stores (or with undefined, forgets) static S3 credentials, bound to the connection's endpoint. */
   async setS3Credentials(id: string, credentials: StoredS3Credentials | undefined): Promise<void> {
-    if (credentials) await this.secrets.store(s3Key(id), JSON.stringify(credentials));
-    else await this.secrets.delete(s3Key(id));
+    const connection = this.get(id);
+    if (credentials && connection) {
+      await this.secrets.store(s3Key(id), bindSecret(storageTarget(connection), JSON.stringify(credentials)));
+    } else await this.secrets.delete(s3Key(id));
     this.changed.fire();
   }
 
@@ -101,4 +111,49 @@ function s3Key(id: string): string {
 
 function stripUndefined<T extends object>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** A stored secret with the target it was given for. */
+interface BoundSecret {
+  /** What the secret may be sent to (see secretTarget / storageTarget). */
+  target: string;
+  /** The secret itself. */
+  secret: string;
+}
+
+/** The DB a password is for: dialect, host, port and database, or the SQLite file. */
+function secretTarget(connection: ConnectionConfig): string {
+  try {
+    const p = parseConnectionUrl(connection.url);
+    if (p.dialect === 'sqlite') return `sqlite:${p.sqlitePath ?? ''}`;
+    return `${p.dialect}://${p.host ?? ''}:${p.port ?? ''}/${p.database ?? ''}`;
+  } catch {
+    return `invalid:${connection.url}`;
+  }
+}
+
+function storageTarget(connection: ConnectionConfig): string {
+  return `s3:${connection.storage?.endpointUrl ?? ''}`;
+}
+
+function bindSecret(target: string, secret: string): string {
+  return JSON.stringify({ target, secret } satisfies BoundSecret);
+}
+
+/**
+ * The secret if it was stored for `target`. A secret stored before binding existed (a plain string) is handed out
+ * only to the connection of the user's own settings it was saved with, never to a workspace's.
+ */
+function unbindSecret(raw: string | undefined, target: string, connection: ConnectionConfig): string | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const bound = JSON.parse(raw) as Partial<BoundSecret>;
+    if (bound && typeof bound === 'object' && typeof bound.target === 'string' && typeof bound.secret === 'string') {
+      return bound.target === target ? bound.secret : undefined;
+    }
+  } catch {
+    // A plain string: the format before secrets were bound.
+  }
+  const mine = userConnections().some((u) => u.id === connection.id && u.url === connection.url);
+  return mine ? raw : undefined;
 }

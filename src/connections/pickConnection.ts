@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { ConnectionConfig } from '../config';
 import { redactUrl } from '../airflow/connectionUrl';
-import { ConnectionScopedNode } from '../views/treeNodes/treeNode';
 import type { ConnectionStore } from './connectionStore';
 
 /**
@@ -9,7 +8,7 @@ import type { ConnectionStore } from './connectionStore';
  * the only connection there is, or the one the user picks.
  */
 export async function pickConnection(store: ConnectionStore, arg: unknown, placeHolder = 'Which connection?'): Promise<ConnectionConfig | undefined> {
-  if (arg instanceof ConnectionScopedNode) return arg.connection;
+  if (isConnectionScoped(arg)) return arg.connection;
   if (typeof arg === 'string') return store.get(arg);
   const connections = store.list();
   if (connections.length <= 1) return connections[0];
@@ -18,6 +17,12 @@ export async function pickConnection(store: ConnectionStore, arg: unknown, place
     { placeHolder },
   );
   return picked?.connection;
+}
+
+/** Anything that carries its connection (every tree node under a connection): no import of the views needed. */
+function isConnectionScoped(arg: unknown): arg is { connection: ConnectionConfig } {
+  const connection = (arg as { connection?: Partial<ConnectionConfig> } | undefined)?.connection;
+  return typeof connection?.id === 'string' && typeof connection.url === 'string';
 }
 
 /** Workspace folders whose airflow.cfg may be read: none in an untrusted workspace. */

@@ -2,7 +2,8 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { readSettings, type ConnectionConfig } from '../config';
 import { readAirflowBackendConfig, type AirflowBackendConfig } from '../airflow/discovery';
-import { buildRules, type ReferenceRule } from '../references';
+import { errorMessage } from '../errors';
+import { buildRules, type ReferenceConfig, type ReferenceRule } from '../references';
 import { trustedWorkspaceFolders } from './pickConnection';
 
 /**
@@ -25,18 +26,23 @@ export class ReferenceRulesProvider implements vscode.Disposable {
     const cacheKey = `${connection?.id ?? ''}\u0000${connection?.storage?.bucket ?? ''}`;
     const cached = this.cache.get(cacheKey);
     if (cached) return cached;
+    const rules = buildRules(this.configFor(connection));
+    this.cache.set(cacheKey, rules);
+    return rules;
+  }
+
+  /** What the rules for one connection are built from, as plain data (the preview webview builds the same rules). */
+  configFor(connection: ConnectionConfig | undefined): ReferenceConfig {
     const settings = readSettings();
     const backend = this.backendConfig();
-    const rules = buildRules({
+    return {
       preset: settings.referencePreset,
       prefix: settings.referencePrefix,
       bucket: connection?.storage?.bucket || backend.bucket,
       objectStoragePath: settings.objectStoragePath || backend.objectStoragePath,
       xcomBackend: backend.xcomBackend,
       customRules: settings.customReferenceRules,
-    });
-    this.cache.set(cacheKey, rules);
-    return rules;
+    };
   }
 
   /** Forgets the rules and Airflow's configuration (settings changed, or Refresh). */
@@ -50,7 +56,7 @@ export class ReferenceRulesProvider implements vscode.Disposable {
       try {
         this.backend = readAirflowBackendConfig({ env: process.env, homeDir: os.homedir(), workspaceFolders: trustedWorkspaceFolders() });
       } catch (error) {
-        this.log.warn(`Could not read Airflow's XCom backend configuration: ${error instanceof Error ? error.message : String(error)}`);
+        this.log.warn(`Could not read Airflow's XCom backend configuration: ${errorMessage(error)}`);
         this.backend = {};
       }
     }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ConnectionConfig } from '../config';
 import type { MetadataSource } from '../airflow/metadataSource';
 import type { AirflowInfo, Page, PageRequest } from '../airflow/types';
+import { errorMessage } from '../errors';
 
 /** Creates a metadata source for a connection (the composition root supplies the real one). */
 export type MetadataSourceFactory = (connection: ConnectionConfig) => Promise<MetadataSource>;
@@ -55,7 +56,7 @@ export class AirflowTreeModel implements vscode.Disposable {
       this.states.set(connection.id, { status: 'connected', info });
       return info;
     } catch (error) {
-      this.states.set(connection.id, { status: 'failed', message: messageOf(error) });
+      this.states.set(connection.id, { status: 'failed', message: errorMessage(error) });
       await this.forgetSource(connection.id);
       throw error;
     }
@@ -171,10 +172,4 @@ export class AirflowTreeModel implements vscode.Disposable {
   dispose(): void {
     void this.reset();
   }
-}
-
-/** The message of an error, for users (errors from src/airflow are already user-facing). */
-export function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
 }

@@ -12,6 +12,7 @@ import { DagRunNode } from './treeNodes/dagRunNode';
 import { TaskInstanceNode } from './treeNodes/taskInstanceNode';
 import type { TreeContext, TreeNode } from './treeNodes/treeNode';
 import { XComNode } from './treeNodes/xcomNode';
+import { errorMessage } from '../errors';
 
 const PAGE = 50;
 
@@ -74,7 +75,7 @@ export function registerSearchCommand(
         hasMore = page.hasMore;
         render();
       } catch (error) {
-        if (!aborter.signal.aborted) pick.items = [{ label: `$(warning) ${error instanceof Error ? error.message : String(error)}`, alwaysShow: true }];
+        if (!aborter.signal.aborted) pick.items = [{ label: `$(warning) ${errorMessage(error)}`, alwaysShow: true }];
       } finally {
         pick.busy = false;
       }

@@ -9,6 +9,7 @@ import { DagNode } from './treeNodes/dagNode';
 import { LoadMoreNode, type TreeNode } from './treeNodes/treeNode';
 import { XComNode } from './treeNodes/xcomNode';
 import type { ValueDocumentProvider } from './valueDocumentProvider';
+import { errorMessage } from '../errors';
 
 /** Services the tree commands act on. */
 export interface TreeCommandDeps {
@@ -42,7 +43,7 @@ export function registerTreeCommands(deps: TreeCommandDeps): vscode.Disposable[]
       try {
         await model.loadMore(node.listId);
       } catch (error) {
-        void vscode.window.showErrorMessage(`Could not load more: ${error instanceof Error ? error.message : String(error)}`);
+        void vscode.window.showErrorMessage(`Could not load more: ${errorMessage(error)}`);
       }
       provider.refresh(node.parent);
     }),

@@ -95,3 +95,29 @@ describe('package.json manifest', () => {
     assert.ok(existsSync(join(root, manifest.icon)), `missing ${manifest.icon}`);
   });
 });
+
+describe('settings manifest: bounds and workspace trust', () => {
+  const config = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { type: string; minimum?: number; maximum?: number }> } };
+    capabilities: { untrustedWorkspaces: { restrictedConfigurations?: string[] } };
+  });
+  const properties = config.contributes.configuration.properties;
+
+  it('gives every numeric setting a minimum and a maximum', () => {
+    const numeric = Object.entries(properties).filter(([, p]) => p.type === 'number' || p.type === 'integer');
+    assert.ok(numeric.length >= 6);
+    for (const [key, p] of numeric) {
+      assert.equal(typeof p.minimum, 'number', `${key} has no minimum`);
+      assert.equal(typeof p.maximum, 'number', `${key} has no maximum`);
+      assert.ok(p.minimum! > 0, `${key} may be 0`);
+    }
+  });
+
+  it('keeps connections, endpoints, rules and timeouts out of an untrusted workspace', () => {
+    const restricted = new Set(config.capabilities.untrustedWorkspaces.restrictedConfigurations ?? []);
+    for (const key of ['connections', 'connectTimeoutSeconds', 'queryTimeoutSeconds', 'references.customRules',
+      'references.preset', 'references.prefix', 'references.objectStoragePath']) {
+      assert.ok(restricted.has(`${PREFIX}.${key}`), `${PREFIX}.${key} is not restricted`);
+    }
+  });
+});

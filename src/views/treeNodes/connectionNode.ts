@@ -6,6 +6,7 @@ import { redactUrl } from '../../airflow/connectionUrl';
 import { DagNode } from './dagNode';
 import { FailuresNode } from './failuresNode';
 import { ConnectionScopedNode, MessageNode, pagedChildren, type TreeContext, type TreeNode } from './treeNode';
+import { errorMessage } from '../../errors';
 
 /** A configured metadata DB: its children are "Recent failures" and the DAGs. */
 export class ConnectionNode extends ConnectionScopedNode {
@@ -57,7 +58,7 @@ export class ConnectionNode extends ConnectionScopedNode {
     try {
       await model.describe(this.connection);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       return [
         new MessageNode(this, `${this.id}error`, message, 'error', { command: Commands.editConnection, title: 'Edit Connection', arguments: [this] }),
       ];

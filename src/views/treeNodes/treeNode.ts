@@ -3,6 +3,7 @@ import type { ConnectionConfig } from '../../config';
 import { Commands } from '../../constants';
 import type { AirflowTreeModel } from '../airflowTreeModel';
 import type { XComInspector } from '../xcomInspector';
+import { errorMessage } from '../../errors';
 
 /** What every node needs: the model, and how to inspect XCom values. */
 export interface TreeContext {
@@ -83,7 +84,7 @@ export class LoadMoreNode extends TreeNode {
 
 /** Turns an error thrown while listing children into a visible message node. */
 export function errorNode(parent: TreeNode, error: unknown, action?: vscode.Command): MessageNode {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return new MessageNode(parent, `${parent.id}/error`, message, 'error', action);
 }
 

@@ -4,7 +4,8 @@ import { parseConnectionUrl, passwordOf, redactUrl, withPassword, withoutPasswor
 describe('SQLAlchemy connection URLs', () => {
   it('parses sqlite absolute and relative paths', () => {
     assert.deepEqual(parseConnectionUrl('sqlite:////home/me/airflow/airflow.db'), { dialect: 'sqlite', sqlitePath: '/home/me/airflow/airflow.db', options: {} });
-    assert.equal(parseConnectionUrl('sqlite:///rel.db').sqlitePath, 'rel.db');
+    assert.throws(() => parseConnectionUrl('sqlite:///rel.db'), /Airflow refuses them: use an absolute path.*sqlite:\/\/\/\//);
+    assert.throws(() => parseConnectionUrl('sqlite:///relative/path.db'), /Relative SQLite paths are refused/);
     assert.throws(() => parseConnectionUrl('sqlite://'), /SQLite URL without a file/);
   });
 
@@ -55,5 +56,51 @@ describe('SQLAlchemy connection URLs', () => {
     assert.equal(passwordOf(withPassword(url, 'p@ss')), 'p@ss');
     assert.equal(withPassword(url, undefined), withoutPassword(url));
     assert.equal(withPassword('sqlite:////a.db', 'x'), 'sqlite:////a.db');
+  });
+
+  // What SQLAlchemy's make_url gives for each (checked against its URL pattern): the password runs to the LAST `@`.
+  const PASSWORDS = ['pa#ss', 'p/w', 'p?w', 'p@ss@w', 'p%ss', 'p:a:ss', 'p a ss', `p'"q`, 'pässwörd✓', '#/?@%: \'"ü'];
+
+  it('takes the password up to the last @, as SQLAlchemy does, for every special character', () => {
+    for (const password of PASSWORDS) {
+      const url = `postgresql://airflow:${password}@db.example:5432/airflow?sslmode=require`;
+      // A `%` not followed by two hex digits stays as written (Python's unquote does the same).
+      const p = parseConnectionUrl(url);
+      assert.equal(p.password, password, password);
+      assert.equal(parseConnectionUrl(withPassword(url, password)).password, password);
+      assert.equal(p.user, 'airflow');
+      assert.equal(p.host, 'db.example');
+      assert.equal(p.port, 5432);
+      assert.equal(p.database, 'airflow');
+      assert.deepEqual(p.options, { sslmode: 'require' });
+      const bare = withoutPassword(url);
+      assert.equal(bare, 'postgresql://airflow@db.example:5432/airflow?sslmode=require');
+      assert.ok(!redactUrl(url).includes(password), `redacted URL shows ${password}`);
+      assert.equal(passwordOf(withPassword(bare, password)), password);
+    }
+  });
+
+  it('keeps @ in user names and # in database names, and decodes them like SQLAlchemy', () => {
+    const p = parseConnectionUrl('mysql://me@corp.example:s3cret@db/air#flow');
+    assert.equal(p.user, 'me@corp.example');
+    assert.equal(p.password, 's3cret');
+    assert.equal(p.host, 'db');
+    assert.equal(p.database, 'air#flow');
+    const v6 = parseConnectionUrl('postgresql://u:p@[::1]:5433/db');
+    assert.equal(v6.host, '::1');
+    assert.equal(v6.port, 5433);
+  });
+
+  it('never echoes the password in an error message', () => {
+    for (const password of PASSWORDS) {
+      for (const url of [`postgresql://u:${password}@h:99x/db`, `postgresql://u:${password}`, `oracle://u:${password}@h/db`]) {
+        try {
+          parseConnectionUrl(url);
+        } catch (error) {
+          assert.ok(!(error as Error).message.includes(password), `${(error as Error).message} shows ${password}`);
+        }
+      }
+    }
+    assert.throws(() => parseConnectionUrl('postgresql://u:secret/db'), (e: Error) => !e.message.includes('secret'));
   });
 });

@@ -1,0 +1,347 @@
+// HTTP for the REST source: one request helper with a timeout and the caller's AbortSignal on every call, the
+// credentials (basic, a JWT from POST /auth/token renewed on 401, or a pasted bearer token), TLS options, Retry-After
+// on 429, and errors that say what to fix. No message or log line ever holds a password or a token.
+import { readFileSync } from 'node:fs';
+import * as tls from 'node:tls';
+import { Agent, fetch, type Dispatcher } from 'undici';
+import { CancellationError, errorMessage, throwIfCancelled } from '../../errors';
+import type { Logger } from '../../logger';
+import { AuthenticationError, ConnectionError, MetadataError, NotAirflowError, QueryError, scrubSecrets } from '../errors';
+
+/** How requests prove who they are. `login` is basic auth on /api/v1 and a JWT from /auth/token on /api/v2. */
+export type RestCredentials =
+  | { kind: 'none' }
+  | { kind: 'login'; username: string; password: string }
+  | { kind: 'bearer'; token: string };
+
+/** TLS options of one connection. */
+export interface RestTls {
+  /** PEM file of extra CAs (a company CA), added to Node's and the system's. */
+  caFile?: string;
+  /** Accept any certificate. Insecure: for a test server only. */
+  skipVerify?: boolean;
+}
+
+/** Options for {@link RestHttp}. */
+export interface RestHttpOptions {
+  /** Server root without a trailing slash. */
+  root: string;
+  /** Credentials from SecretStorage, as plain strings. */
+  credentials: RestCredentials;
+  /** Milliseconds one request may take, connect included. */
+  timeoutMs: number;
+  /** TLS options. */
+  tls?: RestTls;
+  /** Longest Retry-After honoured before giving up, in milliseconds. */
+  maxRetryAfterMs?: number;
+  /** Where to log (never a secret). */
+  logger: Logger;
+}
+
+/** A parsed JSON answer with its status. */
+export interface RestResponse {
+  /** HTTP status. */
+  status: number;
+  /** The JSON body. */
+  body: unknown;
+}
+
+/** One request: query values may repeat (arrays) and are dropped when undefined. */
+export interface RestRequest {
+  /** GET or POST. */
+  method?: 'GET' | 'POST';
+  /** Query parameters. */
+  query?: Record<string, string | number | boolean | Array<string | number> | undefined>;
+  /** JSON body for POST. */
+  body?: unknown;
+  /** Statuses returned to the caller instead of thrown (e.g. 404 for a missing row). */
+  allow?: number[];
+  /** Cancels the request. */
+  signal?: AbortSignal;
+  /** Sent without credentials (the version endpoint). */
+  anonymous?: boolean;
+}
+
+/** Thrown for an HTTP status the caller did not allow; `status` lets callers react. */
+export class RestStatusError extends MetadataError {
+  constructor(message: string, kind: MetadataError['kind'], readonly status: number) {
+    super(message, kind);
+  }
+}
+
+const TLS_CODES: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'presents a self-signed certificate',
+  SELF_SIGNED_CERT_IN_CHAIN: 'presents a certificate signed by an unknown (self-signed) CA',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'presents a certificate that cannot be verified',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'presents a certificate whose issuer is not trusted here',
+  CERT_HAS_EXPIRED: 'presents an expired certificate',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'presents a certificate for another host name',
+};
+
+/** Builds the undici dispatcher for the TLS options: Node's CAs, the system's where Node can read them, a CA file. */
+function dispatcherFor(options: RestTls | undefined, timeoutMs: number): Dispatcher {
+  const connect: tls.ConnectionOptions & { timeout: number } = { timeout: timeoutMs };
+  if (options?.skipVerify) connect.rejectUnauthorized = false;
+  else {
+    const getCa = (tls as { getCACertificates?: (type: string) => string[] }).getCACertificates;
+    const ca = [...tls.rootCertificates];
+    if (getCa) {
+      try {
+        ca.push(...getCa('system'));
+      } catch {
+        // Older Node: its bundled CAs only.
+      }
+    }
+    if (options?.caFile) {
+      try {
+        ca.push(readFileSync(options.caFile, 'utf8'));
+      } catch (error) {
+        throw new ConnectionError(`Cannot read the CA file ${options.caFile}: ${errorMessage(error)}. Fix the path in the connection's TLS settings.`);
+      }
+    }
+    connect.ca = ca;
+  }
+  return new Agent({ connect, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+}
+
+/** Finds the innermost cause with a `code` (undici wraps socket and TLS errors in "fetch failed"). */
+function causeCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR') return code;
+  }
+  return undefined;
+}
+
+/** The short text of an API error body: Airflow 2 `detail`/`title`, Airflow 3 `detail` (string or list). */
+function detailOf(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const detail = (body as { detail?: unknown; title?: unknown }).detail ?? (body as { title?: unknown }).title;
+  if (typeof detail === 'string') return detail.slice(0, 300);
+  if (Array.isArray(detail)) return detail.map((d) => (d && typeof d === 'object' && 'msg' in d ? String(d.msg) : String(d))).join('; ').slice(0, 300);
+  return undefined;
+}
+
+/** The HTTP side of the REST source. */
+export class RestHttp {
+  /** `/api/v1` or `/api/v2`, set once the version is known. */
+  apiPath = '/api/v2';
+  /** Basic auth (Airflow 2) or a JWT from /auth/token (Airflow 3), for login credentials. */
+  loginMode: 'basic' | 'jwt' = 'basic';
+  private readonly dispatcher: Dispatcher;
+  private jwt: string | undefined;
+  private jwtRequest: Promise<string> | undefined;
+  private readonly secrets: string[];
+
+  constructor(private readonly options: RestHttpOptions) {
+    this.dispatcher = dispatcherFor(options.tls, options.timeoutMs);
+    const c = options.credentials;
+    this.secrets = c.kind === 'login' ? [c.password, encodeURIComponent(c.password)] : c.kind === 'bearer' ? [c.token] : [];
+  }
+
+  /** The server root. */
+  get root(): string {
+    return this.options.root;
+  }
+
+  /** How the connection authenticates, for the connection's description. */
+  describeAuth(): string {
+    const c = this.options.credentials;
+    if (c.kind === 'bearer') return 'bearer token';
+    if (c.kind === 'none') return 'no credentials';
+    return this.loginMode === 'jwt' ? 'JWT (password login)' : 'basic auth';
+  }
+
+  /** Removes every secret from a text. */
+  scrub(text: string): string {
+    return scrubSecrets(text, [...this.secrets, this.jwt]);
+  }
+
+  /** A request under the API path (`/dags` → `{root}/api/v2/dags`). */
+  async api(path: string, request: RestRequest = {}): Promise<RestResponse> {
+    return this.request(`${this.apiPath}${path}`, request);
+  }
+
+  /** A request under the server root, with auth, timeout, 401 renewal and 429 retry. */
+  async request(path: string, request: RestRequest = {}): Promise<RestResponse> {
+    let renewed = false;
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.send(path, request);
+      if (response.status === 401 && !request.anonymous && !renewed && this.canRenew()) {
+        renewed = true;
+        this.jwt = undefined;
+        this.options.logger.info('The API token was refused (401): getting a new one');
+        continue;
+      }
+      if (response.status === 429 && attempt < 2) {
+        const waitMs = this.retryAfterMs(response.headers.get('retry-after'));
+        if (waitMs !== undefined) {
+          this.options.logger.info(`Rate limited on ${path}: retrying in ${Math.ceil(waitMs / 1000)} s`);
+          await sleep(waitMs, request.signal);
+          continue;
+        }
+      }
+      return this.parse(path, response, request);
+    }
+  }
+
+  /** Closes pooled sockets. */
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
+  private canRenew(): boolean {
+    return this.options.credentials.kind === 'login' && this.loginMode === 'jwt';
+  }
+
+  private retryAfterMs(header: string | null): number | undefined {
+    if (!header) return 1000;
+    const seconds = Number(header);
+    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
+    const max = this.options.maxRetryAfterMs ?? 10_000;
+    if (!Number.isFinite(ms)) return 1000;
+    return ms <= max ? Math.max(0, ms) : undefined;
+  }
+
+  private async authorization(signal: AbortSignal | undefined): Promise<string | undefined> {
+    const c = this.options.credentials;
+    if (c.kind === 'bearer') return `Bearer ${c.token}`;
+    if (c.kind === 'none') return undefined;
+    if (this.loginMode === 'basic') return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
+    this.jwt ??= await (this.jwtRequest ??= this.fetchJwt(c.username, c.password, signal).finally(() => {
+      this.jwtRequest = undefined;
+    }));
+    return `Bearer ${this.jwt}`;
+  }
+
+  private async fetchJwt(username: string, password: string, signal: AbortSignal | undefined): Promise<string> {
+    const response = await this.send('/auth/token', { method: 'POST', body: { username, password }, anonymous: true, ...(signal ? { signal } : {}) });
+    if (response.status === 401 || response.status === 403 || response.status === 400 || response.status === 422) {
+      throw new AuthenticationError(`Airflow refused the user name or password (POST /auth/token answered ${response.status}): check them in Edit Connection.`);
+    }
+    if (response.status === 404) {
+      throw new AuthenticationError('This server has no /auth/token endpoint, so it does not take a password: paste an API token (bearer) instead.');
+    }
+    const { body } = await this.parse('/auth/token', response, {});
+    const token = (body as { access_token?: unknown } | null)?.access_token;
+    if (typeof token !== 'string' || !token) throw new NotAirflowError('POST /auth/token answered without an access_token: is this the Airflow API server?');
+    this.options.logger.info('Got an API token from /auth/token');
+    return token;
+  }
+
+  private async send(path: string, request: RestRequest): Promise<Awaited<ReturnType<typeof fetch>>> {
+    throwIfCancelled(request.signal);
+    const url = new URL(`${this.options.root}${path}`);
+    for (const [name, value] of Object.entries(request.query ?? {})) {
+      if (value === undefined) continue;
+      for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(name, String(v));
+    }
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (!request.anonymous) {
+      const authorization = await this.authorization(request.signal);
+      if (authorization) headers.authorization = authorization;
+    }
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    const started = Date.now();
+    try {
+      const response = await fetch(url, {
+        method: request.method ?? 'GET',
+        headers,
+        ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
+        signal,
+        dispatcher: this.dispatcher,
+        redirect: 'manual',
+      });
+      this.options.logger.debug(`${request.method ?? 'GET'} ${url.pathname} → ${response.status} (${Date.now() - started} ms)`);
+      return response;
+    } catch (error) {
+      throw this.networkError(error, url, request.signal, timeout);
+    }
+  }
+
+  private networkError(error: unknown, url: URL, signal: AbortSignal | undefined, timeout: AbortSignal): Error {
+    if (signal?.aborted) return new CancellationError();
+    if (timeout.aborted) {
+      return new QueryError(`${url.host} did not answer within ${Math.round(this.options.timeoutMs / 1000)} s: check the URL and that the API server is up (or raise xcomLens.queryTimeoutSeconds).`, 'timeout');
+    }
+    const code = causeCode(error);
+    if (code && TLS_CODES[code]) {
+      return new ConnectionError(`${url.host} ${TLS_CODES[code]} (${code}). Add your company CA file to the connection's TLS settings, or, for a test server only, turn on "skip certificate verification".`);
+    }
+    if (code === 'ECONNREFUSED') return new ConnectionError(`Nothing listens at ${url.host} (connection refused): check the URL and that the Airflow API server is running.`);
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new ConnectionError(`Unknown host ${url.hostname}: check the URL (and VPN).`);
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+      return new QueryError(`${url.host} did not answer within ${Math.round(this.options.timeoutMs / 1000)} s: check the URL and that the API server is up.`, 'timeout');
+    }
+    return new ConnectionError(this.scrub(`Request to ${url.host} failed (${code ?? errorMessage(error)}): check the URL and the network.`));
+  }
+
+  private async parse(path: string, response: Awaited<ReturnType<typeof fetch>>, request: RestRequest): Promise<RestResponse> {
+    const type = response.headers.get('content-type') ?? '';
+    const where = `${request.method ?? 'GET'} ${path.split('?')[0]}`;
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      if (request.signal?.aborted) throw new CancellationError();
+      throw new QueryError(`The answer to ${where} was cut off (${errorMessage(error)}): try again.`, 'timeout');
+    }
+    if (response.status >= 300 && response.status < 400) {
+      throw new NotAirflowError(`${where} was redirected (${response.status}) to ${this.scrub(response.headers.get('location') ?? 'another page')}: this looks like a login page (an SSO proxy). Use the API server's own URL, or paste an API token as a bearer token.`);
+    }
+    if (/text\/html/i.test(type) || /^\s*<(?:!doctype|html)/i.test(text)) {
+      throw new NotAirflowError(`${where} answered with an HTML page instead of JSON (status ${response.status}), likely a login page of an SSO proxy: use the API server's own URL, or paste an API token as a bearer token.`);
+    }
+    let body: unknown = undefined;
+    if (text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        if (response.ok) throw new NotAirflowError(`${where} answered with something that is not JSON: is this the Airflow web/API server's URL?`);
+      }
+    }
+    if (response.ok || request.allow?.includes(response.status)) return { status: response.status, body };
+    throw this.statusError(where, response.status, body, response.headers.get('retry-after'));
+  }
+
+  private statusError(where: string, status: number, body: unknown, retryAfter: string | null): Error {
+    const detail = detailOf(body);
+    const said = detail ? ` (the server said: ${this.scrub(detail)})` : '';
+    const c = this.options.credentials;
+    if (status === 401) {
+      const fix = c.kind === 'bearer' ? 'the token is expired or invalid: paste a new one in Edit Connection'
+        : c.kind === 'none' ? 'this server needs credentials: add a user name and password, or a token, in Edit Connection'
+          : this.loginMode === 'basic' ? 'check the user name and password, and that [api] auth_backends includes basic_auth'
+            : 'the user name or password was refused: check them in Edit Connection';
+      return new RestStatusError(`Not authorized (401) for ${where}: ${fix}.${said}`, 'auth', status);
+    }
+    if (status === 403) {
+      const fix = c.kind === 'bearer' ? 'the token is invalid or its user lacks this permission'
+        : 'the Airflow user lacks this permission (XComs need the Viewer role or "can read on XComs")';
+      return new RestStatusError(`Forbidden (403) for ${where}: ${fix}.${said}`, 'auth', status);
+    }
+    if (status === 404) return new RestStatusError(`Not found (404): ${where}.${said}`, 'query', status);
+    if (status === 429) {
+      return new RestStatusError(`The server is rate limiting requests (429)${retryAfter ? `; it asks to retry after ${retryAfter} s` : ''}: wait and refresh.`, 'query', status);
+    }
+    return new RestStatusError(`${where} failed with HTTP ${status}.${said}`, 'query', status);
+  }
+}
+
+/** Waits `ms`, or rejects with a CancellationError when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new CancellationError());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new CancellationError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
