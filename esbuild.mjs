@@ -33,6 +33,7 @@ const extensionHost = {
     extension: 'src/extension.ts',
     csvWorker: 'src/formats/csvWorker.ts',
     sqliteWorker: 'src/airflow/dialects/sqliteWorker.ts',
+    decodeWorker: 'src/airflow/decodeWorker.ts',
   },
   bundle: true,
   format: 'cjs',

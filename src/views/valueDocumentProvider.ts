@@ -4,7 +4,7 @@ import { VALUE_SCHEME } from '../constants';
 import { errorMessage } from '../errors';
 import type { ConnectionStore } from '../connections/connectionStore';
 import type { LimitedStoredValue, XComKey } from '../airflow/types';
-import { decodeXComValue } from '../airflow/xcomValue';
+import { decodeOffThread } from '../airflow/offThreadDecode';
 import type { AirflowTreeModel } from './airflowTreeModel';
 import type { XComNode } from './treeNodes/xcomNode';
 import { visibleText } from './formatting';
@@ -58,7 +58,8 @@ export class ValueDocumentProvider implements vscode.TextDocumentContentProvider
       if (!stored) return `// The XCom "${query.key}" of ${query.dagId} / ${query.runId} / ${query.taskId} no longer exists.`;
       const capped = capStoredValue(stored, maxBytes, stored.storedSize);
       if (query.mode === 'raw') return `${capped.note ? `${capped.note}\n` : ''}${storedValueAsText(capped.stored)}`;
-      const decoded = decodeXComValue(capped.stored, { truncated: capped.note !== undefined, storedSize: capped.fullSize });
+      const options = { truncated: capped.note !== undefined, storedSize: capped.fullSize };
+      const decoded = await decodeOffThread(capped.stored, options, aborter.signal);
       const notes = [capped.note, decoded.note].filter(Boolean).map((n) => `// ${n!.replace(/\n/g, ' ')}\n`);
       return `${notes.join('')}${decoded.pretty}\n`;
     } catch (error) {

@@ -20,7 +20,7 @@ const allowed = [
   /^extension\/package\.json$/,
   /^extension\/(readme|changelog)\.md$/i,
   /^extension\/LICENSE(\.txt)?$/i,
-  /^extension\/dist\/(extension\.js|csvWorker\.js|sqliteWorker\.js|webview\.js|webview\.css)$/,
+  /^extension\/dist\/(extension\.js|csvWorker\.js|sqliteWorker\.js|decodeWorker\.js|webview\.js|webview\.css)$/,
   /^extension\/media\/[^/].*$/,
 ];
 
@@ -51,7 +51,7 @@ describe('VSIX package', function () {
     const entries = zipEntries(readFileSync(vsix));
     const unexpected = entries.filter((name) => !allowed.some((pattern) => pattern.test(name)));
     assert.deepEqual(unexpected, [], `unexpected files in the VSIX: ${unexpected.join(', ')}`);
-    for (const required of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/csvWorker.js', 'extension/dist/sqliteWorker.js', 'extension/dist/webview.js', 'extension/media/icon.png', 'extension/media/activity-bar.svg']) {
+    for (const required of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/csvWorker.js', 'extension/dist/sqliteWorker.js', 'extension/dist/decodeWorker.js', 'extension/dist/webview.js', 'extension/media/icon.png', 'extension/media/activity-bar.svg']) {
       assert.ok(entries.includes(required), `missing ${required}`);
     }
     assert.ok(entries.some((name) => /^extension\/readme\.md$/i.test(name)), 'missing README');
