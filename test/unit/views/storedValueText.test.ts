@@ -20,6 +20,15 @@ describe('what an editor or a label shows of a value', () => {
     assert.equal(capStoredValue({ kind: 'null' }, 0).note, undefined);
   });
 
+  it('says how much of how much is shown when the DB returned only the first bytes of a value', () => {
+    const head = { kind: 'json' as const, json: 'x'.repeat(1000) };
+    const capped = capStoredValue(head, 1000, 200_000_000);
+    assert.equal(capped.stored.kind === 'json' && capped.stored.json.length, 1000);
+    assert.equal(capped.fullSize, 200_000_000);
+    assert.match(capped.note ?? '', /Only the first 1\.0 KB of 200 MB are shown/);
+    assert.equal(capStoredValue({ kind: 'json', json: '42' }, 1000, 2).note, undefined);
+  });
+
   it('neutralises bidi controls and invisible characters in labels, descriptions and tooltips', () => {
     const evil = 'report\u202Egpj.exe\u200B\u2066';
     assert.equal(visibleText(evil), 'report\\u202Egpj.exe\\u200B\\u2066');
