@@ -11,29 +11,69 @@ export interface StoredS3Credentials {
   secretAccessKey: string;
 }
 
-/** Connections live in settings (without passwords); passwords and S3 keys live in SecretStorage. */
+/** What changed: one connection (saved, removed, edited in settings, or to reconnect), or every one. */
+export interface ConnectionChange {
+  /** The connection that changed; undefined: every connection (Refresh). */
+  id?: string;
+}
+
+// How long a written connection overlays the settings while VS Code has not yet shown the write to the host.
+const PENDING_WRITE_MS = 10_000;
+
+/**
+ * The Connections part: connections live in settings (without passwords); passwords and S3 keys live in
+ * SecretStorage. Every change fires `onDidChange` with the connection it concerns; the tree model, object stores,
+ * reference rules and the tree listen, so commands only write here.
+ */
 export class ConnectionStore implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
-  /** Fires when the connection list or a secret changes. */
+  private readonly changed = new vscode.EventEmitter<ConnectionChange>();
+  /** Fires when a connection, its secrets or the connection list changes, or when a reconnect is asked for. */
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [this.changed];
+  /** Writes the settings do not show yet (null: a removal), with when they were made. */
+  private readonly pending = new Map<string, { connection: ConnectionConfig | null; at: number }>();
+  /** The list as last announced, by id, to tell which connections a settings change touched. */
+  private known = new Map<string, string>();
 
   constructor(private readonly secrets: vscode.SecretStorage) {
+    this.known = snapshot(this.list());
     this.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${PREFIX}.connections`)) this.changed.fire();
+        if (e.affectsConfiguration(`${PREFIX}.connections`)) this.announceSettingsChange();
       }),
     );
   }
 
-  /** Every configured connection. */
+  /**
+   * Every configured connection. A connection just saved or removed here shows at once, even while the settings
+   * have not caught up with the write yet (VS Code tells the host about a settings write some time after it).
+   */
   list(): ConnectionConfig[] {
-    return readSettings().connections;
+    const listed = readSettings().connections;
+    if (this.pending.size === 0) return listed;
+    const now = Date.now();
+    for (const [id, { connection, at }] of this.pending) {
+      const shown = listed.find((c) => c.id === id);
+      const caughtUp = connection === null ? !shown : shown !== undefined && sameConnection(shown, connection);
+      if (caughtUp || now - at > PENDING_WRITE_MS) this.pending.delete(id);
+    }
+    const merged = listed
+      .map((c) => (this.pending.has(c.id) ? this.pending.get(c.id)?.connection ?? null : c))
+      .filter((c): c is ConnectionConfig => c !== null);
+    for (const [id, { connection }] of this.pending) {
+      if (connection && !listed.some((c) => c.id === id)) merged.push(connection);
+    }
+    return merged;
   }
 
   /** One connection by id. */
   get(id: string): ConnectionConfig | undefined {
     return this.list().find((c) => c.id === id);
+  }
+
+  /** Asks everything that holds a connection open (the tree's sources, caches) to drop it and connect anew. */
+  reconnect(id?: string): void {
+    this.changed.fire(id === undefined ? {} : { id });
   }
 
   /**
@@ -46,16 +86,19 @@ export class ConnectionStore implements vscode.Disposable {
     const next = password ?? kept;
     if (next) await this.secrets.store(passwordKey(connection.id), bindSecret(secretTarget(connection), next));
     else if (password === '') await this.secrets.delete(passwordKey(connection.id));
-    await saveConnection(stripUndefined(connection));
-    this.changed.fire();
+    const saved = stripUndefined(connection);
+    this.pending.set(saved.id, { connection: saved, at: Date.now() });
+    await saveConnection(saved);
+    this.announce(saved.id);
   }
 
   /** Removes a connection and its secrets. */
   async remove(id: string): Promise<void> {
+    this.pending.set(id, { connection: null, at: Date.now() });
     await removeConnection(id);
     await this.secrets.delete(passwordKey(id));
     await this.secrets.delete(s3Key(id));
-    this.changed.fire();
+    this.announce(id);
   }
 
   /**
@@ -88,12 +131,36 @@ export class ConnectionStore implements vscode.Disposable {
     if (credentials && connection) {
       await this.secrets.store(s3Key(id), bindSecret(storageTarget(connection), JSON.stringify(credentials)));
     } else await this.secrets.delete(s3Key(id));
-    this.changed.fire();
+    this.changed.fire({ id });
   }
 
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
   }
+
+  /** Fires for one connection written here, and remembers the list as it now is. */
+  private announce(id: string): void {
+    this.known = snapshot(this.list());
+    this.changed.fire({ id });
+  }
+
+  /** Fires once for every connection a settings change added, edited or removed (not for this store's own writes). */
+  private announceSettingsChange(): void {
+    const before = this.known;
+    const after = snapshot(this.list());
+    this.known = after;
+    for (const id of new Set([...before.keys(), ...after.keys()])) {
+      if (before.get(id) !== after.get(id)) this.changed.fire({ id });
+    }
+  }
+}
+
+function snapshot(connections: ConnectionConfig[]): Map<string, string> {
+  return new Map(connections.map((c) => [c.id, JSON.stringify(c)]));
+}
+
+function sameConnection(a: ConnectionConfig, b: ConnectionConfig): boolean {
+  return JSON.stringify(stripUndefined(a)) === JSON.stringify(stripUndefined(b));
 }
 
 /** A new connection id, unique enough for one user's settings. */

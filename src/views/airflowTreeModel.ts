@@ -3,6 +3,8 @@ import type { ConnectionConfig } from '../config';
 import type { MetadataSource } from '../airflow/metadataSource';
 import type { AirflowInfo, Page, PageRequest } from '../airflow/types';
 import { errorMessage } from '../errors';
+import type { ConnectionChange } from '../connections/connectionStore';
+import { connectionNodeId } from './treeNodes/nodeIds';
 
 /** Creates a metadata source for a connection (the composition root supplies the real one). */
 export type MetadataSourceFactory = (connection: ConnectionConfig) => Promise<MetadataSource>;
@@ -31,11 +33,16 @@ export class AirflowTreeModel implements vscode.Disposable {
   private readonly dagFilters = new Map<string, string>();
   private readonly runStateFilters = new Map<string, string[]>();
   private aborter = new AbortController();
+  private readonly subscription: vscode.Disposable;
 
   constructor(
     private readonly createSource: MetadataSourceFactory,
     private readonly pageSize: () => number,
-  ) {}
+    connectionChanges: vscode.Event<ConnectionChange>,
+  ) {
+    // Set up before the tree listens, so the tree redraws from a model that has forgotten the connection.
+    this.subscription = connectionChanges((change) => void this.reset(change.id));
+  }
 
   /** The metadata source of a connection, connecting on first use. */
   source(connection: ConnectionConfig): Promise<MetadataSource> {
@@ -147,7 +154,7 @@ export class AirflowTreeModel implements vscode.Disposable {
     this.aborter.abort();
     this.aborter = new AbortController();
     if (connectionId) {
-      this.invalidate(`${connectionId}/`);
+      this.invalidate(connectionNodeId(connectionId));
       this.states.delete(connectionId);
       await this.forgetSource(connectionId);
       return;
@@ -158,11 +165,6 @@ export class AirflowTreeModel implements vscode.Disposable {
     await Promise.all([...this.sources.keys()].map((id) => this.forgetSource(id)));
   }
 
-  /** Forgets connections that are no longer configured. */
-  async retain(connectionIds: Set<string>): Promise<void> {
-    for (const id of [...this.sources.keys()]) if (!connectionIds.has(id)) await this.reset(id);
-  }
-
   private async forgetSource(connectionId: string): Promise<void> {
     const source = this.sources.get(connectionId);
     this.sources.delete(connectionId);
@@ -170,6 +172,7 @@ export class AirflowTreeModel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.subscription.dispose();
     void this.reset();
   }
 }
