@@ -17,9 +17,6 @@ export interface ConnectionChange {
   id?: string;
 }
 
-// How long a written connection overlays the settings while VS Code has not yet shown the write to the host.
-const PENDING_WRITE_MS = 10_000;
-
 /**
  * The Connections part: connections live in settings (without passwords); passwords and S3 keys live in
  * SecretStorage. Every change fires `onDidChange` with the connection it concerns; the tree model, object stores,
@@ -30,8 +27,6 @@ export class ConnectionStore implements vscode.Disposable {
   /** Fires when a connection, its secrets or the connection list changes, or when a reconnect is asked for. */
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [this.changed];
-  /** Writes the settings do not show yet (null: a removal), with when they were made. */
-  private readonly pending = new Map<string, { connection: ConnectionConfig | null; at: number }>();
   /** The list as last announced, by id, to tell which connections a settings change touched. */
   private known = new Map<string, string>();
 
@@ -44,26 +39,9 @@ export class ConnectionStore implements vscode.Disposable {
     );
   }
 
-  /**
-   * Every configured connection. A connection just saved or removed here shows at once, even while the settings
-   * have not caught up with the write yet (VS Code tells the host about a settings write some time after it).
-   */
+  /** Every configured connection. */
   list(): ConnectionConfig[] {
-    const listed = readSettings().connections;
-    if (this.pending.size === 0) return listed;
-    const now = Date.now();
-    for (const [id, { connection, at }] of this.pending) {
-      const shown = listed.find((c) => c.id === id);
-      const caughtUp = connection === null ? !shown : shown !== undefined && sameConnection(shown, connection);
-      if (caughtUp || now - at > PENDING_WRITE_MS) this.pending.delete(id);
-    }
-    const merged = listed
-      .map((c) => (this.pending.has(c.id) ? this.pending.get(c.id)?.connection ?? null : c))
-      .filter((c): c is ConnectionConfig => c !== null);
-    for (const [id, { connection }] of this.pending) {
-      if (connection && !listed.some((c) => c.id === id)) merged.push(connection);
-    }
-    return merged;
+    return readSettings().connections;
   }
 
   /** One connection by id. */
@@ -87,14 +65,12 @@ export class ConnectionStore implements vscode.Disposable {
     if (next) await this.secrets.store(passwordKey(connection.id), bindSecret(secretTarget(connection), next));
     else if (password === '') await this.secrets.delete(passwordKey(connection.id));
     const saved = stripUndefined(connection);
-    this.pending.set(saved.id, { connection: saved, at: Date.now() });
     await saveConnection(saved);
     this.announce(saved.id);
   }
 
   /** Removes a connection and its secrets. */
   async remove(id: string): Promise<void> {
-    this.pending.set(id, { connection: null, at: Date.now() });
     await removeConnection(id);
     await this.secrets.delete(passwordKey(id));
     await this.secrets.delete(s3Key(id));
@@ -157,10 +133,6 @@ export class ConnectionStore implements vscode.Disposable {
 
 function snapshot(connections: ConnectionConfig[]): Map<string, string> {
   return new Map(connections.map((c) => [c.id, JSON.stringify(c)]));
-}
-
-function sameConnection(a: ConnectionConfig, b: ConnectionConfig): boolean {
-  return JSON.stringify(stripUndefined(a)) === JSON.stringify(stripUndefined(b));
 }
 
 /** A new connection id, unique enough for one user's settings. */
