@@ -69,10 +69,12 @@ export class AirflowTreeModel implements vscode.Disposable {
     try {
       const source = await this.source(connection);
       const info = await source.describe(this.signal);
-      if (this.generationOf(connection.id) === generation) this.states.set(connection.id, { status: 'connected', info });
+      const current = this.generationOf(connection.id) === generation;
+      if (current) this.states.set(connection.id, { status: 'connected', info });
       return info;
     } catch (error) {
-      if (this.generationOf(connection.id) !== generation && attempts > 1) return this.describe(connection, attempts - 1);
+      const overtaken = this.generationOf(connection.id) !== generation;
+      if (overtaken && attempts > 1) return this.describe(connection, attempts - 1);
       this.states.set(connection.id, { status: 'failed', message: errorMessage(error) });
       await this.forgetSource(connection.id);
       throw error;
