@@ -10,6 +10,8 @@ import { AirflowTreeModel } from './views/airflowTreeModel';
 import { AirflowTreeProvider } from './views/airflowTreeProvider';
 import { registerCopyCommands } from './views/copyCommands';
 import { registerSearchCommand } from './views/searchCommand';
+import { registerDagCodeLens } from './views/dagCodeLens';
+import { registerTaskDefinitionCommand } from './views/taskDefinition';
 import { registerTreeCommands } from './views/treeCommands';
 import type { TreeContext } from './views/treeNodes/treeNode';
 import { ValueDocumentProvider } from './views/valueDocumentProvider';
@@ -59,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
     ...registerCopyCommands(objectStores, log),
     ...registerLogCommands(store, model),
     registerSearchCommand(store, model, { context: tree, provider, view: treeView }),
+    registerTaskDefinitionCommand(model), ...registerDagCodeLens(store, tree, () => treeView),
     ...registerConnectionCommands({
       store, log,
       probe: async (connection, password, signal) => {
@@ -80,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
   });
   const panels = new PreviewPanels(context.extensionUri, log, readSettings, {
     resolveReference: (value, parent) => previews.resolveReference(value, parent),
-    referencePrefixes: () => previews.referencePrefixes(),
+    referenceConfig: () => rules.configFor(undefined),
   });
   context.subscriptions.push(
     panels,

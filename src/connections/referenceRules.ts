@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { readSettings, type ConnectionConfig } from '../config';
 import { readAirflowBackendConfig, type AirflowBackendConfig } from '../airflow/discovery';
 import { errorMessage } from '../errors';
-import { buildRules, type ReferenceRule } from '../references';
+import { buildRules, type ReferenceConfig, type ReferenceRule } from '../references';
 import type { ConnectionChange } from './connectionStore';
 import { trustedWorkspaceFolders } from './pickConnection';
 
@@ -31,18 +31,23 @@ export class ReferenceRulesProvider implements vscode.Disposable {
     const cacheKey = `${connection?.id ?? ''}\u0000${connection?.storage?.bucket ?? ''}`;
     const cached = this.cache.get(cacheKey);
     if (cached) return cached;
+    const rules = buildRules(this.configFor(connection));
+    this.cache.set(cacheKey, rules);
+    return rules;
+  }
+
+  /** What the rules for one connection are built from, as plain data (the preview webview builds the same rules). */
+  configFor(connection: ConnectionConfig | undefined): ReferenceConfig {
     const settings = readSettings();
     const backend = this.backendConfig();
-    const rules = buildRules({
+    return {
       preset: settings.referencePreset,
       prefix: settings.referencePrefix,
       bucket: connection?.storage?.bucket || backend.bucket,
       objectStoragePath: settings.objectStoragePath || backend.objectStoragePath,
       xcomBackend: backend.xcomBackend,
       customRules: settings.customReferenceRules,
-    });
-    this.cache.set(cacheKey, rules);
-    return rules;
+    };
   }
 
   /** Forgets the rules and Airflow's configuration (settings changed, or Refresh). */
