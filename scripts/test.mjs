@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The project's test runner (npm test). Usage:
 //   node scripts/test.mjs [unit] [integration] [vscode] [ui] [electron] [--skip-checks] [--services=s3,postgres,mariadb]
-// Builds (esbuild), type-checks (tsc), lints (eslint), compiles the tests into out/, then runs the levels in the
+// Builds (esbuild), type-checks (tsc), lints (eslint), finds unused exports, checks the formatting (prettier), compiles the tests into out/, then runs the levels in the
 // order unit → integration → vscode → ui (all four when none is named; `electron` only when asked). Each level runs
 // in its own process with a time limit; the last line is always `xcom-lens: N passed, M failed` (read by CI):
 // N counts passing tests, M failing tests plus failed checks and levels that crashed, timed out or ran nothing.
@@ -76,11 +76,25 @@ function runNode(args, { timeoutMs, env = {} }) {
   });
 }
 
+/** The code prettier keeps in the house style (`npm run format` rewrites it). */
+const formatted = ['src/**/*.ts', 'webview/**/*.{ts,css}', 'test/**/*.ts', 'bench/**/*.mjs', 'scripts/**/*.mjs', '*.mjs'];
+
 const checks = [
   { name: 'build', args: [join(root, 'esbuild.mjs')] },
   { name: 'typecheck', args: [bin('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], skippable: true },
   { name: 'typecheck webview', args: [bin('typescript/bin/tsc'), '-p', 'webview/tsconfig.json', '--noEmit'], skippable: true },
   { name: 'lint', args: [bin('eslint/bin/eslint.js'), '.'], skippable: true },
+  {
+    name: 'unused exports',
+    args: [bin('ts-unused-exports/bin/ts-unused-exports'), 'scripts/tsconfig.exports.json', '--allowUnusedTypes',
+      '--excludePathsFromReport=test/;bench/;src/extension.ts'],
+    skippable: true,
+  },
+  {
+    name: 'format',
+    args: [bin('prettier/bin/prettier.cjs'), '--check', '--log-level=warn', ...formatted],
+    skippable: true,
+  },
   { name: 'compile tests', args: [join(root, 'esbuild.mjs'), '--tests'], fatal: true },
 ];
 

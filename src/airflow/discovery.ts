@@ -45,7 +45,7 @@ function expandVars(value: string, env: Record<string, string | undefined>, home
 }
 
 /** AIRFLOW_HOME as Airflow computes it. */
-export function airflowHome(env: Record<string, string | undefined>, homeDir: string): string {
+function airflowHome(env: Record<string, string | undefined>, homeDir: string): string {
   const raw = env.AIRFLOW_HOME;
   return raw ? resolve(expandHome(raw, homeDir)) : join(homeDir, 'airflow');
 }

@@ -271,7 +271,7 @@ async function configureStorageInteractively(store: ConnectionStore, connection:
 }
 
 /** "airflow on db.example.com" or the SQLite file name. */
-export function defaultName(url: string): string {
+function defaultName(url: string): string {
   try {
     const parsed = parseConnectionUrl(url);
     if (parsed.dialect === 'sqlite') return (parsed.sqlitePath ?? 'airflow.db').split(/[\\/]/).pop() ?? 'airflow.db';

@@ -69,7 +69,7 @@ export class DagRunNode extends ConnectionScopedNode {
 }
 
 /** Groups task instances by task_id, keeping the listed order; unmapped tasks form groups of one. */
-export function groupMapped(items: TaskInstanceSummary[]): TaskInstanceSummary[][] {
+function groupMapped(items: TaskInstanceSummary[]): TaskInstanceSummary[][] {
   const groups = new Map<string, TaskInstanceSummary[]>();
   for (const ti of items) {
     const key = ti.mapIndex < 0 ? `${ti.taskId}\u0000unmapped` : ti.taskId;

@@ -43,7 +43,7 @@ export class FailuresNode extends ConnectionScopedNode {
 }
 
 /** A failed task instance listed across DAGs: the label names the DAG too. */
-export class FailedTaskInstanceNode extends TaskInstanceNode {
+class FailedTaskInstanceNode extends TaskInstanceNode {
   override get id(): string {
     return `${super.id}@failures`;
   }
