@@ -7,7 +7,7 @@
 // N counts passing tests, M failing tests plus failed checks and levels that crashed, timed out or ran nothing.
 // The exit code is non-zero when a check or a test failed, or when a level ran no test.
 //   --skip-checks   skip tsc and eslint (quicker local iterations; CI never passes it)
-//   --services=...  servers started for the vscode level (default: $XCOM_LENS_VSCODE_SERVICES or s3)
+//   --services=...  servers started for the vscode level (default: $XCOM_LENS_VSCODE_SERVICES or s3,postgres,mariadb)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +31,7 @@ const defaultLevels = ['unit', 'integration', 'vscode', 'ui'];
 const argv = process.argv.slice(2);
 const skipChecks = argv.includes('--skip-checks');
 const servicesArg = argv.find((a) => a.startsWith('--services='))?.slice('--services='.length);
-const services = servicesArg ?? process.env.XCOM_LENS_VSCODE_SERVICES ?? 's3';
+const services = servicesArg ?? process.env.XCOM_LENS_VSCODE_SERVICES ?? 's3,postgres,mariadb';
 const unknownFlags = argv.filter((a) => a.startsWith('-') && a !== '--skip-checks' && !a.startsWith('--services='));
 const asked = argv.filter((a) => !a.startsWith('-'));
 const unknownLevels = asked.filter((a) => !(a in levels));

@@ -44,7 +44,12 @@ async function main(): Promise<number> {
     const services = await withTimeout(startTestServices(selection), 90_000, 'starting test services');
     server = await startCodeServer({
       tempDir,
-      env: { [TEST_SERVICES_ENV]: JSON.stringify(services), XCOM_LENS_TEST_RESULTS: resultsFile },
+      env: {
+        [TEST_SERVICES_ENV]: JSON.stringify(services),
+        XCOM_LENS_TEST_RESULTS: resultsFile,
+        // Where code-server keeps settings.json and the output channels' log files (read by the secret-leak test).
+        XCOM_LENS_TEST_USER_DATA: join(tempDir, 'user-data'),
+      },
       echo: (line) => log(`[code-server] ${line}`),
     });
     log(`code-server ready at ${server.baseUrl} after ${Date.now() - started} ms`);
