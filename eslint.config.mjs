@@ -26,6 +26,8 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
         paths: [noVscode, ...nodeBuiltins.map((name) => ({ name, message: 'Shared with the webview bundle: no Node built-ins.' }))],
+        // The webview imports only the shared modules (reference detection lives in src/references.ts alone).
+        patterns: [{ group: ['../src/*', '!../src/protocol', '!../src/references', '!../src/errors'], message: 'webview/ may import only src/protocol.ts, src/references.ts and src/errors.ts.' }],
       }],
     },
   },

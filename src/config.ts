@@ -32,6 +32,10 @@ export interface Settings {
   clientRowCap: number;
   maxRawEditorBytes: number;
   presignExpiryMinutes: number;
+  /** `xcomLens.export.escapeFormulas`: Export CSV escapes cells a spreadsheet would run as formulas. */
+  exportEscapeFormulas: boolean;
+  /** `xcomLens.copy.escapeFormulas`: TSV and CSV copies escape them too. */
+  copyEscapeFormulas: boolean;
   /** Longest wait for S3 (connect, an answer, the next bytes), in seconds, clamped to 1–600. */
   s3RequestTimeoutSeconds: number;
 }
@@ -82,6 +86,8 @@ export function readSettings(): Settings {
     maxRawEditorBytes: Math.round(numberSetting(c, 'preview.maxRawEditorBytes')),
     presignExpiryMinutes: numberSetting(c, 'copy.presignExpiryMinutes'),
     s3RequestTimeoutSeconds: numberSetting(c, 's3.requestTimeoutSeconds'),
+    exportEscapeFormulas: settingValue<boolean>(c, 'export.escapeFormulas', true),
+    copyEscapeFormulas: settingValue<boolean>(c, 'copy.escapeFormulas', false),
   };
 }
 

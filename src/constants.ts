@@ -48,6 +48,8 @@ export const Commands = {
   searchXComs: 'xcomLens.searchXComs',
   configureStorage: 'xcomLens.configureStorage',
   showLog: 'xcomLens.showLog',
+  openTaskDefinition: 'xcomLens.openTaskDefinition',
+  revealTaskInstance: 'xcomLens.revealTaskInstance',
   openLog: 'xcomLens.openLog',
 } as const;
 

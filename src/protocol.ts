@@ -1,6 +1,9 @@
 // Messages between the preview panel's host side (src/panels) and its webview (webview/).
 // Shared by both bundles: no `vscode`, no Node built-ins. The webview pulls windows of rows; the host
-// validates every message it receives with `isFromWebview`.
+// validates every message it receives with `isFromWebview`. Every request settles: the host answers it once with
+// `replyTo` (an error reply when its handler fails), and the webview's `RequestTracker` gives up after a timeout.
+import { errorMessage } from './errors';
+import type { ReferenceConfig } from './references';
 
 /** Inferred type of a column, shown in its header. */
 export type ColumnType = 'integer' | 'float' | 'boolean' | 'datetime' | 'string' | 'empty';
@@ -94,7 +97,7 @@ export interface PersistedState {
 /** Messages the host sends to the webview. */
 export type ToWebview =
   /** Panel identity and settings, sent after `ready`; `source` is what the webview persists for a reload. */
-  | { type: 'init'; title: string; subtitle?: string; source?: unknown; clientRowCap: number; referencePrefixes: string[] }
+  | { type: 'init'; title: string; subtitle?: string; source?: unknown; clientRowCap: number; references: ReferenceConfig }
   /** Columns are known (may be re-sent when types firm up at the end of parsing). */
   | { type: 'schema'; columns: ColumnInfo[] }
   /** Parsing progress; `waitingFor` says what the host waits for before any bytes arrive (e.g. S3's HEAD). */
@@ -110,7 +113,9 @@ export type ToWebview =
   /** Reply to `getStats`. */
   | { type: 'stats'; inReplyTo: number; stats?: ColumnStats; error?: string }
   /** Reply to a request that only needs an outcome (copies, `export`, `openReference`). */
-  | { type: 'ack'; inReplyTo: number; ok: boolean; message?: string };
+  | { type: 'ack'; inReplyTo: number; ok: boolean; message?: string }
+  /** Reply to any request whose handler failed: what went wrong, in one sentence. */
+  | { type: 'failed'; inReplyTo: number; message: string };
 
 /** Messages the webview sends to the host. */
 export type FromWebview =
@@ -133,8 +138,12 @@ export type FromWebview =
   /** Open a cell value that looks like an XCom backend reference in a new preview. */
   | { type: 'openReference'; id: number; value: string };
 
-/** Any message type of one direction. */
-export type MessageType<M extends { type: string }> = M['type'];
+/** A host message that answers a request. */
+export type Reply = Extract<ToWebview, { inReplyTo: number }>;
+/** A webview message that expects exactly one reply. */
+export type RequestMessage = Extract<FromWebview, { id: number }>;
+/** A reply as a handler returns it: the envelope (`replyTo`) adds `inReplyTo`. */
+export type ReplyBody = Reply extends infer R ? (R extends Reply ? Omit<R, 'inReplyTo'> : never) : never;
 
 /** Largest window of rows the webview may ask for at once. */
 export const MAX_ROWS_PER_REQUEST = 100_000;
@@ -147,27 +156,77 @@ export function shownCell(v: Cell): Cell {
 }
 
 
-/** Pairs requests with replies on the webview side: `request` allocates the `id`, `settle` resolves by `inReplyTo`. */
-export class RequestTracker<Reply extends { inReplyTo: number }> {
-  private nextId = 1;
-  private readonly pending = new Map<number, (reply: Reply) => void>();
+/**
+ * Answers one request exactly once: runs its handler and posts the reply it returns with `inReplyTo` set, or a
+ * `failed` reply when the handler throws or rejects. Resolves once the reply was handed to `post`.
+ */
+export async function replyTo(
+  id: number,
+  handler: () => ReplyBody | Promise<ReplyBody>,
+  post: (reply: Reply) => void | Promise<unknown>,
+): Promise<void> {
+  let body: ReplyBody;
+  try {
+    body = await handler();
+  } catch (e) {
+    body = { type: 'failed', message: errorMessage(e) };
+  }
+  await post({ ...body, inReplyTo: id } as Reply);
+}
 
-  /** Sends a request built around a fresh id and waits for the reply. */
-  request(send: (id: number) => void): Promise<Reply> {
+/** A request that ended without a useful reply: the host's handler failed, or no reply came in time. */
+export class RequestFailedError extends Error {
+  override readonly name = 'RequestFailedError';
+}
+
+/** How long the webview waits for a reply by default. */
+export const DEFAULT_REPLY_TIMEOUT_MS = 60_000;
+
+/**
+ * Pairs requests with replies on the webview side: `request` allocates the `id`, `settle` resolves by
+ * `inReplyTo`. Every request settles: with its reply, or rejected with a RequestFailedError when the host
+ * answers `failed`, when sending throws, or when no reply comes within the timeout.
+ */
+export class RequestTracker<R extends { inReplyTo: number; type?: string; message?: string } = Reply> {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (reply: R) => void; reject: (e: Error) => void }>();
+
+  constructor(private readonly defaultTimeoutMs = DEFAULT_REPLY_TIMEOUT_MS) {}
+
+  /** Sends a request built around a fresh id and waits for its reply (at most `timeoutMs`). */
+  request(send: (id: number) => void, timeoutMs = this.defaultTimeoutMs): Promise<R> {
     const id = this.nextId++;
-    return new Promise<Reply>((resolve) => {
-      this.pending.set(id, resolve);
-      send(id);
+    return new Promise<R>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new RequestFailedError(`No answer from XCom Lens within ${Math.round(timeoutMs / 1000)} s.`));
+      }, timeoutMs);
+      const done = <T>(settle: (v: T) => void) => (v: T) => {
+        clearTimeout(timer);
+        this.pending.delete(id);
+        settle(v);
+      };
+      this.pending.set(id, { resolve: done(resolve), reject: done(reject) });
+      try {
+        send(id);
+      } catch (e) {
+        this.pending.get(id)?.reject(new RequestFailedError(errorMessage(e)));
+      }
     });
   }
 
-  /** Resolves the waiting request, if any; returns false for an unknown or stale reply. */
-  settle(reply: Reply): boolean {
-    const resolve = this.pending.get(reply.inReplyTo);
-    if (!resolve) return false;
-    this.pending.delete(reply.inReplyTo);
-    resolve(reply);
+  /** Settles the waiting request, if any; returns false for an unknown or stale reply. */
+  settle(reply: R): boolean {
+    const waiting = this.pending.get(reply.inReplyTo);
+    if (!waiting) return false;
+    if (reply.type === 'failed') waiting.reject(new RequestFailedError(reply.message ?? 'The request failed.'));
+    else waiting.resolve(reply);
     return true;
+  }
+
+  /** Requests still waiting for a reply. */
+  get waiting(): number {
+    return this.pending.size;
   }
 }
 
@@ -253,7 +312,7 @@ export function isFromWebview(msg: unknown): msg is FromWebview {
 /** Validates a message received from the host (the webview trusts its host, but a stale or foreign message is dropped). */
 export function isToWebview(msg: unknown): msg is ToWebview {
   return isObject(msg) && typeof msg.type === 'string'
-    && ['init', 'schema', 'progress', 'done', 'error', 'warning', 'rows', 'stats', 'ack'].includes(msg.type);
+    && ['init', 'schema', 'progress', 'done', 'error', 'warning', 'rows', 'stats', 'ack', 'failed'].includes(msg.type);
 }
 
 /** An empty query: no sort, no filter, no search. */

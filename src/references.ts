@@ -371,6 +371,23 @@ export function matchReference(value: unknown, rules: ReferenceRule[]): Referenc
   return { kind: 'none' };
 }
 
+/** How a preview grid cell shows a value, from the same verdict the tree gives it. */
+export type CellReference =
+  /** A reference: the cell is a link that opens the object in a new preview. */
+  | { kind: 'link'; title: string }
+  /** Starts like a reference but names no object: shown as text, the tooltip says why. */
+  | { kind: 'malformed'; title: string }
+  /** Anything else, plain `s3://` strings included: plain text. */
+  | { kind: 'text' };
+
+/** The grid's view of one cell value under `rules` (the webview builds them from the connection's ReferenceConfig). */
+export function cellReference(value: unknown, rules: ReferenceRule[]): CellReference {
+  const match = matchReference(value, rules);
+  if (match.kind === 'reference') return { kind: 'link', title: `Open ${formatReference.describe(match.reference)} in a new preview` };
+  if (match.kind === 'malformed') return { kind: 'malformed', title: `Malformed reference (${match.rule}): ${match.reason}` };
+  return { kind: 'text' };
+}
+
 /** The object a verdict points at: the reference's, or for a plain `s3://` string the object it names. */
 export function objectOf(match: ReferenceMatch): XComReference | undefined {
   if (match.kind === 'reference') return match.reference;

@@ -19,6 +19,8 @@ import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { MAX_ROWS_PER_REQUEST, RequestTracker, emptyQuery, isToWebview } from '../src/protocol';
+import { buildRules, cellReference, type ReferenceRule } from '../src/references';
+import { errorMessage } from '../src/errors';
 import type { Cell, ColumnInfo, ColumnStats, CopyFormat, FromWebview, PersistedState, ToWebview, ViewQuery } from '../src/protocol';
 import './style.css';
 
@@ -29,7 +31,21 @@ ModuleRegistry.registerModules([AllCommunityModule]);
 const vscode = acquireVsCodeApi();
 const nonce = document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce ?? '';
 type Reply = Extract<ToWebview, { inReplyTo: number }>;
-const tracker = new RequestTracker<Reply>();
+const requests = new RequestTracker<Reply>();
+/** Export waits for the user at the save dialog: it may take long, but it still ends. */
+const EXPORT_TIMEOUT_MS = 30 * 60_000;
+/** Every request settles: a failed one (error reply or timeout) is shown in the panel and yields undefined. */
+const tracker = {
+  async request(send: (id: number) => void, timeoutMs?: number): Promise<Reply> {
+    try {
+      return await requests.request(send, timeoutMs);
+    } catch (e) {
+      addMessage('error', errorMessage(e));
+      toast_(errorMessage(e));
+      throw e;
+    }
+  },
+};
 const saved: PersistedState = vscode.getState() ?? {};
 
 /** VS Code's theme variables drive the grid, so light, dark and high-contrast themes apply live. */
@@ -133,7 +149,7 @@ app.append(header, toolbar, progressBar, statusBar, messages, main, toast);
 // ---- state ----
 let columns: ColumnInfo[] = [];
 let clientRowCap = 200_000;
-let referencePrefixes: string[] = [];
+let referenceRules: ReferenceRule[] = [];
 let source: unknown = saved.source;
 let mode: 'client' | 'server' = 'client';
 let api: GridApi<Cell[]> | undefined;
@@ -172,10 +188,13 @@ function currentQuery(): ViewQuery {
   return { sortModel, filterModel: api.getFilterModel() as ViewQuery['filterModel'], quickFilter };
 }
 
+let toastTimer: ReturnType<typeof setTimeout> | undefined;
 function toast_(text: string): void {
   toast.textContent = text;
   toast.classList.add('visible');
-  setTimeout(() => toast.classList.remove('visible'), 2500);
+  // An earlier toast's timer must not hide this one early.
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => toast.classList.remove('visible'), 2500);
 }
 
 function addMessage(kind: 'warning' | 'error', text: string): void {
@@ -192,13 +211,17 @@ function isNumeric(c: ColumnInfo): boolean {
 function referenceRenderer(p: ICellRendererParams<Cell[]>): HTMLElement {
   const v = p.value as Cell | undefined;
   const span = el('span');
-  if (typeof v === 'string' && referencePrefixes.some((pre) => v.startsWith(pre))) {
+  const shown = typeof v === 'string' ? cellReference(v, referenceRules) : { kind: 'text' as const };
+  if (typeof v === 'string' && shown.kind === 'malformed') {
+    span.textContent = v;
+    span.title = shown.title;
+  } else if (typeof v === 'string' && shown.kind === 'link') {
     const a = el('a', 'reference', v);
     a.href = '#';
-    a.title = 'Open this referenced object in a new preview';
+    a.title = shown.title;
     a.addEventListener('click', (e) => {
       e.preventDefault();
-      void tracker.request((id) => vscode.postMessage({ type: 'openReference', id, value: v })).then((r) => r.type === 'ack' && !r.ok && toast_(r.message ?? 'Cannot open.'));
+      void tracker.request((id) => vscode.postMessage({ type: 'openReference', id, value: v })).then((r) => r.type === 'ack' && !r.ok && toast_(r.message ?? 'Cannot open.'), () => undefined);
     });
     span.append(a);
   } else if (v !== null && v !== undefined) {
@@ -218,7 +241,7 @@ function columnDefs(): ColDef<Cell[]>[] {
     filterParams: { maxNumConditions: 2 },
     cellClass: isNumeric(c) ? 'num' : undefined,
     pinned: c.index ? 'left' : undefined,
-    cellRenderer: !isNumeric(c) && referencePrefixes.length > 0 ? referenceRenderer : undefined,
+    cellRenderer: !isNumeric(c) && referenceRules.length > 0 ? referenceRenderer : undefined,
     minWidth: 60,
   }));
 }
@@ -240,7 +263,7 @@ const datasource: IDatasource = {
       const complete = done || r.rows.length < params.endRow - params.startRow;
       params.successCallback(r.rows, complete ? r.totalRows : undefined);
       updateShowing();
-    });
+    }, () => params.failCallback());
   },
 };
 
@@ -291,7 +314,8 @@ async function pull(): Promise<void> {
     while (mode === 'client' && api && loaded < rowsParsed) {
       const start = loaded;
       const end = Math.min(rowsParsed, start + 20_000);
-      const r = await tracker.request((id) => vscode.postMessage({ type: 'getRows', id, startRow: start, endRow: end, ...emptyQuery() }));
+      const r = await tracker.request((id) => vscode.postMessage({ type: 'getRows', id, startRow: start, endRow: end, ...emptyQuery() })).catch(() => undefined);
+      if (!r) break;
       if (r.type !== 'rows' || mode !== 'client' || !api || loaded !== start) break;
       remember(r.rows, r.rowIds);
       api.applyTransaction({ add: r.rows });
@@ -341,7 +365,8 @@ async function copyCell(): Promise<void> {
   const node = api.getDisplayedRowAtIndex(cell.rowIndex);
   const rowId = node?.data ? rowIdOf.get(node.data) : undefined;
   if (rowId === undefined) return toast_('Focus a cell first.');
-  toastAck(await tracker.request((id) => vscode.postMessage({ type: 'copyCell', id, rowId, colId: cell.column.getColId() })));
+  const r = await tracker.request((id) => vscode.postMessage({ type: 'copyCell', id, rowId, colId: cell.column.getColId() })).catch(() => undefined);
+  if (r) toastAck(r);
 }
 
 async function copyRows(): Promise<void> {
@@ -357,18 +382,20 @@ async function copyRows(): Promise<void> {
   nodes.sort((a, b) => (a.rowIndex ?? 0) - (b.rowIndex ?? 0));
   const rowIds = nodes.map((n) => rowIdOf.get(n.data!)).filter((id): id is number => id !== undefined);
   const colIds = api.getAllDisplayedColumns().map((c) => c.getColId()).filter((id) => columns.some((x) => x.id === id));
-  toastAck(await tracker.request((id) => vscode.postMessage({ type: 'copyRows', id, rowIds, colIds, format: copyFormat() })));
+  const r = await tracker.request((id) => vscode.postMessage({ type: 'copyRows', id, rowIds, colIds, format: copyFormat() })).catch(() => undefined);
+  if (r) toastAck(r);
 }
 
 async function copyColumn(): Promise<void> {
   const col = focusedColumn();
   if (!col) return toast_('Focus a cell of the column first.');
-  toastAck(await tracker.request((id) => vscode.postMessage({ type: 'copyColumn', id, colId: col.id, format: copyFormat(), ...currentQuery() })));
+  const r = await tracker.request((id) => vscode.postMessage({ type: 'copyColumn', id, colId: col.id, format: copyFormat(), ...currentQuery() })).catch(() => undefined);
+  if (r) toastAck(r);
 }
 
 async function exportCsv(): Promise<void> {
-  const r = await tracker.request((id) => vscode.postMessage({ type: 'export', id, ...currentQuery() }));
-  if (r.type === 'ack' && r.message) toast_(r.message);
+  const r = await tracker.request((id) => vscode.postMessage({ type: 'export', id, ...currentQuery() }), EXPORT_TIMEOUT_MS).catch(() => undefined);
+  if (r?.type === 'ack' && r.message) toast_(r.message);
 }
 
 function statsRow(table: HTMLTableElement, label: string, value: string): void {
@@ -380,7 +407,8 @@ function statsRow(table: HTMLTableElement, label: string, value: string): void {
 async function showStats(): Promise<void> {
   const col = focusedColumn() ?? columns.find((c) => !c.index) ?? columns[0];
   if (!col) return;
-  const r = await tracker.request((id) => vscode.postMessage({ type: 'getStats', id, colId: col.id }));
+  const r = await tracker.request((id) => vscode.postMessage({ type: 'getStats', id, colId: col.id })).catch(() => undefined);
+  if (!r) return;
   if (r.type !== 'stats' || !r.stats) return toast_(r.type === 'stats' ? r.error ?? 'No statistics.' : 'No statistics.');
   renderStats(col, r.stats);
 }
@@ -425,7 +453,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       subtitleEl.textContent = msg.subtitle ?? '';
       document.title = msg.title;
       clientRowCap = msg.clientRowCap;
-      referencePrefixes = msg.referencePrefixes;
+      referenceRules = buildRules(msg.references);
       source = msg.source;
       persist();
       break;
@@ -474,7 +502,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     case 'rows':
     case 'stats':
     case 'ack':
-      tracker.settle(msg);
+    case 'failed':
+      requests.settle(msg);
       break;
   }
 });

@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { readSettings, type ConnectionConfig } from '../config';
 import { readAirflowBackendConfig, type AirflowBackendConfig } from '../airflow/discovery';
 import { errorMessage } from '../errors';
-import { buildRules, type ReferenceRule } from '../references';
+import { buildRules, type ReferenceConfig, type ReferenceRule } from '../references';
+import type { ConnectionChange } from './connectionStore';
 import { trustedWorkspaceFolders } from './pickConnection';
 
 /**
@@ -13,12 +14,16 @@ import { trustedWorkspaceFolders } from './pickConnection';
 export class ReferenceRulesProvider implements vscode.Disposable {
   private backend: AirflowBackendConfig | undefined;
   private readonly cache = new Map<string, ReferenceRule[]>();
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
-    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('xcomLens')) this.reload();
-    });
+  constructor(private readonly log: vscode.LogOutputChannel, connectionChanges: vscode.Event<ConnectionChange>) {
+    this.subscriptions = [
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('xcomLens')) this.reload();
+      }),
+      // Refresh and every connection change read the rules and Airflow's configuration anew.
+      connectionChanges(() => this.reload()),
+    ];
   }
 
   /** The rules for one connection (its storage bucket fills references that carry none). */
@@ -26,22 +31,27 @@ export class ReferenceRulesProvider implements vscode.Disposable {
     const cacheKey = `${connection?.id ?? ''}\u0000${connection?.storage?.bucket ?? ''}`;
     const cached = this.cache.get(cacheKey);
     if (cached) return cached;
+    const rules = buildRules(this.configFor(connection));
+    this.cache.set(cacheKey, rules);
+    return rules;
+  }
+
+  /** What the rules for one connection are built from, as plain data (the preview webview builds the same rules). */
+  configFor(connection: ConnectionConfig | undefined): ReferenceConfig {
     const settings = readSettings();
     const backend = this.backendConfig();
-    const rules = buildRules({
+    return {
       preset: settings.referencePreset,
       prefix: settings.referencePrefix,
       bucket: connection?.storage?.bucket || backend.bucket,
       objectStoragePath: settings.objectStoragePath || backend.objectStoragePath,
       xcomBackend: backend.xcomBackend,
       customRules: settings.customReferenceRules,
-    });
-    this.cache.set(cacheKey, rules);
-    return rules;
+    };
   }
 
   /** Forgets the rules and Airflow's configuration (settings changed, or Refresh). */
-  reload(): void {
+  private reload(): void {
     this.cache.clear();
     this.backend = undefined;
   }
@@ -59,6 +69,6 @@ export class ReferenceRulesProvider implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
   }
 }

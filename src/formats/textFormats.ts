@@ -6,13 +6,43 @@ export function csvField(s: string, delimiter = ','): string {
   return s.includes(delimiter) || s.includes('"') || s.includes('\n') || s.includes('\r') ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** Characters that make a spreadsheet read a cell as a formula (OWASP's CSV injection list). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** A plain number (`-5`, `+1.5`, `2e-3`): spreadsheets read it as a number, never as a formula. */
+const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * OWASP's CSV-injection escaping: a cell that starts with `=`, `+`, `-`, `@`, tab or carriage return gets a
+ * leading `'`, so a spreadsheet shows it as text instead of running it; plain numbers such as `-5` stay numbers.
+ */
+export function escapeFormula(s: string): string {
+  return FORMULA_START.test(s) && !PLAIN_NUMBER.test(s) ? `'${s}` : s;
+}
+
+/** How rows are written out. */
+export interface TextFormatOptions {
+  /** Apply `escapeFormula` to every field (header included) of TSV and CSV output; Markdown is left as is. */
+  escapeFormulas?: boolean;
+}
+
+/** One CSV line (with its newline) of `fields`, escaped as `options` say. */
+export function csvLine(fields: readonly string[], options: TextFormatOptions = {}): string {
+  return fields.map((s) => csvField(options.escapeFormulas ? escapeFormula(s) : s)).join(',') + '\n';
+}
+
 /** Formats rows (header first) as TSV, CSV or a Markdown table. */
-export function formatRows(header: readonly string[], rows: readonly (readonly string[])[], format: CopyFormat): string {
+export function formatRows(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  format: CopyFormat,
+  options: TextFormatOptions = {},
+): string {
   if (format === 'markdown') {
     const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
     const line = (cells: readonly string[]) => `| ${cells.map(esc).join(' | ')} |`;
     return [line(header), `| ${header.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n') + '\n';
   }
   const delim = format === 'tsv' ? '\t' : ',';
-  return [header, ...rows].map((r) => r.map((s) => csvField(s, delim)).join(delim)).join('\n') + '\n';
+  const field = (s: string) => csvField(options.escapeFormulas ? escapeFormula(s) : s, delim);
+  return [header, ...rows].map((r) => r.map(field).join(delim)).join('\n') + '\n';
 }

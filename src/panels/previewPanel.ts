@@ -1,16 +1,15 @@
 // Host side of table previews: one webview panel per table, loading in the extension host and serving
 // the windows of rows the webview pulls. Every message from the webview is validated first.
 import * as vscode from 'vscode';
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { errorMessage } from '../errors';
 import type { Logger } from '../logger';
-import { isFromWebview } from '../protocol';
-import type { FromWebview, PersistedState, ToWebview, ViewQuery } from '../protocol';
+import { errorMessage } from '../errors';
+import { isFromWebview, replyTo } from '../protocol';
+import type { PersistedState, ToWebview } from '../protocol';
+import type { ReferenceConfig } from '../references';
 import { ColumnarTable, type TableSource } from '../formats/table';
 import { type FormatCodecs, parseTableSource } from '../formats/tableParser';
-import { TableViewer, columnStats } from '../formats/tableView';
-import { csvField, formatRows } from '../formats/textFormats';
+import { TableViewer } from '../formats/tableView';
+import { answerRequest, type PreviewMessageContext } from './previewMessages';
 import { Views } from '../constants';
 import { decompress } from '../formats/decompress';
 import { sniffFormat } from '../formats/sniff';
@@ -44,6 +43,10 @@ export interface PreviewRequest {
 export interface PreviewSettings {
   /** Up to this many rows the webview sorts and filters itself. */
   clientRowCap: number;
+  /** Export CSV escapes cells a spreadsheet would run as formulas (OWASP); on by default. */
+  exportEscapeFormulas?: boolean;
+  /** TSV and CSV copies escape such cells too; off by default (copies keep the values as they are). */
+  copyEscapeFormulas?: boolean;
 }
 
 /** Optional collaborators of PreviewPanels. */
@@ -52,8 +55,8 @@ export interface PreviewPanelsOptions {
   codecs?: FormatCodecs;
   /** Turns a cell value that is an XCom backend reference into a preview (`parent` is the table it was found in); undefined if it is not one. */
   resolveReference?: (value: string, parent: PreviewRequest) => PreviewRequest | undefined | Promise<PreviewRequest | undefined>;
-  /** Text prefixes that may start a reference; the webview renders such cells as links. */
-  referencePrefixes?: () => string[];
+  /** The reference rules in force for a preview, as data: the webview builds the same rules and links such cells. */
+  referenceConfig?: (request: PreviewRequest) => ReferenceConfig | undefined;
 }
 
 /** Outcome of a preview load, returned to scripts and tests by the `xcomLens.preview` command. */
@@ -83,6 +86,9 @@ export interface PreviewSummary {
 }
 
 const PROGRESS_INTERVAL_MS = 100;
+
+/** Reference rules of a preview that has none configured: the webview links nothing. */
+const NO_REFERENCES: ReferenceConfig = { preset: 'none', prefix: '', customRules: [] };
 
 /** The project's format sniffing and decompression. */
 const defaultCodecs: FormatCodecs = { sniffFormat, decompress };
@@ -252,7 +258,7 @@ export class PreviewSession implements vscode.Disposable {
       subtitle,
       source: source.persist,
       clientRowCap: this.settings().clientRowCap,
-      referencePrefixes: this.options.referencePrefixes?.() ?? [],
+      references: this.options.referenceConfig?.(this.request) ?? NO_REFERENCES,
     });
     if (this.table.columns.length > 0) this.post({ type: 'schema', columns: this.table.schema() });
     for (const message of this.warnings) this.post({ type: 'warning', message });
@@ -265,97 +271,38 @@ export class PreviewSession implements vscode.Disposable {
       this.log.warn(`preview ${this.request.title}: ignored an invalid message from the webview`);
       return;
     }
-    void this.handle(raw).catch((e) => this.log.error(`preview ${this.request.title}: ${errorMessage(e)}`));
+    if (raw.type === 'ready') return this.onReady();
+    if (raw.type === 'cancel') return this.abort.abort();
+    const msg = raw;
+    void replyTo(msg.id, () => answerRequest(msg, this.messageContext), (reply) => {
+      if (reply.type === 'failed') this.log.error(`preview ${this.request.title}: ${msg.type}: ${reply.message}`);
+      this.post(reply);
+    });
   }
 
-  private async handle(msg: FromWebview): Promise<void> {
-    switch (msg.type) {
-      case 'ready':
-        return this.onReady();
-      case 'cancel':
-        this.abort.abort();
-        return;
-      case 'getRows': {
-        const { rows, rowIds, total } = this.viewer.window(msg, msg.startRow, msg.endRow);
-        this.post({ type: 'rows', inReplyTo: msg.id, startRow: msg.startRow, rows, rowIds, totalRows: total, tableRows: this.table.rowCount });
-        return;
-      }
-      case 'getStats': {
-        const col = this.table.column(msg.colId);
-        this.post(col ? { type: 'stats', inReplyTo: msg.id, stats: columnStats(this.table, col) } : { type: 'stats', inReplyTo: msg.id, error: 'Unknown column.' });
-        return;
-      }
-      case 'copyCell':
-        return this.copyCell(msg);
-      case 'copyRows':
-        return this.copyRows(msg);
-      case 'copyColumn':
-        return this.copyColumn(msg.id, msg.colId, msg.format, msg);
-      case 'export':
-        return this.exportCsv(msg.id, msg);
-      case 'openReference':
-        return this.openReference(msg.id, msg.value);
-    }
-  }
-
-  /** Copies one cell from the table itself, whole even when the grid shows it cut. */
-  private async copyCell(msg: Extract<FromWebview, { type: 'copyCell' }>): Promise<void> {
-    const col = this.table.column(msg.colId);
-    if (!col || msg.rowId >= this.table.rowCount) return this.post({ type: 'ack', inReplyTo: msg.id, ok: false, message: 'That cell is not in the table.' });
-    await vscode.env.clipboard.writeText(col.textAt(msg.rowId));
-    this.post({ type: 'ack', inReplyTo: msg.id, ok: true, message: 'Copied the cell.' });
-  }
-
-  /** Copies rows from the table itself, so cells the grid shows cut are copied whole. */
-  private async copyRows(msg: Extract<FromWebview, { type: 'copyRows' }>): Promise<void> {
-    const cols = msg.colIds.map((id) => this.table.column(id));
-    if (cols.some((c) => !c) || msg.rowIds.some((r) => r >= this.table.rowCount)) return this.post({ type: 'ack', inReplyTo: msg.id, ok: false, message: 'Those rows or columns are not in the table.' });
-    const rows = msg.rowIds.map((r) => cols.map((c) => c!.textAt(r)));
-    await vscode.env.clipboard.writeText(formatRows(cols.map((c) => c!.name), rows, msg.format));
-    this.post({ type: 'ack', inReplyTo: msg.id, ok: true, message: `Copied ${rows.length.toLocaleString('en-US')} row(s).` });
-  }
-
-  private async copyColumn(id: number, colId: string, format: 'tsv' | 'csv' | 'markdown', query: ViewQuery): Promise<void> {
-    const col = this.table.column(colId);
-    if (!col) return this.post({ type: 'ack', inReplyTo: id, ok: false, message: 'Unknown column.' });
-    const view = this.viewer.view(query);
-    const rows: string[][] = new Array(view.length);
-    for (let i = 0; i < view.length; i++) rows[i] = [col.textAt(view.rows ? view.rows[i] : i)];
-    await vscode.env.clipboard.writeText(formatRows([col.name], rows, format));
-    this.post({ type: 'ack', inReplyTo: id, ok: true, message: `Copied ${view.length.toLocaleString('en-US')} values of ${col.name || 'the index'}.` });
-  }
-
-  private async exportCsv(id: number, query: ViewQuery): Promise<void> {
-    const base = this.request.title.replace(/[^\w.-]+/g, '_').replace(/\.(csv|json|parquet|gz|zst)$/i, '') || 'table';
-    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(`${base}.csv`), filters: { CSV: ['csv'] }, saveLabel: 'Export' });
-    if (!target) return this.post({ type: 'ack', inReplyTo: id, ok: false, message: 'Export cancelled.' });
-    const view = this.viewer.view(query);
-    const cols = this.table.columns;
-    const out = createWriteStream(target.fsPath, { encoding: 'utf8' });
-    let buffer = cols.map((c) => csvField(c.name)).join(',') + '\n';
-    for (let i = 0; i < view.length; i++) {
-      const r = view.rows ? view.rows[i] : i;
-      buffer += cols.map((c) => csvField(c.textAt(r))).join(',') + '\n';
-      if (buffer.length > 1 << 20) {
-        if (!out.write(buffer)) await once(out, 'drain');
-        buffer = '';
-      }
-    }
-    out.end(buffer);
-    await once(out, 'finish');
-    this.post({ type: 'ack', inReplyTo: id, ok: true, message: `Exported ${view.length.toLocaleString('en-US')} rows to ${target.fsPath}.` });
-  }
-
-  private async openReference(id: number, value: string): Promise<void> {
-    let request: PreviewRequest | undefined;
-    try {
-      request = await this.options.resolveReference?.(value, this.request);
-    } catch (e) {
-      return this.post({ type: 'ack', inReplyTo: id, ok: false, message: `Cannot open ${value}: ${errorMessage(e)}` });
-    }
-    if (!request) return this.post({ type: 'ack', inReplyTo: id, ok: false, message: 'This value is not an XCom backend reference XCom Lens can open.' });
-    this.post({ type: 'ack', inReplyTo: id, ok: true });
-    await this.openPreview(request);
+  /** What the request handlers (previewMessages.ts) work on. */
+  private get messageContext(): PreviewMessageContext {
+    return {
+      table: this.table,
+      viewer: this.viewer,
+      title: this.request.title,
+      escapeFormulas: () => {
+        const settings = this.settings();
+        return { export: settings.exportEscapeFormulas ?? true, copy: settings.copyEscapeFormulas ?? false };
+      },
+      openReference: async (value) => {
+        let request: PreviewRequest | undefined;
+        try {
+          request = await this.options.resolveReference?.(value, this.request);
+        } catch (e) {
+          throw new Error(`Cannot open ${value}: ${errorMessage(e)}`, { cause: e });
+        }
+        if (!request) return false;
+        // The reply goes out now; the new panel reports its own load.
+        void this.openPreview(request).catch((e: unknown) => this.log.error(`preview ${value}: ${errorMessage(e)}`));
+        return true;
+      },
+    };
   }
 
   /** Stops loading and releases the panel. */

@@ -1,0 +1,130 @@
+// From code to data and back in a real extension host: CodeLenses above the tasks of a DAG file in the workspace
+// (states and XCom counts from the SQLite fixture DB) and Open Task Definition from a task instance node.
+import * as assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { XComLensApi } from '../../src/extension';
+import type { TreeNode } from '../../src/views/treeNodes/treeNode';
+import { createSqliteFixture } from '../fixtures/airflow/builder';
+
+const REPO = join(__dirname, '..', '..', '..');
+
+function labelOf(api: XComLensApi, node: TreeNode): string {
+  const label = (api.tree.getTreeItem(node) as vscode.TreeItem).label;
+  return typeof label === 'string' ? label : (label?.label ?? '');
+}
+
+async function child(api: XComLensApi, node: TreeNode | undefined, label: string | RegExp): Promise<TreeNode> {
+  const kids = (await api.tree.getChildren(node)) ?? [];
+  const found = kids.find((n) => (typeof label === 'string' ? labelOf(api, n) === label : label.test(labelOf(api, n))));
+  assert.ok(found, `no child ${label}; children: ${kids.map((n) => labelOf(api, n)).join(' | ')}`);
+  return found;
+}
+
+describe('DAG code: CodeLenses and Open Task Definition', function () {
+  this.timeout(60_000);
+  let api: XComLensApi;
+  let dagFile: vscode.Uri;
+  let dagsFolder: string;
+  let dbDir: string;
+
+  before(async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the test workspace has no folder');
+    // The fixture's etl_orders has fileloc /opt/airflow/dags/etl_orders.py; the copy shares dags/etl_orders.py.
+    dagsFolder = join(folder.uri.fsPath, 'dags');
+    mkdirSync(dagsFolder, { recursive: true });
+    copyFileSync(join(REPO, 'test', 'fixtures', 'dags', 'etl_orders.py'), join(dagsFolder, 'etl_orders.py'));
+    dagFile = vscode.Uri.file(join(dagsFolder, 'etl_orders.py'));
+    const extension = vscode.extensions.all.find((e) => e.packageJSON?.name === 'xcom-lens');
+    assert.ok(extension);
+    api = (await extension.activate()) as XComLensApi;
+    await vscode.workspace.getConfiguration('xcomLens').update('connections', [], vscode.ConfigurationTarget.Global);
+    dbDir = mkdtempSync(join(tmpdir(), 'xcom-lens-dagcode-'));
+    await createSqliteFixture(join(dbDir, 'airflow.db'), 2);
+    await vscode.commands.executeCommand('xcomLens.addConnection', {
+      name: 'dag code',
+      url: `sqlite:///${join(dbDir, 'airflow.db')}`,
+    });
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.getConfiguration('xcomLens').update('connections', [], vscode.ConfigurationTarget.Global);
+    rmSync(dagsFolder, { recursive: true, force: true });
+    rmSync(dbDir, { recursive: true, force: true });
+  });
+
+  it('shows the latest run state and XCom count above each task, with Preview and Reveal links', async () => {
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(dagFile));
+    const lenses =
+      (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', dagFile, 100)) ?? [];
+    const rows = lenses.map((l) => [l.range.start.line, l.command?.title ?? '']);
+    assert.deepEqual(rows, [
+      [16, '✓ success · 1 XCom · 2024-01-03 00:00'],
+      [16, 'Preview'],
+      [16, 'Reveal in Tree'],
+      [20, '✗ failed · 0 XComs · 2024-01-03 00:00'],
+      [20, 'Preview: no table XCom'],
+      [20, 'Reveal in Tree'],
+      [21, '• upstream_failed · 0 XComs · 2024-01-03 00:00'],
+      [21, 'Preview: no table XCom'],
+      [21, 'Reveal in Tree'],
+    ]);
+    assert.equal(lenses[1].command?.command, 'xcomLens.preview');
+  });
+
+  it('opens the line that defines a task instance, and says when the DAG file is not in the workspace', async () => {
+    const connection = await child(api, undefined, 'dag code');
+    const run = await child(api, await child(api, connection, 'etl_orders'), /2024-01-02/);
+    const transform = await child(api, run, 'transform');
+    const result = await vscode.commands.executeCommand<{ uri?: vscode.Uri; line?: number; warning?: string }>(
+      'xcomLens.openTaskDefinition',
+      transform,
+    );
+    assert.equal(result?.warning, undefined);
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.uri.fsPath, dagFile.fsPath);
+    assert.equal(editor?.selection.active.line, 20);
+
+    const zoo = await child(api, connection, 'xcom_zoo');
+    const zooRun = (await api.tree.getChildren(zoo))?.[0];
+    assert.ok(zooRun);
+    const zooTask = await child(api, zooRun, 'push_everything');
+    const missing = await vscode.commands.executeCommand<{ warning?: string }>('xcomLens.openTaskDefinition', zooTask);
+    assert.equal(
+      missing?.warning,
+      'xcom_zoo.py (fileloc /opt/airflow/dags/xcom_zoo.py) is not in this workspace: ' +
+        'open the folder that holds your DAGs.',
+    );
+  });
+
+  it('opens the file at the top and says so when the task is no longer where Airflow parsed it', async () => {
+    const document = await vscode.workspace.openTextDocument(dagFile);
+    const editor = await vscode.window.showTextDocument(document);
+    // The user deleted the load task since the scheduler parsed the file (unsaved edit).
+    const edit = new vscode.WorkspaceEdit();
+    edit.delete(dagFile, new vscode.Range(21, 0, 22, 0));
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    editor.selection = new vscode.Selection(10, 0, 10, 0);
+    try {
+      const connection = await child(api, undefined, 'dag code');
+      const run = await child(api, await child(api, connection, 'etl_orders'), /2024-01-02/);
+      const load = await child(api, run, 'load');
+      const result = await vscode.commands.executeCommand<{ line?: number; warning?: string }>(
+        'xcomLens.openTaskDefinition',
+        load,
+      );
+      assert.equal(result?.line, undefined);
+      assert.match(
+        result?.warning ?? '',
+        /^load is not defined in dags\/etl_orders\.py as it reads now: the DAG file moved or changed/,
+      );
+      assert.equal(vscode.window.activeTextEditor?.selection.active.line, 0);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
+});
