@@ -105,7 +105,9 @@ async function main(): Promise<number> {
   process.once('exit', () => rmSync(resultsDir, { recursive: true, force: true }));
   const resultsFile = process.env.XCOM_LENS_TEST_RESULTS ?? join(resultsDir, 'results.json');
   try {
+    const servicesStarted = Date.now();
     const services = await withTimeout(startTestServices(selection), 90_000, 'starting test services');
+    log(`test services ready after ${Date.now() - servicesStarted} ms`);
     const suites = [false, true].filter(hasFiles);
     if (suites.length === 0) suites.push(false); // the suite itself reports that no test ran
     let code = 0;
