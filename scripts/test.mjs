@@ -22,7 +22,7 @@ const bin = (path) => join(root, 'node_modules', path);
 const levels = {
   unit: { args: ['out/test/harness/runLevel.js', 'unit'], timeoutMs: 3 * 60_000 },
   integration: { args: ['out/test/harness/runLevel.js', 'integration'], timeoutMs: 12 * 60_000 },
-  vscode: { args: ['out/test/harness/codeServerLauncher.js'], timeoutMs: 5 * 60_000, needsBuild: true },
+  vscode: { args: ['out/test/harness/codeServerLauncher.js'], timeoutMs: 7 * 60_000, needsBuild: true },
   ui: { args: ['out/test/harness/runLevel.js', 'ui'], timeoutMs: 12 * 60_000, needsBuild: true },
   electron: { args: ['out/test/harness/electronLauncher.js'], timeoutMs: 10 * 60_000, needsBuild: true },
 };

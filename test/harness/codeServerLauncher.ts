@@ -15,7 +15,7 @@ import { isNoise, launchBrowser, startCodeServer, workbenchUrl, type CodeServer 
 import { repoRoot, withTimeout } from './processes';
 
 /** The whole run (services, both code-server starts, workbench, tests) must end within this. */
-const RUN_TIMEOUT_MS = Number(process.env.XCOM_LENS_VSCODE_TIMEOUT_MS ?? 240_000);
+const RUN_TIMEOUT_MS = Number(process.env.XCOM_LENS_VSCODE_TIMEOUT_MS ?? 360_000);
 
 function parseServices(argv: string[]): ServiceSelection {
   const at = argv.indexOf('--services');
