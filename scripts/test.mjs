@@ -7,7 +7,7 @@
 // N counts passing tests, M failing tests plus failed checks and levels that crashed, timed out or ran nothing.
 // The exit code is non-zero when a check or a test failed, or when a level ran no test.
 //   --skip-checks   skip tsc and eslint (quicker local iterations; CI never passes it)
-//   --services=...  servers started for the vscode level (default: $XCOM_LENS_VSCODE_SERVICES or s3)
+//   --services=...  servers started for the vscode level (default: $XCOM_LENS_VSCODE_SERVICES or s3,postgres,mariadb)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,7 @@ const bin = (path) => join(root, 'node_modules', path);
 const levels = {
   unit: { args: ['out/test/harness/runLevel.js', 'unit'], timeoutMs: 3 * 60_000 },
   integration: { args: ['out/test/harness/runLevel.js', 'integration'], timeoutMs: 12 * 60_000 },
-  vscode: { args: ['out/test/harness/codeServerLauncher.js'], timeoutMs: 5 * 60_000, needsBuild: true },
+  vscode: { args: ['out/test/harness/codeServerLauncher.js'], timeoutMs: 7 * 60_000, needsBuild: true },
   ui: { args: ['out/test/harness/runLevel.js', 'ui'], timeoutMs: 12 * 60_000, needsBuild: true },
   electron: { args: ['out/test/harness/electronLauncher.js'], timeoutMs: 10 * 60_000, needsBuild: true },
 };
@@ -31,7 +31,7 @@ const defaultLevels = ['unit', 'integration', 'vscode', 'ui'];
 const argv = process.argv.slice(2);
 const skipChecks = argv.includes('--skip-checks');
 const servicesArg = argv.find((a) => a.startsWith('--services='))?.slice('--services='.length);
-const services = servicesArg ?? process.env.XCOM_LENS_VSCODE_SERVICES ?? 's3';
+const services = servicesArg ?? process.env.XCOM_LENS_VSCODE_SERVICES ?? 's3,postgres,mariadb';
 const unknownFlags = argv.filter((a) => a.startsWith('-') && a !== '--skip-checks' && !a.startsWith('--services='));
 const asked = argv.filter((a) => !a.startsWith('-'));
 const unknownLevels = asked.filter((a) => !(a in levels));

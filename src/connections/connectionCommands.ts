@@ -149,13 +149,14 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     try {
       const found = await discoverAirflowConnections({ env: process.env, homeDir: os.homedir(), workspaceFolders: trustedWorkspaceFolders() });
       const commands = found.candidates.filter((c) => c.needsCommand).map((c) => c.origin);
+      const problems = found.candidates.filter((c) => c.problem).map((c) => `${c.origin}, ${c.problem}`);
       return Object.assign(
         found.candidates.filter((c) => c.url && !c.needsCommand).map((c) => ({ url: c.url as string, origin: c.origin })),
-        { commands },
+        { commands, problems },
       );
     } catch (error) {
       log.warn(`Could not look for Airflow's own connection: ${errorMessage(error)}`);
-      return Object.assign([], { commands: [] as string[] });
+      return Object.assign([], { commands: [] as string[], problems: [] as string[] });
     }
   };
 
@@ -173,8 +174,11 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
         const message = detected.commands.length > 0
           ? `Airflow's connection comes from a command or secrets backend (${detected.commands.join(', ')}): ` +
             'XCom Lens never runs these. Add the connection with its URL instead.'
-          : 'No Airflow configuration found: no AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, ' +
-            'no airflow.cfg in $AIRFLOW_HOME, ~/airflow or the workspace.';
+          : detected.problems.length > 0
+            ? `Found an airflow.cfg that Airflow itself could not read, so XCom Lens does not use it: ${detected.problems.join('; ')}. ` +
+              'Fix that line, or add the connection with its URL.'
+            : 'No Airflow configuration found: no AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, ' +
+              'no airflow.cfg in $AIRFLOW_HOME, ~/airflow or the workspace.';
         const choice = await vscode.window.showInformationMessage(message, add);
         if (choice === add) await interactiveAdd();
         return;
