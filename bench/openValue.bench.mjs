@@ -23,19 +23,33 @@ async function delayWhile(corpus, decode) {
 }
 
 export async function run() {
-  const modules = require(await bundleModules('openValue', [
-    "export { decodeOffThread } from './src/airflow/offThreadDecode';",
-    "export { decodeXComValue } from './src/airflow/xcomValue';",
-    "export { hostileStoredValues } from './test/fixtures/hostile/hostileCorpus';",
-  ]));
+  const modules = require(
+    await bundleModules('openValue', [
+      "export { decodeOffThread } from './src/airflow/offThreadDecode';",
+      "export { decodeXComValue } from './src/airflow/xcomValue';",
+      "export { hostileStoredValues } from './test/fixtures/hostile/hostileCorpus';",
+    ]),
+  );
   const worker = await bundleModules('decodeWorker', ["import './src/airflow/decodeWorker';"]);
   const corpus = modules.hostileStoredValues();
   const offThread = await delayWhile(corpus, (s) => modules.decodeOffThread(s, {}, undefined, 10_000, worker));
   const onHost = await delayWhile(corpus, (s) => modules.decodeXComValue(s, {}).pretty);
   const what = `host event-loop delay, Open Value of ${corpus.length} hostile values`;
   return [
-    { figure: `${what} (max)`, value: offThread.max, unit: 'ms', comparedWith: 'decoded on the host', ratio: offThread.max / onHost.max },
-    { figure: `${what} (p99)`, value: offThread.p99, unit: 'ms', comparedWith: 'decoded on the host', ratio: offThread.p99 / onHost.p99 },
+    {
+      figure: `${what} (max)`,
+      value: offThread.max,
+      unit: 'ms',
+      comparedWith: 'decoded on the host',
+      ratio: offThread.max / onHost.max,
+    },
+    {
+      figure: `${what} (p99)`,
+      value: offThread.p99,
+      unit: 'ms',
+      comparedWith: 'decoded on the host',
+      ratio: offThread.p99 / onHost.p99,
+    },
   ];
 }
 

@@ -7,10 +7,10 @@ import type { StoredValue } from './types';
 import type { DecodeOptions } from './xcomValue';
 
 /** The worker script: dist/decodeWorker.js in the bundle, out/src/airflow/decodeWorker.js in tests. */
-export const defaultDecodeWorkerScript = join(__dirname, 'decodeWorker.js');
+const defaultDecodeWorkerScript = join(__dirname, 'decodeWorker.js');
 
 /** How long one off-thread decode may take before its worker is ended. */
-export const DECODE_TIME_LIMIT_MS = 10_000;
+const DECODE_TIME_LIMIT_MS = 10_000;
 
 /** The editor text of a decoded value and its note. */
 export interface OffThreadDecoded {
@@ -42,20 +42,31 @@ export function decodeOffThread(
       outcome();
     };
     const onAbort = () => finish(() => reject(new CancellationError()));
-    const timer = setTimeout(() => finish(() => resolve({
-      pretty: '',
-      note: `Decoding this value took longer than ${timeLimitMs / 1000} s and was stopped: ` +
-        'open it as stored (Open Stored Value (Raw)) instead.',
-    })), timeLimitMs);
+    const timer = setTimeout(
+      () =>
+        finish(() =>
+          resolve({
+            pretty: '',
+            note:
+              `Decoding this value took longer than ${timeLimitMs / 1000} s and was stopped: ` +
+              'open it as stored (Open Stored Value (Raw)) instead.',
+          }),
+        ),
+      timeLimitMs,
+    );
     signal?.addEventListener('abort', onAbort);
-    worker.once('message', (reply: DecodeWorkerReply) => finish(() => {
-      if ('error' in reply) reject(new Error(reply.error));
-      else resolve(reply);
-    }));
-    worker.once('error', (error) => finish(() => {
-      const outOfMemory = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
-      reject(outOfMemory ? new Error('Decoding this value needed more than 1 GB of memory and was stopped.') : error);
-    }));
+    worker.once('message', (reply: DecodeWorkerReply) =>
+      finish(() => {
+        if ('error' in reply) reject(new Error(reply.error));
+        else resolve(reply);
+      }),
+    );
+    worker.once('error', (error) =>
+      finish(() => {
+        const outOfMemory = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+        reject(outOfMemory ? new Error('Decoding this value needed more than 1 GB of memory and was stopped.') : error);
+      }),
+    );
     worker.once('exit', (code) => finish(() => reject(new Error(`The value decoder stopped (exit code ${code}).`))));
   });
 }
