@@ -51,7 +51,7 @@ for (const generation of [3, 2] as const) {
       assert.ok(extension);
       api = await extension.activate();
       await vscode.workspace.getConfiguration('xcomLens').update('connections', [], vscode.ConfigurationTarget.Global);
-      airflow = await startAirflowApi({ generation });
+      airflow = await startAirflowApi({ generation, failedTries: 2, logFillerLines: 300 });
       const s3 = services().s3;
       const client = new S3Client({
         endpoint: s3.endpoint, region: s3.region, forcePathStyle: true,
@@ -106,22 +106,38 @@ for (const generation of [3, 2] as const) {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
 
-    it('opens the log with try and host in the title, scrolled to the final traceback', async () => {
-      const failures = await path(name, 'Recent failures');
-      const failed = await children(failures);
+    /** Runs Open Log on the failed task, picks the `down`-th try of the quick pick (0 = the latest), returns the editor. */
+    const openLogPicking = async (down: number): Promise<vscode.TextEditor> => {
+      const failed = await children(await path(name, 'Recent failures'));
       assert.ok(failed.length >= 1, 'the failed load task is listed under Recent failures');
       assert.match(labelOf(item(failed[0])), /load/);
-      await vscode.commands.executeCommand('xcomLens.openLog', failed[0]);
+      const opened = vscode.commands.executeCommand('xcomLens.openLog', failed[0]);
+      await new Promise((r) => setTimeout(r, 800)); // the quick pick of tries appears
+      for (let i = 0; i < down; i++) await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await opened;
       const editor = vscode.window.activeTextEditor;
       assert.ok(editor, 'no editor opened');
-      assert.match(editor.document.uri.path, /load try 1 on worker-1\.log$/);
+      return editor;
+    };
+
+    it('opens the latest try\'s log with try and host in the title, scrolled to the final traceback', async () => {
+      const editor = await openLogPicking(0);
+      assert.match(editor.document.uri.path, /load try 2 on worker-1\.log$/);
       const text = editor.document.getText();
-      assert.match(text, /Starting attempt 1\n.*Running load\n.*Traceback \(most recent call last\):\n.*ValueError: boom\n/);
+      assert.match(text, /Starting attempt 2\n.*Running load\n(.*progress \d+\n){300}.*Traceback \(most recent call last\):\n.*ValueError: boom\n/);
       const line = editor.document.positionAt(text.lastIndexOf('Traceback')).line;
-      for (let i = 0; i < 50 && !editor.visibleRanges.some((r) => r.start.line <= line && r.end.line >= line); i++) {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      assert.ok(editor.visibleRanges.some((r) => r.start.line <= line && r.end.line >= line), 'the traceback is visible');
+      assert.ok(line > 300, 'the traceback is far below the top');
+      const visible = (): boolean => editor.visibleRanges.some((r) => r.start.line <= line && r.end.line >= line);
+      for (let i = 0; i < 50 && !visible(); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(visible(), `the traceback (line ${line}) is visible: ${JSON.stringify(editor.visibleRanges)}`);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    });
+
+    it('opens an earlier try picked from the quick pick of tries', async () => {
+      const editor = await openLogPicking(1);
+      assert.match(editor.document.uri.path, /load try 1\.log$/);
+      assert.match(editor.document.getText(), /Starting attempt 1\n/);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
 
