@@ -8,8 +8,6 @@ import { parseConnectionUrl, redactUrl, withoutPassword, passwordOf } from '../a
 import { isRestUrl, parseRestBaseUrl, restUserOf } from '../airflow/rest/baseUrl';
 import { discoverAirflowConnections } from '../airflow/discovery';
 import type { AirflowInfo } from '../airflow/types';
-import type { AirflowTreeModel } from '../views/airflowTreeModel';
-import type { AirflowTreeProvider } from '../views/airflowTreeProvider';
 import { newConnectionId, type ConnectionStore } from './connectionStore';
 import { pickConnection, trustedWorkspaceFolders } from './pickConnection';
 
@@ -32,8 +30,6 @@ export interface AddConnectionArgs {
 /** Services the connection commands need. */
 export interface ConnectionCommandDeps {
   store: ConnectionStore;
-  model: AirflowTreeModel;
-  provider: AirflowTreeProvider;
   /** Connects to a connection that is not saved yet (for Test Connection before saving). */
   probe: (connection: ConnectionConfig, password: string | undefined, signal: AbortSignal) => Promise<AirflowInfo>;
   log: vscode.LogOutputChannel;
@@ -41,7 +37,7 @@ export interface ConnectionCommandDeps {
 
 /** Registers add, edit, remove, test and detect connection, and Configure S3 Access. */
 export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.Disposable[] {
-  const { store, model, provider, log } = deps;
+  const { store, log } = deps;
 
   const testAndReport = async (connection: ConnectionConfig, password: string | undefined, quiet = false): Promise<AirflowInfo | undefined> => {
     try {
@@ -76,8 +72,6 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     const password = args.password ?? passwordOf(args.url);
     await store.save(connection, password);
     if (args.s3Credentials) await store.setS3Credentials(connection.id, args.s3Credentials);
-    await model.reset(connection.id);
-    provider.refresh();
     log.info(`Saved connection ${connection.name} (${redactUrl(connection.url)})`);
     return connection;
   };
@@ -226,16 +220,13 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
         if (choice !== remove) return;
       }
       await store.remove(connection.id);
-      await model.reset(connection.id);
-      provider.refresh();
     }),
 
     vscode.commands.registerCommand(Commands.testConnection, async (arg?: unknown) => {
       const connection = await pickConnection(store, arg);
       if (!connection) return undefined;
       const info = await testAndReport(connection, await store.getPassword(connection));
-      await model.reset(connection.id);
-      provider.refresh();
+      store.reconnect(connection.id);
       return info;
     }),
 

@@ -5,6 +5,7 @@ import { escapeMarkdown, formatDuration, formatTimestamp, secondsBetween } from 
 import { stateIcon } from '../stateIcons';
 import { MappedTaskNode, TaskInstanceNode } from './taskInstanceNode';
 import { ConnectionScopedNode, errorNode, LoadMoreNode, MessageNode, type TreeContext, type TreeNode } from './treeNode';
+import { runNodeId } from './nodeIds';
 
 /** A DAG run: its children are its task instances; mapped tasks are grouped under one node. */
 export class DagRunNode extends ConnectionScopedNode {
@@ -19,7 +20,7 @@ export class DagRunNode extends ConnectionScopedNode {
   }
 
   get id(): string {
-    return `${this.connection.id}/dag/${this.run.dagId}/run/${this.run.runId}`;
+    return runNodeId(this.connection.id, this.run);
   }
 
   getTreeItem(): vscode.TreeItem {
