@@ -1,4 +1,5 @@
-// Turns a stored xcom.value (2.x bytes, 3.x JSON) into something to show, following reference §3. Never throws, and
+// Turns a stored xcom.value into something to show, as each Airflow version encodes it (2.x pickled or JSON bytes,
+// 3.x JSON with serde wrappers). Never throws, and
 // never runs code from the data: pickles are read by a pure opcode parser whose class lookups only build placeholders.
 import { Parser } from 'pickleparser';
 import { errorMessage } from '../errors';

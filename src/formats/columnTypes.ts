@@ -24,7 +24,7 @@ const NA_TOKENS = new Set(['', 'NaN', 'nan', 'NA', 'N/A', 'n/a', 'NULL', 'null',
 const DATETIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** True when the text is a missing value. */
-export function isNullText(s: string): boolean {
+function isNullText(s: string): boolean {
   return s.length === 0 || (s.length <= 5 && NA_TOKENS.has(s));
 }
 

@@ -43,17 +43,30 @@ class LogDocumentProvider implements vscode.TextDocumentContentProvider {
   }
 }
 
-/** Registers the log document provider and Open Log (a task instance's current try, scrolled to the last traceback). */
+/** Asks which try to open when there were several (the latest first); undefined when the pick is dismissed. */
+async function pickTry(taskId: string, tries: number): Promise<number | undefined> {
+  if (tries <= 1) return 1;
+  const items = Array.from({ length: tries }, (_, i) => tries - i).map((t) => ({
+    label: `Try ${t}`,
+    description: t === tries ? 'latest' : '',
+    tryNumber: t,
+  }));
+  const picked = await vscode.window.showQuickPick(items, { title: `Open the log of ${taskId}`, placeHolder: 'Which try?' });
+  return picked?.tryNumber;
+}
+
+/** Registers the log document provider and Open Log (a try of a task instance, scrolled to the last traceback). */
 export function registerLogCommands(store: ConnectionStore, model: AirflowTreeModel): vscode.Disposable[] {
   const provider = new LogDocumentProvider(store, model);
   return [
     vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, provider),
-    vscode.commands.registerCommand(Commands.openLog, async (node?: TaskInstanceNode) => {
+    vscode.commands.registerCommand(Commands.openLog, async (node?: TaskInstanceNode, tryArg?: number) => {
       if (!node?.ti) return;
       const { dagId, runId, taskId, mapIndex, tryNumber, hostname } = node.ti;
-      const tryShown = Math.max(1, tryNumber);
+      const tryShown = tryArg ?? (await pickTry(taskId, Math.max(1, tryNumber)));
+      if (tryShown === undefined) return;
       const query: LogUriQuery = { c: node.connection.id, dagId, runId, taskId, mapIndex, t: tryShown };
-      const name = `${taskId}${mapIndex >= 0 ? `[${mapIndex}]` : ''} try ${tryShown}${hostname ? ` on ${hostname}` : ''}.log`;
+      const name = `${taskId}${mapIndex >= 0 ? `[${mapIndex}]` : ''} try ${tryShown}${hostname && tryShown === tryNumber ? ` on ${hostname}` : ''}.log`;
       const uri = vscode.Uri.from({
         scheme: LOG_SCHEME,
         path: visibleText(`/${node.connection.name}/${dagId}/${runId}/${name.replace(/[\\/]/g, '_')}`),

@@ -33,7 +33,7 @@ function kind(value: unknown, overrides: Partial<ReferenceConfig> = {}): string 
 }
 
 describe('references: the article backend (default rule)', () => {
-  it('parses the reference §3.2 shows: "xcom_s3://bucket/key"', () => {
+  it('parses the article backend's reference: "xcom_s3://bucket/key"', () => {
     const r = ref('xcom_s3://bucket/key');
     assert.deepEqual(r, { store: 's3', bucket: 'bucket', key: 'key', rule: RuleNames.article, raw: 'xcom_s3://bucket/key' });
   });
@@ -97,7 +97,7 @@ describe('references: the article backend (default rule)', () => {
     }
   });
 
-  it('only strings can be references (every §3.2 value that is not one)', () => {
+  it('only strings can be references (every other encoding Airflow writes is not one)', () => {
     const values: unknown[] = [
       'hello',
       'café',
@@ -194,7 +194,7 @@ describe('references: common-io XComObjectStorageBackend', () => {
   const c = { preset: 'commonIo' as const, objectStoragePath: base };
   const example = `s3://aws_default@my-bucket/xcom/my_dag/manual__2024-01-01T00:00:00+00:00/extract/${UUID}.gz`;
 
-  it('parses the §5.2 example: conn_id dropped, key with : and +, JSON, gzip', () => {
+  it('parses a common-io path: conn_id dropped, key with : and +, JSON, gzip', () => {
     const r = ref(example, c);
     assert.deepEqual(r, {
       store: 's3',

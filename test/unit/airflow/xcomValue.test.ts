@@ -7,7 +7,7 @@ const bytes = (text: string): StoredValue => ({ kind: 'bytes', bytes: new TextEn
 const hex = (h: string): StoredValue => ({ kind: 'bytes', bytes: Buffer.from(h.replace(/\s/g, ''), 'hex') });
 const json = (text: string): StoredValue => ({ kind: 'json', json: text });
 
-describe('XCom value decoding (reference §3.2)', () => {
+describe('XCom value decoding (every encoding Airflow writes)', () => {
   it('decodes 2.x JSON bytes: strings, numbers, booleans, null, lists, dicts', () => {
     assert.deepEqual(decodeXComValue(hex('22 68 65 6c 6c 6f 22')), { kind: 'text', value: 'hello', display: 'hello', pretty: 'hello' });
     assert.equal(decodeXComValue(bytes('"caf\\u00e9"')).value, 'café');
