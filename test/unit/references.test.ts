@@ -33,7 +33,7 @@ function kind(value: unknown, overrides: Partial<ReferenceConfig> = {}): string 
 }
 
 describe('references: the article backend (default rule)', () => {
-  it('parses the article backend's reference: "xcom_s3://bucket/key"', () => {
+  it(`parses the article backend's reference: "xcom_s3://bucket/key"`, () => {
     const r = ref('xcom_s3://bucket/key');
     assert.deepEqual(r, { store: 's3', bucket: 'bucket', key: 'key', rule: RuleNames.article, raw: 'xcom_s3://bucket/key' });
   });
