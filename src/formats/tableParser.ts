@@ -1,5 +1,6 @@
 // TableSource → ColumnarTable: sniffs the format, decompresses, and hands the bytes to the CSV, JSON or
 // Parquet reader. Bad input gives a clear error or a best-effort table plus a warning, never nothing.
+import { formatBytes } from '../formatBytes';
 import { isCancellation } from '../errors';
 import type { Logger } from '../logger';
 import { parseCsv } from './csv';
@@ -127,7 +128,7 @@ async function collect(chunks: AsyncIterable<Uint8Array>, max: number, what: str
   let size = 0;
   for await (const c of chunks) {
     size += c.byteLength;
-    if (size > max) throw new UnsupportedContentError(`The ${what} is larger than ${Math.round(max / 1048576)} MB; it cannot be previewed as one document.`);
+    if (size > max) throw new UnsupportedContentError(`The ${what} is larger than ${formatBytes(max)}; it cannot be previewed as one document.`);
     parts.push(c);
   }
   return concat(parts);

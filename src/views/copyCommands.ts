@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { formatBytes } from '../formatBytes';
 import { Commands } from '../constants';
 import { readSettings } from '../config';
 import type { ObjectStores } from '../connections/objectStores';
@@ -23,11 +24,6 @@ async function askExisting(destination: string): Promise<ExistingFileChoice | un
   const question = `${path.basename(destination)} already exists in ${path.dirname(destination)}.`;
   const picked = await vscode.window.showWarningMessage(question, ...Object.keys(choices));
   return picked ? choices[picked] : undefined;
-}
-
-/** Bytes as megabytes with one decimal, for download progress. */
-function formatMegabytes(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
 /** Registers the copy commands and Download Object; each copies exactly one text to the clipboard. */
@@ -115,7 +111,7 @@ export function registerCopyCommands(objectStores: ObjectStores, log: vscode.Log
                 signal: aborter.signal,
                 onProgress: (read: number, total: number) => {
                   const pct = total ? (read / total) * 100 : 0;
-                  const message = `${formatMegabytes(read)} of ${formatMegabytes(total)}`;
+                  const message = `${formatBytes(read)} of ${formatBytes(total)}`;
                   progress.report({ increment: pct - reported, message });
                   reported = pct;
                 },
