@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { PromiseCache } from '../promiseCache';
 import { readSettings, type ConnectionConfig } from '../config';
 import { PREFIX } from '../constants';
 import type { XComReference } from '../references';
@@ -12,7 +13,7 @@ import type { ConnectionStore } from './connectionStore';
  * Airflow's own `AIRFLOW_CONN_AWS_DEFAULT`, or else the standard AWS credential chain (profiles, SSO, roles).
  */
 export class ObjectStores implements vscode.Disposable {
-  private readonly stores = new Map<string, Promise<S3ObjectStore>>();
+  private readonly stores = new PromiseCache<string, S3ObjectStore>();
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
@@ -29,13 +30,7 @@ export class ObjectStores implements vscode.Disposable {
 
   /** The object store of a connection. */
   storeFor(connection: ConnectionConfig): Promise<S3ObjectStore> {
-    let store = this.stores.get(connection.id);
-    if (!store) {
-      store = this.create(connection);
-      this.stores.set(connection.id, store);
-      store.catch(() => this.stores.delete(connection.id));
-    }
-    return store;
+    return this.stores.get(connection.id, () => this.create(connection));
   }
 
   /** HEAD of a referenced object: its size and last-modified time. */

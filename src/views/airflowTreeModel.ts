@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { PromiseCache } from '../promiseCache';
 import type { ConnectionConfig } from '../config';
 import type { MetadataSource } from '../airflow/metadataSource';
 import type { AirflowInfo, Page, PageRequest } from '../airflow/types';
@@ -29,7 +30,7 @@ export class AirflowTreeModel implements vscode.Disposable {
   private readonly sources = new Map<string, Promise<MetadataSource>>();
   private readonly states = new Map<string, ConnectionState>();
   private readonly lists = new Map<string, PagedList>();
-  private readonly values = new Map<string, Promise<unknown>>();
+  private readonly values = new PromiseCache<string, unknown>();
   private readonly dagFilters = new Map<string, string>();
   private readonly runStateFilters = new Map<string, string[]>();
   private aborter = new AbortController();
@@ -103,13 +104,7 @@ export class AirflowTreeModel implements vscode.Disposable {
 
   /** A value computed once per key until the next refresh (serialized DAGs, for instance). */
   cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
-    let value = this.values.get(key) as Promise<T> | undefined;
-    if (!value) {
-      value = compute();
-      this.values.set(key, value);
-      value.catch(() => this.values.delete(key));
-    }
-    return value;
+    return this.values.get(key, compute) as Promise<T>;
   }
 
   /** Appends the next page of a list already shown. */
@@ -124,7 +119,7 @@ export class AirflowTreeModel implements vscode.Disposable {
   /** Forgets cached pages whose id starts with `prefix` (all of them without a prefix). */
   invalidate(prefix = ''): void {
     for (const id of [...this.lists.keys()]) if (id.startsWith(prefix)) this.lists.delete(id);
-    for (const id of [...this.values.keys()]) if (id.startsWith(prefix)) this.values.delete(id);
+    this.values.forget((id) => id.startsWith(prefix));
   }
 
   /** The DAG filter of a connection. */
