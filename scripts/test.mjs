@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // The project's test runner (npm test). Usage:
 //   node scripts/test.mjs [unit] [integration] [vscode] [ui] [electron] [--skip-checks] [--services=s3,postgres,mariadb]
-// Builds (esbuild), type-checks (tsc), lints (eslint), compiles the tests into out/, then runs the levels in the
+// Builds (esbuild), type-checks (tsc), lints (eslint), finds unused exports, checks the formatting (prettier), compiles the tests into out/, then runs the levels in the
 // order unit → integration → vscode → ui (all four when none is named; `electron` only when asked). Each level runs
 // in its own process with a time limit; the last line is always `xcom-lens: N passed, M failed` (read by CI):
 // N counts passing tests, M failing tests plus failed checks and levels that crashed, timed out or ran nothing.
 // The exit code is non-zero when a check or a test failed, or when a level ran no test.
 //   --skip-checks   skip tsc and eslint (quicker local iterations; CI never passes it)
-//   --services=...  servers started for the vscode level (default: $XCOM_LENS_VSCODE_SERVICES or s3)
+//   --services=...  servers started for the vscode level (default: $XCOM_LENS_VSCODE_SERVICES or s3,postgres,mariadb)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,7 @@ const bin = (path) => join(root, 'node_modules', path);
 const levels = {
   unit: { args: ['out/test/harness/runLevel.js', 'unit'], timeoutMs: 3 * 60_000 },
   integration: { args: ['out/test/harness/runLevel.js', 'integration'], timeoutMs: 12 * 60_000 },
-  vscode: { args: ['out/test/harness/codeServerLauncher.js'], timeoutMs: 5 * 60_000, needsBuild: true },
+  vscode: { args: ['out/test/harness/codeServerLauncher.js'], timeoutMs: 7 * 60_000, needsBuild: true },
   ui: { args: ['out/test/harness/runLevel.js', 'ui'], timeoutMs: 12 * 60_000, needsBuild: true },
   electron: { args: ['out/test/harness/electronLauncher.js'], timeoutMs: 10 * 60_000, needsBuild: true },
 };
@@ -31,7 +31,7 @@ const defaultLevels = ['unit', 'integration', 'vscode', 'ui'];
 const argv = process.argv.slice(2);
 const skipChecks = argv.includes('--skip-checks');
 const servicesArg = argv.find((a) => a.startsWith('--services='))?.slice('--services='.length);
-const services = servicesArg ?? process.env.XCOM_LENS_VSCODE_SERVICES ?? 's3';
+const services = servicesArg ?? process.env.XCOM_LENS_VSCODE_SERVICES ?? 's3,postgres,mariadb';
 const unknownFlags = argv.filter((a) => a.startsWith('-') && a !== '--skip-checks' && !a.startsWith('--services='));
 const asked = argv.filter((a) => !a.startsWith('-'));
 const unknownLevels = asked.filter((a) => !(a in levels));
@@ -76,11 +76,25 @@ function runNode(args, { timeoutMs, env = {} }) {
   });
 }
 
+/** The code prettier keeps in the house style (`npm run format` rewrites it). */
+const formatted = ['src/**/*.ts', 'webview/**/*.{ts,css}', 'test/**/*.ts', 'bench/**/*.mjs', 'scripts/**/*.mjs', '*.mjs'];
+
 const checks = [
   { name: 'build', args: [join(root, 'esbuild.mjs')] },
   { name: 'typecheck', args: [bin('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], skippable: true },
   { name: 'typecheck webview', args: [bin('typescript/bin/tsc'), '-p', 'webview/tsconfig.json', '--noEmit'], skippable: true },
   { name: 'lint', args: [bin('eslint/bin/eslint.js'), '.'], skippable: true },
+  {
+    name: 'unused exports',
+    args: [bin('ts-unused-exports/bin/ts-unused-exports'), 'scripts/tsconfig.exports.json', '--allowUnusedTypes',
+      '--excludePathsFromReport=test/;bench/;src/extension.ts'],
+    skippable: true,
+  },
+  {
+    name: 'format',
+    args: [bin('prettier/bin/prettier.cjs'), '--check', '--log-level=warn', ...formatted],
+    skippable: true,
+  },
   { name: 'compile tests', args: [join(root, 'esbuild.mjs'), '--tests'], fatal: true },
 ];
 

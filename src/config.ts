@@ -41,7 +41,7 @@ export interface Settings {
 }
 
 /** Bounds of every numeric setting, as declared in package.json; values outside are clamped, non-numbers ignored. */
-export const NUMBER_BOUNDS: Record<string, { min: number; max: number; fallback: number }> = {
+const NUMBER_BOUNDS: Record<string, { min: number; max: number; fallback: number }> = {
   connectTimeoutSeconds: { min: 1, max: 300, fallback: 10 },
   queryTimeoutSeconds: { min: 1, max: 3600, fallback: 30 },
   pageSize: { min: 10, max: 1000, fallback: 50 },

@@ -13,7 +13,7 @@ import { registerSearchCommand } from './views/searchCommand';
 import { registerDagCodeLens } from './views/dagCodeLens';
 import { registerTaskDefinitionCommand } from './views/taskDefinition';
 import { registerTreeCommands } from './views/treeCommands';
-import type { TreeNode } from './views/treeNodes/treeNode';
+import type { TreeContext } from './views/treeNodes/treeNode';
 import { ValueDocumentProvider } from './views/valueDocumentProvider';
 import { registerLogCommands } from './views/logCommands';
 import { XComInspector } from './views/xcomInspector';
@@ -34,37 +34,36 @@ export interface XComLensApi {
 export function activate(context: vscode.ExtensionContext): XComLensApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('XCom Lens', { log: true });
+  // The Connections part: every other part listens to the store's onDidChange (which connection changed).
   const store = new ConnectionStore(context.secrets);
-  const rules = new ReferenceRulesProvider(log);
+  const rules = new ReferenceRulesProvider(log, store.onDidChange);
   const objectStores = new ObjectStores(store, log);
   const model = new AirflowTreeModel(
     async (connection) => openMetadataSource(connection, await store.getPassword(connection), readSettings(), log),
     () => readSettings().pageSize,
+    store.onDidChange,
   );
-  let refreshNode: (node: TreeNode) => void = () => undefined;
   const inspector = new XComInspector(
     (connection) => rules.rulesFor(connection),
     (connection, reference) => objectStores.head(connection, reference),
-    (node) => refreshNode(node),
   );
-  const treeView: { current?: vscode.TreeView<TreeNode> } = {};
-  const provider = new AirflowTreeProvider(store, model, { model, inspector }, (message) => {
-    if (treeView.current) treeView.current.message = message;
-  });
-  refreshNode = (node) => provider.refresh(node);
-  treeView.current = vscode.window.createTreeView(Views.explorer, { treeDataProvider: provider, showCollapseAll: true });
+  const tree: TreeContext = { model, inspector };
+  const provider = new AirflowTreeProvider(store, tree);
+  const treeView = vscode.window.createTreeView(Views.explorer, { treeDataProvider: provider, showCollapseAll: true });
   const values = new ValueDocumentProvider(store, model);
 
   context.subscriptions.push(
-    log, store, model, provider, treeView.current, rules, objectStores,
+    log, store, model, inspector, provider, treeView, rules, objectStores,
+    store.onDidChange(() => inspector.clear()),
+    provider.onDidChangeMessage((message) => { treeView.message = message; }),
     vscode.workspace.registerTextDocumentContentProvider(VALUE_SCHEME, values),
-    ...registerTreeCommands({ store, model, provider, values, log, onRefresh: () => { inspector.clear(); rules.reload(); objectStores.clear(); } }),
+    ...registerTreeCommands({ store, model, provider, values, log }),
     ...registerCopyCommands(objectStores, log),
     ...registerLogCommands(store, model),
-    registerSearchCommand(store, model, { model, inspector }, () => treeView.current),
-    registerTaskDefinitionCommand(model), ...registerDagCodeLens(store, { model, inspector }, () => treeView.current),
+    registerSearchCommand(store, model, { context: tree, provider, view: treeView }),
+    registerTaskDefinitionCommand(model), ...registerDagCodeLens(store, tree, () => treeView),
     ...registerConnectionCommands({
-      store, model, provider, log,
+      store, log,
       probe: async (connection, password, signal) => {
         const source = await openMetadataSource(connection, password, readSettings(), log);
         try {
@@ -89,7 +88,7 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
   context.subscriptions.push(
     panels,
     ...registerPreview(panels, previews),
-    ...registerPreviewCommands(panels, previews, model, { model, inspector }),
+    ...registerPreviewCommands(panels, previews, model, tree),
   );
 
   const activationMs = performance.now() - started;

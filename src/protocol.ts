@@ -175,12 +175,12 @@ export async function replyTo(
 }
 
 /** A request that ended without a useful reply: the host's handler failed, or no reply came in time. */
-export class RequestFailedError extends Error {
+class RequestFailedError extends Error {
   override readonly name = 'RequestFailedError';
 }
 
 /** How long the webview waits for a reply by default. */
-export const DEFAULT_REPLY_TIMEOUT_MS = 60_000;
+const DEFAULT_REPLY_TIMEOUT_MS = 60_000;
 
 /**
  * Pairs requests with replies on the webview side: `request` allocates the `id`, `settle` resolves by
@@ -269,7 +269,7 @@ function isColumnFilter(v: unknown): boolean {
 }
 
 /** True when `v` is a well-formed sort/filter/search query. */
-export function isViewQuery(v: unknown): v is ViewQuery {
+function isViewQuery(v: unknown): v is ViewQuery {
   if (!isObject(v)) return false;
   const { sortModel, filterModel, quickFilter } = v;
   if (!Array.isArray(sortModel) || sortModel.length > 64) return false;

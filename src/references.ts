@@ -81,9 +81,9 @@ export interface ReferenceConfig {
 }
 
 /** Default `S3XComBackend.PREFIX` of the article backend. */
-export const DEFAULT_PREFIX = 'xcom_s3';
+const DEFAULT_PREFIX = 'xcom_s3';
 /** Default prefix of astronomer-providers' S3XComBackend (`XCOM_BACKEND_PREFIX`). */
-export const ASTRONOMER_PROVIDERS_PREFIX = 's3_xcom_';
+const ASTRONOMER_PROVIDERS_PREFIX = 's3_xcom_';
 
 /** Rule names, as shown in tooltips. */
 export const RuleNames = {

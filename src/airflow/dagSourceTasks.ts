@@ -36,7 +36,7 @@ export interface DagSourceOutline {
 }
 
 /** Sources longer than this are not parsed: about 25 ms on the host thread (bench/dagSource.bench.mjs). */
-export const MAX_DAG_SOURCE_CHARS = 200_000;
+const MAX_DAG_SOURCE_CHARS = 200_000;
 
 interface Token {
   kind: 'name' | 'string' | 'op' | 'number';

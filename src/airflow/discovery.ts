@@ -25,6 +25,8 @@ export interface DiscoveredConnection {
   origin: string;
   /** True when the URL is produced by a command or secrets backend (`_cmd` / `_secret`): never run by XCom Lens. */
   needsCommand?: boolean;
+  /** Why a file that was found is not used ("line 3: a line that is neither `[section]` nor `key = value`"). */
+  problem?: string;
 }
 
 /** Airflow's XCom backend settings. */
@@ -45,7 +47,7 @@ function expandVars(value: string, env: Record<string, string | undefined>, home
 }
 
 /** AIRFLOW_HOME as Airflow computes it. */
-export function airflowHome(env: Record<string, string | undefined>, homeDir: string): string {
+function airflowHome(env: Record<string, string | undefined>, homeDir: string): string {
   const raw = env.AIRFLOW_HOME;
   return raw ? resolve(expandHome(raw, homeDir)) : join(homeDir, 'airflow');
 }
@@ -87,6 +89,40 @@ export function configParserToIni(text: string): string {
       return `${m[1]} = ${m[2].replace(/[\\;#]/g, (c) => `\\${c}`)}`;
     })
     .join('\n');
+}
+
+/**
+ * The first line Python's configparser (as Airflow configures it: strict, no keys without values) refuses, with
+ * why, or undefined when the whole text is readable. Airflow itself stops on such a file.
+ */
+export function configParserProblem(text: string): string | undefined {
+  const sections = new Set<string>();
+  let keys: Set<string> | undefined;
+  let inValue = false;
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const where = `line ${i + 1}`;
+    const stripped = line.trim();
+    if (!stripped || stripped.startsWith('#') || stripped.startsWith(';')) continue;
+    if (inValue && /^\s/.test(line)) continue; // continuation of a multi-line value
+    inValue = false;
+    const header = /^\[(.+)\]/.exec(line);
+    if (header) {
+      if (sections.has(header[1])) return `${where}: section [${header[1]}] appears twice`;
+      sections.add(header[1]);
+      keys = new Set();
+      continue;
+    }
+    if (!keys) return `${where}: a setting before any [section] header`;
+    const option = /^(.*?)\s*[=:]\s*(.*)$/.exec(line);
+    const key = option?.[1].trim().toLowerCase();
+    if (!option || !key) return `${where}: neither a [section] header nor a "key = value" line`;
+    if (keys.has(key)) return `${where}: "${key}" appears twice in its section`;
+    keys.add(key);
+    inValue = true;
+  }
+  return undefined;
 }
 
 function parseIni(text: string): IniData {
@@ -139,7 +175,9 @@ export async function discoverAirflowConnections(options: DiscoveryOptions): Pro
     } catch {
       continue;
     }
-    candidates.push(...connectionsFromCfg(parseIni(text), file, home, env, homeDir));
+    const problem = configParserProblem(text);
+    if (problem) candidates.push({ origin: file, problem });
+    else candidates.push(...connectionsFromCfg(parseIni(text), file, home, env, homeDir));
   }
   const defaultDb = join(home, 'airflow.db');
   let defaultExists = false;

@@ -2,7 +2,7 @@
 import type { SchemaGeneration } from './types';
 
 /** Known alembic heads and their Airflow releases. */
-export const REVISION_HEADS: Readonly<Record<string, string>> = {
+const REVISION_HEADS: Readonly<Record<string, string>> = {
   '7b2661a43ba3': '2.2.0',
   be2bfac3da23: '2.2.3',
   '587bdf053233': '2.2.4',

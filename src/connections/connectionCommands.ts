@@ -8,8 +8,6 @@ import { parseConnectionUrl, redactUrl, withoutPassword, passwordOf } from '../a
 import { isRestUrl, parseRestBaseUrl, restUserOf } from '../airflow/rest/baseUrl';
 import { discoverAirflowConnections } from '../airflow/discovery';
 import type { AirflowInfo } from '../airflow/types';
-import type { AirflowTreeModel } from '../views/airflowTreeModel';
-import type { AirflowTreeProvider } from '../views/airflowTreeProvider';
 import { newConnectionId, type ConnectionStore } from './connectionStore';
 import { pickConnection, trustedWorkspaceFolders } from './pickConnection';
 
@@ -32,8 +30,6 @@ export interface AddConnectionArgs {
 /** Services the connection commands need. */
 export interface ConnectionCommandDeps {
   store: ConnectionStore;
-  model: AirflowTreeModel;
-  provider: AirflowTreeProvider;
   /** Connects to a connection that is not saved yet (for Test Connection before saving). */
   probe: (connection: ConnectionConfig, password: string | undefined, signal: AbortSignal) => Promise<AirflowInfo>;
   log: vscode.LogOutputChannel;
@@ -41,7 +37,7 @@ export interface ConnectionCommandDeps {
 
 /** Registers add, edit, remove, test and detect connection, and Configure S3 Access. */
 export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.Disposable[] {
-  const { store, model, provider, log } = deps;
+  const { store, log } = deps;
 
   const testAndReport = async (connection: ConnectionConfig, password: string | undefined, quiet = false): Promise<AirflowInfo | undefined> => {
     try {
@@ -76,8 +72,6 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     const password = args.password ?? passwordOf(args.url);
     await store.save(connection, password);
     if (args.s3Credentials) await store.setS3Credentials(connection.id, args.s3Credentials);
-    await model.reset(connection.id);
-    provider.refresh();
     log.info(`Saved connection ${connection.name} (${redactUrl(connection.url)})`);
     return connection;
   };
@@ -155,13 +149,14 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     try {
       const found = await discoverAirflowConnections({ env: process.env, homeDir: os.homedir(), workspaceFolders: trustedWorkspaceFolders() });
       const commands = found.candidates.filter((c) => c.needsCommand).map((c) => c.origin);
+      const problems = found.candidates.filter((c) => c.problem).map((c) => `${c.origin}, ${c.problem}`);
       return Object.assign(
         found.candidates.filter((c) => c.url && !c.needsCommand).map((c) => ({ url: c.url as string, origin: c.origin })),
-        { commands },
+        { commands, problems },
       );
     } catch (error) {
       log.warn(`Could not look for Airflow's own connection: ${errorMessage(error)}`);
-      return Object.assign([], { commands: [] as string[] });
+      return Object.assign([], { commands: [] as string[], problems: [] as string[] });
     }
   };
 
@@ -179,8 +174,11 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
         const message = detected.commands.length > 0
           ? `Airflow's connection comes from a command or secrets backend (${detected.commands.join(', ')}): ` +
             'XCom Lens never runs these. Add the connection with its URL instead.'
-          : 'No Airflow configuration found: no AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, ' +
-            'no airflow.cfg in $AIRFLOW_HOME, ~/airflow or the workspace.';
+          : detected.problems.length > 0
+            ? `Found an airflow.cfg that Airflow itself could not read, so XCom Lens does not use it: ${detected.problems.join('; ')}. ` +
+              'Fix that line, or add the connection with its URL.'
+            : 'No Airflow configuration found: no AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, ' +
+              'no airflow.cfg in $AIRFLOW_HOME, ~/airflow or the workspace.';
         const choice = await vscode.window.showInformationMessage(message, add);
         if (choice === add) await interactiveAdd();
         return;
@@ -226,16 +224,13 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
         if (choice !== remove) return;
       }
       await store.remove(connection.id);
-      await model.reset(connection.id);
-      provider.refresh();
     }),
 
     vscode.commands.registerCommand(Commands.testConnection, async (arg?: unknown) => {
       const connection = await pickConnection(store, arg);
       if (!connection) return undefined;
       const info = await testAndReport(connection, await store.getPassword(connection));
-      await model.reset(connection.id);
-      provider.refresh();
+      store.reconnect(connection.id);
       return info;
     }),
 
@@ -280,7 +275,7 @@ async function configureStorageInteractively(store: ConnectionStore, connection:
 }
 
 /** "airflow on db.example.com" or the SQLite file name. */
-export function defaultName(url: string): string {
+function defaultName(url: string): string {
   try {
     const parsed = parseConnectionUrl(url);
     if (parsed.dialect === 'sqlite') return (parsed.sqlitePath ?? 'airflow.db').split(/[\\/]/).pop() ?? 'airflow.db';

@@ -11,17 +11,30 @@ export interface StoredS3Credentials {
   secretAccessKey: string;
 }
 
-/** Connections live in settings (without passwords); passwords and S3 keys live in SecretStorage. */
+/** What changed: one connection (saved, removed, edited in settings, or to reconnect), or every one. */
+export interface ConnectionChange {
+  /** The connection that changed; undefined: every connection (Refresh). */
+  id?: string;
+}
+
+/**
+ * The Connections part: connections live in settings (without passwords); passwords and S3 keys live in
+ * SecretStorage. Every change fires `onDidChange` with the connection it concerns; the tree model, object stores,
+ * reference rules and the tree listen, so commands only write here.
+ */
 export class ConnectionStore implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
-  /** Fires when the connection list or a secret changes. */
+  private readonly changed = new vscode.EventEmitter<ConnectionChange>();
+  /** Fires when a connection, its secrets or the connection list changes, or when a reconnect is asked for. */
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [this.changed];
+  /** The list as last announced, by id, to tell which connections a settings change touched. */
+  private known = new Map<string, string>();
 
   constructor(private readonly secrets: vscode.SecretStorage) {
+    this.known = snapshot(this.list());
     this.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${PREFIX}.connections`)) this.changed.fire();
+        if (e.affectsConfiguration(`${PREFIX}.connections`)) this.announceSettingsChange();
       }),
     );
   }
@@ -36,6 +49,11 @@ export class ConnectionStore implements vscode.Disposable {
     return this.list().find((c) => c.id === id);
   }
 
+  /** Asks everything that holds a connection open (the tree's sources, caches) to drop it and connect anew. */
+  reconnect(id?: string): void {
+    this.changed.fire(id === undefined ? {} : { id });
+  }
+
   /**
    * Adds or replaces a connection; `password` undefined keeps the stored one (bound anew to the edited target),
    * '' removes it.
@@ -46,8 +64,9 @@ export class ConnectionStore implements vscode.Disposable {
     const next = password ?? kept;
     if (next) await this.secrets.store(passwordKey(connection.id), bindSecret(secretTarget(connection), next));
     else if (password === '') await this.secrets.delete(passwordKey(connection.id));
-    await saveConnection(stripUndefined(connection));
-    this.changed.fire();
+    const saved = stripUndefined(connection);
+    await saveConnection(saved);
+    this.announce(saved.id);
   }
 
   /** Removes a connection and its secrets. */
@@ -55,7 +74,7 @@ export class ConnectionStore implements vscode.Disposable {
     await removeConnection(id);
     await this.secrets.delete(passwordKey(id));
     await this.secrets.delete(s3Key(id));
-    this.changed.fire();
+    this.announce(id);
   }
 
   /**
@@ -88,12 +107,32 @@ export class ConnectionStore implements vscode.Disposable {
     if (credentials && connection) {
       await this.secrets.store(s3Key(id), bindSecret(storageTarget(connection), JSON.stringify(credentials)));
     } else await this.secrets.delete(s3Key(id));
-    this.changed.fire();
+    this.changed.fire({ id });
   }
 
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
   }
+
+  /** Fires for one connection written here, and remembers the list as it now is. */
+  private announce(id: string): void {
+    this.known = snapshot(this.list());
+    this.changed.fire({ id });
+  }
+
+  /** Fires once for every connection a settings change added, edited or removed (not for this store's own writes). */
+  private announceSettingsChange(): void {
+    const before = this.known;
+    const after = snapshot(this.list());
+    this.known = after;
+    for (const id of new Set([...before.keys(), ...after.keys()])) {
+      if (before.get(id) !== after.get(id)) this.changed.fire({ id });
+    }
+  }
+}
+
+function snapshot(connections: ConnectionConfig[]): Map<string, string> {
+  return new Map(connections.map((c) => [c.id, JSON.stringify(c)]));
 }
 
 /** A new connection id, unique enough for one user's settings. */

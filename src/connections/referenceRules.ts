@@ -4,6 +4,7 @@ import { readSettings, type ConnectionConfig } from '../config';
 import { readAirflowBackendConfig, type AirflowBackendConfig } from '../airflow/discovery';
 import { errorMessage } from '../errors';
 import { buildRules, type ReferenceConfig, type ReferenceRule } from '../references';
+import type { ConnectionChange } from './connectionStore';
 import { trustedWorkspaceFolders } from './pickConnection';
 
 /**
@@ -13,12 +14,16 @@ import { trustedWorkspaceFolders } from './pickConnection';
 export class ReferenceRulesProvider implements vscode.Disposable {
   private backend: AirflowBackendConfig | undefined;
   private readonly cache = new Map<string, ReferenceRule[]>();
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
-    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('xcomLens')) this.reload();
-    });
+  constructor(private readonly log: vscode.LogOutputChannel, connectionChanges: vscode.Event<ConnectionChange>) {
+    this.subscriptions = [
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('xcomLens')) this.reload();
+      }),
+      // Refresh and every connection change read the rules and Airflow's configuration anew.
+      connectionChanges(() => this.reload()),
+    ];
   }
 
   /** The rules for one connection (its storage bucket fills references that carry none). */
@@ -46,7 +51,7 @@ export class ReferenceRulesProvider implements vscode.Disposable {
   }
 
   /** Forgets the rules and Airflow's configuration (settings changed, or Refresh). */
-  reload(): void {
+  private reload(): void {
     this.cache.clear();
     this.backend = undefined;
   }
@@ -64,6 +69,6 @@ export class ReferenceRulesProvider implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
   }
 }

@@ -48,7 +48,7 @@ export interface CsvResult {
 const SNIFF_BYTES = 64 * 1024;
 
 /** Name shown for header cells that are empty (pandas' spelling). */
-export function unnamedColumn(i: number): string {
+function unnamedColumn(i: number): string {
   return `Unnamed: ${i}`;
 }
 

@@ -12,7 +12,7 @@ export interface DecodeLimits {
 }
 
 /** The limits used when the caller names none: well under 50 ms of host time for any input. */
-export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxNodes: 100_000, maxDepth: 400, maxMillis: 20 };
+const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxNodes: 100_000, maxDepth: 400, maxMillis: 20 };
 
 /** What stands in for the part of a value that was cut. */
 export const CUT_MARKER = '…cut';

@@ -21,11 +21,8 @@ export class CorruptCompressedDataError extends Error {
   override readonly name = 'CorruptCompressedDataError';
 }
 
-/** Compressions `decompress` can undo. */
-export const SUPPORTED_COMPRESSIONS = ['gzip', 'deflate', 'zstd'] as const;
-
 /** Canonical name of a compression (`gz` → gzip, `xz` → lzma, …); undefined for none. */
-export function normalizeCompression(compression: string | undefined): string | undefined {
+function normalizeCompression(compression: string | undefined): string | undefined {
   const c = (compression ?? '').trim().toLowerCase();
   if (!c || c === 'none' || c === 'identity') return undefined;
   if (c === 'gz' || c === 'gzip' || c === 'x-gzip') return 'gzip';

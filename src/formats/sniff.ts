@@ -25,7 +25,7 @@ function startsWith(head: Uint8Array, magic: number[], at = 0): boolean {
 }
 
 /** The compression a stream's magic number announces. */
-export function sniffCompression(head: Uint8Array): SniffCompression | undefined {
+function sniffCompression(head: Uint8Array): SniffCompression | undefined {
   if (startsWith(head, [0x1f, 0x8b])) return 'gzip';
   if (startsWith(head, [0x28, 0xb5, 0x2f, 0xfd])) return 'zstd';
   if (startsWith(head, [0x42, 0x5a, 0x68]) && head.length >= 4 && head[3] >= 0x31 && head[3] <= 0x39) return 'bz2';

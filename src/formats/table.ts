@@ -4,7 +4,7 @@
 import type { Cell, ColumnInfo, ColumnType } from '../protocol';
 import type { BatchColumn, ColumnBatch, ColumnLayout } from './columnBatch';
 import { NumberStore, TextStore } from './columnStores';
-import { CellKind, TypeTally, classify, isNullText } from './columnTypes';
+import { CellKind, TypeTally, classify } from './columnTypes';
 
 /** Object formats a source can declare; `auto` sniffs the bytes. */
 export type FormatHint = 'auto' | 'csv' | 'json' | 'parquet';
@@ -272,4 +272,3 @@ export class ColumnarTable {
 }
 
 /** True when a text is missing by pandas' rules (exported for tests and filters). */
-export { isNullText };

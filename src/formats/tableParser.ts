@@ -52,10 +52,10 @@ const MAX_JSON_BYTES = 512 * 1024 * 1024;
 const HEAD_BYTES = 4096;
 
 /** Error for content that cannot be shown as a table (pickles, binary). */
-export class UnsupportedContentError extends Error {}
+class UnsupportedContentError extends Error {}
 
 /** Decodes Airflow serde's DataFrame wrapper: `{__classname__: 'pandas.core.frame.DataFrame', __data__: '<hex Parquet>'}`. */
-export function serdeDataFrameBytes(value: unknown): Uint8Array | undefined {
+function serdeDataFrameBytes(value: unknown): Uint8Array | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = value as Record<string, unknown>;
   if (typeof v.__classname__ !== 'string' || !v.__classname__.endsWith('DataFrame') || typeof v.__data__ !== 'string') return undefined;

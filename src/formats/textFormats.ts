@@ -2,7 +2,7 @@
 import type { CopyFormat } from '../protocol';
 
 /** Quotes one CSV field when it needs it (RFC 4180). */
-export function csvField(s: string, delimiter = ','): string {
+function csvField(s: string, delimiter = ','): string {
   return s.includes(delimiter) || s.includes('"') || s.includes('\n') || s.includes('\r') ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

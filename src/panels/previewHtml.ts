@@ -12,7 +12,7 @@ export function previewWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewO
 }
 
 /** A fresh nonce for one page load. */
-export function makeNonce(): string {
+function makeNonce(): string {
   return randomBytes(18).toString('base64url');
 }
 

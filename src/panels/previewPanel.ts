@@ -94,7 +94,7 @@ const NO_REFERENCES: ReferenceConfig = { preset: 'none', prefix: '', customRules
 const defaultCodecs: FormatCodecs = { sniffFormat, decompress };
 
 /** One open preview: its panel, its table and the load in progress. */
-export class PreviewSession implements vscode.Disposable {
+class PreviewSession implements vscode.Disposable {
   /** Resolves when loading ends (done, failed or cancelled). */
   readonly loaded: Promise<PreviewSummary>;
   /** False when the source itself could not be opened (e.g. its HEAD failed), as opposed to its bytes. */

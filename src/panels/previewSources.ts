@@ -88,7 +88,7 @@ function isPersistedReference(v: unknown): v is PersistedReference {
 }
 
 /** Parses the command argument; returns a message when it is not usable. */
-export function parsePreviewArgs(arg: unknown): PreviewArgs | string {
+function parsePreviewArgs(arg: unknown): PreviewArgs | string {
   if (typeof arg !== 'object' || arg === null) return 'Preview Table needs an XCom, an S3 object or an inline value.';
   const a = arg as Record<string, unknown>;
   if (a.title !== undefined && typeof a.title !== 'string') return 'title must be a string.';

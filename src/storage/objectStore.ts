@@ -8,7 +8,6 @@ import { silentLogger } from '../logger';
 import { objectUrl } from './objectUrl';
 import { createS3Client, DEFAULT_CLIENT_OPTIONS, resolveRegion } from './s3ClientFactory';
 
-export { objectUrl };
 import { StorageError, isTransientError, toStorageError, type StorageErrorContext } from './storageErrors';
 import type { ObjectLocation, StaticCredentials, StorageSettings } from './storageSettings';
 
@@ -57,10 +56,10 @@ export interface ObjectStoreOptions {
 }
 
 /** Default bound of one wait for S3. */
-export const DEFAULT_WAIT_TIMEOUT_MS = 30_000;
+const DEFAULT_WAIT_TIMEOUT_MS = 30_000;
 
 /** Default bytes per ranged GET. */
-export const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
+const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

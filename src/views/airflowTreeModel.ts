@@ -3,6 +3,8 @@ import type { ConnectionConfig } from '../config';
 import type { MetadataSource } from '../airflow/metadataSource';
 import type { AirflowInfo, Page, PageRequest } from '../airflow/types';
 import { errorMessage } from '../errors';
+import type { ConnectionChange } from '../connections/connectionStore';
+import { connectionNodeId } from './treeNodes/nodeIds';
 
 /** Creates a metadata source for a connection (the composition root supplies the real one). */
 export type MetadataSourceFactory = (connection: ConnectionConfig) => Promise<MetadataSource>;
@@ -31,11 +33,19 @@ export class AirflowTreeModel implements vscode.Disposable {
   private readonly dagFilters = new Map<string, string>();
   private readonly runStateFilters = new Map<string, string[]>();
   private aborter = new AbortController();
+  /** Resets of every connection at once, and of each connection alone (see generationOf). */
+  private fullResets = 0;
+  private readonly resets = new Map<string, number>();
+  private readonly subscription: vscode.Disposable;
 
   constructor(
     private readonly createSource: MetadataSourceFactory,
     private readonly pageSize: () => number,
-  ) {}
+    connectionChanges: vscode.Event<ConnectionChange>,
+  ) {
+    // Set up before the tree listens, so the tree redraws from a model that has forgotten the connection.
+    this.subscription = connectionChanges((change) => void this.reset(change.id));
+  }
 
   /** The metadata source of a connection, connecting on first use. */
   source(connection: ConnectionConfig): Promise<MetadataSource> {
@@ -43,19 +53,28 @@ export class AirflowTreeModel implements vscode.Disposable {
     if (!source) {
       source = this.createSource(connection);
       this.sources.set(connection.id, source);
-      source.catch(() => this.sources.delete(connection.id));
+      const attempt = source;
+      // A failed attempt is forgotten, unless a reset has already put a newer one in its place.
+      attempt.catch(() => this.sources.get(connection.id) === attempt && this.sources.delete(connection.id));
     }
     return source;
   }
 
-  /** Connects and describes the DB; remembers the outcome for welcome views and labels. */
-  async describe(connection: ConnectionConfig): Promise<AirflowInfo> {
+  /**
+   * Connects and describes the DB; remembers the outcome for welcome views and labels. An attempt that a reset of
+   * the connection overtook (saved, edited, tested, Refresh) says nothing about it: it is tried again, not recorded.
+   */
+  async describe(connection: ConnectionConfig, attempts = 3): Promise<AirflowInfo> {
+    const generation = this.generationOf(connection.id);
     try {
       const source = await this.source(connection);
       const info = await source.describe(this.signal);
-      this.states.set(connection.id, { status: 'connected', info });
+      const current = this.generationOf(connection.id) === generation;
+      if (current) this.states.set(connection.id, { status: 'connected', info });
       return info;
     } catch (error) {
+      const overtaken = this.generationOf(connection.id) !== generation;
+      if (overtaken && attempts > 1) return this.describe(connection, attempts - 1);
       this.states.set(connection.id, { status: 'failed', message: errorMessage(error) });
       await this.forgetSource(connection.id);
       throw error;
@@ -142,25 +161,30 @@ export class AirflowTreeModel implements vscode.Disposable {
     return this.dagFilters.size > 0 || this.runStateFilters.size > 0;
   }
 
-  /** Cancels queries in flight, closes every source and forgets every page (or only one connection's). */
+  /**
+   * Every connection: cancels queries in flight, closes every source, forgets every page. One connection: closes
+   * its source (which ends its queries) and forgets its pages and state; other connections' queries go on.
+   */
   async reset(connectionId?: string): Promise<void> {
-    this.aborter.abort();
-    this.aborter = new AbortController();
     if (connectionId) {
-      this.invalidate(`${connectionId}/`);
+      this.resets.set(connectionId, (this.resets.get(connectionId) ?? 0) + 1);
+      this.invalidate(connectionNodeId(connectionId));
       this.states.delete(connectionId);
       await this.forgetSource(connectionId);
       return;
     }
+    this.fullResets++;
+    this.aborter.abort();
+    this.aborter = new AbortController();
     this.lists.clear();
     this.values.clear();
     this.states.clear();
     await Promise.all([...this.sources.keys()].map((id) => this.forgetSource(id)));
   }
 
-  /** Forgets connections that are no longer configured. */
-  async retain(connectionIds: Set<string>): Promise<void> {
-    for (const id of [...this.sources.keys()]) if (!connectionIds.has(id)) await this.reset(id);
+  /** Changes whenever the connection is reset, alone or with every other. */
+  private generationOf(connectionId: string): string {
+    return `${this.fullResets}/${this.resets.get(connectionId) ?? 0}`;
   }
 
   private async forgetSource(connectionId: string): Promise<void> {
@@ -170,6 +194,7 @@ export class AirflowTreeModel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.subscription.dispose();
     void this.reset();
   }
 }

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { ConnectionStore } from '../connections/connectionStore';
 import { ContextKeys } from '../constants';
-import type { AirflowTreeModel } from './airflowTreeModel';
 import { ConnectionNode } from './treeNodes/connectionNode';
 import type { TreeContext, TreeNode } from './treeNodes/treeNode';
 
@@ -9,15 +8,19 @@ import type { TreeContext, TreeNode } from './treeNodes/treeNode';
 export class AirflowTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscriptions: vscode.Disposable[] = [this.changed];
+  private readonly messageChanged = new vscode.EventEmitter<string | undefined>();
+  /** Fires with the message the view shows above the tree (why connections failed), or undefined for none. */
+  readonly onDidChangeMessage = this.messageChanged.event;
+  private readonly subscriptions: vscode.Disposable[] = [this.changed, this.messageChanged];
 
   constructor(
     private readonly store: ConnectionStore,
-    private readonly model: AirflowTreeModel,
     private readonly context: TreeContext,
-    private readonly setMessage: (message: string | undefined) => void,
   ) {
-    this.subscriptions.push(store.onDidChange(() => void this.onConnectionsChanged()));
+    this.subscriptions.push(
+      store.onDidChange(() => void this.onConnectionsChanged()),
+      context.inspector.onDidChangeNode((node) => this.refresh(node)),
+    );
     void this.updateContextKeys();
   }
 
@@ -34,16 +37,16 @@ export class AirflowTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     const connections = this.store.list();
     // Only connections not tried yet: a failed one waits for Refresh, Test or Edit instead of being retried (and
     // timing out again) on every redraw of the root.
-    const untried = connections.filter((c) => this.model.state(c.id).status === 'idle');
-    await Promise.all(untried.map((c) => this.model.describe(c).catch(() => undefined)));
-    const failed = connections.filter((c) => this.model.state(c.id).status === 'failed');
+    const untried = connections.filter((c) => this.context.model.state(c.id).status === 'idle');
+    await Promise.all(untried.map((c) => this.context.model.describe(c).catch(() => undefined)));
+    const failed = connections.filter((c) => this.context.model.state(c.id).status === 'failed');
     const allFailed = connections.length > 0 && failed.length === connections.length;
     await vscode.commands.executeCommand('setContext', ContextKeys.allConnectionsFailed, allFailed);
-    this.setMessage(
+    this.messageChanged.fire(
       failed.length === 0
         ? undefined
         : failed.map((c) => {
-            const state = this.model.state(c.id);
+            const state = this.context.model.state(c.id);
             return `Could not connect to "${c.name}": ${state.status === 'failed' ? state.message : ''}`;
           }).join('\n'),
     );
@@ -61,7 +64,6 @@ export class AirflowTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   }
 
   private async onConnectionsChanged(): Promise<void> {
-    await this.model.retain(new Set(this.store.list().map((c) => c.id)));
     await this.updateContextKeys();
     this.changed.fire(undefined);
   }

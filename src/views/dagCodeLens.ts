@@ -45,7 +45,7 @@ class TaskLens extends vscode.CodeLens {
 }
 
 /** CodeLenses above the tasks of DAG files a connected Airflow knows: latest state, XCom count, Preview, Reveal. */
-export class DagCodeLensProvider implements vscode.CodeLensProvider<TaskLens> {
+class DagCodeLensProvider implements vscode.CodeLensProvider<TaskLens> {
   private readonly summaries = new Map<string, Promise<TaskSummary>>();
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when the lenses should be asked for again (the setting or the connections changed). */

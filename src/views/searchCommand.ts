@@ -5,11 +5,10 @@ import type { ConnectionStore } from '../connections/connectionStore';
 import { pickConnection } from '../connections/pickConnection';
 import type { XComSummary } from '../airflow/types';
 import type { AirflowTreeModel } from './airflowTreeModel';
+import type { AirflowTreeProvider } from './airflowTreeProvider';
 import { formatTimestamp } from './formatting';
 import { ConnectionNode } from './treeNodes/connectionNode';
-import { DagNode } from './treeNodes/dagNode';
-import { DagRunNode } from './treeNodes/dagRunNode';
-import { TaskInstanceNode } from './treeNodes/taskInstanceNode';
+import { xcomPath } from './treeNodes/nodeIds';
 import type { TreeContext, TreeNode } from './treeNodes/treeNode';
 import { XComNode } from './treeNodes/xcomNode';
 import { errorMessage } from '../errors';
@@ -18,12 +17,21 @@ const PAGE = 50;
 
 type HitItem = vscode.QuickPickItem & { hit?: XComSummary; more?: true };
 
+/** The tree a hit is revealed in. */
+interface SearchTree {
+  /** What every node needs. */
+  context: TreeContext;
+  /** The provider whose nodes are searched for the hit. */
+  provider: AirflowTreeProvider;
+  /** The view that reveals it. */
+  view: vscode.TreeView<TreeNode>;
+}
+
 /** Search XComs by key, DAG, task or run across the DB in a quick pick (paged), then reveal the hit in the tree. */
 export function registerSearchCommand(
   store: ConnectionStore,
   model: AirflowTreeModel,
-  context: TreeContext,
-  treeView: () => vscode.TreeView<TreeNode> | undefined,
+  tree: SearchTree,
 ): vscode.Disposable {
   return vscode.commands.registerCommand(Commands.searchXComs, async (connectionArg?: unknown, patternArg?: string) => {
     const connection = await pickConnection(store, connectionArg, 'Search which connection?');
@@ -32,7 +40,7 @@ export function registerSearchCommand(
     if (patternArg !== undefined) {
       const page = await source.searchXComs(patternArg, { offset: 0, limit: PAGE }, model.signal);
       const hit = page.items[0];
-      if (hit) await reveal(connection, hit, context, treeView());
+      if (hit) await reveal(connection, hit, tree);
       return page.items;
     }
 
@@ -93,7 +101,7 @@ export function registerSearchCommand(
       }
       if (!chosen?.hit) return;
       pick.hide();
-      await reveal(connection, chosen.hit, context, treeView());
+      await reveal(connection, chosen.hit, tree);
     });
     pick.onDidHide(() => {
       aborter.abort();
@@ -104,20 +112,27 @@ export function registerSearchCommand(
   });
 }
 
-/** Reveals an XCom in the tree (when its run is on a loaded page), else opens its value. */
-async function reveal(connection: ConnectionConfig, hit: XComSummary, context: TreeContext, view: vscode.TreeView<TreeNode> | undefined): Promise<void> {
-  const connectionNode = new ConnectionNode(context, connection);
-  const dagNode = new DagNode(context, connectionNode, connection, { dagId: hit.dagId, displayName: hit.dagId, isPaused: false, tags: [], description: null, fileloc: null, owners: null, schedule: null });
-  const runNode = new DagRunNode(context, dagNode, connection, { id: 0, dagId: hit.dagId, runId: hit.runId, state: null, runType: '', logicalDate: null, sortDate: null, startDate: null, endDate: null, dataIntervalStart: null, dataIntervalEnd: null });
-  const tiNode = new TaskInstanceNode(context, runNode, connection, {
-    dagId: hit.dagId, runId: hit.runId, taskId: hit.taskId, mapIndex: hit.mapIndex, renderedMapIndex: null, state: null, tryNumber: 1, maxTries: 0,
-    startDate: null, endDate: null, durationSeconds: null, operator: null, hostname: null, displayName: hit.taskId,
-  });
-  const xcomNode = new XComNode(context, tiNode, connection, hit);
-  try {
-    if (!view) throw new Error('tree not shown');
-    await view.reveal(xcomNode, { select: true, focus: true, expand: false });
-  } catch {
-    await vscode.commands.executeCommand(xcomNode.isTable ? Commands.preview : Commands.openValue, xcomNode);
+/**
+ * Reveals an XCom in the tree: finds its node by the ids its keys make, walking the nodes the tree lists (so only
+ * runs on a loaded page are found); else opens its value.
+ */
+async function reveal(connection: ConnectionConfig, hit: XComSummary, tree: SearchTree): Promise<void> {
+  let found: TreeNode | undefined;
+  let deepest: TreeNode | undefined;
+  for (const id of xcomPath(connection.id, hit)) {
+    found = (await tree.provider.getChildren(found)).find((node) => node.id === id);
+    if (!found) break;
+    deepest = found;
   }
+  if (found instanceof XComNode) {
+    try {
+      await tree.view.reveal(found, { select: true, focus: true, expand: false });
+      return;
+    } catch {
+      // The view cannot show it now: open the value instead.
+    }
+  }
+  const parent = deepest ?? new ConnectionNode(tree.context, connection);
+  const xcomNode = found instanceof XComNode ? found : new XComNode(tree.context, parent, connection, hit);
+  await vscode.commands.executeCommand(xcomNode.isTable ? Commands.preview : Commands.openValue, xcomNode);
 }

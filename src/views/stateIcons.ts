@@ -25,5 +25,3 @@ export function stateIcon(state: string | null): vscode.ThemeIcon {
 /** Airflow's states as users pick them in filters. */
 export const DAG_RUN_STATES = ['failed', 'running', 'queued', 'success'] as const;
 
-/** Task-instance states shown in filters. */
-export const TASK_STATES = ['failed', 'up_for_retry', 'upstream_failed', 'running', 'queued', 'scheduled', 'success', 'skipped', 'deferred', 'removed'] as const;

@@ -52,7 +52,7 @@ async function serializedFileloc(
 }
 
 /** The workspace file that holds a deployed DAG file: the longest matching path suffix, a pick on ties. */
-export async function workspaceFileFor(fileloc: string): Promise<vscode.Uri | undefined> {
+async function workspaceFileFor(fileloc: string): Promise<vscode.Uri | undefined> {
   const base = filelocBaseName(fileloc);
   const found = await vscode.workspace.findFiles(`**/${base}`, '**/node_modules/**', 200);
   const byPath = new Map(found.map((uri) => [uri.fsPath, uri]));

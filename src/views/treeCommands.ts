@@ -18,8 +18,6 @@ export interface TreeCommandDeps {
   provider: AirflowTreeProvider;
   values: ValueDocumentProvider;
   log: vscode.LogOutputChannel;
-  /** Called on a full refresh, to drop caches outside the model (HEAD results, reference rules). */
-  onRefresh: () => void;
 }
 
 /** Registers the commands that act on the tree: refresh, filters, paging, Open Value. */
@@ -33,9 +31,8 @@ export function registerTreeCommands(deps: TreeCommandDeps): vscode.Disposable[]
         provider.refresh(node);
         return;
       }
-      deps.onRefresh();
-      await model.reset();
-      provider.refresh();
+      // Everything that holds a connection (sources, pages, HEAD results, rules, S3 clients) listens.
+      store.reconnect();
     }),
 
     vscode.commands.registerCommand(Commands.loadMore, async (node: LoadMoreNode) => {

@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import type { ConnectionConfig } from '../config';
 import type { XComSummary } from '../airflow/types';
 import { decodeXComValue, type DecodedXCom } from '../airflow/xcomValue';
@@ -32,13 +33,15 @@ export type HeadObject = (connection: ConnectionConfig, reference: XComReference
  * Decodes XCom values and recognises references with the same rules as the backend; HEADs referenced objects
  * lazily (once per object, cached) and tells the tree when a result arrives.
  */
-export class XComInspector {
+export class XComInspector implements vscode.Disposable {
   private readonly statuses = new Map<string, ObjectStatus>();
+  private readonly nodeChanged = new vscode.EventEmitter<TreeNode>();
+  /** Fires with a node whose object status arrived, for the tree to redraw it. */
+  readonly onDidChangeNode = this.nodeChanged.event;
 
   constructor(
     private readonly rulesFor: (connection: ConnectionConfig | undefined) => ReferenceRule[],
     private readonly head: HeadObject,
-    private readonly refreshNode: (node: TreeNode) => void,
     private readonly connectionOf: (summary: XComSummary) => ConnectionConfig | undefined = () => undefined,
   ) {}
 
@@ -73,11 +76,15 @@ export class XComInspector {
 
   /** Redraws a node whose object status arrived. */
   changed(node: TreeNode): void {
-    this.refreshNode(node);
+    this.nodeChanged.fire(node);
   }
 
   /** Forgets every HEAD result (Refresh). */
   clear(): void {
     this.statuses.clear();
+  }
+
+  dispose(): void {
+    this.nodeChanged.dispose();
   }
 }

@@ -73,7 +73,17 @@ export interface CodeServerOptions {
   extensionsDir?: string;
   /** Prints server output lines that are not known noise. */
   echo?: (line: string) => void;
+  /** Workspace trust on, no startup prompt: the workspace opens untrusted (Restricted Mode). */
+  untrusted?: boolean;
 }
+
+/** The settings that make a folder open untrusted without a prompt. */
+const untrustedSettings = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'never',
+  'security.workspace.trust.emptyWindow': false,
+};
 
 /** Workbench settings that keep notifications and network lookups out of the tests. */
 const userSettings = {
@@ -98,14 +108,16 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const extensionsDir = options.extensionsDir ?? join(options.tempDir, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
+  const settings = options.untrusted ? { ...userSettings, ...untrustedSettings } : userSettings;
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const child = spawnGroup(
     process.execPath,
     [
       entry, '--config', '/dev/null', '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+      '--disable-telemetry', '--disable-update-check', ...(options.untrusted ? [] : ['--disable-workspace-trust']),
+      '--disable-getting-started-override',
       '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
       '--vscode-option', 'enable-smoke-test-driver',
     ],

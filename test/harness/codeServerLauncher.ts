@@ -2,17 +2,20 @@
 //   node out/test/harness/codeServerLauncher.js [--services s3,postgres,mariadb | --services none]
 // Starts the test servers (s3 by default) and passes their coordinates as XCOM_LENS_TEST_SERVICES; everything
 // runs under a temp folder and is stopped at the end, whatever happens. Exit code: the suite's (0 = all passed).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// The *.untrusted.vscode.test.ts files run afterwards in a second code-server start whose workspace is untrusted.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { format } from 'node:util';
 import type { BrowserContext } from 'playwright-core';
-import { startTestServices, stopServices, TEST_SERVICES_ENV, type ServiceSelection } from '../integration/services';
+import { startTestServices, stopServices, TEST_SERVICES_ENV, type ServiceSelection, type TestServices } from '../integration/services';
+import { UNTRUSTED_SUFFIX } from '../vscode/index';
+import { listFiles } from './mochaRunner';
 import { isNoise, launchBrowser, startCodeServer, workbenchUrl, type CodeServer } from './codeServer';
 import { repoRoot, withTimeout } from './processes';
 
-/** The whole run (services, code-server, workbench, tests) must end within this. */
-const RUN_TIMEOUT_MS = Number(process.env.XCOM_LENS_VSCODE_TIMEOUT_MS ?? 240_000);
+/** The whole run (services, both code-server starts, workbench, tests) must end within this. */
+const RUN_TIMEOUT_MS = Number(process.env.XCOM_LENS_VSCODE_TIMEOUT_MS ?? 360_000);
 
 function parseServices(argv: string[]): ServiceSelection {
   const at = argv.indexOf('--services');
@@ -26,9 +29,17 @@ function log(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-async function main(): Promise<number> {
+/** Whether the run has test files of this suite (after XCOM_LENS_TEST_FILES): a suite without any is skipped. */
+function hasFiles(untrusted: boolean): boolean {
+  const only = process.env.XCOM_LENS_TEST_FILES?.split(',').filter(Boolean);
+  return listFiles(join(repoRoot, 'out', 'test', 'vscode'), '.vscode.test.js')
+    .filter((f) => f.endsWith(UNTRUSTED_SUFFIX) === untrusted)
+    .some((f) => !only || only.some((part) => f.includes(part)));
+}
+
+/** Starts code-server (trusted, or with the workspace untrusted), runs one suite in it, stops it; the suite's exit code. */
+async function runSuite(untrusted: boolean, services: TestServices, resultsFile: string, deadline: number): Promise<number> {
   const started = Date.now();
-  const selection = parseServices(process.argv.slice(2));
   const tempDir = mkdtempSync(join(tmpdir(), 'xcom-lens-vscode-'));
   const workspace = join(tempDir, 'workspace');
   mkdirSync(workspace, { recursive: true });
@@ -37,17 +48,24 @@ async function main(): Promise<number> {
   process.once('exit', () => {
     if (!process.env.XCOM_LENS_KEEP_TEMP) rmSync(tempDir, { recursive: true, force: true });
   });
-  const resultsFile = process.env.XCOM_LENS_TEST_RESULTS ?? join(tempDir, 'results.json');
   let server: CodeServer | undefined;
   let browser: BrowserContext | undefined;
   try {
-    const services = await withTimeout(startTestServices(selection), 90_000, 'starting test services');
     server = await startCodeServer({
       tempDir,
-      env: { [TEST_SERVICES_ENV]: JSON.stringify(services), XCOM_LENS_TEST_RESULTS: resultsFile },
+      untrusted,
+      env: {
+        [TEST_SERVICES_ENV]: JSON.stringify(services),
+        XCOM_LENS_TEST_RESULTS: resultsFile,
+        XCOM_LENS_VSCODE_SUITE: untrusted ? 'untrusted' : 'trusted',
+        // Where code-server keeps settings.json and the output channels' log files (read by the secret-leak test).
+        XCOM_LENS_TEST_USER_DATA: join(tempDir, 'user-data'),
+        // The workspace folder, for the untrusted suite's workspace settings.
+        XCOM_LENS_TEST_WORKSPACE: workspace,
+      },
       echo: (line) => log(`[code-server] ${line}`),
     });
-    log(`code-server ready at ${server.baseUrl} after ${Date.now() - started} ms`);
+    log(`code-server (${untrusted ? 'untrusted' : 'trusted'} workspace) ready at ${server.baseUrl} after ${Date.now() - started} ms`);
     browser = await launchBrowser(tempDir);
     const page = browser.pages()[0] ?? (await browser.newPage());
     let reportExit: (code: number) => void = () => undefined;
@@ -62,14 +80,51 @@ async function main(): Promise<number> {
     });
     const extensionPath = repoRoot;
     await page.goto(workbenchUrl(server.baseUrl, workspace, extensionPath, join(extensionPath, 'out', 'test', 'vscode', 'index.js')));
-    const code = await withTimeout(exitCode, Math.max(RUN_TIMEOUT_MS - (Date.now() - started), 10_000), 'extension-host suite');
-    log(`extension-host suite exited with ${code} after ${Date.now() - started} ms`);
+    const code = await withTimeout(exitCode, Math.max(deadline - Date.now(), 10_000), 'extension-host suite');
+    log(`extension-host suite (${untrusted ? 'untrusted' : 'trusted'}) exited with ${code} after ${Date.now() - started} ms`);
     return code;
   } finally {
     await browser?.close().catch(() => undefined);
     await server?.stop();
-    await stopServices().catch((error: unknown) => log(`could not stop services: ${String(error)}`));
     if (!process.env.XCOM_LENS_KEEP_TEMP) rmSync(tempDir, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+function readCounts(file: string): { passed: number; failed: number; pending: number } {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as { passed: number; failed: number; pending: number };
+  } catch {
+    return { passed: 0, failed: 0, pending: 0 };
+  }
+}
+
+async function main(): Promise<number> {
+  const deadline = Date.now() + RUN_TIMEOUT_MS;
+  const selection = parseServices(process.argv.slice(2));
+  const resultsDir = mkdtempSync(join(tmpdir(), 'xcom-lens-vscode-results-'));
+  process.once('exit', () => rmSync(resultsDir, { recursive: true, force: true }));
+  const resultsFile = process.env.XCOM_LENS_TEST_RESULTS ?? join(resultsDir, 'results.json');
+  try {
+    const servicesStarted = Date.now();
+    const services = await withTimeout(startTestServices(selection), 90_000, 'starting test services');
+    log(`test services ready after ${Date.now() - servicesStarted} ms`);
+    const suites = [false, true].filter(hasFiles);
+    if (suites.length === 0) suites.push(false); // the suite itself reports that no test ran
+    let code = 0;
+    const totals = { passed: 0, failed: 0, pending: 0 };
+    for (const untrusted of suites) {
+      const suiteResults = join(resultsDir, untrusted ? 'untrusted.json' : 'trusted.json');
+      code = (await runSuite(untrusted, services, suiteResults, deadline)) || code;
+      const counts = readCounts(suiteResults);
+      totals.passed += counts.passed;
+      totals.failed += counts.failed;
+      totals.pending += counts.pending;
+    }
+    mkdirSync(dirname(resultsFile), { recursive: true });
+    writeFileSync(resultsFile, JSON.stringify(totals));
+    return code;
+  } finally {
+    await stopServices().catch((error: unknown) => log(`could not stop services: ${String(error)}`));
   }
 }
 

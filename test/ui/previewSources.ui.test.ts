@@ -101,7 +101,10 @@ describe('preview sources (UI)', function () {
     await expand(page, /xcom_zoo/);
     await expand(page, /manual__2024-01-01/);
     await expand(page, /push_everything/);
-    await treeItem(page, /ref_parent/).click();
+    // Click once the HEAD has answered: the row is redrawn then, and a click on the row being replaced is lost.
+    const refParent = treeItem(page, /ref_parent/);
+    await refParent.filter({ hasNotText: 'checking' }).waitFor({ timeout: 60_000 });
+    await refParent.click();
     const parent = newestWebview(page);
     await parent.locator('.ag-header-cell-text', { hasText: 'next' }).waitFor({ timeout: 60_000 });
     const link = parent.locator('a.reference', { hasText: CHILD });

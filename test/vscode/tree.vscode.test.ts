@@ -320,6 +320,26 @@ async function connectFixture(name: string, objects: Record<string, string>, ref
   return new TreeWalker(api);
 }
 
+describe('a reset that overtakes a connection attempt', function () {
+  this.timeout(60_000);
+  after(removeAllConnections);
+
+  // The view connects as soon as a connection is added; a save, test or Refresh arriving meanwhile used to leave
+  // the overtaken attempt's "cancelled" or "connection was closed" behind as the connection's state: the root
+  // stayed empty (the connection-failed welcome) until the next Refresh.
+  it('shows the connection, not the failure of the attempt the reset cut short', async () => {
+    const walk = await connectFixture('overtaken', {}, {});
+    for (let round = 0; round < 3; round++) {
+      await vscode.commands.executeCommand('xcomLens.refresh');
+      const roots = walk.children(); // connects anew
+      const refresh = vscode.commands.executeCommand('xcomLens.refresh'); // overtakes that attempt
+      assert.deepEqual(walk.labels(await roots), ['overtaken'], `round ${round}`);
+      await refresh;
+      assert.deepEqual(walk.labels(await walk.children()), ['overtaken'], `round ${round}, after the reset`);
+    }
+  });
+});
+
 describe('compare with the last successful run', function () {
   this.timeout(60_000);
 

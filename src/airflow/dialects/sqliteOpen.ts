@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 export type SqliteOpenMode = 'immutable' | 'readOnly';
 
 /** True when the file's header says WAL mode (bytes 18 and 19, the read/write format versions, are 2). */
-export function isWalMode(path: string): boolean {
+function isWalMode(path: string): boolean {
   const header = Buffer.alloc(20);
   const fd = openSync(path, 'r');
   try {

@@ -21,7 +21,7 @@ export interface DriverTarget {
 }
 
 /** Clamps a timeout setting: a missing, zero, negative or absurd value never disables the timeout. */
-export function clampTimeout(ms: number, min: number, max: number, fallback: number): number {
+function clampTimeout(ms: number, min: number, max: number, fallback: number): number {
   if (!Number.isFinite(ms) || ms <= 0) return fallback;
   return Math.min(max, Math.max(min, Math.round(ms)));
 }

@@ -45,7 +45,7 @@ export function num(value: unknown): number | null {
 }
 
 /** A driver text (string, bytes, other) → string, or null. */
-export function str(value: unknown): string | null {
+function str(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
   return String(value);

@@ -7,6 +7,7 @@ import { DagNode } from './dagNode';
 import { FailuresNode } from './failuresNode';
 import { ConnectionScopedNode, MessageNode, pagedChildren, type TreeContext, type TreeNode } from './treeNode';
 import { errorMessage } from '../../errors';
+import { connectionNodeId } from './nodeIds';
 
 /** A configured metadata DB: its children are "Recent failures" and the DAGs. */
 export class ConnectionNode extends ConnectionScopedNode {
@@ -20,7 +21,7 @@ export class ConnectionNode extends ConnectionScopedNode {
   }
 
   get id(): string {
-    return `${this.connection.id}/`;
+    return connectionNodeId(this.connection.id);
   }
 
   getTreeItem(): vscode.TreeItem {

@@ -4,6 +4,7 @@ import type { DagRunSummary, DagSummary } from '../../airflow/types';
 import { escapeMarkdown } from '../formatting';
 import { DagRunNode } from './dagRunNode';
 import { ConnectionScopedNode, pagedChildren, type TreeContext, type TreeNode } from './treeNode';
+import { dagNodeId } from './nodeIds';
 
 /** A DAG: its children are its runs, newest first, paged and filterable by state. */
 export class DagNode extends ConnectionScopedNode {
@@ -18,7 +19,7 @@ export class DagNode extends ConnectionScopedNode {
   }
 
   get id(): string {
-    return `${this.connection.id}/dag/${this.dag.dagId}`;
+    return dagNodeId(this.connection.id, this.dag);
   }
 
   getTreeItem(): vscode.TreeItem {

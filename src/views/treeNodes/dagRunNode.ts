@@ -5,6 +5,7 @@ import { escapeMarkdown, formatDuration, formatTimestamp, secondsBetween } from 
 import { stateIcon } from '../stateIcons';
 import { MappedTaskNode, TaskInstanceNode } from './taskInstanceNode';
 import { ConnectionScopedNode, errorNode, LoadMoreNode, MessageNode, type TreeContext, type TreeNode } from './treeNode';
+import { runNodeId } from './nodeIds';
 
 /** A DAG run: its children are its task instances; mapped tasks are grouped under one node. */
 export class DagRunNode extends ConnectionScopedNode {
@@ -19,7 +20,7 @@ export class DagRunNode extends ConnectionScopedNode {
   }
 
   get id(): string {
-    return `${this.connection.id}/dag/${this.run.dagId}/run/${this.run.runId}`;
+    return runNodeId(this.connection.id, this.run);
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -68,7 +69,7 @@ export class DagRunNode extends ConnectionScopedNode {
 }
 
 /** Groups task instances by task_id, keeping the listed order; unmapped tasks form groups of one. */
-export function groupMapped(items: TaskInstanceSummary[]): TaskInstanceSummary[][] {
+function groupMapped(items: TaskInstanceSummary[]): TaskInstanceSummary[][] {
   const groups = new Map<string, TaskInstanceSummary[]>();
   for (const ti of items) {
     const key = ti.mapIndex < 0 ? `${ti.taskId}\u0000unmapped` : ti.taskId;

@@ -4,6 +4,7 @@ import type { FailedTaskInstance } from '../../airflow/types';
 import { formatTimestamp } from '../formatting';
 import { TaskInstanceNode } from './taskInstanceNode';
 import { ConnectionScopedNode, pagedChildren, type TreeContext, type TreeNode } from './treeNode';
+import { failuresNodeId } from './nodeIds';
 
 /** "Recent failures": failed and up-for-retry task instances across every DAG, newest first. */
 export class FailuresNode extends ConnectionScopedNode {
@@ -16,7 +17,7 @@ export class FailuresNode extends ConnectionScopedNode {
   }
 
   get id(): string {
-    return `${this.connection.id}/failures`;
+    return failuresNodeId(this.connection.id);
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -42,7 +43,7 @@ export class FailuresNode extends ConnectionScopedNode {
 }
 
 /** A failed task instance listed across DAGs: the label names the DAG too. */
-export class FailedTaskInstanceNode extends TaskInstanceNode {
+class FailedTaskInstanceNode extends TaskInstanceNode {
   override get id(): string {
     return `${super.id}@failures`;
   }

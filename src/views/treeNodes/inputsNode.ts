@@ -4,6 +4,7 @@ import { upstreamTaskIds } from '../../airflow/dagStructure';
 import type { TaskInstanceSummary, XComSummary } from '../../airflow/types';
 import { XComNode } from './xcomNode';
 import { ConnectionScopedNode, errorNode, LoadMoreNode, MessageNode, type TreeContext, type TreeNode } from './treeNode';
+import { inputsNodeId } from './nodeIds';
 
 /** "Inputs": the XComs that the task's upstream tasks pushed in the same run (per the serialized DAG). */
 export class InputsNode extends ConnectionScopedNode {
@@ -18,8 +19,7 @@ export class InputsNode extends ConnectionScopedNode {
   }
 
   get id(): string {
-    const ti = this.ti;
-    return `${this.connection.id}/dag/${ti.dagId}/run/${ti.runId}/ti/${ti.taskId}/${ti.mapIndex}/inputs`;
+    return inputsNodeId(this.connection.id, this.ti);
   }
 
   getTreeItem(): vscode.TreeItem {

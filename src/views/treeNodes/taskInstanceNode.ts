@@ -6,6 +6,7 @@ import { stateIcon } from '../stateIcons';
 import { InputsNode } from './inputsNode';
 import { XComNode } from './xcomNode';
 import { ConnectionScopedNode, pagedChildren, type TreeContext, type TreeNode } from './treeNode';
+import { mappedTaskNodeId, taskInstanceNodeId } from './nodeIds';
 
 /** One task instance (one map index): its children are its XComs. */
 export class TaskInstanceNode extends ConnectionScopedNode {
@@ -20,7 +21,7 @@ export class TaskInstanceNode extends ConnectionScopedNode {
   }
 
   get id(): string {
-    return `${this.connection.id}/dag/${this.ti.dagId}/run/${this.ti.runId}/ti/${this.ti.taskId}/${this.ti.mapIndex}`;
+    return taskInstanceNodeId(this.connection.id, this.ti);
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -69,8 +70,7 @@ export class MappedTaskNode extends ConnectionScopedNode {
   }
 
   get id(): string {
-    const ti = this.instances[0];
-    return `${this.connection.id}/dag/${ti.dagId}/run/${ti.runId}/mapped/${ti.taskId}`;
+    return mappedTaskNodeId(this.connection.id, this.instances[0]);
   }
 
   getTreeItem(): vscode.TreeItem {

@@ -6,6 +6,7 @@ import { formatBytes } from '../../formatBytes';
 import { escapeMarkdown, formatAge, formatTimestamp, oneLine, visibleText } from '../formatting';
 import type { XComInsight } from '../xcomInspector';
 import { ConnectionScopedNode, type TreeContext, type TreeNode } from './treeNode';
+import { xcomNodeId } from './nodeIds';
 
 /** One XCom: key, stored size and a preview; a reference to offloaded data shows the object's size and age. */
 export class XComNode extends ConnectionScopedNode {
@@ -25,8 +26,7 @@ export class XComNode extends ConnectionScopedNode {
   }
 
   get id(): string {
-    const x = this.xcom;
-    const base = `${this.connection.id}/dag/${x.dagId}/run/${x.runId}/ti/${x.taskId}/${x.mapIndex}/xcom/${x.key}`;
+    const base = xcomNodeId(this.connection.id, this.xcom);
     return this.options.showTask ? `${this.parent.id}/${base}` : base;
   }
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configParserToIni, discoverAirflowConnections, readAirflowBackendConfig } from '../../../src/airflow/discovery';
+import { configParserProblem, configParserToIni, discoverAirflowConnections, readAirflowBackendConfig } from '../../../src/airflow/discovery';
 
 function temp(): string {
   return mkdtempSync(join(tmpdir(), 'xcom-lens-discovery-'));
@@ -62,6 +62,22 @@ describe('Airflow connection discovery', () => {
     assert.deepEqual(found.candidates.map((c) => c.url), [`sqlite:///${af}/x.db`]);
     const none = await discoverAirflowConnections({ env: {}, homeDir: temp(), workspaceFolders: [] });
     assert.deepEqual(none.candidates, []);
+  });
+
+  it('reports a broken airflow.cfg with its path and line instead of using it', async () => {
+    const af = temp();
+    const cfg = join(af, 'airflow.cfg');
+    writeFileSync(cfg, '[core]\ndags_folder = /dags\n[database\nsql_alchemy_conn = postgresql://u@h/db\n');
+    const found = await discoverAirflowConnections({ env: { AIRFLOW_HOME: af }, homeDir: temp(), workspaceFolders: [] });
+    assert.deepEqual(found.candidates, [{ origin: cfg, problem: 'line 3: neither a [section] header nor a "key = value" line' }]);
+  });
+
+  it('finds the first line Python configparser (strict, as Airflow uses it) refuses', () => {
+    assert.equal(configParserProblem('# airflow\n[core]\nkey = a\n  continued\n; c\n[database]\nk: v\nempty =\n'), undefined);
+    assert.equal(configParserProblem('sql_alchemy_conn = sqlite:////x.db\n'), 'line 1: a setting before any [section] header');
+    assert.equal(configParserProblem('[core]\n[core]\n'), 'line 2: section [core] appears twice');
+    assert.equal(configParserProblem('[core]\nKey = 1\nkey = 2\n'), 'line 3: "key" appears twice in its section');
+    assert.equal(configParserProblem('[core]\n= 1\n'), 'line 2: neither a [section] header nor a "key = value" line');
   });
 
   it('uses the injected readFile', async () => {
