@@ -48,10 +48,16 @@ function persist(): void {
 }
 const persistSoon = debounce(persist, PERSIST_DELAY_MS);
 
-const view: GridView = new GridView(state, host, toast, { grid: gridDiv, showing: showingEl, nonce }, {
-  stateChanged: persistSoon,
-  copyKey: () => void ((state.api?.getSelectedNodes().length ?? 0) > 1 ? actions.copyRows() : actions.copyCell()),
-});
+const view: GridView = new GridView(
+  state,
+  host,
+  toast,
+  { grid: gridDiv, showing: showingEl, nonce },
+  {
+    stateChanged: persistSoon,
+    copyKey: () => void ((state.api?.getSelectedNodes().length ?? 0) > 1 ? actions.copyRows() : actions.copyCell()),
+  },
+);
 const toolbar: Toolbar = new Toolbar(state.quickFilter, {
   search: (text) => {
     view.setQuickFilter(text);

@@ -156,17 +156,19 @@ export class GridView {
         quickFilter: this.state.quickFilter,
       };
       const { startRow, endRow } = params;
-      void this.host.request((id) => ({ type: 'getRows', id, startRow, endRow, ...q })).then(
-        (r) => {
-          if (r.type !== 'rows') return params.failCallback();
-          this.state.serverTotal = r.totalRows;
-          this.remember(r.rows, r.rowIds);
-          const complete = this.state.done || r.rows.length < endRow - startRow;
-          params.successCallback(r.rows, complete ? r.totalRows : undefined);
-          this.updateShowing();
-        },
-        () => params.failCallback(),
-      );
+      void this.host
+        .request((id) => ({ type: 'getRows', id, startRow, endRow, ...q }))
+        .then(
+          (r) => {
+            if (r.type !== 'rows') return params.failCallback();
+            this.state.serverTotal = r.totalRows;
+            this.remember(r.rows, r.rowIds);
+            const complete = this.state.done || r.rows.length < endRow - startRow;
+            params.successCallback(r.rows, complete ? r.totalRows : undefined);
+            this.updateShowing();
+          },
+          () => params.failCallback(),
+        );
     },
   };
 
@@ -243,10 +245,12 @@ export class GridView {
       a.title = shown.title;
       a.addEventListener('click', (e) => {
         e.preventDefault();
-        void this.host.request((id) => ({ type: 'openReference', id, value: v })).then(
-          (r) => r.type === 'ack' && !r.ok && this.toast.show(r.message ?? 'Cannot open.'),
-          () => undefined,
-        );
+        void this.host
+          .request((id) => ({ type: 'openReference', id, value: v }))
+          .then(
+            (r) => r.type === 'ack' && !r.ok && this.toast.show(r.message ?? 'Cannot open.'),
+            () => undefined,
+          );
       });
       span.append(a);
     } else if (v !== null && v !== undefined) {

@@ -44,10 +44,17 @@ export class Toolbar {
     search.setAttribute('aria-label', 'Search all cells');
     search.id = 'quick-filter';
     search.value = quickFilter;
-    search.addEventListener('input', debounce(() => actions.search(search.value), SEARCH_DELAY_MS));
+    search.addEventListener(
+      'input',
+      debounce(() => actions.search(search.value), SEARCH_DELAY_MS),
+    );
     this.formatSelect.setAttribute('aria-label', 'Copy format');
     this.formatSelect.title = 'Format used when copying';
-    for (const [value, label] of [['tsv', 'TSV'], ['csv', 'CSV'], ['markdown', 'Markdown']]) {
+    for (const [value, label] of [
+      ['tsv', 'TSV'],
+      ['csv', 'CSV'],
+      ['markdown', 'Markdown'],
+    ]) {
       const o = document.createElement('vscode-option');
       o.setAttribute('value', value);
       o.textContent = label;
