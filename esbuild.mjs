@@ -52,7 +52,7 @@ const extensionHost = {
 
 /** @type {esbuild.BuildOptions} */
 const webview = {
-  entryPoints: { webview: 'webview/main.ts' },
+  entryPoints: { webview: 'webview/bootstrap.ts' },
   bundle: true,
   format: 'iife',
   platform: 'browser',

@@ -83,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
   });
   const panels = new PreviewPanels(context.extensionUri, log, readSettings, {
     resolveReference: (value, parent) => previews.resolveReference(value, parent),
-    referenceConfig: () => rules.configFor(undefined),
+    referenceConfig: (request) => rules.configFor(previews.connectionOf(request)),
   });
   context.subscriptions.push(
     panels,

@@ -6,7 +6,7 @@ import type { ConnectionStore } from '../connections/connectionStore';
 import type { ObjectStores } from '../connections/objectStores';
 import type { FormatHint } from '../formats/table';
 import type { Logger } from '../logger';
-import { matchReference, objectOf, referencePrefixes, type ReferenceRule, type XComReference } from '../references';
+import { matchReference, objectOf, type ReferenceRule, type XComReference } from '../references';
 import type { S3ObjectStore } from '../storage/objectStore';
 import type { ObjectLocation } from '../storage/storageSettings';
 import { XComNode } from '../views/treeNodes/xcomNode';
@@ -216,9 +216,7 @@ export class PreviewSources {
    */
   resolveReference(value: string, parent: PreviewRequest): PreviewRequest | undefined {
     const persisted = parent.source.persist as Partial<PersistedSource> | undefined;
-    const connectionId =
-      persisted?.kind === 'xcomObject' || persisted?.kind === 'inline' ? persisted.connectionId : undefined;
-    const connection = connectionId ? this.deps.connections.get(connectionId) : undefined;
+    const connection = this.connectionOf(parent);
     const match = matchReference(value, this.deps.rules(connection));
     const loc = objectOf(match);
     if (!loc) return undefined;
@@ -229,9 +227,12 @@ export class PreviewSources {
     return this.s3Target({ ...base, bucket: loc.bucket, key: loc.key }, hint && hint !== 'pickle' ? hint : undefined);
   }
 
-  /** Text prefixes that may start a reference (the webview renders such cells as links). */
-  referencePrefixes(): string[] {
-    return referencePrefixes(this.deps.rules(undefined));
+  /** The connection a preview came from (its rules decide which cells are references), if it has one. */
+  connectionOf(request: PreviewRequest): ConnectionConfig | undefined {
+    const persisted = request.source.persist as Partial<PersistedSource> | undefined;
+    const connectionId =
+      persisted?.kind === 'xcomObject' || persisted?.kind === 'inline' ? persisted.connectionId : undefined;
+    return connectionId ? this.deps.connections.get(connectionId) : undefined;
   }
 
   /** An XCom's object, read with the connection's S3 settings and keys. */

@@ -15,6 +15,8 @@ import { openWorkbench, screenshot, type Workbench } from '../harness/workbench'
 const BUCKET = 'grid-actions';
 const SMALL = 'id,city,amount,note\n1,Oslo,12.5,plain\n2,Lima,7.25,"has, comma"\n3,Pune,30,"tab\there"\n4,Oslo,1.5,"quote ""q"""\n';
 const LARGE_ROWS = 400_000;
+/** Cells a spreadsheet would run as formulas, beside numbers that only look like them. */
+const FORMULAS = 'id,expr,n\n1,=1+1,-5\n2,-5,7\n3,@SUM(A1),0\n';
 const XSS_KEY = '<img src=x onerror=alert(1)>.csv';
 const WIDE_CELL = 'w'.repeat(49_990) + ' end.';
 const HUGE_CELL_BYTES = 100 * 1024 * 1024;
@@ -43,6 +45,7 @@ describe('grid actions (UI)', function () {
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'small.csv', Body: SMALL }));
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'large.csv', Body: largeCsv() }));
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'wide.csv', Body: `id,blob\n1,${WIDE_CELL}\n2,short\n` }));
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'formulas.csv', Body: FORMULAS }));
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: XSS_KEY, Body: 'a,b\n1,2\n' }));
     const huge = Buffer.alloc(HUGE_CELL_BYTES + 20, 'h');
     huge.write('id,blob\n1,"', 0);
@@ -111,12 +114,8 @@ describe('grid actions (UI)', function () {
     await grid.locator('.toast.visible').filter({ hasText: 'Copied 4 values of note.' }).waitFor({ timeout: 10_000 });
   });
 
-  it('exports the sorted table as CSV through the save dialog', async () => {
-    const header = grid.locator('.ag-header-cell[col-id="c2"] .ag-header-cell-label');
-    await header.click();
-    await header.click();
-    await grid.locator('.ag-row[row-index="0"] [col-id="c2"]').filter({ hasText: '30' }).waitFor({ timeout: 10_000 });
-    const file = join(wb!.workspace, 'exported.csv');
+  /** Clicks Export CSV… and answers the save dialog with `file`. */
+  async function exportTo(file: string): Promise<void> {
     await grid.locator('vscode-button', { hasText: 'Export CSV' }).click();
     // The web workbench's save dialog is a quick input holding a path.
     const input = page.locator('.quick-input-widget input');
@@ -130,9 +129,37 @@ describe('grid actions (UI)', function () {
     }
     assert.equal(await input.inputValue(), file);
     await page.keyboard.press('Enter');
+  }
+
+  it('exports the sorted table as CSV through the save dialog', async () => {
+    const header = grid.locator('.ag-header-cell[col-id="c2"] .ag-header-cell-label');
+    await header.click();
+    await header.click();
+    await grid.locator('.ag-row[row-index="0"] [col-id="c2"]').filter({ hasText: '30' }).waitFor({ timeout: 10_000 });
+    const file = join(wb!.workspace, 'exported.csv');
+    await exportTo(file);
     await grid.locator('.toast.visible').filter({ hasText: 'Exported 4 rows' }).waitFor({ timeout: 15_000 });
     assert.ok(existsSync(file));
     assert.equal(readFileSync(file, 'utf8'), 'id,city,amount,note\n3,Pune,30,tab\there\n1,Oslo,12.5,plain\n2,Lima,7.25,"has, comma"\n4,Oslo,1.5,"quote ""q"""\n');
+  });
+
+  it('exports cells that start like formulas escaped, and numbers as they are', async () => {
+    grid = await openPreview(wb!, page, target('formulas.csv', s3!.endpoint));
+    await grid.locator('#showing').filter({ hasText: 'showing 3 of 3 rows' }).waitFor({ timeout: 30_000 });
+    const file = join(wb!.workspace, 'formulas-exported.csv');
+    await exportTo(file);
+    await grid.locator('.toast.visible').filter({ hasText: 'Exported 3 rows' }).waitFor({ timeout: 15_000 });
+    assert.equal(readFileSync(file, 'utf8'), "id,expr,n\n1,'=1+1,-5\n2,-5,7\n3,'@SUM(A1),0\n");
+  });
+
+  it('says so in the panel when the export file cannot be written, instead of waiting', async () => {
+    // Nobody may create files in /sys, not even root.
+    const file = '/sys/xcom-lens-export.csv';
+    await exportTo(file);
+    const error = grid.locator('.messages .error', { hasText: `Export failed: cannot write ${file}` });
+    await error.waitFor({ timeout: 15_000 });
+    assert.equal(await error.getAttribute('role'), 'alert');
+    assert.equal(existsSync(file), false);
   });
 
   it('cancels a large download and keeps the rows read so far', async () => {

@@ -10,12 +10,14 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import type { Locator, Page } from 'playwright-core';
 import { createSqliteFixture } from '../fixtures/airflow/builder';
 import { startS3Server, type S3Server } from '../fixtures/servers/s3';
-import { newestWebview, runCommand } from '../harness/previewUi';
+import { newestWebview, openPreview, runCommand } from '../harness/previewUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const BUCKET = 'xcom-lens-sources';
 const PARENT = 'data_0a1b2c3d-0000-4000-8000-000000000001.csv';
 const CHILD = 'data_0a1b2c3d-0000-4000-8000-000000000002.csv';
+/** A reference without a bucket (Astronomer's shape): a link only where the connection's bucket completes it. */
+const BUCKETLESS = 'xcom_s3://data_0a1b2c3d-0000-4000-8000-000000000003.csv';
 
 function treeItem(page: Page, name: string | RegExp): Locator {
   return page.locator('.pane-body').getByRole('treeitem', { name }).first();
@@ -44,7 +46,7 @@ describe('preview sources (UI)', function () {
     const credentials = { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey };
     const client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials });
     await client.send(new CreateBucketCommand({ Bucket: BUCKET })).catch(() => undefined);
-    const parent = `id,next\n1,xcom_s3://${BUCKET}/${CHILD}\n2,none\n`;
+    const parent = `id,next\n1,xcom_s3://${BUCKET}/${CHILD}\n2,none\n3,${BUCKETLESS}\n`;
     const child = 'city,total\nOslo,11\nLima,22\nPune,33\n';
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: PARENT, Body: Buffer.from(parent) }));
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: CHILD, Body: Buffer.from(child) }));
@@ -107,6 +109,8 @@ describe('preview sources (UI)', function () {
     await parent.locator('.ag-header-cell-text', { hasText: 'next' }).waitFor({ timeout: 60_000 });
     const link = parent.locator('a.reference', { hasText: CHILD });
     await link.waitFor({ timeout: 30_000 });
+    // The connection's own rules reach the grid: its bucket completes the bucket-less reference.
+    await parent.locator('a.reference', { hasText: BUCKETLESS }).waitFor({ timeout: 30_000 });
     await link.click();
     await page.locator('.tab', { hasText: CHILD }).waitFor({ timeout: 30_000 });
     const child = newestWebview(page);
@@ -114,6 +118,14 @@ describe('preview sources (UI)', function () {
     await child.locator('#showing').filter({ hasText: 'showing 3 of 3 rows' }).waitFor({ timeout: 30_000 });
     assert.deepEqual((await child.locator('.ag-cell[col-id="c0"]').allTextContents()).sort(), ['Lima', 'Oslo', 'Pune']);
     await screenshot(page, 'sources-reference-through-connection');
+  });
+
+  it('a preview without that connection shows the bucket-less reference as text, with the reason', async () => {
+    const frame = await openPreview(workbench!, page, { title: 'no connection', inline: [{ id: 3, next: BUCKETLESS }] });
+    const cell = frame.locator('.ag-cell', { hasText: BUCKETLESS });
+    await cell.waitFor({ timeout: 30_000 });
+    assert.equal(await cell.locator('a.reference').count(), 0);
+    assert.match((await cell.locator('span[title]').getAttribute('title')) ?? '', /carries no bucket/);
   });
 
   it('an S3 endpoint that never answers: the panel opens at once, says it waits for the HEAD, and Cancel ends it', async () => {

@@ -1,0 +1,150 @@
+// The preview webview's entry: builds the page, answers the host's messages and says `ready`.
+// Every value is rendered as text (textContent, never innerHTML).
+import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
+import { isToWebview } from '../src/protocol';
+import { buildRules } from '../src/references';
+import type { ToWebview } from '../src/protocol';
+import { debounce, el, fmt, mb } from './dom';
+import { GridActions } from './gridActions';
+import { GridView } from './gridView';
+import { HostClient } from './hostClient';
+import { initialState } from './state';
+import { StatsPanel } from './statsPanel';
+import { MessageList, Toast } from './toast';
+import { Toolbar } from './toolbar';
+import './style.css';
+
+/** Sort, filters and scroll are persisted this long after the last change. */
+const PERSIST_DELAY_MS = 300;
+
+const toast = new Toast();
+const messages = new MessageList();
+const host = new HostClient((message) => {
+  messages.add('error', message);
+  toast.show(message);
+});
+const saved = host.savedState();
+const state = initialState(saved);
+const nonce = document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce ?? '';
+
+const header = el('header');
+const titleEl = el('h1', 'title', saved.title ?? '');
+const subtitleEl = el('div', 'subtitle');
+header.append(titleEl, subtitleEl);
+const statusBar = el('div', 'status');
+const showingEl = el('span', 'showing');
+showingEl.id = 'showing';
+const progressEl = el('span', 'progress-text');
+progressEl.id = 'progress';
+const progressBar = document.createElement('vscode-progress-bar');
+statusBar.append(showingEl, progressEl);
+const gridDiv = el('div', 'grid');
+gridDiv.id = 'grid';
+
+/** Persists what a reloaded webview needs to show the same table the same way. */
+function persist(): void {
+  const grid = state.api?.getState() ?? state.savedGrid;
+  host.saveState({ source: state.source, title: titleEl.textContent ?? undefined, query: view.currentQuery(), grid });
+}
+const persistSoon = debounce(persist, PERSIST_DELAY_MS);
+
+const view: GridView = new GridView(
+  state,
+  host,
+  toast,
+  { grid: gridDiv, showing: showingEl, nonce },
+  {
+    stateChanged: persistSoon,
+    copyKey: () => void ((state.api?.getSelectedNodes().length ?? 0) > 1 ? actions.copyRows() : actions.copyCell()),
+  },
+);
+const toolbar: Toolbar = new Toolbar(state.quickFilter, {
+  search: (text) => {
+    view.setQuickFilter(text);
+    persistSoon();
+  },
+  autoSize: () => state.api?.autoSizeAllColumns(),
+  stats: () => void stats.show(),
+  copyCell: () => void actions.copyCell(),
+  copyRows: () => void actions.copyRows(),
+  copyColumn: () => void actions.copyColumn(),
+  exportCsv: () => void actions.exportCsv(),
+  cancel: () => host.post({ type: 'cancel' }),
+});
+const actions = new GridActions(state, view, host, toast, () => toolbar.copyFormat());
+const stats = new StatsPanel(state, view, host, toast);
+
+const main = el('div', 'main');
+main.append(gridDiv, stats.element);
+document
+  .getElementById('app')!
+  .append(header, toolbar.element, progressBar, statusBar, messages.element, main, toast.element);
+
+/** The table is read (or failed): stop showing progress. */
+function ended(): void {
+  progressBar.hidden = true;
+  toolbar.cancelButton.hidden = true;
+  document.body.dataset.loaded = 'true';
+}
+
+function receive(msg: ToWebview): void {
+  switch (msg.type) {
+    case 'init':
+      titleEl.textContent = msg.title;
+      subtitleEl.textContent = msg.subtitle ?? '';
+      document.title = msg.title;
+      state.clientRowCap = msg.clientRowCap;
+      state.referenceRules = buildRules(msg.references);
+      state.source = msg.source;
+      persist();
+      break;
+    case 'schema':
+      view.setColumns(msg.columns);
+      break;
+    case 'progress': {
+      state.rowsParsed = msg.rowsParsed;
+      const total = msg.totalBytes ? ` of ${mb(msg.totalBytes)}` : '';
+      progressEl.textContent = state.done
+        ? ''
+        : (msg.waitingFor ?? `loading: ${fmt(msg.rowsParsed)} rows, ${mb(msg.bytesRead)}${total}`);
+      if (msg.totalBytes) {
+        progressBar.removeAttribute('indeterminate');
+        progressBar.setAttribute('value', String(Math.min(100, (100 * msg.bytesRead) / msg.totalBytes)));
+        progressBar.setAttribute('max', '100');
+      } else progressBar.setAttribute('indeterminate', '');
+      view.ensureGrid();
+      void view.pull();
+      view.updateShowing();
+      break;
+    }
+    case 'done':
+      state.done = true;
+      state.rowsParsed = msg.rowCount;
+      progressEl.textContent = `${msg.cancelled ? 'cancelled' : 'loaded'} in ${(msg.elapsedMs / 1000).toFixed(1)} s`;
+      view.finish();
+      ended();
+      break;
+    case 'error':
+      messages.add('error', msg.message);
+      state.done = true;
+      view.updateShowing();
+      ended();
+      break;
+    case 'warning':
+      messages.add('warning', msg.message);
+      break;
+    case 'rows':
+    case 'stats':
+    case 'ack':
+    case 'failed':
+      host.settle(msg);
+      break;
+  }
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  if (isToWebview(event.data)) receive(event.data);
+});
+
+progressBar.setAttribute('indeterminate', '');
+host.post({ type: 'ready' });
