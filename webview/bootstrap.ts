@@ -1,10 +1,11 @@
 // The preview webview's entry: builds the page, answers the host's messages and says `ready`.
 // Every value is rendered as text (textContent, never innerHTML).
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
+import { formatBytes } from '../src/formatBytes';
 import { isToWebview } from '../src/protocol';
 import { buildRules } from '../src/references';
 import type { ToWebview } from '../src/protocol';
-import { debounce, el, fmt, mb } from './dom';
+import { debounce, el, fmt } from './dom';
 import { GridActions } from './gridActions';
 import { GridView } from './gridView';
 import { HostClient } from './hostClient';
@@ -103,10 +104,10 @@ function receive(msg: ToWebview): void {
       break;
     case 'progress': {
       state.rowsParsed = msg.rowsParsed;
-      const total = msg.totalBytes ? ` of ${mb(msg.totalBytes)}` : '';
+      const total = msg.totalBytes ? ` of ${formatBytes(msg.totalBytes)}` : '';
       progressEl.textContent = state.done
         ? ''
-        : (msg.waitingFor ?? `loading: ${fmt(msg.rowsParsed)} rows, ${mb(msg.bytesRead)}${total}`);
+        : (msg.waitingFor ?? `loading: ${fmt(msg.rowsParsed)} rows, ${formatBytes(msg.bytesRead)}${total}`);
       if (msg.totalBytes) {
         progressBar.removeAttribute('indeterminate');
         progressBar.setAttribute('value', String(Math.min(100, (100 * msg.bytesRead) / msg.totalBytes)));

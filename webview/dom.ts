@@ -27,11 +27,6 @@ export function fmt(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** Bytes in B, kB or MB. */
-export function mb(n: number): string {
-  return n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(0)} kB` : `${n} B`;
-}
-
 /** `fn` run once `ms` after the last of a burst of calls. */
 export function debounce(fn: () => void, ms: number): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
