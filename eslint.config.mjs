@@ -12,7 +12,10 @@ const noVscode = {
   message: 'Pure modules must not depend on the VS Code API; adapt it in src/views or src/panels.',
   allowTypeImports: true,
 };
-const noNodeBuiltins = nodeBuiltins.map((name) => ({ name, message: 'Shared with the webview bundle: no Node built-ins.' }));
+const noNodeBuiltins = nodeBuiltins.map((name) => ({
+  name,
+  message: 'Shared with the webview bundle: no Node built-ins.',
+}));
 
 /** A `no-restricted-imports` pattern group forbidding imports of the named src/ folders. */
 const notFrom = (folders, why) => ({
@@ -23,13 +26,44 @@ const hostOnly = ['connections', 'views', 'panels', 'extension'];
 
 /** Folder → the folders it must not import, and why. */
 const boundaries = [
-  { files: ['src/formats/**/*.ts'], forbidden: ['storage', 'airflow', 'copy', 'compare', ...hostOnly], why: 'formats/ turns bytes into tables; it knows no store, no Airflow and no VS Code.' },
-  { files: ['src/storage/**/*.ts'], forbidden: ['formats', 'airflow', 'copy', 'compare', ...hostOnly], why: 'storage/ reads objects; it knows no format, no Airflow and no VS Code.' },
-  { files: ['src/airflow/**/*.ts'], forbidden: ['storage', 'copy', 'compare', ...hostOnly], why: 'airflow/ reads Airflow; it knows no object store and no VS Code.' },
-  { files: ['src/copy/**/*.ts', 'src/compare/**/*.ts'], forbidden: hostOnly, why: 'Pure modules are used by the host, never the other way round.' },
-  { files: ['src/connections/**/*.ts'], forbidden: ['views', 'panels', 'extension'], why: 'connections/ is below the views and panels: let events carry change upward.' , host: true },
-  { files: ['src/views/**/*.ts'], forbidden: ['panels', 'extension'], why: 'Views do not import panels: the composition root wires them.' , host: true },
-  { files: ['src/panels/**/*.ts'], forbidden: ['extension'], why: 'Only the composition root imports the composition root.' , host: true },
+  {
+    files: ['src/formats/**/*.ts'],
+    forbidden: ['storage', 'airflow', 'copy', 'compare', ...hostOnly],
+    why: 'formats/ turns bytes into tables; it knows no store, no Airflow and no VS Code.',
+  },
+  {
+    files: ['src/storage/**/*.ts'],
+    forbidden: ['formats', 'airflow', 'copy', 'compare', ...hostOnly],
+    why: 'storage/ reads objects; it knows no format, no Airflow and no VS Code.',
+  },
+  {
+    files: ['src/airflow/**/*.ts'],
+    forbidden: ['storage', 'copy', 'compare', ...hostOnly],
+    why: 'airflow/ reads Airflow; it knows no object store and no VS Code.',
+  },
+  {
+    files: ['src/copy/**/*.ts', 'src/compare/**/*.ts'],
+    forbidden: hostOnly,
+    why: 'Pure modules are used by the host, never the other way round.',
+  },
+  {
+    files: ['src/connections/**/*.ts'],
+    forbidden: ['views', 'panels', 'extension'],
+    why: 'connections/ is below the views and panels: let events carry change upward.',
+    host: true,
+  },
+  {
+    files: ['src/views/**/*.ts'],
+    forbidden: ['panels', 'extension'],
+    why: 'Views do not import panels: the composition root wires them.',
+    host: true,
+  },
+  {
+    files: ['src/panels/**/*.ts'],
+    forbidden: ['extension'],
+    why: 'Only the composition root imports the composition root.',
+    host: true,
+  },
 ];
 
 export default tseslint.config(
@@ -40,7 +74,12 @@ export default tseslint.config(
     settings: {
       'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
       'import-x/extensions': ['.ts'],
-      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['tsconfig.json', 'webview/tsconfig.json'], noWarnOnMultipleProjects: true })],
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({
+          project: ['tsconfig.json', 'webview/tsconfig.json'],
+          noWarnOnMultipleProjects: true,
+        }),
+      ],
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -52,7 +91,12 @@ export default tseslint.config(
   },
   ...boundaries.map(({ files, forbidden, why, host }) => ({
     files,
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: host ? [] : [noVscode], patterns: [notFrom(forbidden, why)] }] },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: host ? [] : [noVscode], patterns: [notFrom(forbidden, why)] },
+      ],
+    },
   })),
   {
     files: ['src/logger.ts'],
@@ -60,16 +104,38 @@ export default tseslint.config(
   },
   {
     files: ['src/protocol.ts', 'src/references.ts', 'src/errors.ts', 'src/formatBytes.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [noVscode, ...noNodeBuiltins], patterns: [notFrom(['airflow', 'storage', 'formats', 'copy', 'compare', ...hostOnly], 'Shared with the webview bundle: it imports only the other shared modules.')] }] },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [noVscode, ...noNodeBuiltins],
+          patterns: [
+            notFrom(
+              ['airflow', 'storage', 'formats', 'copy', 'compare', ...hostOnly],
+              'Shared with the webview bundle: it imports only the other shared modules.',
+            ),
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['webview/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: [noVscode, ...noNodeBuiltins],
-        // The webview imports only the shared modules (reference detection lives in src/references.ts alone).
-        patterns: [{ group: ['../src/*', '!../src/protocol', '!../src/references', '!../src/errors', '!../src/formatBytes'], message: 'webview/ may import only src/protocol.ts, src/references.ts, src/errors.ts and src/formatBytes.ts.' }],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [noVscode, ...noNodeBuiltins],
+          // The webview imports only the shared modules (reference detection lives in src/references.ts alone).
+          patterns: [
+            {
+              group: ['../src/*', '!../src/protocol', '!../src/references', '!../src/errors', '!../src/formatBytes'],
+              message:
+                'webview/ may import only src/protocol.ts, src/references.ts, src/errors.ts and src/formatBytes.ts.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

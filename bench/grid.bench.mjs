@@ -25,9 +25,25 @@ function prng(seed) {
   };
 }
 
-const WORDS = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega red green blue cyan magenta yellow black white north south east west river lake hill stone wood iron gold silver'.split(' ');
+const WORDS =
+  'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega red green blue cyan magenta yellow black white north south east west river lake hill stone wood iron gold silver'.split(
+    ' ',
+  );
 const CITIES = Array.from({ length: 50 }, (_, i) => `city_${String.fromCharCode(65 + (i % 26))}${i}`);
-const CATEGORIES = ['retail', 'wholesale', 'online', 'partner', 'internal', 'export', 'import', 'other', 'refund', 'promo', 'b2b', 'b2c'];
+const CATEGORIES = [
+  'retail',
+  'wholesale',
+  'online',
+  'partner',
+  'internal',
+  'export',
+  'import',
+  'other',
+  'refund',
+  'promo',
+  'b2b',
+  'b2c',
+];
 
 async function generate() {
   if (existsSync(csvPath)) return;
@@ -54,11 +70,15 @@ async function generate() {
 /** Bundles the parser modules the preview uses into one CommonJS file the child processes load. */
 async function bundle() {
   const worker = await bundleModules('csvWorker', [`import './src/formats/csvWorker';`], { inlinePackages: true });
-  const formats = await bundleModules('formats', [
-    `export { parseCsv } from './src/formats/csv';`,
-    `export { ColumnarTable } from './src/formats/table';`,
-    `export { computeView } from './src/formats/tableView';`,
-  ], { inlinePackages: true });
+  const formats = await bundleModules(
+    'formats',
+    [
+      `export { parseCsv } from './src/formats/csv';`,
+      `export { ColumnarTable } from './src/formats/table';`,
+      `export { computeView } from './src/formats/tableView';`,
+    ],
+    { inlinePackages: true },
+  );
   return { formats, worker };
 }
 
@@ -103,7 +123,8 @@ function child(script, args) {
 }
 
 function pandas() {
-  const code = 'import sys, time, pandas\nt = time.perf_counter()\ndf = pandas.read_csv(sys.argv[1])\nprint(time.perf_counter() - t, len(df))';
+  const code =
+    'import sys, time, pandas\nt = time.perf_counter()\ndf = pandas.read_csv(sys.argv[1])\nprint(time.perf_counter() - t, len(df))';
   for (const python of ['/usr/bin/python3', 'python3']) {
     const r = spawnSync(python, ['-c', code, csvPath], { encoding: 'utf8' });
     if (r.status === 0) return Number(r.stdout.trim().split(' ')[0]) * 1000;
@@ -126,19 +147,74 @@ export async function run() {
   const oursMBps = mbSize / (ours.load / 1000);
   const papaMBps = mbSize / (papa.load / 1000);
   const rows = [
-    { figure: `file: ${ROWS.toLocaleString('en-US')} rows × 10 columns`, value: Math.round(mbSize * 10) / 10, unit: 'MB', comparedWith: '', ratio: null },
-    { figure: 'parse throughput (streaming parser into the columnar table)', value: round(oursMBps), unit: 'MB/s', comparedWith: `papaparse alone ${round(papaMBps)} MB/s (target ≥ 0.8×)`, ratio: round(oursMBps / papaMBps) },
+    {
+      figure: `file: ${ROWS.toLocaleString('en-US')} rows × 10 columns`,
+      value: Math.round(mbSize * 10) / 10,
+      unit: 'MB',
+      comparedWith: '',
+      ratio: null,
+    },
+    {
+      figure: 'parse throughput (streaming parser into the columnar table)',
+      value: round(oursMBps),
+      unit: 'MB/s',
+      comparedWith: `papaparse alone ${round(papaMBps)} MB/s (target ≥ 0.8×)`,
+      ratio: round(oursMBps / papaMBps),
+    },
     { figure: 'time to first 100 rows', value: round(ours.first), unit: 'ms', comparedWith: '', ratio: null },
-    { figure: 'full load time', value: round(ours.load), unit: 'ms', comparedWith: pandasMs ? `pandas.read_csv ${round(pandasMs)} ms` : 'pandas not available', ratio: pandasMs ? round(ours.load / pandasMs) : null },
-    { figure: 'host memory: peak RSS delta while loading', value: round(ours.peakDelta / 1e6), unit: 'MB', comparedWith: `file size ${round(mbSize)} MB (target < 3×)`, ratio: round(ours.peakDelta / size) },
-    { figure: 'papaparse alone: peak RSS delta (rows discarded)', value: round(papa.peakDelta / 1e6), unit: 'MB', comparedWith: `file size ${round(mbSize)} MB`, ratio: round(papa.peakDelta / size) },
-    { figure: 'host memory: table arrays', value: round(ours.tableBytes / 1e6), unit: 'MB', comparedWith: `file size ${round(mbSize)} MB`, ratio: round(ours.tableBytes / size) },
-    { figure: 'sort full table by a float column', value: round(ours.sortNumber), unit: 'ms', comparedWith: 'target < 1000 ms', ratio: round(ours.sortNumber / 1000) },
-    { figure: 'sort full table by a unique-text column', value: round(ours.sortText), unit: 'ms', comparedWith: 'target < 1000 ms', ratio: round(ours.sortText / 1000) },
+    {
+      figure: 'full load time',
+      value: round(ours.load),
+      unit: 'ms',
+      comparedWith: pandasMs ? `pandas.read_csv ${round(pandasMs)} ms` : 'pandas not available',
+      ratio: pandasMs ? round(ours.load / pandasMs) : null,
+    },
+    {
+      figure: 'host memory: peak RSS delta while loading',
+      value: round(ours.peakDelta / 1e6),
+      unit: 'MB',
+      comparedWith: `file size ${round(mbSize)} MB (target < 3×)`,
+      ratio: round(ours.peakDelta / size),
+    },
+    {
+      figure: 'papaparse alone: peak RSS delta (rows discarded)',
+      value: round(papa.peakDelta / 1e6),
+      unit: 'MB',
+      comparedWith: `file size ${round(mbSize)} MB`,
+      ratio: round(papa.peakDelta / size),
+    },
+    {
+      figure: 'host memory: table arrays',
+      value: round(ours.tableBytes / 1e6),
+      unit: 'MB',
+      comparedWith: `file size ${round(mbSize)} MB`,
+      ratio: round(ours.tableBytes / size),
+    },
+    {
+      figure: 'sort full table by a float column',
+      value: round(ours.sortNumber),
+      unit: 'ms',
+      comparedWith: 'target < 1000 ms',
+      ratio: round(ours.sortNumber / 1000),
+    },
+    {
+      figure: 'sort full table by a unique-text column',
+      value: round(ours.sortText),
+      unit: 'ms',
+      comparedWith: 'target < 1000 ms',
+      ratio: round(ours.sortText / 1000),
+    },
     { figure: 'quick search over all cells', value: round(ours.search), unit: 'ms', comparedWith: '', ratio: null },
-    { figure: `longest stall of the host thread while loading (${workers} worker threads)`, value: round(ours.stall), unit: 'ms', comparedWith: `all on the host thread: ${round(sameThread.stall)} ms, load ${round(sameThread.load)} ms, peak RSS ${round(sameThread.peakDelta / 1e6)} MB`, ratio: round(ours.stall / sameThread.stall) },
+    {
+      figure: `longest stall of the host thread while loading (${workers} worker threads)`,
+      value: round(ours.stall),
+      unit: 'ms',
+      comparedWith: `all on the host thread: ${round(sameThread.stall)} ms, load ${round(sameThread.load)} ms, peak RSS ${round(sameThread.peakDelta / 1e6)} MB`,
+      ratio: round(ours.stall / sameThread.stall),
+    },
   ];
-  if (ours.rows !== ROWS || papa.rows - 1 !== ROWS) throw new Error(`row counts differ: ours ${ours.rows}, papaparse ${papa.rows - 1}, expected ${ROWS}`);
+  if (ours.rows !== ROWS || papa.rows - 1 !== ROWS)
+    throw new Error(`row counts differ: ours ${ours.rows}, papaparse ${papa.rows - 1}, expected ${ROWS}`);
   return rows;
 }
 
@@ -147,8 +223,11 @@ function round(x) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  run().then((rows) => console.table(rows), (e) => {
-    console.error(e);
-    process.exit(1);
-  });
+  run().then(
+    (rows) => console.table(rows),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

@@ -39,12 +39,14 @@ const dagId = (expr) => `'dag_' || lpad((${expr})::text, 4, '0')`;
 function generateSql(generation) {
   const logical = generation === 3 ? 'logical_date' : 'execution_date';
   const runAfter = generation === 3 ? ', run_after' : '';
-  const dagCols = generation === 3
-    ? `dag_id, is_paused, is_stale, bundle_name, fileloc, owners, timetable_summary, max_active_tasks, max_consecutive_failed_dag_runs, has_task_concurrency_limits`
-    : `dag_id, is_paused, is_active, fileloc, owners, schedule_interval, max_active_tasks, max_consecutive_failed_dag_runs, has_task_concurrency_limits`;
-  const dagVals = generation === 3
-    ? `${dagId('d')}, false, false, 'dags-folder', '/opt/airflow/dags/dag_' || d || '.py', 'airflow', '@daily', 16, 0, false`
-    : `${dagId('d')}, false, true, '/opt/airflow/dags/dag_' || d || '.py', 'airflow', '"@daily"', 16, 0, false`;
+  const dagCols =
+    generation === 3
+      ? `dag_id, is_paused, is_stale, bundle_name, fileloc, owners, timetable_summary, max_active_tasks, max_consecutive_failed_dag_runs, has_task_concurrency_limits`
+      : `dag_id, is_paused, is_active, fileloc, owners, schedule_interval, max_active_tasks, max_consecutive_failed_dag_runs, has_task_concurrency_limits`;
+  const dagVals =
+    generation === 3
+      ? `${dagId('d')}, false, false, 'dags-folder', '/opt/airflow/dags/dag_' || d || '.py', 'airflow', '@daily', 16, 0, false`
+      : `${dagId('d')}, false, true, '/opt/airflow/dags/dag_' || d || '.py', 'airflow', '"@daily"', 16, 0, false`;
   const tiId = generation === 3 ? 'id, ' : '';
   const tiIdVal = generation === 3 ? 'gen_random_uuid(), ' : '';
   // ~150 bytes of JSON: an offloaded-reference string for one task in ten, a small dict for the others.
@@ -130,7 +132,9 @@ export async function run() {
       for (const statement of generateSql(GENERATION)) {
         const t0 = performance.now();
         await setup.query(statement);
-        process.stderr.write(`  ${statement.split('\n')[0].slice(0, 60)}… ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+        process.stderr.write(
+          `  ${statement.split('\n')[0].slice(0, 60)}… ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+        );
       }
     } finally {
       await setup.end();
@@ -142,8 +146,12 @@ export async function run() {
     if (info.generation !== GENERATION) throw new Error(`describe() found generation ${info.generation}`);
     const u = new URL(url);
     raw = new pg.Pool({
-      host: u.hostname, port: Number(u.port), database: u.pathname.slice(1), user: decodeURIComponent(u.username),
-      password: decodeURIComponent(u.password), max: 4,
+      host: u.hostname,
+      port: Number(u.port),
+      database: u.pathname.slice(1),
+      user: decodeURIComponent(u.username),
+      password: decodeURIComponent(u.password),
+      max: 4,
     });
 
     const dag = `dag_${String(Math.ceil(DAGS / 2)).padStart(4, '0')}`;
@@ -153,18 +161,43 @@ export async function run() {
     const taskId = tis.items[4].taskId;
     const sql = rawQueries(GENERATION);
     const cases = [
-      { name: "first page of a DAG's runs", via: () => source.listDagRuns(dag, {}, PAGE), raw: () => raw.query(sql.runs, [dag]), rows: runs.items.length },
-      { name: "first page of a run's task instances", via: () => source.listTaskInstances(dag, runId, {}, PAGE), raw: () => raw.query(sql.tis, [dag, runId]), rows: tis.items.length },
-      { name: "first page of a task instance's XComs", via: () => source.listXComs({ dagId: dag, runId, taskId }, PAGE), raw: () => raw.query(sql.xcoms, [dag, taskId, runId]), rows: 1 },
+      {
+        name: "first page of a DAG's runs",
+        via: () => source.listDagRuns(dag, {}, PAGE),
+        raw: () => raw.query(sql.runs, [dag]),
+        rows: runs.items.length,
+      },
+      {
+        name: "first page of a run's task instances",
+        via: () => source.listTaskInstances(dag, runId, {}, PAGE),
+        raw: () => raw.query(sql.tis, [dag, runId]),
+        rows: tis.items.length,
+      },
+      {
+        name: "first page of a task instance's XComs",
+        via: () => source.listXComs({ dagId: dag, runId, taskId }, PAGE),
+        raw: () => raw.query(sql.xcoms, [dag, taskId, runId]),
+        rows: 1,
+      },
     ];
 
     // The raw queries must be index scans, or the comparison says nothing about the adapter.
     for (const c of cases) {
-      const params = c.name.includes('runs') ? [dag] : c.name.includes('task instances') ? [dag, runId] : [dag, taskId, runId];
+      const params = c.name.includes('runs')
+        ? [dag]
+        : c.name.includes('task instances')
+          ? [dag, runId]
+          : [dag, taskId, runId];
       const text = c.name.includes('runs') ? sql.runs : c.name.includes('task instances') ? sql.tis : sql.xcoms;
       const plan = (await raw.query(`EXPLAIN ${text}`, params)).rows.map((r) => r['QUERY PLAN']).join('\n');
       if (/Seq Scan/.test(plan)) throw new Error(`the raw query for "${c.name}" scans a whole table:\n${plan}`);
-      process.stderr.write(`  plan for ${c.name}: ${plan.split('\n').filter((l) => /Index|Bitmap/.test(l)).map((l) => l.trim().replace(/\s+\(cost.*$/, '')).join('; ')}\n`);
+      process.stderr.write(
+        `  plan for ${c.name}: ${plan
+          .split('\n')
+          .filter((l) => /Index|Bitmap/.test(l))
+          .map((l) => l.trim().replace(/\s+\(cost.*$/, ''))
+          .join('; ')}\n`,
+      );
     }
 
     const rows = [];
@@ -190,7 +223,13 @@ export async function run() {
         ratio: round(v / d),
       });
     }
-    rows.push({ figure: `generating the data set in the server (setup, not a product figure; ${scale})`, value: round(loadS, 1), unit: 's', comparedWith: '', ratio: null });
+    rows.push({
+      figure: `generating the data set in the server (setup, not a product figure; ${scale})`,
+      value: round(loadS, 1),
+      unit: 's',
+      comparedWith: '',
+      ratio: null,
+    });
     return rows;
   } finally {
     await source?.close();

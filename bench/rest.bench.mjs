@@ -34,20 +34,56 @@ async function median(fn) {
 export async function run() {
   const m = await load();
   const api = await m.startAirflowApi({ generation: 3, runs: 50 });
-  const source = m.createRestMetadataSource({ baseUrl: api.url, credentials: { kind: 'login', ...m.API_USER }, timeoutMs: 10_000, logger: m.silentLogger });
+  const source = m.createRestMetadataSource({
+    baseUrl: api.url,
+    credentials: { kind: 'login', ...m.API_USER },
+    timeoutMs: 10_000,
+    logger: m.silentLogger,
+  });
   try {
     await source.describe();
-    const token = (await (await fetch(`${api.url}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(m.API_USER) })).json()).access_token;
-    const raw = async (path) => (await fetch(`${api.url}/api/v2${path}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } })).json();
+    const token = (
+      await (
+        await fetch(`${api.url}/auth/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(m.API_USER),
+        })
+      ).json()
+    ).access_token;
+    const raw = async (path) =>
+      (
+        await fetch(`${api.url}/api/v2${path}`, {
+          headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+        })
+      ).json();
     const run0 = (await source.listDagRuns('etl', {}, PAGE)).items[0].runId;
     const runPath = `/dags/etl/dagRuns/${encodeURIComponent(run0)}`;
     const cases = [
-      ['first page of runs', () => source.listDagRuns('etl', {}, PAGE), () => raw(`/dags/etl/dagRuns?limit=50&offset=0&order_by=-run_after`)],
-      ['first page of task instances', () => source.listTaskInstances('etl', run0, {}, PAGE), () => raw(`${runPath}/taskInstances?limit=50&offset=0&order_by=task_id`)],
-      ['XComs of a task instance (list + values)', () => source.listXComs({ dagId: 'etl', runId: run0, taskId: 'extract' }, PAGE), async () => {
-        const list = await raw(`${runPath}/taskInstances/extract/xcomEntries?limit=50&offset=0`);
-        await Promise.all(list.xcom_entries.map((e) => raw(`${runPath}/taskInstances/extract/xcomEntries/${e.key}?map_index=-1&deserialize=false&stringify=false`)));
-      }],
+      [
+        'first page of runs',
+        () => source.listDagRuns('etl', {}, PAGE),
+        () => raw(`/dags/etl/dagRuns?limit=50&offset=0&order_by=-run_after`),
+      ],
+      [
+        'first page of task instances',
+        () => source.listTaskInstances('etl', run0, {}, PAGE),
+        () => raw(`${runPath}/taskInstances?limit=50&offset=0&order_by=task_id`),
+      ],
+      [
+        'XComs of a task instance (list + values)',
+        () => source.listXComs({ dagId: 'etl', runId: run0, taskId: 'extract' }, PAGE),
+        async () => {
+          const list = await raw(`${runPath}/taskInstances/extract/xcomEntries?limit=50&offset=0`);
+          await Promise.all(
+            list.xcom_entries.map((e) =>
+              raw(
+                `${runPath}/taskInstances/extract/xcomEntries/${e.key}?map_index=-1&deserialize=false&stringify=false`,
+              ),
+            ),
+          );
+        },
+      ],
     ];
     const rows = [];
     // Warm both paths (JIT, sockets) so the first figure does not carry start-up cost.
@@ -55,7 +91,13 @@ export async function run() {
     for (const [figure, ours, baseline] of cases) {
       const a = await median(ours);
       const b = await median(baseline);
-      rows.push({ figure: `REST ${figure} (loopback 3.1 stand-in; target ≤ ${TARGET_RATIO}×)`, value: a, unit: 'ms', comparedWith: 'raw fetch of the same requests', ratio: a / b });
+      rows.push({
+        figure: `REST ${figure} (loopback 3.1 stand-in; target ≤ ${TARGET_RATIO}×)`,
+        value: a,
+        unit: 'ms',
+        comparedWith: 'raw fetch of the same requests',
+        ratio: a / b,
+      });
     }
     return rows;
   } finally {

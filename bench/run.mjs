@@ -17,14 +17,21 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const filter = process.argv[2] ?? '';
-const files = readdirSync(here).filter((name) => name.endsWith('.bench.mjs') && name.includes(filter)).sort();
+const files = readdirSync(here)
+  .filter((name) => name.endsWith('.bench.mjs') && name.includes(filter))
+  .sort();
 if (files.length === 0) {
   console.error(`no bench/*.bench.mjs${filter ? ` matching "${filter}"` : ''}`);
   process.exit(1);
 }
 
 const cell = (text) => String(text).replaceAll('|', '\\|').replaceAll('\n', ' ');
-const number = (value) => (typeof value !== 'number' || !Number.isFinite(value) ? '' : Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3));
+const number = (value) =>
+  typeof value !== 'number' || !Number.isFinite(value)
+    ? ''
+    : Math.abs(value) >= 100
+      ? value.toFixed(0)
+      : value.toPrecision(3);
 
 const rows = [];
 let failed = 0;
@@ -46,6 +53,8 @@ console.log('| figure | value | unit | compared with | ratio |');
 console.log('|---|---:|---|---|---:|');
 for (const r of rows) {
   const ratio = typeof r.ratio === 'number' ? `${number(r.ratio)}×` : '';
-  console.log(`| ${cell(r.figure)} | ${number(r.value)} | ${cell(r.unit)} | ${cell(r.comparedWith ?? '')} | ${ratio} |`);
+  console.log(
+    `| ${cell(r.figure)} | ${number(r.value)} | ${cell(r.unit)} | ${cell(r.comparedWith ?? '')} | ${ratio} |`,
+  );
 }
 process.exitCode = failed ? 1 : 0;

@@ -19,7 +19,10 @@ function step(text) {
 }
 
 async function main() {
-  if (Number(process.versions.node.split('.')[0]) < 24) throw new Error(`Run through npm (npm run demo): it uses the project's Node 24; this is Node ${process.versions.node}.`);
+  if (Number(process.versions.node.split('.')[0]) < 24)
+    throw new Error(
+      `Run through npm (npm run demo): it uses the project's Node 24; this is Node ${process.versions.node}.`,
+    );
   step('Building the extension and the fixtures');
   execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'inherit' });
   execFileSync(process.execPath, ['esbuild.mjs', '--tests'], { cwd: root, stdio: 'inherit' });
@@ -40,7 +43,12 @@ async function main() {
   process.on('SIGINT', () => void stopAll().then(() => process.exit(0)));
   process.on('SIGTERM', () => void stopAll().then(() => process.exit(0)));
 
-  const client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
   const seeded = await seedOffloadedObjects(client, BUCKET);
   step(`Uploading a ${LARGE_ROWS.toLocaleString('en-US')}-row table (once per demo start)`);
   const largeKey = 'data_1f0e2d3c-4b5a-4697-8877-665544332211.csv';
@@ -54,25 +62,58 @@ async function main() {
   const workspace = join(demo, 'workspace');
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
   const settings = {
-    'xcomLens.connections': [{
-      id: 'demo', name: 'Demo Airflow', url: `sqlite:///${dbPath}`,
-      storage: { endpointUrl: s3.endpoint, region: s3.region, forcePathStyle: true, bucket: BUCKET },
-    }],
+    'xcomLens.connections': [
+      {
+        id: 'demo',
+        name: 'Demo Airflow',
+        url: `sqlite:///${dbPath}`,
+        storage: { endpointUrl: s3.endpoint, region: s3.region, forcePathStyle: true, bucket: BUCKET },
+      },
+    ],
     'xcomLens.references.preset': 'auto',
     // One deployment uses one backend; the demo shows several, so the other formats get rules of their own.
     'xcomLens.references.objectStoragePath': `s3://aws_default@${BUCKET}/xcom`,
-    'xcomLens.references.customRules': [{ name: 'astronomer-providers', prefix: 's3_xcom_', keyPrefix: 's3_xcom_', bucket: BUCKET, format: 'json' }],
+    'xcomLens.references.customRules': [
+      { name: 'astronomer-providers', prefix: 's3_xcom_', keyPrefix: 's3_xcom_', bucket: BUCKET, format: 'json' },
+    ],
   };
   writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
-  writeFileSync(join(workspace, 'README.md'), '# XCom Lens demo\n\nOpen the XCom Lens view in the activity bar. Try Recent failures → etl_orders › transform → Inputs.\n');
+  writeFileSync(
+    join(workspace, 'README.md'),
+    '# XCom Lens demo\n\nOpen the XCom Lens view in the activity bar. Try Recent failures → etl_orders › transform → Inputs.\n',
+  );
   // The demo server's keys reach the extension through the standard AWS environment variables.
-  const env = { ...process.env, AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: s3.region };
+  const env = {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    AWS_REGION: s3.region,
+  };
 
-  const code = process.env.XCOM_LENS_DEMO_BROWSER ? undefined : spawnSync('code', ['--version'], { stdio: 'ignore' }).status === 0 ? 'code' : undefined;
+  const code = process.env.XCOM_LENS_DEMO_BROWSER
+    ? undefined
+    : spawnSync('code', ['--version'], { stdio: 'ignore' }).status === 0
+      ? 'code'
+      : undefined;
   if (code) {
     step('Opening desktop VS Code (its own profile under .demo/)');
-    const child = spawn(code, ['--new-window', '--user-data-dir', join(demo, 'vscode-user'), '--extensions-dir', join(demo, 'vscode-extensions'), `--extensionDevelopmentPath=${root}`, workspace, '--wait'], { env, stdio: 'inherit' });
-    stops.push(async () => { child.kill(); });
+    const child = spawn(
+      code,
+      [
+        '--new-window',
+        '--user-data-dir',
+        join(demo, 'vscode-user'),
+        '--extensions-dir',
+        join(demo, 'vscode-extensions'),
+        `--extensionDevelopmentPath=${root}`,
+        workspace,
+        '--wait',
+      ],
+      { env, stdio: 'inherit' },
+    );
+    stops.push(async () => {
+      child.kill();
+    });
     console.log('\nXCom Lens demo is running in VS Code. Press Ctrl-C here to stop the S3 server.');
     return;
   }

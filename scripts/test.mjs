@@ -39,7 +39,9 @@ if (unknownFlags.length || unknownLevels.length) {
   console.error(`unknown ${[...unknownFlags, ...unknownLevels].join(', ')}; levels: ${Object.keys(levels).join(', ')}`);
   process.exit(2);
 }
-const chosen = Object.keys(levels).filter((name) => (asked.length ? asked.includes(name) : defaultLevels.includes(name)));
+const chosen = Object.keys(levels).filter((name) =>
+  asked.length ? asked.includes(name) : defaultLevels.includes(name),
+);
 
 const color = process.stdout.isTTY && !process.env.CI && !process.env.NO_COLOR;
 const paint = (code, text) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -77,17 +79,32 @@ function runNode(args, { timeoutMs, env = {} }) {
 }
 
 /** The code prettier keeps in the house style (`npm run format` rewrites it). */
-const formatted = ['src/**/*.ts', 'webview/**/*.{ts,css}', 'test/**/*.ts', 'bench/**/*.mjs', 'scripts/**/*.mjs', '*.mjs'];
+const formatted = [
+  'src/**/*.ts',
+  'webview/**/*.{ts,css}',
+  'test/**/*.ts',
+  'bench/**/*.mjs',
+  'scripts/**/*.mjs',
+  '*.mjs',
+];
 
 const checks = [
   { name: 'build', args: [join(root, 'esbuild.mjs')] },
   { name: 'typecheck', args: [bin('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], skippable: true },
-  { name: 'typecheck webview', args: [bin('typescript/bin/tsc'), '-p', 'webview/tsconfig.json', '--noEmit'], skippable: true },
+  {
+    name: 'typecheck webview',
+    args: [bin('typescript/bin/tsc'), '-p', 'webview/tsconfig.json', '--noEmit'],
+    skippable: true,
+  },
   { name: 'lint', args: [bin('eslint/bin/eslint.js'), '.'], skippable: true },
   {
     name: 'unused exports',
-    args: [bin('ts-unused-exports/bin/ts-unused-exports'), 'scripts/tsconfig.exports.json', '--allowUnusedTypes',
-      '--excludePathsFromReport=test/;bench/;src/extension.ts'],
+    args: [
+      bin('ts-unused-exports/bin/ts-unused-exports'),
+      'scripts/tsconfig.exports.json',
+      '--allowUnusedTypes',
+      '--excludePathsFromReport=test/;bench/;src/extension.ts',
+    ],
     skippable: true,
   },
   {
@@ -109,7 +126,14 @@ for (const check of checks) {
   const t0 = Date.now();
   const { code } = await runNode(check.args, { timeoutMs: 5 * 60_000 });
   const ok = code === 0;
-  rows.push({ name: check.name, passed: ok ? 1 : 0, failed: ok ? 0 : 1, pending: 0, ms: Date.now() - t0, note: ok ? 'ok' : `exit ${code}` });
+  rows.push({
+    name: check.name,
+    passed: ok ? 1 : 0,
+    failed: ok ? 0 : 1,
+    pending: 0,
+    ms: Date.now() - t0,
+    note: ok ? 'ok' : `exit ${code}`,
+  });
   if (ok) {
     console.log(paint('32', `✔ ${check.name} (${seconds(Date.now() - t0)})`));
     continue;
@@ -139,7 +163,14 @@ if (!rows.some((r) => r.failed && checks.find((c) => c.name === r.name)?.fatal))
       env: { XCOM_LENS_TEST_RESULTS: resultsFile },
     });
     const counts = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : undefined;
-    const row = { name, passed: counts?.passed ?? 0, failed: counts?.failed ?? 0, pending: counts?.pending ?? 0, ms: Date.now() - t0, note: '' };
+    const row = {
+      name,
+      passed: counts?.passed ?? 0,
+      failed: counts?.failed ?? 0,
+      pending: counts?.pending ?? 0,
+      ms: Date.now() - t0,
+      note: '',
+    };
     if (timedOut) row.note = 'timed out';
     else if (!counts) row.note = `no results (exit ${code})`;
     else if (row.passed + row.failed === 0) row.note = 'ran no test';
@@ -159,8 +190,12 @@ heading(`summary (${seconds(Date.now() - started)})`);
 for (const r of rows) {
   const status = r.failed ? paint('31', 'FAIL') : paint('32', 'ok  ');
   const isCheck = checks.some((c) => c.name === r.name);
-  const counts = isCheck ? ''.padEnd(36) : `${String(r.passed).padStart(5)} passed ${String(r.failed).padStart(4)} failed ${String(r.pending).padStart(4)} pending`;
-  console.log(`${status} ${r.name.padEnd(18)} ${counts} ${seconds(r.ms).padStart(9)}${r.note && r.note !== 'ok' ? `  ${r.note}` : ''}`);
+  const counts = isCheck
+    ? ''.padEnd(36)
+    : `${String(r.passed).padStart(5)} passed ${String(r.failed).padStart(4)} failed ${String(r.pending).padStart(4)} pending`;
+  console.log(
+    `${status} ${r.name.padEnd(18)} ${counts} ${seconds(r.ms).padStart(9)}${r.note && r.note !== 'ok' ? `  ${r.note}` : ''}`,
+  );
 }
 console.log(`xcom-lens: ${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 ? 1 : 0;

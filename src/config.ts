@@ -80,8 +80,9 @@ export function readSettings(): Settings {
     referencePreset: settingValue<Settings['referencePreset']>(c, 'references.preset', 'auto'),
     referencePrefix: settingValue<string>(c, 'references.prefix', 'xcom_s3'),
     objectStoragePath: settingValue<string>(c, 'references.objectStoragePath', ''),
-    customReferenceRules: (Array.isArray(rules) ? (rules as CustomReferenceRule[]) : [])
-      .filter((r) => typeof r?.prefix === 'string' && r.prefix.length > 0),
+    customReferenceRules: (Array.isArray(rules) ? (rules as CustomReferenceRule[]) : []).filter(
+      (r) => typeof r?.prefix === 'string' && r.prefix.length > 0,
+    ),
     clientRowCap: Math.round(numberSetting(c, 'preview.clientRowCap')),
     maxRawEditorBytes: Math.round(numberSetting(c, 'preview.maxRawEditorBytes')),
     presignExpiryMinutes: numberSetting(c, 'copy.presignExpiryMinutes'),
@@ -128,11 +129,19 @@ export async function removeConnection(id: string): Promise<void> {
   const c = vscode.workspace.getConfiguration(PREFIX);
   const workspace = workspaceConnections(c);
   if (workspace.some((w) => w.id === id)) {
-    await c.update('connections', workspace.filter((w) => w.id !== id), vscode.ConfigurationTarget.Workspace);
+    await c.update(
+      'connections',
+      workspace.filter((w) => w.id !== id),
+      vscode.ConfigurationTarget.Workspace,
+    );
   }
   const user = userConnections();
   if (user.some((u) => u.id === id)) {
-    await c.update('connections', user.filter((u) => u.id !== id), vscode.ConfigurationTarget.Global);
+    await c.update(
+      'connections',
+      user.filter((u) => u.id !== id),
+      vscode.ConfigurationTarget.Global,
+    );
   }
 }
 
@@ -149,4 +158,3 @@ function isConnectionConfig(value: unknown): value is ConnectionConfig {
   const v = value as Partial<ConnectionConfig> | undefined;
   return typeof v?.id === 'string' && typeof v.name === 'string' && typeof v.url === 'string';
 }
-

@@ -53,17 +53,28 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
   const values = new ValueDocumentProvider(store, model);
 
   context.subscriptions.push(
-    log, store, model, inspector, provider, treeView, rules, objectStores,
+    log,
+    store,
+    model,
+    inspector,
+    provider,
+    treeView,
+    rules,
+    objectStores,
     store.onDidChange(() => inspector.clear()),
-    provider.onDidChangeMessage((message) => { treeView.message = message; }),
+    provider.onDidChangeMessage((message) => {
+      treeView.message = message;
+    }),
     vscode.workspace.registerTextDocumentContentProvider(VALUE_SCHEME, values),
     ...registerTreeCommands({ store, model, provider, values, log }),
     ...registerCopyCommands(objectStores, log),
     ...registerLogCommands(store, model),
     registerSearchCommand(store, model, { context: tree, provider, view: treeView }),
-    registerTaskDefinitionCommand(model), ...registerDagCodeLens(store, tree, () => treeView),
+    registerTaskDefinitionCommand(model),
+    ...registerDagCodeLens(store, tree, () => treeView),
     ...registerConnectionCommands({
-      store, log,
+      store,
+      log,
       probe: async (connection, password, signal) => {
         const source = await openMetadataSource(connection, password, readSettings(), log);
         try {

@@ -32,9 +32,19 @@ export interface SortItem {
 }
 
 /** Operators of a text filter condition (ag-grid's text filter). */
-export type TextFilterOp = 'contains' | 'notContains' | 'equals' | 'notEqual' | 'startsWith' | 'endsWith' | 'blank' | 'notBlank';
+export type TextFilterOp =
+  'contains' | 'notContains' | 'equals' | 'notEqual' | 'startsWith' | 'endsWith' | 'blank' | 'notBlank';
 /** Operators of a number filter condition (ag-grid's number filter). */
-export type NumberFilterOp = 'equals' | 'notEqual' | 'lessThan' | 'lessThanOrEqual' | 'greaterThan' | 'greaterThanOrEqual' | 'inRange' | 'blank' | 'notBlank';
+export type NumberFilterOp =
+  | 'equals'
+  | 'notEqual'
+  | 'lessThan'
+  | 'lessThanOrEqual'
+  | 'greaterThan'
+  | 'greaterThanOrEqual'
+  | 'inRange'
+  | 'blank'
+  | 'notBlank';
 
 /** A single filter condition. */
 export type FilterCondition =
@@ -42,7 +52,8 @@ export type FilterCondition =
   | { filterType: 'number'; type: NumberFilterOp; filter?: number | null; filterTo?: number | null };
 
 /** A column's filter: one condition, or two joined by AND/OR. */
-export type ColumnFilter = FilterCondition | { filterType: 'text' | 'number'; operator: 'AND' | 'OR'; conditions: FilterCondition[] };
+export type ColumnFilter =
+  FilterCondition | { filterType: 'text' | 'number'; operator: 'AND' | 'OR'; conditions: FilterCondition[] };
 
 /** Filters by column id. */
 export type FilterModel = Record<string, ColumnFilter>;
@@ -97,7 +108,14 @@ export interface PersistedState {
 /** Messages the host sends to the webview. */
 export type ToWebview =
   /** Panel identity and settings, sent after `ready`; `source` is what the webview persists for a reload. */
-  | { type: 'init'; title: string; subtitle?: string; source?: unknown; clientRowCap: number; references: ReferenceConfig }
+  | {
+      type: 'init';
+      title: string;
+      subtitle?: string;
+      source?: unknown;
+      clientRowCap: number;
+      references: ReferenceConfig;
+    }
   /** Columns are known (may be re-sent when types firm up at the end of parsing). */
   | { type: 'schema'; columns: ColumnInfo[] }
   /** Parsing progress; `waitingFor` says what the host waits for before any bytes arrive (e.g. S3's HEAD). */
@@ -109,7 +127,15 @@ export type ToWebview =
   /** Something the user should know about the data (best effort parse, dropped rows, …). */
   | { type: 'warning'; message: string }
   /** Reply to `getRows`. `totalRows` counts rows matching the query (−1 while unknown). */
-  | { type: 'rows'; inReplyTo: number; startRow: number; rows: Cell[][]; rowIds: number[]; totalRows: number; tableRows: number }
+  | {
+      type: 'rows';
+      inReplyTo: number;
+      startRow: number;
+      rows: Cell[][];
+      rowIds: number[];
+      totalRows: number;
+      tableRows: number;
+    }
   /** Reply to `getStats`. */
   | { type: 'stats'; inReplyTo: number; stats?: ColumnStats; error?: string }
   /** Reply to a request that only needs an outcome (copies, `export`, `openReference`). */
@@ -154,7 +180,6 @@ export const MAX_SHOWN_CELL_CHARS = 10_000;
 export function shownCell(v: Cell): Cell {
   return typeof v === 'string' && v.length > MAX_SHOWN_CELL_CHARS ? `${v.slice(0, MAX_SHOWN_CELL_CHARS)}…` : v;
 }
-
 
 /**
  * Answers one request exactly once: runs its handler and posts the reply it returns with `inReplyTo` set, or a
@@ -201,11 +226,13 @@ export class RequestTracker<R extends { inReplyTo: number; type?: string; messag
         this.pending.delete(id);
         reject(new RequestFailedError(`No answer from XCom Lens within ${Math.round(timeoutMs / 1000)} s.`));
       }, timeoutMs);
-      const done = <T>(settle: (v: T) => void) => (v: T) => {
-        clearTimeout(timer);
-        this.pending.delete(id);
-        settle(v);
-      };
+      const done =
+        <T>(settle: (v: T) => void) =>
+        (v: T) => {
+          clearTimeout(timer);
+          this.pending.delete(id);
+          settle(v);
+        };
       this.pending.set(id, { resolve: done(resolve), reject: done(reject) });
       try {
         send(id);
@@ -230,8 +257,27 @@ export class RequestTracker<R extends { inReplyTo: number; type?: string; messag
   }
 }
 
-const TEXT_OPS: readonly string[] = ['contains', 'notContains', 'equals', 'notEqual', 'startsWith', 'endsWith', 'blank', 'notBlank'];
-const NUMBER_OPS: readonly string[] = ['equals', 'notEqual', 'lessThan', 'lessThanOrEqual', 'greaterThan', 'greaterThanOrEqual', 'inRange', 'blank', 'notBlank'];
+const TEXT_OPS: readonly string[] = [
+  'contains',
+  'notContains',
+  'equals',
+  'notEqual',
+  'startsWith',
+  'endsWith',
+  'blank',
+  'notBlank',
+];
+const NUMBER_OPS: readonly string[] = [
+  'equals',
+  'notEqual',
+  'lessThan',
+  'lessThanOrEqual',
+  'greaterThan',
+  'greaterThanOrEqual',
+  'inRange',
+  'blank',
+  'notBlank',
+];
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -252,7 +298,10 @@ function isOptionalNumber(v: unknown): boolean {
 function isCondition(v: unknown): boolean {
   if (!isObject(v)) return false;
   if (v.filterType === 'text') {
-    return TEXT_OPS.includes(v.type as string) && (v.filter === undefined || v.filter === null || (typeof v.filter === 'string' && v.filter.length <= 10_000));
+    return (
+      TEXT_OPS.includes(v.type as string) &&
+      (v.filter === undefined || v.filter === null || (typeof v.filter === 'string' && v.filter.length <= 10_000))
+    );
   }
   if (v.filterType === 'number') {
     return NUMBER_OPS.includes(v.type as string) && isOptionalNumber(v.filter) && isOptionalNumber(v.filterTo);
@@ -263,7 +312,12 @@ function isCondition(v: unknown): boolean {
 function isColumnFilter(v: unknown): boolean {
   if (!isObject(v)) return false;
   if ('conditions' in v) {
-    return (v.operator === 'AND' || v.operator === 'OR') && Array.isArray(v.conditions) && v.conditions.length <= 10 && v.conditions.every(isCondition);
+    return (
+      (v.operator === 'AND' || v.operator === 'OR') &&
+      Array.isArray(v.conditions) &&
+      v.conditions.length <= 10 &&
+      v.conditions.every(isCondition)
+    );
   }
   return isCondition(v);
 }
@@ -288,18 +342,36 @@ export function isFromWebview(msg: unknown): msg is FromWebview {
     case 'cancel':
       return true;
     case 'getRows':
-      return isId(msg.id) && isId(msg.startRow) && isId(msg.endRow) && msg.endRow >= msg.startRow
-        && msg.endRow - msg.startRow <= MAX_ROWS_PER_REQUEST && isViewQuery(msg);
+      return (
+        isId(msg.id) &&
+        isId(msg.startRow) &&
+        isId(msg.endRow) &&
+        msg.endRow >= msg.startRow &&
+        msg.endRow - msg.startRow <= MAX_ROWS_PER_REQUEST &&
+        isViewQuery(msg)
+      );
     case 'getStats':
       return isId(msg.id) && isColId(msg.colId);
     case 'copyCell':
       return isId(msg.id) && isId(msg.rowId) && isColId(msg.colId);
     case 'copyRows':
-      return isId(msg.id) && Array.isArray(msg.rowIds) && msg.rowIds.length <= MAX_ROWS_PER_REQUEST && msg.rowIds.every(isId)
-        && Array.isArray(msg.colIds) && msg.colIds.length <= 10_000 && msg.colIds.every(isColId)
-        && (msg.format === 'tsv' || msg.format === 'csv' || msg.format === 'markdown');
+      return (
+        isId(msg.id) &&
+        Array.isArray(msg.rowIds) &&
+        msg.rowIds.length <= MAX_ROWS_PER_REQUEST &&
+        msg.rowIds.every(isId) &&
+        Array.isArray(msg.colIds) &&
+        msg.colIds.length <= 10_000 &&
+        msg.colIds.every(isColId) &&
+        (msg.format === 'tsv' || msg.format === 'csv' || msg.format === 'markdown')
+      );
     case 'copyColumn':
-      return isId(msg.id) && isColId(msg.colId) && (msg.format === 'tsv' || msg.format === 'csv' || msg.format === 'markdown') && isViewQuery(msg);
+      return (
+        isId(msg.id) &&
+        isColId(msg.colId) &&
+        (msg.format === 'tsv' || msg.format === 'csv' || msg.format === 'markdown') &&
+        isViewQuery(msg)
+      );
     case 'export':
       return isId(msg.id) && isViewQuery(msg);
     case 'openReference':
@@ -311,8 +383,11 @@ export function isFromWebview(msg: unknown): msg is FromWebview {
 
 /** Validates a message received from the host (the webview trusts its host, but a stale or foreign message is dropped). */
 export function isToWebview(msg: unknown): msg is ToWebview {
-  return isObject(msg) && typeof msg.type === 'string'
-    && ['init', 'schema', 'progress', 'done', 'error', 'warning', 'rows', 'stats', 'ack', 'failed'].includes(msg.type);
+  return (
+    isObject(msg) &&
+    typeof msg.type === 'string' &&
+    ['init', 'schema', 'progress', 'done', 'error', 'warning', 'rows', 'stats', 'ack', 'failed'].includes(msg.type)
+  );
 }
 
 /** An empty query: no sort, no filter, no search. */

@@ -138,7 +138,13 @@ export function formatFromKey(key: string): { formatHint?: ReferenceFormat; comp
   return { ...(formatHint ? { formatHint } : {}), ...(compression ? { compression } : {}) };
 }
 
-function reference(rule: string, raw: string, bucket: string, key: string, extra: Partial<XComReference> = {}): ReferenceMatch & { kind: 'reference' } {
+function reference(
+  rule: string,
+  raw: string,
+  bucket: string,
+  key: string,
+  extra: Partial<XComReference> = {},
+): ReferenceMatch & { kind: 'reference' } {
   const fromKey = formatFromKey(key);
   const ref: XComReference = { store: 's3', bucket, key, rule, raw };
   const formatHint = extra.formatHint ?? fromKey.formatHint;
@@ -159,7 +165,11 @@ function hasControlOrSpace(text: string): boolean {
 /** Astronomer's shapes: `data_<uuid>` or `<run_id>/<task_id>/data_<uuid>.csv|.json`. */
 function isAstronomerKey(key: string): boolean {
   const segments = key.split('/');
-  return ASTRONOMER_DATA_KEY.test(segments[segments.length - 1]) && (segments.length === 1 || segments.length >= 3) && segments.every((s) => s !== '');
+  return (
+    ASTRONOMER_DATA_KEY.test(segments[segments.length - 1]) &&
+    (segments.length === 1 || segments.length >= 3) &&
+    segments.every((s) => s !== '')
+  );
 }
 
 /**
@@ -178,10 +188,20 @@ function articleRule(prefix: string, fallbackBucket: string | undefined, astrono
     prefix,
     test(value) {
       if (!value.startsWith(prefix)) return undefined;
-      if (!value.startsWith(scheme)) return malformed(name, value, `it starts with "${prefix}" but not "${scheme}<bucket>/<key>"`);
+      if (!value.startsWith(scheme))
+        return malformed(name, value, `it starts with "${prefix}" but not "${scheme}<bucket>/<key>"`);
       const rest = value.slice(scheme.length);
-      if (astronomerFallback && isAstronomerKey(rest) && !(rest.includes('/') && BUCKET_NAME.test(rest.slice(0, rest.indexOf('/'))))) {
-        if (!fallbackBucket) return malformed(RuleNames.astronomer, value, 'the reference carries no bucket: set the bucket in the connection\'s S3 settings');
+      if (
+        astronomerFallback &&
+        isAstronomerKey(rest) &&
+        !(rest.includes('/') && BUCKET_NAME.test(rest.slice(0, rest.indexOf('/'))))
+      ) {
+        if (!fallbackBucket)
+          return malformed(
+            RuleNames.astronomer,
+            value,
+            "the reference carries no bucket: set the bucket in the connection's S3 settings",
+          );
         return reference(RuleNames.astronomer, value, fallbackBucket, rest);
       }
       const slash = rest.indexOf('/');
@@ -210,7 +230,12 @@ function astronomerRule(prefix: string, bucket: string | undefined): ReferenceRu
       const key = value.slice(scheme.length);
       if (!key) return malformed(name, value, 'the object key is empty');
       if (hasControlOrSpace(value)) return malformed(name, value, 'it contains spaces or control characters');
-      if (!bucket) return malformed(name, value, 'the reference carries no bucket: set the bucket in the connection\'s S3 settings');
+      if (!bucket)
+        return malformed(
+          name,
+          value,
+          "the reference carries no bucket: set the bucket in the connection's S3 settings",
+        );
       return reference(name, value, bucket, key);
     },
   };
@@ -226,12 +251,20 @@ function astronomerProvidersRule(prefix: string, bucket: string | undefined): Re
       if (!value.startsWith(prefix)) return undefined;
       if (value === prefix) return malformed(name, value, 'nothing follows the prefix');
       if (hasControlOrSpace(value)) return malformed(name, value, 'it contains spaces or control characters');
-      if (!bucket) return malformed(name, value, 'the reference carries no bucket: set the bucket in the connection\'s S3 settings (XCOM_BACKEND_BUCKET_NAME)');
+      if (!bucket)
+        return malformed(
+          name,
+          value,
+          "the reference carries no bucket: set the bucket in the connection's S3 settings (XCOM_BACKEND_BUCKET_NAME)",
+        );
       const gz = value.endsWith('.gz');
       const stem = gz ? value.slice(0, -3) : value;
       // DataFrames are written with df.to_json(), other values with json.dumps; dates as bare isoformat text.
       const formatHint: ReferenceFormat | undefined = stem.endsWith('_datetime') ? undefined : 'json';
-      return reference(name, value, bucket, value, { ...(formatHint ? { formatHint } : {}), ...(gz ? { compression: 'gzip' as const } : {}) });
+      return reference(name, value, bucket, value, {
+        ...(formatHint ? { formatHint } : {}),
+        ...(gz ? { compression: 'gzip' as const } : {}),
+      });
     },
   };
 }
@@ -271,13 +304,16 @@ function commonIoRule(objectStoragePath: string | undefined): ReferenceRule {
         // No base configured: only the backend's own layout <base>/<dag_id>/<run_id>/<task_id>/<uuid>[.ext].
         const segments = path.path.split('/');
         if (segments.length < 4 || !COMMON_IO_FILE.test(segments[segments.length - 1])) return undefined;
-        return reference(`${name} (guessed: no xcom_objectstorage_path)`, value, path.bucket, path.path, { formatHint: 'json' });
+        return reference(`${name} (guessed: no xcom_objectstorage_path)`, value, path.bucket, path.path, {
+          formatHint: 'json',
+        });
       }
       if (path.scheme !== base.scheme || path.bucket !== base.bucket) return undefined;
       if (path.connId && base.connId && path.connId !== base.connId) return undefined;
       let key = path.path;
       if (basePath) {
-        if (key === basePath || key === `${basePath}/`) return malformed(name, value, 'it names the xcom_objectstorage_path itself, not a file under it');
+        if (key === basePath || key === `${basePath}/`)
+          return malformed(name, value, 'it names the xcom_objectstorage_path itself, not a file under it');
         if (!key.startsWith(`${basePath}/`)) return undefined;
       }
       key = key.replace(/\/+$/, '');
@@ -292,7 +328,10 @@ function customRule(rule: CustomReferenceRule, index: number): ReferenceRule | u
   const name = rule.name?.trim() || `custom rule ${index + 1} (${rule.prefix})`;
   const fixedBucket = rule.bucket?.trim() || undefined;
   const keyPrefix = rule.keyPrefix ?? '';
-  const format = rule.format && rule.format !== 'auto' && rule.format in FORMAT_EXTENSIONS ? FORMAT_EXTENSIONS[rule.format] : undefined;
+  const format =
+    rule.format && rule.format !== 'auto' && rule.format in FORMAT_EXTENSIONS
+      ? FORMAT_EXTENSIONS[rule.format]
+      : undefined;
   return {
     name,
     prefix: rule.prefix,
@@ -319,7 +358,11 @@ export function presetForBackend(xcomBackend: string | undefined): Exclude<Refer
   const cls = (xcomBackend ?? '').trim();
   if (!cls) return 'article';
   if (/^astronomer\.providers\./.test(cls)) return 'astronomerProviders';
-  if (/(^|\.)common\.io\.xcom\.backend\.XComObjectStor(age|e)Backend$/.test(cls) || /XComObjectStor(age|e)Backend$/.test(cls)) return 'commonIo';
+  if (
+    /(^|\.)common\.io\.xcom\.backend\.XComObjectStor(age|e)Backend$/.test(cls) ||
+    /XComObjectStor(age|e)Backend$/.test(cls)
+  )
+    return 'commonIo';
   // Airflow's own BaseXCom offloads nothing.
   if (/^airflow\.(models\.xcom|sdk\.execution_time\.xcom|sdk\.bases\.xcom|sdk)\.BaseXCom$/.test(cls)) return 'none';
   return 'article';
@@ -383,15 +426,18 @@ export type CellReference =
 /** The grid's view of one cell value under `rules` (the webview builds them from the connection's ReferenceConfig). */
 export function cellReference(value: unknown, rules: ReferenceRule[]): CellReference {
   const match = matchReference(value, rules);
-  if (match.kind === 'reference') return { kind: 'link', title: `Open ${formatReference.describe(match.reference)} in a new preview` };
-  if (match.kind === 'malformed') return { kind: 'malformed', title: `Malformed reference (${match.rule}): ${match.reason}` };
+  if (match.kind === 'reference')
+    return { kind: 'link', title: `Open ${formatReference.describe(match.reference)} in a new preview` };
+  if (match.kind === 'malformed')
+    return { kind: 'malformed', title: `Malformed reference (${match.rule}): ${match.reason}` };
   return { kind: 'text' };
 }
 
 /** The object a verdict points at: the reference's, or for a plain `s3://` string the object it names. */
 export function objectOf(match: ReferenceMatch): XComReference | undefined {
   if (match.kind === 'reference') return match.reference;
-  if (match.kind === 'plainObjectUri') return { store: 's3', bucket: match.bucket, key: match.key, rule: 'plain S3 URI', raw: match.uri };
+  if (match.kind === 'plainObjectUri')
+    return { store: 's3', bucket: match.bucket, key: match.key, rule: 'plain S3 URI', raw: match.uri };
   return undefined;
 }
 

@@ -53,7 +53,10 @@ function splitUrl(url: string): RawUrl | undefined {
 
 function schemeOf(url: string): { base: string; raw: RawUrl } {
   const raw = splitUrl(url);
-  if (!raw) throw new Error(`Not a database URL: expected something like postgresql://user@host:5432/airflow or sqlite:////path/airflow.db`);
+  if (!raw)
+    throw new Error(
+      `Not a database URL: expected something like postgresql://user@host:5432/airflow or sqlite:////path/airflow.db`,
+    );
   return { base: raw.scheme.toLowerCase().split('+')[0], raw };
 }
 
@@ -82,9 +85,13 @@ function parseQuery(query: string | undefined): Record<string, string> {
 export function parseConnectionUrl(url: string): ParsedConnectionUrl {
   const { base, raw } = schemeOf(url);
   const dialect = SCHEMES[base];
-  if (!dialect) throw new Error(`Unsupported scheme '${base}' in the connection URL: use sqlite, postgresql or mysql (mariadb) URLs`);
+  if (!dialect)
+    throw new Error(
+      `Unsupported scheme '${base}' in the connection URL: use sqlite, postgresql or mysql (mariadb) URLs`,
+    );
   const location = LOCATION_PATTERN.exec(raw.location);
-  if (!location) throw new Error('Could not read the host, port and database of the connection URL: expected host:port/database');
+  if (!location)
+    throw new Error('Could not read the host, port and database of the connection URL: expected host:port/database');
   const [, ipv6, ipv4, portText, databaseText, query] = location;
   const options = parseQuery(query);
   if (dialect === 'sqlite') return parseSqlite(databaseText, options);
@@ -113,7 +120,9 @@ export function parseConnectionUrl(url: string): ParsedConnectionUrl {
 function parseSqlite(databaseText: string | undefined, options: Record<string, string>): ParsedConnectionUrl {
   const sqlitePath = databaseText === undefined ? '' : decode(databaseText);
   if (!sqlitePath) {
-    throw new Error('SQLite URL without a file: use sqlite:////absolute/path/airflow.db (in-memory databases cannot be browsed)');
+    throw new Error(
+      'SQLite URL without a file: use sqlite:////absolute/path/airflow.db (in-memory databases cannot be browsed)',
+    );
   }
   if (!sqlitePath.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(sqlitePath)) {
     throw new Error(
@@ -125,7 +134,9 @@ function parseSqlite(databaseText: string | undefined, options: Record<string, s
 }
 
 /** The URL's scheme and user info split off the rest, without validating; undefined when it has no user info. */
-function splitUserInfo(url: string): { prefix: string; user: string; password: string | undefined; suffix: string } | undefined {
+function splitUserInfo(
+  url: string,
+): { prefix: string; user: string; password: string | undefined; suffix: string } | undefined {
   const raw = splitUrl(url);
   if (!raw || raw.user === undefined) return undefined;
   return { prefix: `${raw.scheme}://`, user: raw.user, password: raw.password, suffix: `@${raw.location}` };

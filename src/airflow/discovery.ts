@@ -42,7 +42,10 @@ function expandHome(path: string, homeDir: string): string {
 
 function expandVars(value: string, env: Record<string, string | undefined>, homeDir: string): string {
   let out = expandHome(value, homeDir);
-  out = out.replace(/\$(\w+)|\$\{(\w+)\}/g, (m, a: string | undefined, b: string | undefined) => env[(a ?? b) as string] ?? m);
+  out = out.replace(
+    /\$(\w+)|\$\{(\w+)\}/g,
+    (m, a: string | undefined, b: string | undefined) => env[(a ?? b) as string] ?? m,
+  );
   return out;
 }
 
@@ -58,7 +61,12 @@ function configPath(env: Record<string, string | undefined>, homeDir: string): s
 }
 
 /** Replaces `{AIRFLOW_HOME}` templates and `%%` escapes the way Airflow's config parser does. */
-function cfgValue(raw: unknown, home: string, env: Record<string, string | undefined>, homeDir: string): string | undefined {
+function cfgValue(
+  raw: unknown,
+  home: string,
+  env: Record<string, string | undefined>,
+  homeDir: string,
+): string | undefined {
   if (typeof raw !== 'string') return undefined;
   let v = raw.trim();
   if (!v) return undefined;
@@ -70,7 +78,12 @@ function section(data: IniData, name: string): Record<string, unknown> {
   // The ini package nests dotted section names ([common.io] → data.common.io).
   let s: unknown = data[name];
   if (!s && name.includes('.')) {
-    s = name.split('.').reduce<unknown>((o, part) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[part] : undefined), data);
+    s = name
+      .split('.')
+      .reduce<unknown>(
+        (o, part) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[part] : undefined),
+        data,
+      );
   }
   return s && typeof s === 'object' ? (s as Record<string, unknown>) : {};
 }
@@ -133,7 +146,13 @@ function parseIni(text: string): IniData {
   }
 }
 
-function connectionsFromCfg(data: IniData, file: string, home: string, env: Record<string, string | undefined>, homeDir: string): DiscoveredConnection[] {
+function connectionsFromCfg(
+  data: IniData,
+  file: string,
+  home: string,
+  env: Record<string, string | undefined>,
+  homeDir: string,
+): DiscoveredConnection[] {
   const found: DiscoveredConnection[] = [];
   for (const sectionName of ['database', 'core']) {
     const s = section(data, sectionName);
@@ -149,7 +168,9 @@ function connectionsFromCfg(data: IniData, file: string, home: string, env: Reco
 }
 
 /** Every Airflow metadata DB URL found, in Airflow's lookup order, without duplicates. */
-export async function discoverAirflowConnections(options: DiscoveryOptions): Promise<{ candidates: DiscoveredConnection[] }> {
+export async function discoverAirflowConnections(
+  options: DiscoveryOptions,
+): Promise<{ candidates: DiscoveredConnection[] }> {
   const { env, homeDir } = options;
   const read = options.readFile ?? ((p: string) => fsp.readFile(p, 'utf8'));
   const candidates: DiscoveredConnection[] = [];
@@ -212,7 +233,9 @@ function readIfExists(path: string): string | undefined {
 
 /** Airflow's XCom backend settings (env first, then airflow.cfg at $AIRFLOW_CONFIG / $AIRFLOW_HOME, then workspace folders). */
 export function readAirflowBackendConfig(
-  options: Omit<DiscoveryOptions, 'readFile'> & { /** Reads a file as UTF-8, undefined when missing (tests). */ readFileSync?: (path: string) => string | undefined },
+  options: Omit<DiscoveryOptions, 'readFile'> & {
+    /** Reads a file as UTF-8, undefined when missing (tests). */ readFileSync?: (path: string) => string | undefined;
+  },
 ): AirflowBackendConfig {
   const { env, homeDir } = options;
   const read = options.readFileSync ?? readIfExists;
@@ -224,7 +247,10 @@ export function readAirflowBackendConfig(
   if (path) config.objectStoragePath = path;
   const bucket = (env.S3_XCOM_BUCKET_NAME ?? env.XCOM_BACKEND_BUCKET_NAME)?.trim();
   if (bucket) config.bucket = bucket;
-  const files = [configPath(env, homeDir), ...options.workspaceFolders.flatMap((f) => [join(f, 'airflow.cfg'), join(f, 'airflow', 'airflow.cfg')])];
+  const files = [
+    configPath(env, homeDir),
+    ...options.workspaceFolders.flatMap((f) => [join(f, 'airflow.cfg'), join(f, 'airflow', 'airflow.cfg')]),
+  ];
   for (const file of files) {
     if (config.xcomBackend && config.objectStoragePath) break;
     if (!isAbsolute(file)) continue;

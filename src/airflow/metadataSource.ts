@@ -1,6 +1,17 @@
 import type {
-  AirflowInfo, DagRunFilter, DagRunSummary, DagSummary, FailedTaskInstance, Page, PageRequest,
-  LimitedStoredValue, TaskInstanceFilter, TaskInstanceKey, TaskInstanceSummary, XComKey, XComSummary,
+  AirflowInfo,
+  DagRunFilter,
+  DagRunSummary,
+  DagSummary,
+  FailedTaskInstance,
+  Page,
+  PageRequest,
+  LimitedStoredValue,
+  TaskInstanceFilter,
+  TaskInstanceKey,
+  TaskInstanceSummary,
+  XComKey,
+  XComSummary,
 } from './types';
 
 /** How much of a value to read. */
@@ -16,13 +27,32 @@ export interface MetadataSource {
   /** Active DAGs, sorted by dag_id; `filter` is a case-insensitive substring of dag_id, display name or tag. */
   listDags(filter: string | undefined, page: PageRequest, signal?: AbortSignal): Promise<Page<DagSummary>>;
   /** A DAG's runs, newest first (2.x execution_date, 3.x run_after). */
-  listDagRuns(dagId: string, filter: DagRunFilter, page: PageRequest, signal?: AbortSignal): Promise<Page<DagRunSummary>>;
+  listDagRuns(
+    dagId: string,
+    filter: DagRunFilter,
+    page: PageRequest,
+    signal?: AbortSignal,
+  ): Promise<Page<DagRunSummary>>;
   /** A run's task instances, by task_id then map_index. */
-  listTaskInstances(dagId: string, runId: string, filter: TaskInstanceFilter, page: PageRequest, signal?: AbortSignal): Promise<Page<TaskInstanceSummary>>;
+  listTaskInstances(
+    dagId: string,
+    runId: string,
+    filter: TaskInstanceFilter,
+    page: PageRequest,
+    signal?: AbortSignal,
+  ): Promise<Page<TaskInstanceSummary>>;
   /** A task instance's XComs, by key; mapIndex undefined lists every map index of the task. */
-  listXComs(task: Omit<TaskInstanceKey, 'mapIndex'> & { mapIndex?: number }, page: PageRequest, signal?: AbortSignal): Promise<Page<XComSummary>>;
+  listXComs(
+    task: Omit<TaskInstanceKey, 'mapIndex'> & { mapIndex?: number },
+    page: PageRequest,
+    signal?: AbortSignal,
+  ): Promise<Page<XComSummary>>;
   /** The stored value of one XCom (at most `options.maxBytes` of it), or undefined when the row is gone. */
-  readXComValue(key: XComKey, signal?: AbortSignal, options?: ReadValueOptions): Promise<LimitedStoredValue | undefined>;
+  readXComValue(
+    key: XComKey,
+    signal?: AbortSignal,
+    options?: ReadValueOptions,
+  ): Promise<LimitedStoredValue | undefined>;
   /** Task instances in `failed` or `up_for_retry` across DAGs, newest first. */
   listRecentFailures(page: PageRequest, signal?: AbortSignal): Promise<Page<FailedTaskInstance>>;
   /** The serialized DAG JSON (decompressed), or undefined. */

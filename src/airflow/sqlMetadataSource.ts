@@ -263,7 +263,11 @@ export class SqlMetadataSource implements MetadataSource {
     );
   }
 
-  async readXComValue(key: XComKey, signal?: AbortSignal, options?: ReadValueOptions): Promise<LimitedStoredValue | undefined> {
+  async readXComValue(
+    key: XComKey,
+    signal?: AbortSignal,
+    options?: ReadValueOptions,
+  ): Promise<LimitedStoredValue | undefined> {
     const { features } = await this.ready(signal);
     const generation = features.generation;
     const sql = new Sql(this.driver);

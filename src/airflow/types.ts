@@ -164,9 +164,7 @@ export interface XComKey extends TaskInstanceKey {
 
 /** The stored form of xcom.value as the driver returned it: bytes (2.x BLOB), or a JSON value (3.x). */
 export type StoredValue =
-  | { kind: 'bytes'; bytes: Uint8Array }
-  | { kind: 'json'; json: string; note?: string }
-  | { kind: 'null' };
+  { kind: 'bytes'; bytes: Uint8Array } | { kind: 'json'; json: string; note?: string } | { kind: 'null' };
 
 /** A stored value read with a byte limit: `storedSize` is the whole value's size when only its start was read. */
 export type LimitedStoredValue = StoredValue & { storedSize?: number };

@@ -6,7 +6,13 @@ import { errorMessage } from '../errors';
 import { formatBytes } from '../formatBytes';
 import { CUT_MARKER, DecodeBudget, type DecodeLimits } from '../formats/decodeBudget';
 import {
-  describeTableSize, isPlainObject, parseLenientJson, previewJson, stringifyLenient, tableOrientOf, type JsonOrient,
+  describeTableSize,
+  isPlainObject,
+  parseLenientJson,
+  previewJson,
+  stringifyLenient,
+  tableOrientOf,
+  type JsonOrient,
 } from '../formats/pandasJson';
 import type { StoredValue } from './types';
 
@@ -74,7 +80,9 @@ function convert(v: unknown, budget: DecodeBudget, depth = 0): unknown {
       case 'builtins.tuple':
       case 'builtins.set':
       case 'builtins.frozenset':
-        return Array.isArray(data) ? mapWithin(data, budget, (x) => convert(x, budget, depth + 1)) : convert(data, budget, depth + 1);
+        return Array.isArray(data)
+          ? mapWithin(data, budget, (x) => convert(x, budget, depth + 1))
+          : convert(data, budget, depth + 1);
       case 'datetime.datetime':
       case 'pendulum.datetime.DateTime':
         if (isPlainObject(data)) return isoFromEpochSeconds(data.timestamp) ?? convert(data, budget, depth + 1);
@@ -99,7 +107,8 @@ function convert(v: unknown, budget: DecodeBudget, depth = 0): unknown {
     if (t === 'dict') return convert(data, budget, depth + 1);
     if (t === 'datetime') return isoFromEpochSeconds(data) ?? data;
     if (t === 'timedelta' || t === 'date') return data;
-    if (t === 'set' || t === 'tuple') return Array.isArray(data) ? mapWithin(data, budget, (x) => convert(x, budget, depth + 1)) : data;
+    if (t === 'set' || t === 'tuple')
+      return Array.isArray(data) ? mapWithin(data, budget, (x) => convert(x, budget, depth + 1)) : data;
     return convert({ __classname__: t, __version__: 0, __data__: data }, budget, depth + 1);
   }
   return entriesWithin(v, budget, (x) => convert(x, budget, depth + 1));
@@ -119,7 +128,11 @@ function mapWithin(items: readonly unknown[], budget: DecodeBudget, map: (x: unk
 }
 
 /** Maps dict values until the budget runs out; the rest becomes one cut marker entry. */
-function entriesWithin(v: Record<string, unknown>, budget: DecodeBudget, map: (x: unknown) => unknown): Record<string, unknown> {
+function entriesWithin(
+  v: Record<string, unknown>,
+  budget: DecodeBudget,
+  map: (x: unknown) => unknown,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v)) {
     if (budget.note) {
@@ -133,7 +146,8 @@ function entriesWithin(v: Record<string, unknown>, budget: DecodeBudget, map: (x
 
 function wrapperClass(v: unknown): string | undefined {
   if (isPlainObject(v) && '__classname__' in v && '__data__' in v) return String(v.__classname__);
-  if (isPlainObject(v) && '__type' in v && '__var' in v && Object.keys(v).length === 2 && v.__type !== 'dict') return String(v.__type);
+  if (isPlainObject(v) && '__type' in v && '__var' in v && Object.keys(v).length === 2 && v.__type !== 'dict')
+    return String(v.__type);
   return undefined;
 }
 
@@ -163,7 +177,12 @@ function classify(value: unknown, origin: { classname?: string; note?: string },
     if (problem) {
       const note = `A pandas DataFrame whose Parquet data is corrupt (${problem}): it cannot be previewed`;
       return {
-        ...base, kind: 'json', value, note, display: 'pandas DataFrame (corrupt Parquet data)', pretty: stringifyLenient(value, 2),
+        ...base,
+        kind: 'json',
+        value,
+        note,
+        display: 'pandas DataFrame (corrupt Parquet data)',
+        pretty: stringifyLenient(value, 2),
       } as DecodedXCom;
     }
     return {
@@ -186,8 +205,14 @@ function classify(value: unknown, origin: { classname?: string; note?: string },
     const display = oneLine(`table, ${describeTableSize(value, orient)}: ${previewJson(value, DISPLAY_MAX * 2)}`);
     return withLazyPretty({ ...base, kind: 'table', value, table: { format: orient, data: value }, display });
   }
-  const prefix = classname && !['builtins.tuple', 'builtins.set', 'builtins.frozenset'].includes(classname) ? `${classname}: ` : '';
-  return withLazyPretty({ ...base, kind: 'json', value, display: oneLine(prefix + previewJson(value, DISPLAY_MAX * 2)) });
+  const prefix =
+    classname && !['builtins.tuple', 'builtins.set', 'builtins.frozenset'].includes(classname) ? `${classname}: ` : '';
+  return withLazyPretty({
+    ...base,
+    kind: 'json',
+    value,
+    display: oneLine(prefix + previewJson(value, DISPLAY_MAX * 2)),
+  });
 }
 
 /** Pretty JSON is written only when an editor asks for it: listing a tree of large values never pays for it. */
@@ -238,7 +263,8 @@ function plain(v: unknown, budget: DecodeBudget, depth = 0): unknown {
   }
   if (v instanceof Set) return mapWithin([...v], budget, next);
   if (typeof v === 'bigint') return Number(v);
-  if (v instanceof Uint8Array) return `b'${Buffer.from(v.subarray(0, 4096)).toString('latin1')}${v.length > 4096 ? CUT_MARKER : ''}'`;
+  if (v instanceof Uint8Array)
+    return `b'${Buffer.from(v.subarray(0, 4096)).toString('latin1')}${v.length > 4096 ? CUT_MARKER : ''}'`;
   if (Array.isArray(v)) return mapWithin(v, budget, next);
   if (typeof v === 'object' && v !== null) return entriesWithin(v as Record<string, unknown>, budget, next);
   if (typeof v === 'function') return `<${(v as { name?: string }).name ?? 'callable'}>`;
@@ -257,17 +283,25 @@ function decodePickle(bytes: Uint8Array, options: DecodeOptions): DecodedXCom {
   if (options.truncated) return generic;
   let parsed: unknown;
   try {
-    const parser = new Parser({ nameResolver: placeholderResolver, unpicklingTypeOfDictionary: 'object', unpicklingTypeOfSet: 'array' });
+    const parser = new Parser({
+      nameResolver: placeholderResolver,
+      unpicklingTypeOfDictionary: 'object',
+      unpicklingTypeOfSet: 'array',
+    });
     parsed = parser.parse(bytes);
   } catch (error) {
-    return { ...generic, note: `Python pickle that could not be read (${errorMessage(error)}): shown as hex, no code was run` };
+    return {
+      ...generic,
+      note: `Python pickle that could not be read (${errorMessage(error)}): shown as hex, no code was run`,
+    };
   }
   const budget = new DecodeBudget(options.limits);
   const value = plain(parsed, budget);
   const note = `Python pickle (protocol ${bytes[1]}), ${size} bytes, read without running any code`;
   const decoded = decodeParsed(value, new DecodeBudget(options.limits), note);
   // The serde pass may have cut the value again; say it once.
-  if (budget.note && !decoded.note?.includes(CUT_NOTE_END)) decoded.note = `${decoded.note}. Value ${budget.note}${CUT_NOTE_END}`;
+  if (budget.note && !decoded.note?.includes(CUT_NOTE_END))
+    decoded.note = `${decoded.note}. Value ${budget.note}${CUT_NOTE_END}`;
   return decoded;
 }
 
@@ -318,12 +352,16 @@ export function decodeXComValue(stored: StoredValue, options: DecodeOptions = {}
   try {
     if (!stored || stored.kind === 'null') return { kind: 'null', value: null, display: 'null', pretty: 'null' };
     if (stored.kind === 'json') {
-      if (stored.json === null || stored.json === undefined) return { kind: 'null', value: null, display: 'null', pretty: 'null' };
+      if (stored.json === null || stored.json === undefined)
+        return { kind: 'null', value: null, display: 'null', pretty: 'null' };
       const decoded = decodeText(String(stored.json), options, String(stored.json).length);
-      return stored.note ? { ...decoded, note: decoded.note ? `${stored.note}. ${decoded.note}` : stored.note } : decoded;
+      return stored.note
+        ? { ...decoded, note: decoded.note ? `${stored.note}. ${decoded.note}` : stored.note }
+        : decoded;
     }
     const bytes = stored.bytes;
-    if (!bytes || bytes.length === 0) return { kind: 'null', value: null, display: 'null', pretty: 'null', note: 'Empty value' };
+    if (!bytes || bytes.length === 0)
+      return { kind: 'null', value: null, display: 'null', pretty: 'null', note: 'Empty value' };
     if (bytes[0] === 0x80) return decodePickle(bytes, options);
     let text: string;
     try {

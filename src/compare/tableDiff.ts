@@ -32,17 +32,31 @@ export function diffTables(baseline: TableShape, current: TableShape): TableDiff
   const added = current.columns.filter((c) => !before.has(c.name)).map((c) => c.name);
   const removed = baseline.columns.filter((c) => !after.has(c.name)).map((c) => c.name);
   const retyped = current.columns
-    .filter((c) => before.has(c.name) && before.get(c.name) !== c.type && before.get(c.name) !== 'empty' && c.type !== 'empty')
+    .filter(
+      (c) =>
+        before.has(c.name) && before.get(c.name) !== c.type && before.get(c.name) !== 'empty' && c.type !== 'empty',
+    )
     .map((c) => ({ name: c.name, from: before.get(c.name) as string, to: c.type }));
   const commonBefore = baseline.columns.map((c) => c.name).filter((n) => after.has(n));
   const commonAfter = current.columns.map((c) => c.name).filter((n) => before.has(n));
   const reordered = commonBefore.some((n, i) => commonAfter[i] !== n);
   const rowDelta = current.rowCount - baseline.rowCount;
-  return { added, removed, retyped, reordered, rowDelta, same: !added.length && !removed.length && !retyped.length && !reordered && rowDelta === 0 };
+  return {
+    added,
+    removed,
+    retyped,
+    reordered,
+    rowDelta,
+    same: !added.length && !removed.length && !retyped.length && !reordered && rowDelta === 0,
+  };
 }
 
 /** A Markdown report of a diff, with every name shown as code. */
-export function diffReport(diff: TableDiff, labels: { baseline: string; current: string }, shapes: { baseline: TableShape; current: TableShape }): string {
+export function diffReport(
+  diff: TableDiff,
+  labels: { baseline: string; current: string },
+  shapes: { baseline: TableShape; current: TableShape },
+): string {
   const code = (s: string) => `\`${s.replace(/`/g, 'ˋ')}\``;
   const lines = [
     `# ${labels.current} vs ${labels.baseline}`,
@@ -56,7 +70,8 @@ export function diffReport(diff: TableDiff, labels: { baseline: string; current:
   if (diff.same) lines.push('Same columns, same types, same row count.');
   if (diff.added.length) lines.push(`**Added columns:** ${diff.added.map(code).join(', ')}`, '');
   if (diff.removed.length) lines.push(`**Removed columns:** ${diff.removed.map(code).join(', ')}`, '');
-  if (diff.retyped.length) lines.push(`**Retyped columns:** ${diff.retyped.map((r) => `${code(r.name)} ${r.from} → ${r.to}`).join(', ')}`, '');
+  if (diff.retyped.length)
+    lines.push(`**Retyped columns:** ${diff.retyped.map((r) => `${code(r.name)} ${r.from} → ${r.to}`).join(', ')}`, '');
   if (diff.reordered) lines.push('Columns present in both runs are in a different order.', '');
   return lines.join('\n');
 }

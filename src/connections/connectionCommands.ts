@@ -39,18 +39,31 @@ export interface ConnectionCommandDeps {
 export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.Disposable[] {
   const { store, log } = deps;
 
-  const testAndReport = async (connection: ConnectionConfig, password: string | undefined, quiet = false): Promise<AirflowInfo | undefined> => {
+  const testAndReport = async (
+    connection: ConnectionConfig,
+    password: string | undefined,
+    quiet = false,
+  ): Promise<AirflowInfo | undefined> => {
     try {
       const info = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Connecting to ${connection.name}…`, cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Connecting to ${connection.name}…`,
+          cancellable: true,
+        },
         (_progress, token) => {
           const aborter = new AbortController();
           token.onCancellationRequested(() => aborter.abort());
           return deps.probe(connection, password, aborter.signal);
         },
       );
-      log.info(`Connected to ${connection.name} (${redactUrl(connection.url)}): Airflow ${info.airflowVersion}, ${info.serverVersion}`);
-      if (!quiet) void vscode.window.showInformationMessage(`Connected to "${connection.name}": Airflow ${info.airflowVersion} on ${info.serverVersion}.`);
+      log.info(
+        `Connected to ${connection.name} (${redactUrl(connection.url)}): Airflow ${info.airflowVersion}, ${info.serverVersion}`,
+      );
+      if (!quiet)
+        void vscode.window.showInformationMessage(
+          `Connected to "${connection.name}": Airflow ${info.airflowVersion} on ${info.serverVersion}.`,
+        );
       return info;
     } catch (error) {
       const message = errorMessage(error);
@@ -66,8 +79,8 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       id: existing?.id ?? newConnectionId(),
       name: args.name?.trim() || existing?.name || defaultName(args.url),
       url: withoutPassword(args.url),
-      ...(args.schema ?? existing?.schema ? { schema: args.schema ?? existing?.schema } : {}),
-      ...(args.storage ?? existing?.storage ? { storage: args.storage ?? existing?.storage } : {}),
+      ...((args.schema ?? existing?.schema) ? { schema: args.schema ?? existing?.schema } : {}),
+      ...((args.storage ?? existing?.storage) ? { storage: args.storage ?? existing?.storage } : {}),
     };
     const password = args.password ?? passwordOf(args.url);
     await store.save(connection, password);
@@ -79,7 +92,8 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
   const promptForUrl = async (title: string, value?: string): Promise<string | undefined> =>
     vscode.window.showInputBox({
       title,
-      prompt: 'SQLAlchemy URL as in airflow.cfg (postgresql://airflow@localhost:5432/airflow, sqlite:////home/me/airflow/airflow.db), or the Airflow UI address https://user@airflow.example.com',
+      prompt:
+        'SQLAlchemy URL as in airflow.cfg (postgresql://airflow@localhost:5432/airflow, sqlite:////home/me/airflow/airflow.db), or the Airflow UI address https://user@airflow.example.com',
       value,
       ignoreFocusOut: true,
       validateInput: (text) => {
@@ -97,7 +111,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       const user = restUserOf(url);
       return vscode.window.showInputBox({
         title: user ? `Password for ${user}` : 'API token (bearer), e.g. an Astronomer deployment token',
-        prompt: 'Kept in VS Code\'s secret storage, never in settings. Leave empty if none is needed.',
+        prompt: "Kept in VS Code's secret storage, never in settings. Leave empty if none is needed.",
         password: true,
         ignoreFocusOut: true,
       });
@@ -106,7 +120,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     if (parsed.dialect === 'sqlite' || passwordOf(url)) return passwordOf(url);
     return vscode.window.showInputBox({
       title: `Password for ${parsed.user ?? 'the database user'}`,
-      prompt: 'Kept in VS Code\'s secret storage, never in settings. Leave empty if none is needed.',
+      prompt: "Kept in VS Code's secret storage, never in settings. Leave empty if none is needed.",
       password: true,
       ignoreFocusOut: true,
     });
@@ -116,29 +130,54 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     const detected = await discover();
     type Pick = vscode.QuickPickItem & { action: 'url' | 'file' | 'detected'; url?: string };
     const picks: Pick[] = [
-      ...detected.map((d): Pick => ({ label: `$(search) ${redactUrl(d.url)}`, description: d.origin, action: 'detected', url: d.url })),
+      ...detected.map((d): Pick => ({
+        label: `$(search) ${redactUrl(d.url)}`,
+        description: d.origin,
+        action: 'detected',
+        url: d.url,
+      })),
       { label: '$(link) Enter a database URL…', action: 'url' },
       { label: '$(file) Choose an SQLite airflow.db file…', action: 'file' },
     ];
-    const pick = await vscode.window.showQuickPick(picks, { title: 'Add Airflow Connection', placeHolder: 'Connect XCom Lens to an Airflow metadata database' });
+    const pick = await vscode.window.showQuickPick(picks, {
+      title: 'Add Airflow Connection',
+      placeHolder: 'Connect XCom Lens to an Airflow metadata database',
+    });
     if (!pick) return;
     let url: string | undefined;
     if (pick.action === 'detected') url = pick.url;
     else if (pick.action === 'file') {
-      const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'SQLite database': ['db', 'sqlite', 'sqlite3'], 'All files': ['*'] }, title: 'Airflow metadata DB' });
+      const files = await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        filters: { 'SQLite database': ['db', 'sqlite', 'sqlite3'], 'All files': ['*'] },
+        title: 'Airflow metadata DB',
+      });
       if (!files?.[0]) return;
       url = `sqlite:///${files[0].fsPath}`;
     } else url = (await promptForUrl('Airflow metadata DB URL'))?.trim();
     if (!url) return;
     const password = await promptForPassword(url);
-    if (password === undefined && (isRestUrl(url) || parseConnectionUrl(url).dialect !== 'sqlite') && !passwordOf(url)) return;
-    const name = await vscode.window.showInputBox({ title: 'Connection name', value: defaultName(url), ignoreFocusOut: true });
+    if (password === undefined && (isRestUrl(url) || parseConnectionUrl(url).dialect !== 'sqlite') && !passwordOf(url))
+      return;
+    const name = await vscode.window.showInputBox({
+      title: 'Connection name',
+      value: defaultName(url),
+      ignoreFocusOut: true,
+    });
     if (name === undefined) return;
-    const draft: ConnectionConfig = { id: newConnectionId(), name: name || defaultName(url), url: withoutPassword(url) };
+    const draft: ConnectionConfig = {
+      id: newConnectionId(),
+      name: name || defaultName(url),
+      url: withoutPassword(url),
+    };
     const info = await testAndReport(draft, password || undefined, true);
     if (!info) {
       const state = 'Save Anyway';
-      const choice = await vscode.window.showWarningMessage(`Could not connect to "${draft.name}". Save it anyway?`, { modal: true, detail: 'See the XCom Lens log for the reason.' }, state);
+      const choice = await vscode.window.showWarningMessage(
+        `Could not connect to "${draft.name}". Save it anyway?`,
+        { modal: true, detail: 'See the XCom Lens log for the reason.' },
+        state,
+      );
       if (choice !== state) return;
     }
     await saveFromArgs({ url, name: draft.name, password: password || undefined });
@@ -147,11 +186,17 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
 
   const discover = async () => {
     try {
-      const found = await discoverAirflowConnections({ env: process.env, homeDir: os.homedir(), workspaceFolders: trustedWorkspaceFolders() });
+      const found = await discoverAirflowConnections({
+        env: process.env,
+        homeDir: os.homedir(),
+        workspaceFolders: trustedWorkspaceFolders(),
+      });
       const commands = found.candidates.filter((c) => c.needsCommand).map((c) => c.origin);
       const problems = found.candidates.filter((c) => c.problem).map((c) => `${c.origin}, ${c.problem}`);
       return Object.assign(
-        found.candidates.filter((c) => c.url && !c.needsCommand).map((c) => ({ url: c.url as string, origin: c.origin })),
+        found.candidates
+          .filter((c) => c.url && !c.needsCommand)
+          .map((c) => ({ url: c.url as string, origin: c.origin })),
         { commands, problems },
       );
     } catch (error) {
@@ -171,21 +216,28 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       const detected = await discover();
       if (detected.length === 0) {
         const add = 'Add Connection…';
-        const message = detected.commands.length > 0
-          ? `Airflow's connection comes from a command or secrets backend (${detected.commands.join(', ')}): ` +
-            'XCom Lens never runs these. Add the connection with its URL instead.'
-          : detected.problems.length > 0
-            ? `Found an airflow.cfg that Airflow itself could not read, so XCom Lens does not use it: ${detected.problems.join('; ')}. ` +
-              'Fix that line, or add the connection with its URL.'
-            : 'No Airflow configuration found: no AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, ' +
-              'no airflow.cfg in $AIRFLOW_HOME, ~/airflow or the workspace.';
+        const message =
+          detected.commands.length > 0
+            ? `Airflow's connection comes from a command or secrets backend (${detected.commands.join(', ')}): ` +
+              'XCom Lens never runs these. Add the connection with its URL instead.'
+            : detected.problems.length > 0
+              ? `Found an airflow.cfg that Airflow itself could not read, so XCom Lens does not use it: ${detected.problems.join('; ')}. ` +
+                'Fix that line, or add the connection with its URL.'
+              : 'No Airflow configuration found: no AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, ' +
+                'no airflow.cfg in $AIRFLOW_HOME, ~/airflow or the workspace.';
         const choice = await vscode.window.showInformationMessage(message, add);
         if (choice === add) await interactiveAdd();
         return;
       }
-      const pick = detected.length === 1
-        ? detected[0]
-        : (await vscode.window.showQuickPick(detected.map((d) => ({ label: redactUrl(d.url), description: d.origin, d })), { title: 'Airflow connections found' }))?.d;
+      const pick =
+        detected.length === 1
+          ? detected[0]
+          : (
+              await vscode.window.showQuickPick(
+                detected.map((d) => ({ label: redactUrl(d.url), description: d.origin, d })),
+                { title: 'Airflow connections found' },
+              )
+            )?.d;
       if (!pick) return;
       const existing = store.list().find((c) => c.url === withoutPassword(pick.url));
       if (existing) {
@@ -195,32 +247,46 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       await saveFromArgs({ url: pick.url, name: defaultName(pick.url) });
     }),
 
-    vscode.commands.registerCommand(Commands.editConnection, async (arg?: unknown, args?: Partial<AddConnectionArgs>) => {
-      const connection = await pickConnection(store, arg);
-      if (!connection) return;
-      if (args && typeof args.url === 'string') {
-        await saveFromArgs({ ...args, url: args.url }, connection);
-        return;
-      }
-      const url = (await promptForUrl(`Edit ${connection.name}`, connection.url))?.trim();
-      if (!url) return;
-      const changePassword = (isRestUrl(url) || parseConnectionUrl(url).dialect !== 'sqlite') && !passwordOf(url)
-        ? await vscode.window.showQuickPick(['Keep the stored password', 'Enter a new password'], { title: 'Password' })
-        : 'Keep the stored password';
-      if (!changePassword) return;
-      const password = changePassword === 'Enter a new password' ? await promptForPassword(url) : passwordOf(url);
-      const name = await vscode.window.showInputBox({ title: 'Connection name', value: connection.name, ignoreFocusOut: true });
-      if (name === undefined) return;
-      const saved = await saveFromArgs({ url, name, password }, connection);
-      await testAndReport(saved, password ?? (await store.getPassword(saved)));
-    }),
+    vscode.commands.registerCommand(
+      Commands.editConnection,
+      async (arg?: unknown, args?: Partial<AddConnectionArgs>) => {
+        const connection = await pickConnection(store, arg);
+        if (!connection) return;
+        if (args && typeof args.url === 'string') {
+          await saveFromArgs({ ...args, url: args.url }, connection);
+          return;
+        }
+        const url = (await promptForUrl(`Edit ${connection.name}`, connection.url))?.trim();
+        if (!url) return;
+        const changePassword =
+          (isRestUrl(url) || parseConnectionUrl(url).dialect !== 'sqlite') && !passwordOf(url)
+            ? await vscode.window.showQuickPick(['Keep the stored password', 'Enter a new password'], {
+                title: 'Password',
+              })
+            : 'Keep the stored password';
+        if (!changePassword) return;
+        const password = changePassword === 'Enter a new password' ? await promptForPassword(url) : passwordOf(url);
+        const name = await vscode.window.showInputBox({
+          title: 'Connection name',
+          value: connection.name,
+          ignoreFocusOut: true,
+        });
+        if (name === undefined) return;
+        const saved = await saveFromArgs({ url, name, password }, connection);
+        await testAndReport(saved, password ?? (await store.getPassword(saved)));
+      },
+    ),
 
     vscode.commands.registerCommand(Commands.removeConnection, async (arg?: unknown, confirmed?: boolean) => {
       const connection = await pickConnection(store, arg);
       if (!connection) return;
       if (confirmed !== true) {
         const remove = 'Remove';
-        const choice = await vscode.window.showWarningMessage(`Remove the connection "${connection.name}" and its stored password?`, { modal: true }, remove);
+        const choice = await vscode.window.showWarningMessage(
+          `Remove the connection "${connection.name}" and its stored password?`,
+          { modal: true },
+          remove,
+        );
         if (choice !== remove) return;
       }
       await store.remove(connection.id);
@@ -248,13 +314,33 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
 
 async function configureStorageInteractively(store: ConnectionStore, connection: ConnectionConfig): Promise<void> {
   const current = connection.storage ?? {};
-  const profile = await vscode.window.showInputBox({ title: 'S3 access (1/4): AWS profile', prompt: 'Named profile from ~/.aws/config (SSO works). Empty: the default credential chain.', value: current.profile ?? '', ignoreFocusOut: true });
+  const profile = await vscode.window.showInputBox({
+    title: 'S3 access (1/4): AWS profile',
+    prompt: 'Named profile from ~/.aws/config (SSO works). Empty: the default credential chain.',
+    value: current.profile ?? '',
+    ignoreFocusOut: true,
+  });
   if (profile === undefined) return;
-  const region = await vscode.window.showInputBox({ title: 'S3 access (2/4): region', prompt: 'e.g. eu-west-1. Empty: from the profile or environment.', value: current.region ?? '', ignoreFocusOut: true });
+  const region = await vscode.window.showInputBox({
+    title: 'S3 access (2/4): region',
+    prompt: 'e.g. eu-west-1. Empty: from the profile or environment.',
+    value: current.region ?? '',
+    ignoreFocusOut: true,
+  });
   if (region === undefined) return;
-  const endpointUrl = await vscode.window.showInputBox({ title: 'S3 access (3/4): endpoint URL', prompt: 'Only for S3-compatible servers (MinIO, LocalStack, Ceph), e.g. http://localhost:9000.', value: current.endpointUrl ?? '', ignoreFocusOut: true });
+  const endpointUrl = await vscode.window.showInputBox({
+    title: 'S3 access (3/4): endpoint URL',
+    prompt: 'Only for S3-compatible servers (MinIO, LocalStack, Ceph), e.g. http://localhost:9000.',
+    value: current.endpointUrl ?? '',
+    ignoreFocusOut: true,
+  });
   if (endpointUrl === undefined) return;
-  const bucket = await vscode.window.showInputBox({ title: 'S3 access (4/4): default bucket', prompt: 'For references without a bucket (Astronomer, astronomer-providers). Empty if not needed.', value: current.bucket ?? '', ignoreFocusOut: true });
+  const bucket = await vscode.window.showInputBox({
+    title: 'S3 access (4/4): default bucket',
+    prompt: 'For references without a bucket (Astronomer, astronomer-providers). Empty if not needed.',
+    value: current.bucket ?? '',
+    ignoreFocusOut: true,
+  });
   if (bucket === undefined) return;
   const storage: StorageSettings = {
     ...(profile ? { profile } : {}),
@@ -265,10 +351,16 @@ async function configureStorageInteractively(store: ConnectionStore, connection:
   await store.save({ ...connection, storage });
   if (endpointUrl && !profile) {
     const keys = 'Enter Access Keys…';
-    const choice = await vscode.window.showInformationMessage('Does this S3-compatible server need static access keys?', keys, 'No');
+    const choice = await vscode.window.showInformationMessage(
+      'Does this S3-compatible server need static access keys?',
+      keys,
+      'No',
+    );
     if (choice === keys) {
       const accessKeyId = await vscode.window.showInputBox({ title: 'Access key id', ignoreFocusOut: true });
-      const secretAccessKey = accessKeyId ? await vscode.window.showInputBox({ title: 'Secret access key', password: true, ignoreFocusOut: true }) : undefined;
+      const secretAccessKey = accessKeyId
+        ? await vscode.window.showInputBox({ title: 'Secret access key', password: true, ignoreFocusOut: true })
+        : undefined;
       if (accessKeyId && secretAccessKey) await store.setS3Credentials(connection.id, { accessKeyId, secretAccessKey });
     }
   }

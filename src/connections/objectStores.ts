@@ -34,27 +34,43 @@ export class ObjectStores implements vscode.Disposable {
   }
 
   /** HEAD of a referenced object: its size and last-modified time. */
-  async head(connection: ConnectionConfig, reference: XComReference, signal?: AbortSignal): Promise<{ size: number; lastModified?: Date }> {
+  async head(
+    connection: ConnectionConfig,
+    reference: XComReference,
+    signal?: AbortSignal,
+  ): Promise<{ size: number; lastModified?: Date }> {
     const store = await this.storeFor(connection);
     return store.head({ bucket: reference.bucket, key: reference.key }, signal);
   }
 
   /** The settings and credentials in force for a connection (for snippets and presigned URLs). */
-  async settingsFor(connection: ConnectionConfig): Promise<{ settings: StorageSettings; credentials?: StaticCredentials; origin: string }> {
-    const fromAirflow = process.env.AIRFLOW_CONN_AWS_DEFAULT ? safeParse(process.env.AIRFLOW_CONN_AWS_DEFAULT) : undefined;
+  async settingsFor(
+    connection: ConnectionConfig,
+  ): Promise<{ settings: StorageSettings; credentials?: StaticCredentials; origin: string }> {
+    const fromAirflow = process.env.AIRFLOW_CONN_AWS_DEFAULT
+      ? safeParse(process.env.AIRFLOW_CONN_AWS_DEFAULT)
+      : undefined;
     const settings: StorageSettings = { ...(fromAirflow?.settings ?? {}), ...stripEmpty(connection.storage ?? {}) };
     const stored = await this.connections.getS3Credentials(connection.id);
     if (stored) return { settings, credentials: stored, origin: 'access keys stored for this connection' };
-    if (fromAirflow?.credentials && !settings.profile) return { settings, credentials: fromAirflow.credentials, origin: 'AIRFLOW_CONN_AWS_DEFAULT' };
-    return { settings, origin: settings.profile ? `AWS profile "${settings.profile}"` : 'the default AWS credential chain' };
+    if (fromAirflow?.credentials && !settings.profile)
+      return { settings, credentials: fromAirflow.credentials, origin: 'AIRFLOW_CONN_AWS_DEFAULT' };
+    return {
+      settings,
+      origin: settings.profile ? `AWS profile "${settings.profile}"` : 'the default AWS credential chain',
+    };
   }
 
   private async create(connection: ConnectionConfig): Promise<S3ObjectStore> {
     const { settings, credentials, origin } = await this.settingsFor(connection);
-    this.log.info(`S3 for ${connection.name}: ${settings.endpointUrl ?? 'AWS'}${settings.region ? ` (${settings.region})` : ''}, credentials from ${origin}`);
+    this.log.info(
+      `S3 for ${connection.name}: ${settings.endpointUrl ?? 'AWS'}${settings.region ? ` (${settings.region})` : ''}, credentials from ${origin}`,
+    );
     // Loaded on first use: the AWS SDK is not evaluated during activation.
     const { openS3ObjectStore } = await import('../storage/objectStore');
-    const secrets = credentials ? [credentials.secretAccessKey, ...(credentials.sessionToken ? [credentials.sessionToken] : [])] : [];
+    const secrets = credentials
+      ? [credentials.secretAccessKey, ...(credentials.sessionToken ? [credentials.sessionToken] : [])]
+      : [];
     const waitTimeoutMs = readSettings().s3RequestTimeoutSeconds * 1000;
     const options = { credentials, credentialsOrigin: origin, logger: this.log, secrets, waitTimeoutMs };
     return openS3ObjectStore(settings, options);
@@ -80,5 +96,7 @@ function safeParse(value: string): ReturnType<typeof parseAirflowAwsConnection> 
 }
 
 function stripEmpty<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== '' && v !== undefined && v !== null)) as Partial<T>;
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== '' && v !== undefined && v !== null),
+  ) as Partial<T>;
 }

@@ -7,7 +7,11 @@ import type { ConnectionStore } from './connectionStore';
  * The connection a command acts on: the one of the tree node it was invoked on, a connection id given by a script,
  * the only connection there is, or the one the user picks.
  */
-export async function pickConnection(store: ConnectionStore, arg: unknown, placeHolder = 'Which connection?'): Promise<ConnectionConfig | undefined> {
+export async function pickConnection(
+  store: ConnectionStore,
+  arg: unknown,
+  placeHolder = 'Which connection?',
+): Promise<ConnectionConfig | undefined> {
   if (isConnectionScoped(arg)) return arg.connection;
   if (typeof arg === 'string') return store.get(arg);
   const connections = store.list();

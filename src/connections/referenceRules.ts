@@ -16,7 +16,10 @@ export class ReferenceRulesProvider implements vscode.Disposable {
   private readonly cache = new Map<string, ReferenceRule[]>();
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly log: vscode.LogOutputChannel, connectionChanges: vscode.Event<ConnectionChange>) {
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    connectionChanges: vscode.Event<ConnectionChange>,
+  ) {
     this.subscriptions = [
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('xcomLens')) this.reload();
@@ -59,7 +62,11 @@ export class ReferenceRulesProvider implements vscode.Disposable {
   private backendConfig(): AirflowBackendConfig {
     if (!this.backend) {
       try {
-        this.backend = readAirflowBackendConfig({ env: process.env, homeDir: os.homedir(), workspaceFolders: trustedWorkspaceFolders() });
+        this.backend = readAirflowBackendConfig({
+          env: process.env,
+          homeDir: os.homedir(),
+          workspaceFolders: trustedWorkspaceFolders(),
+        });
       } catch (error) {
         this.log.warn(`Could not read Airflow's XCom backend configuration: ${errorMessage(error)}`);
         this.backend = {};

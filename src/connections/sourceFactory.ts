@@ -6,10 +6,16 @@ import { isRestUrl, restUserOf } from '../airflow/rest/baseUrl';
 import type { RestCredentials } from '../airflow/rest/restHttp';
 
 /** Opens the metadata source of a connection with its secret from SecretStorage and the timeout settings. */
-export async function openMetadataSource(connection: ConnectionConfig, password: string | undefined, settings: Settings, logger: Logger): Promise<MetadataSource> {
+export async function openMetadataSource(
+  connection: ConnectionConfig,
+  password: string | undefined,
+  settings: Settings,
+  logger: Logger,
+): Promise<MetadataSource> {
   if (isRestUrl(connection.url)) {
     const { createRestMetadataSource } = await import('../airflow/rest/restMetadataSource');
-    if (connection.tls?.skipVerify) logger.warn(`${connection.name}: TLS certificate verification is OFF for this connection (insecure)`);
+    if (connection.tls?.skipVerify)
+      logger.warn(`${connection.name}: TLS certificate verification is OFF for this connection (insecure)`);
     return createRestMetadataSource({
       baseUrl: connection.url,
       credentials: restCredentials(connection.url, password),

@@ -5,8 +5,16 @@ const RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
 
 /** A file name for an object key that cannot leave the folder it is saved in (no separators, no `..`, no bidi). */
 export function safeFileName(key: string): string {
-  const last = key.split(/[\\/]/).filter((s) => s && s !== '.' && s !== '..').pop() ?? '';
-  let name = last.replace(/[\u0000-\u001f<>:"|?*]/g, '_').replace(INVISIBLE_CHARACTERS, '_').replace(/^\.+/, '').trim();
+  const last =
+    key
+      .split(/[\\/]/)
+      .filter((s) => s && s !== '.' && s !== '..')
+      .pop() ?? '';
+  let name = last
+    .replace(/[\u0000-\u001f<>:"|?*]/g, '_')
+    .replace(INVISIBLE_CHARACTERS, '_')
+    .replace(/^\.+/, '')
+    .trim();
   if (RESERVED.test(name)) name = `_${name}`;
   return name.slice(0, 200) || 'object';
 }

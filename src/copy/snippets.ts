@@ -38,7 +38,14 @@ export function pandasSnippet(object: SnippetObject, access: SnippetAccess): str
   const args = [pythonString(toS3Uri(object))];
   const keyShowsCompression = /\.(gz|bz2|zst|xz|zip)$/i.test(object.key);
   if (object.compression && !keyShowsCompression && reader !== 'read_parquet') {
-    const name = object.compression === 'zstd' ? 'zstd' : object.compression === 'bz2' ? 'bz2' : object.compression === 'lzma' ? 'xz' : 'gzip';
+    const name =
+      object.compression === 'zstd'
+        ? 'zstd'
+        : object.compression === 'bz2'
+          ? 'bz2'
+          : object.compression === 'lzma'
+            ? 'xz'
+            : 'gzip';
     args.push(`compression=${pythonString(name)}`);
   }
   const storage: Record<string, unknown> = {};
@@ -64,7 +71,11 @@ export function awsCliCommand(object: Pick<SnippetObject, 'bucket' | 'key'>, acc
 
 /** A Python `ti.xcom_pull(...)` call that pulls this XCom inside a task of the same DAG run. */
 export function xcomPullSnippet(xcom: SnippetXCom): string {
-  const args = [`dag_id=${pythonString(xcom.dagId)}`, `task_ids=${pythonString(xcom.taskId)}`, `key=${pythonString(xcom.key)}`];
+  const args = [
+    `dag_id=${pythonString(xcom.dagId)}`,
+    `task_ids=${pythonString(xcom.taskId)}`,
+    `key=${pythonString(xcom.key)}`,
+  ];
   if (xcom.mapIndex >= 0) args.push(`map_indexes=${xcom.mapIndex}`);
   return `# run_id: ${xcom.runId.replace(/[\r\n]/g, ' ')}\nvalue = ti.xcom_pull(${args.join(', ')})\n`;
 }

@@ -71,7 +71,12 @@ const encoder = new TextEncoder();
  * Builds a batch from rows `start`… of `rows`. `width` is the header's field count; shorter rows read as
  * missing cells, longer rows widen the batch. `layouts` says how each column has been stored so far.
  */
-export function rowsToBatch(rows: readonly (readonly string[])[], start: number, width: number, layouts: readonly ColumnLayout[] = []): ColumnBatch {
+export function rowsToBatch(
+  rows: readonly (readonly string[])[],
+  start: number,
+  width: number,
+  layouts: readonly ColumnLayout[] = [],
+): ColumnBatch {
   const n = Math.max(0, rows.length - start);
   let ragged = 0;
   let widest = width;
@@ -225,7 +230,12 @@ export function transferables(batch: ColumnBatch): ArrayBuffer[] {
   for (const col of batch.columns) {
     if (col.kind === 'number') out.push(col.values.buffer as ArrayBuffer);
     else if (col.kind === 'dictionary') out.push(col.codes.buffer as ArrayBuffer);
-    else out.push(col.bytes.buffer as ArrayBuffer, col.ends.buffer as ArrayBuffer, ...(col.nulls ? [col.nulls.buffer as ArrayBuffer] : []));
+    else
+      out.push(
+        col.bytes.buffer as ArrayBuffer,
+        col.ends.buffer as ArrayBuffer,
+        ...(col.nulls ? [col.nulls.buffer as ArrayBuffer] : []),
+      );
   }
   return out;
 }

@@ -19,7 +19,22 @@ export const enum CellKind {
 }
 
 /** Spellings pandas reads as missing (`read_csv`'s default `na_values`) plus a few common ones. */
-const NA_TOKENS = new Set(['', 'NaN', 'nan', 'NA', 'N/A', 'n/a', 'NULL', 'null', 'None', '<NA>', 'NaT', '#N/A', '-NaN', '-nan']);
+const NA_TOKENS = new Set([
+  '',
+  'NaN',
+  'nan',
+  'NA',
+  'N/A',
+  'n/a',
+  'NULL',
+  'null',
+  'None',
+  '<NA>',
+  'NaT',
+  '#N/A',
+  '-NaN',
+  '-nan',
+]);
 
 const DATETIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -41,7 +56,8 @@ export function parseNumberText(s: string): number {
     if (n === 1) return NaN;
     c = s.charCodeAt(1);
     i = 1;
-    if (c === 105 /* i */ || c === 73 /* I */) return /^[+-](inf|Infinity)$/.test(s) ? (s[0] === '-' ? -Infinity : Infinity) : NaN;
+    if (c === 105 /* i */ || c === 73 /* I */)
+      return /^[+-](inf|Infinity)$/.test(s) ? (s[0] === '-' ? -Infinity : Infinity) : NaN;
   } else if (c === 105 || c === 73) {
     return s === 'inf' || s === 'Infinity' ? Infinity : NaN;
   }
@@ -117,10 +133,30 @@ function isPlainIsoDatetime(s: string): boolean {
   const n = s.length;
   if (n !== 10 && n !== 19) return false;
   if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
-  if (!(isDigit(s, 0) && isDigit(s, 1) && isDigit(s, 2) && isDigit(s, 3) && isDigit(s, 5) && isDigit(s, 6) && isDigit(s, 8) && isDigit(s, 9))) return false;
+  if (!(
+    isDigit(s, 0) &&
+    isDigit(s, 1) &&
+    isDigit(s, 2) &&
+    isDigit(s, 3) &&
+    isDigit(s, 5) &&
+    isDigit(s, 6) &&
+    isDigit(s, 8) &&
+    isDigit(s, 9)
+  ))
+    return false;
   if (n === 10) return true;
   const t = s.charCodeAt(10);
-  return (t === 84 || t === 32) && s.charCodeAt(13) === 58 && s.charCodeAt(16) === 58 && isDigit(s, 11) && isDigit(s, 12) && isDigit(s, 14) && isDigit(s, 15) && isDigit(s, 17) && isDigit(s, 18);
+  return (
+    (t === 84 || t === 32) &&
+    s.charCodeAt(13) === 58 &&
+    s.charCodeAt(16) === 58 &&
+    isDigit(s, 11) &&
+    isDigit(s, 12) &&
+    isDigit(s, 14) &&
+    isDigit(s, 15) &&
+    isDigit(s, 17) &&
+    isDigit(s, 18)
+  );
 }
 
 /** Classifies one text cell. */

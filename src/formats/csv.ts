@@ -72,7 +72,11 @@ class CsvStreamReader {
   private unclosedQuote = -1;
   private fallbackEncoding = false;
 
-  constructor(chunks: AsyncIterable<Uint8Array>, private readonly table: ColumnarTable, private readonly options: CsvOptions) {
+  constructor(
+    chunks: AsyncIterable<Uint8Array>,
+    private readonly table: ColumnarTable,
+    private readonly options: CsvOptions,
+  ) {
     this.source = chunks[Symbol.asyncIterator]();
     this.delimiter = options.delimiter ?? '';
   }
@@ -100,7 +104,12 @@ class CsvStreamReader {
       await queue.close();
     }
     this.warnAtEnd();
-    return { delimiter: this.delimiter || ',', fallbackEncoding: this.fallbackEncoding, indexColumn: this.indexColumn, workerThreads: queue.workerThreads };
+    return {
+      delimiter: this.delimiter || ',',
+      fallbackEncoding: this.fallbackEncoding,
+      indexColumn: this.indexColumn,
+      workerThreads: queue.workerThreads,
+    };
   }
 
   private get batchBytes(): number {
@@ -128,13 +137,16 @@ class CsvStreamReader {
   private noteEncoding(fallback: boolean): void {
     if (!fallback || this.fallbackEncoding) return;
     this.fallbackEncoding = true;
-    this.options.onWarning?.('The data is not valid UTF-8; it was read as Windows-1252 (Latin-1). Some characters may look wrong.');
+    this.options.onWarning?.(
+      'The data is not valid UTF-8; it was read as Windows-1252 (Latin-1). Some characters may look wrong.',
+    );
   }
 
   private append(batch: ColumnBatch & { unclosedQuoteRow: number }): void {
     const { table } = this;
     for (let c = table.columns.length; c < batch.columns.length; c++) table.addColumn(unnamedColumn(c));
-    if (batch.unclosedQuoteRow >= 0 && this.unclosedQuote < 0) this.unclosedQuote = table.rowCount + batch.unclosedQuoteRow;
+    if (batch.unclosedQuoteRow >= 0 && this.unclosedQuote < 0)
+      this.unclosedQuote = table.rowCount + batch.unclosedQuoteRow;
     this.ragged += batch.ragged;
     table.appendBatch(batch);
     this.options.onBatch?.();
@@ -144,7 +156,12 @@ class CsvStreamReader {
   private async sniff(): Promise<void> {
     await this.readUntil(SNIFF_BYTES);
     const { text } = decodeText(this.held.peek(SNIFF_BYTES), { stream: !this.ended, keepBom: false });
-    const config = { header: false, skipEmptyLines: true, preview: 50, ...(this.delimiter ? { delimiter: this.delimiter } : {}) };
+    const config = {
+      header: false,
+      skipEmptyLines: true,
+      preview: 50,
+      ...(this.delimiter ? { delimiter: this.delimiter } : {}),
+    };
     const { meta } = new ParserHandle(config).parse(text, 0, !this.ended);
     this.delimiter ||= meta.delimiter ?? ',';
     this.newline ||= meta.linebreak ?? '\n';
@@ -154,7 +171,12 @@ class CsvStreamReader {
     this.header = header;
     this.width = header.length;
     this.indexColumn = header.length > 1 && header[0] === '';
-    header.forEach((name, i) => this.table.addColumn(name === '' ? (i === 0 && this.indexColumn ? '' : unnamedColumn(i)) : name, i === 0 && this.indexColumn));
+    header.forEach((name, i) =>
+      this.table.addColumn(
+        name === '' ? (i === 0 && this.indexColumn ? '' : unnamedColumn(i)) : name,
+        i === 0 && this.indexColumn,
+      ),
+    );
   }
 
   private layouts(): CsvBatchConfig['layouts'] {
@@ -190,7 +212,10 @@ class CsvStreamReader {
       const start = first && rows.length > 0 ? 1 : 0;
       if (start === 1) this.setHeader(rows[0]);
       const quoteRow = unclosedQuoteRow(result.errors);
-      this.append({ ...rowsToBatch(rows, start, this.width, this.layouts()), unclosedQuoteRow: quoteRow < 0 ? -1 : Math.max(0, quoteRow - start) });
+      this.append({
+        ...rowsToBatch(rows, start, this.width, this.layouts()),
+        unclosedQuoteRow: quoteRow < 0 ? -1 : Math.max(0, quoteRow - start),
+      });
       const bom = first && !fallback && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
       this.held.drop(last ? size : fallback ? consumed : bom + Buffer.byteLength(text.slice(0, consumed), 'utf8'));
       // Only blank lines so far: the header is still to come.
@@ -202,7 +227,12 @@ class CsvStreamReader {
   /** Cuts the rest of the stream at row ends into batches for the queue and appends them in order. */
   private async parseRest(queue: CsvBatchQueue): Promise<void> {
     const { delimiter, newline } = this;
-    const scanner = new RowBoundaryScanner(delimiter.charCodeAt(0), newline.charCodeAt(newline.length - 1), 0x22, this.batchBytes);
+    const scanner = new RowBoundaryScanner(
+      delimiter.charCodeAt(0),
+      newline.charCodeAt(newline.length - 1),
+      0x22,
+      this.batchBytes,
+    );
     this.scanner = scanner;
     for (const c of this.held.parts) scanner.scan(c);
     const config = (): CsvBatchConfig => ({ delimiter, newline, width: this.width, layouts: this.layouts() });
@@ -237,12 +267,22 @@ class CsvStreamReader {
   private warnAtEnd(): void {
     const warn = this.options.onWarning;
     if (!this.header) warn?.('The object has no rows: nothing to show.');
-    if (this.ragged > 0) warn?.(`${this.ragged.toLocaleString('en-US')} row(s) had a different number of fields than the header; missing cells are empty, extra cells got "Unnamed" columns.`);
-    if (this.unclosedQuote >= 0) warn?.(`Unclosed quote near row ${this.unclosedQuote.toLocaleString('en-US')}: the rest of the data was read into one cell.`);
+    if (this.ragged > 0)
+      warn?.(
+        `${this.ragged.toLocaleString('en-US')} row(s) had a different number of fields than the header; missing cells are empty, extra cells got "Unnamed" columns.`,
+      );
+    if (this.unclosedQuote >= 0)
+      warn?.(
+        `Unclosed quote near row ${this.unclosedQuote.toLocaleString('en-US')}: the rest of the data was read into one cell.`,
+      );
   }
 }
 
 /** Parses a CSV byte stream into `table` (header row first). Rows parsed before an abort stay in the table. */
-export function parseCsv(chunks: AsyncIterable<Uint8Array>, table: ColumnarTable, options: CsvOptions = {}): Promise<CsvResult> {
+export function parseCsv(
+  chunks: AsyncIterable<Uint8Array>,
+  table: ColumnarTable,
+  options: CsvOptions = {},
+): Promise<CsvResult> {
   return new CsvStreamReader(chunks, table, options).read();
 }

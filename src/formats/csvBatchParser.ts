@@ -28,12 +28,21 @@ interface ParserHandleLike {
 }
 
 /** papaparse's per-parse driver (BOM, empty lines, delimiter and newline guessing) around its Parser. */
-export const ParserHandle = (Papa as unknown as { ParserHandle: new (config: Papa.ParseConfig) => ParserHandleLike }).ParserHandle;
+export const ParserHandle = (Papa as unknown as { ParserHandle: new (config: Papa.ParseConfig) => ParserHandleLike })
+  .ParserHandle;
 
 /** Decodes bytes as UTF-8, or as Windows-1252 (which decodes any byte) when they are not UTF-8. */
-export function decodeText(bytes: Uint8Array, options: { stream: boolean; keepBom: boolean }): { text: string; fallbackEncoding: boolean } {
+export function decodeText(
+  bytes: Uint8Array,
+  options: { stream: boolean; keepBom: boolean },
+): { text: string; fallbackEncoding: boolean } {
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: options.keepBom }).decode(bytes, { stream: options.stream }), fallbackEncoding: false };
+    return {
+      text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: options.keepBom }).decode(bytes, {
+        stream: options.stream,
+      }),
+      fallbackEncoding: false,
+    };
   } catch {
     return { text: new TextDecoder('windows-1252').decode(bytes), fallbackEncoding: true };
   }
@@ -48,7 +57,16 @@ export function unclosedQuoteRow(errors: readonly Papa.ParseError[]): number {
 /** Parses whole rows (not the header) into a batch. */
 export function parseCsvBatch(bytes: Uint8Array, config: CsvBatchConfig): ParsedCsvBatch {
   const { text, fallbackEncoding } = decodeText(bytes, { stream: false, keepBom: true });
-  const handle = new ParserHandle({ header: false, skipEmptyLines: true, delimiter: config.delimiter, newline: config.newline as Papa.ParseConfig['newline'] });
+  const handle = new ParserHandle({
+    header: false,
+    skipEmptyLines: true,
+    delimiter: config.delimiter,
+    newline: config.newline as Papa.ParseConfig['newline'],
+  });
   const result = handle.parse(text, 0, false);
-  return { ...rowsToBatch(result.data, 0, config.width, config.layouts), unclosedQuoteRow: unclosedQuoteRow(result.errors), fallbackEncoding };
+  return {
+    ...rowsToBatch(result.data, 0, config.width, config.layouts),
+    unclosedQuoteRow: unclosedQuoteRow(result.errors),
+    fallbackEncoding,
+  };
 }

@@ -53,7 +53,11 @@ export class CsvBatchQueue {
     this.added += bytes.byteLength;
     if (!this.pool || this.pool.size === 0) {
       // Parsed here: the promise lets the thread answer the panel (first rows, progress) before the next batch.
-      this.queue.push({ settled: new Promise((resolve) => setImmediate(resolve)), batch: parseCsvBatch(bytes, config), done: true });
+      this.queue.push({
+        settled: new Promise((resolve) => setImmediate(resolve)),
+        batch: parseCsvBatch(bytes, config),
+        done: true,
+      });
       return;
     }
     const entry: QueuedBatch = { settled: Promise.resolve(), done: false };

@@ -30,7 +30,12 @@ export class RowBoundaryScanner {
   private ends: number[] = [];
 
   /** Single-byte delimiter, newline's last byte (`\n` for `\r\n`) and quote. */
-  constructor(private readonly delimiter: number, private readonly newline: number, private readonly quote = 0x22, private readonly spacing = Infinity) {}
+  constructor(
+    private readonly delimiter: number,
+    private readonly newline: number,
+    private readonly quote = 0x22,
+    private readonly spacing = Infinity,
+  ) {}
 
   /** Offset just past the last row end seen outside quotes, or -1. */
   get lastRowEnd(): number {
@@ -67,7 +72,7 @@ export class RowBoundaryScanner {
           if (stop > i) {
             if (this.spacing !== Infinity) {
               // Row ends about a spacing apart inside this quote-free stretch.
-              for (let at = i; ; ) {
+              for (let at = i; ;) {
                 const nl = buf.indexOf(newline, Math.max(at, this.lastRowEnd + this.spacing - base - 1));
                 if (nl < 0 || nl >= stop) break;
                 this.record(base + nl + 1);

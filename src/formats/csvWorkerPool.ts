@@ -38,7 +38,11 @@ export class CsvWorkerPool {
 
   private constructor(script: string, size: number) {
     for (let k = 0; k < size; k++) {
-      const entry: PoolWorker = { worker: new Worker(script, { resourceLimits: WORKER_HEAP }), pending: new Map(), alive: true };
+      const entry: PoolWorker = {
+        worker: new Worker(script, { resourceLimits: WORKER_HEAP }),
+        pending: new Map(),
+        alive: true,
+      };
       entry.worker.on('message', (reply: { id: number; batch?: ParsedCsvBatch; error?: string }) => {
         const p = entry.pending.get(reply.id);
         if (!p) return;

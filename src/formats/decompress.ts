@@ -74,7 +74,10 @@ function decompressor(compression: string): Transform {
  * Decompresses a byte stream as it arrives. Stopping the iteration early stops reading `chunks` (their
  * `return()` runs, which aborts an S3 read). Errors of `chunks` pass through unchanged.
  */
-export async function* decompress(chunks: AsyncIterable<Uint8Array>, compression: string | undefined): AsyncIterable<Uint8Array> {
+export async function* decompress(
+  chunks: AsyncIterable<Uint8Array>,
+  compression: string | undefined,
+): AsyncIterable<Uint8Array> {
   const name = normalizeCompression(compression);
   if (!name) {
     yield* chunks;

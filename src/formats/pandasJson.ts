@@ -7,7 +7,10 @@ import type { ColumnarTable } from './table';
 export type JsonOrient = 'columns' | 'records' | 'split' | 'index' | 'values' | 'table' | 'list';
 
 const SENTINEL = `@@xcomlens-${Math.random().toString(36).slice(2)}:`;
-const SENTINEL_PATTERN = new RegExp(`"${SENTINEL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(NaN|Infinity|-Infinity)"`, 'g');
+const SENTINEL_PATTERN = new RegExp(
+  `"${SENTINEL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(NaN|Infinity|-Infinity)"`,
+  'g',
+);
 
 /**
  * Parses JSON text as pandas and Python's json module write it: bare NaN, Infinity and -Infinity are numbers.
@@ -31,9 +34,14 @@ export function parseLenientJson(text: string): unknown {
       i += 1;
       continue;
     }
-    const token = c === 0x2d && text.startsWith('-Infinity', i) ? '-Infinity'
-      : c === 0x49 && text.startsWith('Infinity', i) ? 'Infinity'
-        : c === 0x4e && text.startsWith('NaN', i) ? 'NaN' : undefined;
+    const token =
+      c === 0x2d && text.startsWith('-Infinity', i)
+        ? '-Infinity'
+        : c === 0x49 && text.startsWith('Infinity', i)
+          ? 'Infinity'
+          : c === 0x4e && text.startsWith('NaN', i)
+            ? 'NaN'
+            : undefined;
     if (token) {
       parts.push(text.slice(start, i), JSON.stringify(SENTINEL + token));
       i += token.length;
@@ -150,12 +158,16 @@ export function tableOrientOf(value: unknown): JsonOrient | undefined {
   switch (orient) {
     case 'records': {
       const rows = value as unknown[];
-      return rows.length > 0 && rows.every((r) => isPlainObject(r) && Object.keys(r).length > 0 && allScalar(Object.values(r)))
-        ? orient : undefined;
+      return rows.length > 0 &&
+        rows.every((r) => isPlainObject(r) && Object.keys(r).length > 0 && allScalar(Object.values(r)))
+        ? orient
+        : undefined;
     }
     case 'values': {
       const rows = value as unknown[][];
-      return rows.length > 0 && rows.every((r) => r.length > 0 && r.length === rows[0].length && allScalar(r)) ? orient : undefined;
+      return rows.length > 0 && rows.every((r) => r.length > 0 && r.length === rows[0].length && allScalar(r))
+        ? orient
+        : undefined;
     }
     case 'split': {
       const v = value as { columns: unknown[]; data: unknown[] };
@@ -174,8 +186,10 @@ export function tableOrientOf(value: unknown): JsonOrient | undefined {
     case 'index': {
       const inner = Object.values(value as Record<string, Record<string, unknown>>);
       const first = Object.keys(inner[0]).sort().join('\u0000');
-      return first.length > 0 && inner.every((c) => allScalar(Object.values(c)) && Object.keys(c).sort().join('\u0000') === first)
-        ? orient : undefined;
+      return first.length > 0 &&
+        inner.every((c) => allScalar(Object.values(c)) && Object.keys(c).sort().join('\u0000') === first)
+        ? orient
+        : undefined;
     }
   }
 }
@@ -184,9 +198,12 @@ export function tableOrientOf(value: unknown): JsonOrient | undefined {
 export function describeTableSize(value: unknown, orient: JsonOrient): string {
   const rowsCols = ((): [number, number] => {
     switch (orient) {
-      case 'records': return [(value as unknown[]).length, collectKeys((value as object[]).filter(isPlainObject)).length];
-      case 'values': return [(value as unknown[][]).length, (value as unknown[][])[0]?.length ?? 0];
-      case 'split': return [(value as { data: unknown[] }).data.length, (value as { columns: unknown[] }).columns.length];
+      case 'records':
+        return [(value as unknown[]).length, collectKeys((value as object[]).filter(isPlainObject)).length];
+      case 'values':
+        return [(value as unknown[][]).length, (value as unknown[][])[0]?.length ?? 0];
+      case 'split':
+        return [(value as { data: unknown[] }).data.length, (value as { columns: unknown[] }).columns.length];
       case 'table': {
         const v = value as { data: unknown[]; schema: { fields?: unknown[] } };
         return [v.data.length, Array.isArray(v.schema.fields) ? v.schema.fields.length : 0];
@@ -227,7 +244,8 @@ export function detectOrient(value: unknown): JsonOrient {
     if (value.every((r) => Array.isArray(r))) return 'values';
     throw new NotATableError('The JSON array holds neither objects (records) nor arrays (values): not a table.');
   }
-  if (!isPlainObject(value)) throw new NotATableError(`The JSON value is a ${value === null ? 'null' : typeof value}, not a table.`);
+  if (!isPlainObject(value))
+    throw new NotATableError(`The JSON value is a ${value === null ? 'null' : typeof value}, not a table.`);
   if (isPlainObject(value.schema) && Array.isArray(value.data)) return 'table';
   if (Array.isArray(value.columns) && Array.isArray(value.data)) return 'split';
   const outer = Object.values(value);
@@ -241,7 +259,9 @@ export function detectOrient(value: unknown): JsonOrient {
     const innerInts = innerKeys.length > 0 && innerKeys.every((k) => INTEGER_KEY.test(k));
     return outerInts && !innerInts ? 'index' : 'columns';
   }
-  throw new NotATableError('The JSON object is not a DataFrame in any pandas orient (columns, records, split, index, values, table).');
+  throw new NotATableError(
+    'The JSON object is not a DataFrame in any pandas orient (columns, records, split, index, values, table).',
+  );
 }
 
 /** Fills `table` from a decoded JSON DataFrame; returns the orient used. */
@@ -275,11 +295,16 @@ function fillTable(value: unknown, table: ColumnarTable): JsonOrient {
       const index = Array.isArray(v.index) && !isRangeIndex(v.index) ? v.index : undefined;
       if (index) table.addColumn('', true);
       for (const c of v.columns) table.addColumn(labelText(c));
-      v.data.forEach((r, i) => table.pushValueRow(index ? [index[i], ...(Array.isArray(r) ? r : [])] : Array.isArray(r) ? r : []));
+      v.data.forEach((r, i) =>
+        table.pushValueRow(index ? [index[i], ...(Array.isArray(r) ? r : [])] : Array.isArray(r) ? r : []),
+      );
       break;
     }
     case 'table': {
-      const v = value as { schema: { fields?: { name?: unknown }[]; primaryKey?: unknown[] }; data: Record<string, unknown>[] };
+      const v = value as {
+        schema: { fields?: { name?: unknown }[]; primaryKey?: unknown[] };
+        data: Record<string, unknown>[];
+      };
       const names = (v.schema.fields ?? []).map((f) => labelText(f.name));
       const keys = new Set((v.schema.primaryKey ?? []).map(labelText));
       const cols = names.map((n) => table.addColumn(n, keys.has(n)));
@@ -346,5 +371,5 @@ function collectKeys(objects: readonly object[]): string[] {
 }
 
 function labelText(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  return typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
 }

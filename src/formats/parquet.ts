@@ -56,13 +56,19 @@ function pandasIndexColumns(metadata: FileMetaData): Set<string> {
 }
 
 /** Reads a Parquet file into `table`, row group by row group. */
-export async function parseParquet(file: AsyncBuffer & { bytesRead?: number }, table: ColumnarTable, options: ParquetOptions = {}): Promise<void> {
+export async function parseParquet(
+  file: AsyncBuffer & { bytesRead?: number },
+  table: ColumnarTable,
+  options: ParquetOptions = {},
+): Promise<void> {
   const metadata = await parquetMetadataAsync(file);
   const schema = parquetSchema(metadata);
   const indexNames = pandasIndexColumns(metadata);
   const topNames = schema.children.map((c) => c.element.name);
   const ordered = [...topNames.filter((n) => indexNames.has(n)), ...topNames.filter((n) => !indexNames.has(n))];
-  const cols = new Map(ordered.map((n) => [n, table.addColumn(n.startsWith('__index_level_') ? '' : n, indexNames.has(n))]));
+  const cols = new Map(
+    ordered.map((n) => [n, table.addColumn(n.startsWith('__index_level_') ? '' : n, indexNames.has(n))]),
+  );
   options.onBatch?.(file.bytesRead ?? 0);
   let rowStart = 0;
   for (const group of metadata.row_groups) {
@@ -77,7 +83,8 @@ export async function parseParquet(file: AsyncBuffer & { bytesRead?: number }, t
       onChunk: ({ columnName, columnData, rowStart: chunkStart }) => {
         const col = cols.get(columnName);
         if (!col) return;
-        for (let i = Math.max(0, col.length - chunkStart); i < columnData.length && chunkStart + i < rowEnd; i++) col.pushValue(columnData[i]);
+        for (let i = Math.max(0, col.length - chunkStart); i < columnData.length && chunkStart + i < rowEnd; i++)
+          col.pushValue(columnData[i]);
       },
     });
     table.commitRows(rowEnd);

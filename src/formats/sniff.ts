@@ -68,7 +68,8 @@ export function sniffFormat(head: Uint8Array, keyName?: string): SniffResult {
   const compression = sniffCompression(head);
   if (compression) {
     const inner = keyName ? formatFromKey(keyName).formatHint : undefined;
-    const format: SniffFormat = inner === 'csv' || inner === 'json' || inner === 'parquet' || inner === 'pickle' ? inner : 'binary';
+    const format: SniffFormat =
+      inner === 'csv' || inner === 'json' || inner === 'parquet' || inner === 'pickle' ? inner : 'binary';
     return { format, compression };
   }
   if (startsWith(head, [0x50, 0x41, 0x52, 0x31])) return { format: 'parquet' };

@@ -54,7 +54,11 @@ export class Column {
   private text: TextStore | undefined;
 
   /** `id` is the grid's field id, `name` the header text, `index` marks a row-index column. */
-  constructor(readonly id: string, public name: string, public index = false) {}
+  constructor(
+    readonly id: string,
+    public name: string,
+    public index = false,
+  ) {}
 
   /** Number of cells. */
   get length(): number {

@@ -9,7 +9,6 @@ import { memoryBuffer, parseParquet, rangeBuffer } from './parquet';
 import type { SniffFormat } from './sniff';
 import type { ColumnarTable, FormatHint, TableSource } from './table';
 
-
 /** Format detection and decompression (src/formats/sniff.ts and decompress.ts), injected for testability. */
 export interface FormatCodecs {
   /** Guesses the format (and compression) from the first bytes and the object name. */
@@ -59,14 +58,19 @@ class UnsupportedContentError extends Error {}
 function serdeDataFrameBytes(value: unknown): Uint8Array | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = value as Record<string, unknown>;
-  if (typeof v.__classname__ !== 'string' || !v.__classname__.endsWith('DataFrame') || typeof v.__data__ !== 'string') return undefined;
+  if (typeof v.__classname__ !== 'string' || !v.__classname__.endsWith('DataFrame') || typeof v.__data__ !== 'string')
+    return undefined;
   const hex = v.__data__;
   if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined;
   return Uint8Array.from(Buffer.from(hex, 'hex'));
 }
 
 /** Fills `table` from an inline value (decoded JSON, a JSON string, or the serde DataFrame wrapper). */
-export async function parseInline(value: unknown, table: ColumnarTable, options: Pick<ParseOptions, 'signal' | 'onSchema' | 'onWarning'>): Promise<ParseSummary> {
+export async function parseInline(
+  value: unknown,
+  table: ColumnarTable,
+  options: Pick<ParseOptions, 'signal' | 'onSchema' | 'onWarning'>,
+): Promise<ParseSummary> {
   if (typeof value === 'string') {
     const trimmed = value.trim();
     if (trimmed.startsWith('{') || trimmed.startsWith('[')) value = parseLenientJson(trimmed);
@@ -74,11 +78,17 @@ export async function parseInline(value: unknown, table: ColumnarTable, options:
   const parquet = serdeDataFrameBytes(value);
   if (parquet) {
     try {
-      await parseParquet(memoryBuffer(parquet), table, { signal: options.signal, onBatch: () => options.onSchema?.(), onWarning: options.onWarning });
+      await parseParquet(memoryBuffer(parquet), table, {
+        signal: options.signal,
+        onBatch: () => options.onSchema?.(),
+        onWarning: options.onWarning,
+      });
     } catch (error) {
       if (isCancellation(error)) throw error;
       // The Parquet reader's own errors (DataView offsets, missing footer fields) say nothing to a user.
-      throw new UnsupportedContentError('The pandas DataFrame in this XCom holds corrupt Parquet data: it cannot be shown as a table.');
+      throw new UnsupportedContentError(
+        'The pandas DataFrame in this XCom holds corrupt Parquet data: it cannot be shown as a table.',
+      );
     }
     return { format: 'parquet' };
   }
@@ -97,7 +107,10 @@ async function* prepend(first: Uint8Array[], rest: AsyncIterator<Uint8Array>): A
 }
 
 /** Reads until `min` bytes are buffered or the stream ends. */
-async function readHead(it: AsyncIterator<Uint8Array>, min: number): Promise<{ chunks: Uint8Array[]; head: Uint8Array }> {
+async function readHead(
+  it: AsyncIterator<Uint8Array>,
+  min: number,
+): Promise<{ chunks: Uint8Array[]; head: Uint8Array }> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   while (size < min) {
@@ -111,7 +124,10 @@ async function readHead(it: AsyncIterator<Uint8Array>, min: number): Promise<{ c
 }
 
 function concat(chunks: readonly Uint8Array[], limit = Infinity): Uint8Array {
-  const total = Math.min(limit, chunks.reduce((s, c) => s + c.byteLength, 0));
+  const total = Math.min(
+    limit,
+    chunks.reduce((s, c) => s + c.byteLength, 0),
+  );
   const out = new Uint8Array(total);
   let at = 0;
   for (const c of chunks) {
@@ -128,7 +144,10 @@ async function collect(chunks: AsyncIterable<Uint8Array>, max: number, what: str
   let size = 0;
   for await (const c of chunks) {
     size += c.byteLength;
-    if (size > max) throw new UnsupportedContentError(`The ${what} is larger than ${formatBytes(max)}; it cannot be previewed as one document.`);
+    if (size > max)
+      throw new UnsupportedContentError(
+        `The ${what} is larger than ${formatBytes(max)}; it cannot be previewed as one document.`,
+      );
     parts.push(c);
   }
   return concat(parts);
@@ -142,7 +161,11 @@ function pickFormat(hint: FormatHint | undefined, sniffed: SniffFormat): SniffFo
 }
 
 /** Loads a source into `table`, calling back as rows arrive. Resolves when done or cancelled; rejects with a readable error. */
-export async function parseTableSource(source: TableSource, table: ColumnarTable, options: ParseOptions): Promise<ParseSummary> {
+export async function parseTableSource(
+  source: TableSource,
+  table: ColumnarTable,
+  options: ParseOptions,
+): Promise<ParseSummary> {
   const { signal, codecs } = options;
   if (source.kind === 'inline') return parseInline(source.value, table, options);
 
@@ -168,9 +191,11 @@ export async function parseTableSource(source: TableSource, table: ColumnarTable
     }
   }
 
-  const raw = source.open(signal, (read) => {
-    bytesRead = read;
-  })[Symbol.asyncIterator]();
+  const raw = source
+    .open(signal, (read) => {
+      bytesRead = read;
+    })
+    [Symbol.asyncIterator]();
   const first = await readHead(raw, HEAD_BYTES);
   if (first.head.byteLength === 0) {
     options.onWarning?.('The object is empty (0 bytes): there is nothing to show.');
@@ -188,15 +213,26 @@ export async function parseTableSource(source: TableSource, table: ColumnarTable
     format = codecs.sniffFormat(head.head, source.keyName?.replace(/\.(gz|gzip|zst|zstd|bz2|xz|lz4|zip)$/i, '')).format;
   }
   format = pickFormat(source.formatHint, format);
-  options.logger?.debug(`preview ${source.title}: format ${format}${compression ? `, compression ${compression}` : ''}`);
+  options.logger?.debug(
+    `preview ${source.title}: format ${format}${compression ? `, compression ${compression}` : ''}`,
+  );
 
   switch (format) {
     case 'pickle':
-      throw new UnsupportedContentError('The object is a Python pickle. XCom Lens does not unpickle data (it could run code); store DataFrames as CSV, JSON or Parquet to preview them.');
+      throw new UnsupportedContentError(
+        'The object is a Python pickle. XCom Lens does not unpickle data (it could run code); store DataFrames as CSV, JSON or Parquet to preview them.',
+      );
     case 'parquet': {
       const bytes = await collect(stream, Number.MAX_SAFE_INTEGER, 'Parquet file');
       bytesRead = total ?? bytes.byteLength;
-      await parseParquet(memoryBuffer(bytes), table, { signal, onWarning: options.onWarning, onBatch: () => { options.onSchema?.(); report(); } });
+      await parseParquet(memoryBuffer(bytes), table, {
+        signal,
+        onWarning: options.onWarning,
+        onBatch: () => {
+          options.onSchema?.();
+          report();
+        },
+      });
       return { format: 'parquet', compression };
     }
     case 'json': {

@@ -1,6 +1,14 @@
 // Sorting, filtering, quick search and statistics over a ColumnarTable, for tables too large for the
 // webview's client-side row model. Sorts are typed (numbers as numbers) and keep missing values last.
-import { type Cell, type ColumnFilter, type ColumnStats, type FilterCondition, type SortItem, type ViewQuery, shownCell } from '../protocol';
+import {
+  type Cell,
+  type ColumnFilter,
+  type ColumnStats,
+  type FilterCondition,
+  type SortItem,
+  type ViewQuery,
+  shownCell,
+} from '../protocol';
 import { type Column, type ColumnarTable, formatNumber } from './table';
 
 /** Row order and membership for one query: `rows[i]` is the table row shown at position i. */
@@ -79,7 +87,9 @@ function sortKey(col: Column, n: number): Float64Array {
   const numericText = col.type === 'integer' || col.type === 'float';
   if (dict) {
     const order = dict.values.map((_, i) => i).slice(1);
-    const cmp = numericText ? (a: number, b: number) => Number(dict.values[a]) - Number(dict.values[b]) : (a: number, b: number) => compareText(dict.values[a]!, dict.values[b]!);
+    const cmp = numericText
+      ? (a: number, b: number) => Number(dict.values[a]) - Number(dict.values[b])
+      : (a: number, b: number) => compareText(dict.values[a]!, dict.values[b]!);
     order.sort(cmp);
     const rank = new Float64Array(dict.values.length);
     rank[0] = NaN;
@@ -113,7 +123,13 @@ function compareText(a: string, b: string): number {
 function sortRows(table: ColumnarTable, rows: Uint32Array, sorts: SortItem[]): Uint32Array {
   const n = table.rowCount;
   const firstCol = table.column(sorts[0].colId)!;
-  if (sorts.length === 1 && !firstCol.numbers() && !firstCol.dictionary() && firstCol.type !== 'integer' && firstCol.type !== 'float') {
+  if (
+    sorts.length === 1 &&
+    !firstCol.numbers() &&
+    !firstCol.dictionary() &&
+    firstCol.type !== 'integer' &&
+    firstCol.type !== 'float'
+  ) {
     return sortByText(firstCol, rows, sorts[0].sort === 'desc' ? -1 : 1);
   }
   const keys = sorts.map((s) => ({ key: sortKey(table.column(s.colId)!, n), dir: s.sort === 'desc' ? -1 : 1 }));
@@ -256,7 +272,7 @@ function sortByText(col: Column, rows: Uint32Array, dir: number): Uint32Array {
   };
   // The keys travelled with the rows: recompute them to find the runs that tie on the four units.
   const keyOf = (r: number): string => all[r].slice(common, common + 4);
-  for (let i = 0; i < m; ) {
+  for (let i = 0; i < m;) {
     let j = i + 1;
     const k = keyOf(out[i]);
     while (j < m && keyOf(out[j]) === k) j++;
@@ -316,7 +332,8 @@ function columnFilterMask(col: Column, filter: ColumnFilter, n: number): Uint8Ar
   if ('conditions' in filter) {
     const masks = filter.conditions.map((c) => conditionMask(col, c, n));
     const out = new Uint8Array(n).fill(filter.operator === 'AND' ? 1 : 0);
-    for (const m of masks) for (let i = 0; i < n; i++) out[i] = filter.operator === 'AND' ? out[i] & m[i] : out[i] | m[i];
+    for (const m of masks)
+      for (let i = 0; i < n; i++) out[i] = filter.operator === 'AND' ? out[i] & m[i] : out[i] | m[i];
     return out;
   }
   return conditionMask(col, filter, n);
@@ -333,7 +350,12 @@ function conditionMask(col: Column, c: FilterCondition, n: number): Uint8Array {
     const a = c.filter ?? NaN;
     const b = c.filterTo ?? NaN;
     const nums = col.numbers();
-    const value = nums ? (i: number) => nums[i] : (i: number) => { const v = col.get(i); return v === null ? NaN : Number(v); };
+    const value = nums
+      ? (i: number) => nums[i]
+      : (i: number) => {
+          const v = col.get(i);
+          return v === null ? NaN : Number(v);
+        };
     const test = numberTest(c.type, a, b);
     for (let i = 0; i < n; i++) {
       const v = value(i);
@@ -351,26 +373,41 @@ function conditionMask(col: Column, c: FilterCondition, n: number): Uint8Array {
 
 function numberTest(op: string, a: number, b: number): (v: number) => boolean {
   switch (op) {
-    case 'equals': return (v) => v === a;
-    case 'notEqual': return (v) => v !== a;
-    case 'lessThan': return (v) => v < a;
-    case 'lessThanOrEqual': return (v) => v <= a;
-    case 'greaterThan': return (v) => v > a;
-    case 'greaterThanOrEqual': return (v) => v >= a;
-    case 'inRange': return (v) => v >= Math.min(a, b) && v <= Math.max(a, b);
-    default: return () => true;
+    case 'equals':
+      return (v) => v === a;
+    case 'notEqual':
+      return (v) => v !== a;
+    case 'lessThan':
+      return (v) => v < a;
+    case 'lessThanOrEqual':
+      return (v) => v <= a;
+    case 'greaterThan':
+      return (v) => v > a;
+    case 'greaterThanOrEqual':
+      return (v) => v >= a;
+    case 'inRange':
+      return (v) => v >= Math.min(a, b) && v <= Math.max(a, b);
+    default:
+      return () => true;
   }
 }
 
 function textTest(op: string, needle: string): (t: string) => boolean {
   switch (op) {
-    case 'contains': return (t) => t.includes(needle);
-    case 'notContains': return (t) => !t.includes(needle);
-    case 'equals': return (t) => t === needle;
-    case 'notEqual': return (t) => t !== needle;
-    case 'startsWith': return (t) => t.startsWith(needle);
-    case 'endsWith': return (t) => t.endsWith(needle);
-    default: return () => true;
+    case 'contains':
+      return (t) => t.includes(needle);
+    case 'notContains':
+      return (t) => !t.includes(needle);
+    case 'equals':
+      return (t) => t === needle;
+    case 'notEqual':
+      return (t) => t !== needle;
+    case 'startsWith':
+      return (t) => t.startsWith(needle);
+    case 'endsWith':
+      return (t) => t.endsWith(needle);
+    default:
+      return () => true;
   }
 }
 
@@ -411,8 +448,20 @@ export function columnStats(table: ColumnarTable, col: Column, topN = 10): Colum
       if (max === null || v > (max as string)) max = v;
     }
   }
-  const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, topN).map(([value, count]) => ({ value: shownCell(value), count }));
-  const stats: ColumnStats = { colId: col.id, count: n, nulls, distinct: counts.size, distinctCapped: capped, min: shownCell(min), max: shownCell(max), top };
+  const top = [...counts.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, topN)
+    .map(([value, count]) => ({ value: shownCell(value), count }));
+  const stats: ColumnStats = {
+    colId: col.id,
+    count: n,
+    nulls,
+    distinct: counts.size,
+    distinctCapped: capped,
+    min: shownCell(min),
+    max: shownCell(max),
+    top,
+  };
   if (nums && n - nulls > 0) stats.mean = sum / (n - nulls);
   return stats;
 }

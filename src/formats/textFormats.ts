@@ -3,7 +3,9 @@ import type { CopyFormat } from '../protocol';
 
 /** Quotes one CSV field when it needs it (RFC 4180). */
 function csvField(s: string, delimiter = ','): string {
-  return s.includes(delimiter) || s.includes('"') || s.includes('\n') || s.includes('\r') ? `"${s.replace(/"/g, '""')}"` : s;
+  return s.includes(delimiter) || s.includes('"') || s.includes('\n') || s.includes('\r')
+    ? `"${s.replace(/"/g, '""')}"`
+    : s;
 }
 
 /** Characters that make a spreadsheet read a cell as a formula (OWASP's CSV injection list). */

@@ -20,7 +20,12 @@ export interface ComparisonResult {
 }
 
 /** Registers Preview as Table Anyway and Compare with Last Successful Run. */
-export function registerPreviewCommands(panels: PreviewPanels, previews: PreviewSources, model: AirflowTreeModel, context: TreeContext): vscode.Disposable[] {
+export function registerPreviewCommands(
+  panels: PreviewPanels,
+  previews: PreviewSources,
+  model: AirflowTreeModel,
+  context: TreeContext,
+): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(Commands.previewAnyway, async (node?: unknown) => {
       if (!(node instanceof XComNode)) return undefined;
@@ -35,45 +40,74 @@ export function registerPreviewCommands(panels: PreviewPanels, previews: Preview
       return panels.openSession(request).loaded;
     }),
 
-    vscode.commands.registerCommand(Commands.compareWithLastGoodRun, async (node?: unknown): Promise<ComparisonResult | undefined> => {
-      if (!(node instanceof XComNode) || !node.isTable) {
-        void vscode.window.showWarningMessage('Pick an XCom that holds a table to compare it with the last successful run.');
-        return undefined;
-      }
-      const x = node.xcom;
-      try {
-        const source = await model.source(node.connection);
-        const baselineRun = await source.findLastSuccessfulRun(x.dagId, x.runId, model.signal);
-        if (!baselineRun) {
-          void vscode.window.showInformationMessage(`No successful run of ${x.dagId} before ${x.runId} to compare with.`);
+    vscode.commands.registerCommand(
+      Commands.compareWithLastGoodRun,
+      async (node?: unknown): Promise<ComparisonResult | undefined> => {
+        if (!(node instanceof XComNode) || !node.isTable) {
+          void vscode.window.showWarningMessage(
+            'Pick an XCom that holds a table to compare it with the last successful run.',
+          );
           return undefined;
         }
-        const page = await source.listXComs({ dagId: x.dagId, runId: baselineRun.runId, taskId: x.taskId, mapIndex: x.mapIndex }, { offset: 0, limit: 1000 }, model.signal);
-        const baselineXCom = page.items.find((item) => item.key === x.key);
-        if (!baselineXCom) {
-          void vscode.window.showInformationMessage(`${x.taskId} pushed no "${x.key}" in ${baselineRun.runId}, the last successful run.`);
+        const x = node.xcom;
+        try {
+          const source = await model.source(node.connection);
+          const baselineRun = await source.findLastSuccessfulRun(x.dagId, x.runId, model.signal);
+          if (!baselineRun) {
+            void vscode.window.showInformationMessage(
+              `No successful run of ${x.dagId} before ${x.runId} to compare with.`,
+            );
+            return undefined;
+          }
+          const page = await source.listXComs(
+            { dagId: x.dagId, runId: baselineRun.runId, taskId: x.taskId, mapIndex: x.mapIndex },
+            { offset: 0, limit: 1000 },
+            model.signal,
+          );
+          const baselineXCom = page.items.find((item) => item.key === x.key);
+          if (!baselineXCom) {
+            void vscode.window.showInformationMessage(
+              `${x.taskId} pushed no "${x.key}" in ${baselineRun.runId}, the last successful run.`,
+            );
+            return undefined;
+          }
+          const baselineNode = new XComNode(context, node.parent, node.connection, baselineXCom);
+          const [currentRequest, baselineRequest] = [previews.fromNode(node), previews.fromNode(baselineNode)];
+          if (!currentRequest || !baselineRequest) throw new Error(`${x.key} in ${baselineRun.runId} holds no table`);
+          currentRequest.title = `${currentRequest.title} (this run)`;
+          baselineRequest.title = `${baselineRequest.title} (last success)`;
+          const [current, baseline] = await Promise.all([
+            panels.openSession(currentRequest).loaded,
+            panels.openSession(baselineRequest, vscode.ViewColumn.Beside).loaded,
+          ]);
+          if (current.error || baseline.error)
+            throw new Error(
+              current.error
+                ? `this run's table could not be read: ${current.error}`
+                : `the table of ${baselineRun.runId} could not be read: ${baseline.error}`,
+            );
+          const shape = (s: PreviewSummary): TableShape => ({
+            columns: s.columns.map((name, i) => ({ name, type: s.types[i] ?? 'string' })),
+            rowCount: s.rowCount,
+          });
+          const diff = diffTables(shape(baseline), shape(current));
+          const report = diffReport(
+            diff,
+            { baseline: `last success (${baselineRun.runId})`, current: `this run (${x.runId})` },
+            { baseline: shape(baseline), current: shape(current) },
+          );
+          const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: report });
+          await vscode.window.showTextDocument(doc, {
+            viewColumn: vscode.ViewColumn.Beside,
+            preview: true,
+            preserveFocus: true,
+          });
+          return { baselineRunId: baselineRun.runId, report, baseline, current };
+        } catch (error) {
+          void vscode.window.showErrorMessage(`Could not compare: ${errorMessage(error)}`);
           return undefined;
         }
-        const baselineNode = new XComNode(context, node.parent, node.connection, baselineXCom);
-        const [currentRequest, baselineRequest] = [previews.fromNode(node), previews.fromNode(baselineNode)];
-        if (!currentRequest || !baselineRequest) throw new Error(`${x.key} in ${baselineRun.runId} holds no table`);
-        currentRequest.title = `${currentRequest.title} (this run)`;
-        baselineRequest.title = `${baselineRequest.title} (last success)`;
-        const [current, baseline] = await Promise.all([
-          panels.openSession(currentRequest).loaded,
-          panels.openSession(baselineRequest, vscode.ViewColumn.Beside).loaded,
-        ]);
-        if (current.error || baseline.error) throw new Error(current.error ? `this run's table could not be read: ${current.error}` : `the table of ${baselineRun.runId} could not be read: ${baseline.error}`);
-        const shape = (s: PreviewSummary): TableShape => ({ columns: s.columns.map((name, i) => ({ name, type: s.types[i] ?? 'string' })), rowCount: s.rowCount });
-        const diff = diffTables(shape(baseline), shape(current));
-        const report = diffReport(diff, { baseline: `last success (${baselineRun.runId})`, current: `this run (${x.runId})` }, { baseline: shape(baseline), current: shape(current) });
-        const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: report });
-        await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
-        return { baselineRunId: baselineRun.runId, report, baseline, current };
-      } catch (error) {
-        void vscode.window.showErrorMessage(`Could not compare: ${errorMessage(error)}`);
-        return undefined;
-      }
-    }),
+      },
+    ),
   ];
 }

@@ -22,7 +22,12 @@ function escapeHtml(s: string): string {
 }
 
 /** The preview page: strict CSP, nonce on the script and on ag-grid's injected styles. */
-export function previewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string, nonce = makeNonce()): string {
+export function previewHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  title: string,
+  nonce = makeNonce(),
+): string {
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.css'));
   const csp = [

@@ -58,43 +58,75 @@ function copyOptions(ctx: PreviewMessageContext): TextFormatOptions {
 }
 
 /** Copies one cell from the table itself, whole even when the grid shows it cut (raw: one value is not a sheet). */
-async function copyCell(ctx: PreviewMessageContext, msg: Extract<RequestMessage, { type: 'copyCell' }>): Promise<ReplyBody> {
+async function copyCell(
+  ctx: PreviewMessageContext,
+  msg: Extract<RequestMessage, { type: 'copyCell' }>,
+): Promise<ReplyBody> {
   const col = ctx.table.column(msg.colId);
-  if (!col || msg.rowId >= ctx.table.rowCount) return { type: 'ack', ok: false, message: 'That cell is not in the table.' };
+  if (!col || msg.rowId >= ctx.table.rowCount)
+    return { type: 'ack', ok: false, message: 'That cell is not in the table.' };
   await vscode.env.clipboard.writeText(col.textAt(msg.rowId));
   return { type: 'ack', ok: true, message: 'Copied the cell.' };
 }
 
 /** Copies rows from the table itself, so cells the grid shows cut are copied whole. */
-async function copyRows(ctx: PreviewMessageContext, msg: Extract<RequestMessage, { type: 'copyRows' }>): Promise<ReplyBody> {
+async function copyRows(
+  ctx: PreviewMessageContext,
+  msg: Extract<RequestMessage, { type: 'copyRows' }>,
+): Promise<ReplyBody> {
   const cols = msg.colIds.map((id) => ctx.table.column(id));
   if (cols.some((c) => !c) || msg.rowIds.some((r) => r >= ctx.table.rowCount)) {
     return { type: 'ack', ok: false, message: 'Those rows or columns are not in the table.' };
   }
   const rows = msg.rowIds.map((r) => cols.map((c) => c!.textAt(r)));
-  await vscode.env.clipboard.writeText(formatRows(cols.map((c) => c!.name), rows, msg.format, copyOptions(ctx)));
+  await vscode.env.clipboard.writeText(
+    formatRows(
+      cols.map((c) => c!.name),
+      rows,
+      msg.format,
+      copyOptions(ctx),
+    ),
+  );
   return { type: 'ack', ok: true, message: `Copied ${rows.length.toLocaleString('en-US')} row(s).` };
 }
 
 /** Copies a whole column as filtered and sorted, with its header. */
-async function copyColumn(ctx: PreviewMessageContext, msg: Extract<RequestMessage, { type: 'copyColumn' }>): Promise<ReplyBody> {
+async function copyColumn(
+  ctx: PreviewMessageContext,
+  msg: Extract<RequestMessage, { type: 'copyColumn' }>,
+): Promise<ReplyBody> {
   const col = ctx.table.column(msg.colId);
   if (!col) return { type: 'ack', ok: false, message: 'Unknown column.' };
   const view = ctx.viewer.view(msg);
   const rows: string[][] = new Array(view.length);
   for (let i = 0; i < view.length; i++) rows[i] = [col.textAt(view.rows ? view.rows[i] : i)];
   await vscode.env.clipboard.writeText(formatRows([col.name], rows, msg.format, copyOptions(ctx)));
-  return { type: 'ack', ok: true, message: `Copied ${view.length.toLocaleString('en-US')} values of ${col.name || 'the index'}.` };
+  return {
+    type: 'ack',
+    ok: true,
+    message: `Copied ${view.length.toLocaleString('en-US')} values of ${col.name || 'the index'}.`,
+  };
 }
 
 /** The CSV text of the table as `query` shows it, header first, in chunks of about a megabyte. */
-function* csvChunks(table: ColumnarTable, viewer: TableViewer, query: ViewQuery, options: TextFormatOptions): Generator<string> {
+function* csvChunks(
+  table: ColumnarTable,
+  viewer: TableViewer,
+  query: ViewQuery,
+  options: TextFormatOptions,
+): Generator<string> {
   const view = viewer.view(query);
   const cols = table.columns;
-  let chunk = csvLine(cols.map((c) => c.name), options);
+  let chunk = csvLine(
+    cols.map((c) => c.name),
+    options,
+  );
   for (let i = 0; i < view.length; i++) {
     const r = view.rows ? view.rows[i] : i;
-    chunk += csvLine(cols.map((c) => c.textAt(r)), options);
+    chunk += csvLine(
+      cols.map((c) => c.textAt(r)),
+      options,
+    );
     if (chunk.length > EXPORT_CHUNK_CHARS) {
       yield chunk;
       chunk = '';
@@ -104,9 +136,16 @@ function* csvChunks(table: ColumnarTable, viewer: TableViewer, query: ViewQuery,
 }
 
 /** Writes the table as filtered and sorted to a CSV file the user picks; a failed write is an error reply. */
-async function exportCsv(ctx: PreviewMessageContext, query: Extract<RequestMessage, { type: 'export' }>): Promise<ReplyBody> {
+async function exportCsv(
+  ctx: PreviewMessageContext,
+  query: Extract<RequestMessage, { type: 'export' }>,
+): Promise<ReplyBody> {
   const base = ctx.title.replace(/[^\w.-]+/g, '_').replace(/\.(csv|json|parquet|gz|zst)$/i, '') || 'table';
-  const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(`${base}.csv`), filters: { CSV: ['csv'] }, saveLabel: 'Export' });
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: vscode.Uri.file(`${base}.csv`),
+    filters: { CSV: ['csv'] },
+    saveLabel: 'Export',
+  });
   if (!target) return { type: 'ack', ok: false, message: 'Export cancelled.' };
   const rowCount = ctx.viewer.view(query).length;
   try {

@@ -54,7 +54,10 @@ export interface PreviewPanelsOptions {
   /** Format sniffing and decompression; src/formats/sniff.ts and decompress.ts by default. */
   codecs?: FormatCodecs;
   /** Turns a cell value that is an XCom backend reference into a preview (`parent` is the table it was found in); undefined if it is not one. */
-  resolveReference?: (value: string, parent: PreviewRequest) => PreviewRequest | undefined | Promise<PreviewRequest | undefined>;
+  resolveReference?: (
+    value: string,
+    parent: PreviewRequest,
+  ) => PreviewRequest | undefined | Promise<PreviewRequest | undefined>;
   /** The reference rules in force for a preview, as data: the webview builds the same rules and links such cells. */
   referenceConfig?: (request: PreviewRequest) => ReferenceConfig | undefined;
 }
@@ -213,12 +216,22 @@ class PreviewSession implements vscode.Disposable {
     this.progressTimer = undefined;
     this.waitingFor = undefined;
     const cancelled = this.abort.signal.aborted && !this.disposed;
-    if (cancelled) this.warn(`Loading was cancelled: showing the ${this.table.rowCount.toLocaleString('en-US')} rows read so far.`);
-    this.finished = this.error !== undefined
-      ? { type: 'error', message: this.error }
-      : { type: 'done', rowCount: this.table.rowCount, mode: this.mode(), elapsedMs: Date.now() - this.started, cancelled };
+    if (cancelled)
+      this.warn(`Loading was cancelled: showing the ${this.table.rowCount.toLocaleString('en-US')} rows read so far.`);
+    this.finished =
+      this.error !== undefined
+        ? { type: 'error', message: this.error }
+        : {
+            type: 'done',
+            rowCount: this.table.rowCount,
+            mode: this.mode(),
+            elapsedMs: Date.now() - this.started,
+            cancelled,
+          };
     this.sendFinal();
-    this.log.info(`preview ${this.request.title}: ${this.table.rowCount} rows × ${this.table.columns.length} columns in ${Date.now() - this.started} ms (${this.format ?? 'failed'}${this.workerThreads ? `, ${this.workerThreads} worker threads` : ''})`);
+    this.log.info(
+      `preview ${this.request.title}: ${this.table.rowCount} rows × ${this.table.columns.length} columns in ${Date.now() - this.started} ms (${this.format ?? 'failed'}${this.workerThreads ? `, ${this.workerThreads} worker threads` : ''})`,
+    );
     return this.summary();
   }
 
@@ -227,7 +240,12 @@ class PreviewSession implements vscode.Disposable {
     this.sendProgress();
     if (this.finished?.type === 'error') {
       // Rows read before the failure stay visible under the error.
-      this.post({ type: 'done', rowCount: this.table.rowCount, mode: this.mode(), elapsedMs: Date.now() - this.started });
+      this.post({
+        type: 'done',
+        rowCount: this.table.rowCount,
+        mode: this.mode(),
+        elapsedMs: Date.now() - this.started,
+      });
     }
     if (this.finished) this.post(this.finished);
   }
@@ -274,10 +292,14 @@ class PreviewSession implements vscode.Disposable {
     if (raw.type === 'ready') return this.onReady();
     if (raw.type === 'cancel') return this.abort.abort();
     const msg = raw;
-    void replyTo(msg.id, () => answerRequest(msg, this.messageContext), (reply) => {
-      if (reply.type === 'failed') this.log.error(`preview ${this.request.title}: ${msg.type}: ${reply.message}`);
-      this.post(reply);
-    });
+    void replyTo(
+      msg.id,
+      () => answerRequest(msg, this.messageContext),
+      (reply) => {
+        if (reply.type === 'failed') this.log.error(`preview ${this.request.title}: ${msg.type}: ${reply.message}`);
+        this.post(reply);
+      },
+    );
   }
 
   /** What the request handlers (previewMessages.ts) work on. */
@@ -335,7 +357,12 @@ export class PreviewPanels implements vscode.Disposable {
   /** Opens a preview and returns its session at once (the load goes on). */
   openSession(request: PreviewRequest, column: vscode.ViewColumn = vscode.ViewColumn.Active): PreviewSession {
     const title = request.title.length > 60 ? `…${request.title.slice(-59)}` : request.title;
-    const panel = vscode.window.createWebviewPanel(Views.preview, title, column, previewWebviewOptions(this.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      Views.preview,
+      title,
+      column,
+      previewWebviewOptions(this.extensionUri),
+    );
     return this.attach(panel, request);
   }
 
@@ -360,7 +387,9 @@ export class PreviewPanels implements vscode.Disposable {
   }
 
   private attach(panel: vscode.WebviewPanel, request: PreviewRequest): PreviewSession {
-    const session = new PreviewSession(panel, request, this.extensionUri, this.log, this.settings, this.options, (r) => this.open(r));
+    const session = new PreviewSession(panel, request, this.extensionUri, this.log, this.settings, this.options, (r) =>
+      this.open(r),
+    );
     this.sessions.add(session);
     panel.onDidDispose(() => this.sessions.delete(session));
     return session;

@@ -32,7 +32,8 @@ function parseJson(text: string): AirflowAwsConnection {
   } catch {
     throw new AirflowConnectionParseError('The Airflow AWS connection looks like JSON but does not parse.');
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new AirflowConnectionParseError('The Airflow AWS connection JSON is not an object.');
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    throw new AirflowConnectionParseError('The Airflow AWS connection JSON is not an object.');
   let extra: Extra = {};
   if (typeof doc.extra === 'string' && doc.extra.trim()) {
     try {

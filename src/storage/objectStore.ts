@@ -85,7 +85,10 @@ class BoundedWait {
   /** Aborts on Cancel or timeout. */
   readonly signal: AbortSignal;
 
-  constructor(private readonly ms: number, user?: AbortSignal) {
+  constructor(
+    private readonly ms: number,
+    user?: AbortSignal,
+  ) {
     this.signal = user ? AbortSignal.any([user, this.timer.signal]) : this.timer.signal;
     this.restart();
   }
@@ -137,8 +140,9 @@ export class S3ObjectStore {
     if (wait?.timedOut || (mapped instanceof StorageError && mapped.kind === 'timeout')) {
       const seconds = Math.round(this.waitTimeoutMs / 100) / 10;
       const endpoint = this.context(loc).endpoint;
-      const message = `S3 did not answer within ${seconds} s (${what}) at ${endpoint}. `
-        + 'Check the endpoint and the network, or raise xcomLens.s3.requestTimeoutSeconds.';
+      const message =
+        `S3 did not answer within ${seconds} s (${what}) at ${endpoint}. ` +
+        'Check the endpoint and the network, or raise xcomLens.s3.requestTimeoutSeconds.';
       return new StorageError('timeout', message, undefined, 'TimeoutError');
     }
     return mapped;
@@ -201,11 +205,16 @@ export class S3ObjectStore {
     if (signal?.aborted) throw new CancellationError(`Reading s3://${loc.bucket}/${loc.key} was cancelled.`);
     if (start > end) {
       if (size === 0 || (options.end !== undefined && options.end < start)) return;
-      throw new StorageError('invalidRange', `The requested byte range starts at ${start}, past the end of s3://${loc.bucket}/${loc.key} (${size} bytes).`, undefined, 'InvalidRange');
+      throw new StorageError(
+        'invalidRange',
+        `The requested byte range starts at ${start}, past the end of s3://${loc.bucket}/${loc.key} (${size} bytes).`,
+        undefined,
+        'InvalidRange',
+      );
     }
     const total = end - start + 1;
     let read = 0;
-    for (let offset = start; offset <= end; ) {
+    for (let offset = start; offset <= end;) {
       const last = Math.min(offset + chunkSize - 1, end);
       for await (const piece of this.readRangeStream(loc, offset, last, signal)) {
         read += piece.byteLength;
@@ -237,7 +246,9 @@ export class S3ObjectStore {
   /** A presigned GET URL valid for `expiresSeconds`. */
   async presignGet(loc: ObjectLocation, expiresSeconds: number): Promise<string> {
     try {
-      return await getSignedUrl(this.client, new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }), { expiresIn: Math.max(1, Math.round(expiresSeconds)) });
+      return await getSignedUrl(this.client, new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }), {
+        expiresIn: Math.max(1, Math.round(expiresSeconds)),
+      });
     } catch (error) {
       throw toStorageError(error, this.context(loc));
     }
@@ -252,7 +263,12 @@ export class S3ObjectStore {
    * One explicit range, streamed; a transient failure (before or during the body) resumes from the first
    * byte not yet delivered, up to `rangeRetries` times. Aborting destroys the body at once.
    */
-  private async *readRangeStream(loc: ObjectLocation, start: number, endInclusive: number, signal?: AbortSignal): AsyncIterable<Uint8Array> {
+  private async *readRangeStream(
+    loc: ObjectLocation,
+    start: number,
+    endInclusive: number,
+    signal?: AbortSignal,
+  ): AsyncIterable<Uint8Array> {
     let offset = start;
     let attempt = 0;
     while (true) {

@@ -19,15 +19,27 @@ export interface S3ClientOptions {
 }
 
 /** Defaults: fail fast on unreachable endpoints, tolerate slow first bytes. */
-export const DEFAULT_CLIENT_OPTIONS = { connectionTimeoutMs: 5_000, requestTimeoutMs: 30_000, socketTimeoutMs: 30_000, maxAttempts: 3 } as const;
+export const DEFAULT_CLIENT_OPTIONS = {
+  connectionTimeoutMs: 5_000,
+  requestTimeoutMs: 30_000,
+  socketTimeoutMs: 30_000,
+  maxAttempts: 3,
+} as const;
 
 /** The region in force: the settings', else AWS_REGION / AWS_DEFAULT_REGION, else us-east-1 (redirects are followed). */
-export function resolveRegion(settings: StorageSettings, env: Record<string, string | undefined> = process.env): string {
+export function resolveRegion(
+  settings: StorageSettings,
+  env: Record<string, string | undefined> = process.env,
+): string {
   return settings.region?.trim() || env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || 'us-east-1';
 }
 
 /** Names where the credentials come from, for messages (never a secret). */
-export function describeCredentialSource(settings: StorageSettings, credentials?: StaticCredentials, env: Record<string, string | undefined> = process.env): string {
+export function describeCredentialSource(
+  settings: StorageSettings,
+  credentials?: StaticCredentials,
+  env: Record<string, string | undefined> = process.env,
+): string {
   if (credentials) return `static access key ${maskKeyId(credentials.accessKeyId)}`;
   const profile = settings.profile?.trim() || env.AWS_PROFILE?.trim();
   if (profile) return `AWS profile "${profile}"`;
@@ -41,14 +53,22 @@ export function maskKeyId(accessKeyId: string): string {
 }
 
 /** The client configuration (exported for tests). */
-export function s3ClientConfig(settings: StorageSettings, credentials?: StaticCredentials, options: S3ClientOptions = {}): S3ClientConfig {
+export function s3ClientConfig(
+  settings: StorageSettings,
+  credentials?: StaticCredentials,
+  options: S3ClientOptions = {},
+): S3ClientConfig {
   const o = { ...DEFAULT_CLIENT_OPTIONS, ...options };
   const env = options.env ?? process.env;
   const profile = settings.profile?.trim() || undefined;
   const config: S3ClientConfig = {
     region: resolveRegion(settings, env),
     credentials: credentials
-      ? { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}) }
+      ? {
+          accessKeyId: credentials.accessKeyId,
+          secretAccessKey: credentials.secretAccessKey,
+          ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+        }
       : fromNodeProviderChain(profile ? { profile } : {}),
     followRegionRedirects: true,
     maxAttempts: o.maxAttempts,
@@ -71,6 +91,10 @@ export function s3ClientConfig(settings: StorageSettings, credentials?: StaticCr
 }
 
 /** Creates an S3 client (read-only use: the project never writes to S3). */
-export function createS3Client(settings: StorageSettings, credentials?: StaticCredentials, options: S3ClientOptions = {}): S3Client {
+export function createS3Client(
+  settings: StorageSettings,
+  credentials?: StaticCredentials,
+  options: S3ClientOptions = {},
+): S3Client {
   return new S3Client(s3ClientConfig(settings, credentials, options));
 }

@@ -66,9 +66,41 @@ interface SdkLikeError {
   errors?: unknown[];
 }
 
-const NETWORK_UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ECONNRESET', 'EPIPE', 'EPROTO', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID']);
-const TRANSIENT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeTooSkewed', 'InternalError', 'ServiceUnavailable', 'SlowDown', 'Throttling', 'ThrottlingException', 'RequestTimeoutException']);
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET']);
+const NETWORK_UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'ECONNRESET',
+  'EPIPE',
+  'EPROTO',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+const TRANSIENT_NAMES = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeTooSkewed',
+  'InternalError',
+  'ServiceUnavailable',
+  'SlowDown',
+  'Throttling',
+  'ThrottlingException',
+  'RequestTimeoutException',
+]);
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'ECONNABORTED',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'UND_ERR_SOCKET',
+]);
 
 /** The network error code of an error or its causes (`ECONNREFUSED`, …). */
 function networkCode(error: unknown, depth = 0): string | undefined {
@@ -165,7 +197,13 @@ export function toStorageError(
   const what = s3Uri(context.loc);
   const bucket = context.loc?.bucket ? `"${context.loc.bucket}"` : 'the bucket';
   const creds = context.credentialsOrigin ?? 'the configured credentials';
-  const make = (kind: StorageErrorKind, message: string) => new StorageError(kind, redact(message, context.secrets), status, (name && name !== 'Error' ? name : undefined) ?? sdkCode ?? networkCode(error) ?? (name || undefined));
+  const make = (kind: StorageErrorKind, message: string) =>
+    new StorageError(
+      kind,
+      redact(message, context.secrets),
+      status,
+      (name && name !== 'Error' ? name : undefined) ?? sdkCode ?? networkCode(error) ?? (name || undefined),
+    );
 
   if (signal?.aborted || isCancellation(error)) {
     return new CancellationError(`Reading ${what} was cancelled.`, { cause: error });
@@ -176,50 +214,95 @@ export function toStorageError(
     case 'NotFound':
       return make('notFound', `The object ${what} does not exist (deleted or expired?).`);
     case 'NoSuchBucket':
-      return make('noSuchBucket', `The bucket ${bucket} does not exist${context.endpoint ? ` on ${context.endpoint}` : ''}. Check the bucket name in the reference or in the connection's S3 settings.`);
+      return make(
+        'noSuchBucket',
+        `The bucket ${bucket} does not exist${context.endpoint ? ` on ${context.endpoint}` : ''}. Check the bucket name in the reference or in the connection's S3 settings.`,
+      );
     case 'AccessDenied':
     case 'Forbidden':
     case 'AllAccessDisabled':
-      return make('accessDenied', `Access to ${what} was denied for ${creds}. The credentials need s3:GetObject (and s3:ListBucket to tell a missing object from a forbidden one).`);
+      return make(
+        'accessDenied',
+        `Access to ${what} was denied for ${creds}. The credentials need s3:GetObject (and s3:ListBucket to tell a missing object from a forbidden one).`,
+      );
     case 'InvalidAccessKeyId':
-      return make('badCredentials', `S3 does not know the access key of ${creds} (InvalidAccessKeyId). Check the keys, profile or AIRFLOW_CONN_AWS_DEFAULT.`);
+      return make(
+        'badCredentials',
+        `S3 does not know the access key of ${creds} (InvalidAccessKeyId). Check the keys, profile or AIRFLOW_CONN_AWS_DEFAULT.`,
+      );
     case 'SignatureDoesNotMatch':
-      return make('badCredentials', `S3 rejected the signature made with ${creds} (SignatureDoesNotMatch): the secret access key does not belong to that access key.`);
+      return make(
+        'badCredentials',
+        `S3 rejected the signature made with ${creds} (SignatureDoesNotMatch): the secret access key does not belong to that access key.`,
+      );
     case 'ExpiredToken':
     case 'ExpiredTokenException':
     case 'TokenRefreshRequired':
     case 'InvalidToken':
-      return make('expiredCredentials', `The session credentials of ${creds} have expired.${context.profile ? ` Run \`aws sso login --profile ${context.profile}\` (or refresh the session) and retry.` : ' Refresh them and retry.'}`);
+      return make(
+        'expiredCredentials',
+        `The session credentials of ${creds} have expired.${context.profile ? ` Run \`aws sso login --profile ${context.profile}\` (or refresh the session) and retry.` : ' Refresh them and retry.'}`,
+      );
     case 'PermanentRedirect':
     case 'AuthorizationHeaderMalformed':
     case 'IllegalLocationConstraintException':
     case 'MovedPermanently':
     case '301': {
       const region = expectedRegion(e);
-      return make('wrongRegion', `The bucket ${bucket} is not in region ${context.region ?? '(unset)'}${region ? `: use region ${region}` : ''}. Set the region in the connection's S3 settings.`);
+      return make(
+        'wrongRegion',
+        `The bucket ${bucket} is not in region ${context.region ?? '(unset)'}${region ? `: use region ${region}` : ''}. Set the region in the connection's S3 settings.`,
+      );
     }
     case 'InvalidRange':
-      return make('invalidRange', `The requested byte range is outside ${what} (InvalidRange): the object is smaller than expected, or it changed while being read.`);
+      return make(
+        'invalidRange',
+        `The requested byte range is outside ${what} (InvalidRange): the object is smaller than expected, or it changed while being read.`,
+      );
     case 'TimeoutError':
     case 'RequestTimeout':
     case 'RequestTimeoutException':
-      return make('timeout', `S3 did not answer in time${context.endpoint ? ` (${context.endpoint})` : ''} while reading ${what}. Retry, or check the network.`);
+      return make(
+        'timeout',
+        `S3 did not answer in time${context.endpoint ? ` (${context.endpoint})` : ''} while reading ${what}. Retry, or check the network.`,
+      );
     case 'CredentialsProviderError': {
       const msg = e.message ?? '';
       if (/sso|token/i.test(msg) && /expired|refresh/i.test(msg)) {
-        return make('expiredCredentials', `The SSO session of ${creds} has expired. Run \`aws sso login${context.profile ? ` --profile ${context.profile}` : ''}\` and retry.`);
+        return make(
+          'expiredCredentials',
+          `The SSO session of ${creds} has expired. Run \`aws sso login${context.profile ? ` --profile ${context.profile}` : ''}\` and retry.`,
+        );
       }
-      return make('noCredentials', `No AWS credentials were found in ${creds}: ${msg} Configure a profile, static keys (XCom Lens: Configure S3 Access…) or AIRFLOW_CONN_AWS_DEFAULT.`);
+      return make(
+        'noCredentials',
+        `No AWS credentials were found in ${creds}: ${msg} Configure a profile, static keys (XCom Lens: Configure S3 Access…) or AIRFLOW_CONN_AWS_DEFAULT.`,
+      );
     }
   }
   if (/sso/i.test(e.message ?? '') && /expired|login/i.test(e.message ?? '')) {
-    return make('expiredCredentials', `The SSO session of ${creds} has expired. Run \`aws sso login${context.profile ? ` --profile ${context.profile}` : ''}\` and retry.`);
+    return make(
+      'expiredCredentials',
+      `The SSO session of ${creds} has expired. Run \`aws sso login${context.profile ? ` --profile ${context.profile}` : ''}\` and retry.`,
+    );
   }
   const code = networkCode(error);
-  if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') return make('timeout', `Connecting to the S3 endpoint ${context.endpoint ?? ''} timed out (${code}).`.replace('  ', ' '));
+  if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT')
+    return make(
+      'timeout',
+      `Connecting to the S3 endpoint ${context.endpoint ?? ''} timed out (${code}).`.replace('  ', ' '),
+    );
   if (code && NETWORK_UNREACHABLE.has(code)) {
-    const hint = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'the host name does not resolve' : code === 'ECONNREFUSED' ? 'nothing is listening there' : 'the connection failed';
-    return make('unreachable', `Cannot reach the S3 endpoint ${context.endpoint ?? '(default AWS endpoint)'}: ${hint} (${code}).`);
+    const hint =
+      code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? 'the host name does not resolve'
+        : code === 'ECONNREFUSED'
+          ? 'nothing is listening there'
+          : 'the connection failed';
+    return make(
+      'unreachable',
+      `Cannot reach the S3 endpoint ${context.endpoint ?? '(default AWS endpoint)'}: ${hint} (${code}).`,
+    );
   }
   if (status === 404) return make('notFound', `The object ${what} does not exist (deleted or expired?).`);
   if (status === 400 && isBodiless(e)) {
@@ -227,16 +310,20 @@ export function toStorageError(
     const refresh = context.profile ? ` (\`aws sso login --profile ${context.profile}\`)` : '';
     return make(
       'expiredCredentials',
-      `S3 refused the credentials of ${creds} (HTTP 400 without details): the session credentials are expired or `
-        + `invalid. Refresh them${refresh} and retry.`,
+      `S3 refused the credentials of ${creds} (HTTP 400 without details): the session credentials are expired or ` +
+        `invalid. Refresh them${refresh} and retry.`,
     );
   }
   if (status === 403) return make('accessDenied', `Access to ${what} was denied for ${creds} (HTTP 403).`);
   if (status === 416) return make('invalidRange', `The requested byte range is outside ${what} (HTTP 416).`);
   if (status === 301 || status === 307) {
     const region = expectedRegion(e);
-    return make('wrongRegion', `The bucket ${bucket} is not in region ${context.region ?? '(unset)'}${region ? `: use region ${region}` : ''}.`);
+    return make(
+      'wrongRegion',
+      `The bucket ${bucket} is not in region ${context.region ?? '(unset)'}${region ? `: use region ${region}` : ''}.`,
+    );
   }
-  const detail = e.message && e.message !== 'UnknownError' ? e.message : `${name || 'error'}${status ? ` (HTTP ${status})` : ''}`;
+  const detail =
+    e.message && e.message !== 'UnknownError' ? e.message : `${name || 'error'}${status ? ` (HTTP ${status})` : ''}`;
   return make('unknown', `Reading ${what} failed: ${detail}`);
 }

@@ -12,9 +12,7 @@ export type MetadataSourceFactory = (connection: ConnectionConfig) => Promise<Me
 
 /** How a connection fared the last time it was asked. */
 export type ConnectionState =
-  | { status: 'idle' }
-  | { status: 'connected'; info: AirflowInfo }
-  | { status: 'failed'; message: string };
+  { status: 'idle' } | { status: 'connected'; info: AirflowInfo } | { status: 'failed'; message: string };
 
 interface PagedList {
   items: unknown[];
@@ -93,7 +91,10 @@ export class AirflowTreeModel implements vscode.Disposable {
   }
 
   /** The loaded pages of a list, fetching the first page when nothing is loaded yet. */
-  async list<T>(listId: string, fetch: (page: PageRequest, signal: AbortSignal) => Promise<Page<T>>): Promise<{ items: T[]; hasMore: boolean }> {
+  async list<T>(
+    listId: string,
+    fetch: (page: PageRequest, signal: AbortSignal) => Promise<Page<T>>,
+  ): Promise<{ items: T[]; hasMore: boolean }> {
     const existing = this.lists.get(listId);
     if (existing) return existing as { items: T[]; hasMore: boolean };
     const first = await fetch({ offset: 0, limit: this.pageSize() }, this.signal);

@@ -45,10 +45,12 @@ export class AirflowTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     this.messageChanged.fire(
       failed.length === 0
         ? undefined
-        : failed.map((c) => {
-            const state = this.context.model.state(c.id);
-            return `Could not connect to "${c.name}": ${state.status === 'failed' ? state.message : ''}`;
-          }).join('\n'),
+        : failed
+            .map((c) => {
+              const state = this.context.model.state(c.id);
+              return `Could not connect to "${c.name}": ${state.status === 'failed' ? state.message : ''}`;
+            })
+            .join('\n'),
     );
     if (allFailed) return [];
     return connections.map((connection) => new ConnectionNode(this.context, connection));

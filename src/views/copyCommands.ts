@@ -39,7 +39,8 @@ export function registerCopyCommands(objectStores: ObjectStores, log: vscode.Log
     return text;
   };
 
-  const withReference = (what: string, build: (target: { node: XComNode; reference: XComReference }) => Promise<string> | string) =>
+  const withReference =
+    (what: string, build: (target: { node: XComNode; reference: XComReference }) => Promise<string> | string) =>
     async (node?: unknown): Promise<string | undefined> => {
       const target = referenceOf(node);
       if (!target) {
@@ -59,16 +60,46 @@ export function registerCopyCommands(objectStores: ObjectStores, log: vscode.Log
   const access = async (node: XComNode) => (await objectStores.settingsFor(node.connection)).settings;
 
   return [
-    vscode.commands.registerCommand(Commands.copyReference, withReference('reference', ({ reference }) => reference.raw)),
-    vscode.commands.registerCommand(Commands.copyS3Uri, withReference('S3 URI', ({ reference }) => toS3Uri(reference))),
-    vscode.commands.registerCommand(Commands.copyHttpsUrl, withReference('HTTPS URL', async ({ node, reference }) => objectUrl(reference, await access(node)))),
-    vscode.commands.registerCommand(Commands.copyPresignedUrl, withReference('presigned URL', async ({ node, reference }) => {
-      const store = await objectStores.storeFor(node.connection);
-      return store.presignGet({ bucket: reference.bucket, key: reference.key }, readSettings().presignExpiryMinutes * 60);
-    })),
-    vscode.commands.registerCommand(Commands.copyPandasSnippet, withReference('pandas snippet', async ({ node, reference }) =>
-      pandasSnippet({ bucket: reference.bucket, key: reference.key, format: reference.formatHint, compression: reference.compression }, await access(node)))),
-    vscode.commands.registerCommand(Commands.copyAwsCliCommand, withReference('aws s3 cp command', async ({ node, reference }) => awsCliCommand(reference, await access(node)))),
+    vscode.commands.registerCommand(
+      Commands.copyReference,
+      withReference('reference', ({ reference }) => reference.raw),
+    ),
+    vscode.commands.registerCommand(
+      Commands.copyS3Uri,
+      withReference('S3 URI', ({ reference }) => toS3Uri(reference)),
+    ),
+    vscode.commands.registerCommand(
+      Commands.copyHttpsUrl,
+      withReference('HTTPS URL', async ({ node, reference }) => objectUrl(reference, await access(node))),
+    ),
+    vscode.commands.registerCommand(
+      Commands.copyPresignedUrl,
+      withReference('presigned URL', async ({ node, reference }) => {
+        const store = await objectStores.storeFor(node.connection);
+        return store.presignGet(
+          { bucket: reference.bucket, key: reference.key },
+          readSettings().presignExpiryMinutes * 60,
+        );
+      }),
+    ),
+    vscode.commands.registerCommand(
+      Commands.copyPandasSnippet,
+      withReference('pandas snippet', async ({ node, reference }) =>
+        pandasSnippet(
+          {
+            bucket: reference.bucket,
+            key: reference.key,
+            format: reference.formatHint,
+            compression: reference.compression,
+          },
+          await access(node),
+        ),
+      ),
+    ),
+    vscode.commands.registerCommand(
+      Commands.copyAwsCliCommand,
+      withReference('aws s3 cp command', async ({ node, reference }) => awsCliCommand(reference, await access(node))),
+    ),
 
     vscode.commands.registerCommand(Commands.copyXComPullSnippet, async (node?: unknown) => {
       if (!(node instanceof XComNode)) return undefined;
@@ -82,60 +113,74 @@ export function registerCopyCommands(objectStores: ObjectStores, log: vscode.Log
       return undefined;
     }),
 
-    vscode.commands.registerCommand(Commands.downloadObject, async (
-      node?: unknown,
-      folderArg?: vscode.Uri,
-      onExisting?: ExistingFileChoice,
-    ) => {
-      const target = referenceOf(node);
-      if (!target) return undefined;
-      const folder = folderArg ?? (await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Download Here' }))?.[0];
-      if (!folder) return undefined;
-      let destination = downloadTarget(folder.fsPath, target.reference.key);
-      if (fs.existsSync(destination)) {
-        const choice = onExisting ?? (await askExisting(destination));
-        if (choice !== 'replace' && choice !== 'keepBoth') return undefined;
-        if (choice === 'keepBoth') destination = keepBothTarget(destination, fs.existsSync);
-      }
-      const uri = toS3Uri(target.reference);
-      try {
-        await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `Downloading ${uri}`, cancellable: true },
-          async (progress, token) => {
-            const aborter = new AbortController();
-            const cancelling = token.onCancellationRequested(() => aborter.abort());
-            try {
-              const store = await objectStores.storeFor(target.node.connection);
-              let reported = 0;
-              await saveChunks(destination, store.read({ bucket: target.reference.bucket, key: target.reference.key }, {
-                signal: aborter.signal,
-                onProgress: (read: number, total: number) => {
-                  const pct = total ? (read / total) * 100 : 0;
-                  const message = `${formatBytes(read)} of ${formatBytes(total)}`;
-                  progress.report({ increment: pct - reported, message });
-                  reported = pct;
-                },
-              }));
-            } finally {
-              cancelling.dispose();
-            }
-          },
-        );
-      } catch (error) {
-        if (isCancellation(error)) {
-          vscode.window.setStatusBarMessage(`Download of ${uri} cancelled`, 3000);
+    vscode.commands.registerCommand(
+      Commands.downloadObject,
+      async (node?: unknown, folderArg?: vscode.Uri, onExisting?: ExistingFileChoice) => {
+        const target = referenceOf(node);
+        if (!target) return undefined;
+        const folder =
+          folderArg ??
+          (
+            await vscode.window.showOpenDialog({
+              canSelectFiles: false,
+              canSelectFolders: true,
+              canSelectMany: false,
+              openLabel: 'Download Here',
+            })
+          )?.[0];
+        if (!folder) return undefined;
+        let destination = downloadTarget(folder.fsPath, target.reference.key);
+        if (fs.existsSync(destination)) {
+          const choice = onExisting ?? (await askExisting(destination));
+          if (choice !== 'replace' && choice !== 'keepBoth') return undefined;
+          if (choice === 'keepBoth') destination = keepBothTarget(destination, fs.existsSync);
+        }
+        const uri = toS3Uri(target.reference);
+        try {
+          await vscode.window.withProgress(
+            { location: vscode.ProgressLocation.Notification, title: `Downloading ${uri}`, cancellable: true },
+            async (progress, token) => {
+              const aborter = new AbortController();
+              const cancelling = token.onCancellationRequested(() => aborter.abort());
+              try {
+                const store = await objectStores.storeFor(target.node.connection);
+                let reported = 0;
+                await saveChunks(
+                  destination,
+                  store.read(
+                    { bucket: target.reference.bucket, key: target.reference.key },
+                    {
+                      signal: aborter.signal,
+                      onProgress: (read: number, total: number) => {
+                        const pct = total ? (read / total) * 100 : 0;
+                        const message = `${formatBytes(read)} of ${formatBytes(total)}`;
+                        progress.report({ increment: pct - reported, message });
+                        reported = pct;
+                      },
+                    },
+                  ),
+                );
+              } finally {
+                cancelling.dispose();
+              }
+            },
+          );
+        } catch (error) {
+          if (isCancellation(error)) {
+            vscode.window.setStatusBarMessage(`Download of ${uri} cancelled`, 3000);
+            return undefined;
+          }
+          const message = fileErrorMessage(error, path.dirname(destination)) ?? errorMessage(error);
+          log.warn(`Download of ${uri} failed: ${message}`);
+          void vscode.window.showErrorMessage(`Download failed: ${message}`);
           return undefined;
         }
-        const message = fileErrorMessage(error, path.dirname(destination)) ?? errorMessage(error);
-        log.warn(`Download of ${uri} failed: ${message}`);
-        void vscode.window.showErrorMessage(`Download failed: ${message}`);
-        return undefined;
-      }
-      const open = 'Open';
-      void vscode.window.showInformationMessage(`Saved ${destination}`, open).then((choice) => {
-        if (choice === open) void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(destination));
-      });
-      return destination;
-    }),
+        const open = 'Open';
+        void vscode.window.showInformationMessage(`Saved ${destination}`, open).then((choice) => {
+          if (choice === open) void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(destination));
+        });
+        return destination;
+      },
+    ),
   ];
 }

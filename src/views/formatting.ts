@@ -25,7 +25,10 @@ export function formatTimestamp(iso: string | null | undefined): string {
   if (!iso) return '';
   const t = Date.parse(iso);
   if (!Number.isFinite(t)) return iso;
-  return `${new Date(t).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, '')} UTC`;
+  return `${new Date(t)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, '')} UTC`;
 }
 
 /** "5 min ago", "3 days ago" relative to `now`. */
@@ -35,7 +38,13 @@ export function formatAge(date: Date | string | null | undefined, now: number = 
   if (!Number.isFinite(t)) return '';
   const seconds = Math.max(0, (now - t) / 1000);
   if (seconds < 60) return 'just now';
-  const steps: Array<[number, string]> = [[60, 'min'], [3600, 'h'], [86400, 'day'], [2592000, 'month'], [31536000, 'year']];
+  const steps: Array<[number, string]> = [
+    [60, 'min'],
+    [3600, 'h'],
+    [86400, 'day'],
+    [2592000, 'month'],
+    [31536000, 'year'],
+  ];
   let label = 'min';
   let size = 60;
   for (const [s, l] of steps) if (seconds >= s) [size, label] = [s, l];
@@ -43,7 +52,6 @@ export function formatAge(date: Date | string | null | undefined, now: number = 
   const plural = (label === 'day' || label === 'month' || label === 'year') && n !== 1 ? 's' : '';
   return `${n} ${label}${plural} ago`;
 }
-
 
 /** Shows bidi controls and invisible format characters as visible `\u202E` escapes, so data cannot hide or reorder text. */
 export function visibleText(text: string): string {

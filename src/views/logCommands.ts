@@ -16,7 +16,10 @@ interface LogUriQuery extends TaskInstanceKey {
 
 /** Read-only virtual documents showing one try's task log, read through the Airflow REST API. */
 class LogDocumentProvider implements vscode.TextDocumentContentProvider {
-  constructor(private readonly store: ConnectionStore, private readonly model: AirflowTreeModel) {}
+  constructor(
+    private readonly store: ConnectionStore,
+    private readonly model: AirflowTreeModel,
+  ) {}
 
   async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
     let query: LogUriQuery;
@@ -31,9 +34,12 @@ class LogDocumentProvider implements vscode.TextDocumentContentProvider {
     const subscription = token.onCancellationRequested(() => aborter.abort());
     try {
       const source = await this.model.source(connection);
-      if (!('http' in source)) return 'Task logs are read through the Airflow REST API: add this Airflow as an https:// connection.';
+      if (!('http' in source))
+        return 'Task logs are read through the Airflow REST API: add this Airflow as an https:// connection.';
       const { readTaskLog } = await import('../airflow/rest/taskLog');
-      const log = await readTaskLog(source as Parameters<typeof readTaskLog>[0], query, query.t, { signal: aborter.signal });
+      const log = await readTaskLog(source as Parameters<typeof readTaskLog>[0], query, query.t, {
+        signal: aborter.signal,
+      });
       return `${log.text}${log.note ? `\n\n[XCom Lens] ${log.note}\n` : '\n'}`;
     } catch (error) {
       return `Could not read this log: ${errorMessage(error)}`;
@@ -51,7 +57,10 @@ async function pickTry(taskId: string, tries: number): Promise<number | undefine
     description: t === tries ? 'latest' : '',
     tryNumber: t,
   }));
-  const picked = await vscode.window.showQuickPick(items, { title: `Open the log of ${taskId}`, placeHolder: 'Which try?' });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `Open the log of ${taskId}`,
+    placeHolder: 'Which try?',
+  });
   return picked?.tryNumber;
 }
 
@@ -72,16 +81,22 @@ export function registerLogCommands(store: ConnectionStore, model: AirflowTreeMo
         path: visibleText(`/${node.connection.name}/${dagId}/${runId}/${name.replace(/[\\/]/g, '_')}`),
         query: JSON.stringify(query),
       });
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reading the log of ${taskId}…` }, async () => {
-        const doc = await vscode.workspace.openTextDocument(uri);
-        const editor = await vscode.window.showTextDocument(doc, { preview: true });
-        const at = doc.getText().lastIndexOf('Traceback (most recent call last)');
-        if (at >= 0) {
-          const line = doc.positionAt(at).line;
-          editor.revealRange(new vscode.Range(line, 0, Math.min(doc.lineCount - 1, line + 20), 0), vscode.TextEditorRevealType.AtTop);
-          editor.selection = new vscode.Selection(line, 0, line, 0);
-        }
-      });
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Reading the log of ${taskId}…` },
+        async () => {
+          const doc = await vscode.workspace.openTextDocument(uri);
+          const editor = await vscode.window.showTextDocument(doc, { preview: true });
+          const at = doc.getText().lastIndexOf('Traceback (most recent call last)');
+          if (at >= 0) {
+            const line = doc.positionAt(at).line;
+            editor.revealRange(
+              new vscode.Range(line, 0, Math.min(doc.lineCount - 1, line + 20), 0),
+              vscode.TextEditorRevealType.AtTop,
+            );
+            editor.selection = new vscode.Selection(line, 0, line, 0);
+          }
+        },
+      );
     }),
   ];
 }

@@ -78,7 +78,11 @@ export function registerSearchCommand(
       }
       pick.busy = true;
       try {
-        const page = await source.searchXComs(pattern, { offset: append ? hits.length : 0, limit: PAGE }, aborter.signal);
+        const page = await source.searchXComs(
+          pattern,
+          { offset: append ? hits.length : 0, limit: PAGE },
+          aborter.signal,
+        );
         hits = append ? [...hits, ...page.items] : page.items;
         hasMore = page.hasMore;
         render();

@@ -24,4 +24,3 @@ export function stateIcon(state: string | null): vscode.ThemeIcon {
 
 /** Airflow's states as users pick them in filters. */
 export const DAG_RUN_STATES = ['failed', 'running', 'queued', 'success'] as const;
-

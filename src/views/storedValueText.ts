@@ -14,7 +14,10 @@ export function storedValueAsText(stored: StoredValue): string {
   } catch {
     // not UTF-8: fall through to hex
   }
-  return hexDump(bytes.subarray(0, MAX_HEX_BYTES)) + (bytes.length > MAX_HEX_BYTES ? `\n… ${bytes.length - MAX_HEX_BYTES} more bytes` : '');
+  return (
+    hexDump(bytes.subarray(0, MAX_HEX_BYTES)) +
+    (bytes.length > MAX_HEX_BYTES ? `\n… ${bytes.length - MAX_HEX_BYTES} more bytes` : '')
+  );
 }
 
 /** Classic 16-bytes-a-line hex dump with an ASCII column. */
@@ -57,7 +60,11 @@ function capNote(limit: number, size: number): string {
 function capRead(stored: StoredValue, limit: number): CappedValue {
   const note = (size: number) => capNote(limit, size);
   if (stored.kind === 'bytes' && stored.bytes.length > limit) {
-    return { stored: { kind: 'bytes', bytes: stored.bytes.subarray(0, limit) }, fullSize: stored.bytes.length, note: note(stored.bytes.length) };
+    return {
+      stored: { kind: 'bytes', bytes: stored.bytes.subarray(0, limit) },
+      fullSize: stored.bytes.length,
+      note: note(stored.bytes.length),
+    };
   }
   if (stored.kind === 'json') {
     const size = Buffer.byteLength(stored.json, 'utf8');

@@ -48,11 +48,13 @@ export function registerTreeCommands(deps: TreeCommandDeps): vscode.Disposable[]
     vscode.commands.registerCommand(Commands.filterDags, async (node?: unknown, filterArg?: string) => {
       const connectionId = (await pickConnection(store, node))?.id;
       if (!connectionId) return;
-      const filter = filterArg ?? (await vscode.window.showInputBox({
-        title: 'Filter DAGs',
-        prompt: 'Show DAGs whose id, display name or tag contains this text (empty shows all).',
-        value: model.dagFilter(connectionId) ?? '',
-      }));
+      const filter =
+        filterArg ??
+        (await vscode.window.showInputBox({
+          title: 'Filter DAGs',
+          prompt: 'Show DAGs whose id, display name or tag contains this text (empty shows all).',
+          value: model.dagFilter(connectionId) ?? '',
+        }));
       if (filter === undefined) return;
       model.setDagFilter(connectionId, filter.trim() || undefined);
       provider.refresh();
@@ -65,7 +67,11 @@ export function registerTreeCommands(deps: TreeCommandDeps): vscode.Disposable[]
         const current = new Set(model.runStateFilter(node.connection.id, node.dag.dagId));
         const picked = await vscode.window.showQuickPick(
           DAG_RUN_STATES.map((s) => ({ label: s, picked: current.has(s) })),
-          { canPickMany: true, title: `Runs of ${node.dag.dagId}`, placeHolder: 'Show runs in these states (none picked shows all)' },
+          {
+            canPickMany: true,
+            title: `Runs of ${node.dag.dagId}`,
+            placeHolder: 'Show runs in these states (none picked shows all)',
+          },
         );
         if (!picked) return;
         states = picked.map((p) => p.label);

@@ -37,7 +37,8 @@ export class ValueDocumentProvider implements vscode.TextDocumentContentProvider
     });
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, { preview: true });
-    if (mode === 'decoded' && doc.languageId !== 'json') await vscode.languages.setTextDocumentLanguage(doc, 'json').then(undefined, () => undefined);
+    if (mode === 'decoded' && doc.languageId !== 'json')
+      await vscode.languages.setTextDocumentLanguage(doc, 'json').then(undefined, () => undefined);
   }
 
   async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
@@ -55,7 +56,8 @@ export class ValueDocumentProvider implements vscode.TextDocumentContentProvider
       const source = await this.model.source(connection);
       const maxBytes = this.maxEditorBytes();
       const stored: LimitedStoredValue | undefined = await source.readXComValue(query, aborter.signal, { maxBytes });
-      if (!stored) return `// The XCom "${query.key}" of ${query.dagId} / ${query.runId} / ${query.taskId} no longer exists.`;
+      if (!stored)
+        return `// The XCom "${query.key}" of ${query.dagId} / ${query.runId} / ${query.taskId} no longer exists.`;
       const capped = capStoredValue(stored, maxBytes, stored.storedSize);
       if (query.mode === 'raw') return `${capped.note ? `${capped.note}\n` : ''}${storedValueAsText(capped.stored)}`;
       const options = { truncated: capped.note !== undefined, storedSize: capped.fullSize };

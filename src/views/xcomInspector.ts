@@ -27,7 +27,10 @@ export type ObjectStatus =
   | { state: 'error'; message: string; label: string };
 
 /** HEADs an object for one connection; rejects with a StorageError. */
-export type HeadObject = (connection: ConnectionConfig, reference: XComReference) => Promise<{ size: number; lastModified?: Date }>;
+export type HeadObject = (
+  connection: ConnectionConfig,
+  reference: XComReference,
+) => Promise<{ size: number; lastModified?: Date }>;
 
 /**
  * Decodes XCom values and recognises references with the same rules as the backend; HEADs referenced objects
@@ -62,15 +65,22 @@ export class XComInspector implements vscode.Disposable {
     const known = this.statuses.get(key);
     if (known) return known;
     this.statuses.set(key, { state: 'pending' });
-    this.head(connection, reference).then(
-      (info) => this.statuses.set(key, { state: 'present', size: info.size, ...(info.lastModified ? { lastModified: info.lastModified } : {}) }),
-      (error: unknown) => {
-        const message = errorMessage(error);
-        const missing = isStorageError(error) && (error.kind === 'notFound' || error.kind === 'noSuchBucket');
-        const label = storageErrorLabel(error);
-        this.statuses.set(key, missing ? { state: 'missing', message } : { state: 'error', message, label });
-      },
-    ).finally(onResolved);
+    this.head(connection, reference)
+      .then(
+        (info) =>
+          this.statuses.set(key, {
+            state: 'present',
+            size: info.size,
+            ...(info.lastModified ? { lastModified: info.lastModified } : {}),
+          }),
+        (error: unknown) => {
+          const message = errorMessage(error);
+          const missing = isStorageError(error) && (error.kind === 'notFound' || error.kind === 'noSuchBucket');
+          const label = storageErrorLabel(error);
+          this.statuses.set(key, missing ? { state: 'missing', message } : { state: 'error', message, label });
+        },
+      )
+      .finally(onResolved);
     return { state: 'pending' };
   }
 

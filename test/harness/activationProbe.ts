@@ -12,5 +12,8 @@ export async function run(): Promise<void> {
   const started = performance.now();
   const api = await extension.activate();
   const loadAndActivateMs = performance.now() - started;
-  writeFileSync(process.env.XCOM_LENS_BENCH_OUT ?? '/dev/null', JSON.stringify({ wasActive, activateMs: api.activationMs, loadAndActivateMs }));
+  writeFileSync(
+    process.env.XCOM_LENS_BENCH_OUT ?? '/dev/null',
+    JSON.stringify({ wasActive, activateMs: api.activationMs, loadAndActivateMs }),
+  );
 }

@@ -15,14 +15,18 @@ export const codeServerVersion = process.env.CODE_SERVER_VERSION ?? '4.139.1';
 
 /** Path of code-server's entry script (run with this Node 24), as installed by scripts/install-code-server.sh. */
 export function codeServerEntry(): string {
-  const cache = process.env.XCOM_LENS_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'xcom-lens');
+  const cache =
+    process.env.XCOM_LENS_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'xcom-lens');
   const dir = join(cache, `code-server-${codeServerVersion}`);
   const entry = join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
   if (!existsSync(join(dir, '.complete')) || !existsSync(entry)) {
     throw new Error(`code-server ${codeServerVersion} is not installed in ${dir}: run scripts/install-code-server.sh`);
   }
   const major = Number(process.versions.node.split('.')[0]);
-  if (major < 24) throw new Error(`code-server needs Node 24; this is Node ${process.versions.node} (use npm run or node_modules/.bin/node)`);
+  if (major < 24)
+    throw new Error(
+      `code-server needs Node 24; this is Node ${process.versions.node} (use npm run or node_modules/.bin/node)`,
+    );
   return entry;
 }
 
@@ -45,11 +49,15 @@ function isolatedEnv(tempDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Pro
 
 /** Runs code-server's command-line mode (install or list extensions) against `extensionsDir`. */
 export async function codeServerCli(tempDir: string, extensionsDir: string, args: string[]): Promise<string> {
-  const { stdout } = await execFileAsync(process.execPath, [codeServerEntry(), '--config', '/dev/null', '--extensions-dir', extensionsDir, ...args], {
-    env: isolatedEnv(tempDir),
-    timeout: 60_000,
-    maxBuffer: 10_000_000,
-  });
+  const { stdout } = await execFileAsync(
+    process.execPath,
+    [codeServerEntry(), '--config', '/dev/null', '--extensions-dir', extensionsDir, ...args],
+    {
+      env: isolatedEnv(tempDir),
+      timeout: 60_000,
+      maxBuffer: 10_000_000,
+    },
+  );
   return stdout;
 }
 
@@ -115,16 +123,32 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const child = spawnGroup(
     process.execPath,
     [
-      entry, '--config', '/dev/null', '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-      '--disable-telemetry', '--disable-update-check', ...(options.untrusted ? [] : ['--disable-workspace-trust']),
+      entry,
+      '--config',
+      '/dev/null',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      ...(options.untrusted ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
-      '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
-      '--vscode-option', 'enable-smoke-test-driver',
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
+      '--vscode-option',
+      'enable-smoke-test-driver',
     ],
     {
       env: isolatedEnv(options.tempDir, options.env),
       cwd: options.tempDir,
-      echo: options.echo ? (line) => { if (showServerLine(line)) options.echo!(line); } : undefined,
+      echo: options.echo
+        ? (line) => {
+            if (showServerLine(line)) options.echo!(line);
+          }
+        : undefined,
     },
   );
   try {
@@ -169,7 +193,12 @@ export function isNoise(line: string): boolean {
 }
 
 /** Workbench URL opening `workspace`, with the extension under development and optionally an extension-host test suite. */
-export function workbenchUrl(baseUrl: string, workspace: string, extensionPath: string, extensionTestsPath?: string): string {
+export function workbenchUrl(
+  baseUrl: string,
+  workspace: string,
+  extensionPath: string,
+  extensionTestsPath?: string,
+): string {
   const payload: [string, string][] = [['extensionDevelopmentPath', `vscode-remote://remote${extensionPath}`]];
   if (extensionTestsPath) payload.push(['extensionTestsPath', `vscode-remote://remote${extensionTestsPath}`]);
   return `${baseUrl}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
@@ -186,8 +215,14 @@ export async function launchBrowser(tempDir: string): Promise<BrowserContext> {
     env: { ...process.env, HOME: home, TMPDIR: join(tempDir, 'tmp') } as Record<string, string>,
     timeout: 60_000,
     args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
     ],
   });
 }

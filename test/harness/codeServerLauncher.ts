@@ -8,7 +8,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { format } from 'node:util';
 import type { BrowserContext } from 'playwright-core';
-import { startTestServices, stopServices, TEST_SERVICES_ENV, type ServiceSelection, type TestServices } from '../integration/services';
+import {
+  startTestServices,
+  stopServices,
+  TEST_SERVICES_ENV,
+  type ServiceSelection,
+  type TestServices,
+} from '../integration/services';
 import { UNTRUSTED_SUFFIX } from '../vscode/index';
 import { listFiles } from './mochaRunner';
 import { isNoise, launchBrowser, startCodeServer, workbenchUrl, type CodeServer } from './codeServer';
@@ -38,7 +44,12 @@ function hasFiles(untrusted: boolean): boolean {
 }
 
 /** Starts code-server (trusted, or with the workspace untrusted), runs one suite in it, stops it; the suite's exit code. */
-async function runSuite(untrusted: boolean, services: TestServices, resultsFile: string, deadline: number): Promise<number> {
+async function runSuite(
+  untrusted: boolean,
+  services: TestServices,
+  resultsFile: string,
+  deadline: number,
+): Promise<number> {
   const started = Date.now();
   const tempDir = mkdtempSync(join(tmpdir(), 'xcom-lens-vscode-'));
   const workspace = join(tempDir, 'workspace');
@@ -65,23 +76,30 @@ async function runSuite(untrusted: boolean, services: TestServices, resultsFile:
       },
       echo: (line) => log(`[code-server] ${line}`),
     });
-    log(`code-server (${untrusted ? 'untrusted' : 'trusted'} workspace) ready at ${server.baseUrl} after ${Date.now() - started} ms`);
+    log(
+      `code-server (${untrusted ? 'untrusted' : 'trusted'} workspace) ready at ${server.baseUrl} after ${Date.now() - started} ms`,
+    );
     browser = await launchBrowser(tempDir);
     const page = browser.pages()[0] ?? (await browser.newPage());
     let reportExit: (code: number) => void = () => undefined;
     const exitCode = new Promise<number>((resolve) => (reportExit = resolve));
     await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
       const text = format(...(Array.isArray(args) ? args : [args]));
-      for (const line of text.split('\n')) if (line.trim() && !isNoise(line)) log(type === 'error' ? `[ext-host:error] ${line}` : line);
+      for (const line of text.split('\n'))
+        if (line.trim() && !isNoise(line)) log(type === 'error' ? `[ext-host:error] ${line}` : line);
     });
     await page.exposeFunction('codeAutomationExit', (code: number) => reportExit(Number(code)));
     page.on('pageerror', (error) => {
       if (!isNoise(error.message)) log(`[workbench:pageerror] ${error.message}`);
     });
     const extensionPath = repoRoot;
-    await page.goto(workbenchUrl(server.baseUrl, workspace, extensionPath, join(extensionPath, 'out', 'test', 'vscode', 'index.js')));
+    await page.goto(
+      workbenchUrl(server.baseUrl, workspace, extensionPath, join(extensionPath, 'out', 'test', 'vscode', 'index.js')),
+    );
     const code = await withTimeout(exitCode, Math.max(deadline - Date.now(), 10_000), 'extension-host suite');
-    log(`extension-host suite (${untrusted ? 'untrusted' : 'trusted'}) exited with ${code} after ${Date.now() - started} ms`);
+    log(
+      `extension-host suite (${untrusted ? 'untrusted' : 'trusted'}) exited with ${code} after ${Date.now() - started} ms`,
+    );
     return code;
   } finally {
     await browser?.close().catch(() => undefined);
@@ -131,7 +149,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof Error ? error.stack ?? error.message : error);
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
     process.exit(1);
   },
 );

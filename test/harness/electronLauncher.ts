@@ -21,7 +21,11 @@ async function main(): Promise<number> {
   writeFileSync(join(workspace, 'README.md'), '# XCom Lens extension-host test workspace\n');
   try {
     const services = await withTimeout(
-      startTestServices({ s3: names.includes('s3'), postgres: names.includes('postgres'), mariadb: names.includes('mariadb') }),
+      startTestServices({
+        s3: names.includes('s3'),
+        postgres: names.includes('postgres'),
+        mariadb: names.includes('mariadb'),
+      }),
       90_000,
       'starting test services',
     );
@@ -40,8 +44,10 @@ async function main(): Promise<number> {
           '--disable-workspace-trust',
           '--skip-welcome',
           '--skip-release-notes',
-          '--user-data-dir', join(tempDir, 'user-data'),
-          '--extensions-dir', join(tempDir, 'extensions'),
+          '--user-data-dir',
+          join(tempDir, 'user-data'),
+          '--extensions-dir',
+          join(tempDir, 'extensions'),
         ],
       }),
       RUN_TIMEOUT_MS,

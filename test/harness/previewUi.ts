@@ -26,17 +26,27 @@ export async function openPreview(wb: Workbench, page: Page, args: unknown): Pro
   // A preview left open would come back after the reload and be mistaken for the new one.
   if ((await page.locator('iframe.webview').count()) > 0) {
     await runCommand(page, 'View: Close All Editors');
-    await page.locator('iframe.webview').first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => undefined);
+    await page
+      .locator('iframe.webview')
+      .first()
+      .waitFor({ state: 'detached', timeout: 15_000 })
+      .catch(() => undefined);
   }
   // The web workbench reads a keybindings.json created after startup only when the window reloads.
-  writeFileSync(join(wb.workspace, '..', 'user-data', 'User', 'keybindings.json'), JSON.stringify([{ key: KEY.toLowerCase(), command: 'xcomLens.preview', args }]));
+  writeFileSync(
+    join(wb.workspace, '..', 'user-data', 'User', 'keybindings.json'),
+    JSON.stringify([{ key: KEY.toLowerCase(), command: 'xcomLens.preview', args }]),
+  );
   await runCommand(page, 'Developer: Reload Window');
   await page.waitForTimeout(2000);
   await page.locator('.monaco-workbench .activitybar').waitFor({ state: 'visible', timeout: 60_000 });
   const frame = newestWebview(page);
   for (let attempt = 0; attempt < 5; attempt++) {
     await page.waitForTimeout(1500);
-    await page.locator('.monaco-workbench .part.editor').click().catch(() => undefined);
+    await page
+      .locator('.monaco-workbench .part.editor')
+      .click()
+      .catch(() => undefined);
     await page.keyboard.press(KEY);
     try {
       await frame.locator('.ag-header-cell-text').first().waitFor({ state: 'visible', timeout: 20_000 });
@@ -57,7 +67,11 @@ export async function allowClipboard(page: Page): Promise<void> {
 export async function clipboardAfter(page: Page, previous: string, timeoutMs = 10_000): Promise<string> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const text = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
+    const text = await page.evaluate(() =>
+      (
+        globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
+      ).navigator.clipboard.readText(),
+    );
     if (text !== previous || Date.now() > end) return text;
     await page.waitForTimeout(200);
   }
@@ -66,6 +80,12 @@ export async function clipboardAfter(page: Page, previous: string, timeoutMs = 1
 /** Puts known text on the clipboard, so that the next copy can be told apart. */
 export async function resetClipboard(page: Page): Promise<string> {
   const marker = `before-${Date.now()}`;
-  await page.evaluate((t) => (globalThis as unknown as { navigator: { clipboard: { writeText(s: string): Promise<void> } } }).navigator.clipboard.writeText(t), marker);
+  await page.evaluate(
+    (t) =>
+      (
+        globalThis as unknown as { navigator: { clipboard: { writeText(s: string): Promise<void> } } }
+      ).navigator.clipboard.writeText(t),
+    marker,
+  );
   return marker;
 }

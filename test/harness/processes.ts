@@ -17,7 +17,9 @@ export function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -50,7 +52,11 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /** Spawns `command` as the leader of a new process group (setsid); the group is killed when this process exits. */
-export function spawnGroup(command: string, args: string[], options: SpawnOptions & { echo?: (line: string) => void } = {}): GroupProcess {
+export function spawnGroup(
+  command: string,
+  args: string[],
+  options: SpawnOptions & { echo?: (line: string) => void } = {},
+): GroupProcess {
   const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${command}`);
@@ -99,7 +105,8 @@ export async function waitForHttp(url: string, timeoutMs: number, child?: GroupP
     } catch {
       // Not listening yet.
     }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms:\n${child?.output().slice(-4000) ?? ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`${url} did not answer within ${timeoutMs} ms:\n${child?.output().slice(-4000) ?? ''}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

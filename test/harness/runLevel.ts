@@ -8,7 +8,12 @@ import { repoRoot } from './processes';
 /** How each plain-Node level finds its files and how long a test may take. */
 const levels: Record<string, { dir: string; suffix: string; timeout: number; fixtures?: string }> = {
   unit: { dir: 'out/test/unit', suffix: '.test.js', timeout: 10_000 },
-  integration: { dir: 'out/test/integration', suffix: '.test.js', timeout: 120_000, fixtures: 'out/test/integration/globalSetup.js' },
+  integration: {
+    dir: 'out/test/integration',
+    suffix: '.test.js',
+    timeout: 120_000,
+    fixtures: 'out/test/integration/globalSetup.js',
+  },
   ui: { dir: 'out/test/ui', suffix: '.ui.test.js', timeout: 180_000 },
 };
 
@@ -20,7 +25,10 @@ async function main(): Promise<number> {
   const options: RunMochaOptions = { files, timeout: level.timeout, color: process.stdout.isTTY, resultsFile };
   if (level.fixtures) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const fixtures = require(join(repoRoot, level.fixtures)) as { mochaGlobalSetup?: () => unknown; mochaGlobalTeardown?: () => unknown };
+    const fixtures = require(join(repoRoot, level.fixtures)) as {
+      mochaGlobalSetup?: () => unknown;
+      mochaGlobalTeardown?: () => unknown;
+    };
     options.globalSetup = fixtures.mochaGlobalSetup ? [fixtures.mochaGlobalSetup] : [];
     options.globalTeardown = fixtures.mochaGlobalTeardown ? [fixtures.mochaGlobalTeardown] : [];
   }

@@ -44,7 +44,11 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
     if (!process.env.XCOM_LENS_KEEP_TEMP) rmSync(tempDir, { recursive: true, force: true, maxRetries: 3 });
   };
   try {
-    server = await startCodeServer({ tempDir, env: options.env, echo: (line) => console.log(`      [code-server] ${line}`) });
+    server = await startCodeServer({
+      tempDir,
+      env: options.env,
+      echo: (line) => console.log(`      [code-server] ${line}`),
+    });
     browser = await launchBrowser(tempDir);
     const page = browser.pages()[0] ?? (await browser.newPage());
     page.on('pageerror', (error) => {

@@ -10,7 +10,12 @@ import type { RunningServer } from '../fixtures/servers/runningServer';
 export type DatabaseServer = RunningServer & { url: string; port: number };
 
 /** An S3-compatible server (s3rver) and the credentials it accepts. */
-export type S3Server = RunningServer & { endpoint: string; accessKeyId: string; secretAccessKey: string; region: string };
+export type S3Server = RunningServer & {
+  endpoint: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+};
 
 /** What the extension-host tests receive in the XCOM_LENS_TEST_SERVICES environment variable (JSON). */
 export interface TestServices {
@@ -56,7 +61,9 @@ function lazy<T extends RunningServer>(name: string, start: (workDir: string) =>
           return server;
         },
         (error: unknown) => {
-          throw new Error(`could not start ${name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+          throw new Error(`could not start ${name}: ${error instanceof Error ? error.message : String(error)}`, {
+            cause: error,
+          });
         },
       );
       pending.set(name, promise);
@@ -66,10 +73,14 @@ function lazy<T extends RunningServer>(name: string, start: (workDir: string) =>
 }
 
 /** The run's PostgreSQL server, started on first call. */
-export const postgres = lazy<DatabaseServer>('postgres', async (dir) => (await import('../fixtures/servers/postgres.js')).startPostgres(dir));
+export const postgres = lazy<DatabaseServer>('postgres', async (dir) =>
+  (await import('../fixtures/servers/postgres.js')).startPostgres(dir),
+);
 
 /** The run's MariaDB server, started on first call. */
-export const mariadb = lazy<DatabaseServer>('mariadb', async (dir) => (await import('../fixtures/servers/mariadb.js')).startMariaDb(dir));
+export const mariadb = lazy<DatabaseServer>('mariadb', async (dir) =>
+  (await import('../fixtures/servers/mariadb.js')).startMariaDb(dir),
+);
 
 /** The run's S3-compatible server, started on first call. */
 export const s3 = lazy<S3Server>('s3', async (dir) => (await import('../fixtures/servers/s3.js')).startS3Server(dir));

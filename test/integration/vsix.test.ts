@@ -33,12 +33,16 @@ describe('VSIX package', function () {
     tempDir = mkdtempSync(join(tmpdir(), 'xcom-lens-vsix-'));
     vsix = join(tempDir, 'xcom-lens.vsix');
     await execFileAsync(process.execPath, ['esbuild.mjs', '--production'], { cwd: repoRoot, timeout: 120_000 });
-    await execFileAsync(process.execPath, [join(repoRoot, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--out', vsix], {
-      cwd: repoRoot,
-      timeout: 120_000,
-      // vsce runs the vscode:prepublish script with npm, which must find this Node first.
-      env: { ...process.env, PATH: `${join(process.execPath, '..')}:${process.env.PATH ?? ''}` },
-    });
+    await execFileAsync(
+      process.execPath,
+      [join(repoRoot, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--out', vsix],
+      {
+        cwd: repoRoot,
+        timeout: 120_000,
+        // vsce runs the vscode:prepublish script with npm, which must find this Node first.
+        env: { ...process.env, PATH: `${join(process.execPath, '..')}:${process.env.PATH ?? ''}` },
+      },
+    );
   });
 
   after(async () => {
@@ -51,12 +55,30 @@ describe('VSIX package', function () {
     const entries = zipEntries(readFileSync(vsix));
     const unexpected = entries.filter((name) => !allowed.some((pattern) => pattern.test(name)));
     assert.deepEqual(unexpected, [], `unexpected files in the VSIX: ${unexpected.join(', ')}`);
-    for (const required of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/csvWorker.js', 'extension/dist/sqliteWorker.js', 'extension/dist/decodeWorker.js', 'extension/dist/webview.js', 'extension/media/icon.png', 'extension/media/activity-bar.svg']) {
+    for (const required of [
+      'extension/package.json',
+      'extension/dist/extension.js',
+      'extension/dist/csvWorker.js',
+      'extension/dist/sqliteWorker.js',
+      'extension/dist/decodeWorker.js',
+      'extension/dist/webview.js',
+      'extension/media/icon.png',
+      'extension/media/activity-bar.svg',
+    ]) {
       assert.ok(entries.includes(required), `missing ${required}`);
     }
-    assert.ok(entries.some((name) => /^extension\/readme\.md$/i.test(name)), 'missing README');
-    assert.ok(entries.some((name) => /^extension\/changelog\.md$/i.test(name)), 'missing CHANGELOG');
-    assert.ok(entries.some((name) => /^extension\/LICENSE/i.test(name)), 'missing LICENSE');
+    assert.ok(
+      entries.some((name) => /^extension\/readme\.md$/i.test(name)),
+      'missing README',
+    );
+    assert.ok(
+      entries.some((name) => /^extension\/changelog\.md$/i.test(name)),
+      'missing CHANGELOG',
+    );
+    assert.ok(
+      entries.some((name) => /^extension\/LICENSE/i.test(name)),
+      'missing LICENSE',
+    );
     assert.equal(entries.filter((name) => /\.map$|\/(src|test|node_modules)\//.test(name)).length, 0);
   });
 
@@ -78,8 +100,14 @@ describe('VSIX package', function () {
       const page = browser.pages()[0] ?? (await browser.newPage());
       // No extensionDevelopmentPath: only the installed VSIX provides XCom Lens.
       await page.goto(`${server.baseUrl}/?folder=${encodeURIComponent(workspace)}`, { timeout: 60_000 });
-      await page.locator('.activitybar').getByRole('tab', { name: /^XCom Lens/ }).click({ timeout: 60_000 });
-      await page.locator('.pane-body .welcome-view-content').getByText('No Airflow metadata database is connected yet.').waitFor({ timeout: 60_000 });
+      await page
+        .locator('.activitybar')
+        .getByRole('tab', { name: /^XCom Lens/ })
+        .click({ timeout: 60_000 });
+      await page
+        .locator('.pane-body .welcome-view-content')
+        .getByText('No Airflow metadata database is connected yet.')
+        .waitFor({ timeout: 60_000 });
       await screenshot(page, 'vsix-installed');
     } finally {
       await browser.close().catch(() => undefined);

@@ -24,8 +24,14 @@ describe('adding a connection from the welcome view', function () {
 
   it('walks through the prompts and shows the new connection in the tree', async () => {
     const page = workbench!.page;
-    await page.locator('.activitybar').getByRole('tab', { name: /^XCom Lens/ }).click({ timeout: 60_000 });
-    await page.locator('.pane-body .welcome-view-content').getByRole('button', { name: 'Add Connection', exact: true }).click({ timeout: 60_000 });
+    await page
+      .locator('.activitybar')
+      .getByRole('tab', { name: /^XCom Lens/ })
+      .click({ timeout: 60_000 });
+    await page
+      .locator('.pane-body .welcome-view-content')
+      .getByRole('button', { name: 'Add Connection', exact: true })
+      .click({ timeout: 60_000 });
     const quickInput = page.locator('.quick-input-widget');
     await quickInput.getByText('Enter a database URL…').click({ timeout: 30_000 });
     const input = quickInput.locator('input.input');

@@ -22,7 +22,9 @@ async function expand(page: Page, name: string | RegExp): Promise<void> {
   const item = treeItem(page, name);
   await item.waitFor({ state: 'visible', timeout: 60_000 });
   if ((await item.getAttribute('aria-expanded')) !== 'true') await item.click();
-  await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await item.elementHandle(), { timeout: 30_000 });
+  await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await item.elementHandle(), {
+    timeout: 30_000,
+  });
 }
 
 function row(page: Page, text: string | RegExp): Locator {
@@ -47,12 +49,28 @@ describe('the demo, as a user clicks through it', function () {
   before(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-demo-ui-'));
     s3 = await startS3Server(join(dir, 's3'));
-    const client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+    const client = new S3Client({
+      endpoint: s3.endpoint,
+      region: s3.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    });
     const seeded = await seedOffloadedObjects(client, BUCKET);
     await uploadLargeCsv(client, BUCKET, 'data_large.csv', 20_000);
-    const dbPath = await createDemoDatabase(join(dir, 'airflow.db'), { bucket: BUCKET, seeded, largeReference: `xcom_s3://${BUCKET}/data_large.csv` });
+    const dbPath = await createDemoDatabase(join(dir, 'airflow.db'), {
+      bucket: BUCKET,
+      seeded,
+      largeReference: `xcom_s3://${BUCKET}/data_large.csv`,
+    });
     const settings = {
-      'xcomLens.connections': [{ id: 'demo', name: 'Demo Airflow', url: `sqlite:///${dbPath}`, storage: { endpointUrl: s3.endpoint, region: s3.region, forcePathStyle: true, bucket: BUCKET } }],
+      'xcomLens.connections': [
+        {
+          id: 'demo',
+          name: 'Demo Airflow',
+          url: `sqlite:///${dbPath}`,
+          storage: { endpointUrl: s3.endpoint, region: s3.region, forcePathStyle: true, bucket: BUCKET },
+        },
+      ],
     };
     workbench = await openWorkbench({
       env: { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: s3.region },
@@ -62,9 +80,16 @@ describe('the demo, as a user clicks through it', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) await screenshot(page, `demo-failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
+    if (this.currentTest?.state === 'failed' && page)
+      await screenshot(page, `demo-failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
     // A menu left open by a failed step must not block the next one.
-    if (await page?.locator('.context-view .monaco-menu').isVisible().catch(() => false)) await page.keyboard.press('Escape');
+    if (
+      await page
+        ?.locator('.context-view .monaco-menu')
+        .isVisible()
+        .catch(() => false)
+    )
+      await page.keyboard.press('Escape');
   });
 
   after(async () => {
@@ -73,7 +98,10 @@ describe('the demo, as a user clicks through it', function () {
   });
 
   it('opens the view and shows the connection with its Airflow version', async () => {
-    await page.locator('.activitybar').getByRole('tab', { name: /^XCom Lens/ }).click({ timeout: 60_000 });
+    await page
+      .locator('.activitybar')
+      .getByRole('tab', { name: /^XCom Lens/ })
+      .click({ timeout: 60_000 });
     // Widen the side bar the way a user would, by dragging its edge, so that descriptions are readable.
     const sash = page.locator('.monaco-sash.vertical').first();
     const box = await sash.boundingBox();
@@ -97,7 +125,13 @@ describe('the demo, as a user clicks through it', function () {
     const input = treeItem(page, /extract › return_value/);
     await input.waitFor({ state: 'visible', timeout: 30_000 });
     // The HEAD of the offloaded object arrives and replaces "checking…" with its size and age.
-    await eventually(async () => /\d[\d.]* (B|KB|MB) · (just now|\d+ \w+ ago) · /.test((await row(page, 'extract › return_value').textContent()) ?? ''), 'the object size never appeared');
+    await eventually(
+      async () =>
+        /\d[\d.]* (B|KB|MB) · (just now|\d+ \w+ ago) · /.test(
+          (await row(page, 'extract › return_value').textContent()) ?? '',
+        ),
+      'the object size never appeared',
+    );
     await screenshot(page, 'demo-2-failed-task-inputs');
   });
 
@@ -108,7 +142,14 @@ describe('the demo, as a user clicks through it', function () {
     await grid.locator('.ag-header-cell-text', { hasText: 'order_id' }).waitFor({ state: 'visible', timeout: 60_000 });
     const headers = await grid.locator('.ag-header-cell-text').allTextContents();
     // Each header shows the column's inferred type.
-    assert.deepEqual(headers.slice(0, 6), ['order_id · integer', 'customer · string', 'amount · float', 'currency · string', 'created_at · datetime', 'status · string']);
+    assert.deepEqual(headers.slice(0, 6), [
+      'order_id · integer',
+      'customer · string',
+      'amount · float',
+      'currency · string',
+      'created_at · datetime',
+      'status · string',
+    ]);
     await grid.getByText('Acme Corp').first().waitFor({ timeout: 30_000 });
     await screenshot(page, 'demo-3-preview');
   });
@@ -117,7 +158,10 @@ describe('the demo, as a user clicks through it', function () {
     await grid.locator('.ag-header-cell-text', { hasText: 'amount' }).click();
     await grid.locator('.ag-header-cell-text', { hasText: 'amount' }).click();
     // Descending by amount: Stark Industries' 45000.75 comes first.
-    await eventually(async () => (await grid.locator('[role="row"][row-index="0"]').allTextContents()).join(' ').includes('45000.75'), 'the table did not sort by amount');
+    await eventually(
+      async () => (await grid.locator('[role="row"][row-index="0"]').allTextContents()).join(' ').includes('45000.75'),
+      'the table did not sort by amount',
+    );
     await screenshot(page, 'demo-4-sorted');
   });
 
@@ -127,7 +171,9 @@ describe('the demo, as a user clicks through it', function () {
     await item.waitFor({ state: 'visible', timeout: 30_000 });
     // The menu fades in; a click during the animation can be lost, so hover first and wait for the highlight.
     await item.hover();
-    await page.locator('.context-view .action-item.focused', { hasText: 'Copy Reference' }).waitFor({ timeout: 10_000 });
+    await page
+      .locator('.context-view .action-item.focused', { hasText: 'Copy Reference' })
+      .waitFor({ timeout: 10_000 });
     await item.click();
     await page.getByText('Copied reference').waitFor({ timeout: 10_000 });
     await screenshot(page, 'demo-5-copied');
@@ -135,13 +181,19 @@ describe('the demo, as a user clicks through it', function () {
 
   it('shows a dangling reference with its reason', async () => {
     await row(page, /etl_orders\s*#daily/).click();
-    await row(page, /success · scheduled/).first().click();
+    await row(page, /success · scheduled/)
+      .first()
+      .click();
     const extract = row(page, /^extract\s*success/).first();
     await extract.waitFor({ timeout: 30_000 });
     await extract.click();
     await eventually(async () => (await row(page, 'dangling reference').count()) > 0, 'no dangling reference shown');
     await row(page, 'dangling reference').first().hover();
-    await page.locator('.monaco-hover, .workbench-hover').getByText(/does\s+not\s+exist/).first().waitFor({ timeout: 15_000 });
+    await page
+      .locator('.monaco-hover, .workbench-hover')
+      .getByText(/does\s+not\s+exist/)
+      .first()
+      .waitFor({ timeout: 15_000 });
     await screenshot(page, 'demo-6-dangling');
   });
 });

@@ -13,7 +13,8 @@ import { allowClipboard, clipboardAfter, openPreview, resetClipboard } from '../
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const BUCKET = 'grid-actions';
-const SMALL = 'id,city,amount,note\n1,Oslo,12.5,plain\n2,Lima,7.25,"has, comma"\n3,Pune,30,"tab\there"\n4,Oslo,1.5,"quote ""q"""\n';
+const SMALL =
+  'id,city,amount,note\n1,Oslo,12.5,plain\n2,Lima,7.25,"has, comma"\n3,Pune,30,"tab\there"\n4,Oslo,1.5,"quote ""q"""\n';
 const LARGE_ROWS = 400_000;
 /** Cells a spreadsheet would run as formulas, beside numbers that only look like them. */
 const FORMULAS = 'id,expr,n\n1,=1+1,-5\n2,-5,7\n3,@SUM(A1),0\n';
@@ -36,15 +37,24 @@ describe('grid actions (UI)', function () {
   let grid: FrameLocator;
   const dialogs: string[] = [];
 
-  const target = (key: string, endpointUrl: string) => ({ s3: { bucket: BUCKET, key, endpointUrl, region: s3!.region, forcePathStyle: true } });
+  const target = (key: string, endpointUrl: string) => ({
+    s3: { bucket: BUCKET, key, endpointUrl, region: s3!.region, forcePathStyle: true },
+  });
 
   before(async () => {
     s3 = await startS3Server(join(mkdtempSync(join(tmpdir(), 'xcom-lens-grid-ui-')), 's3'));
-    const client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+    const client = new S3Client({
+      endpoint: s3.endpoint,
+      region: s3.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    });
     await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'small.csv', Body: SMALL }));
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'large.csv', Body: largeCsv() }));
-    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'wide.csv', Body: `id,blob\n1,${WIDE_CELL}\n2,short\n` }));
+    await client.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: 'wide.csv', Body: `id,blob\n1,${WIDE_CELL}\n2,short\n` }),
+    );
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'formulas.csv', Body: FORMULAS }));
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: XSS_KEY, Body: 'a,b\n1,2\n' }));
     const huge = Buffer.alloc(HUGE_CELL_BYTES + 20, 'h');
@@ -53,7 +63,9 @@ describe('grid actions (UI)', function () {
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'huge-cell.csv', Body: huge }));
     // About 18 MB at 1.5 MB/s: the download takes over ten seconds.
     slow = await startThrottledProxy(Number(new URL(s3.endpoint).port), 1.5 * 1024 * 1024);
-    wb = await openWorkbench({ env: { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: s3.region } });
+    wb = await openWorkbench({
+      env: { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: s3.region },
+    });
     page = wb.page;
     page.on('dialog', (d) => {
       dialogs.push(d.message());
@@ -65,7 +77,10 @@ describe('grid actions (UI)', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) await screenshot(page, `grid-actions-failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
+    if (this.currentTest?.state === 'failed' && page)
+      await screenshot(page, `grid-actions-failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(
+        () => undefined,
+      );
   });
 
   after(async () => {
@@ -98,7 +113,10 @@ describe('grid actions (UI)', function () {
     await cell(1, 'c0').click();
     await cell(2, 'c0').click({ modifiers: ['Shift'] });
     await grid.locator('vscode-button', { hasText: 'Copy Rows' }).click();
-    assert.equal(await clipboardAfter(page, before), 'id\tcity\tamount\tnote\n2\tLima\t7.25\thas, comma\n3\tPune\t30\t"tab\there"\n');
+    assert.equal(
+      await clipboardAfter(page, before),
+      'id\tcity\tamount\tnote\n2\tLima\t7.25\thas, comma\n3\tPune\t30\t"tab\there"\n',
+    );
   });
 
   it('copies a whole column as CSV', async () => {
@@ -121,7 +139,11 @@ describe('grid actions (UI)', function () {
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 15_000 });
     // The dialog fills in the suggested path itself once it has listed the folder: wait for that, then replace it.
-    await page.waitForFunction((e) => (e as unknown as { value: string }).value.endsWith('.csv'), await input.elementHandle(), { timeout: 15_000 });
+    await page.waitForFunction(
+      (e) => (e as unknown as { value: string }).value.endsWith('.csv'),
+      await input.elementHandle(),
+      { timeout: 15_000 },
+    );
     await page.waitForTimeout(500);
     for (let attempt = 0; attempt < 3 && (await input.inputValue()) !== file; attempt++) {
       await input.fill(file);
@@ -140,7 +162,10 @@ describe('grid actions (UI)', function () {
     await exportTo(file);
     await grid.locator('.toast.visible').filter({ hasText: 'Exported 4 rows' }).waitFor({ timeout: 15_000 });
     assert.ok(existsSync(file));
-    assert.equal(readFileSync(file, 'utf8'), 'id,city,amount,note\n3,Pune,30,tab\there\n1,Oslo,12.5,plain\n2,Lima,7.25,"has, comma"\n4,Oslo,1.5,"quote ""q"""\n');
+    assert.equal(
+      readFileSync(file, 'utf8'),
+      'id,city,amount,note\n3,Pune,30,tab\there\n1,Oslo,12.5,plain\n2,Lima,7.25,"has, comma"\n4,Oslo,1.5,"quote ""q"""\n',
+    );
   });
 
   it('exports cells that start like formulas escaped, and numbers as they are', async () => {
@@ -164,16 +189,30 @@ describe('grid actions (UI)', function () {
 
   it('cancels a large download and keeps the rows read so far', async () => {
     grid = await openPreview(wb!, page, target('large.csv', slow!.endpoint));
-    await grid.locator('#progress').filter({ hasText: /loading: [\d,]+ rows/ }).waitFor({ timeout: 30_000 });
+    await grid
+      .locator('#progress')
+      .filter({ hasText: /loading: [\d,]+ rows/ })
+      .waitFor({ timeout: 30_000 });
     await grid.locator('vscode-button', { hasText: 'Cancel' }).click();
-    await grid.locator('.warning', { hasText: /Loading was cancelled: showing the [\d,]+ rows read so far/ }).waitFor({ timeout: 15_000 });
-    await grid.locator('#progress').filter({ hasText: /cancelled in/ }).waitFor({ timeout: 15_000 });
-    const showing = async () => Number(/of ([\d,]+) rows/.exec((await grid.locator('#showing').textContent()) ?? '')?.[1].replace(/,/g, '') ?? NaN);
+    await grid
+      .locator('.warning', { hasText: /Loading was cancelled: showing the [\d,]+ rows read so far/ })
+      .waitFor({ timeout: 15_000 });
+    await grid
+      .locator('#progress')
+      .filter({ hasText: /cancelled in/ })
+      .waitFor({ timeout: 15_000 });
+    const showing = async () =>
+      Number(
+        /of ([\d,]+) rows/.exec((await grid.locator('#showing').textContent()) ?? '')?.[1].replace(/,/g, '') ?? NaN,
+      );
     const rows = await showing();
     assert.ok(rows > 0 && rows < LARGE_ROWS, `rows kept: ${rows}`);
     await page.waitForTimeout(3000);
     assert.equal(await showing(), rows, 'nothing more was loaded after Cancel');
-    assert.ok(await cell(0, 'c1').filter({ hasText: 'row number 0 of the large table' }).count() > 0, 'the rows read so far are shown');
+    assert.ok(
+      (await cell(0, 'c1').filter({ hasText: 'row number 0 of the large table' }).count()) > 0,
+      'the rows read so far are shown',
+    );
     console.log(`      cancelled: ${await screenshot(page, 'grid-cancelled')}`);
   });
 
@@ -198,7 +237,9 @@ describe('grid actions (UI)', function () {
     await grid.locator('#quick-filter').click();
     await page.keyboard.type('nothing-like-this');
     await grid.locator('#showing').filter({ hasText: 'showing 0 of 1 rows' }).waitFor({ timeout: 30_000 });
-    console.log(`      100 MB cell shown and searched in ${((Date.now() - started) / 1000).toFixed(1)} s: ${await screenshot(page, 'grid-huge-cell')}`);
+    console.log(
+      `      100 MB cell shown and searched in ${((Date.now() - started) / 1000).toFixed(1)} s: ${await screenshot(page, 'grid-huge-cell')}`,
+    );
   });
 
   it('shows an S3 key that holds markup as text', async () => {

@@ -118,15 +118,33 @@ describe('preview grid (UI)', function () {
   it('survives a window reload and follows light, dark and high-contrast themes (screenshots)', async () => {
     grid = await setTheme(wb, page, 'Default Light Modern');
     await grid.locator('#showing').filter({ hasText: 'showing 30 of 30 rows' }).waitFor({ timeout: 10_000 });
-    const lightBackground = await grid.locator('.ag-root-wrapper').evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor);
+    const lightBackground = await grid
+      .locator('.ag-root-wrapper')
+      .evaluate(
+        (e) =>
+          (globalThis as unknown as { getComputedStyle(el: unknown): { backgroundColor: string } }).getComputedStyle(e)
+            .backgroundColor,
+      );
     console.log(`      light: ${await screenshot(page, 'preview-light')}`);
     grid = await setTheme(wb, page, 'Default Dark Modern');
     console.log(`      dark: ${await screenshot(page, 'preview-dark')}`);
-    const background = await grid.locator('.ag-root-wrapper').evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor);
+    const background = await grid
+      .locator('.ag-root-wrapper')
+      .evaluate(
+        (e) =>
+          (globalThis as unknown as { getComputedStyle(el: unknown): { backgroundColor: string } }).getComputedStyle(e)
+            .backgroundColor,
+      );
     assert.notEqual(background, lightBackground, 'the grid follows the theme');
     grid = await setTheme(wb, page, 'Default High Contrast');
     console.log(`      high contrast: ${await screenshot(page, 'preview-high-contrast')}`);
-    const contrastBackground = await grid.locator('.ag-root-wrapper').evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor);
+    const contrastBackground = await grid
+      .locator('.ag-root-wrapper')
+      .evaluate(
+        (e) =>
+          (globalThis as unknown as { getComputedStyle(el: unknown): { backgroundColor: string } }).getComputedStyle(e)
+            .backgroundColor,
+      );
     assert.equal(contrastBackground, 'rgb(0, 0, 0)', 'high contrast: a black grid');
   });
 });

@@ -121,7 +121,10 @@ describe('preview sources (UI)', function () {
   });
 
   it('a preview without that connection shows the bucket-less reference as text, with the reason', async () => {
-    const frame = await openPreview(workbench!, page, { title: 'no connection', inline: [{ id: 3, next: BUCKETLESS }] });
+    const frame = await openPreview(workbench!, page, {
+      title: 'no connection',
+      inline: [{ id: 3, next: BUCKETLESS }],
+    });
     const cell = frame.locator('.ag-cell', { hasText: BUCKETLESS });
     await cell.waitFor({ timeout: 30_000 });
     assert.equal(await cell.locator('a.reference').count(), 0);

@@ -33,25 +33,33 @@ describe('tree actions, clicked', function () {
     const settings = { 'xcomLens.connections': [{ id: 'c1', name: 'Fixture', url: `sqlite:///${dbPath}` }] };
     workbench = await openWorkbench({ files: { '.vscode/settings.json': JSON.stringify(settings) } });
     page = workbench.page;
-    await page.locator('.activitybar').getByRole('tab', { name: /^XCom Lens/ }).click({ timeout: 60_000 });
+    await page
+      .locator('.activitybar')
+      .getByRole('tab', { name: /^XCom Lens/ })
+      .click({ timeout: 60_000 });
     await row(page, 'Fixture').click({ timeout: 60_000 });
     await row(page, 'etl_orders').waitFor({ timeout: 60_000 });
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await screenshot(page, `tree-actions-failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
+    if (this.currentTest?.state === 'failed')
+      await screenshot(page, `tree-actions-failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(
+        () => undefined,
+      );
   });
 
   after(async () => {
     await workbench?.close();
   });
 
-  it('filters DAGs from the connection\'s inline action', async () => {
+  it("filters DAGs from the connection's inline action", async () => {
     await rowAction(page, 'Fixture', /Filter DAGs/);
     const input = page.locator('.quick-input-widget input.input');
     await input.fill('mapped');
     await page.keyboard.press('Enter');
-    await page.locator('.pane-body .monaco-list-row', { hasText: 'etl_orders' }).waitFor({ state: 'detached', timeout: 30_000 });
+    await page
+      .locator('.pane-body .monaco-list-row', { hasText: 'etl_orders' })
+      .waitFor({ state: 'detached', timeout: 30_000 });
     const shown = await labels(page);
     assert.ok(shown.includes('fanout_mapped'), shown.join(' | '));
     assert.ok(!shown.includes('many_runs') && !shown.includes('xcom_zoo'), shown.join(' | '));
@@ -69,14 +77,19 @@ describe('tree actions, clicked', function () {
     const quickInput = page.locator('.quick-input-widget');
     await quickInput.locator('.monaco-list-row', { hasText: /^failed$/ }).click({ timeout: 10_000 });
     await page.keyboard.press('Enter');
-    await page.locator('.pane-body .monaco-list-row', { hasText: 'scheduled__2024-01-01' }).waitFor({ state: 'detached', timeout: 30_000 });
+    await page
+      .locator('.pane-body .monaco-list-row', { hasText: 'scheduled__2024-01-01' })
+      .waitFor({ state: 'detached', timeout: 30_000 });
     assert.match((await row(page, 'etl_orders').textContent()) ?? '', /runs: failed/);
     assert.ok((await labels(page)).includes('scheduled__2024-01-03T00:00:00+00:00'));
     await screenshot(page, 'tree-failed-runs');
   });
 
   it('finds an XCom with Search XComs and reveals it in the tree', async () => {
-    await page.locator('.part.sidebar').getByRole('button', { name: /Search XComs/ }).click({ timeout: 10_000 });
+    await page
+      .locator('.part.sidebar')
+      .getByRole('button', { name: /Search XComs/ })
+      .click({ timeout: 10_000 });
     const input = page.locator('.quick-input-widget input.input');
     await input.fill('json_dict');
     const hit = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'json_dict' }).first();

@@ -10,9 +10,16 @@ const configs: ReferenceConfig[] = [
   { preset: 'none', prefix: 'xcom_s3', customRules: [] },
 ];
 const values = [
-  'xcom_s3://bucket/data_1.csv', 'xcom_s3_backup.csv', 'xcom_s3://bucket', 'acme://k.csv', 'acme://',
-  's3://lake/xcom/dag/run/task/0b1f5c9e-6c2e-4d8a-9a43-2c3b8f6f0a11.gz', 's3://lake/elsewhere/file.csv', 's3://lake/xcom',
-  's3_xcom_0b1f5c9e-6c2e-4d8a-9a43-2c3b8f6f0a11_dataframe.gz', 'plain text',
+  'xcom_s3://bucket/data_1.csv',
+  'xcom_s3_backup.csv',
+  'xcom_s3://bucket',
+  'acme://k.csv',
+  'acme://',
+  's3://lake/xcom/dag/run/task/0b1f5c9e-6c2e-4d8a-9a43-2c3b8f6f0a11.gz',
+  's3://lake/elsewhere/file.csv',
+  's3://lake/xcom',
+  's3_xcom_0b1f5c9e-6c2e-4d8a-9a43-2c3b8f6f0a11_dataframe.gz',
+  'plain text',
 ];
 
 describe('references: grid cells and the tree agree', () => {

@@ -30,7 +30,11 @@ const declared: string[] = Object.values(Commands);
 
 /** Item commands that also work from the palette: they ask which connection to act on. */
 const paletteCapable = new Set<string>([
-  Commands.editConnection, Commands.removeConnection, Commands.testConnection, Commands.configureStorage, Commands.filterDags,
+  Commands.editConnection,
+  Commands.removeConnection,
+  Commands.testConnection,
+  Commands.configureStorage,
+  Commands.filterDags,
 ]);
 
 /** Commands that need a tree item: the item context menu ones, and Load More (a tree item's own command). */
@@ -57,8 +61,16 @@ describe('package.json manifest', () => {
   });
 
   it('contributes exactly the commands of src/constants.ts', () => {
-    assert.deepEqual(contributed.filter((id) => !declared.includes(id)), [], 'contributed but missing from Commands');
-    assert.deepEqual(declared.filter((id) => !contributed.includes(id)), [], 'in Commands but not contributed');
+    assert.deepEqual(
+      contributed.filter((id) => !declared.includes(id)),
+      [],
+      'contributed but missing from Commands',
+    );
+    assert.deepEqual(
+      declared.filter((id) => !contributed.includes(id)),
+      [],
+      'in Commands but not contributed',
+    );
   });
 
   it('hides item-only commands from the command palette', () => {
@@ -72,7 +84,8 @@ describe('package.json manifest', () => {
 
   it('refers only to contributed commands in menus and welcome views', () => {
     for (const [menu, items] of Object.entries(manifest.contributes.menus)) {
-      for (const item of items) assert.ok(contributed.includes(item.command), `${menu} refers to unknown ${item.command}`);
+      for (const item of items)
+        assert.ok(contributed.includes(item.command), `${menu} refers to unknown ${item.command}`);
     }
     for (const welcome of manifest.contributes.viewsWelcome) {
       for (const [, id] of welcome.contents.matchAll(/\(command:([\w.]+)\)/g)) {
@@ -83,10 +96,16 @@ describe('package.json manifest', () => {
 
   it('has one activity-bar container holding the explorer view', () => {
     const containers = manifest.contributes.viewsContainers.activitybar;
-    assert.deepEqual(containers.map((c) => ({ id: c.id, title: c.title })), [{ id: PREFIX, title: 'XCom Lens' }]);
+    assert.deepEqual(
+      containers.map((c) => ({ id: c.id, title: c.title })),
+      [{ id: PREFIX, title: 'XCom Lens' }],
+    );
     assert.ok(existsSync(join(root, containers[0]!.icon)), `missing ${containers[0]!.icon}`);
     assert.deepEqual(Object.keys(manifest.contributes.views), [PREFIX]);
-    assert.deepEqual(manifest.contributes.views[PREFIX]!.map((v) => v.id), [Views.explorer]);
+    assert.deepEqual(
+      manifest.contributes.views[PREFIX]!.map((v) => v.id),
+      [Views.explorer],
+    );
     for (const welcome of manifest.contributes.viewsWelcome) assert.equal(welcome.view, Views.explorer);
   });
 
@@ -97,10 +116,12 @@ describe('package.json manifest', () => {
 });
 
 describe('settings manifest: bounds and workspace trust', () => {
-  const config = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-    contributes: { configuration: { properties: Record<string, { type: string; minimum?: number; maximum?: number }> } };
+  const config = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    contributes: {
+      configuration: { properties: Record<string, { type: string; minimum?: number; maximum?: number }> };
+    };
     capabilities: { untrustedWorkspaces: { restrictedConfigurations?: string[] } };
-  });
+  };
   const properties = config.contributes.configuration.properties;
 
   it('gives every numeric setting a minimum and a maximum', () => {
@@ -115,8 +136,15 @@ describe('settings manifest: bounds and workspace trust', () => {
 
   it('keeps connections, endpoints, rules and timeouts out of an untrusted workspace', () => {
     const restricted = new Set(config.capabilities.untrustedWorkspaces.restrictedConfigurations ?? []);
-    for (const key of ['connections', 'connectTimeoutSeconds', 'queryTimeoutSeconds', 'references.customRules',
-      'references.preset', 'references.prefix', 'references.objectStoragePath']) {
+    for (const key of [
+      'connections',
+      'connectTimeoutSeconds',
+      'queryTimeoutSeconds',
+      'references.customRules',
+      'references.preset',
+      'references.prefix',
+      'references.objectStoragePath',
+    ]) {
       assert.ok(restricted.has(`${PREFIX}.${key}`), `${PREFIX}.${key} is not restricted`);
     }
   });

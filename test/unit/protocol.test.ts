@@ -1,7 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { MAX_SHOWN_CELL_CHARS, RequestTracker, isFromWebview, isToWebview, shownCell } from '../../src/protocol';
 
-const query = { sortModel: [{ colId: 'c1', sort: 'desc' }], filterModel: { c0: { filterType: 'number', type: 'inRange', filter: 1, filterTo: 5 } }, quickFilter: 'x' };
+const query = {
+  sortModel: [{ colId: 'c1', sort: 'desc' }],
+  filterModel: { c0: { filterType: 'number', type: 'inRange', filter: 1, filterTo: 5 } },
+  quickFilter: 'x',
+};
 
 describe('protocol', () => {
   it('accepts every well-formed webview message', () => {
@@ -15,19 +19,43 @@ describe('protocol', () => {
       { type: 'copyColumn', id: 4, colId: 'c0', format: 'markdown', ...query },
       { type: 'export', id: 5, ...query },
       { type: 'openReference', id: 6, value: 'xcom_s3://b/k.csv' },
-      { type: 'getRows', id: 7, startRow: 0, endRow: 1, sortModel: [], filterModel: { c0: { filterType: 'text', operator: 'AND', conditions: [{ filterType: 'text', type: 'contains', filter: 'a' }] } }, quickFilter: '' },
+      {
+        type: 'getRows',
+        id: 7,
+        startRow: 0,
+        endRow: 1,
+        sortModel: [],
+        filterModel: {
+          c0: {
+            filterType: 'text',
+            operator: 'AND',
+            conditions: [{ filterType: 'text', type: 'contains', filter: 'a' }],
+          },
+        },
+        quickFilter: '',
+      },
     ];
     for (const m of ok) assert.ok(isFromWebview(m), JSON.stringify(m));
   });
 
   it('rejects malformed or unknown messages', () => {
     const bad: unknown[] = [
-      null, 'ready', {}, { type: 'runCommand', command: 'workbench.action.quit' },
+      null,
+      'ready',
+      {},
+      { type: 'runCommand', command: 'workbench.action.quit' },
       { type: 'getRows', id: 1, startRow: 10, endRow: 5, ...query },
       { type: 'getRows', id: 1, startRow: 0, endRow: 1e9, ...query },
       { type: 'getRows', id: -1, startRow: 0, endRow: 5, ...query },
       { type: 'getRows', id: 1, startRow: 0, endRow: 5, ...query, sortModel: [{ colId: 'c0', sort: 'sideways' }] },
-      { type: 'getRows', id: 1, startRow: 0, endRow: 5, ...query, filterModel: { c0: { filterType: 'text', type: 'regex', filter: '.*' } } },
+      {
+        type: 'getRows',
+        id: 1,
+        startRow: 0,
+        endRow: 5,
+        ...query,
+        filterModel: { c0: { filterType: 'text', type: 'regex', filter: '.*' } },
+      },
       { type: 'getRows', id: 1, startRow: 0, endRow: 5, sortModel: [], filterModel: {} },
       { type: 'copyText', id: 1, text: 'a' },
       { type: 'copyCell', id: 1, rowId: -1, colId: 'c0' },
@@ -44,7 +72,9 @@ describe('protocol', () => {
   });
 
   it('recognises host messages', () => {
-    assert.ok(isToWebview({ type: 'rows', inReplyTo: 1, startRow: 0, rows: [], rowIds: [], totalRows: 0, tableRows: 0 }));
+    assert.ok(
+      isToWebview({ type: 'rows', inReplyTo: 1, startRow: 0, rows: [], rowIds: [], totalRows: 0, tableRows: 0 }),
+    );
     assert.equal(isToWebview({ type: 'eval' }), false);
   });
 

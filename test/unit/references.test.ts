@@ -35,10 +35,16 @@ function kind(value: unknown, overrides: Partial<ReferenceConfig> = {}): string 
 describe('references: the article backend (default rule)', () => {
   it(`parses the article backend's reference: "xcom_s3://bucket/key"`, () => {
     const r = ref('xcom_s3://bucket/key');
-    assert.deepEqual(r, { store: 's3', bucket: 'bucket', key: 'key', rule: RuleNames.article, raw: 'xcom_s3://bucket/key' });
+    assert.deepEqual(r, {
+      store: 's3',
+      bucket: 'bucket',
+      key: 'key',
+      rule: RuleNames.article,
+      raw: 'xcom_s3://bucket/key',
+    });
   });
 
-  it('parses the article\'s own shape xcom_s3://<bucket>/data_<uuid>.csv, CSV by extension', () => {
+  it("parses the article's own shape xcom_s3://<bucket>/data_<uuid>.csv, CSV by extension", () => {
     const raw = `xcom_s3://my-xcom-bucket/data_${UUID}.csv`;
     const r = ref(raw, { preset: 'article' });
     assert.equal(r.bucket, 'my-xcom-bucket');
@@ -49,7 +55,7 @@ describe('references: the article backend (default rule)', () => {
     assert.equal(toS3Uri(r), `s3://my-xcom-bucket/data_${UUID}.csv`);
   });
 
-  it('parses the first draft\'s .pickle key as a pickle', () => {
+  it("parses the first draft's .pickle key as a pickle", () => {
     assert.equal(ref(`xcom_s3://b-1/${UUID}.pickle`, { preset: 'article' }).formatHint, 'pickle');
   });
 
@@ -62,7 +68,16 @@ describe('references: the article backend (default rule)', () => {
   });
 
   it('applies Python startswith(PREFIX) exactly: prefix-only strings are malformed, not ignored', () => {
-    for (const raw of ['xcom_s3', 'xcom_s3_backup.csv', 'xcom_s3:/bucket/key', 'xcom_s3://', 'xcom_s3://bucket', 'xcom_s3://bucket/', 'xcom_s3:///key', 'xcom_s3://bu/key with space']) {
+    for (const raw of [
+      'xcom_s3',
+      'xcom_s3_backup.csv',
+      'xcom_s3:/bucket/key',
+      'xcom_s3://',
+      'xcom_s3://bucket',
+      'xcom_s3://bucket/',
+      'xcom_s3:///key',
+      'xcom_s3://bu/key with space',
+    ]) {
       const m = match(raw, { preset: 'article' });
       assert.equal(m.kind, 'malformed', raw);
       if (m.kind === 'malformed') {
@@ -111,7 +126,18 @@ describe('references: the article backend (default rule)', () => {
       [1, 'x', null],
       { __classname__: 'builtins.tuple', __version__: 1, __data__: [1, 2] },
       { __classname__: 'builtins.set', __version__: 1, __data__: [1, 2] },
-      { __classname__: 'datetime.datetime', __version__: 2, __data__: { timestamp: 1704067200.0, tz: { __classname__: 'builtins.tuple', __version__: 1, __data__: ['UTC', 'pendulum.tz.timezone.FixedTimezone', 1, true] } } },
+      {
+        __classname__: 'datetime.datetime',
+        __version__: 2,
+        __data__: {
+          timestamp: 1704067200.0,
+          tz: {
+            __classname__: 'builtins.tuple',
+            __version__: 1,
+            __data__: ['UTC', 'pendulum.tz.timezone.FixedTimezone', 1, true],
+          },
+        },
+      },
       { __classname__: 'datetime.datetime', __version__: 1, __data__: { timestamp: 1704067200.0, tz: 'UTC' } },
       { __classname__: 'pandas.core.frame.DataFrame', __version__: 1, __data__: '50415231' },
       ['xcom_s3://bucket/key'],
@@ -129,11 +155,17 @@ describe('references: Astronomer backend', () => {
   });
 
   it('tutorial: xcom_s3://{run_id}/{task_id}/data_<uuid>.csv and .json', () => {
-    const csv = ref(`xcom_s3://manual__2024-01-01T00:00:00+00:00/extract/data_${UUID}.csv`, { preset: 'astronomer', bucket: 'astro-bucket' });
+    const csv = ref(`xcom_s3://manual__2024-01-01T00:00:00+00:00/extract/data_${UUID}.csv`, {
+      preset: 'astronomer',
+      bucket: 'astro-bucket',
+    });
     assert.equal(csv.bucket, 'astro-bucket');
     assert.equal(csv.key, `manual__2024-01-01T00:00:00+00:00/extract/data_${UUID}.csv`);
     assert.equal(csv.formatHint, 'csv');
-    const json = ref(`xcom_s3://scheduled__2024-01-02T00:00:00+00:00/load/data_${UUID}.json`, { preset: 'astronomer', bucket: 'astro-bucket' });
+    const json = ref(`xcom_s3://scheduled__2024-01-02T00:00:00+00:00/load/data_${UUID}.json`, {
+      preset: 'astronomer',
+      bucket: 'astro-bucket',
+    });
     assert.equal(json.formatHint, 'json');
   });
 
@@ -159,7 +191,14 @@ describe('references: astronomer-providers backend', () => {
 
   it('s3_xcom_<uuid>[_dataframe][.gz]: key = reference, bucket from configuration', () => {
     const plain = ref(`s3_xcom_${UUID}`, p);
-    assert.deepEqual(plain, { store: 's3', bucket: 'providers-bucket', key: `s3_xcom_${UUID}`, rule: RuleNames.astronomerProviders, raw: `s3_xcom_${UUID}`, formatHint: 'json' });
+    assert.deepEqual(plain, {
+      store: 's3',
+      bucket: 'providers-bucket',
+      key: `s3_xcom_${UUID}`,
+      rule: RuleNames.astronomerProviders,
+      raw: `s3_xcom_${UUID}`,
+      formatHint: 'json',
+    });
     const df = ref(`s3_xcom_${UUID}_dataframe`, p);
     assert.equal(df.formatHint, 'json');
     assert.equal(df.compression, undefined);
@@ -173,7 +212,10 @@ describe('references: astronomer-providers backend', () => {
   });
 
   it('auto picks it from the backend class path', () => {
-    const r = ref(`s3_xcom_${UUID}.gz`, { xcomBackend: 'astronomer.providers.amazon.aws.xcom_backends.s3.S3XComBackend', bucket: 'b-b' });
+    const r = ref(`s3_xcom_${UUID}.gz`, {
+      xcomBackend: 'astronomer.providers.amazon.aws.xcom_backends.s3.S3XComBackend',
+      bucket: 'b-b',
+    });
     assert.equal(r.rule, RuleNames.astronomerProviders);
   });
 
@@ -220,7 +262,10 @@ describe('references: common-io XComObjectStorageBackend', () => {
 
   it('accepts a path without conn_id under the same base, and a base without conn_id', () => {
     assert.equal(ref(`s3://my-bucket/xcom/d/r/t/${UUID}`, c).bucket, 'my-bucket');
-    assert.equal(ref(`s3://aws_default@my-bucket/xcom/d/r/t/${UUID}`, { ...c, objectStoragePath: 's3://my-bucket/xcom/' }).key, `xcom/d/r/t/${UUID}`);
+    assert.equal(
+      ref(`s3://aws_default@my-bucket/xcom/d/r/t/${UUID}`, { ...c, objectStoragePath: 's3://my-bucket/xcom/' }).key,
+      `xcom/d/r/t/${UUID}`,
+    );
   });
 
   it('a path outside the base is a plain object URI, not a reference', () => {
@@ -240,13 +285,25 @@ describe('references: common-io XComObjectStorageBackend', () => {
   });
 
   it('auto: from the backend class (1.3.0 and later names), or added when a path is configured', () => {
-    assert.equal(ref(example, { xcomBackend: 'airflow.providers.common.io.xcom.backend.XComObjectStorageBackend', objectStoragePath: base }).rule, RuleNames.commonIo);
-    assert.equal(ref(example, { xcomBackend: 'airflow.providers.common.io.xcom.backend.XComObjectStoreBackend', objectStoragePath: base }).rule, RuleNames.commonIo);
+    assert.equal(
+      ref(example, {
+        xcomBackend: 'airflow.providers.common.io.xcom.backend.XComObjectStorageBackend',
+        objectStoragePath: base,
+      }).rule,
+      RuleNames.commonIo,
+    );
+    assert.equal(
+      ref(example, {
+        xcomBackend: 'airflow.providers.common.io.xcom.backend.XComObjectStoreBackend',
+        objectStoragePath: base,
+      }).rule,
+      RuleNames.commonIo,
+    );
     assert.equal(ref(example, { objectStoragePath: base }).rule, RuleNames.commonIo);
     assert.equal(ref('xcom_s3://bucket/key', { objectStoragePath: base }).rule, RuleNames.article);
   });
 
-  it('without a configured path, only the backend\'s own layout is guessed', () => {
+  it("without a configured path, only the backend's own layout is guessed", () => {
     const guessed = ref(example, { preset: 'commonIo' });
     assert.ok(guessed.rule.startsWith(RuleNames.commonIo));
     assert.equal(kind('s3://my-bucket/reports/2024/summary.csv', { preset: 'commonIo' }), 'plainObjectUri');
@@ -255,7 +312,12 @@ describe('references: common-io XComObjectStorageBackend', () => {
 
 describe('references: plain object URIs and custom rules', () => {
   it('an s3:// string a task returned is a plain object URI', () => {
-    assert.deepEqual(match('s3://my-bucket/reports/2024/summary.csv'), { kind: 'plainObjectUri', uri: 's3://my-bucket/reports/2024/summary.csv', bucket: 'my-bucket', key: 'reports/2024/summary.csv' });
+    assert.deepEqual(match('s3://my-bucket/reports/2024/summary.csv'), {
+      kind: 'plainObjectUri',
+      uri: 's3://my-bucket/reports/2024/summary.csv',
+      bucket: 'my-bucket',
+      key: 'reports/2024/summary.csv',
+    });
     assert.equal(kind('s3a://b/k.parquet'), 'plainObjectUri');
     assert.equal(kind('s3://bucket-only'), 'none');
     assert.equal(kind('s3://b/k and more text'), 'none');
@@ -264,14 +326,26 @@ describe('references: plain object URIs and custom rules', () => {
   });
 
   it('custom rules run before the preset, with fixed bucket, key prefix and format', () => {
-    const rules = buildRules(config({
-      customRules: [
-        { name: 'Acme', prefix: 'acme://', bucket: 'acme-data', keyPrefix: 'xcom/', format: 'parquet' },
-        { prefix: 'xcom_s3://special/' },
-      ],
-    }));
+    const rules = buildRules(
+      config({
+        customRules: [
+          { name: 'Acme', prefix: 'acme://', bucket: 'acme-data', keyPrefix: 'xcom/', format: 'parquet' },
+          { prefix: 'xcom_s3://special/' },
+        ],
+      }),
+    );
     const acme = matchReference('acme://run1/out', rules);
-    assert.deepEqual(acme, { kind: 'reference', reference: { store: 's3', bucket: 'acme-data', key: 'xcom/run1/out', rule: 'Acme', raw: 'acme://run1/out', formatHint: 'parquet' } });
+    assert.deepEqual(acme, {
+      kind: 'reference',
+      reference: {
+        store: 's3',
+        bucket: 'acme-data',
+        key: 'xcom/run1/out',
+        rule: 'Acme',
+        raw: 'acme://run1/out',
+        formatHint: 'parquet',
+      },
+    });
     const special = matchReference('xcom_s3://special/bkt/k.csv', rules);
     assert.equal(special.kind, 'reference');
     if (special.kind === 'reference') {
@@ -295,7 +369,10 @@ describe('references: helpers', () => {
     assert.equal(presetForBackend('xcom_s3_backend.S3XComBackend'), 'article');
     assert.equal(presetForBackend('airflow.models.xcom.BaseXCom'), 'none');
     assert.equal(presetForBackend('airflow.sdk.execution_time.xcom.BaseXCom'), 'none');
-    assert.equal(presetForBackend('astronomer.providers.amazon.aws.xcom_backends.s3.S3XComBackend'), 'astronomerProviders');
+    assert.equal(
+      presetForBackend('astronomer.providers.amazon.aws.xcom_backends.s3.S3XComBackend'),
+      'astronomerProviders',
+    );
     assert.equal(presetForBackend('airflow.providers.common.io.xcom.backend.XComObjectStorageBackend'), 'commonIo');
   });
 

@@ -6,9 +6,23 @@ import { RequestTracker, replyTo, type Reply } from '../../src/protocol';
 describe('protocol: every request settles', () => {
   it('replies once with inReplyTo, and with a failed reply when the handler throws or rejects', async () => {
     const posted: Reply[] = [];
-    await replyTo(3, () => ({ type: 'ack', ok: true }), (r) => void posted.push(r));
-    await replyTo(4, () => { throw new Error('EACCES: permission denied'); }, (r) => void posted.push(r));
-    await replyTo(5, async () => Promise.reject(new Error('disk full')), (r) => void posted.push(r));
+    await replyTo(
+      3,
+      () => ({ type: 'ack', ok: true }),
+      (r) => void posted.push(r),
+    );
+    await replyTo(
+      4,
+      () => {
+        throw new Error('EACCES: permission denied');
+      },
+      (r) => void posted.push(r),
+    );
+    await replyTo(
+      5,
+      async () => Promise.reject(new Error('disk full')),
+      (r) => void posted.push(r),
+    );
     assert.deepEqual(posted, [
       { type: 'ack', ok: true, inReplyTo: 3 },
       { type: 'failed', message: 'EACCES: permission denied', inReplyTo: 4 },
@@ -20,10 +34,24 @@ describe('protocol: every request settles', () => {
     const tracker = new RequestTracker<Reply>(50);
     let sent = -1;
     const failed = tracker.request((id) => (sent = id));
-    await replyTo(sent, () => { throw new Error('cannot write /x.csv'); }, (r) => void tracker.settle(r));
+    await replyTo(
+      sent,
+      () => {
+        throw new Error('cannot write /x.csv');
+      },
+      (r) => void tracker.settle(r),
+    );
     await assert.rejects(failed, /cannot write \/x\.csv/);
-    await assert.rejects(tracker.request(() => { throw new Error('panel gone'); }), /panel gone/);
-    await assert.rejects(tracker.request(() => undefined), /No answer/);
+    await assert.rejects(
+      tracker.request(() => {
+        throw new Error('panel gone');
+      }),
+      /panel gone/,
+    );
+    await assert.rejects(
+      tracker.request(() => undefined),
+      /No answer/,
+    );
     assert.equal(tracker.waiting, 0);
   });
 });

@@ -13,7 +13,12 @@ export const UNTRUSTED_SUFFIX = '.untrusted.vscode.test.js';
 export async function run(): Promise<void> {
   const untrusted = process.env.XCOM_LENS_VSCODE_SUITE === 'untrusted';
   const files = listFiles(__dirname, '.vscode.test.js').filter((f) => f.endsWith(UNTRUSTED_SUFFIX) === untrusted);
-  const counts = await runMocha({ files, timeout: 30_000, color: false, resultsFile: process.env.XCOM_LENS_TEST_RESULTS });
+  const counts = await runMocha({
+    files,
+    timeout: 30_000,
+    color: false,
+    resultsFile: process.env.XCOM_LENS_TEST_RESULTS,
+  });
   console.log(`extension host: ${counts.passed} passed, ${counts.failed} failed, ${counts.pending} pending`);
   if (counts.failed > 0) throw new Error(`${counts.failed} extension-host test(s) failed`);
   if (counts.passed === 0) throw new Error('no extension-host test ran');

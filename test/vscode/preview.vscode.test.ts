@@ -13,11 +13,15 @@ interface Services {
   s3?: { endpoint: string; accessKeyId: string; secretAccessKey: string; region: string };
 }
 
-const services: Services = process.env.XCOM_LENS_TEST_SERVICES ? (JSON.parse(process.env.XCOM_LENS_TEST_SERVICES) as Services) : {};
+const services: Services = process.env.XCOM_LENS_TEST_SERVICES
+  ? (JSON.parse(process.env.XCOM_LENS_TEST_SERVICES) as Services)
+  : {};
 const bucket = 'xcom-lens-preview';
 
 function previewTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('xcomLens.preview'));
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('xcomLens.preview'));
 }
 
 /** Waits until the tab model (updated asynchronously by the workbench) shows `n` previews. */
@@ -43,7 +47,10 @@ describe('preview panel', () => {
   });
 
   it('opens an inline DataFrame (orient=columns) and reports its rows and types', async () => {
-    const summary = await preview({ title: 'inline frame', inline: { id: { '0': 1, '1': 2, '2': 3 }, name: { '0': 'a', '1': 'b', '2': null } } });
+    const summary = await preview({
+      title: 'inline frame',
+      inline: { id: { '0': 1, '1': 2, '2': 3 }, name: { '0': 'a', '1': 'b', '2': null } },
+    });
     assert.equal(summary.rowCount, 3);
     assert.deepEqual(summary.columns, ['id', 'name']);
     assert.deepEqual(summary.types, ['integer', 'string']);
@@ -67,7 +74,10 @@ describe('preview panel', () => {
 
   describe('S3 objects', function () {
     let s3: S3Client;
-    const rows = (n: number) => 'id,city,amount\n' + Array.from({ length: n }, (_, i) => `${i},city_${i % 7},${(i * 1.5).toFixed(2)}`).join('\n') + '\n';
+    const rows = (n: number) =>
+      'id,city,amount\n' +
+      Array.from({ length: n }, (_, i) => `${i},city_${i % 7},${(i * 1.5).toFixed(2)}`).join('\n') +
+      '\n';
     const csv = rows(5000);
 
     before(async function () {
@@ -80,12 +90,26 @@ describe('preview panel', () => {
       s3 = new S3Client({ endpoint, region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
       await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch(() => undefined);
       const parquet = Buffer.from(rowGroupsParquet());
-      for (const [Key, Body] of [['data_1.csv', csv], ['data_2.csv.gz', gzipSync(csv)], ['frame.parquet', parquet], ['pickled', Buffer.from([0x80, 0x04, 0x4b, 0x2a, 0x2e])], ['data_3mb.csv', rows(100_000)]] as const) {
-        await s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: typeof Body === 'string' ? Buffer.from(Body) : Body }));
+      for (const [Key, Body] of [
+        ['data_1.csv', csv],
+        ['data_2.csv.gz', gzipSync(csv)],
+        ['frame.parquet', parquet],
+        ['pickled', Buffer.from([0x80, 0x04, 0x4b, 0x2a, 0x2e])],
+        ['data_3mb.csv', rows(100_000)],
+      ] as const) {
+        await s3.send(
+          new PutObjectCommand({ Bucket: bucket, Key, Body: typeof Body === 'string' ? Buffer.from(Body) : Body }),
+        );
       }
     });
 
-    const target = (key: string) => ({ bucket, key, endpointUrl: services.s3!.endpoint, region: services.s3!.region, forcePathStyle: true });
+    const target = (key: string) => ({
+      bucket,
+      key,
+      endpointUrl: services.s3!.endpoint,
+      region: services.s3!.region,
+      forcePathStyle: true,
+    });
 
     it('streams a CSV object into the grid', async () => {
       const summary = await preview({ s3: target('data_1.csv') });
@@ -127,7 +151,9 @@ describe('preview panel', () => {
       await config.update('s3.requestTimeoutSeconds', 2, vscode.ConfigurationTarget.Global);
       try {
         const started = Date.now();
-        const result = vscode.commands.executeCommand('xcomLens.preview', { s3: { ...target('data_1.csv'), endpointUrl } });
+        const result = vscode.commands.executeCommand('xcomLens.preview', {
+          s3: { ...target('data_1.csv'), endpointUrl },
+        });
         assert.equal(await previewTabCount(1), 1, 'the panel is open while the HEAD waits');
         assert.ok(Date.now() - started < 3000, `opened after ${Date.now() - started} ms`);
         assert.equal(await result, undefined, 'no table could be opened');

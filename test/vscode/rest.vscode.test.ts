@@ -13,7 +13,9 @@ import { seedOffloadedObjects, type SeededObject } from '../fixtures/s3/seedOffl
 const BUCKET = 'xcom-lens-test';
 const ARTICLE_KEY = 'data_6f1c2b9e-4d3a-4f6e-9b8a-1c2d3e4f5a6b.csv';
 
-interface Services { s3: { endpoint: string; accessKeyId: string; secretAccessKey: string; region: string } }
+interface Services {
+  s3: { endpoint: string; accessKeyId: string; secretAccessKey: string; region: string };
+}
 
 function services(): Services {
   const raw = process.env.XCOM_LENS_TEST_SERVICES;
@@ -22,7 +24,7 @@ function services(): Services {
 }
 
 function labelOf(item: vscode.TreeItem): string {
-  return typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
 }
 
 for (const generation of [3, 2] as const) {
@@ -36,7 +38,9 @@ for (const generation of [3, 2] as const) {
     const item = (node: TreeNode): vscode.TreeItem => api.tree.getTreeItem(node) as vscode.TreeItem;
     const child = async (node: TreeNode | undefined, label: string | RegExp): Promise<TreeNode> => {
       const kids = await children(node);
-      const found = kids.find((n) => (typeof label === 'string' ? labelOf(item(n)) === label : label.test(labelOf(item(n)))));
+      const found = kids.find((n) =>
+        typeof label === 'string' ? labelOf(item(n)) === label : label.test(labelOf(item(n))),
+      );
       assert.ok(found, `no child ${label}; children: ${kids.map((n) => labelOf(item(n))).join(' | ')}`);
       return found;
     };
@@ -54,7 +58,9 @@ for (const generation of [3, 2] as const) {
       airflow = await startAirflowApi({ generation, failedTries: 2, logFillerLines: 300 });
       const s3 = services().s3;
       const client = new S3Client({
-        endpoint: s3.endpoint, region: s3.region, forcePathStyle: true,
+        endpoint: s3.endpoint,
+        region: s3.region,
+        forcePathStyle: true,
         credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
       });
       seeded = await seedOffloadedObjects(client, BUCKET);
@@ -78,7 +84,10 @@ for (const generation of [3, 2] as const) {
 
     it('shows the connection with the version the API reports', async () => {
       const roots = await children();
-      assert.deepEqual(roots.map((n) => labelOf(item(n))), [name]);
+      assert.deepEqual(
+        roots.map((n) => labelOf(item(n))),
+        [name],
+      );
       assert.match(String(item(roots[0]).description), generation === 2 ? /Airflow 2\.10\.3/ : /Airflow 3\.1\.0/);
     });
 
@@ -88,7 +97,10 @@ for (const generation of [3, 2] as const) {
       assert.equal(runs.length, 3, 'three runs of etl');
       const ti = await child(runs[runs.length - 1], /extract/);
       const xcoms = await children(ti);
-      assert.deepEqual(xcoms.map((n) => labelOf(item(n))), ['Inputs', 'return_value', 'stats']);
+      assert.deepEqual(
+        xcoms.map((n) => labelOf(item(n))),
+        ['Inputs', 'return_value', 'stats'],
+      );
       const xcom = xcoms.find((n) => labelOf(item(n)) === 'return_value')!;
       const article = seeded.find((o) => o.key === ARTICLE_KEY);
       assert.ok(article, 'the article object is seeded');
@@ -99,7 +111,10 @@ for (const generation of [3, 2] as const) {
         await new Promise((r) => setTimeout(r, 100));
       }
       assert.match(description, new RegExp(ARTICLE_KEY.replace(/[.]/g, '\\.')), 'the reference is recognised');
-      const summary = await vscode.commands.executeCommand<{ rowCount: number; columns: string[]; error?: string }>('xcomLens.preview', xcom);
+      const summary = await vscode.commands.executeCommand<{ rowCount: number; columns: string[]; error?: string }>(
+        'xcomLens.preview',
+        xcom,
+      );
       assert.ok(summary, 'the preview did not open');
       assert.equal(summary.error, undefined);
       assert.equal(summary.rowCount, article.rows);
@@ -121,11 +136,14 @@ for (const generation of [3, 2] as const) {
       return editor;
     };
 
-    it('opens the latest try\'s log with try and host in the title, scrolled to the final traceback', async () => {
+    it("opens the latest try's log with try and host in the title, scrolled to the final traceback", async () => {
       const editor = await openLogPicking(0);
       assert.match(editor.document.uri.path, /load try 2 on worker-1\.log$/);
       const text = editor.document.getText();
-      assert.match(text, /Starting attempt 2\n.*Running load\n(.*progress \d+\n){300}.*Traceback \(most recent call last\):\n.*ValueError: boom\n/);
+      assert.match(
+        text,
+        /Starting attempt 2\n.*Running load\n(.*progress \d+\n){300}.*Traceback \(most recent call last\):\n.*ValueError: boom\n/,
+      );
       const line = editor.document.positionAt(text.lastIndexOf('Traceback')).line;
       assert.ok(line > 300, 'the traceback is far below the top');
       const visible = (): boolean => editor.visibleRanges.some((r) => r.start.line <= line && r.end.line >= line);
@@ -144,8 +162,15 @@ for (const generation of [3, 2] as const) {
     it('searches XCom keys where the server can (3.1+), else says why', async () => {
       const [connection] = await children();
       if (generation === 3) {
-        const hits = await vscode.commands.executeCommand<Array<{ dagId: string; taskId: string; key: string }>>('xcomLens.searchXComs', connection, 'stats');
-        assert.ok(hits?.some((h) => h.dagId === 'etl' && h.taskId === 'extract' && h.key === 'stats'), JSON.stringify(hits));
+        const hits = await vscode.commands.executeCommand<Array<{ dagId: string; taskId: string; key: string }>>(
+          'xcomLens.searchXComs',
+          connection,
+          'stats',
+        );
+        assert.ok(
+          hits?.some((h) => h.dagId === 'etl' && h.taskId === 'extract' && h.key === 'stats'),
+          JSON.stringify(hits),
+        );
       } else {
         await assert.rejects(
           Promise.resolve(vscode.commands.executeCommand('xcomLens.searchXComs', connection, 'stats')),

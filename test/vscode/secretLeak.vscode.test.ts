@@ -15,7 +15,10 @@ import type { TreeNode } from '../../src/views/treeNodes/treeNode';
 import { createSqliteFixture } from '../fixtures/airflow/builder';
 import { startAirflowApi, type AirflowApi } from '../fixtures/servers/airflowApi';
 
-interface Services { postgres?: { url: string }; mariadb?: { url: string } }
+interface Services {
+  postgres?: { url: string };
+  mariadb?: { url: string };
+}
 
 /** One secret per character class; each carries a marker so a hit cannot be a coincidence. */
 const SECRETS: Record<string, string> = {
@@ -69,12 +72,12 @@ function filesUnder(dir: string): string[] {
 }
 
 function labelOf(item: vscode.TreeItem): string {
-  return typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
 }
 
 function tooltipOf(item: vscode.TreeItem): string {
   const tip = item.tooltip;
-  return typeof tip === 'string' ? tip : tip?.value ?? '';
+  return typeof tip === 'string' ? tip : (tip?.value ?? '');
 }
 
 describe('secrets never leak into settings, logs, labels or messages', function () {
@@ -123,19 +126,30 @@ describe('secrets never leak into settings, logs, labels or messages', function 
     const pg = target(postgres.url);
     const my = target(mariadb.url);
     const airflowHome = mkdtempSync(join(tmpdir(), 'xcom-lens-leak-home-'));
-    const savedEnv = { conn: process.env.AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, home: process.env.AIRFLOW_HOME, cfg: process.env.AIRFLOW_CONFIG };
+    const savedEnv = {
+      conn: process.env.AIRFLOW__DATABASE__SQL_ALCHEMY_CONN,
+      home: process.env.AIRFLOW_HOME,
+      cfg: process.env.AIRFLOW_CONFIG,
+    };
     try {
       for (const [cls, secret] of Object.entries(SECRETS)) {
         // Add Connection: raw in the URL (SQLAlchemy takes the password up to the last @), wrong for PostgreSQL.
         const pgId = await add(`pg ${cls}`, { url: `${pg.scheme}://airflow:${secret}@${pg.hostPort}/airflow` });
         await testConnection(pgId, `PostgreSQL ${cls}`);
         // Add Connection: percent-encoded in the URL, wrong for MariaDB.
-        const myId = await add(`my ${cls}`, { url: `${my.scheme}://airflow:${encodeURIComponent(secret)}@${my.hostPort}/airflow` });
+        const myId = await add(`my ${cls}`, {
+          url: `${my.scheme}://airflow:${encodeURIComponent(secret)}@${my.hostPort}/airflow`,
+        });
         await testConnection(myId, `MariaDB ${cls}`);
         // Edit: a new URL with the secret apart, then one with it in the URL.
-        await vscode.commands.executeCommand('xcomLens.editConnection', myId, { url: `${my.scheme}://airflow@${my.hostPort}/airflow`, password: secret });
+        await vscode.commands.executeCommand('xcomLens.editConnection', myId, {
+          url: `${my.scheme}://airflow@${my.hostPort}/airflow`,
+          password: secret,
+        });
         await testConnection(myId, `MariaDB edited ${cls}`);
-        await vscode.commands.executeCommand('xcomLens.editConnection', pgId, { url: `${pg.scheme}://airflow:${encodeURIComponent(secret)}@${pg.hostPort}/airflow_${cls}` });
+        await vscode.commands.executeCommand('xcomLens.editConnection', pgId, {
+          url: `${pg.scheme}://airflow:${encodeURIComponent(secret)}@${pg.hostPort}/airflow_${cls}`,
+        });
         await testConnection(pgId, `PostgreSQL edited ${cls}`);
         // Detect: Airflow's own env variable (one candidate, so Detect saves it without asking).
         process.env.AIRFLOW_HOME = airflowHome;
@@ -147,7 +161,10 @@ describe('secrets never leak into settings, logs, labels or messages', function 
         // REST: a bearer token, and basic auth with a wrong password, against the API stand-in.
         const tokenId = await add(`rest token ${cls}`, { url: restApi.url, password: secret });
         await testConnection(tokenId, `REST token ${cls}`);
-        const basicId = await add(`rest basic ${cls}`, { url: `${restApi.url.replace('://', '://admin@')}`, password: secret });
+        const basicId = await add(`rest basic ${cls}`, {
+          url: `${restApi.url.replace('://', '://admin@')}`,
+          password: secret,
+        });
         await testConnection(basicId, `REST basic ${cls}`);
         tried += 6;
       }
@@ -166,9 +183,16 @@ describe('secrets never leak into settings, logs, labels or messages', function 
     for (const root of roots) nodes.push(...((await api.tree.getChildren(root)) ?? []));
     for (const node of nodes) {
       const item = (await api.tree.getTreeItem(node)) as vscode.TreeItem;
-      outputs.push({ where: `tree item ${labelOf(item)}`, text: `${labelOf(item)}\n${String(item.description ?? '')}\n${tooltipOf(item)}` });
+      outputs.push({
+        where: `tree item ${labelOf(item)}`,
+        text: `${labelOf(item)}\n${String(item.description ?? '')}\n${tooltipOf(item)}`,
+      });
     }
-    const unreachable = nodes.map((n) => api.tree.getTreeItem(n) as vscode.TreeItem).filter((i) => /password|auth|denied|401|refused/i.test(`${labelOf(i)} ${String(i.description ?? '')} ${tooltipOf(i)}`));
+    const unreachable = nodes
+      .map((n) => api.tree.getTreeItem(n) as vscode.TreeItem)
+      .filter((i) =>
+        /password|auth|denied|401|refused/i.test(`${labelOf(i)} ${String(i.description ?? '')} ${tooltipOf(i)}`),
+      );
     assert.ok(unreachable.length > 0, 'the tree shows why the wrong passwords were refused');
   });
 
@@ -186,22 +210,37 @@ describe('secrets never leak into settings, logs, labels or messages', function 
     for (let i = 0; i < 100; i++) {
       logs = filesUnder(join(userData, 'logs')).map((path) => ({ where: path, text: readFileSync(path, 'utf8') }));
       const channel = logs.filter((l) => /XCom Lens/.test(l.where));
-      if (channel.some((l) => l.text.includes(`Saved connection ${last}`)) && channel.some((l) => l.text.includes('Connection test of'))) break;
+      if (
+        channel.some((l) => l.text.includes(`Saved connection ${last}`)) &&
+        channel.some((l) => l.text.includes('Connection test of'))
+      )
+        break;
       await new Promise((r) => setTimeout(r, 200));
     }
     const channel = logs.filter((l) => /XCom Lens/.test(l.where));
-    assert.ok(channel.length > 0, `the XCom Lens output channel's log file exists (${logs.map((l) => l.where).join(', ')})`);
-    assert.ok(channel.some((l) => l.text.includes(`Saved connection ${last}`)), 'the log file holds the last save');
+    assert.ok(
+      channel.length > 0,
+      `the XCom Lens output channel's log file exists (${logs.map((l) => l.where).join(', ')})`,
+    );
+    assert.ok(
+      channel.some((l) => l.text.includes(`Saved connection ${last}`)),
+      'the log file holds the last save',
+    );
     // Every message Test Connection shows is logged with it: the log is where the messages are read.
     const failures = channel.flatMap((l) => l.text.split('\n')).filter((line) => line.includes('Connection test of'));
     assert.ok(failures.length >= tried, `every failed test is in the log (${failures.length} of ${tried})`);
-    assert.ok(failures.some((line) => /password|authentication|Access denied/i.test(line)), 'the servers refused the passwords');
+    assert.ok(
+      failures.some((line) => /password|authentication|Access denied/i.test(line)),
+      'the servers refused the passwords',
+    );
     outputs.push(...logs);
 
     const leaks: string[] = [];
     for (const [cls, secret] of Object.entries(SECRETS)) {
       for (const form of formsOf(secret)) {
-        for (const output of outputs) if (output.text.includes(form)) leaks.push(`${cls} secret (as ${JSON.stringify(form.slice(0, 40))}) in ${output.where}`);
+        for (const output of outputs)
+          if (output.text.includes(form))
+            leaks.push(`${cls} secret (as ${JSON.stringify(form.slice(0, 40))}) in ${output.where}`);
       }
     }
     assert.deepEqual(leaks, [], `no secret may appear anywhere (${outputs.length} outputs searched)`);

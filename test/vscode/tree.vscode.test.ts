@@ -20,7 +20,9 @@ import { seedOffloadedObjects, type SeededObject } from '../fixtures/s3/seedOffl
 const BUCKET = 'xcom-lens-test';
 const ARTICLE_KEY = 'data_6f1c2b9e-4d3a-4f6e-9b8a-1c2d3e4f5a6b.csv';
 
-interface Services { s3: { endpoint: string; accessKeyId: string; secretAccessKey: string; region: string } }
+interface Services {
+  s3: { endpoint: string; accessKeyId: string; secretAccessKey: string; region: string };
+}
 
 function services(): Services {
   const raw = process.env.XCOM_LENS_TEST_SERVICES;
@@ -29,7 +31,7 @@ function services(): Services {
 }
 
 function labelOf(item: vscode.TreeItem): string {
-  return typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
 }
 
 function sha256(path: string): string {
@@ -54,8 +56,13 @@ class TreeWalker {
 
   async child(node: TreeNode | undefined, label: string | RegExp): Promise<TreeNode> {
     const kids = await this.children(node);
-    const found = kids.find((n) => (typeof label === 'string' ? labelOf(this.item(n)) === label : label.test(labelOf(this.item(n)))));
-    assert.ok(found, `no child ${label} under ${node ? labelOf(this.item(node)) : 'the root'}; children: ${this.labels(kids).join(' | ')}`);
+    const found = kids.find((n) =>
+      typeof label === 'string' ? labelOf(this.item(n)) === label : label.test(labelOf(this.item(n))),
+    );
+    assert.ok(
+      found,
+      `no child ${label} under ${node ? labelOf(this.item(node)) : 'the root'}; children: ${this.labels(kids).join(' | ')}`,
+    );
     return found;
   }
 
@@ -101,7 +108,12 @@ for (const generation of [2, 3] as const) {
       await createSqliteFixture(dbPath, generation);
       checksum = sha256(dbPath);
       const s3 = services().s3;
-      const client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+      const client = new S3Client({
+        endpoint: s3.endpoint,
+        region: s3.region,
+        forcePathStyle: true,
+        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+      });
       seeded = await seedOffloadedObjects(client, BUCKET);
       await vscode.commands.executeCommand('xcomLens.addConnection', {
         name,
@@ -117,7 +129,10 @@ for (const generation of [2, 3] as const) {
       const roots = await walk.children();
       assert.deepEqual(walk.labels(roots), [name]);
       const item = walk.item(roots[0]);
-      assert.match(String(item.description), generation === 2 ? /Airflow 2\.10\.3 · sqlite/ : /Airflow 3\.1\.0 · sqlite/);
+      assert.match(
+        String(item.description),
+        generation === 2 ? /Airflow 2\.10\.3 · sqlite/ : /Airflow 3\.1\.0 · sqlite/,
+      );
       assert.equal(item.contextValue, 'connection');
     });
 
@@ -136,12 +151,17 @@ for (const generation of [2, 3] as const) {
       const states = runs.map((r) => walk.item(r).contextValue);
       assert.equal(states[0], 'dagRun failed', 'the newest run is the failed one');
       assert.ok(states.includes('dagRun success'));
-      const dates = runs.map((r) => (walk.item(r).tooltip as vscode.MarkdownString).value.match(/Logical date: (\S+ \S+)/)?.[1] ?? '');
+      const dates = runs.map(
+        (r) => (walk.item(r).tooltip as vscode.MarkdownString).value.match(/Logical date: (\S+ \S+)/)?.[1] ?? '',
+      );
       assert.deepEqual([...dates].sort().reverse(), dates, 'newest first');
       await vscode.commands.executeCommand('xcomLens.filterRunsByState', dag, ['failed']);
       const failed = await walk.children(dag);
       assert.ok(failed.length >= 1);
-      assert.ok(failed.every((r) => walk.item(r).contextValue === 'dagRun failed'), walk.labels(failed).join(', '));
+      assert.ok(
+        failed.every((r) => walk.item(r).contextValue === 'dagRun failed'),
+        walk.labels(failed).join(', '),
+      );
       await vscode.commands.executeCommand('xcomLens.filterRunsByState', dag, []);
       assert.equal((await walk.children(dag)).length, 3);
     });
@@ -188,9 +208,15 @@ for (const generation of [2, 3] as const) {
       assert.match(item.contextValue ?? '', /\breference\b/);
       const article = seeded.find((o) => o.backend === 'article');
       assert.ok(article);
-      assert.match(String(item.description), new RegExp(`^${article.body.length} B · .* · ${ARTICLE_KEY.replace(/\./g, '\\.')}$`));
+      assert.match(
+        String(item.description),
+        new RegExp(`^${article.body.length} B · .* · ${ARTICLE_KEY.replace(/\./g, '\\.')}$`),
+      );
       assert.equal((item.iconPath as vscode.ThemeIcon).id, 'cloud');
-      const summary = await vscode.commands.executeCommand<{ rowCount: number; columns: string[]; error?: string }>('xcomLens.preview', xcom);
+      const summary = await vscode.commands.executeCommand<{ rowCount: number; columns: string[]; error?: string }>(
+        'xcomLens.preview',
+        xcom,
+      );
       assert.ok(summary, 'the preview did not open');
       assert.equal(summary.error, undefined);
       assert.equal(summary.rowCount, article.rows);
@@ -198,10 +224,13 @@ for (const generation of [2, 3] as const) {
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     });
 
-    it('invents no comparison when the last successful run\'s object is gone', async () => {
+    it("invents no comparison when the last successful run's object is gone", async () => {
       const run = (await walk.children(await walk.path(name, 'etl_orders')))[0];
       const xcom = await walk.child(await walk.child(run, 'extract'), 'return_value');
-      const result = await vscode.commands.executeCommand<{ baselineRunId: string; report: string } | undefined>('xcomLens.compareWithLastGoodRun', xcom);
+      const result = await vscode.commands.executeCommand<{ baselineRunId: string; report: string } | undefined>(
+        'xcomLens.compareWithLastGoodRun',
+        xcom,
+      );
       // The newest successful run's object is gone (a dangling reference): no diff is invented.
       assert.equal(result, undefined);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -241,8 +270,14 @@ for (const generation of [2, 3] as const) {
         ['xcomLens.copyReference', reference],
         ['xcomLens.copyS3Uri', `s3://${BUCKET}/${ARTICLE_KEY}`],
         ['xcomLens.copyHttpsUrl', `${s3.endpoint}/${BUCKET}/${ARTICLE_KEY}`],
-        ['xcomLens.copyAwsCliCommand', `aws s3 cp s3://${BUCKET}/${ARTICLE_KEY} ./${ARTICLE_KEY} --endpoint-url ${s3.endpoint} --region ${s3.region}`],
-        ['xcomLens.copyPandasSnippet', `import pandas as pd\n\ndf = pd.read_csv(\n    "s3://${BUCKET}/${ARTICLE_KEY}",\n    storage_options={"client_kwargs": {"endpoint_url": "${s3.endpoint}", "region_name": "${s3.region}"}},\n)\n`],
+        [
+          'xcomLens.copyAwsCliCommand',
+          `aws s3 cp s3://${BUCKET}/${ARTICLE_KEY} ./${ARTICLE_KEY} --endpoint-url ${s3.endpoint} --region ${s3.region}`,
+        ],
+        [
+          'xcomLens.copyPandasSnippet',
+          `import pandas as pd\n\ndf = pd.read_csv(\n    "s3://${BUCKET}/${ARTICLE_KEY}",\n    storage_options={"client_kwargs": {"endpoint_url": "${s3.endpoint}", "region_name": "${s3.region}"}},\n)\n`,
+        ],
       ];
       for (const [command, expected] of cases) {
         await vscode.env.clipboard.writeText('');
@@ -251,9 +286,15 @@ for (const generation of [2, 3] as const) {
       }
       const runId = labelOf(walk.item(run));
       await vscode.commands.executeCommand('xcomLens.copyXComPullSnippet', xcom);
-      assert.equal(await vscode.env.clipboard.readText(), `# run_id: ${runId}\nvalue = ti.xcom_pull(dag_id="etl_orders", task_ids="extract", key="return_value")\n`);
+      assert.equal(
+        await vscode.env.clipboard.readText(),
+        `# run_id: ${runId}\nvalue = ti.xcom_pull(dag_id="etl_orders", task_ids="extract", key="return_value")\n`,
+      );
       await vscode.commands.executeCommand('xcomLens.copyIdentifiers', xcom);
-      assert.equal(await vscode.env.clipboard.readText(), `dag_id=etl_orders\nrun_id=${runId}\ntask_id=extract\nmap_index=-1\nkey=return_value`);
+      assert.equal(
+        await vscode.env.clipboard.readText(),
+        `dag_id=etl_orders\nrun_id=${runId}\ntask_id=extract\nmap_index=-1\nkey=return_value`,
+      );
       await vscode.commands.executeCommand('xcomLens.copyPresignedUrl', xcom);
       const presigned = await vscode.env.clipboard.readText();
       assert.match(presigned, /X-Amz-Signature=/);
@@ -265,7 +306,11 @@ for (const generation of [2, 3] as const) {
       const run = (await walk.children(await walk.path(name, 'etl_orders')))[0];
       const xcom = await walk.child(await walk.child(run, 'extract'), 'return_value');
       const folder = mkdtempSync(join(tmpdir(), 'xcom-lens-download-'));
-      const saved = await vscode.commands.executeCommand<string>('xcomLens.downloadObject', xcom, vscode.Uri.file(folder));
+      const saved = await vscode.commands.executeCommand<string>(
+        'xcomLens.downloadObject',
+        xcom,
+        vscode.Uri.file(folder),
+      );
       assert.equal(saved, join(folder, ARTICLE_KEY));
       assert.deepEqual(readFileSync(saved), seeded.find((o) => o.backend === 'article')?.body);
       assert.ok(!existsSync(`${saved}.part`));
@@ -287,11 +332,26 @@ for (const generation of [2, 3] as const) {
 
     it('finds XComs by key across the DB and reveals the hit', async () => {
       const connection = await walk.path(name);
-      const hits = await vscode.commands.executeCommand<Array<{ dagId: string; taskId: string; key: string }>>('xcomLens.searchXComs', connection, 'JSON_DICT');
+      const hits = await vscode.commands.executeCommand<Array<{ dagId: string; taskId: string; key: string }>>(
+        'xcomLens.searchXComs',
+        connection,
+        'JSON_DICT',
+      );
       assert.ok(hits && hits.length >= 1, 'no hit');
-      assert.ok(hits.every((h) => h.key.toLowerCase().includes('json_dict') || h.taskId.includes('json_dict') || h.dagId.includes('json_dict')));
+      assert.ok(
+        hits.every(
+          (h) =>
+            h.key.toLowerCase().includes('json_dict') ||
+            h.taskId.includes('json_dict') ||
+            h.dagId.includes('json_dict'),
+        ),
+      );
       assert.equal(hits[0].dagId, 'xcom_zoo');
-      const none = await vscode.commands.executeCommand<unknown[]>('xcomLens.searchXComs', connection, 'no_such_key_anywhere');
+      const none = await vscode.commands.executeCommand<unknown[]>(
+        'xcomLens.searchXComs',
+        connection,
+        'no_such_key_anywhere',
+      );
       assert.deepEqual(none, []);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
@@ -303,17 +363,28 @@ for (const generation of [2, 3] as const) {
 }
 
 /** A connection to a fresh SQLite fixture whose S3 bucket holds the seeded objects plus `objects`; returns a tree walker. */
-async function connectFixture(name: string, objects: Record<string, string>, references: Record<string, string>): Promise<TreeWalker> {
+async function connectFixture(
+  name: string,
+  objects: Record<string, string>,
+  references: Record<string, string>,
+): Promise<TreeWalker> {
   const api = await vscode.extensions.getExtension<XComLensApi>('xcom-lens.xcom-lens')!.activate();
   await removeAllConnections();
   const s3 = services().s3;
-  const client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
   await seedOffloadedObjects(client, BUCKET);
-  for (const [key, body] of Object.entries(objects)) await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: Buffer.from(body) }));
+  for (const [key, body] of Object.entries(objects))
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: Buffer.from(body) }));
   const dir = mkdtempSync(join(tmpdir(), `xcom-lens-${name}-`));
   await createSqliteFixture(join(dir, 'airflow.db'), 2, { references });
   await vscode.commands.executeCommand('xcomLens.addConnection', {
-    name, url: `sqlite:///${join(dir, 'airflow.db')}`,
+    name,
+    url: `sqlite:///${join(dir, 'airflow.db')}`,
     storage: { endpointUrl: s3.endpoint, region: s3.region, forcePathStyle: true, bucket: BUCKET },
     s3Credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
   });
@@ -349,10 +420,17 @@ describe('compare with the last successful run', function () {
     // Yesterday's extract: 10 rows, an integer amount, a region column, no currency/created_at/status.
     const baselineKey = 'data_baseline-0000-4000-8000-000000000000.csv';
     const rows = Array.from({ length: 10 }, (_, i) => `${i + 1},customer ${i},${100 + i},eu`).join('\n');
-    const walk = await connectFixture('compare', { [baselineKey]: `order_id,customer,amount,region\n${rows}\n` }, { successExtract: `xcom_s3://${BUCKET}/${baselineKey}` });
+    const walk = await connectFixture(
+      'compare',
+      { [baselineKey]: `order_id,customer,amount,region\n${rows}\n` },
+      { successExtract: `xcom_s3://${BUCKET}/${baselineKey}` },
+    );
     const run = (await walk.children(await walk.path('compare', 'etl_orders')))[0];
     const xcom = await walk.child(await walk.child(run, 'extract'), 'return_value');
-    const result = await vscode.commands.executeCommand<{ baselineRunId: string; report: string } | undefined>('xcomLens.compareWithLastGoodRun', xcom);
+    const result = await vscode.commands.executeCommand<{ baselineRunId: string; report: string } | undefined>(
+      'xcomLens.compareWithLastGoodRun',
+      xcom,
+    );
     assert.ok(result, 'no comparison');
     assert.match(result.report, /\| rows \| 10 \| 12 \(\+2\) \|/);
     assert.match(result.report, /\*\*Added columns:\*\* `currency`, `created_at`, `status`/);
@@ -370,12 +448,20 @@ describe('download', function () {
   it('keeps a key that tries to climb out of the folder inside the chosen folder', async () => {
     // Backslashes climb folders on Windows; s3rver keeps them as plain characters of one object name.
     const key = '..\\..\\escape.csv';
-    const walk = await connectFixture('traversal', { [key]: 'a,b\n1,2\n' }, { traversal: `xcom_s3://${BUCKET}/${key}` });
+    const walk = await connectFixture(
+      'traversal',
+      { [key]: 'a,b\n1,2\n' },
+      { traversal: `xcom_s3://${BUCKET}/${key}` },
+    );
     const run = (await walk.children(await walk.path('traversal', 'xcom_zoo')))[0];
     const xcom = await walk.child((await walk.children(run))[0], 'ref_traversal');
     const folder = join(mkdtempSync(join(tmpdir(), 'xcom-lens-dl-')), 'inner');
     mkdirSync(folder);
-    const saved = await vscode.commands.executeCommand<string>('xcomLens.downloadObject', xcom, vscode.Uri.file(folder));
+    const saved = await vscode.commands.executeCommand<string>(
+      'xcomLens.downloadObject',
+      xcom,
+      vscode.Uri.file(folder),
+    );
     assert.equal(saved, join(folder, 'escape.csv'));
     assert.equal(readFileSync(saved, 'utf8'), 'a,b\n1,2\n');
     assert.ok(!existsSync(join(folder, '..', 'escape.csv')) && !existsSync(join(folder, '..', '..', 'escape.csv')));
@@ -395,8 +481,15 @@ describe('download', function () {
     const xcom = await downloadable('exists', 'data_exists.csv', 'a,b\n1,2\n');
     const folder = mkdtempSync(join(tmpdir(), 'xcom-lens-dl-exists-'));
     writeFileSync(join(folder, 'data_exists.csv'), 'mine\n');
-    const pending = vscode.commands.executeCommand<string | undefined>('xcomLens.downloadObject', xcom, vscode.Uri.file(folder));
-    const answered = await Promise.race([pending.then(() => 'finished'), new Promise((r) => setTimeout(() => r('waiting'), 1500))]);
+    const pending = vscode.commands.executeCommand<string | undefined>(
+      'xcomLens.downloadObject',
+      xcom,
+      vscode.Uri.file(folder),
+    );
+    const answered = await Promise.race([
+      pending.then(() => 'finished'),
+      new Promise((r) => setTimeout(() => r('waiting'), 1500)),
+    ]);
     assert.equal(answered, 'waiting', 'the download waits for an answer instead of replacing the file');
     assert.equal(readFileSync(join(folder, 'data_exists.csv'), 'utf8'), 'mine\n');
     await vscode.commands.executeCommand('notifications.clearAll');
@@ -409,11 +502,21 @@ describe('download', function () {
     const xcom = await downloadable('both', 'data_both.csv', 'a,b\n3,4\n');
     const folder = mkdtempSync(join(tmpdir(), 'xcom-lens-dl-both-'));
     writeFileSync(join(folder, 'data_both.csv'), 'mine\n');
-    const kept = await vscode.commands.executeCommand<string>('xcomLens.downloadObject', xcom, vscode.Uri.file(folder), 'keepBoth');
+    const kept = await vscode.commands.executeCommand<string>(
+      'xcomLens.downloadObject',
+      xcom,
+      vscode.Uri.file(folder),
+      'keepBoth',
+    );
     assert.equal(kept, join(folder, 'data_both (1).csv'));
     assert.equal(readFileSync(kept, 'utf8'), 'a,b\n3,4\n');
     assert.equal(readFileSync(join(folder, 'data_both.csv'), 'utf8'), 'mine\n');
-    const replaced = await vscode.commands.executeCommand<string>('xcomLens.downloadObject', xcom, vscode.Uri.file(folder), 'replace');
+    const replaced = await vscode.commands.executeCommand<string>(
+      'xcomLens.downloadObject',
+      xcom,
+      vscode.Uri.file(folder),
+      'replace',
+    );
     assert.equal(replaced, join(folder, 'data_both.csv'));
     assert.equal(readFileSync(replaced, 'utf8'), 'a,b\n3,4\n');
     assert.deepEqual(filesIn(folder), ['data_both (1).csv', 'data_both.csv'], 'no temporary file is left');
@@ -429,7 +532,11 @@ describe('download', function () {
     try {
       for (const [folder, code] of folders) {
         const started = Date.now();
-        const download = vscode.commands.executeCommand<string | undefined>('xcomLens.downloadObject', xcom, vscode.Uri.file(folder));
+        const download = vscode.commands.executeCommand<string | undefined>(
+          'xcomLens.downloadObject',
+          xcom,
+          vscode.Uri.file(folder),
+        );
         const outcome = await Promise.race([download, new Promise((r) => setTimeout(() => r('hung'), 10_000))]);
         assert.equal(outcome, undefined, `${folder} (${code}): the download ended without a file`);
         assert.ok(Date.now() - started < 10_000, `${folder}: the download ended`);
@@ -448,7 +555,11 @@ describe('references into a missing bucket', function () {
   after(removeAllConnections);
 
   it('shows them as dangling, naming the bucket', async () => {
-    const walk = await connectFixture('missing-bucket', {}, { missing_bucket: 'xcom_s3://no-such-bucket-here/data_0.csv' });
+    const walk = await connectFixture(
+      'missing-bucket',
+      {},
+      { missing_bucket: 'xcom_s3://no-such-bucket-here/data_0.csv' },
+    );
     const run = (await walk.children(await walk.path('missing-bucket', 'xcom_zoo')))[0];
     const xcom = await walk.child((await walk.children(run))[0], 'ref_missing_bucket');
     const item = await walk.settled(xcom);
@@ -478,13 +589,21 @@ describe('references an S3 stand-in refuses (bodiless 403 and 400 answers)', fun
     const api = await vscode.extensions.getExtension<XComLensApi>('xcom-lens.xcom-lens')!.activate();
     await removeAllConnections();
     const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-refused-'));
-    const references = { forbidden: 'xcom_s3://locked/data_forbidden.csv', expired: 'xcom_s3://locked/data_expired.csv' };
+    const references = {
+      forbidden: 'xcom_s3://locked/data_forbidden.csv',
+      expired: 'xcom_s3://locked/data_expired.csv',
+    };
     await createSqliteFixture(join(dir, 'airflow.db'), 2, { references });
     const endpointUrl = `http://127.0.0.1:${(standIn.address() as AddressInfo).port}`;
     await vscode.commands.executeCommand('xcomLens.addConnection', {
-      name: 'refused', url: `sqlite:///${join(dir, 'airflow.db')}`,
+      name: 'refused',
+      url: `sqlite:///${join(dir, 'airflow.db')}`,
       storage: { endpointUrl, region: 'us-east-1', forcePathStyle: true },
-      s3Credentials: { accessKeyId: 'ASIATEMPORARY0001', secretAccessKey: 'temporarySecret', sessionToken: 'expiredToken' },
+      s3Credentials: {
+        accessKeyId: 'ASIATEMPORARY0001',
+        secretAccessKey: 'temporarySecret',
+        sessionToken: 'expiredToken',
+      },
     });
     const walk = new TreeWalker(api);
     const run = (await walk.children(await walk.path('refused', 'xcom_zoo')))[0];
@@ -515,7 +634,10 @@ describe('bad connections', function () {
     const db = new DatabaseSync(join(dir, 'other.db'));
     db.exec('CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)');
     db.close();
-    await vscode.commands.executeCommand('xcomLens.addConnection', { name: 'not airflow', url: `sqlite:///${join(dir, 'other.db')}` });
+    await vscode.commands.executeCommand('xcomLens.addConnection', {
+      name: 'not airflow',
+      url: `sqlite:///${join(dir, 'other.db')}`,
+    });
     const roots = await walk.children();
     assert.deepEqual(roots, [], 'every connection failed: the tree is empty so the connection-failed welcome shows');
   });
@@ -523,8 +645,14 @@ describe('bad connections', function () {
   it('a good connection beside a bad one keeps working; the bad one explains itself', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-good-'));
     await createSqliteFixture(join(dir, 'airflow.db'), 2);
-    await vscode.commands.executeCommand('xcomLens.addConnection', { name: 'good', url: `sqlite:///${join(dir, 'airflow.db')}` });
-    await vscode.commands.executeCommand('xcomLens.addConnection', { name: 'missing file', url: `sqlite:///${join(dir, 'nope.db')}` });
+    await vscode.commands.executeCommand('xcomLens.addConnection', {
+      name: 'good',
+      url: `sqlite:///${join(dir, 'airflow.db')}`,
+    });
+    await vscode.commands.executeCommand('xcomLens.addConnection', {
+      name: 'missing file',
+      url: `sqlite:///${join(dir, 'nope.db')}`,
+    });
     const roots = await walk.children();
     assert.deepEqual(walk.labels(roots), ['not airflow', 'good', 'missing file']);
     assert.equal(walk.item(roots[0]).description, 'connection failed');
@@ -585,15 +713,23 @@ describe('identifiers holding bidi controls', function () {
     await createSqliteFixture(path, 2);
     // Rename every identifier of one DAG so each holds a right-to-left override (SQLite does not enforce the FKs).
     const db = new DatabaseSync(path);
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r) => String(r.name));
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+      .all()
+      .map((r) => String(r.name));
     for (const table of tables) {
-      const columns = db.prepare(`PRAGMA table_info("${table}")`).all().map((r) => String(r.name));
+      const columns = db
+        .prepare(`PRAGMA table_info("${table}")`)
+        .all()
+        .map((r) => String(r.name));
       if (!columns.includes('dag_id')) continue;
       const where = "WHERE dag_id = 'xcom_zoo'";
       for (const column of ['run_id', 'task_id', 'task_display_name']) {
-        if (columns.includes(column)) db.exec(`UPDATE "${table}" SET ${column} = ${column} || char(8238) || 'gpj.exe' ${where}`);
+        if (columns.includes(column))
+          db.exec(`UPDATE "${table}" SET ${column} = ${column} || char(8238) || 'gpj.exe' ${where}`);
       }
-      if (columns.includes('dag_display_name')) db.exec(`UPDATE "${table}" SET dag_display_name = 'zoo' || char(8238) || 'txt' ${where}`);
+      if (columns.includes('dag_display_name'))
+        db.exec(`UPDATE "${table}" SET dag_display_name = 'zoo' || char(8238) || 'txt' ${where}`);
       db.exec(`UPDATE "${table}" SET dag_id = 'zoo' || char(8238) || 'txt' ${where}`);
     }
     db.close();

@@ -13,7 +13,12 @@ const USER_ID = 'user-conn-1';
 const PASSWORD = 'us#er-pa/ss?-T3';
 
 /** A loopback TCP server that accepts connections, never answers, and counts them. */
-async function silentServer(): Promise<{ server: Server; port: number; accepted: () => number; close: () => Promise<void> }> {
+async function silentServer(): Promise<{
+  server: Server;
+  port: number;
+  accepted: () => number;
+  close: () => Promise<void>;
+}> {
   const sockets: Socket[] = [];
   const server = createServer((socket) => sockets.push(socket));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -22,10 +27,11 @@ async function silentServer(): Promise<{ server: Server; port: number; accepted:
     server,
     port,
     accepted: () => sockets.length,
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -56,28 +62,55 @@ describe('an untrusted workspace cannot redirect connections, secrets, rules or 
     await config().update('connectTimeoutSeconds', 3, vscode.ConfigurationTarget.Global);
     await config().update('connections', [], vscode.ConfigurationTarget.Global);
     const id = await vscode.commands.executeCommand<string>('xcomLens.addConnection', {
-      name: 'mine', url: `postgresql://airflow:${encodeURIComponent(PASSWORD)}@127.0.0.1:${userTarget.port}/airflow`,
+      name: 'mine',
+      url: `postgresql://airflow:${encodeURIComponent(PASSWORD)}@127.0.0.1:${userTarget.port}/airflow`,
     });
     const saved = config().inspect<Array<{ id: string }>>('connections')?.globalValue ?? [];
     // Give the user's connection a known id, so the workspace can claim the same one.
-    await config().update('connections', saved.map((c) => (c.id === id ? { ...c, id: USER_ID } : c)), vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('xcomLens.editConnection', USER_ID, { url: `postgresql://airflow@127.0.0.1:${userTarget.port}/airflow`, password: PASSWORD });
+    await config().update(
+      'connections',
+      saved.map((c) => (c.id === id ? { ...c, id: USER_ID } : c)),
+      vscode.ConfigurationTarget.Global,
+    );
+    await vscode.commands.executeCommand('xcomLens.editConnection', USER_ID, {
+      url: `postgresql://airflow@127.0.0.1:${userTarget.port}/airflow`,
+      password: PASSWORD,
+    });
     // The workspace's settings file, written as a cloned repository would bring it.
     const folder = process.env.XCOM_LENS_TEST_WORKSPACE;
     assert.ok(folder, 'XCOM_LENS_TEST_WORKSPACE is not set: run through the harness');
     mkdirSync(join(folder, '.vscode'), { recursive: true });
     workspaceSettings = join(folder, '.vscode', 'settings.json');
-    writeFileSync(workspaceSettings, JSON.stringify({
-      'xcomLens.connections': [
-        { id: USER_ID, name: 'workspace evil', url: `postgresql://airflow@127.0.0.1:${workspaceTarget.port}/airflow`, storage: { endpointUrl: `http://127.0.0.1:${workspaceTarget.port}` } },
-        { id: 'ws-only', name: 'workspace only', url: `postgresql://airflow@127.0.0.1:${workspaceTarget.port}/other` },
-      ],
-      'xcomLens.references.customRules': [{ name: 'evil', pattern: '^(?<key>.*)$', bucket: 'evil' }],
-      'xcomLens.connectTimeoutSeconds': 0,
-      'xcomLens.queryTimeoutSeconds': 0,
-      'editor.tabSize': 7, // not restricted: shows when VS Code has read the file
-    }, null, 2));
-    await until(() => vscode.workspace.getConfiguration('editor').inspect('tabSize')?.workspaceValue === 7, 'VS Code to read the workspace settings');
+    writeFileSync(
+      workspaceSettings,
+      JSON.stringify(
+        {
+          'xcomLens.connections': [
+            {
+              id: USER_ID,
+              name: 'workspace evil',
+              url: `postgresql://airflow@127.0.0.1:${workspaceTarget.port}/airflow`,
+              storage: { endpointUrl: `http://127.0.0.1:${workspaceTarget.port}` },
+            },
+            {
+              id: 'ws-only',
+              name: 'workspace only',
+              url: `postgresql://airflow@127.0.0.1:${workspaceTarget.port}/other`,
+            },
+          ],
+          'xcomLens.references.customRules': [{ name: 'evil', pattern: '^(?<key>.*)$', bucket: 'evil' }],
+          'xcomLens.connectTimeoutSeconds': 0,
+          'xcomLens.queryTimeoutSeconds': 0,
+          'editor.tabSize': 7, // not restricted: shows when VS Code has read the file
+        },
+        null,
+        2,
+      ),
+    );
+    await until(
+      () => vscode.workspace.getConfiguration('editor').inspect('tabSize')?.workspaceValue === 7,
+      'VS Code to read the workspace settings',
+    );
   });
 
   after(async () => {
@@ -92,19 +125,29 @@ describe('an untrusted workspace cannot redirect connections, secrets, rules or 
     const info = await vscode.commands.executeCommand('xcomLens.testConnection', USER_ID);
     const elapsed = Date.now() - started;
     assert.equal(info, undefined, 'the silent server never answers');
-    assert.equal(userTarget.accepted() > 0, true, 'the user connection was tried at the user\'s host');
+    assert.equal(userTarget.accepted() > 0, true, "the user connection was tried at the user's host");
     assert.ok(elapsed >= 2500, `the user's 3 s connect timeout applies, not the workspace's 0 (took ${elapsed} ms)`);
     await api.tree.getChildren(); // the tree tries every connection it lists
     await new Promise((r) => setTimeout(r, 500));
-    assert.equal(workspaceTarget.accepted(), 0, 'no connection attempt (and so no stored password) reached the workspace host');
+    assert.equal(
+      workspaceTarget.accepted(),
+      0,
+      'no connection attempt (and so no stored password) reached the workspace host',
+    );
   });
 
   it('writes a new connection to user settings, never to the workspace file', async () => {
     const before = readFileSync(workspaceSettings, 'utf8');
-    const id = await vscode.commands.executeCommand<string>('xcomLens.addConnection', { name: 'added here', url: 'sqlite:////tmp/xcom-lens-untrusted-none.db' });
+    const id = await vscode.commands.executeCommand<string>('xcomLens.addConnection', {
+      name: 'added here',
+      url: 'sqlite:////tmp/xcom-lens-untrusted-none.db',
+    });
     assert.equal(typeof id, 'string');
     const user = config().inspect<Array<{ id: string }>>('connections')?.globalValue ?? [];
-    assert.ok(user.some((c) => c.id === id), 'the new connection is in the user settings');
+    assert.ok(
+      user.some((c) => c.id === id),
+      'the new connection is in the user settings',
+    );
     assert.equal(readFileSync(workspaceSettings, 'utf8'), before, 'the workspace settings file is unchanged');
   });
 });

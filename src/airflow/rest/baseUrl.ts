@@ -14,7 +14,8 @@ export interface RestBaseUrl {
   pastedApi?: 1 | 2;
 }
 
-const AIRFLOW_PATHS = /\/(?:api\/v[12]|home|dags|dagrun|taskinstance|xcom|auth|login|browse|admin|connection)(?:[/?#].*)?$/i;
+const AIRFLOW_PATHS =
+  /\/(?:api\/v[12]|home|dags|dagrun|taskinstance|xcom|auth|login|browse|admin|connection)(?:[/?#].*)?$/i;
 
 /** Parses an http(s) base URL; throws a message users understand for anything else. Credentials are dropped. */
 export function parseRestBaseUrl(url: string): RestBaseUrl {
@@ -25,7 +26,9 @@ export function parseRestBaseUrl(url: string): RestBaseUrl {
     throw new Error('Not a valid URL: paste the Airflow UI address, e.g. https://airflow.example.com');
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new Error(`Unsupported scheme '${parsed.protocol.replace(':', '')}': an Airflow API URL starts with https://`);
+    throw new Error(
+      `Unsupported scheme '${parsed.protocol.replace(':', '')}': an Airflow API URL starts with https://`,
+    );
   }
   const api = /\/api\/v([12])(?:[/?#]|$)/i.exec(parsed.pathname);
   let path = parsed.pathname.replace(AIRFLOW_PATHS, '').replace(/\/+$/, '');

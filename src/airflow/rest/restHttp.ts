@@ -6,13 +6,18 @@ import * as tls from 'node:tls';
 import { Agent, fetch, type Dispatcher } from 'undici';
 import { CancellationError, errorMessage, throwIfCancelled } from '../../errors';
 import type { Logger } from '../../logger';
-import { AuthenticationError, ConnectionError, MetadataError, NotAirflowError, QueryError, scrubSecrets } from '../errors';
+import {
+  AuthenticationError,
+  ConnectionError,
+  MetadataError,
+  NotAirflowError,
+  QueryError,
+  scrubSecrets,
+} from '../errors';
 
 /** How requests prove who they are. `login` is basic auth on /api/v1 and a JWT from /auth/token on /api/v2. */
 export type RestCredentials =
-  | { kind: 'none' }
-  | { kind: 'login'; username: string; password: string }
-  | { kind: 'bearer'; token: string };
+  { kind: 'none' } | { kind: 'login'; username: string; password: string } | { kind: 'bearer'; token: string };
 
 /** TLS options of one connection. */
 export interface RestTls {
@@ -64,7 +69,11 @@ export interface RestRequest {
 
 /** Thrown for an HTTP status the caller did not allow; `status` lets callers react. */
 export class RestStatusError extends MetadataError {
-  constructor(message: string, kind: MetadataError['kind'], readonly status: number) {
+  constructor(
+    message: string,
+    kind: MetadataError['kind'],
+    readonly status: number,
+  ) {
     super(message, kind);
   }
 }
@@ -96,7 +105,9 @@ function dispatcherFor(options: RestTls | undefined, timeoutMs: number): Dispatc
       try {
         ca.push(readFileSync(options.caFile, 'utf8'));
       } catch (error) {
-        throw new ConnectionError(`Cannot read the CA file ${options.caFile}: ${errorMessage(error)}. Fix the path in the connection's TLS settings.`);
+        throw new ConnectionError(
+          `Cannot read the CA file ${options.caFile}: ${errorMessage(error)}. Fix the path in the connection's TLS settings.`,
+        );
       }
     }
     connect.ca = ca;
@@ -106,7 +117,11 @@ function dispatcherFor(options: RestTls | undefined, timeoutMs: number): Dispatc
 
 /** Finds the innermost cause with a `code` (undici wraps socket and TLS errors in "fetch failed"). */
 function causeCode(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = error, depth = 0;
+    e && typeof e === 'object' && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && code !== 'UND_ERR') return code;
   }
@@ -118,7 +133,11 @@ function detailOf(body: unknown): string | undefined {
   if (!body || typeof body !== 'object') return undefined;
   const detail = (body as { detail?: unknown; title?: unknown }).detail ?? (body as { title?: unknown }).title;
   if (typeof detail === 'string') return detail.slice(0, 300);
-  if (Array.isArray(detail)) return detail.map((d) => (d && typeof d === 'object' && 'msg' in d ? String(d.msg) : String(d))).join('; ').slice(0, 300);
+  if (Array.isArray(detail))
+    return detail
+      .map((d) => (d && typeof d === 'object' && 'msg' in d ? String(d.msg) : String(d)))
+      .join('; ')
+      .slice(0, 300);
   return undefined;
 }
 
@@ -136,7 +155,8 @@ export class RestHttp {
   constructor(private readonly options: RestHttpOptions) {
     this.dispatcher = dispatcherFor(options.tls, options.timeoutMs);
     const c = options.credentials;
-    this.secrets = c.kind === 'login' ? [c.password, encodeURIComponent(c.password)] : c.kind === 'bearer' ? [c.token] : [];
+    this.secrets =
+      c.kind === 'login' ? [c.password, encodeURIComponent(c.password)] : c.kind === 'bearer' ? [c.token] : [];
   }
 
   /** The server root. */
@@ -215,16 +235,26 @@ export class RestHttp {
   }
 
   private async fetchJwt(username: string, password: string, signal: AbortSignal | undefined): Promise<string> {
-    const response = await this.send('/auth/token', { method: 'POST', body: { username, password }, anonymous: true, ...(signal ? { signal } : {}) });
+    const response = await this.send('/auth/token', {
+      method: 'POST',
+      body: { username, password },
+      anonymous: true,
+      ...(signal ? { signal } : {}),
+    });
     if (response.status === 401 || response.status === 403 || response.status === 400 || response.status === 422) {
-      throw new AuthenticationError(`Airflow refused the user name or password (POST /auth/token answered ${response.status}): check them in Edit Connection.`);
+      throw new AuthenticationError(
+        `Airflow refused the user name or password (POST /auth/token answered ${response.status}): check them in Edit Connection.`,
+      );
     }
     if (response.status === 404) {
-      throw new AuthenticationError('This server has no /auth/token endpoint, so it does not take a password: paste an API token (bearer) instead.');
+      throw new AuthenticationError(
+        'This server has no /auth/token endpoint, so it does not take a password: paste an API token (bearer) instead.',
+      );
     }
     const { body } = await this.parse('/auth/token', response, {});
     const token = (body as { access_token?: unknown } | null)?.access_token;
-    if (typeof token !== 'string' || !token) throw new NotAirflowError('POST /auth/token answered without an access_token: is this the Airflow API server?');
+    if (typeof token !== 'string' || !token)
+      throw new NotAirflowError('POST /auth/token answered without an access_token: is this the Airflow API server?');
     this.options.logger.info('Got an API token from /auth/token');
     return token;
   }
@@ -254,7 +284,9 @@ export class RestHttp {
         dispatcher: this.dispatcher,
         redirect: 'manual',
       });
-      this.options.logger.debug(`${request.method ?? 'GET'} ${url.pathname} → ${response.status} (${Date.now() - started} ms)`);
+      this.options.logger.debug(
+        `${request.method ?? 'GET'} ${url.pathname} → ${response.status} (${Date.now() - started} ms)`,
+      );
       return response;
     } catch (error) {
       throw this.networkError(error, url, request.signal, timeout);
@@ -264,21 +296,39 @@ export class RestHttp {
   private networkError(error: unknown, url: URL, signal: AbortSignal | undefined, timeout: AbortSignal): Error {
     if (signal?.aborted) return new CancellationError();
     if (timeout.aborted) {
-      return new QueryError(`${url.host} did not answer within ${Math.round(this.options.timeoutMs / 1000)} s: check the URL and that the API server is up (or raise xcomLens.queryTimeoutSeconds).`, 'timeout');
+      return new QueryError(
+        `${url.host} did not answer within ${Math.round(this.options.timeoutMs / 1000)} s: check the URL and that the API server is up (or raise xcomLens.queryTimeoutSeconds).`,
+        'timeout',
+      );
     }
     const code = causeCode(error);
     if (code && TLS_CODES[code]) {
-      return new ConnectionError(`${url.host} ${TLS_CODES[code]} (${code}). Add your company CA file to the connection's TLS settings, or, for a test server only, turn on "skip certificate verification".`);
+      return new ConnectionError(
+        `${url.host} ${TLS_CODES[code]} (${code}). Add your company CA file to the connection's TLS settings, or, for a test server only, turn on "skip certificate verification".`,
+      );
     }
-    if (code === 'ECONNREFUSED') return new ConnectionError(`Nothing listens at ${url.host} (connection refused): check the URL and that the Airflow API server is running.`);
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new ConnectionError(`Unknown host ${url.hostname}: check the URL (and VPN).`);
+    if (code === 'ECONNREFUSED')
+      return new ConnectionError(
+        `Nothing listens at ${url.host} (connection refused): check the URL and that the Airflow API server is running.`,
+      );
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+      return new ConnectionError(`Unknown host ${url.hostname}: check the URL (and VPN).`);
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-      return new QueryError(`${url.host} did not answer within ${Math.round(this.options.timeoutMs / 1000)} s: check the URL and that the API server is up.`, 'timeout');
+      return new QueryError(
+        `${url.host} did not answer within ${Math.round(this.options.timeoutMs / 1000)} s: check the URL and that the API server is up.`,
+        'timeout',
+      );
     }
-    return new ConnectionError(this.scrub(`Request to ${url.host} failed (${code ?? errorMessage(error)}): check the URL and the network.`));
+    return new ConnectionError(
+      this.scrub(`Request to ${url.host} failed (${code ?? errorMessage(error)}): check the URL and the network.`),
+    );
   }
 
-  private async parse(path: string, response: Awaited<ReturnType<typeof fetch>>, request: RestRequest): Promise<RestResponse> {
+  private async parse(
+    path: string,
+    response: Awaited<ReturnType<typeof fetch>>,
+    request: RestRequest,
+  ): Promise<RestResponse> {
     const type = response.headers.get('content-type') ?? '';
     const where = `${request.method ?? 'GET'} ${path.split('?')[0]}`;
     let text: string;
@@ -289,17 +339,24 @@ export class RestHttp {
       throw new QueryError(`The answer to ${where} was cut off (${errorMessage(error)}): try again.`, 'timeout');
     }
     if (response.status >= 300 && response.status < 400) {
-      throw new NotAirflowError(`${where} was redirected (${response.status}) to ${this.scrub(response.headers.get('location') ?? 'another page')}: this looks like a login page (an SSO proxy). Use the API server's own URL, or paste an API token as a bearer token.`);
+      throw new NotAirflowError(
+        `${where} was redirected (${response.status}) to ${this.scrub(response.headers.get('location') ?? 'another page')}: this looks like a login page (an SSO proxy). Use the API server's own URL, or paste an API token as a bearer token.`,
+      );
     }
     if (/text\/html/i.test(type) || /^\s*<(?:!doctype|html)/i.test(text)) {
-      throw new NotAirflowError(`${where} answered with an HTML page instead of JSON (status ${response.status}), likely a login page of an SSO proxy: use the API server's own URL, or paste an API token as a bearer token.`);
+      throw new NotAirflowError(
+        `${where} answered with an HTML page instead of JSON (status ${response.status}), likely a login page of an SSO proxy: use the API server's own URL, or paste an API token as a bearer token.`,
+      );
     }
     let body: unknown = undefined;
     if (text) {
       try {
         body = JSON.parse(text);
       } catch {
-        if (response.ok) throw new NotAirflowError(`${where} answered with something that is not JSON: is this the Airflow web/API server's URL?`);
+        if (response.ok)
+          throw new NotAirflowError(
+            `${where} answered with something that is not JSON: is this the Airflow web/API server's URL?`,
+          );
       }
     }
     if (response.ok || request.allow?.includes(response.status)) return { status: response.status, body };
@@ -311,20 +368,30 @@ export class RestHttp {
     const said = detail ? ` (the server said: ${this.scrub(detail)})` : '';
     const c = this.options.credentials;
     if (status === 401) {
-      const fix = c.kind === 'bearer' ? 'the token is expired or invalid: paste a new one in Edit Connection'
-        : c.kind === 'none' ? 'this server needs credentials: add a user name and password, or a token, in Edit Connection'
-          : this.loginMode === 'basic' ? 'check the user name and password, and that [api] auth_backends includes basic_auth'
-            : 'the user name or password was refused: check them in Edit Connection';
+      const fix =
+        c.kind === 'bearer'
+          ? 'the token is expired or invalid: paste a new one in Edit Connection'
+          : c.kind === 'none'
+            ? 'this server needs credentials: add a user name and password, or a token, in Edit Connection'
+            : this.loginMode === 'basic'
+              ? 'check the user name and password, and that [api] auth_backends includes basic_auth'
+              : 'the user name or password was refused: check them in Edit Connection';
       return new RestStatusError(`Not authorized (401) for ${where}: ${fix}.${said}`, 'auth', status);
     }
     if (status === 403) {
-      const fix = c.kind === 'bearer' ? 'the token is invalid or its user lacks this permission'
-        : 'the Airflow user lacks this permission (XComs need the Viewer role or "can read on XComs")';
+      const fix =
+        c.kind === 'bearer'
+          ? 'the token is invalid or its user lacks this permission'
+          : 'the Airflow user lacks this permission (XComs need the Viewer role or "can read on XComs")';
       return new RestStatusError(`Forbidden (403) for ${where}: ${fix}.${said}`, 'auth', status);
     }
     if (status === 404) return new RestStatusError(`Not found (404): ${where}.${said}`, 'query', status);
     if (status === 429) {
-      return new RestStatusError(`The server is rate limiting requests (429)${retryAfter ? `; it asks to retry after ${retryAfter} s` : ''}: wait and refresh.`, 'query', status);
+      return new RestStatusError(
+        `The server is rate limiting requests (429)${retryAfter ? `; it asks to retry after ${retryAfter} s` : ''}: wait and refresh.`,
+        'query',
+        status,
+      );
     }
     return new RestStatusError(`${where} failed with HTTP ${status}.${said}`, 'query', status);
   }

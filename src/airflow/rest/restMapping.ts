@@ -1,7 +1,14 @@
 // API bodies (Airflow 2 /api/v1 and Airflow 3 /api/v2) → XCom Lens shapes. A body of the wrong shape raises a
 // NotAirflowError that says which field was wrong; values keep what the server stored (no server-side decoding).
 import { NotAirflowError } from '../errors';
-import type { DagRunSummary, DagSummary, FailedTaskInstance, StoredValue, TaskInstanceSummary, XComSummary } from '../types';
+import type {
+  DagRunSummary,
+  DagSummary,
+  FailedTaskInstance,
+  StoredValue,
+  TaskInstanceSummary,
+  XComSummary,
+} from '../types';
 import { parsePythonLiteral } from './pythonRepr';
 
 /** Characters of a value kept as the head of a listed XCom. */
@@ -13,7 +20,9 @@ type Obj = Record<string, unknown>;
 export function arrayField(body: unknown, field: string, where: string): Obj[] {
   const list = body && typeof body === 'object' ? (body as Obj)[field] : undefined;
   if (!Array.isArray(list) || list.some((x) => !x || typeof x !== 'object')) {
-    throw new NotAirflowError(`The answer to ${where} has the wrong shape (no "${field}" list): is this URL an Airflow API server of a supported version?`);
+    throw new NotAirflowError(
+      `The answer to ${where} has the wrong shape (no "${field}" list): is this URL an Airflow API server of a supported version?`,
+    );
   }
   return list as Obj[];
 }
@@ -29,7 +38,8 @@ const num = (v: unknown, fallback: number): number => (typeof v === 'number' ? v
 
 function need(o: Obj, field: string): string {
   const v = o[field];
-  if (typeof v !== 'string') throw new NotAirflowError(`An API answer lacks "${field}": is this an Airflow API server of a supported version?`);
+  if (typeof v !== 'string')
+    throw new NotAirflowError(`An API answer lacks "${field}": is this an Airflow API server of a supported version?`);
   return v;
 }
 
@@ -52,10 +62,18 @@ export function toDag(o: Obj): DagSummary {
   const dagId = need(o, 'dag_id');
   const schedule = o.timetable_summary ?? o.timetable_description ?? (o.schedule_interval as Obj | null)?.value ?? null;
   const owners = Array.isArray(o.owners) ? o.owners.join(', ') : str(o.owners);
-  const tags = Array.isArray(o.tags) ? o.tags.map((t) => (t && typeof t === 'object' ? String((t as Obj).name) : String(t))).sort() : [];
+  const tags = Array.isArray(o.tags)
+    ? o.tags.map((t) => (t && typeof t === 'object' ? String((t as Obj).name) : String(t))).sort()
+    : [];
   return {
-    dagId, displayName: str(o.dag_display_name) ?? dagId, isPaused: o.is_paused === true, tags,
-    description: str(o.description), fileloc: str(o.fileloc), owners: owners || null, schedule: typeof schedule === 'string' ? schedule : null,
+    dagId,
+    displayName: str(o.dag_display_name) ?? dagId,
+    isPaused: o.is_paused === true,
+    tags,
+    description: str(o.description),
+    fileloc: str(o.fileloc),
+    owners: owners || null,
+    schedule: typeof schedule === 'string' ? schedule : null,
   };
 }
 
@@ -66,9 +84,17 @@ export function toDagRun(o: unknown): DagRunSummary {
   const runId = need(r, 'dag_run_id');
   const logicalDate = iso(r.logical_date ?? r.execution_date);
   return {
-    id: runKey(dagId, runId), dagId, runId, state: str(r.state), runType: str(r.run_type) ?? 'manual', logicalDate,
-    sortDate: iso(r.run_after) ?? logicalDate, startDate: iso(r.start_date), endDate: iso(r.end_date),
-    dataIntervalStart: iso(r.data_interval_start), dataIntervalEnd: iso(r.data_interval_end),
+    id: runKey(dagId, runId),
+    dagId,
+    runId,
+    state: str(r.state),
+    runType: str(r.run_type) ?? 'manual',
+    logicalDate,
+    sortDate: iso(r.run_after) ?? logicalDate,
+    startDate: iso(r.start_date),
+    endDate: iso(r.end_date),
+    dataIntervalStart: iso(r.data_interval_start),
+    dataIntervalEnd: iso(r.data_interval_end),
   };
 }
 
@@ -76,10 +102,20 @@ export function toDagRun(o: unknown): DagRunSummary {
 export function toTaskInstance(o: Obj): TaskInstanceSummary {
   const taskId = need(o, 'task_id');
   return {
-    dagId: need(o, 'dag_id'), runId: need(o, 'dag_run_id'), taskId, mapIndex: num(o.map_index, -1),
-    renderedMapIndex: str(o.rendered_map_index), state: str(o.state), tryNumber: num(o.try_number, 0), maxTries: num(o.max_tries, 0),
-    startDate: iso(o.start_date), endDate: iso(o.end_date), durationSeconds: typeof o.duration === 'number' ? o.duration : null,
-    operator: str(o.operator_name) ?? str(o.operator), hostname: str(o.hostname) || null, displayName: str(o.task_display_name) ?? taskId,
+    dagId: need(o, 'dag_id'),
+    runId: need(o, 'dag_run_id'),
+    taskId,
+    mapIndex: num(o.map_index, -1),
+    renderedMapIndex: str(o.rendered_map_index),
+    state: str(o.state),
+    tryNumber: num(o.try_number, 0),
+    maxTries: num(o.max_tries, 0),
+    startDate: iso(o.start_date),
+    endDate: iso(o.end_date),
+    durationSeconds: typeof o.duration === 'number' ? o.duration : null,
+    operator: str(o.operator_name) ?? str(o.operator),
+    hostname: str(o.hostname) || null,
+    displayName: str(o.task_display_name) ?? taskId,
   };
 }
 
@@ -92,9 +128,15 @@ export function toFailed(o: Obj): FailedTaskInstance {
 /** An xcom_entries item (no value: the head is filled later). `runId` is the run asked for, when one was. */
 export function toXCom(o: Obj, runId: string | undefined): XComSummary {
   return {
-    dagId: need(o, 'dag_id'), runId: str(o.run_id) ?? str(o.dag_run_id) ?? runId ?? '', taskId: need(o, 'task_id'),
-    mapIndex: num(o.map_index, -1), key: need(o, 'key'), timestamp: iso(o.timestamp), storedSize: null,
-    head: { kind: 'null' }, headIsComplete: false,
+    dagId: need(o, 'dag_id'),
+    runId: str(o.run_id) ?? str(o.dag_run_id) ?? runId ?? '',
+    taskId: need(o, 'task_id'),
+    mapIndex: num(o.map_index, -1),
+    key: need(o, 'key'),
+    timestamp: iso(o.timestamp),
+    storedSize: null,
+    head: { kind: 'null' },
+    headIsComplete: false,
   };
 }
 
@@ -111,12 +153,20 @@ export function storedValueOf(body: unknown, pythonText: boolean): StoredValue {
   if (pythonText && typeof value === 'string') {
     const literal = parsePythonLiteral(value);
     if (literal && typeof literal.value !== 'string' && typeof literal.value === 'object') {
-      return { kind: 'json', json: JSON.stringify(literal.value), note: 'Read from the Python text this Airflow 2 server returns (before 2.10)' };
+      return {
+        kind: 'json',
+        json: JSON.stringify(literal.value),
+        note: 'Read from the Python text this Airflow 2 server returns (before 2.10)',
+      };
     }
     const plain = literal && typeof literal.value !== 'object' && typeof literal.value !== 'string';
     return plain
       ? { kind: 'json', json: String(literal!.value === null ? 'null' : literal!.value) }
-      : { kind: 'json', json: JSON.stringify(value), note: 'Airflow 2 before 2.10 returns values as Python text: shown as that text' };
+      : {
+          kind: 'json',
+          json: JSON.stringify(value),
+          note: 'Airflow 2 before 2.10 returns values as Python text: shown as that text',
+        };
   }
   return { kind: 'json', json: JSON.stringify(value) };
 }

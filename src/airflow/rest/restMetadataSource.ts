@@ -4,13 +4,32 @@
 import { NotAirflowError, UnsupportedVersionError } from '../errors';
 import type { MetadataSource } from '../metadataSource';
 import type {
-  AirflowInfo, DagRunFilter, DagRunSummary, DagSummary, FailedTaskInstance, Page, PageRequest,
-  StoredValue, TaskInstanceFilter, TaskInstanceKey, TaskInstanceSummary, XComKey, XComSummary,
+  AirflowInfo,
+  DagRunFilter,
+  DagRunSummary,
+  DagSummary,
+  FailedTaskInstance,
+  Page,
+  PageRequest,
+  StoredValue,
+  TaskInstanceFilter,
+  TaskInstanceKey,
+  TaskInstanceSummary,
+  XComKey,
+  XComSummary,
 } from '../types';
 import { type Logger } from '../../logger';
 import { parseRestBaseUrl } from './baseUrl';
 import {
-  HEAD_CHARS, arrayField, storedValueOf, toDag, toDagRun, toFailed, toTaskInstance, toXCom, totalOf,
+  HEAD_CHARS,
+  arrayField,
+  storedValueOf,
+  toDag,
+  toDagRun,
+  toFailed,
+  toTaskInstance,
+  toXCom,
+  totalOf,
 } from './restMapping';
 import { RestHttp, RestStatusError, type RestCredentials, type RestTls } from './restHttp';
 
@@ -54,7 +73,13 @@ export class RestMetadataSource implements MetadataSource {
   constructor(private readonly options: RestSourceOptions) {
     const base = parseRestBaseUrl(options.baseUrl);
     this.pastedApi = base.pastedApi;
-    this.http = new RestHttp({ root: base.root, credentials: options.credentials, timeoutMs: options.timeoutMs, logger: options.logger, ...(options.tls ? { tls: options.tls } : {}) });
+    this.http = new RestHttp({
+      root: base.root,
+      credentials: options.credentials,
+      timeoutMs: options.timeoutMs,
+      logger: options.logger,
+      ...(options.tls ? { tls: options.tls } : {}),
+    });
   }
 
   /** The Airflow generation (2 or 3) once known. */
@@ -74,7 +99,11 @@ export class RestMetadataSource implements MetadataSource {
     const order = this.pastedApi === 1 ? ['/api/v1', '/api/v2'] : ['/api/v2', '/api/v1'];
     let version: string | undefined;
     for (const path of order) {
-      const r = await this.http.request(`${path}/version`, { anonymous: true, allow: [404, 405], ...(signal ? { signal } : {}) });
+      const r = await this.http.request(`${path}/version`, {
+        anonymous: true,
+        allow: [404, 405],
+        ...(signal ? { signal } : {}),
+      });
       const v = (r.body as { version?: unknown } | undefined)?.version;
       if (r.status === 200 && typeof v === 'string') {
         version = v;
@@ -83,12 +112,16 @@ export class RestMetadataSource implements MetadataSource {
       }
     }
     if (!version) {
-      throw new NotAirflowError(`${this.http.root} has no Airflow version endpoint (/api/v2/version or /api/v1/version): paste the Airflow UI's address, e.g. https://airflow.example.com.`);
+      throw new NotAirflowError(
+        `${this.http.root} has no Airflow version endpoint (/api/v2/version or /api/v1/version): paste the Airflow UI's address, e.g. https://airflow.example.com.`,
+      );
     }
     const [major, minor] = version.split('.').map((x) => parseInt(x, 10));
     const generation = major === 2 && minor >= 3 ? 2 : major === 3 ? 3 : undefined;
     if (!generation || (this.http.apiPath === '/api/v1') !== (generation === 2)) {
-      throw new UnsupportedVersionError(`Airflow ${version} at ${this.http.root} is not a version XCom Lens reads over REST (2.3–2.11 with /api/v1, 3.0–3.3 with /api/v2).`);
+      throw new UnsupportedVersionError(
+        `Airflow ${version} at ${this.http.root} is not a version XCom Lens reads over REST (2.3–2.11 with /api/v1, 3.0–3.3 with /api/v2).`,
+      );
     }
     if (this.pastedApi === 1 && generation === 3) {
       this.options.logger.info(`The URL names /api/v1, but ${this.http.root} runs Airflow ${version}: using /api/v2`);
@@ -97,7 +130,12 @@ export class RestMetadataSource implements MetadataSource {
     this.version = version;
     // One authenticated request, so wrong credentials show on connect rather than on the first expansion.
     await this.http.api('/dags', { query: { limit: 1 }, ...(signal ? { signal } : {}) });
-    return { origin: { kind: 'rest', apiVersion: generation === 3 ? '2' : '1' }, airflowVersion: version, generation, serverVersion: `REST API · ${this.http.describeAuth()}` };
+    return {
+      origin: { kind: 'rest', apiVersion: generation === 3 ? '2' : '1' },
+      airflowVersion: version,
+      generation,
+      serverVersion: `REST API · ${this.http.describeAuth()}`,
+    };
   }
 
   private async ready(signal?: AbortSignal): Promise<void> {
@@ -114,17 +152,30 @@ export class RestMetadataSource implements MetadataSource {
     const v2 = this.generation === 3;
     const pattern = filter?.trim() ? (v2 ? `%${filter.trim()}%` : filter.trim()) : undefined;
     const { body } = await this.http.api('/dags', {
-      query: { limit: page.limit, offset: page.offset, order_by: 'dag_id', dag_id_pattern: pattern, ...(v2 ? {} : { only_active: true }) },
+      query: {
+        limit: page.limit,
+        offset: page.offset,
+        order_by: 'dag_id',
+        dag_id_pattern: pattern,
+        ...(v2 ? {} : { only_active: true }),
+      },
       ...(signal ? { signal } : {}),
     });
     return this.page(arrayField(body, 'dags', 'GET /dags').map(toDag), body, page);
   }
 
-  async listDagRuns(dagId: string, filter: DagRunFilter, page: PageRequest, signal?: AbortSignal): Promise<Page<DagRunSummary>> {
+  async listDagRuns(
+    dagId: string,
+    filter: DagRunFilter,
+    page: PageRequest,
+    signal?: AbortSignal,
+  ): Promise<Page<DagRunSummary>> {
     await this.ready(signal);
     const { body } = await this.http.api(`/dags/${enc(dagId)}/dagRuns`, {
       query: {
-        limit: page.limit, offset: page.offset, order_by: this.generation === 3 ? '-run_after' : '-execution_date',
+        limit: page.limit,
+        offset: page.offset,
+        order_by: this.generation === 3 ? '-run_after' : '-execution_date',
         ...(filter.states?.length ? { state: filter.states } : {}),
       },
       ...(signal ? { signal } : {}),
@@ -132,27 +183,43 @@ export class RestMetadataSource implements MetadataSource {
     return this.page(arrayField(body, 'dag_runs', 'GET dagRuns').map(toDagRun), body, page);
   }
 
-  async listTaskInstances(dagId: string, runId: string, filter: TaskInstanceFilter, page: PageRequest, signal?: AbortSignal): Promise<Page<TaskInstanceSummary>> {
+  async listTaskInstances(
+    dagId: string,
+    runId: string,
+    filter: TaskInstanceFilter,
+    page: PageRequest,
+    signal?: AbortSignal,
+  ): Promise<Page<TaskInstanceSummary>> {
     await this.ready(signal);
     const { body } = await this.http.api(`/dags/${enc(dagId)}/dagRuns/${enc(runId)}/taskInstances`, {
       query: {
-        limit: page.limit, offset: page.offset, ...(this.generation === 3 ? { order_by: 'task_id' } : {}),
+        limit: page.limit,
+        offset: page.offset,
+        ...(this.generation === 3 ? { order_by: 'task_id' } : {}),
         ...(filter.states?.length ? { state: filter.states } : {}),
       },
       ...(signal ? { signal } : {}),
     });
     const items = arrayField(body, 'task_instances', 'GET taskInstances').map(toTaskInstance);
-    if (this.generation === 2) items.sort((a, b) => (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : a.mapIndex - b.mapIndex));
+    if (this.generation === 2)
+      items.sort((a, b) => (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : a.mapIndex - b.mapIndex));
     return this.page(items, body, page);
   }
 
-  async listXComs(task: Omit<TaskInstanceKey, 'mapIndex'> & { mapIndex?: number }, page: PageRequest, signal?: AbortSignal): Promise<Page<XComSummary>> {
+  async listXComs(
+    task: Omit<TaskInstanceKey, 'mapIndex'> & { mapIndex?: number },
+    page: PageRequest,
+    signal?: AbortSignal,
+  ): Promise<Page<XComSummary>> {
     await this.ready(signal);
     const mapFilter = task.mapIndex !== undefined && (this.generation === 3 || atLeast(this.version, '2.7'));
-    const { body } = await this.http.api(`/dags/${enc(task.dagId)}/dagRuns/${enc(task.runId)}/taskInstances/${enc(task.taskId)}/xcomEntries`, {
-      query: { limit: page.limit, offset: page.offset, ...(mapFilter ? { map_index: task.mapIndex } : {}) },
-      ...(signal ? { signal } : {}),
-    });
+    const { body } = await this.http.api(
+      `/dags/${enc(task.dagId)}/dagRuns/${enc(task.runId)}/taskInstances/${enc(task.taskId)}/xcomEntries`,
+      {
+        query: { limit: page.limit, offset: page.offset, ...(mapFilter ? { map_index: task.mapIndex } : {}) },
+        ...(signal ? { signal } : {}),
+      },
+    );
     let entries = arrayField(body, 'xcom_entries', 'GET xcomEntries').map((e) => toXCom(e, task.runId));
     if (task.mapIndex !== undefined) entries = entries.filter((e) => e.mapIndex === task.mapIndex);
     entries.sort((a, b) => a.mapIndex - b.mapIndex || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -167,15 +234,18 @@ export class RestMetadataSource implements MetadataSource {
   async readXComValue(key: XComKey, signal?: AbortSignal): Promise<StoredValue | undefined> {
     await this.ready(signal);
     const v2 = this.generation === 3;
-    const r = await this.http.api(`/dags/${enc(key.dagId)}/dagRuns/${enc(key.runId)}/taskInstances/${enc(key.taskId)}/xcomEntries/${enc(key.key)}`, {
-      query: {
-        ...(v2 || atLeast(this.version, '2.7') ? { map_index: key.mapIndex } : {}),
-        ...(v2 || atLeast(this.version, '2.4') ? { deserialize: false } : {}),
-        ...(v2 || atLeast(this.version, '2.10') ? { stringify: false } : {}),
+    const r = await this.http.api(
+      `/dags/${enc(key.dagId)}/dagRuns/${enc(key.runId)}/taskInstances/${enc(key.taskId)}/xcomEntries/${enc(key.key)}`,
+      {
+        query: {
+          ...(v2 || atLeast(this.version, '2.7') ? { map_index: key.mapIndex } : {}),
+          ...(v2 || atLeast(this.version, '2.4') ? { deserialize: false } : {}),
+          ...(v2 || atLeast(this.version, '2.10') ? { stringify: false } : {}),
+        },
+        allow: [404],
+        ...(signal ? { signal } : {}),
       },
-      allow: [404],
-      ...(signal ? { signal } : {}),
-    });
+    );
     if (r.status === 404) return undefined;
     const pythonText = !v2 && !atLeast(this.version, '2.10');
     return storedValueOf(r.body, pythonText);
@@ -184,13 +254,17 @@ export class RestMetadataSource implements MetadataSource {
   async listRecentFailures(page: PageRequest, signal?: AbortSignal): Promise<Page<FailedTaskInstance>> {
     await this.ready(signal);
     const states = ['failed', 'up_for_retry'];
-    const { body } = this.generation === 3
-      ? await this.http.api('/dags/~/dagRuns/~/taskInstances', {
-        query: { limit: page.limit, offset: page.offset, state: states, order_by: '-end_date' }, ...(signal ? { signal } : {}),
-      })
-      : await this.http.api('/dags/~/dagRuns/~/taskInstances/list', {
-        method: 'POST', body: { state: states, page_offset: page.offset, page_limit: page.limit }, ...(signal ? { signal } : {}),
-      });
+    const { body } =
+      this.generation === 3
+        ? await this.http.api('/dags/~/dagRuns/~/taskInstances', {
+            query: { limit: page.limit, offset: page.offset, state: states, order_by: '-end_date' },
+            ...(signal ? { signal } : {}),
+          })
+        : await this.http.api('/dags/~/dagRuns/~/taskInstances/list', {
+            method: 'POST',
+            body: { state: states, page_offset: page.offset, page_limit: page.limit },
+            ...(signal ? { signal } : {}),
+          });
     const items = arrayField(body, 'task_instances', 'task instance list').map(toFailed);
     items.sort((a, b) => (b.endDate ?? b.startDate ?? '').localeCompare(a.endDate ?? a.startDate ?? ''));
     return this.page(items, body, page);
@@ -204,32 +278,53 @@ export class RestMetadataSource implements MetadataSource {
     return { dag: { dag_id: dagId, tasks: arrayField(r.body, 'tasks', 'GET tasks') } };
   }
 
-  async findLastSuccessfulRun(dagId: string, beforeRunId: string, signal?: AbortSignal): Promise<DagRunSummary | undefined> {
+  async findLastSuccessfulRun(
+    dagId: string,
+    beforeRunId: string,
+    signal?: AbortSignal,
+  ): Promise<DagRunSummary | undefined> {
     await this.ready(signal);
-    const r = await this.http.api(`/dags/${enc(dagId)}/dagRuns/${enc(beforeRunId)}`, { allow: [404], ...(signal ? { signal } : {}) });
+    const r = await this.http.api(`/dags/${enc(dagId)}/dagRuns/${enc(beforeRunId)}`, {
+      allow: [404],
+      ...(signal ? { signal } : {}),
+    });
     if (r.status === 404) return undefined;
     const before = toDagRun(r.body);
     const v2 = this.generation === 3;
     const { body } = await this.http.api(`/dags/${enc(dagId)}/dagRuns`, {
       query: {
-        limit: 2, offset: 0, state: ['success'], order_by: v2 ? '-run_after' : '-execution_date',
+        limit: 2,
+        offset: 0,
+        state: ['success'],
+        order_by: v2 ? '-run_after' : '-execution_date',
         ...(before.sortDate ? (v2 ? { run_after_lte: before.sortDate } : { execution_date_lte: before.sortDate }) : {}),
       },
       ...(signal ? { signal } : {}),
     });
-    return arrayField(body, 'dag_runs', 'GET dagRuns').map(toDagRun).find((run) => run.runId !== beforeRunId);
+    return arrayField(body, 'dag_runs', 'GET dagRuns')
+      .map(toDagRun)
+      .find((run) => run.runId !== beforeRunId);
   }
 
   async searchXComs(pattern: string, page: PageRequest, signal?: AbortSignal): Promise<Page<XComSummary>> {
     await this.ready(signal);
     if (this.generation !== 3 || !atLeast(this.version, '3.1')) {
-      throw new RestStatusError(`Search over the REST API needs Airflow 3.1 or later (this server runs ${this.version}): browse the tree instead.`, 'query', 400);
+      throw new RestStatusError(
+        `Search over the REST API needs Airflow 3.1 or later (this server runs ${this.version}): browse the tree instead.`,
+        'query',
+        400,
+      );
     }
     const { body } = await this.http.api('/dags/~/dagRuns/~/taskInstances/~/xcomEntries', {
-      query: { limit: page.limit, offset: page.offset, xcom_key_pattern: `%${pattern}%` }, ...(signal ? { signal } : {}),
+      query: { limit: page.limit, offset: page.offset, xcom_key_pattern: `%${pattern}%` },
+      ...(signal ? { signal } : {}),
     });
     const items = arrayField(body, 'xcom_entries', 'GET xcomEntries').map((e) => toXCom(e, undefined));
-    return this.page(items.map((e) => withHead(e, undefined)), body, page);
+    return this.page(
+      items.map((e) => withHead(e, undefined)),
+      body,
+      page,
+    );
   }
 
   async close(): Promise<void> {
@@ -239,9 +334,20 @@ export class RestMetadataSource implements MetadataSource {
 
 /** An XCom summary with the first characters of its value. */
 function withHead(entry: XComSummary, stored: StoredValue | undefined): XComSummary {
-  if (!stored || stored.kind !== 'json') return { ...entry, head: stored ?? { kind: 'null' }, headIsComplete: stored !== undefined, storedSize: stored ? 0 : null };
+  if (!stored || stored.kind !== 'json')
+    return {
+      ...entry,
+      head: stored ?? { kind: 'null' },
+      headIsComplete: stored !== undefined,
+      storedSize: stored ? 0 : null,
+    };
   const complete = stored.json.length <= HEAD_CHARS;
-  return { ...entry, head: complete ? stored : { kind: 'json', json: stored.json.slice(0, HEAD_CHARS) }, headIsComplete: complete, storedSize: stored.json.length };
+  return {
+    ...entry,
+    head: complete ? stored : { kind: 'json', json: stored.json.slice(0, HEAD_CHARS) },
+    headIsComplete: complete,
+    storedSize: stored.json.length,
+  };
 }
 
 /** Maps items with at most `limit` in flight. */

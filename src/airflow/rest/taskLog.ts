@@ -28,16 +28,25 @@ export interface TaskLogOptions {
 function pageText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
-  return content.map((m) => {
-    if (typeof m === 'string') return m;
-    if (!m || typeof m !== 'object') return String(m);
-    const { timestamp, event, level } = m as { timestamp?: unknown; event?: unknown; level?: unknown };
-    return [timestamp, level ? String(level).toUpperCase() : undefined, event].filter((x) => x !== undefined && x !== null && x !== '').join(' ');
-  }).join('\n');
+  return content
+    .map((m) => {
+      if (typeof m === 'string') return m;
+      if (!m || typeof m !== 'object') return String(m);
+      const { timestamp, event, level } = m as { timestamp?: unknown; event?: unknown; level?: unknown };
+      return [timestamp, level ? String(level).toUpperCase() : undefined, event]
+        .filter((x) => x !== undefined && x !== null && x !== '')
+        .join(' ');
+    })
+    .join('\n');
 }
 
 /** Reads the log of try `tryNumber` of a task instance. */
-export async function readTaskLog(source: RestMetadataSource, ti: TaskInstanceKey, tryNumber: number, options: TaskLogOptions = {}): Promise<TaskLog> {
+export async function readTaskLog(
+  source: RestMetadataSource,
+  ti: TaskInstanceKey,
+  tryNumber: number,
+  options: TaskLogOptions = {},
+): Promise<TaskLog> {
   await source.describe(options.signal);
   const maxChars = options.maxChars ?? 8 * 1024 * 1024;
   const maxPages = options.maxPages ?? 200;

@@ -39,7 +39,10 @@ export class ConnectionNode extends ConnectionScopedNode {
       const via = info.origin.kind === 'sql' ? info.origin.dialect : 'REST API';
       const newer = info.note ? ' · newer than known' : '';
       item.description = `Airflow ${info.airflowVersion} · ${via}${newer}${filter ? ` · filter: ${filter}` : ''}`;
-      const detail = info.origin.kind === 'sql' ? `alembic ${info.origin.alembicRevision ?? 'unknown'}` : `API v${info.origin.apiVersion}`;
+      const detail =
+        info.origin.kind === 'sql'
+          ? `alembic ${info.origin.alembicRevision ?? 'unknown'}`
+          : `API v${info.origin.apiVersion}`;
       tooltip.appendText(`Airflow ${info.airflowVersion} (${detail}), ${info.serverVersion}`);
       if (info.note) tooltip.appendMarkdown('\n\n**Note:** ').appendText(info.note);
     } else if (state.status === 'failed') {
@@ -61,7 +64,11 @@ export class ConnectionNode extends ConnectionScopedNode {
     } catch (error) {
       const message = errorMessage(error);
       return [
-        new MessageNode(this, `${this.id}error`, message, 'error', { command: Commands.editConnection, title: 'Edit Connection', arguments: [this] }),
+        new MessageNode(this, `${this.id}error`, message, 'error', {
+          command: Commands.editConnection,
+          title: 'Edit Connection',
+          arguments: [this],
+        }),
       ];
     }
     const source = await model.source(this.connection);

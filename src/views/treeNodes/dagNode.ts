@@ -26,7 +26,10 @@ export class DagNode extends ConnectionScopedNode {
     const item = new vscode.TreeItem(visibleText(this.dag.displayName), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.contextValue = this.dag.isPaused ? 'dag paused' : 'dag';
-    item.iconPath = new vscode.ThemeIcon(this.dag.isPaused ? 'debug-pause' : 'type-hierarchy-sub', this.dag.isPaused ? new vscode.ThemeColor('disabledForeground') : undefined);
+    item.iconPath = new vscode.ThemeIcon(
+      this.dag.isPaused ? 'debug-pause' : 'type-hierarchy-sub',
+      this.dag.isPaused ? new vscode.ThemeColor('disabledForeground') : undefined,
+    );
     const states = this.context.model.runStateFilter(this.connection.id, this.dag.dagId);
     const parts = [
       this.dag.displayName !== this.dag.dagId ? this.dag.dagId : '',
@@ -47,7 +50,8 @@ export class DagNode extends ConnectionScopedNode {
       ['Tags', this.dag.tags.join(', ') || null],
       ['File', this.dag.fileloc],
     ];
-    for (const [label, value] of rows) if (value) tooltip.appendMarkdown(`${label}: `).appendText(visibleText(value)).appendMarkdown('  \n');
+    for (const [label, value] of rows)
+      if (value) tooltip.appendMarkdown(`${label}: `).appendText(visibleText(value)).appendMarkdown('  \n');
     item.tooltip = tooltip;
     return item;
   }

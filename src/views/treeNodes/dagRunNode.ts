@@ -4,7 +4,14 @@ import type { DagRunSummary, TaskInstanceSummary } from '../../airflow/types';
 import { escapeMarkdown, formatDuration, visibleText, formatTimestamp, secondsBetween } from '../formatting';
 import { stateIcon } from '../stateIcons';
 import { MappedTaskNode, TaskInstanceNode } from './taskInstanceNode';
-import { ConnectionScopedNode, errorNode, LoadMoreNode, MessageNode, type TreeContext, type TreeNode } from './treeNode';
+import {
+  ConnectionScopedNode,
+  errorNode,
+  LoadMoreNode,
+  MessageNode,
+  type TreeContext,
+  type TreeNode,
+} from './treeNode';
 import { runNodeId } from './nodeIds';
 
 /** A DAG run: its children are its task instances; mapped tasks are grouped under one node. */
@@ -31,7 +38,9 @@ export class DagRunNode extends ConnectionScopedNode {
     item.iconPath = stateIcon(run.state);
     const duration = formatDuration(secondsBetween(run.startDate, run.endDate));
     item.description = visibleText(
-      [run.state ?? 'no status', run.runType, formatTimestamp(run.startDate ?? run.sortDate), duration].filter(Boolean).join(' · '),
+      [run.state ?? 'no status', run.runType, formatTimestamp(run.startDate ?? run.sortDate), duration]
+        .filter(Boolean)
+        .join(' · '),
     );
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`**${escapeMarkdown(run.runId)}**\n\n`);
@@ -39,12 +48,18 @@ export class DagRunNode extends ConnectionScopedNode {
       ['State', run.state ?? 'no status'],
       ['Run type', run.runType],
       ['Logical date', formatTimestamp(run.logicalDate)],
-      ['Data interval', run.dataIntervalStart ? `${formatTimestamp(run.dataIntervalStart)} → ${formatTimestamp(run.dataIntervalEnd)}` : ''],
+      [
+        'Data interval',
+        run.dataIntervalStart
+          ? `${formatTimestamp(run.dataIntervalStart)} → ${formatTimestamp(run.dataIntervalEnd)}`
+          : '',
+      ],
       ['Started', formatTimestamp(run.startDate)],
       ['Ended', formatTimestamp(run.endDate)],
       ['Duration', duration],
     ];
-    for (const [label, value] of rows) if (value) tooltip.appendMarkdown(`${label}: `).appendText(visibleText(value)).appendMarkdown('  \n');
+    for (const [label, value] of rows)
+      if (value) tooltip.appendMarkdown(`${label}: `).appendText(visibleText(value)).appendMarkdown('  \n');
     item.tooltip = tooltip;
     return item;
   }
@@ -62,7 +77,8 @@ export class DagRunNode extends ConnectionScopedNode {
           : new MappedTaskNode(this.context, this, this.connection, group),
       );
       if (page.hasMore) nodes.push(new LoadMoreNode(this, listId, page.items.length));
-      if (nodes.length === 0) nodes.push(new MessageNode(this, `${listId}/empty`, 'This run has no task instances.', 'info'));
+      if (nodes.length === 0)
+        nodes.push(new MessageNode(this, `${listId}/empty`, 'This run has no task instances.', 'info'));
       return nodes;
     } catch (error) {
       return [errorNode(this, error)];

@@ -53,7 +53,16 @@ class FailedTaskInstanceNode extends TaskInstanceNode {
     const ti = this.ti;
     item.id = this.id;
     item.label = visibleText(`${ti.dagId} › ${ti.displayName}${ti.mapIndex >= 0 ? ` [${ti.mapIndex}]` : ''}`);
-    item.description = visibleText([ti.state ?? '', ti.tryNumber > 1 ? `try ${ti.tryNumber}` : '', ti.runId, formatTimestamp(ti.endDate ?? ti.startDate)].filter(Boolean).join(' · '));
+    item.description = visibleText(
+      [
+        ti.state ?? '',
+        ti.tryNumber > 1 ? `try ${ti.tryNumber}` : '',
+        ti.runId,
+        formatTimestamp(ti.endDate ?? ti.startDate),
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    );
     return item;
   }
 }

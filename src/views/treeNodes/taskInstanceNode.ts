@@ -32,12 +32,16 @@ export class TaskInstanceNode extends ConnectionScopedNode {
     item.id = this.id;
     item.contextValue = `taskInstance ${ti.state ?? 'none'}`;
     item.iconPath = stateIcon(ti.state);
-    item.description = visibleText([
-      ti.state ?? 'no status',
-      ti.tryNumber > 1 ? `try ${ti.tryNumber}` : '',
-      formatDuration(ti.durationSeconds),
-      mapped ? '' : ti.operator ?? '',
-    ].filter(Boolean).join(' · '));
+    item.description = visibleText(
+      [
+        ti.state ?? 'no status',
+        ti.tryNumber > 1 ? `try ${ti.tryNumber}` : '',
+        formatDuration(ti.durationSeconds),
+        mapped ? '' : (ti.operator ?? ''),
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    );
     item.tooltip = taskInstanceTooltip(ti);
     return item;
   }
@@ -79,11 +83,18 @@ export class MappedTaskNode extends ConnectionScopedNode {
     item.id = this.id;
     item.contextValue = 'mappedTask';
     const counts = new Map<string, number>();
-    for (const ti of this.instances) counts.set(ti.state ?? 'no status', (counts.get(ti.state ?? 'no status') ?? 0) + 1);
+    for (const ti of this.instances)
+      counts.set(ti.state ?? 'no status', (counts.get(ti.state ?? 'no status') ?? 0) + 1);
     const worst = ['failed', 'up_for_retry', 'upstream_failed', 'running', 'queued'].find((s) => counts.has(s));
     item.iconPath = stateIcon(worst ?? first.state);
-    item.description = visibleText([`${this.instances.length} mapped`, [...counts].map(([s, n]) => `${n} ${s}`).join(', '), first.operator ?? ''].filter(Boolean).join(' · '));
-    item.tooltip = new vscode.MarkdownString().appendMarkdown(`**${escapeMarkdown(first.displayName)}** — mapped over ${this.instances.length} indexes`);
+    item.description = visibleText(
+      [`${this.instances.length} mapped`, [...counts].map(([s, n]) => `${n} ${s}`).join(', '), first.operator ?? '']
+        .filter(Boolean)
+        .join(' · '),
+    );
+    item.tooltip = new vscode.MarkdownString().appendMarkdown(
+      `**${escapeMarkdown(first.displayName)}** — mapped over ${this.instances.length} indexes`,
+    );
     return item;
   }
 
@@ -104,6 +115,7 @@ function taskInstanceTooltip(ti: TaskInstanceSummary): vscode.MarkdownString {
     ['Duration', formatDuration(ti.durationSeconds)],
     ['Host', ti.hostname ?? ''],
   ];
-  for (const [label, value] of rows) if (value) tooltip.appendMarkdown(`${label}: `).appendText(visibleText(value)).appendMarkdown('  \n');
+  for (const [label, value] of rows)
+    if (value) tooltip.appendMarkdown(`${label}: `).appendText(visibleText(value)).appendMarkdown('  \n');
   return tooltip;
 }

@@ -49,7 +49,10 @@ export class MessageNode extends TreeNode {
     const item = new vscode.TreeItem(this.message, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.contextValue = this.kind === 'error' ? 'message error' : 'message';
-    item.iconPath = new vscode.ThemeIcon(this.kind === 'error' ? 'warning' : 'info', this.kind === 'error' ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
+    item.iconPath = new vscode.ThemeIcon(
+      this.kind === 'error' ? 'warning' : 'info',
+      this.kind === 'error' ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined,
+    );
     item.tooltip = new vscode.MarkdownString().appendText(this.message);
     if (this.action) item.command = this.action;
     return item;

@@ -49,16 +49,25 @@ export class XComNode extends ConnectionScopedNode {
     if (reference.kind === 'malformed') flags.push('malformed');
     item.contextValue = flags.join(' ');
     const tooltip = new vscode.MarkdownString();
-    tooltip.appendMarkdown(`**${escapeMarkdown(x.key)}** from \`${escapeMarkdown(x.taskId)}\`${x.mapIndex >= 0 ? ` [${x.mapIndex}]` : ''}\n\n`);
+    tooltip.appendMarkdown(
+      `**${escapeMarkdown(x.key)}** from \`${escapeMarkdown(x.taskId)}\`${x.mapIndex >= 0 ? ` [${x.mapIndex}]` : ''}\n\n`,
+    );
 
     if (reference.kind === 'reference') {
-      const status = this.context.inspector.objectStatus(this.connection, reference.reference, () => this.context.inspector.changed(this));
+      const status = this.context.inspector.objectStatus(this.connection, reference.reference, () =>
+        this.context.inspector.changed(this),
+      );
       const ref = reference.reference;
-      tooltip.appendMarkdown('Offloaded to ').appendText(visibleText(`s3://${ref.bucket}/${ref.key}`)).appendMarkdown(` by the *${escapeMarkdown(ref.rule)}* backend  \n`);
+      tooltip
+        .appendMarkdown('Offloaded to ')
+        .appendText(visibleText(`s3://${ref.bucket}/${ref.key}`))
+        .appendMarkdown(` by the *${escapeMarkdown(ref.rule)}* backend  \n`);
       if (status.state === 'present') {
         item.iconPath = new vscode.ThemeIcon('cloud', new vscode.ThemeColor('charts.blue'));
         item.description = `${formatBytes(status.size)} · ${formatAge(status.lastModified)} · ${visibleText(ref.key)}`;
-        tooltip.appendMarkdown(`Size: ${formatBytes(status.size)}  \nLast modified: ${formatTimestamp(status.lastModified?.toISOString() ?? null)}  \n`);
+        tooltip.appendMarkdown(
+          `Size: ${formatBytes(status.size)}  \nLast modified: ${formatTimestamp(status.lastModified?.toISOString() ?? null)}  \n`,
+        );
       } else if (status.state === 'pending') {
         item.iconPath = new vscode.ThemeIcon('cloud');
         item.description = `checking… · ${visibleText(ref.key)}`;
@@ -71,18 +80,26 @@ export class XComNode extends ConnectionScopedNode {
     } else if (reference.kind === 'malformed') {
       item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
       item.description = `malformed reference · ${oneLine(reference.raw, 60)}`;
-      tooltip.appendText(visibleText(`Looks like a ${reference.rule} reference but cannot be read: ${reference.reason}`)).appendMarkdown('  \n');
+      tooltip
+        .appendText(visibleText(`Looks like a ${reference.rule} reference but cannot be read: ${reference.reason}`))
+        .appendMarkdown('  \n');
       item.command = { command: Commands.openValue, title: 'Open Value', arguments: [this] };
     } else {
       item.iconPath = new vscode.ThemeIcon(iconOf(decoded.kind));
       item.description = [formatBytes(x.storedSize), oneLine(decoded.display, 80)].filter(Boolean).join(' · ');
       if (decoded.note) tooltip.appendText(visibleText(decoded.note)).appendMarkdown('  \n');
-      if (reference.kind === 'plainObjectUri') tooltip.appendMarkdown('A plain S3 URI returned by the task (not offloaded by the XCom backend). Use *Preview as Table Anyway* to read it.  \n');
-      item.command = decoded.kind === 'table'
-        ? { command: Commands.preview, title: 'Preview Table', arguments: [this] }
-        : { command: Commands.openValue, title: 'Open Value', arguments: [this] };
+      if (reference.kind === 'plainObjectUri')
+        tooltip.appendMarkdown(
+          'A plain S3 URI returned by the task (not offloaded by the XCom backend). Use *Preview as Table Anyway* to read it.  \n',
+        );
+      item.command =
+        decoded.kind === 'table'
+          ? { command: Commands.preview, title: 'Preview Table', arguments: [this] }
+          : { command: Commands.openValue, title: 'Open Value', arguments: [this] };
     }
-    tooltip.appendMarkdown('\n').appendMarkdown(`Stored: ${formatBytes(x.storedSize) || 'NULL'} · pushed ${formatTimestamp(x.timestamp)}`);
+    tooltip
+      .appendMarkdown('\n')
+      .appendMarkdown(`Stored: ${formatBytes(x.storedSize) || 'NULL'} · pushed ${formatTimestamp(x.timestamp)}`);
     tooltip.appendCodeblock(oneLine(decoded.display, 400), 'text');
     item.tooltip = tooltip;
     return item;
@@ -91,12 +108,19 @@ export class XComNode extends ConnectionScopedNode {
 
 function iconOf(kind: string): string {
   switch (kind) {
-    case 'table': return 'table';
-    case 'json': return 'json';
-    case 'text': return 'symbol-string';
-    case 'pickle': return 'file-binary';
-    case 'null': return 'circle-slash';
-    case 'undecodable': return 'warning';
-    default: return 'symbol-variable';
+    case 'table':
+      return 'table';
+    case 'json':
+      return 'json';
+    case 'text':
+      return 'symbol-string';
+    case 'pickle':
+      return 'file-binary';
+    case 'null':
+      return 'circle-slash';
+    case 'undecodable':
+      return 'warning';
+    default:
+      return 'symbol-variable';
   }
 }

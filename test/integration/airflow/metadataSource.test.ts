@@ -14,7 +14,13 @@ import type { Dialect, SchemaGeneration } from '../../../src/airflow/types';
 import { decodeXComValue } from '../../../src/airflow/xcomValue';
 import { upstreamTaskIds } from '../../../src/airflow/dagStructure';
 import {
-  buildStandardFixture, createSqliteFixture, mysqlWriter, postgresWriter, FIXTURE_BUCKET, SEEDED_UUID, DANGLING_UUIDS,
+  buildStandardFixture,
+  createSqliteFixture,
+  mysqlWriter,
+  postgresWriter,
+  FIXTURE_BUCKET,
+  SEEDED_UUID,
+  DANGLING_UUIDS,
 } from '../../fixtures/airflow/builder';
 import { FIXTURE_VERSIONS } from '../../fixtures/airflow/schema';
 import type { MariaDbServer } from '../../fixtures/servers/mariadb';
@@ -80,13 +86,22 @@ for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
         assert.equal(info.origin.kind === 'sql' && info.origin.dialect, dialect);
         assert.equal(info.generation, generation);
         assert.equal(info.airflowVersion, FIXTURE_VERSIONS[generation]);
-        assert.equal(info.origin.kind === 'sql' && info.origin.alembicRevision, generation === 2 ? '5f2621c13b39' : 'cc92b33c6709');
-        assert.match(info.serverVersion, dialect === 'sqlite' ? /^SQLite 3\./ : dialect === 'postgres' ? /^PostgreSQL 15/ : /^MariaDB /);
+        assert.equal(
+          info.origin.kind === 'sql' && info.origin.alembicRevision,
+          generation === 2 ? '5f2621c13b39' : 'cc92b33c6709',
+        );
+        assert.match(
+          info.serverVersion,
+          dialect === 'sqlite' ? /^SQLite 3\./ : dialect === 'postgres' ? /^PostgreSQL 15/ : /^MariaDB /,
+        );
       });
 
       it('lists DAGs by id with tags, paused flag and schedule; filters by id or tag; pages', async () => {
         const dags = await source.listDags(undefined, PAGE);
-        assert.deepEqual(dags.items.map((d) => d.dagId), ['etl_orders', 'fanout_mapped', 'many_runs', 'xcom_zoo']);
+        assert.deepEqual(
+          dags.items.map((d) => d.dagId),
+          ['etl_orders', 'fanout_mapped', 'many_runs', 'xcom_zoo'],
+        );
         assert.equal(dags.hasMore, false);
         const etl = dags.items[0];
         assert.deepEqual(etl.tags, ['daily', 'orders']);
@@ -94,25 +109,47 @@ for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
         assert.equal(etl.schedule, '@daily');
         assert.equal(etl.displayName, 'etl_orders');
         assert.equal(dags.items[3].isPaused, true);
-        assert.deepEqual((await source.listDags('ZOO', PAGE)).items.map((d) => d.dagId), ['xcom_zoo']);
-        assert.deepEqual((await source.listDags('paging', PAGE)).items.map((d) => d.dagId), ['many_runs']);
-        assert.deepEqual((await source.listDags('_', PAGE)).items.length, 4, '_ is no wildcard… but all ids contain it');
+        assert.deepEqual(
+          (await source.listDags('ZOO', PAGE)).items.map((d) => d.dagId),
+          ['xcom_zoo'],
+        );
+        assert.deepEqual(
+          (await source.listDags('paging', PAGE)).items.map((d) => d.dagId),
+          ['many_runs'],
+        );
+        assert.deepEqual(
+          (await source.listDags('_', PAGE)).items.length,
+          4,
+          '_ is no wildcard… but all ids contain it',
+        );
         assert.deepEqual((await source.listDags('%', PAGE)).items, [], '% is escaped');
         const first = await source.listDags(undefined, { offset: 0, limit: 3 });
         assert.equal(first.hasMore, true);
-        assert.deepEqual((await source.listDags(undefined, { offset: 3, limit: 3 })).items.map((d) => d.dagId), ['xcom_zoo']);
+        assert.deepEqual(
+          (await source.listDags(undefined, { offset: 3, limit: 3 })).items.map((d) => d.dagId),
+          ['xcom_zoo'],
+        );
       });
 
       it('lists runs newest first, filters by state, pages 60 runs at 50', async () => {
         const runs = await source.listDagRuns('etl_orders', {}, PAGE);
-        assert.deepEqual(runs.items.map((r) => r.state), ['failed', 'success', 'success']);
+        assert.deepEqual(
+          runs.items.map((r) => r.state),
+          ['failed', 'success', 'success'],
+        );
         assert.equal(runs.items[0].runId, FAILED_RUN);
         assert.equal(runs.items[0].logicalDate, '2024-01-03T00:00:00.000Z');
-        assert.equal(runs.items[0].sortDate, generation === 2 ? '2024-01-03T00:00:00.000Z' : '2024-01-04T00:00:00.000Z');
+        assert.equal(
+          runs.items[0].sortDate,
+          generation === 2 ? '2024-01-03T00:00:00.000Z' : '2024-01-04T00:00:00.000Z',
+        );
         assert.equal(runs.items[0].startDate, '2024-01-03T00:01:00.000Z');
         assert.equal(runs.items[0].runType, 'scheduled');
         const failed = await source.listDagRuns('etl_orders', { states: ['failed'] }, PAGE);
-        assert.deepEqual(failed.items.map((r) => r.runId), [FAILED_RUN]);
+        assert.deepEqual(
+          failed.items.map((r) => r.runId),
+          [FAILED_RUN],
+        );
         const page1 = await source.listDagRuns('many_runs', {}, PAGE);
         assert.equal(page1.items.length, 50);
         assert.equal(page1.hasMore, true);
@@ -126,15 +163,26 @@ for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
 
       it('lists task instances with state, try number and filters', async () => {
         const tis = await source.listTaskInstances('etl_orders', FAILED_RUN, {}, PAGE);
-        assert.deepEqual(tis.items.map((t) => [t.taskId, t.state, t.tryNumber]), [
-          ['extract', 'success', 1], ['load', 'upstream_failed', 0], ['transform', 'failed', 2],
-        ]);
+        assert.deepEqual(
+          tis.items.map((t) => [t.taskId, t.state, t.tryNumber]),
+          [
+            ['extract', 'success', 1],
+            ['load', 'upstream_failed', 0],
+            ['transform', 'failed', 2],
+          ],
+        );
         assert.equal(tis.items[2].durationSeconds, 180);
         assert.equal(tis.items[2].operator, 'PythonOperator');
         const failed = await source.listTaskInstances('etl_orders', FAILED_RUN, { states: ['failed'] }, PAGE);
-        assert.deepEqual(failed.items.map((t) => t.taskId), ['transform']);
+        assert.deepEqual(
+          failed.items.map((t) => t.taskId),
+          ['transform'],
+        );
         const mapped = await source.listTaskInstances('fanout_mapped', ZOO_RUN, {}, PAGE);
-        assert.deepEqual(mapped.items.map((t) => `${t.taskId}[${t.mapIndex}]`), ['make_list[-1]', 'process[0]', 'process[1]', 'process[2]']);
+        assert.deepEqual(
+          mapped.items.map((t) => `${t.taskId}[${t.mapIndex}]`),
+          ['make_list[-1]', 'process[0]', 'process[1]', 'process[2]'],
+        );
       });
 
       it('lists XComs with size and head, and reads whole values', async () => {
@@ -145,13 +193,23 @@ for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
         assert.equal(x.items[0].headIsComplete, true);
         assert.equal(x.items[0].key, 'return_value');
         const mapped = await source.listXComs({ dagId: 'fanout_mapped', runId: ZOO_RUN, taskId: 'process' }, PAGE);
-        assert.deepEqual(mapped.items.map((i) => i.mapIndex), [0, 1, 2]);
-        const one = await source.listXComs({ dagId: 'fanout_mapped', runId: ZOO_RUN, taskId: 'process', mapIndex: 1 }, PAGE);
+        assert.deepEqual(
+          mapped.items.map((i) => i.mapIndex),
+          [0, 1, 2],
+        );
+        const one = await source.listXComs(
+          { dagId: 'fanout_mapped', runId: ZOO_RUN, taskId: 'process', mapIndex: 1 },
+          PAGE,
+        );
         assert.deepEqual(decodeXComValue(one.items[0].head).value, { item: 2, doubled: 4 });
 
-        const zoo = await source.listXComs({ dagId: 'xcom_zoo', runId: ZOO_RUN, taskId: 'push_everything' }, { offset: 0, limit: 100 });
+        const zoo = await source.listXComs(
+          { dagId: 'xcom_zoo', runId: ZOO_RUN, taskId: 'push_everything' },
+          { offset: 0, limit: 100 },
+        );
         const byKey = new Map(zoo.items.map((i) => [i.key, i]));
-        const decoded = (k: string) => decodeXComValue(byKey.get(k)!.head, { truncated: !byKey.get(k)!.headIsComplete });
+        const decoded = (k: string) =>
+          decodeXComValue(byKey.get(k)!.head, { truncated: !byKey.get(k)!.headIsComplete });
         assert.equal(decoded('json_int').value, 42);
         assert.equal(decoded('json_float').value, 3.5);
         assert.equal(decoded('json_unicode').value, 'café');
@@ -174,12 +232,30 @@ for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
         const head = decodeXComValue(large.head, { truncated: true, storedSize: large.storedSize ?? undefined });
         assert.equal(head.kind, 'text');
         assert.match(head.note ?? '', /cut/);
-        const full = await source.readXComValue({ dagId: 'xcom_zoo', runId: ZOO_RUN, taskId: 'push_everything', mapIndex: -1, key: 'large_text' });
+        const full = await source.readXComValue({
+          dagId: 'xcom_zoo',
+          runId: ZOO_RUN,
+          taskId: 'push_everything',
+          mapIndex: -1,
+          key: 'large_text',
+        });
         assert.ok(full);
         assert.equal(decodeXComValue(full).value, 'x'.repeat(10_000));
-        const gone = await source.readXComValue({ dagId: 'xcom_zoo', runId: ZOO_RUN, taskId: 'push_everything', mapIndex: -1, key: 'nope' });
+        const gone = await source.readXComValue({
+          dagId: 'xcom_zoo',
+          runId: ZOO_RUN,
+          taskId: 'push_everything',
+          mapIndex: -1,
+          key: 'nope',
+        });
         assert.equal(gone, undefined);
-        const nul = await source.readXComValue({ dagId: 'xcom_zoo', runId: ZOO_RUN, taskId: 'push_everything', mapIndex: -1, key: 'sql_null' });
+        const nul = await source.readXComValue({
+          dagId: 'xcom_zoo',
+          runId: ZOO_RUN,
+          taskId: 'push_everything',
+          mapIndex: -1,
+          key: 'sql_null',
+        });
         assert.deepEqual(nul, { kind: 'null' });
       });
 
@@ -203,30 +279,52 @@ for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
 
       it('lists recent failures across DAGs, finds the last successful run, searches XComs', async () => {
         const failures = await source.listRecentFailures(PAGE);
-        assert.deepEqual(failures.items.map((f) => `${f.dagId} › ${f.taskId}`), ['etl_orders › transform']);
+        assert.deepEqual(
+          failures.items.map((f) => `${f.dagId} › ${f.taskId}`),
+          ['etl_orders › transform'],
+        );
         assert.equal(failures.items[0].dagRunId, 3);
         const last = await source.findLastSuccessfulRun('etl_orders', FAILED_RUN);
         assert.equal(last?.runId, 'scheduled__2024-01-02T00:00:00+00:00');
-        assert.equal(await source.findLastSuccessfulRun('etl_orders', 'scheduled__2024-01-01T00:00:00+00:00'), undefined);
+        assert.equal(
+          await source.findLastSuccessfulRun('etl_orders', 'scheduled__2024-01-01T00:00:00+00:00'),
+          undefined,
+        );
         const found = await source.searchXComs('SERDE_', PAGE);
-        assert.deepEqual(found.items.map((i) => i.key).sort(), ['serde_date', 'serde_datetime', 'serde_decimal', 'serde_set', 'serde_timedelta', 'serde_tuple']);
+        assert.deepEqual(found.items.map((i) => i.key).sort(), [
+          'serde_date',
+          'serde_datetime',
+          'serde_decimal',
+          'serde_set',
+          'serde_timedelta',
+          'serde_tuple',
+        ]);
         const returns = await source.searchXComs('return_value', { offset: 0, limit: 2 });
         assert.equal(returns.items.length, 2);
         assert.equal(returns.hasMore, true);
         assert.equal(returns.items[0].runId, FAILED_RUN, 'newest first');
         assert.deepEqual((await source.searchXComs('100%', PAGE)).items, []);
-        const dangling = await source.listXComs({ dagId: 'etl_orders', runId: 'scheduled__2024-01-02T00:00:00+00:00', taskId: 'extract' }, PAGE);
-        assert.equal(decodeXComValue(dangling.items[0].head).value, `xcom_s3://${FIXTURE_BUCKET}/data_${DANGLING_UUIDS[1]}.csv`);
+        const dangling = await source.listXComs(
+          { dagId: 'etl_orders', runId: 'scheduled__2024-01-02T00:00:00+00:00', taskId: 'extract' },
+          PAGE,
+        );
+        assert.equal(
+          decodeXComValue(dangling.items[0].head).value,
+          `xcom_s3://${FIXTURE_BUCKET}/data_${DANGLING_UUIDS[1]}.csv`,
+        );
       });
 
       if (dialect !== 'sqlite') {
         it('runs in a read-only session: a write is refused by the server', async () => {
           const { driver } = createDriver({ url, ...TIMEOUTS });
           try {
-            await assert.rejects(driver.query("INSERT INTO dag_tag (name, dag_id) VALUES ('x', 'etl_orders')", []), (e: Error & { kind?: string }) => {
-              assert.equal(e.kind, 'readOnly', e.message);
-              return true;
-            });
+            await assert.rejects(
+              driver.query("INSERT INTO dag_tag (name, dag_id) VALUES ('x', 'etl_orders')", []),
+              (e: Error & { kind?: string }) => {
+                assert.equal(e.kind, 'readOnly', e.message);
+                return true;
+              },
+            );
             await assert.rejects(driver.query('DELETE FROM xcom', []), /read-only/);
           } finally {
             await driver.close();
@@ -236,7 +334,8 @@ for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
         it('cancels a running query on abort, and stops one that runs past the query timeout', async () => {
           const { driver } = createDriver({ url, connectTimeoutMs: 5_000, queryTimeoutMs: 1_000 });
           try {
-            const sleep = (s: number) => (dialect === 'postgres' ? `SELECT pg_sleep(${s}) AS x` : `SELECT SLEEP(${s}) AS x`);
+            const sleep = (s: number) =>
+              dialect === 'postgres' ? `SELECT pg_sleep(${s}) AS x` : `SELECT SLEEP(${s}) AS x`;
             const controller = new AbortController();
             const started = Date.now();
             setTimeout(() => controller.abort(), 200);
@@ -257,7 +356,10 @@ for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
           try {
             await assert.rejects(s1.describe(), (e: Error & { kind?: string }) => {
               assert.equal(e.kind, 'connection', e.message);
-              assert.match(e.message, /(has no such database|may not open this database, or it does not exist).*no_such_db.*Check the database name/);
+              assert.match(
+                e.message,
+                /(has no such database|may not open this database, or it does not exist).*no_such_db.*Check the database name/,
+              );
               assert.ok(!e.message.includes('airflow-pw'));
               return true;
             });
@@ -277,7 +379,10 @@ for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
           try {
             await assert.rejects(s2.describe(), (e: Error & { kind?: string }) => {
               assert.equal(e.kind, 'notAirflow', e.message);
-              assert.match(e.message, /no alembic_version\/xcom\/dag_run\/task_instance table\): it is not an Airflow metadata DB \(found tables: customers, dag\)/);
+              assert.match(
+                e.message,
+                /no alembic_version\/xcom\/dag_run\/task_instance table\): it is not an Airflow metadata DB \(found tables: customers, dag\)/,
+              );
               return true;
             });
           } finally {
@@ -329,7 +434,8 @@ describe('MetadataSource on SQLite files', function () {
           await source.readSerializedDag(dag.dagId);
           for (const run of (await source.listDagRuns(dag.dagId, {}, { offset: 0, limit: 100 })).items) {
             for (const ti of (await source.listTaskInstances(dag.dagId, run.runId, {}, PAGE)).items) {
-              for (const x of (await source.listXComs(ti, { offset: 0, limit: 100 })).items) await source.readXComValue(x);
+              for (const x of (await source.listXComs(ti, { offset: 0, limit: 100 })).items)
+                await source.readXComValue(x);
             }
           }
         }
@@ -359,10 +465,13 @@ describe('MetadataSource on SQLite files', function () {
     const before = sha256(path);
     const { driver } = createDriver({ url: `sqlite:///${path}`, ...TIMEOUTS });
     try {
-      await assert.rejects(driver.query("INSERT INTO dag_tag (name, dag_id) VALUES ('x', 'etl_orders')", []), (e: Error & { kind?: string }) => {
-        assert.equal(e.kind, 'readOnly', e.message);
-        return true;
-      });
+      await assert.rejects(
+        driver.query("INSERT INTO dag_tag (name, dag_id) VALUES ('x', 'etl_orders')", []),
+        (e: Error & { kind?: string }) => {
+          assert.equal(e.kind, 'readOnly', e.message);
+          return true;
+        },
+      );
     } finally {
       await driver.close();
     }
@@ -396,7 +505,10 @@ describe('MetadataSource on SQLite files', function () {
     const source = await createMetadataSource({ url: `sqlite:///${path}`, ...TIMEOUTS });
     await assert.rejects(source.describe(), (e: Error & { kind?: string }) => {
       assert.equal(e.kind, 'notAirflow');
-      assert.match(e.message, /no Airflow metadata tables \(no alembic_version\/xcom\/dag_run\/task_instance\/dag table\): it is not an Airflow metadata DB \(found tables: customers\)/);
+      assert.match(
+        e.message,
+        /no Airflow metadata tables \(no alembic_version\/xcom\/dag_run\/task_instance\/dag table\): it is not an Airflow metadata DB \(found tables: customers\)/,
+      );
       return true;
     });
   });
@@ -404,16 +516,26 @@ describe('MetadataSource on SQLite files', function () {
   it('shows the try a queued task instance is on, in 2.9 (try_number counted starts) and 2.10 (fixed when scheduled)', async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
-    for (const [version, expected] of [['2.10', 2], ['2.9', 3]] as const) {
+    for (const [version, expected] of [
+      ['2.10', 2],
+      ['2.9', 3],
+    ] as const) {
       const path = await createSqliteFixture(join(tempDir(), 'airflow.db'), 2);
       const db = new DatabaseSync(path);
-      db.exec(`UPDATE task_instance SET state = 'queued', try_number = 2 WHERE dag_id = 'etl_orders' AND task_id = 'transform' AND run_id = '${FAILED_RUN}'`);
-      if (version === '2.9') db.exec(`DROP TABLE task_instance_history; UPDATE alembic_version SET version_num = '686269002441'`);
+      db.exec(
+        `UPDATE task_instance SET state = 'queued', try_number = 2 WHERE dag_id = 'etl_orders' AND task_id = 'transform' AND run_id = '${FAILED_RUN}'`,
+      );
+      if (version === '2.9')
+        db.exec(`DROP TABLE task_instance_history; UPDATE alembic_version SET version_num = '686269002441'`);
       db.close();
       const source = await createMetadataSource({ url: `sqlite:///${path}`, ...TIMEOUTS });
       try {
         const tis = await source.listTaskInstances('etl_orders', FAILED_RUN, { states: ['queued'] }, PAGE);
-        assert.deepEqual(tis.items.map((t) => [t.taskId, t.tryNumber]), [['transform', expected]], version);
+        assert.deepEqual(
+          tis.items.map((t) => [t.taskId, t.tryNumber]),
+          [['transform', expected]],
+          version,
+        );
       } finally {
         await source.close();
       }
@@ -426,7 +548,11 @@ describe('MetadataSource on SQLite files', function () {
     for (const [revision, intervals, expected] of [
       ['cc1e65623dc7', '', /Airflow 1\.10 schema \(revision cc1e65623dc7\) is not supported/],
       ['7b2661a43ba3', ', data_interval_start TIMESTAMP', /Airflow 2\.2\.0 is too old/],
-      ['0123456789ab', ', data_interval_start TIMESTAMP', /Airflow 2\.2 schema \(revision 0123456789ab\) is not supported/],
+      [
+        '0123456789ab',
+        ', data_interval_start TIMESTAMP',
+        /Airflow 2\.2 schema \(revision 0123456789ab\) is not supported/,
+      ],
     ] as const) {
       const path = join(tempDir(), 'old.db');
       const db = new DatabaseSync(path);
@@ -490,11 +616,18 @@ describe('unreachable servers', function () {
   for (const scheme of ['postgresql', 'mysql']) {
     it(`${scheme}: a server that never answers gives "no answer after N s", not a hang`, async () => {
       const silent = await silentServer();
-      const source = await createMetadataSource({ url: `${scheme}://airflow:S3cret@127.0.0.1:${silent.port}/airflow`, connectTimeoutMs: 1_000, queryTimeoutMs: 5_000 });
+      const source = await createMetadataSource({
+        url: `${scheme}://airflow:S3cret@127.0.0.1:${silent.port}/airflow`,
+        connectTimeoutMs: 1_000,
+        queryTimeoutMs: 5_000,
+      });
       const started = Date.now();
       try {
         await assert.rejects(source.describe(), (e: Error & { kind?: string }) => {
-          assert.match(e.message, new RegExp(`No answer from (PostgreSQL|MySQL/MariaDB) at 127\\.0\\.0\\.1:${silent.port} after 1 s`));
+          assert.match(
+            e.message,
+            new RegExp(`No answer from (PostgreSQL|MySQL/MariaDB) at 127\\.0\\.0\\.1:${silent.port} after 1 s`),
+          );
           assert.ok(!e.message.includes('S3cret'));
           return true;
         });
@@ -506,7 +639,10 @@ describe('unreachable servers', function () {
     });
 
     it(`${scheme}: an unknown host gives a clear message`, async () => {
-      const source = await createMetadataSource({ url: `${scheme}://airflow:S3cret@no-such-host.invalid:5432/airflow`, ...TIMEOUTS });
+      const source = await createMetadataSource({
+        url: `${scheme}://airflow:S3cret@no-such-host.invalid:5432/airflow`,
+        ...TIMEOUTS,
+      });
       try {
         await assert.rejects(source.describe(), (e: Error & { kind?: string }) => {
           assert.equal(e.kind, 'connection', e.message);
@@ -522,7 +658,10 @@ describe('unreachable servers', function () {
     it(`${scheme}: a closed port gives a fast, clear message`, async () => {
       serviceRunDir();
       const port = await closedPort();
-      const source = await createMetadataSource({ url: `${scheme}://airflow:pw@127.0.0.1:${port}/airflow`, ...TIMEOUTS });
+      const source = await createMetadataSource({
+        url: `${scheme}://airflow:pw@127.0.0.1:${port}/airflow`,
+        ...TIMEOUTS,
+      });
       const started = Date.now();
       await assert.rejects(source.describe(), (e: Error & { kind?: string }) => {
         assert.equal(e.kind, 'connection', e.message);

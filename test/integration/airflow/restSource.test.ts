@@ -38,7 +38,12 @@ for (const generation of [2, 3] as const) {
 
     it('describes the server from its version endpoint, with the base URL as copied from the browser', async () => {
       const lines: string[] = [];
-      const source = createRestMetadataSource({ baseUrl: `${api.url}/home`, credentials: LOGIN, timeoutMs: 5000, logger: recordingLogger(lines) });
+      const source = createRestMetadataSource({
+        baseUrl: `${api.url}/home`,
+        credentials: LOGIN,
+        timeoutMs: 5000,
+        logger: recordingLogger(lines),
+      });
       const info = await source.describe();
       assert.equal(info.airflowVersion, generation === 2 ? '2.10.3' : '3.1.0');
       assert.equal(info.generation, generation);
@@ -48,9 +53,17 @@ for (const generation of [2, 3] as const) {
     });
 
     it('lists DAGs, runs (paged with total_entries, state filter), task instances, XComs and values', async () => {
-      const source = createRestMetadataSource({ baseUrl: api.url, credentials: LOGIN, timeoutMs: 5000, logger: silentLogger });
+      const source = createRestMetadataSource({
+        baseUrl: api.url,
+        credentials: LOGIN,
+        timeoutMs: 5000,
+        logger: silentLogger,
+      });
       const dags = await source.listDags(undefined, PAGE);
-      assert.deepEqual(dags.items.map((d) => [d.dagId, d.tags, d.schedule]), [['etl', ['prod'], generation === 2 ? 'At 00:00' : '@daily']]);
+      assert.deepEqual(
+        dags.items.map((d) => [d.dagId, d.tags, d.schedule]),
+        [['etl', ['prod'], generation === 2 ? 'At 00:00' : '@daily']],
+      );
       assert.equal((await source.listDags('nomatch', PAGE)).items.length, 0);
       const first = await source.listDagRuns('etl', {}, { offset: 0, limit: 2 });
       assert.equal(first.items.length, 2);
@@ -59,32 +72,68 @@ for (const generation of [2, 3] as const) {
       assert.equal(second.items.length, 1);
       assert.equal(second.hasMore, false);
       const failed = await source.listDagRuns('etl', { states: ['failed'] }, PAGE);
-      assert.deepEqual(failed.items.map((r) => r.state), ['failed']);
+      assert.deepEqual(
+        failed.items.map((r) => r.state),
+        ['failed'],
+      );
       const run = failed.items[0];
       const tis = await source.listTaskInstances('etl', run.runId, {}, PAGE);
-      assert.deepEqual(tis.items.map((t) => [t.taskId, t.state, t.hostname]), [['extract', 'success', 'worker-1'], ['load', 'failed', 'worker-1']]);
+      assert.deepEqual(
+        tis.items.map((t) => [t.taskId, t.state, t.hostname]),
+        [
+          ['extract', 'success', 'worker-1'],
+          ['load', 'failed', 'worker-1'],
+        ],
+      );
       const xcoms = await source.listXComs({ dagId: 'etl', runId: run.runId, taskId: 'extract' }, PAGE);
-      assert.deepEqual(xcoms.items.map((x) => x.key), ['return_value', 'stats']);
+      assert.deepEqual(
+        xcoms.items.map((x) => x.key),
+        ['return_value', 'stats'],
+      );
       const reference = decodeXComValue(xcoms.items[0].head);
-      assert.equal(reference.value, 'xcom_s3://xcom-lens-test/data_6f1c2b9e-4d3a-4f6e-9b8a-1c2d3e4f5a6b.csv', 'the reference string arrives as stored');
-      const stats = await source.readXComValue({ dagId: 'etl', runId: run.runId, taskId: 'extract', mapIndex: -1, key: 'stats' });
+      assert.equal(
+        reference.value,
+        'xcom_s3://xcom-lens-test/data_6f1c2b9e-4d3a-4f6e-9b8a-1c2d3e4f5a6b.csv',
+        'the reference string arrives as stored',
+      );
+      const stats = await source.readXComValue({
+        dagId: 'etl',
+        runId: run.runId,
+        taskId: 'extract',
+        mapIndex: -1,
+        key: 'stats',
+      });
       assert.deepEqual(decodeXComValue(stats!).value, { rows: 3, cols: ['a', 'b'] });
-      assert.equal(await source.readXComValue({ dagId: 'etl', runId: run.runId, taskId: 'extract', mapIndex: -1, key: 'gone' }), undefined);
+      assert.equal(
+        await source.readXComValue({ dagId: 'etl', runId: run.runId, taskId: 'extract', mapIndex: -1, key: 'gone' }),
+        undefined,
+      );
       const valueRequest = api.requests.find((r) => r.includes('/xcomEntries/stats'))!;
       assert.match(valueRequest, /deserialize=false/);
       assert.match(valueRequest, /stringify=false/);
       const failures = await source.listRecentFailures(PAGE);
-      assert.deepEqual(failures.items.map((t) => [t.taskId, t.state]), [['load', 'failed']]);
-      const structure = await source.readSerializedDag('etl') as { dag: { tasks: Array<{ task_id: string }> } };
-      assert.deepEqual(structure.dag.tasks.map((t) => t.task_id), ['extract', 'load']);
+      assert.deepEqual(
+        failures.items.map((t) => [t.taskId, t.state]),
+        [['load', 'failed']],
+      );
+      const structure = (await source.readSerializedDag('etl')) as { dag: { tasks: Array<{ task_id: string }> } };
+      assert.deepEqual(
+        structure.dag.tasks.map((t) => t.task_id),
+        ['extract', 'load'],
+      );
       const last = await source.findLastSuccessfulRun('etl', run.runId);
       assert.equal(last?.state, 'success');
       assert.notEqual(last?.runId, run.runId);
       await source.close();
     });
 
-    it('reads a try\'s log across continuation tokens, finds the last traceback, and cuts past the budget', async () => {
-      const source = createRestMetadataSource({ baseUrl: api.url, credentials: LOGIN, timeoutMs: 5000, logger: silentLogger });
+    it("reads a try's log across continuation tokens, finds the last traceback, and cuts past the budget", async () => {
+      const source = createRestMetadataSource({
+        baseUrl: api.url,
+        credentials: LOGIN,
+        timeoutMs: 5000,
+        logger: silentLogger,
+      });
       const run = (await source.listDagRuns('etl', { states: ['failed'] }, PAGE)).items[0];
       const ti = { dagId: 'etl', runId: run.runId, taskId: 'load', mapIndex: -1 };
       const log = await readTaskLog(source, ti, 1);
@@ -101,12 +150,25 @@ for (const generation of [2, 3] as const) {
     });
 
     it('says what to fix on a wrong password, without the password in the message', async () => {
-      const source = createRestMetadataSource({ baseUrl: api.url, credentials: { kind: 'login', username: 'admin', password: 'wrong-secret' }, timeoutMs: 5000, logger: silentLogger });
-      await assert.rejects(source.describe(), (e: Error) => /user name or password|auth/i.test(e.message) && !e.message.includes('wrong-secret'));
+      const source = createRestMetadataSource({
+        baseUrl: api.url,
+        credentials: { kind: 'login', username: 'admin', password: 'wrong-secret' },
+        timeoutMs: 5000,
+        logger: silentLogger,
+      });
+      await assert.rejects(
+        source.describe(),
+        (e: Error) => /user name or password|auth/i.test(e.message) && !e.message.includes('wrong-secret'),
+      );
     });
 
     it('waits for Retry-After on 429 and explains a 403 on XCom values', async () => {
-      const source = createRestMetadataSource({ baseUrl: api.url, credentials: LOGIN, timeoutMs: 5000, logger: silentLogger });
+      const source = createRestMetadataSource({
+        baseUrl: api.url,
+        credentials: LOGIN,
+        timeoutMs: 5000,
+        logger: silentLogger,
+      });
       await source.describe();
       api.failNext(/\/dagRuns$/, 429, 1, 1);
       const started = Date.now();
@@ -114,13 +176,21 @@ for (const generation of [2, 3] as const) {
       assert.ok(Date.now() - started >= 900, 'waited for Retry-After');
       api.failNext(/xcomEntries\//, 403);
       const run = (await source.listDagRuns('etl', {}, PAGE)).items[0];
-      await assert.rejects(source.readXComValue({ dagId: 'etl', runId: run.runId, taskId: 'load', mapIndex: -1, key: 'return_value' }), /Forbidden \(403\).*permission/);
+      await assert.rejects(
+        source.readXComValue({ dagId: 'etl', runId: run.runId, taskId: 'load', mapIndex: -1, key: 'return_value' }),
+        /Forbidden \(403\).*permission/,
+      );
       await source.close();
     });
 
     if (generation === 3) {
       it('renews an expired JWT on 401 without asking again', async () => {
-        const source = createRestMetadataSource({ baseUrl: api.url, credentials: LOGIN, timeoutMs: 5000, logger: silentLogger });
+        const source = createRestMetadataSource({
+          baseUrl: api.url,
+          credentials: LOGIN,
+          timeoutMs: 5000,
+          logger: silentLogger,
+        });
         await source.describe();
         api.expireTokens();
         assert.equal((await source.listDags(undefined, PAGE)).items.length, 1);
@@ -129,15 +199,28 @@ for (const generation of [2, 3] as const) {
       });
 
       it('uses /api/v2 when /api/v1 is pasted onto a 3.x server', async () => {
-        const source = createRestMetadataSource({ baseUrl: `${api.url}/api/v1`, credentials: LOGIN, timeoutMs: 5000, logger: silentLogger });
+        const source = createRestMetadataSource({
+          baseUrl: `${api.url}/api/v1`,
+          credentials: LOGIN,
+          timeoutMs: 5000,
+          logger: silentLogger,
+        });
         assert.equal((await source.describe()).airflowVersion, '3.1.0');
         await source.close();
       });
 
       it('rejects an invalid bearer token with a message that does not contain it', async () => {
         const token = 'not-a-valid-token-123';
-        const source = createRestMetadataSource({ baseUrl: api.url, credentials: { kind: 'bearer', token }, timeoutMs: 5000, logger: silentLogger });
-        await assert.rejects(source.describe(), (e: Error) => /token is expired or invalid/.test(e.message) && !e.message.includes(token));
+        const source = createRestMetadataSource({
+          baseUrl: api.url,
+          credentials: { kind: 'bearer', token },
+          timeoutMs: 5000,
+          logger: silentLogger,
+        });
+        await assert.rejects(
+          source.describe(),
+          (e: Error) => /token is expired or invalid/.test(e.message) && !e.message.includes(token),
+        );
       });
     }
   });
@@ -147,30 +230,70 @@ describe('REST source: bad input', function () {
   this.timeout(20_000);
   let html: Server;
   before(async () => {
-    html = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html>Sign in</html>'));
+    html = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html>Sign in</html>'),
+    );
     await new Promise<void>((resolve) => html.listen(0, '127.0.0.1', resolve));
   });
   after(() => new Promise<void>((resolve) => html.close(() => resolve())));
 
   it('names an HTML login page (SSO proxy) for what it is', async () => {
     const { port } = html.address() as AddressInfo;
-    const source = createRestMetadataSource({ baseUrl: `http://127.0.0.1:${port}`, credentials: LOGIN, timeoutMs: 5000, logger: silentLogger });
+    const source = createRestMetadataSource({
+      baseUrl: `http://127.0.0.1:${port}`,
+      credentials: LOGIN,
+      timeoutMs: 5000,
+      logger: silentLogger,
+    });
     await assert.rejects(source.describe(), /HTML page instead of JSON.*SSO proxy/);
   });
 
   it('names a self-signed certificate and what to do, and connects with skip verification', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'),
-      '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
-    const server = createHttpsServer({ key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) }, (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"version":"3.1.0","git_version":null,"dags":[],"total_entries":0}');
-    });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'k.pem'),
+        '-out',
+        join(dir, 'c.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
+    const server = createHttpsServer(
+      { key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) },
+      (_req, res) => {
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end('{"version":"3.1.0","git_version":null,"dags":[],"total_entries":0}');
+      },
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const strict = createRestMetadataSource({ baseUrl: url, credentials: { kind: 'none' }, timeoutMs: 3000, logger: silentLogger });
+      const strict = createRestMetadataSource({
+        baseUrl: url,
+        credentials: { kind: 'none' },
+        timeoutMs: 3000,
+        logger: silentLogger,
+      });
       await assert.rejects(strict.describe(), /self-signed certificate.*CA file.*skip certificate verification/);
-      const lax = createRestMetadataSource({ baseUrl: url, credentials: { kind: 'none' }, timeoutMs: 3000, tls: { skipVerify: true }, logger: silentLogger });
+      const lax = createRestMetadataSource({
+        baseUrl: url,
+        credentials: { kind: 'none' },
+        timeoutMs: 3000,
+        tls: { skipVerify: true },
+        logger: silentLogger,
+      });
       assert.equal((await lax.describe()).airflowVersion, '3.1.0');
       await strict.close();
       await lax.close();
@@ -185,7 +308,12 @@ describe('REST source: bad input', function () {
     const proxy = await startFaultProxy(Number(new URL(api.url).port));
     try {
       proxy.setFault({ kind: 'stall' });
-      const source = createRestMetadataSource({ baseUrl: `http://127.0.0.1:${proxy.port}`, credentials: LOGIN, timeoutMs: 1000, logger: silentLogger });
+      const source = createRestMetadataSource({
+        baseUrl: `http://127.0.0.1:${proxy.port}`,
+        credentials: LOGIN,
+        timeoutMs: 1000,
+        logger: silentLogger,
+      });
       const started = Date.now();
       await assert.rejects(source.describe(), /did not answer within 1 s/);
       assert.ok(Date.now() - started < 3000, 'no hang past the timeout');

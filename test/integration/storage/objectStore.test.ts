@@ -51,7 +51,9 @@ async function rejectsWith(promise: Promise<unknown>, kind: string): Promise<Sto
 }
 
 /** A TCP proxy in front of the server that can cut one response mid-body (after `cutAfter` bytes). */
-async function flakyProxy(target: string): Promise<{ endpoint: string; cutNext(bytes: number): void; cuts(): number; close(): Promise<void> }> {
+async function flakyProxy(
+  target: string,
+): Promise<{ endpoint: string; cutNext(bytes: number): void; cuts(): number; close(): Promise<void> }> {
   const { hostname, port } = new URL(target);
   let cutAfter = -1;
   let cuts = 0;
@@ -110,7 +112,11 @@ describe('S3ObjectStore on s3rver', function () {
     server = await s3();
     settings = { endpointUrl: server.endpoint, region: server.region, forcePathStyle: true };
     client = createS3Client(settings, { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey });
-    store = new S3ObjectStore(client, { settings, credentialsOrigin: 'static access key S3RVER', secrets: [server.secretAccessKey] });
+    store = new S3ObjectStore(client, {
+      settings,
+      credentialsOrigin: 'static access key S3RVER',
+      secrets: [server.secretAccessKey],
+    });
     objects = await seedOffloadedObjects(client, BUCKET);
     const big = Buffer.concat([...largeCsvChunksOfSize(24 * 1024 * 1024)]);
     bigSize = big.length;
@@ -141,7 +147,15 @@ describe('S3ObjectStore on s3rver', function () {
   it('reads each object whole (several ranges) and by explicit ranges', async () => {
     for (const o of objects) {
       let progress = 0;
-      const whole = await collect(store.read(o, { chunkSize: 100, onProgress: (read, total) => { progress = read; assert.equal(total, o.body.length); } }));
+      const whole = await collect(
+        store.read(o, {
+          chunkSize: 100,
+          onProgress: (read, total) => {
+            progress = read;
+            assert.equal(total, o.body.length);
+          },
+        }),
+      );
       assert.deepEqual(whole, o.body, o.backend);
       assert.equal(progress, o.body.length);
       const part = await collect(store.read(o, { start: 10, end: 49, chunkSize: 16 }));
@@ -151,14 +165,18 @@ describe('S3ObjectStore on s3rver', function () {
     }
   });
 
-  it('sniffs and decompresses each object to the backend\'s payload', async () => {
+  it("sniffs and decompresses each object to the backend's payload", async () => {
     for (const o of objects) {
       const head = await store.readRange(o, 0, Math.min(4095, o.body.length - 1));
       const sniffed = sniffFormat(head, o.key);
       assert.equal(sniffed.compression, o.compression, o.backend);
       const content = await collect(decompress(store.read(o, { chunkSize: 64 }), sniffed.compression));
       assert.deepEqual(content, o.content, o.backend);
-      assert.equal(sniffFormat(content.subarray(0, 4096), o.key.replace(/\.(gz|zst)$/, '')).format, o.format, o.backend);
+      assert.equal(
+        sniffFormat(content.subarray(0, 4096), o.key.replace(/\.(gz|zst)$/, '')).format,
+        o.format,
+        o.backend,
+      );
     }
   });
 
@@ -187,15 +205,20 @@ describe('S3ObjectStore on s3rver', function () {
     const aborter = new AbortController();
     let received = 0;
     let abortedAt = 0;
-    const error = await rejectsCancelled((async () => {
-      for await (const piece of store.read({ bucket: BUCKET, key: bigKey }, { signal: aborter.signal, chunkSize: 4 * 1024 * 1024 })) {
-        received += piece.byteLength;
-        if (!abortedAt) {
-          abortedAt = Date.now();
-          setTimeout(() => aborter.abort(), 0);
+    const error = await rejectsCancelled(
+      (async () => {
+        for await (const piece of store.read(
+          { bucket: BUCKET, key: bigKey },
+          { signal: aborter.signal, chunkSize: 4 * 1024 * 1024 },
+        )) {
+          received += piece.byteLength;
+          if (!abortedAt) {
+            abortedAt = Date.now();
+            setTimeout(() => aborter.abort(), 0);
+          }
         }
-      }
-    })());
+      })(),
+    );
     assert.ok(Date.now() - abortedAt < 1000, 'stopped within a second');
     assert.ok(received < bigSize, 'did not read everything');
     assert.match(error.message, /cancelled/);
@@ -205,13 +228,18 @@ describe('S3ObjectStore on s3rver', function () {
     const aborter = new AbortController();
     aborter.abort();
     await rejectsCancelled(store.head({ bucket: BUCKET, key: bigKey }, aborter.signal));
-    await rejectsCancelled(collect(store.read({ bucket: BUCKET, key: bigKey }, { signal: aborter.signal, size: bigSize })));
+    await rejectsCancelled(
+      collect(store.read({ bucket: BUCKET, key: bigKey }, { signal: aborter.signal, size: bigSize })),
+    );
   });
 
   it('missing key: HEAD NotFound and GET NoSuchKey both read as notFound', async () => {
     const loc = { bucket: BUCKET, key: 'data_deleted.csv' };
     const e1 = await rejectsWith(store.head(loc), 'notFound');
-    assert.equal(e1.message, 'The object s3://xcom-lens-fixtures/data_deleted.csv does not exist (deleted or expired?).');
+    assert.equal(
+      e1.message,
+      'The object s3://xcom-lens-fixtures/data_deleted.csv does not exist (deleted or expired?).',
+    );
     await rejectsWith(collect(store.read(loc)), 'notFound');
     const e3 = await rejectsWith(store.readRange(loc, 0, 10), 'notFound');
     assert.equal(e3.code, 'NoSuchKey');
@@ -226,8 +254,16 @@ describe('S3ObjectStore on s3rver', function () {
 
   it('wrong access key: badCredentials naming the credentials, never the secret', async () => {
     const secret = 'wrongSecretValue/abc+def';
-    const bad = createS3Client(settings, { accessKeyId: 'AKIAWRONGKEY0001', secretAccessKey: secret }, { maxAttempts: 1 });
-    const badStore = new S3ObjectStore(bad, { settings, credentialsOrigin: 'static access key AKIA…0001', secrets: [secret] });
+    const bad = createS3Client(
+      settings,
+      { accessKeyId: 'AKIAWRONGKEY0001', secretAccessKey: secret },
+      { maxAttempts: 1 },
+    );
+    const badStore = new S3ObjectStore(bad, {
+      settings,
+      credentialsOrigin: 'static access key AKIA…0001',
+      secrets: [secret],
+    });
     const e = await rejectsWith(badStore.readRange({ bucket: BUCKET, key: objects[0].key }, 0, 10), 'badCredentials');
     assert.equal(e.code, 'InvalidAccessKeyId');
     assert.match(e.message, /static access key AKIA…0001/);
@@ -266,7 +302,9 @@ describe('S3ObjectStore on s3rver', function () {
       const flaky = new S3ObjectStore(c, { settings: s });
       const head = await flaky.head({ bucket: BUCKET, key: bigKey });
       proxy.cutNext(3 * 1024 * 1024);
-      const data = await collect(flaky.read({ bucket: BUCKET, key: bigKey }, { size: head.size, end: 16 * 1024 * 1024 - 1 }));
+      const data = await collect(
+        flaky.read({ bucket: BUCKET, key: bigKey }, { size: head.size, end: 16 * 1024 * 1024 - 1 }),
+      );
       assert.equal(proxy.cuts(), 1, 'the proxy cut one response');
       assert.equal(data.length, 16 * 1024 * 1024);
       const direct = await store.readRange({ bucket: BUCKET, key: bigKey }, 0, 16 * 1024 * 1024 - 1);
@@ -282,9 +320,16 @@ describe('S3ObjectStore on s3rver', function () {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const endpoint = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
     const s = { endpointUrl: endpoint, region: 'us-east-1', forcePathStyle: true };
-    const c = createS3Client(s, { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, { maxAttempts: 1, requestTimeoutMs: 300 });
+    const c = createS3Client(
+      s,
+      { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      { maxAttempts: 1, requestTimeoutMs: 300 },
+    );
     try {
-      const e = await rejectsWith(new S3ObjectStore(c, { settings: s }).readRange({ bucket: BUCKET, key: 'k' }, 0, 1), 'timeout');
+      const e = await rejectsWith(
+        new S3ObjectStore(c, { settings: s }).readRange({ bucket: BUCKET, key: 'k' }, 0, 1),
+        'timeout',
+      );
       assert.ok(e.message.includes(endpoint), e.message);
     } finally {
       c.destroy();
@@ -296,7 +341,10 @@ describe('S3ObjectStore on s3rver', function () {
     const s = { endpointUrl: 'http://xcom-lens-no-such-host.invalid:9000', region: 'us-east-1', forcePathStyle: true };
     const c = createS3Client(s, { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, { maxAttempts: 1 });
     try {
-      const e = await rejectsWith(new S3ObjectStore(c, { settings: s }).head({ bucket: BUCKET, key: 'k' }), 'unreachable');
+      const e = await rejectsWith(
+        new S3ObjectStore(c, { settings: s }).head({ bucket: BUCKET, key: 'k' }),
+        'unreachable',
+      );
       assert.match(e.message, /xcom-lens-no-such-host\.invalid/);
     } finally {
       c.destroy();
@@ -346,16 +394,23 @@ describe('S3ObjectStore on s3rver', function () {
 
     it('blackhole at connect: the HEAD gives up within the bound with a timeout naming the request', async () => {
       proxy.setFault({ kind: 'blackhole' });
-      await timesOut(faulty.head({ bucket: BUCKET, key: bigKey }), /HEAD s3:\/\/xcom-lens-fixtures\/big\/large-orders\.csv/);
+      await timesOut(
+        faulty.head({ bucket: BUCKET, key: bigKey }),
+        /HEAD s3:\/\/xcom-lens-fixtures\/big\/large-orders\.csv/,
+      );
     });
 
-    it('stall mid-body: a read gives up within the bound, not after the SDK\'s retries', async () => {
+    it("stall mid-body: a read gives up within the bound, not after the SDK's retries", async () => {
       const head = await faulty.head({ bucket: BUCKET, key: bigKey });
       proxy.setFault({ kind: 'stall', afterBytes: 256 * 1024 });
       let received = 0;
-      await timesOut((async () => {
-        for await (const piece of faulty.read({ bucket: BUCKET, key: bigKey }, { size: head.size })) received += piece.byteLength;
-      })(), /GET s3:\/\/xcom-lens-fixtures\/big\/large-orders\.csv bytes/);
+      await timesOut(
+        (async () => {
+          for await (const piece of faulty.read({ bucket: BUCKET, key: bigKey }, { size: head.size }))
+            received += piece.byteLength;
+        })(),
+        /GET s3:\/\/xcom-lens-fixtures\/big\/large-orders\.csv bytes/,
+      );
       assert.ok(received > 0 && received < head.size, `${received} bytes before the stall`);
     });
 
@@ -375,11 +430,34 @@ describe('S3ObjectStore on s3rver', function () {
     it('Cancel during a stalled HEAD, a stalled first range and a stalled later range ends at once', async () => {
       const head = await faulty.head({ bucket: BUCKET, key: bigKey });
       const stages: Array<[string, (signal: AbortSignal) => Promise<unknown>, () => void]> = [
-        ['HEAD', (signal) => faulty.head({ bucket: BUCKET, key: bigKey }, signal), () => proxy.setFault({ kind: 'blackhole' })],
-        ['first range', (signal) => faulty.readRange({ bucket: BUCKET, key: bigKey }, 0, 1024 * 1024, signal), () => proxy.setFault({ kind: 'stall' })],
-        ['later range', (signal) => collect(faulty.read({ bucket: BUCKET, key: bigKey }, { size: head.size, chunkSize: 1024 * 1024, signal, onProgress: (read) => {
-          if (read >= 2 * 1024 * 1024) proxy.setFault({ kind: 'stall' });
-        } })), () => undefined],
+        [
+          'HEAD',
+          (signal) => faulty.head({ bucket: BUCKET, key: bigKey }, signal),
+          () => proxy.setFault({ kind: 'blackhole' }),
+        ],
+        [
+          'first range',
+          (signal) => faulty.readRange({ bucket: BUCKET, key: bigKey }, 0, 1024 * 1024, signal),
+          () => proxy.setFault({ kind: 'stall' }),
+        ],
+        [
+          'later range',
+          (signal) =>
+            collect(
+              faulty.read(
+                { bucket: BUCKET, key: bigKey },
+                {
+                  size: head.size,
+                  chunkSize: 1024 * 1024,
+                  signal,
+                  onProgress: (read) => {
+                    if (read >= 2 * 1024 * 1024) proxy.setFault({ kind: 'stall' });
+                  },
+                },
+              ),
+            ),
+          () => undefined,
+        ],
       ];
       for (const [stage, work, fault] of stages) {
         fault();
@@ -397,7 +475,10 @@ describe('S3ObjectStore on s3rver', function () {
   describe('bodiless error answers of a HEAD (loopback HTTP stand-in)', () => {
     let http: HttpServer;
     let endpoint: string;
-    const statuses = new Map<string, number>([['expired', 400], ['forbidden', 403]]);
+    const statuses = new Map<string, number>([
+      ['expired', 400],
+      ['forbidden', 403],
+    ]);
 
     before(async () => {
       http = createHttpServer((req, res) => {
@@ -413,8 +494,15 @@ describe('S3ObjectStore on s3rver', function () {
 
     it('a 400 without a body (an expired session token) reads as expired or invalid credentials', async () => {
       const s = { endpointUrl: endpoint, region: 'us-east-1', forcePathStyle: true };
-      const credentials = { accessKeyId: 'ASIATEMPORARY0001', secretAccessKey: 'temporarySecret', sessionToken: 'expiredSessionTokenValue' };
-      const standIn = openS3ObjectStore(s, { credentials, credentialsOrigin: 'access keys stored for this connection' });
+      const credentials = {
+        accessKeyId: 'ASIATEMPORARY0001',
+        secretAccessKey: 'temporarySecret',
+        sessionToken: 'expiredSessionTokenValue',
+      };
+      const standIn = openS3ObjectStore(s, {
+        credentials,
+        credentialsOrigin: 'access keys stored for this connection',
+      });
       try {
         const e = await rejectsWith(standIn.head({ bucket: 'b', key: 'expired' }), 'expiredCredentials');
         assert.match(e.message, /expired or invalid/);
@@ -427,7 +515,9 @@ describe('S3ObjectStore on s3rver', function () {
 
     it('a 403 without a body reads as access denied, not unreachable', async () => {
       const s = { endpointUrl: endpoint, region: 'us-east-1', forcePathStyle: true };
-      const standIn = openS3ObjectStore(s, { credentials: { accessKeyId: 'AKIA0000', secretAccessKey: 'x'.repeat(20) } });
+      const standIn = openS3ObjectStore(s, {
+        credentials: { accessKeyId: 'AKIA0000', secretAccessKey: 'x'.repeat(20) },
+      });
       try {
         const e = await rejectsWith(standIn.head({ bucket: 'b', key: 'forbidden' }), 'accessDenied');
         assert.match(e.message, /denied/);

@@ -1,10 +1,23 @@
 import * as assert from 'node:assert/strict';
-import { parseConnectionUrl, passwordOf, redactUrl, withPassword, withoutPassword } from '../../../src/airflow/connectionUrl';
+import {
+  parseConnectionUrl,
+  passwordOf,
+  redactUrl,
+  withPassword,
+  withoutPassword,
+} from '../../../src/airflow/connectionUrl';
 
 describe('SQLAlchemy connection URLs', () => {
   it('parses sqlite absolute and relative paths', () => {
-    assert.deepEqual(parseConnectionUrl('sqlite:////home/me/airflow/airflow.db'), { dialect: 'sqlite', sqlitePath: '/home/me/airflow/airflow.db', options: {} });
-    assert.throws(() => parseConnectionUrl('sqlite:///rel.db'), /Airflow refuses them: use an absolute path.*sqlite:\/\/\/\//);
+    assert.deepEqual(parseConnectionUrl('sqlite:////home/me/airflow/airflow.db'), {
+      dialect: 'sqlite',
+      sqlitePath: '/home/me/airflow/airflow.db',
+      options: {},
+    });
+    assert.throws(
+      () => parseConnectionUrl('sqlite:///rel.db'),
+      /Airflow refuses them: use an absolute path.*sqlite:\/\/\/\//,
+    );
     assert.throws(() => parseConnectionUrl('sqlite:///relative/path.db'), /Relative SQLite paths are refused/);
     assert.throws(() => parseConnectionUrl('sqlite://'), /SQLite URL without a file/);
   });
@@ -36,7 +49,10 @@ describe('SQLAlchemy connection URLs', () => {
   });
 
   it('rejects other databases with a clear message', () => {
-    assert.throws(() => parseConnectionUrl('oracle://u:p@h/db'), /Unsupported scheme 'oracle' in the connection URL: use sqlite, postgresql or mysql \(mariadb\) URLs/);
+    assert.throws(
+      () => parseConnectionUrl('oracle://u:p@h/db'),
+      /Unsupported scheme 'oracle' in the connection URL: use sqlite, postgresql or mysql \(mariadb\) URLs/,
+    );
     assert.throws(() => parseConnectionUrl('mssql+pyodbc://u:p@h/db'), /Unsupported scheme 'mssql'/);
     assert.throws(() => parseConnectionUrl('not a url'), /Not a database URL/);
     assert.throws(() => parseConnectionUrl('postgresql://h:99999/db'), /Invalid port/);
@@ -52,7 +68,10 @@ describe('SQLAlchemy connection URLs', () => {
     assert.equal(withoutPassword(url), 'postgresql+psycopg2://airflow@db:5432/airflow?sslmode=require');
     assert.equal(passwordOf(url), 's:cret');
     assert.equal(passwordOf(withoutPassword(url)), undefined);
-    assert.equal(withPassword(withoutPassword(url), 'p@ss'), 'postgresql+psycopg2://airflow:p%40ss@db:5432/airflow?sslmode=require');
+    assert.equal(
+      withPassword(withoutPassword(url), 'p@ss'),
+      'postgresql+psycopg2://airflow:p%40ss@db:5432/airflow?sslmode=require',
+    );
     assert.equal(passwordOf(withPassword(url, 'p@ss')), 'p@ss');
     assert.equal(withPassword(url, undefined), withoutPassword(url));
     assert.equal(withPassword('sqlite:////a.db', 'x'), 'sqlite:////a.db');
@@ -93,7 +112,11 @@ describe('SQLAlchemy connection URLs', () => {
 
   it('never echoes the password in an error message', () => {
     for (const password of PASSWORDS) {
-      for (const url of [`postgresql://u:${password}@h:99x/db`, `postgresql://u:${password}`, `oracle://u:${password}@h/db`]) {
+      for (const url of [
+        `postgresql://u:${password}@h:99x/db`,
+        `postgresql://u:${password}`,
+        `oracle://u:${password}@h/db`,
+      ]) {
         try {
           parseConnectionUrl(url);
         } catch (error) {
@@ -101,6 +124,9 @@ describe('SQLAlchemy connection URLs', () => {
         }
       }
     }
-    assert.throws(() => parseConnectionUrl('postgresql://u:secret/db'), (e: Error) => !e.message.includes('secret'));
+    assert.throws(
+      () => parseConnectionUrl('postgresql://u:secret/db'),
+      (e: Error) => !e.message.includes('secret'),
+    );
   });
 });

@@ -25,7 +25,10 @@ describe('dag structure from serialized DAGs', () => {
   });
 
   it('reads the 2.2 underscore key and tolerates junk', () => {
-    assert.deepEqual(upstreamTaskIds({ dag: { tasks: [{ task_id: 'a', _downstream_task_ids: ['b'] }, { task_id: 'b' }] } }, 'b'), ['a']);
+    assert.deepEqual(
+      upstreamTaskIds({ dag: { tasks: [{ task_id: 'a', _downstream_task_ids: ['b'] }, { task_id: 'b' }] } }, 'b'),
+      ['a'],
+    );
     assert.deepEqual(upstreamTaskIds(null, 'x'), []);
     assert.deepEqual(upstreamTaskIds({ dag: { tasks: 'nope' } }, 'x'), []);
   });

@@ -2,7 +2,12 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configParserProblem, configParserToIni, discoverAirflowConnections, readAirflowBackendConfig } from '../../../src/airflow/discovery';
+import {
+  configParserProblem,
+  configParserToIni,
+  discoverAirflowConnections,
+  readAirflowBackendConfig,
+} from '../../../src/airflow/discovery';
 
 function temp(): string {
   return mkdtempSync(join(tmpdir(), 'xcom-lens-discovery-'));
@@ -21,14 +26,20 @@ describe('Airflow connection discovery', () => {
     const ws = temp();
     writeFileSync(join(ws, 'airflow.cfg'), '[database]\nsql_alchemy_conn = mysql://u:p%%40ss@h/airflow\n');
     const { candidates } = await discoverAirflowConnections({
-      env: { AIRFLOW__DATABASE__SQL_ALCHEMY_CONN: 'postgresql://env@h/db', AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_SECRET: 'x' },
+      env: {
+        AIRFLOW__DATABASE__SQL_ALCHEMY_CONN: 'postgresql://env@h/db',
+        AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_SECRET: 'x',
+      },
       homeDir: home,
       workspaceFolders: [ws],
     });
     assert.deepEqual(candidates, [
       { url: 'postgresql://env@h/db', origin: 'env AIRFLOW__DATABASE__SQL_ALCHEMY_CONN' },
       { origin: 'env AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_SECRET', needsCommand: true },
-      { url: `sqlite:///${airflowHome}/other.db`, origin: `${join(airflowHome, 'airflow.cfg')} [database] sql_alchemy_conn` },
+      {
+        url: `sqlite:///${airflowHome}/other.db`,
+        origin: `${join(airflowHome, 'airflow.cfg')} [database] sql_alchemy_conn`,
+      },
       { origin: `${join(airflowHome, 'airflow.cfg')} [database] sql_alchemy_conn_cmd`, needsCommand: true },
       { url: 'postgresql://old@h/db', origin: `${join(airflowHome, 'airflow.cfg')} [core] sql_alchemy_conn` },
       { url: 'mysql://u:p%40ss@h/airflow', origin: `${join(ws, 'airflow.cfg')} [database] sql_alchemy_conn` },
@@ -38,7 +49,8 @@ describe('Airflow connection discovery', () => {
 
   it('reads airflow.cfg as Python configparser does: no inline comments, `key: value`, %% escapes', async () => {
     const files: Record<string, string> = {
-      '/h/airflow/airflow.cfg': '# generated\n[database]\nsql_alchemy_conn: postgresql://u:pa;ss#1@db/airflow ; kept\n[core]\n; a comment\nsql_alchemy_conn = mysql://u:100%%@db/a\n',
+      '/h/airflow/airflow.cfg':
+        '# generated\n[database]\nsql_alchemy_conn: postgresql://u:pa;ss#1@db/airflow ; kept\n[core]\n; a comment\nsql_alchemy_conn = mysql://u:100%%@db/a\n',
     };
     const { candidates } = await discoverAirflowConnections({
       env: {},
@@ -49,7 +61,10 @@ describe('Airflow connection discovery', () => {
         throw new Error('ENOENT');
       },
     });
-    assert.deepEqual(candidates.map((c) => c.url), ['postgresql://u:pa;ss#1@db/airflow ; kept', 'mysql://u:100%@db/a']);
+    assert.deepEqual(
+      candidates.map((c) => c.url),
+      ['postgresql://u:pa;ss#1@db/airflow ; kept', 'mysql://u:100%@db/a'],
+    );
     assert.equal(configParserToIni('a: b\\c'), 'a = b\\\\c');
   });
 
@@ -58,8 +73,15 @@ describe('Airflow connection discovery', () => {
     const af = temp();
     const cfg = join(temp(), 'custom.cfg');
     writeFileSync(cfg, '[database]\nsql_alchemy_conn = sqlite:///{AIRFLOW_HOME}/x.db\n');
-    const found = await discoverAirflowConnections({ env: { AIRFLOW_HOME: af, AIRFLOW_CONFIG: cfg }, homeDir: home, workspaceFolders: [] });
-    assert.deepEqual(found.candidates.map((c) => c.url), [`sqlite:///${af}/x.db`]);
+    const found = await discoverAirflowConnections({
+      env: { AIRFLOW_HOME: af, AIRFLOW_CONFIG: cfg },
+      homeDir: home,
+      workspaceFolders: [],
+    });
+    assert.deepEqual(
+      found.candidates.map((c) => c.url),
+      [`sqlite:///${af}/x.db`],
+    );
     const none = await discoverAirflowConnections({ env: {}, homeDir: temp(), workspaceFolders: [] });
     assert.deepEqual(none.candidates, []);
   });
@@ -68,28 +90,47 @@ describe('Airflow connection discovery', () => {
     const af = temp();
     const cfg = join(af, 'airflow.cfg');
     writeFileSync(cfg, '[core]\ndags_folder = /dags\n[database\nsql_alchemy_conn = postgresql://u@h/db\n');
-    const found = await discoverAirflowConnections({ env: { AIRFLOW_HOME: af }, homeDir: temp(), workspaceFolders: [] });
-    assert.deepEqual(found.candidates, [{ origin: cfg, problem: 'line 3: neither a [section] header nor a "key = value" line' }]);
+    const found = await discoverAirflowConnections({
+      env: { AIRFLOW_HOME: af },
+      homeDir: temp(),
+      workspaceFolders: [],
+    });
+    assert.deepEqual(found.candidates, [
+      { origin: cfg, problem: 'line 3: neither a [section] header nor a "key = value" line' },
+    ]);
   });
 
   it('finds the first line Python configparser (strict, as Airflow uses it) refuses', () => {
-    assert.equal(configParserProblem('# airflow\n[core]\nkey = a\n  continued\n; c\n[database]\nk: v\nempty =\n'), undefined);
-    assert.equal(configParserProblem('sql_alchemy_conn = sqlite:////x.db\n'), 'line 1: a setting before any [section] header');
+    assert.equal(
+      configParserProblem('# airflow\n[core]\nkey = a\n  continued\n; c\n[database]\nk: v\nempty =\n'),
+      undefined,
+    );
+    assert.equal(
+      configParserProblem('sql_alchemy_conn = sqlite:////x.db\n'),
+      'line 1: a setting before any [section] header',
+    );
     assert.equal(configParserProblem('[core]\n[core]\n'), 'line 2: section [core] appears twice');
     assert.equal(configParserProblem('[core]\nKey = 1\nkey = 2\n'), 'line 3: "key" appears twice in its section');
     assert.equal(configParserProblem('[core]\n= 1\n'), 'line 2: neither a [section] header nor a "key = value" line');
   });
 
   it('uses the injected readFile', async () => {
-    const files: Record<string, string> = { '/h/airflow/airflow.cfg': '[database]\nsql_alchemy_conn = postgresql://a@b/c\n' };
+    const files: Record<string, string> = {
+      '/h/airflow/airflow.cfg': '[database]\nsql_alchemy_conn = postgresql://a@b/c\n',
+    };
     const found = await discoverAirflowConnections({
-      env: {}, homeDir: '/h', workspaceFolders: [],
+      env: {},
+      homeDir: '/h',
+      workspaceFolders: [],
       readFile: async (p) => {
         if (p in files) return files[p];
         throw new Error('ENOENT');
       },
     });
-    assert.deepEqual(found.candidates.map((c) => c.url), ['postgresql://a@b/c']);
+    assert.deepEqual(
+      found.candidates.map((c) => c.url),
+      ['postgresql://a@b/c'],
+    );
   });
 
   it('reads the XCom backend configuration from env and airflow.cfg', () => {
@@ -111,6 +152,9 @@ describe('Airflow connection discovery', () => {
       }),
       { xcomBackend: 'include.s3_xcom_backend.S3XComBackend', bucket: 'my-bucket' },
     );
-    assert.deepEqual(readAirflowBackendConfig({ env: { XCOM_BACKEND_BUCKET_NAME: 'b2' }, homeDir: temp(), workspaceFolders: [] }), { bucket: 'b2' });
+    assert.deepEqual(
+      readAirflowBackendConfig({ env: { XCOM_BACKEND_BUCKET_NAME: 'b2' }, homeDir: temp(), workspaceFolders: [] }),
+      { bucket: 'b2' },
+    );
   });
 });

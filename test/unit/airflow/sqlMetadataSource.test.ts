@@ -23,7 +23,10 @@ const GEN3_COLUMNS: Record<string, string[]> = {
 };
 
 /** A driver that records statements and answers with canned rows. */
-function fakeDriver(dialect: Dialect, answer: (sql: string) => SqlRow[]): SqlDriver & { log: Array<{ sql: string; params: readonly SqlParam[] }> } {
+function fakeDriver(
+  dialect: Dialect,
+  answer: (sql: string) => SqlRow[],
+): SqlDriver & { log: Array<{ sql: string; params: readonly SqlParam[] }> } {
   const log: Array<{ sql: string; params: readonly SqlParam[] }> = [];
   return {
     log,
@@ -60,7 +63,15 @@ function placeholders(sql: string, dialect: Dialect): number {
 describe('SQL metadata source (no database)', () => {
   for (const dialect of ['postgres', 'mysql', 'sqlite'] as const) {
     it(`${dialect}: binds every value, numbers placeholders per dialect and pages with limit+1`, async () => {
-      const runRow = { id: 1, dag_id: 'd', run_id: 'r', state: 'failed', run_type: 'manual', logical_date: null, sort_date: '2024-01-01 00:00:00' };
+      const runRow = {
+        id: 1,
+        dag_id: 'd',
+        run_id: 'r',
+        state: 'failed',
+        run_type: 'manual',
+        logical_date: null,
+        sort_date: '2024-01-01 00:00:00',
+      };
       const driver = fakeDriver(dialect, (sql) => (sql.includes('FROM dag_run') ? [runRow, runRow, runRow] : []));
       const source = new SqlMetadataSource(driver, silentLogger, ['secret']);
       const evil = "x' OR 1=1 --";
@@ -121,34 +132,69 @@ describe('SQL metadata source (no database)', () => {
   });
 
   it('names what it found in a DB that is not Airflow', async () => {
-    const urls = { mysql: 'mysql://u@127.0.0.1:1/db', sqlite: 'sqlite:////x.db', postgres: 'postgresql://u@127.0.0.1:1/db' };
+    const urls = {
+      mysql: 'mysql://u@127.0.0.1:1/db',
+      sqlite: 'sqlite:////x.db',
+      postgres: 'postgresql://u@127.0.0.1:1/db',
+    };
     const drivers = Object.fromEntries(
-      Object.entries(urls).map(([d, url]) => [d, createDriver({ url, connectTimeoutMs: 1_000, queryTimeoutMs: 1_000 }).driver]),
+      Object.entries(urls).map(([d, url]) => [
+        d,
+        createDriver({ url, connectTimeoutMs: 1_000, queryTimeoutMs: 1_000 }).driver,
+      ]),
     );
-    const notAirflowMessageOf = (d: keyof typeof urls, missing: string[], found: string[]) => notAirflowMessage(drivers[d], missing, found);
+    const notAirflowMessageOf = (d: keyof typeof urls, missing: string[], found: string[]) =>
+      notAirflowMessage(drivers[d], missing, found);
     assert.equal(
       notAirflowMessageOf('mysql', ['alembic_version', 'xcom'], ['customers']),
       'This database has no Airflow metadata tables (no alembic_version/xcom table): it is not an Airflow metadata DB (found tables: customers). Check the database name in the URL.',
     );
     assert.match(notAirflowMessageOf('sqlite', ['xcom'], []), /found tables: none\)/);
-    assert.match(notAirflowMessageOf('postgres', ['xcom'], Array.from({ length: 20 }, (_, i) => `t${i}`)), /t11, … \(20 in all\)\). .*sql_alchemy_schema/);
+    assert.match(
+      notAirflowMessageOf(
+        'postgres',
+        ['xcom'],
+        Array.from({ length: 20 }, (_, i) => `t${i}`),
+      ),
+      /t11, … \(20 in all\)\). .*sql_alchemy_schema/,
+    );
     for (const driver of Object.values(drivers)) await driver.close();
   });
 
   it('maps driver errors to messages that say what to do and never show the password', () => {
     const pw = 'p@ss:w0rd';
-    const auth = pgError({ code: '28P01', message: `password authentication failed for user "airflow" (${pw})` }, 'db:5432/airflow', pw);
+    const auth = pgError(
+      { code: '28P01', message: `password authentication failed for user "airflow" (${pw})` },
+      'db:5432/airflow',
+      pw,
+    );
     assert.equal((auth as Error & { kind: string }).kind, 'auth');
     assert.match(auth.message, /refused the login.*Check the user name and password/);
     assert.ok(!auth.message.includes(pw));
-    assert.match(pgError({ code: '3D000', message: 'database "nope" does not exist' }, 'db:5432/nope', pw).message, /^PostgreSQL at db:5432 has no such database/);
-    assert.match(pgError({ code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND db' }, 'db:5432/a', pw).message, /unknown host/);
+    assert.match(
+      pgError({ code: '3D000', message: 'database "nope" does not exist' }, 'db:5432/nope', pw).message,
+      /^PostgreSQL at db:5432 has no such database/,
+    );
+    assert.match(
+      pgError({ code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND db' }, 'db:5432/a', pw).message,
+      /unknown host/,
+    );
     assert.equal(
       pgError(new Error('timeout exceeded when trying to connect'), 'db:5432/a', pw, 10_000).message,
       'No answer from PostgreSQL at db:5432 after 10 s: check the host and port, and that a firewall or VPN lets the connection through.',
     );
-    assert.match(mysqlError({ code: 'ER_ACCESS_DENIED_ERROR', message: `Access denied for user 'airflow'` }, 'db:3306/a', pw).message, /refused the login/);
-    assert.match(mysqlError({ code: 'ETIMEDOUT', message: 'connect ETIMEDOUT' }, 'db:3306/a', pw, 5_000).message, /^No answer from MySQL\/MariaDB at db:3306 after 5 s/);
-    assert.match(mysqlError({ code: 'ER_BAD_DB_ERROR', message: `Unknown database 'x'` }, 'db:3306/x', pw).message, /has no such database/);
+    assert.match(
+      mysqlError({ code: 'ER_ACCESS_DENIED_ERROR', message: `Access denied for user 'airflow'` }, 'db:3306/a', pw)
+        .message,
+      /refused the login/,
+    );
+    assert.match(
+      mysqlError({ code: 'ETIMEDOUT', message: 'connect ETIMEDOUT' }, 'db:3306/a', pw, 5_000).message,
+      /^No answer from MySQL\/MariaDB at db:3306 after 5 s/,
+    );
+    assert.match(
+      mysqlError({ code: 'ER_BAD_DB_ERROR', message: `Unknown database 'x'` }, 'db:3306/x', pw).message,
+      /has no such database/,
+    );
   });
 });

@@ -9,7 +9,12 @@ const json = (text: string): StoredValue => ({ kind: 'json', json: text });
 
 describe('XCom value decoding (every encoding Airflow writes)', () => {
   it('decodes 2.x JSON bytes: strings, numbers, booleans, null, lists, dicts', () => {
-    assert.deepEqual(decodeXComValue(hex('22 68 65 6c 6c 6f 22')), { kind: 'text', value: 'hello', display: 'hello', pretty: 'hello' });
+    assert.deepEqual(decodeXComValue(hex('22 68 65 6c 6c 6f 22')), {
+      kind: 'text',
+      value: 'hello',
+      display: 'hello',
+      pretty: 'hello',
+    });
     assert.equal(decodeXComValue(bytes('"caf\\u00e9"')).value, 'café');
     const n = decodeXComValue(bytes('42'));
     assert.equal(n.kind, 'json');
@@ -37,25 +42,50 @@ describe('XCom value decoding (every encoding Airflow writes)', () => {
   });
 
   it('unwraps serde: tuple, set, datetime v1/v2, date, timedelta, Decimal', () => {
-    assert.deepEqual(decodeXComValue(bytes('{"__classname__": "builtins.tuple", "__version__": 1, "__data__": [1, 2]}')).value, [1, 2]);
-    assert.deepEqual(decodeXComValue(bytes('{"__classname__": "builtins.set", "__version__": 1, "__data__": [1, 2]}')).value, [1, 2]);
+    assert.deepEqual(
+      decodeXComValue(bytes('{"__classname__": "builtins.tuple", "__version__": 1, "__data__": [1, 2]}')).value,
+      [1, 2],
+    );
+    assert.deepEqual(
+      decodeXComValue(bytes('{"__classname__": "builtins.set", "__version__": 1, "__data__": [1, 2]}')).value,
+      [1, 2],
+    );
     const v2 = decodeXComValue(
-      bytes('{"__classname__": "datetime.datetime", "__version__": 2, "__data__": {"timestamp": 1704067200.0, "tz": {"__classname__": "builtins.tuple", "__version__": 1, "__data__": ["UTC", "pendulum.tz.timezone.FixedTimezone", 1, true]}}}'),
+      bytes(
+        '{"__classname__": "datetime.datetime", "__version__": 2, "__data__": {"timestamp": 1704067200.0, "tz": {"__classname__": "builtins.tuple", "__version__": 1, "__data__": ["UTC", "pendulum.tz.timezone.FixedTimezone", 1, true]}}}',
+      ),
     );
     assert.equal(v2.value, '2024-01-01T00:00:00.000Z');
     assert.equal(v2.kind, 'json');
     assert.equal(v2.classname, 'datetime.datetime');
-    assert.equal(decodeXComValue(bytes('{"__classname__": "datetime.datetime", "__version__": 1, "__data__": {"timestamp": 1704067200.0, "tz": "UTC"}}')).value, '2024-01-01T00:00:00.000Z');
-    assert.equal(decodeXComValue(bytes('{"__classname__": "datetime.date", "__version__": 1, "__data__": "2024-01-01"}')).value, '2024-01-01');
-    assert.equal(decodeXComValue(bytes('{"__classname__": "datetime.timedelta", "__version__": 1, "__data__": 90.0}')).value, 90);
-    assert.equal(decodeXComValue(bytes('{"__classname__": "decimal.Decimal", "__version__": 1, "__data__": 1.5}')).value, 1.5);
+    assert.equal(
+      decodeXComValue(
+        bytes(
+          '{"__classname__": "datetime.datetime", "__version__": 1, "__data__": {"timestamp": 1704067200.0, "tz": "UTC"}}',
+        ),
+      ).value,
+      '2024-01-01T00:00:00.000Z',
+    );
+    assert.equal(
+      decodeXComValue(bytes('{"__classname__": "datetime.date", "__version__": 1, "__data__": "2024-01-01"}')).value,
+      '2024-01-01',
+    );
+    assert.equal(
+      decodeXComValue(bytes('{"__classname__": "datetime.timedelta", "__version__": 1, "__data__": 90.0}')).value,
+      90,
+    );
+    assert.equal(
+      decodeXComValue(bytes('{"__classname__": "decimal.Decimal", "__version__": 1, "__data__": 1.5}')).value,
+      1.5,
+    );
     const custom = decodeXComValue(bytes('{"__classname__": "my.Thing", "__version__": 2, "__data__": {"k": 1}}'));
     assert.equal(custom.kind, 'json');
     assert.match(custom.display, /^my\.Thing: /);
   });
 
   it('keeps the pandas DataFrame wrapper as a table', () => {
-    const stored = '{"__classname__": "pandas.core.frame.DataFrame", "__version__": 1, "__data__": "50415231deadbeef50415231"}';
+    const stored =
+      '{"__classname__": "pandas.core.frame.DataFrame", "__version__": 1, "__data__": "50415231deadbeef50415231"}';
     const d = decodeXComValue(bytes(stored));
     assert.equal(d.kind, 'table');
     assert.deepEqual(d.value, JSON.parse(stored));
@@ -65,7 +95,10 @@ describe('XCom value decoding (every encoding Airflow writes)', () => {
 
   it('converts legacy __type/__var', () => {
     assert.deepEqual(decodeXComValue(bytes('{"__type": "dict", "__var": {"x": 1}}')).value, { x: 1 });
-    assert.equal(decodeXComValue(bytes('{"__type": "datetime", "__var": 1704067200.0}')).value, '2024-01-01T00:00:00.000Z');
+    assert.equal(
+      decodeXComValue(bytes('{"__type": "datetime", "__var": 1704067200.0}')).value,
+      '2024-01-01T00:00:00.000Z',
+    );
     assert.deepEqual(decodeXComValue(bytes('{"__type": "set", "__var": [1]}')).value, [1]);
   });
 
@@ -76,7 +109,11 @@ describe('XCom value decoding (every encoding Airflow writes)', () => {
     assert.match(hello.note ?? '', /pickle/);
     assert.equal(decodeXComValue(hex('80 04 4b 2a 2e')).value, 42);
     // os.system("echo pwned") as a REDUCE: parsed into a placeholder, never called.
-    const evil = Buffer.concat([Buffer.from('8004', 'hex'), Buffer.from('cposix\nsystem\n', 'latin1'), Buffer.from('8c0a6563686f2070776e656485522e', 'hex')]);
+    const evil = Buffer.concat([
+      Buffer.from('8004', 'hex'),
+      Buffer.from('cposix\nsystem\n', 'latin1'),
+      Buffer.from('8c0a6563686f2070776e656485522e', 'hex'),
+    ]);
     const decoded = decodeXComValue({ kind: 'bytes', bytes: evil });
     assert.notEqual(decoded.kind, 'undecodable');
     assert.match(JSON.stringify(decoded.value) ?? decoded.display, /posix\.system|pickled/);
@@ -104,9 +141,12 @@ describe('XCom value decoding (every encoding Airflow writes)', () => {
     assert.equal(decodeXComValue(json('{"id": [1, 2], "n": ["a", "b"]}')).kind, 'table');
     assert.equal(decodeXComValue(json('{"id": {"0": 1, "1": 2}, "n": {"0": "a", "1": "b"}}')).kind, 'table');
     assert.equal(decodeXComValue(json('{"columns": ["a"], "index": [0], "data": [[1]]}')).kind, 'table');
-    const formats = ['[{"id": 1}]', '{"id": [1, 2]}', '{"id": {"0": 1}}', '{"columns": ["a"], "index": [0], "data": [[1]]}'].map(
-      (text) => decodeXComValue(json(text)).table?.format,
-    );
+    const formats = [
+      '[{"id": 1}]',
+      '{"id": [1, 2]}',
+      '{"id": {"0": 1}}',
+      '{"columns": ["a"], "index": [0], "data": [[1]]}',
+    ].map((text) => decodeXComValue(json(text)).table?.format);
     assert.deepEqual(formats, ['records', 'list', 'columns', 'split']);
     assert.deepEqual(decodeXComValue(json('[{"id": 1}]')).table?.data, [{ id: 1 }]);
     assert.equal(tableOrientOf({ a: 1, b: [1, 2] }), undefined);

@@ -1,11 +1,25 @@
 import * as assert from 'node:assert/strict';
 import { diffReport, diffTables } from '../../../src/compare/tableDiff';
 
-const baseline = { columns: [{ name: 'order_id', type: 'integer' }, { name: 'amount', type: 'float' }, { name: 'status', type: 'string' }], rowCount: 100 };
+const baseline = {
+  columns: [
+    { name: 'order_id', type: 'integer' },
+    { name: 'amount', type: 'float' },
+    { name: 'status', type: 'string' },
+  ],
+  rowCount: 100,
+};
 
 describe('table diff', () => {
   it('reports added, removed and retyped columns and the row delta', () => {
-    const current = { columns: [{ name: 'order_id', type: 'string' }, { name: 'amount', type: 'float' }, { name: 'discount', type: 'float' }], rowCount: 97 };
+    const current = {
+      columns: [
+        { name: 'order_id', type: 'string' },
+        { name: 'amount', type: 'float' },
+        { name: 'discount', type: 'float' },
+      ],
+      rowCount: 97,
+    };
     const diff = diffTables(baseline, current);
     assert.deepEqual(diff.added, ['discount']);
     assert.deepEqual(diff.removed, ['status']);
@@ -20,7 +34,14 @@ describe('table diff', () => {
 
   it('identical shapes are the same; an all-empty column is not a type change', () => {
     assert.equal(diffTables(baseline, baseline).same, true);
-    const emptied = { columns: [{ name: 'order_id', type: 'integer' }, { name: 'amount', type: 'float' }, { name: 'status', type: 'empty' }], rowCount: 100 };
+    const emptied = {
+      columns: [
+        { name: 'order_id', type: 'integer' },
+        { name: 'amount', type: 'float' },
+        { name: 'status', type: 'empty' },
+      ],
+      rowCount: 100,
+    };
     assert.equal(diffTables(baseline, emptied).same, true);
   });
 

@@ -6,7 +6,15 @@ import { toS3Uri } from '../../../src/references';
 import { pythonString, shellWord } from '../../../src/copy/quoting';
 import { downloadTarget, safeFileName } from '../../../src/copy/downloadPath';
 
-const awkwardKeys = ['data_1.csv', 'my folder/with space.csv', `it's "quoted".csv`, 'a+b:c.csv', 'back\\slash\nnewline.csv', 'ünïcødé €.csv', '$(touch /tmp/pwned)`id`.csv'];
+const awkwardKeys = [
+  'data_1.csv',
+  'my folder/with space.csv',
+  `it's "quoted".csv`,
+  'a+b:c.csv',
+  'back\\slash\nnewline.csv',
+  'ünïcødé €.csv',
+  '$(touch /tmp/pwned)`id`.csv',
+];
 
 /** Evaluates Python literals with the real Python interpreter (ast.literal_eval runs no code). */
 function pythonReads(literals: string[]): string[] {
@@ -31,21 +39,48 @@ describe('copy snippets', () => {
   });
 
   it('HTTPS URLs: virtual-hosted on AWS, path-style on a custom endpoint or dotted bucket, keys percent-encoded', () => {
-    assert.equal(objectUrl({ bucket: 'my-bucket', key: 'dir/a b+c:d.csv' }, { region: 'eu-west-1' }), 'https://my-bucket.s3.eu-west-1.amazonaws.com/dir/a%20b%2Bc%3Ad.csv');
-    assert.equal(objectUrl({ bucket: 'my-bucket', key: 'k.csv' }, {}), 'https://my-bucket.s3.us-east-1.amazonaws.com/k.csv');
-    assert.equal(objectUrl({ bucket: 'my.dotted.bucket', key: 'k.csv' }, { region: 'us-west-2' }), 'https://s3.us-west-2.amazonaws.com/my.dotted.bucket/k.csv');
-    assert.equal(objectUrl({ bucket: 'b', key: 'k' }, { forcePathStyle: true }), 'https://s3.us-east-1.amazonaws.com/b/k');
-    assert.equal(objectUrl({ bucket: 'b', key: "it's (1).csv" }, { endpointUrl: 'http://127.0.0.1:9000/' }), 'http://127.0.0.1:9000/b/it%27s%20%281%29.csv');
-    assert.equal(objectUrl({ bucket: 'b', key: 'k' }, { endpointUrl: 'https://minio.example.com', forcePathStyle: false }), 'https://b.minio.example.com/k');
+    assert.equal(
+      objectUrl({ bucket: 'my-bucket', key: 'dir/a b+c:d.csv' }, { region: 'eu-west-1' }),
+      'https://my-bucket.s3.eu-west-1.amazonaws.com/dir/a%20b%2Bc%3Ad.csv',
+    );
+    assert.equal(
+      objectUrl({ bucket: 'my-bucket', key: 'k.csv' }, {}),
+      'https://my-bucket.s3.us-east-1.amazonaws.com/k.csv',
+    );
+    assert.equal(
+      objectUrl({ bucket: 'my.dotted.bucket', key: 'k.csv' }, { region: 'us-west-2' }),
+      'https://s3.us-west-2.amazonaws.com/my.dotted.bucket/k.csv',
+    );
+    assert.equal(
+      objectUrl({ bucket: 'b', key: 'k' }, { forcePathStyle: true }),
+      'https://s3.us-east-1.amazonaws.com/b/k',
+    );
+    assert.equal(
+      objectUrl({ bucket: 'b', key: "it's (1).csv" }, { endpointUrl: 'http://127.0.0.1:9000/' }),
+      'http://127.0.0.1:9000/b/it%27s%20%281%29.csv',
+    );
+    assert.equal(
+      objectUrl({ bucket: 'b', key: 'k' }, { endpointUrl: 'https://minio.example.com', forcePathStyle: false }),
+      'https://b.minio.example.com/k',
+    );
   });
 
   it('pandas snippet picks the reader and passes a custom endpoint and profile', () => {
-    assert.equal(pandasSnippet({ bucket: 'b', key: 'data_1.csv', format: 'csv' }, {}), 'import pandas as pd\n\ndf = pd.read_csv("s3://b/data_1.csv")\n');
     assert.equal(
-      pandasSnippet({ bucket: 'b', key: 's3_xcom_1', format: 'json', compression: 'gzip' }, { endpointUrl: 'http://localhost:9000', profile: 'dev' }),
+      pandasSnippet({ bucket: 'b', key: 'data_1.csv', format: 'csv' }, {}),
+      'import pandas as pd\n\ndf = pd.read_csv("s3://b/data_1.csv")\n',
+    );
+    assert.equal(
+      pandasSnippet(
+        { bucket: 'b', key: 's3_xcom_1', format: 'json', compression: 'gzip' },
+        { endpointUrl: 'http://localhost:9000', profile: 'dev' },
+      ),
       'import pandas as pd\n\ndf = pd.read_json(\n    "s3://b/s3_xcom_1",\n    compression="gzip",\n    storage_options={"profile": "dev", "client_kwargs": {"endpoint_url": "http://localhost:9000"}},\n)\n',
     );
-    assert.match(pandasSnippet({ bucket: 'b', key: 'x.parquet', format: 'parquet' }, {}), /pd\.read_parquet\("s3:\/\/b\/x\.parquet"\)/);
+    assert.match(
+      pandasSnippet({ bucket: 'b', key: 'x.parquet', format: 'parquet' }, {}),
+      /pd\.read_parquet\("s3:\/\/b\/x\.parquet"\)/,
+    );
   });
 
   it('pandas snippets are valid Python for awkward keys', () => {
@@ -58,7 +93,10 @@ describe('copy snippets', () => {
   it('aws s3 cp command quotes keys and adds endpoint and profile', () => {
     assert.equal(awsCliCommand({ bucket: 'b', key: 'data_1.csv' }, {}), 'aws s3 cp s3://b/data_1.csv ./data_1.csv');
     assert.equal(
-      awsCliCommand({ bucket: 'b', key: "dir/it's here.csv" }, { endpointUrl: 'http://localhost:9000', profile: 'dev' }),
+      awsCliCommand(
+        { bucket: 'b', key: "dir/it's here.csv" },
+        { endpointUrl: 'http://localhost:9000', profile: 'dev' },
+      ),
       `aws s3 cp 's3://b/dir/it'\\''s here.csv' './it'\\''s here.csv' --endpoint-url http://localhost:9000 --profile dev`,
     );
   });
@@ -68,11 +106,17 @@ describe('copy snippets', () => {
       xcomPullSnippet({ dagId: 'etl', runId: 'manual__2024', taskId: 'extract', mapIndex: 2, key: 'return_value' }),
       '# run_id: manual__2024\nvalue = ti.xcom_pull(dag_id="etl", task_ids="extract", key="return_value", map_indexes=2)\n',
     );
-    assert.doesNotMatch(xcomPullSnippet({ dagId: 'etl', runId: 'r', taskId: 't', mapIndex: -1, key: 'k' }), /map_indexes/);
+    assert.doesNotMatch(
+      xcomPullSnippet({ dagId: 'etl', runId: 'r', taskId: 't', mapIndex: -1, key: 'k' }),
+      /map_indexes/,
+    );
   });
 
   it('identifiers list each id on its own line', () => {
-    assert.equal(identifiersText({ dagId: 'd', runId: 'r', taskId: 't', mapIndex: -1, key: 'k' }), 'dag_id=d\nrun_id=r\ntask_id=t\nmap_index=-1\nkey=k');
+    assert.equal(
+      identifiersText({ dagId: 'd', runId: 'r', taskId: 't', mapIndex: -1, key: 'k' }),
+      'dag_id=d\nrun_id=r\ntask_id=t\nmap_index=-1\nkey=k',
+    );
   });
 
   it('download file names cannot escape the chosen folder', () => {

@@ -4,12 +4,28 @@ import { CellKind, TypeTally, classify, parseNumberText, scanDecimal } from '../
 describe('column type inference', () => {
   it('classifies cells', () => {
     const cases: [string, CellKind][] = [
-      ['', CellKind.Null], ['NaN', CellKind.Null], ['<NA>', CellKind.Null],
-      ['0', CellKind.Integer], ['-12', CellKind.Integer], ['+3', CellKind.Integer],
-      ['1.5', CellKind.Float], ['-.5', CellKind.Float], ['1e10', CellKind.Float], ['inf', CellKind.Float], ['-inf', CellKind.Float],
-      ['True', CellKind.Boolean], ['false', CellKind.Boolean],
-      ['2024-01-31', CellKind.Datetime], ['2024-01-31 10:00:00', CellKind.Datetime], ['2024-01-31T10:00:00.123456+00:00', CellKind.Datetime],
-      ['007', CellKind.Text], ['0x1A', CellKind.Text], ['1,000', CellKind.Text], [' 1', CellKind.Text], ['9007199254740993', CellKind.Text], ['abc', CellKind.Text],
+      ['', CellKind.Null],
+      ['NaN', CellKind.Null],
+      ['<NA>', CellKind.Null],
+      ['0', CellKind.Integer],
+      ['-12', CellKind.Integer],
+      ['+3', CellKind.Integer],
+      ['1.5', CellKind.Float],
+      ['-.5', CellKind.Float],
+      ['1e10', CellKind.Float],
+      ['inf', CellKind.Float],
+      ['-inf', CellKind.Float],
+      ['True', CellKind.Boolean],
+      ['false', CellKind.Boolean],
+      ['2024-01-31', CellKind.Datetime],
+      ['2024-01-31 10:00:00', CellKind.Datetime],
+      ['2024-01-31T10:00:00.123456+00:00', CellKind.Datetime],
+      ['007', CellKind.Text],
+      ['0x1A', CellKind.Text],
+      ['1,000', CellKind.Text],
+      [' 1', CellKind.Text],
+      ['9007199254740993', CellKind.Text],
+      ['abc', CellKind.Text],
     ];
     for (const [text, kind] of cases) assert.equal(classify(text), kind, text);
   });
@@ -39,9 +55,22 @@ describe('column type inference', () => {
 
 describe('scanDecimal', () => {
   it('parses plain decimals exactly like Number() and declines everything else', () => {
-    const ok = ['0', '-0', '7', '-12', '3.25', '0.1', '-0.30000000000000004'.slice(0, 17), '123456789012345', '99999.99', '1.', '0.5'];
+    const ok = [
+      '0',
+      '-0',
+      '7',
+      '-12',
+      '3.25',
+      '0.1',
+      '-0.30000000000000004'.slice(0, 17),
+      '123456789012345',
+      '99999.99',
+      '1.',
+      '0.5',
+    ];
     for (const t of ok.filter((x) => x !== '1.')) assert.equal(scanDecimal(t), Number(t), t);
-    for (const t of ['', '-', '007', '1e5', '1.2.3', '1234567890123456', '12a', '+1', ' 1', '1.']) assert.equal(scanDecimal(t), undefined, t);
+    for (const t of ['', '-', '007', '1e5', '1.2.3', '1234567890123456', '12a', '+1', ' 1', '1.'])
+      assert.equal(scanDecimal(t), undefined, t);
     let x = 0;
     for (let i = 0; i < 20000; i++) {
       x = (x * 9301 + 49297) % 233280;

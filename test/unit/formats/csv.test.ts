@@ -6,7 +6,11 @@ import { chunked, dump } from './helpers';
 async function read(text: string | Uint8Array, chunk = 7) {
   const table = new ColumnarTable();
   const warnings: string[] = [];
-  const result = await parseCsv(chunked(text, chunk), table, { onWarning: (m) => warnings.push(m), firstBatchBytes: 5, batchBytes: 11 });
+  const result = await parseCsv(chunked(text, chunk), table, {
+    onWarning: (m) => warnings.push(m),
+    firstBatchBytes: 5,
+    batchBytes: 11,
+  });
   return { ...dump(table), warnings, result, table };
 }
 
@@ -15,7 +19,10 @@ describe('parseCsv', () => {
     const t = await read('id,name,score,ok,when\n1,ann,1.5,True,2024-01-01\n2,bob,,False,2024-01-02T10:00:00\n');
     assert.deepEqual(t.names, ['id', 'name', 'score', 'ok', 'when']);
     assert.deepEqual(t.types, ['integer', 'string', 'float', 'boolean', 'datetime']);
-    assert.deepEqual(t.rows, [[1, 'ann', 1.5, 'True', '2024-01-01'], [2, 'bob', null, 'False', '2024-01-02T10:00:00']]);
+    assert.deepEqual(t.rows, [
+      [1, 'ann', 1.5, 'True', '2024-01-01'],
+      [2, 'bob', null, 'False', '2024-01-02T10:00:00'],
+    ]);
     assert.deepEqual(t.warnings, []);
   });
 
@@ -23,12 +30,18 @@ describe('parseCsv', () => {
     const t = await read(',a,b\n0,x,1\n1,y,2\n');
     assert.equal(t.table.columns[0].index, true);
     assert.equal(t.result.indexColumn, true);
-    assert.deepEqual(t.rows, [[0, 'x', 1], [1, 'y', 2]]);
+    assert.deepEqual(t.rows, [
+      [0, 'x', 1],
+      [1, 'y', 2],
+    ]);
   });
 
   it('keeps quoted newlines, delimiters and quotes', async () => {
     const t = await read('a,b\n"line1\nline2","x,""y"""\n3,4\n', 3);
-    assert.deepEqual(t.rows, [['line1\nline2', 'x,"y"'], ['3', '4']]);
+    assert.deepEqual(t.rows, [
+      ['line1\nline2', 'x,"y"'],
+      ['3', '4'],
+    ]);
   });
 
   it('strips a UTF-8 BOM', async () => {
@@ -37,7 +50,10 @@ describe('parseCsv', () => {
   });
 
   it('sniffs semicolons and tabs', async () => {
-    assert.deepEqual((await read('a;b\n1;2\n3;4\n')).rows, [[1, 2], [3, 4]]);
+    assert.deepEqual((await read('a;b\n1;2\n3;4\n')).rows, [
+      [1, 2],
+      [3, 4],
+    ]);
     const tab = await read('a\tb\nx\ty\n', 100);
     assert.equal(tab.result.delimiter, '\t');
     assert.deepEqual(tab.rows, [['x', 'y']]);
@@ -46,7 +62,10 @@ describe('parseCsv', () => {
   it('pads short rows and adds columns for long rows, with a warning', async () => {
     const t = await read('a,b\n1\n2,3,4\n');
     assert.deepEqual(t.names, ['a', 'b', 'Unnamed: 2']);
-    assert.deepEqual(t.rows, [[1, null, null], [2, 3, 4]]);
+    assert.deepEqual(t.rows, [
+      [1, null, null],
+      [2, 3, 4],
+    ]);
     assert.match(t.warnings.join(), /2 row\(s\) had a different number of fields/);
   });
 
@@ -82,7 +101,10 @@ describe('parseCsv', () => {
 
   it('switches a numeric column to text when a word appears late', async () => {
     const t = await read('v\n1\n2.5\nabc\n\n4\n');
-    assert.deepEqual(t.rows.map((r) => r[0]), ['1', '2.5', 'abc', '4']);
+    assert.deepEqual(
+      t.rows.map((r) => r[0]),
+      ['1', '2.5', 'abc', '4'],
+    );
     assert.equal(t.types[0], 'string');
   });
 
@@ -90,7 +112,14 @@ describe('parseCsv', () => {
     const ac = new AbortController();
     const table = new ColumnarTable();
     let batches = 0;
-    await parseCsv(chunked('a\n' + '1\n'.repeat(100_000), 500), table, { signal: ac.signal, firstBatchBytes: 10, batchBytes: 10, onBatch: () => { if (++batches === 3) ac.abort(); } });
+    await parseCsv(chunked('a\n' + '1\n'.repeat(100_000), 500), table, {
+      signal: ac.signal,
+      firstBatchBytes: 10,
+      batchBytes: 10,
+      onBatch: () => {
+        if (++batches === 3) ac.abort();
+      },
+    });
     assert.ok(table.rowCount > 0 && table.rowCount < 100_000, `rows: ${table.rowCount}`);
   });
 });

@@ -30,7 +30,10 @@ describe('parseCsv on worker threads', () => {
   const text = shiftingCsv(3000);
 
   it('gives the same table as parsing on this thread, with batches of a few rows', async () => {
-    assert.ok(existsSync(defaultCsvWorkerScript), `the worker script is built next to the parser (${defaultCsvWorkerScript})`);
+    assert.ok(
+      existsSync(defaultCsvWorkerScript),
+      `the worker script is built next to the parser (${defaultCsvWorkerScript})`,
+    );
     const here = await load(text, { workers: 0, firstBatchBytes: 100, batchBytes: 2000 });
     const workers = await load(text, { workers: 2, inThreadBytes: 0, firstBatchBytes: 100, batchBytes: 2000 });
     assert.equal(workers.rows.length, 3000);
@@ -49,7 +52,13 @@ describe('parseCsv on worker threads', () => {
     const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-worker-'));
     const crashing = join(dir, 'crash.js');
     writeFileSync(crashing, 'process.exit(3);\n');
-    const t = await load(text, { workers: 2, workerScript: crashing, inThreadBytes: 0, firstBatchBytes: 100, batchBytes: 2000 });
+    const t = await load(text, {
+      workers: 2,
+      workerScript: crashing,
+      inThreadBytes: 0,
+      firstBatchBytes: 100,
+      batchBytes: 2000,
+    });
     assert.equal(t.rows.length, 3000);
     assert.equal(t.rows[2999][0], 2999);
   });
@@ -58,7 +67,16 @@ describe('parseCsv on worker threads', () => {
     const ac = new AbortController();
     const table = new ColumnarTable();
     let batches = 0;
-    await parseCsv(chunked(text, 500), table, { signal: ac.signal, workers: 2, inThreadBytes: 0, firstBatchBytes: 100, batchBytes: 2000, onBatch: () => { if (++batches === 5) ac.abort(); } });
+    await parseCsv(chunked(text, 500), table, {
+      signal: ac.signal,
+      workers: 2,
+      inThreadBytes: 0,
+      firstBatchBytes: 100,
+      batchBytes: 2000,
+      onBatch: () => {
+        if (++batches === 5) ac.abort();
+      },
+    });
     assert.ok(table.rowCount > 0 && table.rowCount < 3000, `rows: ${table.rowCount}`);
     for (const col of table.columns) assert.equal(col.length, table.rowCount);
   });
@@ -76,7 +94,10 @@ describe('parseCsv on worker threads', () => {
     const table = new ColumnarTable();
     await parseCsv(chunked(text, 997), table, { workers: 0, firstBatchBytes: 100, batchBytes: 8000 });
     const [small, big, , code] = table.columns;
-    assert.ok(small.byteSize < big.byteSize * 0.6, `int32 column ${small.byteSize} B vs double column ${big.byteSize} B`);
+    assert.ok(
+      small.byteSize < big.byteSize * 0.6,
+      `int32 column ${small.byteSize} B vs double column ${big.byteSize} B`,
+    );
     assert.ok(code.byteSize < 5000 * 2 + 1000, `codes of 300 values take 2 bytes: ${code.byteSize} B`);
   });
 });

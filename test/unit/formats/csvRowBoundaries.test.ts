@@ -60,7 +60,10 @@ function rowEnds(bytes: Uint8Array, size: number, newline = 0x0a): number[] {
 }
 
 describe('RowBoundaryScanner', () => {
-  for (const [newline, name] of [['\n', 'LF'], ['\r\n', 'CRLF']] as const) {
+  for (const [newline, name] of [
+    ['\n', 'LF'],
+    ['\r\n', 'CRLF'],
+  ] as const) {
     it(`cuts only where papaparse sees a row end (${name}, quoted newlines, "" and stray quotes)`, () => {
       for (const seed of [1, 2, 3]) {
         const { text, rowEnds: expected } = awkwardCsv(300, seed, newline);
@@ -100,7 +103,10 @@ describe('RowBoundaryScanner', () => {
       for (const cut of cuts) assert.ok(valid.has(cut), `${cut} is a row end`);
       const sizes = cuts.map((c, k) => c - (k > 0 ? cuts[k - 1] : 0));
       assert.ok(cuts.length > bytes.length / 2000, `${cuts.length} batches`);
-      assert.ok(sizes.slice(0, -1).every((n) => n >= 1000 && n < 1500), `batch sizes ${sizes.slice(0, 10).join(', ')}…`);
+      assert.ok(
+        sizes.slice(0, -1).every((n) => n >= 1000 && n < 1500),
+        `batch sizes ${sizes.slice(0, 10).join(', ')}…`,
+      );
     }
   });
 

@@ -19,6 +19,13 @@ export function dump(table: ColumnarTable): { names: string[]; types: string[]; 
 /** Appends rows of CSV text the way the CSV reader does: batches of typed columns (the table's columns exist). */
 export function appendTextRows(table: ColumnarTable, rows: readonly (readonly string[])[], batchRows = 10_000): void {
   for (let i = 0; i < rows.length; i += batchRows) {
-    table.appendBatch(rowsToBatch(rows.slice(i, i + batchRows), 0, table.columns.length, table.columns.map((c) => c.layout)));
+    table.appendBatch(
+      rowsToBatch(
+        rows.slice(i, i + batchRows),
+        0,
+        table.columns.length,
+        table.columns.map((c) => c.layout),
+      ),
+    );
   }
 }

@@ -13,12 +13,15 @@ import { storedValueAsText } from '../../../src/views/storedValueText';
 // A hang guard, not a speed figure (bench/openValue.bench.mjs measures): undecoded, the billion-laughs pickle ran
 // for 93 s and out of heap; on a loaded 2-core machine a budgeted decode still takes up to a few hundred ms.
 const MAX_MS = 1_000;
-const pickles = JSON.parse(readFileSync(path.join(__dirname, '../../../../test/fixtures/hostile/hostilePickles.json'), 'utf8')) as Record<string, string>;
+const pickles = JSON.parse(
+  readFileSync(path.join(__dirname, '../../../../test/fixtures/hostile/hostilePickles.json'), 'utf8'),
+) as Record<string, string>;
 
 const deepArray = (n: number): string => '['.repeat(n) + ']'.repeat(n);
 const deepObject = (n: number): string => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
 const wide = (n: number): string => `[${Array.from({ length: n }, (_, i) => i).join(',')}]`;
-const serde = (data: string): string => JSON.stringify({ __classname__: 'pandas.core.frame.DataFrame', __version__: 1, __data__: data });
+const serde = (data: string): string =>
+  JSON.stringify({ __classname__: 'pandas.core.frame.DataFrame', __version__: 1, __data__: data });
 const parquetLike = (inner: string): string => `50415231${inner}50415231`;
 
 const jsonCases: Record<string, string> = {
@@ -37,20 +40,34 @@ const jsonCases: Record<string, string> = {
   'unterminated string with NaN': '["abc NaN',
   'string of 2,000,000 characters': `"${'x'.repeat(2_000_000)}"`,
   'bidi controls': '"\u202Egnp.exe\u2066"',
-  'serde tuple 50,000 deep': '{"__classname__":"builtins.tuple","__version__":1,"__data__":['.repeat(50_000) + ']}'.repeat(50_000),
+  'serde tuple 50,000 deep':
+    '{"__classname__":"builtins.tuple","__version__":1,"__data__":['.repeat(50_000) + ']}'.repeat(50_000),
   'serde DataFrame with corrupt hex': serde('zz41523'),
   'serde DataFrame with odd-length hex': serde('504152310'),
   'serde DataFrame, not Parquet': serde('deadbeefdeadbeefdeadbeef'),
   'serde DataFrame, PAR1 with garbage inside': serde(parquetLike('00'.repeat(16))),
   'serde DataFrame, footer length past the start': serde(parquetLike('ffffff7f')),
   'serde DataFrame, empty data': serde(''),
-  'serde DataFrame, data not a string': JSON.stringify({ __classname__: 'pandas.core.frame.DataFrame', __version__: 1, __data__: 42 }),
-  'serde wrapper with base64 garbage': JSON.stringify({ __classname__: 'builtins.bytes', __version__: 1, __data__: '!!!not base64' }),
+  'serde DataFrame, data not a string': JSON.stringify({
+    __classname__: 'pandas.core.frame.DataFrame',
+    __version__: 1,
+    __data__: 42,
+  }),
+  'serde wrapper with base64 garbage': JSON.stringify({
+    __classname__: 'builtins.bytes',
+    __version__: 1,
+    __data__: '!!!not base64',
+  }),
   'legacy __type with null __var': '{"__type":"datetime","__var":null}',
-  'datetime with timestamp 1e300': '{"__classname__":"datetime.datetime","__version__":2,"__data__":{"timestamp":1e300}}',
+  'datetime with timestamp 1e300':
+    '{"__classname__":"datetime.datetime","__version__":2,"__data__":{"timestamp":1e300}}',
 };
 
-interface Outcome { name: string; ms: number; decoded: DecodedXCom }
+interface Outcome {
+  name: string;
+  ms: number;
+  decoded: DecodedXCom;
+}
 
 function timed(name: string, stored: StoredValue): Outcome {
   const started = performance.now();
@@ -62,7 +79,11 @@ function assertHeld(outcome: Outcome): void {
   const { name, ms, decoded } = outcome;
   assert.ok(ms < MAX_MS, `${name}: decoding took ${ms.toFixed(0)} ms`);
   assert.ok(decoded.display.length <= 120, `${name}: display is ${decoded.display.length} characters`);
-  assert.doesNotMatch(`${decoded.display} ${decoded.note ?? ''}`, /RangeError|Maximum call stack|DataView|undefined/, name);
+  assert.doesNotMatch(
+    `${decoded.display} ${decoded.note ?? ''}`,
+    /RangeError|Maximum call stack|DataView|undefined/,
+    name,
+  );
   assert.equal(typeof decoded.pretty, 'string', name);
 }
 
@@ -71,14 +92,20 @@ describe('hostile values (every decoder has a budget)', () => {
     for (const [name, hex] of Object.entries(pickles)) {
       const outcome = timed(name, { kind: 'bytes', bytes: Buffer.from(hex, 'hex') });
       assertHeld(outcome);
-      assert.ok(['pickle', 'json', 'text', 'table', 'null'].includes(outcome.decoded.kind), `${name}: ${outcome.decoded.kind}`);
+      assert.ok(
+        ['pickle', 'json', 'text', 'table', 'null'].includes(outcome.decoded.kind),
+        `${name}: ${outcome.decoded.kind}`,
+      );
       if (hex.startsWith('80')) assert.match(outcome.decoded.note ?? '', /pickle/i, name);
       else assert.ok(outcome.decoded.note, name);
     }
   });
 
   it('cuts a memo billion laughs at the node budget and says so', () => {
-    const outcome = timed('laughs', { kind: 'bytes', bytes: Buffer.from(pickles['memo billion laughs (2^30 leaves)'], 'hex') });
+    const outcome = timed('laughs', {
+      kind: 'bytes',
+      bytes: Buffer.from(pickles['memo billion laughs (2^30 leaves)'], 'hex'),
+    });
     assertHeld(outcome);
     assert.equal(outcome.decoded.kind, 'json');
     assert.match(outcome.decoded.note ?? '', /cut (at 100,000 values|after 20 ms of decoding)/);
@@ -110,7 +137,12 @@ describe('hostile values (every decoder has a budget)', () => {
   });
 
   it('does not claim a Parquet size for a corrupt serde DataFrame', () => {
-    for (const name of ['serde DataFrame with corrupt hex', 'serde DataFrame with odd-length hex', 'serde DataFrame, not Parquet', 'serde DataFrame, empty data']) {
+    for (const name of [
+      'serde DataFrame with corrupt hex',
+      'serde DataFrame with odd-length hex',
+      'serde DataFrame, not Parquet',
+      'serde DataFrame, empty data',
+    ]) {
       const decoded = decodeXComValue({ kind: 'json', json: jsonCases[name] });
       assert.notEqual(decoded.kind, 'table', name);
       assert.doesNotMatch(decoded.display, /Parquet, \d+ bytes/, name);
@@ -128,7 +160,11 @@ describe('hostile values (every decoder has a budget)', () => {
         await parseInline(text, table, { signal: new AbortController().signal });
       } catch (error) {
         assert.ok(error instanceof Error, name);
-        assert.doesNotMatch(error.message, /RangeError|DataView|Maximum call stack|undefined/, `${name}: ${error.message}`);
+        assert.doesNotMatch(
+          error.message,
+          /RangeError|DataView|Maximum call stack|undefined/,
+          `${name}: ${error.message}`,
+        );
       }
       assert.ok(performance.now() - started < 2_000, `${name}: the grid reader took too long`);
     }

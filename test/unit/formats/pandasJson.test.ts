@@ -10,7 +10,10 @@ function read(value: unknown) {
 }
 
 // The same frame, pd.DataFrame({'a': [1, 2], 'b': ['x', None]}), in every orient pandas writes.
-const rows = [[1, 'x'], [2, null]];
+const rows = [
+  [1, 'x'],
+  [2, null],
+];
 
 describe('JSON DataFrames', () => {
   it('reads orient=columns (to_json default) without a trivial index', () => {
@@ -24,24 +27,52 @@ describe('JSON DataFrames', () => {
     const t = read({ a: { r1: 1, r2: 2 } });
     assert.deepEqual(t.names, ['', 'a']);
     assert.deepEqual(t.index, [true, false]);
-    assert.deepEqual(t.rows, [['r1', 1], ['r2', 2]]);
+    assert.deepEqual(t.rows, [
+      ['r1', 1],
+      ['r2', 2],
+    ]);
   });
 
   it('reads records, split, index, values, table and dict of lists', () => {
-    assert.deepEqual(read([{ a: 1, b: 'x' }, { a: 2, b: null }]).rows, rows);
-    const split = read({ columns: ['a', 'b'], index: [0, 1], data: [[1, 'x'], [2, null]] });
+    assert.deepEqual(
+      read([
+        { a: 1, b: 'x' },
+        { a: 2, b: null },
+      ]).rows,
+      rows,
+    );
+    const split = read({
+      columns: ['a', 'b'],
+      index: [0, 1],
+      data: [
+        [1, 'x'],
+        [2, null],
+      ],
+    });
     assert.equal(split.orient, 'split');
     assert.deepEqual(split.rows, rows);
     const index = read({ '0': { a: 1, b: 'x' }, '1': { a: 2, b: null } });
     assert.equal(index.orient, 'index');
     assert.deepEqual(index.rows, rows);
-    const values = read([[1, 'x'], [2, null]]);
+    const values = read([
+      [1, 'x'],
+      [2, null],
+    ]);
     assert.equal(values.orient, 'values');
     assert.deepEqual(values.names, ['0', '1']);
-    const table = read({ schema: { fields: [{ name: 'index' }, { name: 'a' }, { name: 'b' }], primaryKey: ['index'] }, data: [{ index: 0, a: 1, b: 'x' }, { index: 1, a: 2, b: null }] });
+    const table = read({
+      schema: { fields: [{ name: 'index' }, { name: 'a' }, { name: 'b' }], primaryKey: ['index'] },
+      data: [
+        { index: 0, a: 1, b: 'x' },
+        { index: 1, a: 2, b: null },
+      ],
+    });
     assert.equal(table.orient, 'table');
     assert.deepEqual(table.index, [true, false, false]);
-    assert.deepEqual(table.rows, [[0, 1, 'x'], [1, 2, null]]);
+    assert.deepEqual(table.rows, [
+      [0, 1, 'x'],
+      [1, 2, null],
+    ]);
     assert.deepEqual(read({ a: [1, 2], b: ['x', null] }).rows, rows);
   });
 
@@ -51,7 +82,9 @@ describe('JSON DataFrames', () => {
   });
 
   it('accepts the NaN and Infinity tokens Python writes', () => {
-    assert.deepEqual(parseLenientJson('{"a": [NaN, Infinity, -Infinity, "NaN"]}'), { a: [NaN, Infinity, -Infinity, 'NaN'] });
+    assert.deepEqual(parseLenientJson('{"a": [NaN, Infinity, -Infinity, "NaN"]}'), {
+      a: [NaN, Infinity, -Infinity, 'NaN'],
+    });
     // NaN is a missing cell in the grid, as null was before the tree and the grid shared one parser.
     assert.deepEqual(read(parseLenientJson('{"a": [NaN, 1]}')).rows, [[null], [1]]);
   });

@@ -2,7 +2,12 @@ import * as assert from 'node:assert/strict';
 import { deflateSync, gzipSync, zstdCompressSync } from 'node:zlib';
 import { sniffFormat } from '../../../src/formats/sniff';
 import { Readable } from 'node:stream';
-import { CorruptCompressedDataError, UnsupportedCompressionError, decompress, fzstdTransform } from '../../../src/formats/decompress';
+import {
+  CorruptCompressedDataError,
+  UnsupportedCompressionError,
+  decompress,
+  fzstdTransform,
+} from '../../../src/formats/decompress';
 
 const bytes = (...b: number[]) => new Uint8Array(b);
 const text = (s: string) => new TextEncoder().encode(s);
@@ -26,8 +31,14 @@ describe('sniffFormat', () => {
     assert.deepEqual(sniffFormat(bytes(0x1f, 0x8b, 0x08, 0x00)), { format: 'binary', compression: 'gzip' });
     assert.deepEqual(sniffFormat(bytes(0x28, 0xb5, 0x2f, 0xfd, 0x00)), { format: 'binary', compression: 'zstd' });
     assert.deepEqual(sniffFormat(text('BZh91AY&SY')), { format: 'binary', compression: 'bz2' });
-    assert.deepEqual(sniffFormat(bytes(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00)), { format: 'binary', compression: 'lzma' });
-    assert.deepEqual(sniffFormat(bytes(0xff, 0x06, 0x00, 0x00, 0x73, 0x4e, 0x61, 0x50, 0x70, 0x59)), { format: 'binary', compression: 'snappy' });
+    assert.deepEqual(sniffFormat(bytes(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00)), {
+      format: 'binary',
+      compression: 'lzma',
+    });
+    assert.deepEqual(sniffFormat(bytes(0xff, 0x06, 0x00, 0x00, 0x73, 0x4e, 0x61, 0x50, 0x70, 0x59)), {
+      format: 'binary',
+      compression: 'snappy',
+    });
     assert.deepEqual(sniffFormat(deflateSync('x')), { format: 'binary', compression: 'deflate' });
   });
 
@@ -60,7 +71,9 @@ describe('sniffFormat', () => {
 });
 
 describe('decompress', () => {
-  const payload = Buffer.from('order_id,amount\n'.concat(Array.from({ length: 5000 }, (_, i) => `${i},${i * 1.5}\n`).join('')));
+  const payload = Buffer.from(
+    'order_id,amount\n'.concat(Array.from({ length: 5000 }, (_, i) => `${i},${i * 1.5}\n`).join('')),
+  );
 
   it('gzip, deflate and zstd, streamed in small pieces', async () => {
     assert.deepEqual(await collect(decompress(pieces(gzipSync(payload), 7), 'gzip')), payload);
@@ -81,13 +94,19 @@ describe('decompress', () => {
 
   it('bz2, lzma, snappy, lz4, zip: unsupported with a clear message', async () => {
     for (const c of ['bz2', 'lzma', 'xz', 'snappy', 'lz4', 'zip']) {
-      await assert.rejects(collect(decompress(pieces(payload, 100), c)), (e: Error) => e instanceof UnsupportedCompressionError && /not supported by XCom Lens/.test(e.message));
+      await assert.rejects(
+        collect(decompress(pieces(payload, 100), c)),
+        (e: Error) => e instanceof UnsupportedCompressionError && /not supported by XCom Lens/.test(e.message),
+      );
     }
   });
 
   it('corrupt or truncated data', async () => {
     const gz = gzipSync(payload);
-    await assert.rejects(collect(decompress(pieces(gz.subarray(0, gz.length - 20), 50), 'gzip')), CorruptCompressedDataError);
+    await assert.rejects(
+      collect(decompress(pieces(gz.subarray(0, gz.length - 20), 50), 'gzip')),
+      CorruptCompressedDataError,
+    );
     const bad = Buffer.from(gz);
     bad[20] ^= 0xff;
     await assert.rejects(collect(decompress(pieces(bad, 50), 'gzip')), CorruptCompressedDataError);

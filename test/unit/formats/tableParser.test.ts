@@ -19,7 +19,12 @@ async function load(src: ByteTableSource) {
   const table = new ColumnarTable();
   const warnings: string[] = [];
   let progress = 0;
-  const summary = await parseTableSource(src, table, { signal: new AbortController().signal, codecs, onWarning: (m) => warnings.push(m), onProgress: () => progress++ });
+  const summary = await parseTableSource(src, table, {
+    signal: new AbortController().signal,
+    codecs,
+    onWarning: (m) => warnings.push(m),
+    onProgress: () => progress++,
+  });
   return { summary, warnings, progress, ...dump(table) };
 }
 
@@ -36,19 +41,24 @@ describe('parseTableSource', () => {
   it('decompresses gzip by its magic bytes', async () => {
     const r = await load(source(gzipSync(Buffer.from(csv)), { keyName: 'data_1.csv.gz' }));
     assert.equal(r.summary.compression, 'gzip');
-    assert.deepEqual(r.rows, [[1, 'x'], [2, 'y']]);
+    assert.deepEqual(r.rows, [
+      [1, 'x'],
+      [2, 'y'],
+    ]);
   });
 
   it('reads Parquet through ranged reads when the source offers them', async () => {
     const bytes = rowGroupsParquet();
     let opened = false;
-    const r = await load(source(bytes, {
-      open: () => {
-        opened = true;
-        return chunked(bytes);
-      },
-      readRange: async (s, e) => bytes.slice(s, e + 1),
-    }));
+    const r = await load(
+      source(bytes, {
+        open: () => {
+          opened = true;
+          return chunked(bytes);
+        },
+        readRange: async (s, e) => bytes.slice(s, e + 1),
+      }),
+    );
     assert.equal(r.summary.format, 'parquet');
     assert.equal(r.rows.length, 15);
     assert.equal(opened, false, 'no full download');

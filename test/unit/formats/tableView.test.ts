@@ -9,7 +9,13 @@ function build(): ColumnarTable {
   const t = new ColumnarTable();
   t.addColumn('n');
   t.addColumn('s');
-  appendTextRows(t, [['10', 'b'], ['9', 'a'], ['', 'c'], ['100', ''], ['9', 'B']]);
+  appendTextRows(t, [
+    ['10', 'b'],
+    ['9', 'a'],
+    ['', 'c'],
+    ['100', ''],
+    ['9', 'B'],
+  ]);
   return t;
 }
 const q = (over: Partial<ViewQuery>): ViewQuery => ({ ...emptyQuery(), ...over });
@@ -28,21 +34,59 @@ describe('table views', () => {
   it('sorts text and breaks ties with a second key', () => {
     const t = build();
     assert.deepEqual(order(t, q({ sortModel: [{ colId: 'c1', sort: 'asc' }] })), [4, 1, 0, 2, 3]);
-    assert.deepEqual(order(t, q({ sortModel: [{ colId: 'c0', sort: 'asc' }, { colId: 'c1', sort: 'desc' }] })), [1, 4, 0, 3, 2]);
+    assert.deepEqual(
+      order(
+        t,
+        q({
+          sortModel: [
+            { colId: 'c0', sort: 'asc' },
+            { colId: 'c1', sort: 'desc' },
+          ],
+        }),
+      ),
+      [1, 4, 0, 3, 2],
+    );
   });
 
   it('filters by number, by text and by quick search', () => {
     const t = build();
-    assert.deepEqual(order(t, q({ filterModel: { c0: { filterType: 'number', type: 'greaterThan', filter: 9 } } })), [0, 3]);
+    assert.deepEqual(
+      order(t, q({ filterModel: { c0: { filterType: 'number', type: 'greaterThan', filter: 9 } } })),
+      [0, 3],
+    );
     assert.deepEqual(order(t, q({ filterModel: { c1: { filterType: 'text', type: 'equals', filter: 'b' } } })), [0, 4]);
-    assert.deepEqual(order(t, q({ filterModel: { c0: { filterType: 'number', operator: 'OR', conditions: [{ filterType: 'number', type: 'equals', filter: 10 }, { filterType: 'number', type: 'blank' }] } } })), [0, 2]);
+    assert.deepEqual(
+      order(
+        t,
+        q({
+          filterModel: {
+            c0: {
+              filterType: 'number',
+              operator: 'OR',
+              conditions: [
+                { filterType: 'number', type: 'equals', filter: 10 },
+                { filterType: 'number', type: 'blank' },
+              ],
+            },
+          },
+        }),
+      ),
+      [0, 2],
+    );
     assert.deepEqual(order(t, q({ quickFilter: '10' })), [0, 3]);
   });
 
   it('serves windows and caches the view', () => {
     const viewer = new TableViewer(build());
     const query = q({ sortModel: [{ colId: 'c0', sort: 'asc' }] });
-    assert.deepEqual(viewer.window(query, 1, 3), { rows: [[9, 'B'], [10, 'b']], rowIds: [4, 0], total: 5 });
+    assert.deepEqual(viewer.window(query, 1, 3), {
+      rows: [
+        [9, 'B'],
+        [10, 'b'],
+      ],
+      rowIds: [4, 0],
+      total: 5,
+    });
     assert.equal(viewer.view(query), viewer.view(query));
   });
 
@@ -75,15 +119,28 @@ describe('table views', () => {
 
 describe('columnar storage', () => {
   for (const [how, fill] of [
-    ['parsed batches (CSV)', (t: ColumnarTable, cells: string[]) => appendTextRows(t, cells.map((c) => [c]))],
-    ['cell by cell (JSON, Parquet)', (t: ColumnarTable, cells: string[]) => cells.forEach((c) => t.pushValueRow([c === '' ? null : c]))],
+    [
+      'parsed batches (CSV)',
+      (t: ColumnarTable, cells: string[]) =>
+        appendTextRows(
+          t,
+          cells.map((c) => [c]),
+        ),
+    ],
+    [
+      'cell by cell (JSON, Parquet)',
+      (t: ColumnarTable, cells: string[]) => cells.forEach((c) => t.pushValueRow([c === '' ? null : c])),
+    ],
   ] as const) {
     it(`keeps mostly unique text in UTF-8 and reads it back: ${how}`, function () {
       this.timeout(20_000);
       const t = new ColumnarTable();
       t.addColumn('u');
       const n = 140_000;
-      fill(t, Array.from({ length: n }, (_, i) => (i % 1000 === 0 ? '' : `ü${i}`)));
+      fill(
+        t,
+        Array.from({ length: n }, (_, i) => (i % 1000 === 0 ? '' : `ü${i}`)),
+      );
       assert.equal(t.columns[0].dictionary(), undefined);
       assert.equal(t.row(1)[0], 'ü1');
       assert.equal(t.row(1000)[0], null);
@@ -114,16 +171,24 @@ describe('text sort', () => {
     const t = new ColumnarTable();
     t.addColumn('s');
     const values: string[] = [];
-    for (let i = 0; i < 70_000; i++) values.push(i % 997 === 0 ? '' : `user_${(i * 7919) % 100_003}${i % 3 ? 'x' : ''}`);
+    for (let i = 0; i < 70_000; i++)
+      values.push(i % 997 === 0 ? '' : `user_${(i * 7919) % 100_003}${i % 3 ? 'x' : ''}`);
     values.push('user_', 'user', 'usera', 'Zed', 'émile', 'user_1');
-    appendTextRows(t, values.map((v) => [v]));
+    appendTextRows(
+      t,
+      values.map((v) => [v]),
+    );
     assert.equal(t.columns[0].dictionary(), undefined, 'exercises the chunked text store');
     for (const dir of ['asc', 'desc'] as const) {
       const v = computeView(t, q({ sortModel: [{ colId: 'c0', sort: dir }] }));
       const got = Array.from(v.rows!, (r) => t.row(r)[0]);
       const present = values.map((s, i) => [s, i] as const).filter(([s]) => s !== '');
       present.sort(([a, i], [b, j]) => (a < b ? -1 : a > b ? 1 : i - j) * (dir === 'asc' ? 1 : -1) || i - j);
-      assert.deepEqual(got.slice(0, present.length), present.map(([s]) => s), dir);
+      assert.deepEqual(
+        got.slice(0, present.length),
+        present.map(([s]) => s),
+        dir,
+      );
       assert.ok(got.slice(present.length).every((x) => x === null));
     }
   });

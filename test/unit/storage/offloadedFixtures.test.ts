@@ -3,7 +3,16 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { buildRules, matchReference } from '../../../src/references';
-import { LARGE_CSV_HEADER, ORDERS, largeCsvChunks, largeCsvChunksOfSize, largeCsvRow, ordersCsv, ordersPandasJson, ordersRecordsJson } from '../../fixtures/s3/ordersData';
+import {
+  LARGE_CSV_HEADER,
+  ORDERS,
+  largeCsvChunks,
+  largeCsvChunksOfSize,
+  largeCsvRow,
+  ordersCsv,
+  ordersPandasJson,
+  ordersRecordsJson,
+} from '../../fixtures/s3/ordersData';
 import { offloadedObjects } from '../../fixtures/s3/seedOffloadedObjects';
 
 function python(script: string, input: unknown): string {
@@ -14,7 +23,8 @@ const rowsForPython = ORDERS.map((r) => ({ ...r }));
 
 describe('offloaded-object fixtures', () => {
   it('records JSON equals Python json.dumps (NaN for a missing amount)', () => {
-    const script = 'import json,sys\nrows=json.load(sys.stdin)\nfor r in rows:\n  r["amount"]=float("nan") if r["amount"] is None else float(r["amount"])\nsys.stdout.write(json.dumps(rows))';
+    const script =
+      'import json,sys\nrows=json.load(sys.stdin)\nfor r in rows:\n  r["amount"]=float("nan") if r["amount"] is None else float(r["amount"])\nsys.stdout.write(json.dumps(rows))';
     assert.equal(ordersRecordsJson(), python(script, rowsForPython));
   });
 
@@ -56,7 +66,10 @@ describe('offloaded-object fixtures', () => {
     assert.equal(largeCsvRow(12345), largeCsvRow(12345));
     assert.equal(LARGE_CSV_HEADER.split(',').length, 10);
     for (let i = 0; i < 1000; i++) assert.equal(largeCsvRow(i).split(',').length, 10);
-    const rows = Buffer.concat([...largeCsvChunks(2500, 1000)]).toString().trimEnd().split('\n');
+    const rows = Buffer.concat([...largeCsvChunks(2500, 1000)])
+      .toString()
+      .trimEnd()
+      .split('\n');
     assert.equal(rows.length, 2501);
     const sized = Buffer.concat([...largeCsvChunksOfSize(1_000_000)]);
     assert.ok(sized.length >= 1_000_000 && sized.length < 1_000_200);

@@ -1,16 +1,34 @@
 import * as assert from 'node:assert/strict';
-import { createS3Client, describeCredentialSource, maskKeyId, resolveRegion, s3ClientConfig } from '../../../src/storage/s3ClientFactory';
+import {
+  createS3Client,
+  describeCredentialSource,
+  maskKeyId,
+  resolveRegion,
+  s3ClientConfig,
+} from '../../../src/storage/s3ClientFactory';
 
 describe('s3ClientFactory', () => {
   it('static credentials, endpoint and path style', async () => {
-    const config = s3ClientConfig({ endpointUrl: 'http://127.0.0.1:9000', region: 'eu-west-1' }, { accessKeyId: 'A', secretAccessKey: 'S' }, { env: {} });
+    const config = s3ClientConfig(
+      { endpointUrl: 'http://127.0.0.1:9000', region: 'eu-west-1' },
+      { accessKeyId: 'A', secretAccessKey: 'S' },
+      { env: {} },
+    );
     assert.equal(config.region, 'eu-west-1');
     assert.equal(config.endpoint, 'http://127.0.0.1:9000');
     assert.equal(config.forcePathStyle, true);
     assert.deepEqual(config.credentials, { accessKeyId: 'A', secretAccessKey: 'S' });
     assert.equal(config.maxAttempts, 3);
-    assert.deepEqual(config.requestHandler, { connectionTimeout: 5000, requestTimeout: 30000, socketTimeout: 30000, throwOnRequestTimeout: true });
-    const client = createS3Client({ endpointUrl: 'http://127.0.0.1:9000', forcePathStyle: false }, { accessKeyId: 'A', secretAccessKey: 'S' });
+    assert.deepEqual(config.requestHandler, {
+      connectionTimeout: 5000,
+      requestTimeout: 30000,
+      socketTimeout: 30000,
+      throwOnRequestTimeout: true,
+    });
+    const client = createS3Client(
+      { endpointUrl: 'http://127.0.0.1:9000', forcePathStyle: false },
+      { accessKeyId: 'A', secretAccessKey: 'S' },
+    );
     assert.equal(client.config.forcePathStyle, false);
     assert.equal(await client.config.region(), 'us-east-1');
     client.destroy();
@@ -31,10 +49,19 @@ describe('s3ClientFactory', () => {
   });
 
   it('names the credential source without secrets', () => {
-    assert.equal(describeCredentialSource({}, { accessKeyId: 'AKIAABCDEFGH1234', secretAccessKey: 'SECRET' }, {}), 'static access key AKIA…1234');
+    assert.equal(
+      describeCredentialSource({}, { accessKeyId: 'AKIAABCDEFGH1234', secretAccessKey: 'SECRET' }, {}),
+      'static access key AKIA…1234',
+    );
     assert.equal(describeCredentialSource({ profile: 'dev' }, undefined, {}), 'AWS profile "dev"');
     assert.equal(describeCredentialSource({}, undefined, { AWS_PROFILE: 'ops' }), 'AWS profile "ops"');
-    assert.match(describeCredentialSource({}, undefined, { AWS_ACCESS_KEY_ID: 'AKIAENV000001111', AWS_SECRET_ACCESS_KEY: 'SECRET' }), /AWS_ACCESS_KEY_ID \(AKIA…1111\)/);
+    assert.match(
+      describeCredentialSource({}, undefined, {
+        AWS_ACCESS_KEY_ID: 'AKIAENV000001111',
+        AWS_SECRET_ACCESS_KEY: 'SECRET',
+      }),
+      /AWS_ACCESS_KEY_ID \(AKIA…1111\)/,
+    );
     assert.match(describeCredentialSource({}, undefined, {}), /default AWS credential chain/);
     assert.equal(maskKeyId('S3RVER'), 'S3RVER');
   });

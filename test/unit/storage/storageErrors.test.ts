@@ -3,10 +3,21 @@ import { CancellationError, isCancellation } from '../../../src/errors';
 import { StorageError, isTransientError, storageErrorLabel, toStorageError } from '../../../src/storage/storageErrors';
 
 function sdkError(name: string, status: number, extra: Record<string, unknown> = {}): Error {
-  return Object.assign(new Error(extra.message as string ?? name), { name, $metadata: { httpStatusCode: status }, ...extra });
+  return Object.assign(new Error((extra.message as string) ?? name), {
+    name,
+    $metadata: { httpStatusCode: status },
+    ...extra,
+  });
 }
 
-const ctx = { loc: { bucket: 'b', key: 'k.csv' }, credentialsOrigin: 'AWS profile "dev"', profile: 'dev', endpoint: 'http://127.0.0.1:9', region: 'us-east-1', secrets: ['SECRETKEY123'] };
+const ctx = {
+  loc: { bucket: 'b', key: 'k.csv' },
+  credentialsOrigin: 'AWS profile "dev"',
+  profile: 'dev',
+  endpoint: 'http://127.0.0.1:9',
+  region: 'us-east-1',
+  secrets: ['SECRETKEY123'],
+};
 
 describe('toStorageError', () => {
   const cases: Array<[Error, string, RegExp]> = [
@@ -16,15 +27,47 @@ describe('toStorageError', () => {
     [sdkError('AccessDenied', 403), 'accessDenied', /denied for AWS profile "dev"/],
     [sdkError('Forbidden', 403), 'accessDenied', /denied/],
     [sdkError('InvalidAccessKeyId', 403), 'badCredentials', /AWS profile "dev".*InvalidAccessKeyId/],
-    [sdkError('SignatureDoesNotMatch', 403, { message: 'StringToSign SECRETKEY123' }), 'badCredentials', /SignatureDoesNotMatch/],
+    [
+      sdkError('SignatureDoesNotMatch', 403, { message: 'StringToSign SECRETKEY123' }),
+      'badCredentials',
+      /SignatureDoesNotMatch/,
+    ],
     [sdkError('ExpiredToken', 400), 'expiredCredentials', /aws sso login --profile dev/],
-    [Object.assign(new Error('The SSO session associated with this profile has expired or is otherwise invalid.'), { name: 'CredentialsProviderError' }), 'expiredCredentials', /aws sso login --profile dev/],
-    [Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), 'noCredentials', /No AWS credentials/],
+    [
+      Object.assign(new Error('The SSO session associated with this profile has expired or is otherwise invalid.'), {
+        name: 'CredentialsProviderError',
+      }),
+      'expiredCredentials',
+      /aws sso login --profile dev/,
+    ],
+    [
+      Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
+      'noCredentials',
+      /No AWS credentials/,
+    ],
     [sdkError('PermanentRedirect', 301, { Region: 'eu-west-1' }), 'wrongRegion', /use region eu-west-1/],
-    [sdkError('AuthorizationHeaderMalformed', 400, { message: "The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'ap-southeast-2'" }), 'wrongRegion', /use region ap-southeast-2/],
-    [sdkError('301', 301, { $response: { headers: { 'x-amz-bucket-region': 'sa-east-1' } } }), 'wrongRegion', /use region sa-east-1/],
-    [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }), 'unreachable', /http:\/\/127\.0\.0\.1:9.*ECONNREFUSED/],
-    [Object.assign(new Error('getaddrinfo ENOTFOUND nohost'), { code: 'ENOTFOUND' }), 'unreachable', /does not resolve \(ENOTFOUND\)/],
+    [
+      sdkError('AuthorizationHeaderMalformed', 400, {
+        message: "The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'ap-southeast-2'",
+      }),
+      'wrongRegion',
+      /use region ap-southeast-2/,
+    ],
+    [
+      sdkError('301', 301, { $response: { headers: { 'x-amz-bucket-region': 'sa-east-1' } } }),
+      'wrongRegion',
+      /use region sa-east-1/,
+    ],
+    [
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }),
+      'unreachable',
+      /http:\/\/127\.0\.0\.1:9.*ECONNREFUSED/,
+    ],
+    [
+      Object.assign(new Error('getaddrinfo ENOTFOUND nohost'), { code: 'ENOTFOUND' }),
+      'unreachable',
+      /does not resolve \(ENOTFOUND\)/,
+    ],
     [new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })]), 'unreachable', /ECONNREFUSED/],
     [Object.assign(new Error('timed out'), { name: 'TimeoutError' }), 'timeout', /did not answer in time/],
     [sdkError('InvalidRange', 416), 'invalidRange', /InvalidRange/],
@@ -66,9 +109,18 @@ describe('toStorageError', () => {
   });
 
   it('labels for the tree: a 403 is access denied, not unreachable', () => {
-    assert.equal(storageErrorLabel(toStorageError(sdkError('403', 403, { message: 'UnknownError' }), ctx)), 'access denied');
-    assert.equal(storageErrorLabel(toStorageError(sdkError('400', 400, { message: 'UnknownError' }), ctx)), 'credentials rejected');
-    assert.equal(storageErrorLabel(toStorageError(Object.assign(new Error('c'), { code: 'ECONNREFUSED' }), ctx)), 'unreachable');
+    assert.equal(
+      storageErrorLabel(toStorageError(sdkError('403', 403, { message: 'UnknownError' }), ctx)),
+      'access denied',
+    );
+    assert.equal(
+      storageErrorLabel(toStorageError(sdkError('400', 400, { message: 'UnknownError' }), ctx)),
+      'credentials rejected',
+    );
+    assert.equal(
+      storageErrorLabel(toStorageError(Object.assign(new Error('c'), { code: 'ECONNREFUSED' }), ctx)),
+      'unreachable',
+    );
     assert.equal(storageErrorLabel(toStorageError(sdkError('NoSuchKey', 404), ctx)), 'dangling reference');
   });
 

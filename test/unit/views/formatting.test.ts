@@ -1,6 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { formatBytes } from '../../../src/formatBytes';
-import { escapeMarkdown, formatAge, formatDuration, formatTimestamp, oneLine, secondsBetween } from '../../../src/views/formatting';
+import {
+  escapeMarkdown,
+  formatAge,
+  formatDuration,
+  formatTimestamp,
+  oneLine,
+  secondsBetween,
+} from '../../../src/views/formatting';
 import { hexDump, storedValueAsText } from '../../../src/views/storedValueText';
 
 describe('tree formatting', () => {
@@ -33,11 +40,17 @@ describe('tree formatting', () => {
   });
 
   it('raw values show text as text and binary as a hex dump', () => {
-    assert.equal(storedValueAsText({ kind: 'bytes', bytes: new TextEncoder().encode('"xcom_s3://b/k.csv"') }), '"xcom_s3://b/k.csv"');
+    assert.equal(
+      storedValueAsText({ kind: 'bytes', bytes: new TextEncoder().encode('"xcom_s3://b/k.csv"') }),
+      '"xcom_s3://b/k.csv"',
+    );
     assert.equal(storedValueAsText({ kind: 'null' }), 'NULL');
     assert.equal(storedValueAsText({ kind: 'json', json: '{"a":1}' }), '{"a":1}');
     const pickle = new Uint8Array([0x80, 0x04, 0x95, 0x05, 0x00, 0x41, 0x42]);
-    assert.equal(storedValueAsText({ kind: 'bytes', bytes: pickle }), `00000000  80 04 95 05 00 41 42${' '.repeat(29)}.....AB`);
+    assert.equal(
+      storedValueAsText({ kind: 'bytes', bytes: pickle }),
+      `00000000  80 04 95 05 00 41 42${' '.repeat(29)}.....AB`,
+    );
     assert.equal(hexDump(new Uint8Array(17)).split('\n').length, 2);
   });
 });

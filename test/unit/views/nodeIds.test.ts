@@ -1,6 +1,12 @@
 import * as assert from 'node:assert/strict';
 import {
-  connectionNodeId, dagNodeId, inputsNodeId, runNodeId, taskInstanceNodeId, xcomNodeId, xcomPath,
+  connectionNodeId,
+  dagNodeId,
+  inputsNodeId,
+  runNodeId,
+  taskInstanceNodeId,
+  xcomNodeId,
+  xcomPath,
 } from '../../../src/views/treeNodes/nodeIds';
 
 const unmapped = { dagId: 'etl', runId: 'manual__2024-01-01', taskId: 'extract', mapIndex: -1, key: 'return_value' };
@@ -24,10 +30,19 @@ describe('tree node ids from keys', () => {
   it('finds a mapped task instance under its task group, an unmapped one straight under the run', () => {
     const run = 'c1/dag/etl/run/manual__2024-01-01';
     assert.deepEqual(xcomPath('c1', unmapped), [
-      'c1/', 'c1/dag/etl', run, `${run}/ti/extract/-1`, `${run}/ti/extract/-1/xcom/return_value`,
+      'c1/',
+      'c1/dag/etl',
+      run,
+      `${run}/ti/extract/-1`,
+      `${run}/ti/extract/-1/xcom/return_value`,
     ]);
     assert.deepEqual(xcomPath('c1', mapped), [
-      'c1/', 'c1/dag/etl', run, `${run}/mapped/process`, `${run}/ti/process/1`, `${run}/ti/process/1/xcom/return_value`,
+      'c1/',
+      'c1/dag/etl',
+      run,
+      `${run}/mapped/process`,
+      `${run}/ti/process/1`,
+      `${run}/ti/process/1/xcom/return_value`,
     ]);
   });
 });

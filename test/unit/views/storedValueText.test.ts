@@ -9,7 +9,10 @@ describe('what an editor or a label shows of a value', () => {
     const capped = capStoredValue(big, 1000);
     assert.equal(capped.stored.kind === 'bytes' && capped.stored.bytes.length, 1000);
     assert.equal(capped.fullSize, 20_002);
-    assert.match(capped.note ?? '', /Only the first 1\.0 KB of 20 KB are shown \(setting xcomLens\.preview\.maxRawEditorBytes\)/);
+    assert.match(
+      capped.note ?? '',
+      /Only the first 1\.0 KB of 20 KB are shown \(setting xcomLens\.preview\.maxRawEditorBytes\)/,
+    );
     assert.equal(storedValueAsText(capped.stored).length, 1000);
     const decoded = decodeXComValue(capped.stored, { truncated: true, storedSize: capped.fullSize });
     assert.equal(decoded.kind, 'text');

@@ -7,8 +7,14 @@ import { decodeXComValue } from '../../../../src/airflow/xcomValue';
 describe('REST base URLs as copied from the browser', () => {
   it('cuts /home, /api/v1, /api/v2 and UI paths, keeps a path prefix, drops credentials', () => {
     assert.equal(parseRestBaseUrl('https://airflow.example.com/home').root, 'https://airflow.example.com');
-    assert.deepEqual(parseRestBaseUrl('https://me:pw@airflow.example.com/team/api/v1/'), { root: 'https://airflow.example.com/team', pastedApi: 1 });
-    assert.deepEqual(parseRestBaseUrl('http://localhost:8080/api/v2/dags'), { root: 'http://localhost:8080', pastedApi: 2 });
+    assert.deepEqual(parseRestBaseUrl('https://me:pw@airflow.example.com/team/api/v1/'), {
+      root: 'https://airflow.example.com/team',
+      pastedApi: 1,
+    });
+    assert.deepEqual(parseRestBaseUrl('http://localhost:8080/api/v2/dags'), {
+      root: 'http://localhost:8080',
+      pastedApi: 2,
+    });
     assert.equal(parseRestBaseUrl('https://x.example/dags/etl/grid?tab=logs').root, 'https://x.example');
     assert.equal(restUserOf('https://air%40flow@x.example'), 'air@flow');
     assert.equal(isRestUrl('postgresql://u@h/db'), false);
@@ -18,7 +24,11 @@ describe('REST base URLs as copied from the browser', () => {
 
 describe('Python text of values from Airflow 2 before 2.10', () => {
   it('reads plain literals and nothing else', () => {
-    assert.deepEqual(parsePythonLiteral("{'a': 1, 'b': [True, None, 'it\\'s'], 'c': (1.5,)}")?.value, { a: 1, b: [true, null, "it's"], c: [1.5] });
+    assert.deepEqual(parsePythonLiteral("{'a': 1, 'b': [True, None, 'it\\'s'], 'c': (1.5,)}")?.value, {
+      a: 1,
+      b: [true, null, "it's"],
+      c: [1.5],
+    });
     assert.equal(parsePythonLiteral('datetime.datetime(2024, 1, 1)'), undefined);
     assert.equal(parsePythonLiteral("{'a': 1} trailing"), undefined);
   });
@@ -34,7 +44,10 @@ describe('Python text of values from Airflow 2 before 2.10', () => {
   });
 
   it('names the field of a body of the wrong shape', () => {
-    assert.throws(() => arrayField({ dags: 'x' }, 'dags', 'GET /dags'), /GET \/dags has the wrong shape \(no "dags" list\)/);
+    assert.throws(
+      () => arrayField({ dags: 'x' }, 'dags', 'GET /dags'),
+      /GET \/dags has the wrong shape \(no "dags" list\)/,
+    );
     assert.throws(() => storedValueOf({ key: 'k' }, false), /lacks "value"/);
   });
 });
