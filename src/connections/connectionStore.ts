@@ -26,13 +26,14 @@ export class ConnectionStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ConnectionChange>();
   /** Fires when a connection, its secrets or the connection list changes, or when a reconnect is asked for. */
   readonly onDidChange = this.changed.event;
-  private readonly subscriptions: vscode.Disposable[] = [this.changed];
+  private readonly subscriptions: vscode.Disposable;
   /** The list as last announced, by id, to tell which connections a settings change touched. */
   private known = new Map<string, string>();
 
   constructor(private readonly secrets: vscode.SecretStorage) {
     this.known = snapshot(this.list());
-    this.subscriptions.push(
+    this.subscriptions = vscode.Disposable.from(
+      this.changed,
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${PREFIX}.connections`)) this.announceSettingsChange();
       }),
@@ -111,7 +112,7 @@ export class ConnectionStore implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
+    this.subscriptions.dispose();
   }
 
   /** Fires for one connection written here, and remembers the list as it now is. */

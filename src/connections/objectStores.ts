@@ -14,18 +14,18 @@ import type { ConnectionStore } from './connectionStore';
  */
 export class ObjectStores implements vscode.Disposable {
   private readonly stores = new PromiseCache<string, S3ObjectStore>();
-  private readonly subscriptions: vscode.Disposable[];
+  private readonly subscriptions: vscode.Disposable;
 
   constructor(
     private readonly connections: ConnectionStore,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.subscriptions = [
+    this.subscriptions = vscode.Disposable.from(
       connections.onDidChange(() => this.clear()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${PREFIX}.s3`)) this.clear();
       }),
-    ];
+    );
   }
 
   /** The object store of a connection. */
@@ -82,7 +82,7 @@ export class ObjectStores implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
+    this.subscriptions.dispose();
     this.stores.clear();
   }
 }

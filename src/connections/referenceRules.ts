@@ -14,19 +14,19 @@ import { trustedWorkspaceFolders } from './pickConnection';
 export class ReferenceRulesProvider implements vscode.Disposable {
   private backend: AirflowBackendConfig | undefined;
   private readonly cache = new Map<string, ReferenceRule[]>();
-  private readonly subscriptions: vscode.Disposable[];
+  private readonly subscriptions: vscode.Disposable;
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
     connectionChanges: vscode.Event<ConnectionChange>,
   ) {
-    this.subscriptions = [
+    this.subscriptions = vscode.Disposable.from(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('xcomLens')) this.reload();
       }),
       // Refresh and every connection change read the rules and Airflow's configuration anew.
       connectionChanges(() => this.reload()),
-    ];
+    );
   }
 
   /** The rules for one connection (its storage bucket fills references that carry none). */
@@ -76,6 +76,6 @@ export class ReferenceRulesProvider implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
+    this.subscriptions.dispose();
   }
 }

@@ -105,7 +105,7 @@ class PreviewSession implements vscode.Disposable {
   private readonly table = new ColumnarTable();
   private readonly viewer = new TableViewer(this.table);
   private readonly abort = new AbortController();
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables: vscode.Disposable;
   private readonly warnings: string[] = [];
   private bytesRead = 0;
   private totalBytes: number | undefined;
@@ -130,7 +130,7 @@ class PreviewSession implements vscode.Disposable {
   ) {
     panel.webview.options = previewWebviewOptions(extensionUri);
     panel.webview.html = previewHtml(panel.webview, extensionUri, request.title);
-    this.disposables.push(
+    this.disposables = vscode.Disposable.from(
       panel.webview.onDidReceiveMessage((msg: unknown) => this.receive(msg)),
       panel.onDidDispose(() => this.dispose()),
     );
@@ -334,7 +334,7 @@ class PreviewSession implements vscode.Disposable {
     this.abort.abort();
     if (this.progressTimer) clearTimeout(this.progressTimer);
     this.panel.dispose();
-    for (const d of this.disposables) d.dispose();
+    this.disposables.dispose();
   }
 }
 

@@ -11,13 +11,15 @@ export class AirflowTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   private readonly messageChanged = new vscode.EventEmitter<string | undefined>();
   /** Fires with the message the view shows above the tree (why connections failed), or undefined for none. */
   readonly onDidChangeMessage = this.messageChanged.event;
-  private readonly subscriptions: vscode.Disposable[] = [this.changed, this.messageChanged];
+  private readonly subscriptions: vscode.Disposable;
 
   constructor(
     private readonly store: ConnectionStore,
     private readonly context: TreeContext,
   ) {
-    this.subscriptions.push(
+    this.subscriptions = vscode.Disposable.from(
+      this.changed,
+      this.messageChanged,
       store.onDidChange(() => void this.onConnectionsChanged()),
       context.inspector.onDidChangeNode((node) => this.refresh(node)),
     );
@@ -75,6 +77,6 @@ export class AirflowTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   }
 
   dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
+    this.subscriptions.dispose();
   }
 }
