@@ -33,3 +33,19 @@ export function isCancellation(error: unknown): boolean {
 export function throwIfCancelled(signal: AbortSignal | undefined, message?: string): void {
   if (signal?.aborted) throw new CancellationError(message);
 }
+
+/** Waits `ms`, or rejects with a CancellationError as soon as `signal` aborts. */
+export function cancellableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new CancellationError());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new CancellationError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

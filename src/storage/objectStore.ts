@@ -2,7 +2,7 @@
 // object's size), single ranges for Parquet footers, presigned URLs and plain object URLs. Never writes.
 import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { CancellationError } from '../errors';
+import { CancellationError, cancellableSleep } from '../errors';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import { objectUrl } from './objectUrl';
@@ -60,21 +60,6 @@ const DEFAULT_WAIT_TIMEOUT_MS = 30_000;
 
 /** Default bytes per ranged GET. */
 const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new CancellationError());
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new CancellationError());
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** A wait for S3 bounded in time: its signal aborts on the user's Cancel or when `ms` pass without `restart()`. */
 class BoundedWait {
@@ -307,7 +292,7 @@ export class S3ObjectStore {
           attempt++;
           const reason = (error as Error).name ?? 'error';
           this.logger.warn(`S3 read ${what} failed (${reason}); retry ${attempt} of ${this.rangeRetries}.`);
-          await sleep(200 * 2 ** (attempt - 1), signal ?? new AbortController().signal).catch(() => {
+          await cancellableSleep(200 * 2 ** (attempt - 1), signal).catch(() => {
             throw new CancellationError(`Reading s3://${loc.bucket}/${loc.key} was cancelled.`);
           });
           continue;

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import * as tls from 'node:tls';
 import { Agent, fetch, type Dispatcher } from 'undici';
-import { CancellationError, errorMessage, throwIfCancelled } from '../../errors';
+import { CancellationError, cancellableSleep, errorMessage, throwIfCancelled } from '../../errors';
 import type { Logger } from '../../logger';
 import {
   AuthenticationError,
@@ -197,7 +197,7 @@ export class RestHttp {
         const waitMs = this.retryAfterMs(response.headers.get('retry-after'));
         if (waitMs !== undefined) {
           this.options.logger.info(`Rate limited on ${path}: retrying in ${Math.ceil(waitMs / 1000)} s`);
-          await sleep(waitMs, request.signal);
+          await cancellableSleep(waitMs, request.signal);
           continue;
         }
       }
@@ -395,20 +395,4 @@ export class RestHttp {
     }
     return new RestStatusError(`${where} failed with HTTP ${status}.${said}`, 'query', status);
   }
-}
-
-/** Waits `ms`, or rejects with a CancellationError when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new CancellationError());
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new CancellationError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
