@@ -10,22 +10,10 @@ import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { createDemoDatabase } from '../fixtures/airflow/demo';
 import { seedOffloadedObjects, uploadLargeCsv } from '../fixtures/s3/seedOffloadedObjects';
 import { startS3Server, type S3Server } from '../fixtures/servers/s3';
+import { expand, treeItem } from '../harness/treeUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const BUCKET = 'xcom-lens-demo';
-
-function treeItem(page: Page, name: string | RegExp): Locator {
-  return page.locator('.pane-body').getByRole('treeitem', { name }).first();
-}
-
-async function expand(page: Page, name: string | RegExp): Promise<void> {
-  const item = treeItem(page, name);
-  await item.waitFor({ state: 'visible', timeout: 60_000 });
-  if ((await item.getAttribute('aria-expanded')) !== 'true') await item.click();
-  await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await item.elementHandle(), {
-    timeout: 30_000,
-  });
-}
 
 function row(page: Page, text: string | RegExp): Locator {
   return page.locator('.pane-body .monaco-list-row', { hasText: text });

@@ -7,10 +7,11 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createSqliteFixture } from '../fixtures/airflow/builder';
 import { startS3Server, type S3Server } from '../fixtures/servers/s3';
 import { newestWebview, openPreview, runCommand } from '../harness/previewUi';
+import { expand, treeItem } from '../harness/treeUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const BUCKET = 'xcom-lens-sources';
@@ -18,19 +19,6 @@ const PARENT = 'data_0a1b2c3d-0000-4000-8000-000000000001.csv';
 const CHILD = 'data_0a1b2c3d-0000-4000-8000-000000000002.csv';
 /** A reference without a bucket (Astronomer's shape): a link only where the connection's bucket completes it. */
 const BUCKETLESS = 'xcom_s3://data_0a1b2c3d-0000-4000-8000-000000000003.csv';
-
-function treeItem(page: Page, name: string | RegExp): Locator {
-  return page.locator('.pane-body').getByRole('treeitem', { name }).first();
-}
-
-async function expand(page: Page, name: string | RegExp): Promise<void> {
-  const item = treeItem(page, name);
-  await item.waitFor({ state: 'visible', timeout: 60_000 });
-  if ((await item.getAttribute('aria-expanded')) !== 'true') await item.click();
-  await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await item.elementHandle(), {
-    timeout: 30_000,
-  });
-}
 
 describe('preview sources (UI)', function () {
   this.timeout(300_000);

@@ -1,0 +1,17 @@
+// The Airflow tree as a user clicks it in the workbench: find a row by its accessible name, expand it.
+import type { Locator, Page } from 'playwright-core';
+
+/** The first tree row of the XCom Lens view whose accessible name matches `name`. */
+export function treeItem(page: Page, name: string | RegExp): Locator {
+  return page.locator('.pane-body').getByRole('treeitem', { name }).first();
+}
+
+/** Clicks the row open unless it is expanded already, and waits until the workbench says it is. */
+export async function expand(page: Page, name: string | RegExp): Promise<void> {
+  const item = treeItem(page, name);
+  await item.waitFor({ state: 'visible', timeout: 60_000 });
+  if ((await item.getAttribute('aria-expanded')) !== 'true') await item.click();
+  await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await item.elementHandle(), {
+    timeout: 30_000,
+  });
+}
