@@ -8,19 +8,13 @@ import * as vscode from 'vscode';
 import type { XComLensApi } from '../../src/extension';
 import type { TreeNode } from '../../src/views/treeNodes/treeNode';
 import { createSqliteFixture } from '../fixtures/airflow/builder';
+import { TreeWalker } from './treeWalker';
 
 const REPO = join(__dirname, '..', '..', '..');
 
-function labelOf(api: XComLensApi, node: TreeNode): string {
-  const label = (api.tree.getTreeItem(node) as vscode.TreeItem).label;
-  return typeof label === 'string' ? label : (label?.label ?? '');
-}
-
-async function child(api: XComLensApi, node: TreeNode | undefined, label: string | RegExp): Promise<TreeNode> {
-  const kids = (await api.tree.getChildren(node)) ?? [];
-  const found = kids.find((n) => (typeof label === 'string' ? labelOf(api, n) === label : label.test(labelOf(api, n))));
-  assert.ok(found, `no child ${label}; children: ${kids.map((n) => labelOf(api, n)).join(' | ')}`);
-  return found;
+/** The child of `node` (or the root) labelled `label`, walked as VS Code walks the tree. */
+function child(api: XComLensApi, node: TreeNode | undefined, label: string | RegExp): Promise<TreeNode> {
+  return new TreeWalker(api).child(node, label);
 }
 
 describe('DAG code: CodeLenses and Open Task Definition', function () {

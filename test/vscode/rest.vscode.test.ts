@@ -9,23 +9,10 @@ import type { XComLensApi } from '../../src/extension';
 import type { TreeNode } from '../../src/views/treeNodes/treeNode';
 import { API_USER, startAirflowApi, type AirflowApi } from '../fixtures/servers/airflowApi';
 import { seedOffloadedObjects, type SeededObject } from '../fixtures/s3/seedOffloadedObjects';
+import { labelOf, removeAllConnections, s3Service, TreeWalker } from './treeWalker';
 
 const BUCKET = 'xcom-lens-test';
 const ARTICLE_KEY = 'data_6f1c2b9e-4d3a-4f6e-9b8a-1c2d3e4f5a6b.csv';
-
-interface Services {
-  s3: { endpoint: string; accessKeyId: string; secretAccessKey: string; region: string };
-}
-
-function services(): Services {
-  const raw = process.env.XCOM_LENS_TEST_SERVICES;
-  assert.ok(raw, 'XCOM_LENS_TEST_SERVICES is not set: run through the harness');
-  return JSON.parse(raw) as Services;
-}
-
-function labelOf(item: vscode.TreeItem): string {
-  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-}
 
 for (const generation of [3, 2] as const) {
   describe(`the Airflow tree on the REST API /api/v${generation - 1}`, function () {
@@ -34,29 +21,20 @@ for (const generation of [3, 2] as const) {
     let airflow: AirflowApi;
     let seeded: SeededObject[];
     const name = `rest ${generation}`;
-    const children = async (node?: TreeNode): Promise<TreeNode[]> => (await api.tree.getChildren(node)) ?? [];
-    const item = (node: TreeNode): vscode.TreeItem => api.tree.getTreeItem(node) as vscode.TreeItem;
-    const child = async (node: TreeNode | undefined, label: string | RegExp): Promise<TreeNode> => {
-      const kids = await children(node);
-      const found = kids.find((n) =>
-        typeof label === 'string' ? labelOf(item(n)) === label : label.test(labelOf(item(n))),
-      );
-      assert.ok(found, `no child ${label}; children: ${kids.map((n) => labelOf(item(n))).join(' | ')}`);
-      return found;
-    };
-    const path = async (...labels: Array<string | RegExp>): Promise<TreeNode> => {
-      let node: TreeNode | undefined;
-      for (const label of labels) node = await child(node, label);
-      return node as TreeNode;
-    };
+    let walk: TreeWalker;
+    const children = (node?: TreeNode): Promise<TreeNode[]> => walk.children(node);
+    const item = (node: TreeNode): vscode.TreeItem => walk.item(node);
+    const child = (node: TreeNode | undefined, label: string | RegExp): Promise<TreeNode> => walk.child(node, label);
+    const path = (...labels: Array<string | RegExp>): Promise<TreeNode> => walk.path(...labels);
 
     before(async () => {
       const extension = vscode.extensions.getExtension<XComLensApi>('xcom-lens.xcom-lens');
       assert.ok(extension);
       api = await extension.activate();
-      await vscode.workspace.getConfiguration('xcomLens').update('connections', [], vscode.ConfigurationTarget.Global);
+      walk = new TreeWalker(api);
+      await removeAllConnections();
       airflow = await startAirflowApi({ generation, failedTries: 2, logFillerLines: 300 });
-      const s3 = services().s3;
+      const s3 = s3Service();
       const client = new S3Client({
         endpoint: s3.endpoint,
         region: s3.region,

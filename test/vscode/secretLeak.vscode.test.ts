@@ -14,11 +14,7 @@ import type { XComLensApi } from '../../src/extension';
 import type { TreeNode } from '../../src/views/treeNodes/treeNode';
 import { createSqliteFixture } from '../fixtures/airflow/builder';
 import { startAirflowApi, type AirflowApi } from '../fixtures/servers/airflowApi';
-
-interface Services {
-  postgres?: { url: string };
-  mariadb?: { url: string };
-}
+import { labelOf, testServices } from './treeWalker';
 
 /** One secret per character class; each carries a marker so a hit cannot be a coincidence. */
 const SECRETS: Record<string, string> = {
@@ -49,12 +45,6 @@ function formsOf(secret: string): string[] {
   return [...forms];
 }
 
-function services(): Services {
-  const raw = process.env.XCOM_LENS_TEST_SERVICES;
-  assert.ok(raw, 'XCOM_LENS_TEST_SERVICES is not set: run through the harness');
-  return JSON.parse(raw) as Services;
-}
-
 /** host:port/db of a test server's URL, and the scheme to use. */
 function target(url: string): { scheme: string; hostPort: string } {
   const parsed = new URL(url);
@@ -69,10 +59,6 @@ function filesUnder(dir: string): string[] {
     else out.push(path);
   }
   return out;
-}
-
-function labelOf(item: vscode.TreeItem): string {
-  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
 }
 
 function tooltipOf(item: vscode.TreeItem): string {
@@ -121,7 +107,7 @@ describe('secrets never leak into settings, logs, labels or messages', function 
   });
 
   it('pushes every secret through Add, Edit, Detect, Test Connection (PostgreSQL, MariaDB, REST) and the tree', async () => {
-    const { postgres, mariadb } = services();
+    const { postgres, mariadb } = testServices();
     assert.ok(postgres && mariadb, 'the vscode level must start postgres and mariadb (--services s3,postgres,mariadb)');
     const pg = target(postgres.url);
     const my = target(mariadb.url);

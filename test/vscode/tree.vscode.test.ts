@@ -16,75 +16,13 @@ import type { XComLensApi } from '../../src/extension';
 import type { TreeNode } from '../../src/views/treeNodes/treeNode';
 import { createSqliteFixture } from '../fixtures/airflow/builder';
 import { seedOffloadedObjects, type SeededObject } from '../fixtures/s3/seedOffloadedObjects';
+import { labelOf, removeAllConnections, s3Service, TreeWalker } from './treeWalker';
 
 const BUCKET = 'xcom-lens-test';
 const ARTICLE_KEY = 'data_6f1c2b9e-4d3a-4f6e-9b8a-1c2d3e4f5a6b.csv';
 
-interface Services {
-  s3: { endpoint: string; accessKeyId: string; secretAccessKey: string; region: string };
-}
-
-function services(): Services {
-  const raw = process.env.XCOM_LENS_TEST_SERVICES;
-  assert.ok(raw, 'XCOM_LENS_TEST_SERVICES is not set: run through the harness');
-  return JSON.parse(raw) as Services;
-}
-
-function labelOf(item: vscode.TreeItem): string {
-  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-}
-
 function sha256(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
-}
-
-/** Walks the tree the way VS Code does: through the provider's getChildren and getTreeItem. */
-class TreeWalker {
-  constructor(private readonly api: XComLensApi) {}
-
-  async children(node?: TreeNode): Promise<TreeNode[]> {
-    return (await this.api.tree.getChildren(node)) ?? [];
-  }
-
-  item(node: TreeNode): vscode.TreeItem {
-    return this.api.tree.getTreeItem(node) as vscode.TreeItem;
-  }
-
-  labels(nodes: TreeNode[]): string[] {
-    return nodes.map((n) => labelOf(this.item(n)));
-  }
-
-  async child(node: TreeNode | undefined, label: string | RegExp): Promise<TreeNode> {
-    const kids = await this.children(node);
-    const found = kids.find((n) =>
-      typeof label === 'string' ? labelOf(this.item(n)) === label : label.test(labelOf(this.item(n))),
-    );
-    assert.ok(
-      found,
-      `no child ${label} under ${node ? labelOf(this.item(node)) : 'the root'}; children: ${this.labels(kids).join(' | ')}`,
-    );
-    return found;
-  }
-
-  async path(...labels: Array<string | RegExp>): Promise<TreeNode> {
-    let node: TreeNode | undefined;
-    for (const label of labels) node = await this.child(node, label);
-    return node as TreeNode;
-  }
-
-  /** Waits until a node's description no longer says it is checking its object (the HEAD arrived). */
-  async settled(node: TreeNode): Promise<vscode.TreeItem> {
-    for (let i = 0; i < 100; i++) {
-      const item = this.item(node);
-      if (!String(item.description ?? '').startsWith('checking')) return item;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('the HEAD of the referenced object never arrived');
-  }
-}
-
-async function removeAllConnections(): Promise<void> {
-  await vscode.workspace.getConfiguration('xcomLens').update('connections', [], vscode.ConfigurationTarget.Global);
 }
 
 for (const generation of [2, 3] as const) {
@@ -107,7 +45,7 @@ for (const generation of [2, 3] as const) {
       dbPath = join(dir, 'airflow.db');
       await createSqliteFixture(dbPath, generation);
       checksum = sha256(dbPath);
-      const s3 = services().s3;
+      const s3 = s3Service();
       const client = new S3Client({
         endpoint: s3.endpoint,
         region: s3.region,
@@ -264,7 +202,7 @@ for (const generation of [2, 3] as const) {
     it('copies the reference, S3 URI, snippets and identifiers exactly', async () => {
       const run = (await walk.children(await walk.path(name, 'etl_orders')))[0];
       const xcom = await walk.child(await walk.child(run, 'extract'), 'return_value');
-      const s3 = services().s3;
+      const s3 = s3Service();
       const reference = `xcom_s3://${BUCKET}/${ARTICLE_KEY}`;
       const cases: Array<[string, string]> = [
         ['xcomLens.copyReference', reference],
@@ -370,7 +308,7 @@ async function connectFixture(
 ): Promise<TreeWalker> {
   const api = await vscode.extensions.getExtension<XComLensApi>('xcom-lens.xcom-lens')!.activate();
   await removeAllConnections();
-  const s3 = services().s3;
+  const s3 = s3Service();
   const client = new S3Client({
     endpoint: s3.endpoint,
     region: s3.region,
