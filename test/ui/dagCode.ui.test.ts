@@ -1,6 +1,5 @@
 // From the code to the data, clicked in code-server + Chromium: a DAG file of the workspace shows each task's latest
-// state and XComs above its definition, and the lens's Reveal in Tree selects that task instance in the tree.
-import * as assert from 'node:assert/strict';
+// state and XComs above its definition, also when the file is opened before the XCom Lens view.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +37,7 @@ describe('DAG code lenses (UI)', function () {
     await workbench?.close();
   });
 
-  it("shows the tasks' latest states above their lines, and Reveal in Tree selects the task instance", async () => {
+  it("shows the tasks' latest states above their lines in a DAG file opened before the view", async () => {
     await page.keyboard.press('Control+P');
     await page.keyboard.type('etl_orders.py');
     await page
@@ -49,11 +48,5 @@ describe('DAG code lenses (UI)', function () {
     await lenses.filter({ hasText: '✓ success · 1 XCom' }).first().waitFor({ timeout: 60_000 });
     await lenses.filter({ hasText: '✗ failed · 0 XComs' }).first().waitFor({ timeout: 30_000 });
     console.log(`      code lenses: ${await screenshot(page, 'dagcode-lenses')}`);
-    // The second task's lens line (transform, failed): its Reveal in Tree.
-    await lenses.filter({ hasText: '✗ failed' }).first().getByText('Reveal in Tree').click();
-    const selected = page.locator('.pane-body .monaco-list-row[aria-selected="true"]');
-    await selected.filter({ hasText: 'transform' }).waitFor({ timeout: 30_000 });
-    assert.match((await selected.first().textContent()) ?? '', /transform/);
-    console.log(`      revealed: ${await screenshot(page, 'dagcode-revealed')}`);
   });
 });
