@@ -103,7 +103,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [noVscode] }] },
   },
   {
-    files: ['src/protocol.ts', 'src/references.ts', 'src/errors.ts', 'src/formatBytes.ts'],
+    files: ['src/protocol.ts', 'src/references.ts', 'src/errors.ts', 'src/formatBytes.ts', 'src/cellText.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -129,9 +129,16 @@ export default tseslint.config(
           // The webview imports only the shared modules (reference detection lives in src/references.ts alone).
           patterns: [
             {
-              group: ['../src/*', '!../src/protocol', '!../src/references', '!../src/errors', '!../src/formatBytes'],
+              group: [
+                '../src/*',
+                '!../src/protocol',
+                '!../src/references',
+                '!../src/errors',
+                '!../src/formatBytes',
+                '!../src/cellText',
+              ],
               message:
-                'webview/ may import only src/protocol.ts, src/references.ts, src/errors.ts and src/formatBytes.ts.',
+                'webview/ may import only src/protocol.ts, src/references.ts, src/errors.ts, src/formatBytes.ts and src/cellText.ts.',
             },
           ],
         },

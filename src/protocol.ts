@@ -21,7 +21,12 @@ export interface ColumnInfo {
   type: ColumnType;
   /** True for a row-index column (pandas' unnamed index), pinned on the left. */
   index?: boolean;
+  /** What a missing cell shows (pandas' spelling for the column's dtype); see `src/cellText.ts` for the default. */
+  missing?: MissingMarker;
 }
+
+/** How pandas prints a missing value: NaN (numbers, read_csv text), None (object columns), NaT (datetimes). */
+export type MissingMarker = 'NaN' | 'None' | 'NaT';
 
 /** One sort key, as ag-grid reports it. */
 export interface SortItem {
@@ -33,7 +38,16 @@ export interface SortItem {
 
 /** Operators of a text filter condition (ag-grid's text filter). */
 export type TextFilterOp =
-  'contains' | 'notContains' | 'equals' | 'notEqual' | 'startsWith' | 'endsWith' | 'blank' | 'notBlank';
+  | 'contains'
+  | 'notContains'
+  | 'equals'
+  | 'notEqual'
+  | 'startsWith'
+  | 'endsWith'
+  | 'blank'
+  | 'notBlank'
+  | 'missing'
+  | 'notMissing';
 /** Operators of a number filter condition (ag-grid's number filter). */
 export type NumberFilterOp =
   | 'equals'
@@ -44,7 +58,9 @@ export type NumberFilterOp =
   | 'greaterThanOrEqual'
   | 'inRange'
   | 'blank'
-  | 'notBlank';
+  | 'notBlank'
+  | 'missing'
+  | 'notMissing';
 
 /** A single filter condition. */
 export type FilterCondition =
@@ -266,6 +282,8 @@ const TEXT_OPS: readonly string[] = [
   'endsWith',
   'blank',
   'notBlank',
+  'missing',
+  'notMissing',
 ];
 const NUMBER_OPS: readonly string[] = [
   'equals',
@@ -277,6 +295,8 @@ const NUMBER_OPS: readonly string[] = [
   'inRange',
   'blank',
   'notBlank',
+  'missing',
+  'notMissing',
 ];
 
 function isObject(v: unknown): v is Record<string, unknown> {

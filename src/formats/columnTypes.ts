@@ -188,14 +188,15 @@ export class TypeTally {
     this.counts[kind]++;
   }
 
-  /** The column's type: the narrowest type that every non-missing cell fits. */
+  /** The column's type: the narrowest type that every non-missing cell fits, as pandas would infer it. */
   get type(): ColumnType {
-    const [, ints, floats, bools, dates, texts] = this.counts;
+    const [nulls, ints, floats, bools, dates, texts] = this.counts;
     if (texts > 0) return 'string';
     const kinds = (ints + floats > 0 ? 1 : 0) + (bools > 0 ? 1 : 0) + (dates > 0 ? 1 : 0);
     if (kinds === 0) return 'empty';
     if (kinds > 1) return 'string';
-    if (floats > 0) return 'float';
+    // pandas has no missing integer in int64: a column of integers with a gap is float64 (1.0, NaN).
+    if (floats > 0 || (ints > 0 && nulls > 0)) return 'float';
     if (ints > 0) return 'integer';
     return bools > 0 ? 'boolean' : 'datetime';
   }

@@ -144,7 +144,8 @@ class CsvStreamReader {
 
   private append(batch: ColumnBatch & { unclosedQuoteRow: number }): void {
     const { table } = this;
-    for (let c = table.columns.length; c < batch.columns.length; c++) table.addColumn(unnamedColumn(c));
+    for (let c = table.columns.length; c < batch.columns.length; c++)
+      table.addColumn(unnamedColumn(c)).markMissing('NaN');
     if (batch.unclosedQuoteRow >= 0 && this.unclosedQuote < 0)
       this.unclosedQuote = table.rowCount + batch.unclosedQuoteRow;
     this.ragged += batch.ragged;
@@ -171,11 +172,14 @@ class CsvStreamReader {
     this.header = header;
     this.width = header.length;
     this.indexColumn = header.length > 1 && header[0] === '';
+    // read_csv reads every gap as NaN, in text and date columns too.
     header.forEach((name, i) =>
-      this.table.addColumn(
-        name === '' ? (i === 0 && this.indexColumn ? '' : unnamedColumn(i)) : name,
-        i === 0 && this.indexColumn,
-      ),
+      this.table
+        .addColumn(
+          name === '' ? (i === 0 && this.indexColumn ? '' : unnamedColumn(i)) : name,
+          i === 0 && this.indexColumn,
+        )
+        .markMissing('NaN'),
     );
   }
 

@@ -1,6 +1,7 @@
 // The one home of pandas' JSON: the lenient JSON pandas writes (NaN, Infinity), and DataFrames in every orient
 // (columns, to_json()'s default; records, split, index, values, table; a dict of lists). The tree and the grid both
 // read values through this module, so they agree on what is a table. Serde DataFrames (hex Parquet) are the callers'.
+import { type TableSchemaField, readIndexLabels, readJsonColumn, readTableColumn } from './pandasReadJson';
 import type { ColumnarTable } from './table';
 
 /** Which pandas orient a value was read as. */
@@ -233,6 +234,32 @@ function isRangeIndex(labels: readonly unknown[]): boolean {
   return labels.every((l, i) => String(l) === String(i));
 }
 
+/** Type of a cell for telling columns from rows (missing cells fit any column). */
+function cellType(v: unknown): string | undefined {
+  return v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? undefined : typeof v;
+}
+
+/** True when {outer: {inner: v}} reads better as rows of records (index) than as columns: inner keys hold one type each. */
+function rowsLookLikeRecords(outer: readonly Record<string, unknown>[]): boolean {
+  const byInner = new Map<string, string | undefined | null>();
+  let outerMixed = 0;
+  for (const inner of outer) {
+    let seen: string | undefined;
+    let mixed = false;
+    for (const [k, v] of Object.entries(inner)) {
+      const t = cellType(v);
+      if (t === undefined) continue;
+      if (seen !== undefined && seen !== t) mixed = true;
+      seen = t;
+      const prev = byInner.get(k);
+      byInner.set(k, prev === undefined ? t : prev === t ? t : null);
+    }
+    if (mixed) outerMixed++;
+  }
+  const innerMixed = [...byInner.values()].filter((t) => t === null).length;
+  return outerMixed > 0 && innerMixed === 0;
+}
+
 /** Error thrown when a JSON value is not a table. */
 export class NotATableError extends Error {}
 
@@ -257,7 +284,9 @@ export function detectOrient(value: unknown): JsonOrient {
     const innerKeys = Object.keys(outer[0] as object);
     const outerInts = outerKeys.every((k) => INTEGER_KEY.test(k));
     const innerInts = innerKeys.length > 0 && innerKeys.every((k) => INTEGER_KEY.test(k));
-    return outerInts && !innerInts ? 'index' : 'columns';
+    if (outerInts !== innerInts) return outerInts ? 'index' : 'columns';
+    // Labels say nothing: a column holds one type, a row often several.
+    return rowsLookLikeRecords(outer as Record<string, unknown>[]) ? 'index' : 'columns';
   }
   throw new NotATableError(
     'The JSON object is not a DataFrame in any pandas orient (columns, records, split, index, values, table).',
@@ -277,90 +306,133 @@ export function jsonToTable(value: unknown, table: ColumnarTable): JsonOrient {
   }
 }
 
+/** One column as the JSON lays it out, before read_json's conversions. */
+interface RawColumn {
+  /** Header text. */
+  name: string;
+  /** The label as written (read_json tests it for a date-like name). */
+  label: unknown;
+  /** A row-index column. */
+  index?: boolean;
+  /** The cells; undefined = absent from its record. */
+  cells: unknown[];
+  /** The Table Schema field of an `orient='table'` column. */
+  field?: TableSchemaField;
+}
+
 function fillTable(value: unknown, table: ColumnarTable): JsonOrient {
   const orient = detectOrient(value);
+  const { columns, rows } = rawColumns(value, orient);
+  for (const raw of columns) {
+    const read = raw.field
+      ? readTableColumn(raw.field, raw.cells)
+      : raw.index
+        ? readIndexLabels(raw.cells, orient === 'split')
+        : readJsonColumn(raw.label, raw.cells);
+    const col = table.addColumn(raw.name, raw.index);
+    col.declare(read.type, read.missing);
+    for (const v of read.values) col.pushValue(v);
+  }
+  table.commitRows(rows);
+  return orient;
+}
+
+/** The columns of a DataFrame in any orient; the default RangeIndex (0, 1, …) is left out. */
+function rawColumns(value: unknown, orient: JsonOrient): { columns: RawColumn[]; rows: number } {
+  const data = (label: unknown, cells: unknown[]): RawColumn => ({ name: labelText(label), label, cells });
+  const rowIndex = (labels: unknown[]): RawColumn[] =>
+    isRangeIndex(labels) ? [] : [{ name: '', label: undefined, index: true, cells: labels }];
   switch (orient) {
-    case 'records':
-      fromRecords(value as (Record<string, unknown> | null)[], table);
-      break;
+    case 'records': {
+      const records = value as (Record<string, unknown> | null)[];
+      const names = collectKeys(records.filter(isPlainObject));
+      return {
+        columns: names.map((n) =>
+          data(
+            n,
+            records.map((r) => (isPlainObject(r) ? r[n] : undefined)),
+          ),
+        ),
+        rows: records.length,
+      };
+    }
     case 'values': {
       const rows = value as unknown[][];
       const width = rows.reduce((m, r) => Math.max(m, r.length), 0);
-      for (let c = 0; c < width; c++) table.addColumn(String(c));
-      for (const r of rows) table.pushValueRow(r);
-      break;
+      const columns = Array.from({ length: width }, (_, c) =>
+        data(
+          c,
+          rows.map((r) => r[c]),
+        ),
+      );
+      return { columns, rows: rows.length };
     }
     case 'split': {
-      const v = value as { columns: unknown[]; data: unknown[][]; index?: unknown[] };
-      const index = Array.isArray(v.index) && !isRangeIndex(v.index) ? v.index : undefined;
-      if (index) table.addColumn('', true);
-      for (const c of v.columns) table.addColumn(labelText(c));
-      v.data.forEach((r, i) =>
-        table.pushValueRow(index ? [index[i], ...(Array.isArray(r) ? r : [])] : Array.isArray(r) ? r : []),
-      );
-      break;
+      const v = value as { columns: unknown[]; data: unknown[]; index?: unknown[] };
+      const rows = v.data.map((r) => (Array.isArray(r) ? r : []));
+      const index = Array.isArray(v.index) ? rowIndex(v.index) : [];
+      return {
+        columns: [
+          ...index,
+          ...v.columns.map((c, k) =>
+            data(
+              c,
+              rows.map((r) => r[k]),
+            ),
+          ),
+        ],
+        rows: rows.length,
+      };
     }
     case 'table': {
-      const v = value as {
-        schema: { fields?: { name?: unknown }[]; primaryKey?: unknown[] };
-        data: Record<string, unknown>[];
-      };
-      const names = (v.schema.fields ?? []).map((f) => labelText(f.name));
-      const keys = new Set((v.schema.primaryKey ?? []).map(labelText));
-      const cols = names.map((n) => table.addColumn(n, keys.has(n)));
-      for (const rec of v.data) {
-        const obj = isPlainObject(rec) ? rec : {};
-        cols.forEach((col, i) => col.pushValue(obj[names[i]]));
+      const v = value as { schema: { fields?: unknown; primaryKey?: unknown }; data: unknown[] };
+      const fields = (Array.isArray(v.schema.fields) ? v.schema.fields : []).filter(
+        isPlainObject,
+      ) as TableSchemaField[];
+      const keys = new Set((Array.isArray(v.schema.primaryKey) ? v.schema.primaryKey : []).map(labelText));
+      const records = v.data.map((r) => (isPlainObject(r) ? r : {}));
+      const columns: RawColumn[] = [];
+      for (const field of fields) {
+        const name = labelText(field.name);
+        const cells = records.map((r) => r[name]);
+        const index = keys.has(name);
+        // set_index names pandas' unnamed index None: shown like every other default index.
+        if (index && name === 'index' && keys.size === 1 && isRangeIndex(cells)) continue;
+        columns.push({ name: index && name === 'index' ? '' : name, label: field.name, index, cells, field });
       }
-      table.commitRows(v.data.length);
-      break;
+      // set_index moves the key columns in front.
+      columns.sort((a, b) => Number(Boolean(b.index)) - Number(Boolean(a.index)));
+      return { columns, rows: records.length };
     }
     case 'list': {
       const v = value as Record<string, unknown[]>;
-      const n = Object.values(v).reduce((m, a) => Math.max(m, a.length), 0);
-      for (const [name, arr] of Object.entries(v)) {
-        const col = table.addColumn(name);
-        for (const x of arr) col.pushValue(x);
-      }
-      table.commitRows(n);
-      break;
+      const rows = Object.values(v).reduce((m, a) => Math.max(m, a.length), 0);
+      return { columns: Object.entries(v).map(([name, cells]) => data(name, cells)), rows };
     }
     case 'columns': {
       const v = value as Record<string, Record<string, unknown>>;
       const labels = collectKeys(Object.values(v));
-      const indexed = !isRangeIndex(labels);
-      if (indexed) {
-        const idx = table.addColumn('', true);
-        for (const l of labels) idx.pushValue(l);
-      }
-      for (const [name, cells] of Object.entries(v)) {
-        const col = table.addColumn(name);
-        for (const l of labels) col.pushValue(cells[l]);
-      }
-      table.commitRows(labels.length);
-      break;
+      const columns = Object.entries(v).map(([name, cells]) =>
+        data(
+          name,
+          labels.map((l) => cells[l]),
+        ),
+      );
+      return { columns: [...rowIndex(labels), ...columns], rows: labels.length };
     }
     case 'index': {
       const v = value as Record<string, Record<string, unknown>>;
       const labels = Object.keys(v);
       const names = collectKeys(Object.values(v));
-      if (!isRangeIndex(labels)) table.addColumn('', true);
-      for (const n of names) table.addColumn(n);
-      const indexed = table.columns.length > names.length;
-      for (const l of labels) {
-        const rec = v[l];
-        table.pushValueRow(indexed ? [l, ...names.map((n) => rec[n])] : names.map((n) => rec[n]));
-      }
-      break;
+      const columns = names.map((n) =>
+        data(
+          n,
+          labels.map((l) => v[l][n]),
+        ),
+      );
+      return { columns: [...rowIndex(labels), ...columns], rows: labels.length };
     }
   }
-  return orient;
-}
-
-function fromRecords(records: (Record<string, unknown> | null)[], table: ColumnarTable): void {
-  const names = collectKeys(records.filter(isPlainObject));
-  for (const n of names) table.addColumn(n);
-  for (const rec of records) table.pushValueRow(names.map((n) => rec?.[n]));
 }
 
 /** Union of keys in first-seen order. */

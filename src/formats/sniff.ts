@@ -1,6 +1,7 @@
 // Guesses an object's format and compression from its first bytes (magic numbers first), with the object
 // name's extensions as a tie-breaker for what the bytes cannot tell (the format inside a compressed stream).
 import { formatFromKey } from '../references';
+import { utf16ByteOrder, utf16HeadAsUtf8 } from './textEncoding';
 
 /** Formats the sniffer reports. */
 export type SniffFormat = 'parquet' | 'csv' | 'json' | 'pickle' | 'binary' | 'empty';
@@ -74,6 +75,9 @@ export function sniffFormat(head: Uint8Array, keyName?: string): SniffResult {
   }
   if (startsWith(head, [0x50, 0x41, 0x52, 0x31])) return { format: 'parquet' };
   if (head[0] === 0x80 && head.length >= 2 && head[1] >= 0x02 && head[1] <= 0x05) return { format: 'pickle' };
+  // UTF-16 text is full of NUL bytes: judge the text it holds, not its bytes.
+  const utf16 = utf16ByteOrder(head);
+  if (utf16) return sniffFormat(utf16HeadAsUtf8(head, utf16), keyName);
   let i = startsWith(head, [0xef, 0xbb, 0xbf]) ? 3 : 0;
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
   if (i === head.length) return { format: looksLikeText(head) ? 'empty' : 'binary' };

@@ -1,7 +1,7 @@
 // The host-side table: columns of typed storage (columnStores.ts) that parsers fill cell by cell or a batch at
 // a time, so a 100 MB CSV stays well under three times its size in memory. Also the `TableSource` abstraction
 // the preview panel opens, independent of where the bytes come from.
-import type { Cell, ColumnInfo, ColumnType } from '../protocol';
+import type { Cell, ColumnInfo, ColumnType, MissingMarker } from '../protocol';
 import type { BatchColumn, ColumnBatch, ColumnLayout } from './columnBatch';
 import { NumberStore, TextStore } from './columnStores';
 import { CellKind, TypeTally, classify } from './columnTypes';
@@ -52,6 +52,8 @@ export class Column {
   readonly tally = new TypeTally();
   private nums: NumberStore | undefined = new NumberStore();
   private text: TextStore | undefined;
+  private declaredType: ColumnType | undefined;
+  private missingMarker: MissingMarker | undefined;
 
   /** `id` is the grid's field id, `name` the header text, `index` marks a row-index column. */
   constructor(
@@ -70,9 +72,21 @@ export class Column {
     return this.nums !== undefined;
   }
 
-  /** The column's type from the cells seen so far. */
+  /** The column's type: as declared by the decoder (pandas' dtype), else from the cells seen so far. */
   get type(): ColumnType {
-    return this.tally.type;
+    return this.declaredType ?? this.tally.type;
+  }
+
+  /** Fixes the type a decoder knows (pandas' dtype) and, optionally, the marker its missing cells show. */
+  declare(type: ColumnType, missing?: MissingMarker): void {
+    this.declaredType = type;
+    this.missingMarker = missing;
+  }
+
+  /** Sets the marker missing cells show (pandas' spelling for how the decoder reads gaps). */
+  markMissing(missing: MissingMarker): this {
+    this.missingMarker = missing;
+    return this;
   }
 
   /** Appends a decoded value (JSON, Parquet): numbers stay numbers, everything else becomes text. */
@@ -101,7 +115,8 @@ export class Column {
     if (typeof v === 'string') {
       s = v;
       kind = classify(s);
-      if (kind === CellKind.Null && s.length > 0) kind = CellKind.Text;
+      // A decoded value is missing only when it is null: '' and 'NaN' are the texts they say.
+      if (kind === CellKind.Null) kind = CellKind.Text;
       if (kind === CellKind.Integer || kind === CellKind.Float) kind = CellKind.Text;
     } else if (typeof v === 'boolean') {
       s = v ? 'true' : 'false';
@@ -192,7 +207,13 @@ export class Column {
 
   /** Description sent to the webview. */
   info(): ColumnInfo {
-    return { id: this.id, name: this.name, type: this.type, ...(this.index ? { index: true } : {}) };
+    return {
+      id: this.id,
+      name: this.name,
+      type: this.type,
+      ...(this.index ? { index: true } : {}),
+      ...(this.missingMarker ? { missing: this.missingMarker } : {}),
+    };
   }
 }
 
@@ -274,5 +295,3 @@ export class ColumnarTable {
     return this.columns.map((c) => c.info());
   }
 }
-
-/** True when a text is missing by pandas' rules (exported for tests and filters). */

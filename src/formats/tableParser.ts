@@ -7,6 +7,7 @@ import { parseCsv } from './csv';
 import { NotATableError, jsonToTable, parseLenientJson } from './pandasJson';
 import { memoryBuffer, parseParquet, rangeBuffer } from './parquet';
 import type { SniffFormat } from './sniff';
+import { utf16ByteOrder, utf16ToUtf8 } from './textEncoding';
 import type { ColumnarTable, FormatHint, TableSource } from './table';
 
 /** Format detection and decompression (src/formats/sniff.ts and decompress.ts), injected for testability. */
@@ -206,12 +207,16 @@ export async function parseTableSource(
   const compression = source.compression ?? sniffed.compression;
   let stream: AsyncIterable<Uint8Array> = prepend(first.chunks, raw);
   let format = sniffed.format;
+  let textHead = first.head;
   if (compression && compression !== 'none') {
     const inner = codecs.decompress(stream, compression)[Symbol.asyncIterator]();
     const head = await readHead(inner, HEAD_BYTES);
     stream = prepend(head.chunks, inner);
+    textHead = head.head;
     format = codecs.sniffFormat(head.head, source.keyName?.replace(/\.(gz|gzip|zst|zstd|bz2|xz|lz4|zip)$/i, '')).format;
   }
+  const utf16 = utf16ByteOrder(textHead);
+  if (utf16) stream = utf16ToUtf8(stream, utf16);
   format = pickFormat(source.formatHint, format);
   options.logger?.debug(
     `preview ${source.title}: format ${format}${compression ? `, compression ${compression}` : ''}`,

@@ -68,17 +68,31 @@ describe('JSON DataFrames', () => {
       ],
     });
     assert.equal(table.orient, 'table');
-    assert.deepEqual(table.index, [true, false, false]);
-    assert.deepEqual(table.rows, [
-      [0, 1, 'x'],
-      [1, 2, null],
-    ]);
+    // pandas names a primaryKey called "index" None: the default 0, 1, … index is left out as in every orient.
+    assert.deepEqual(table.index, [false, false]);
+    assert.deepEqual(table.rows, rows);
+    const keyed = read({
+      schema: {
+        fields: [
+          { name: 'id', type: 'string' },
+          { name: 'a', type: 'integer' },
+        ],
+        primaryKey: ['id'],
+      },
+      data: [{ id: 'k1', a: 1 }],
+    });
+    assert.deepEqual(keyed.index, [true, false]);
+    assert.deepEqual(keyed.names, ['id', 'a']);
     assert.deepEqual(read({ a: [1, 2], b: ['x', null] }).rows, rows);
   });
 
   it('infers types from JSON values', () => {
-    const t = read([{ i: 1, f: 1.5, b: true, d: '2024-01-01T00:00:00.000Z', s: 'x', n: null }]);
-    assert.deepEqual(t.types, ['integer', 'float', 'boolean', 'datetime', 'string', 'empty']);
+    const t = read([
+      { i: 1, f: 1.5, b: true, d: '2024-01-01T00:00:00.000Z', created_at: '2024-01-01T00:00:00.000Z', s: 'x', n: null },
+    ]);
+    // As read_json: ISO text is a date only under a date-like name; an all-null column is float64 NaN.
+    assert.deepEqual(t.types, ['integer', 'float', 'boolean', 'string', 'datetime', 'string', 'float']);
+    assert.deepEqual(t.rows, [[1, 1.5, 'True', '2024-01-01T00:00:00.000Z', '2024-01-01 00:00:00+00:00', 'x', null]]);
   });
 
   it('accepts the NaN and Infinity tokens Python writes', () => {
