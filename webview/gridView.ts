@@ -10,6 +10,7 @@ import {
   ModuleRegistry,
   createGrid,
 } from 'ag-grid-community';
+import { cellText, missingMarker } from '../src/cellText';
 import { emptyQuery } from '../src/protocol';
 import { cellReference } from '../src/references';
 import type { Cell, ColumnInfo, ViewQuery } from '../src/protocol';
@@ -34,6 +35,49 @@ export interface GridEvents {
 
 function isNumeric(c: ColumnInfo): boolean {
   return c.type === 'integer' || c.type === 'float';
+}
+
+/** Filter choices for missing cells (NaN, None, NaT), offered in every column next to ag-grid's own. */
+const MISSING_OPTIONS = [
+  {
+    displayKey: 'missing',
+    displayName: 'Missing (NaN, None, NaT)',
+    predicate: (_: unknown[], v: unknown) => v === null || v === undefined,
+    numberOfInputs: 0 as const,
+  },
+  {
+    displayKey: 'notMissing',
+    displayName: 'Not missing',
+    predicate: (_: unknown[], v: unknown) => v !== null && v !== undefined,
+    numberOfInputs: 0 as const,
+  },
+];
+const TEXT_OPTIONS = ['contains', 'notContains', 'equals', 'notEqual', 'startsWith', 'endsWith', 'blank', 'notBlank'];
+const NUMBER_OPTIONS = [
+  'equals',
+  'notEqual',
+  'greaterThan',
+  'greaterThanOrEqual',
+  'lessThan',
+  'lessThanOrEqual',
+  'inRange',
+  'blank',
+  'notBlank',
+];
+
+/** Typed order with missing cells last in both directions, as the host sorts (pandas' na_position='last'). */
+function compareCells(a: Cell | undefined, b: Cell | undefined, _x: unknown, _y: unknown, descending: boolean): number {
+  const aMissing = a === null || a === undefined;
+  const bMissing = b === null || b === undefined;
+  if (aMissing || bMissing) {
+    if (aMissing && bMissing) return 0;
+    // ag-grid reverses the result for a descending sort: flip it so that missing stays last.
+    return (aMissing ? 1 : -1) * (descending ? -1 : 1);
+  }
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const x = String(a);
+  const y = String(b);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** The grid, its row source and the "showing n of m rows" line. */
@@ -219,20 +263,28 @@ export class GridView {
     return this.state.columns.map((c, i) => ({
       colId: c.id,
       headerName: `${c.index ? c.name || 'index' : c.name} · ${c.type}`,
-      headerTooltip: `${c.index ? 'Row index' : c.name} (${c.type})`,
+      headerTooltip: `${c.index ? 'Row index' : c.name} (${c.type}); missing cells read ${missingMarker(c)}`,
       valueGetter: (p) => p.data?.[i] ?? null,
+      // Shown as pandas prints it: 0.0 for a float zero, True/False, and the missing marker instead of nothing.
+      valueFormatter: (p) => cellText((p.value as Cell | undefined) ?? null, c),
+      getQuickFilterText: (p) => cellText((p.value as Cell | undefined) ?? null, c),
+      comparator: compareCells,
       cellDataType: false,
       filter: isNumeric(c) ? 'agNumberColumnFilter' : 'agTextColumnFilter',
-      filterParams: { maxNumConditions: 2 },
+      filterParams: {
+        maxNumConditions: 2,
+        filterOptions: [...(isNumeric(c) ? NUMBER_OPTIONS : TEXT_OPTIONS), ...MISSING_OPTIONS],
+      },
       cellClass: isNumeric(c) ? 'num' : undefined,
+      cellClassRules: { 'missing-value': (p) => p.value === null || p.value === undefined },
       pinned: c.index ? 'left' : undefined,
-      cellRenderer: !isNumeric(c) && links ? (p: ICellRendererParams<Cell[]>) => this.renderCell(p) : undefined,
+      cellRenderer: !isNumeric(c) && links ? (p: ICellRendererParams<Cell[]>) => this.renderCell(p, c) : undefined,
       minWidth: 60,
     }));
   }
 
   /** A text cell: a link when the connection's rules call it a reference, a tooltip when it is a malformed one. */
-  private renderCell(p: ICellRendererParams<Cell[]>): HTMLElement {
+  private renderCell(p: ICellRendererParams<Cell[]>, column: ColumnInfo): HTMLElement {
     const v = p.value as Cell | undefined;
     const span = el('span');
     const shown = typeof v === 'string' ? cellReference(v, this.state.referenceRules) : { kind: 'text' as const };
@@ -253,8 +305,8 @@ export class GridView {
           );
       });
       span.append(a);
-    } else if (v !== null && v !== undefined) {
-      span.textContent = String(v);
+    } else {
+      span.textContent = cellText(v ?? null, column);
     }
     return span;
   }

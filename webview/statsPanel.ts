@@ -1,4 +1,5 @@
 // The statistics side panel of one column: counts, min, max, mean and the most frequent values.
+import { cellText } from '../src/cellText';
 import type { Cell, ColumnInfo, ColumnStats } from '../src/protocol';
 import { button, el, fmt } from './dom';
 import type { GridView } from './gridView';
@@ -6,8 +7,9 @@ import type { HostClient } from './hostClient';
 import type { PreviewState } from './state';
 import type { Toast } from './toast';
 
-function cellText(v: Cell | undefined): string {
-  return v === null || v === undefined ? '' : String(v);
+/** Min and max of a column without values are absent, not missing cells. */
+function extreme(v: Cell | undefined, col: ColumnInfo): string {
+  return v === null || v === undefined ? '' : cellText(v, col);
 }
 
 function statsRow(table: HTMLTableElement, label: string, value: string): void {
@@ -52,12 +54,12 @@ export class StatsPanel {
     statsRow(t, 'Rows', fmt(s.count));
     statsRow(t, 'Missing', fmt(s.nulls));
     statsRow(t, 'Distinct', `${fmt(s.distinct)}${s.distinctCapped ? '+' : ''}`);
-    statsRow(t, 'Min', cellText(s.min));
-    statsRow(t, 'Max', cellText(s.max));
+    statsRow(t, 'Min', extreme(s.min, col));
+    statsRow(t, 'Max', extreme(s.max, col));
     if (s.mean !== undefined) statsRow(t, 'Mean', String(Number(s.mean.toPrecision(8))));
     const top = el('table', 'top');
     top.append(el('caption', undefined, 'Top values'));
-    for (const { value, count } of s.top) statsRow(top, cellText(value), fmt(count));
+    for (const { value, count } of s.top) statsRow(top, cellText(value, col), fmt(count));
     this.element.append(head, t, top);
     this.element.hidden = false;
   }

@@ -9,7 +9,8 @@ import {
   type ViewQuery,
   shownCell,
 } from '../protocol';
-import { type Column, type ColumnarTable, formatNumber } from './table';
+import { cellText } from '../cellText';
+import type { Column, ColumnarTable } from './table';
 
 /** Row order and membership for one query: `rows[i]` is the table row shown at position i. */
 export interface TableView {
@@ -299,11 +300,12 @@ function filterMask(table: ColumnarTable, q: ViewQuery): Uint8Array | undefined 
   const needle = q.quickFilter.trim().toLowerCase();
   if (needle) {
     const any = new Uint8Array(n);
-    // A number's text only holds digits, signs, '.', 'e' and 'inf': other needles cannot match numeric columns.
-    const numericNeedle = /^[0-9.e+\-inf]+$/.test(needle);
+    // A number's text only holds digits, signs, '.', 'e', 'inf' and the marker 'NaN': other needles cannot match.
+    const numericNeedle = /^[0-9.e+\-infa]+$/.test(needle);
     for (const col of table.columns) {
       if (!numericNeedle && col.numeric) continue;
-      const test = textTester(col, (t) => t.toLowerCase().includes(needle), false);
+      // Quick search reads cells as the grid shows them: "0.0" finds a float zero, "nan" finds the gaps.
+      const test = textTester(col, (t) => t.toLowerCase().includes(needle), 'shown');
       for (let i = 0; i < n; i++) if (!any[i] && (!mask || mask[i]) && test(i)) any[i] = 1;
     }
     if (!mask) mask = any;
@@ -312,19 +314,28 @@ function filterMask(table: ColumnarTable, q: ViewQuery): Uint8Array | undefined 
   return mask;
 }
 
-/** A per-row test on a column's text; dictionary columns test each distinct value once. */
-function textTester(col: Column, pred: (text: string) => boolean, nullResult: boolean): (row: number) => boolean {
+/**
+ * A per-row test on a column's text as the grid shows it; dictionary columns test each distinct value once.
+ * A missing cell passes `missing` (true/false), or is tested as its marker (`NaN`, `None`, `NaT`) for 'shown'.
+ */
+function textTester(
+  col: Column,
+  pred: (text: string) => boolean,
+  missing: boolean | 'shown',
+): (row: number) => boolean {
+  const info = col.info();
+  const onMissing = missing === 'shown' ? pred(cellText(null, info)) : missing;
   const dict = col.dictionary();
   if (dict) {
     const hit = new Uint8Array(dict.values.length);
-    dict.values.forEach((v, code) => (hit[code] = v === null ? (nullResult ? 1 : 0) : pred(v) ? 1 : 0));
+    dict.values.forEach((v, code) => (hit[code] = v === null ? (onMissing ? 1 : 0) : pred(cellText(v, info)) ? 1 : 0));
     return (row) => hit[dict.codes[row]] === 1;
   }
   const nums = col.numbers();
-  if (nums) return (row) => (nums[row] === nums[row] ? pred(formatNumber(nums[row])) : nullResult);
+  if (nums) return (row) => (nums[row] === nums[row] ? pred(cellText(nums[row], info)) : onMissing);
   return (row) => {
     const v = col.get(row);
-    return v === null ? nullResult : pred(String(v));
+    return v === null ? onMissing : pred(cellText(v, info));
   };
 }
 
@@ -341,6 +352,11 @@ function columnFilterMask(col: Column, filter: ColumnFilter, n: number): Uint8Ar
 
 function conditionMask(col: Column, c: FilterCondition, n: number): Uint8Array {
   const out = new Uint8Array(n);
+  if (c.type === 'missing' || c.type === 'notMissing') {
+    const want = c.type === 'missing';
+    for (let i = 0; i < n; i++) out[i] = (col.get(i) === null) === want ? 1 : 0;
+    return out;
+  }
   if (c.type === 'blank' || c.type === 'notBlank') {
     const want = c.type === 'blank';
     for (let i = 0; i < n; i++) out[i] = (col.get(i) === null || col.get(i) === '') === want ? 1 : 0;

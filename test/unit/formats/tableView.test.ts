@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { jsonToTable } from '../../../src/formats/pandasJson';
 import { ColumnarTable } from '../../../src/formats/table';
 import { TableViewer, columnStats, computeView, radixSortByKey } from '../../../src/formats/tableView';
 import { formatRows } from '../../../src/formats/textFormats';
@@ -74,6 +75,23 @@ describe('table views', () => {
       [0, 2],
     );
     assert.deepEqual(order(t, q({ quickFilter: '10' })), [0, 3]);
+  });
+
+  it('filters missing cells apart from empty text, and finds them and float zeros by what the grid shows', () => {
+    const t = new ColumnarTable();
+    jsonToTable({ amount: [0.0, null, 2.5], note: ['', null, 'x'], created_at: [1795075200000, null, null] }, t);
+    const missing = (colId: string, type: 'missing' | 'notMissing', filterType: 'text' | 'number' = 'text') =>
+      order(t, q({ filterModel: { [colId]: { filterType, type } } }));
+    assert.deepEqual(missing('c0', 'missing', 'number'), [1]);
+    assert.deepEqual(missing('c1', 'missing'), [1], 'an empty string is not missing');
+    assert.deepEqual(missing('c1', 'notMissing'), [0, 2]);
+    assert.deepEqual(missing('c2', 'missing'), [1, 2]);
+    assert.deepEqual(order(t, q({ quickFilter: '0.0' })), [0]);
+    // NaN (amount), None (note) and NaT (created_at) are all found as the grid shows them.
+    assert.deepEqual(order(t, q({ quickFilter: 'nan' })), [1]);
+    assert.deepEqual(order(t, q({ quickFilter: 'none' })), [1]);
+    assert.deepEqual(order(t, q({ quickFilter: 'nat' })), [1, 2]);
+    assert.deepEqual(order(t, q({ sortModel: [{ colId: 'c2', sort: 'desc' }] })), [0, 1, 2]);
   });
 
   it('serves windows and caches the view', () => {
