@@ -14,6 +14,7 @@ import {
   tableOrientOf,
   type JsonOrient,
 } from '../formats/pandasJson';
+import { corruptDataFrameMessage, isDataFrameClass, parquetHexProblem } from '../formats/serdeDataFrame';
 import type { StoredValue } from './types';
 
 /** What XCom Lens makes of one stored value. */
@@ -53,7 +54,6 @@ export interface DecodeOptions {
 }
 
 const DISPLAY_MAX = 120;
-const DATAFRAME = 'pandas.core.frame.DataFrame';
 
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, ' ');
@@ -94,9 +94,8 @@ function convert(v: unknown, budget: DecodeBudget, depth = 0): unknown {
         return data;
       case 'decimal.Decimal':
         return data;
-      case DATAFRAME:
-        return v;
       default: {
+        if (isDataFrameClass(cls)) return v;
         return entriesWithin(v, budget, (x) => convert(x, budget, depth + 1));
       }
     }
@@ -151,19 +150,7 @@ function wrapperClass(v: unknown): string | undefined {
   return undefined;
 }
 
-const PARQUET_MAGIC_HEX = '50415231';
 const CUT_NOTE_END = ': open it to see the stored form';
-
-/** Why a serde DataFrame's `__data__` cannot be Parquet, or undefined when it can. */
-function parquetHexProblem(hex: string): string | undefined {
-  if (hex.length === 0) return 'it holds no data';
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return 'its data is not hexadecimal text';
-  const lower = hex.slice(0, 8).toLowerCase();
-  if (hex.length < 24 || lower !== PARQUET_MAGIC_HEX || hex.slice(-8).toLowerCase() !== PARQUET_MAGIC_HEX) {
-    return 'its data is not a Parquet file (no PAR1 marks at both ends)';
-  }
-  return undefined;
-}
 
 function classify(value: unknown, origin: { classname?: string; note?: string }, budget: DecodeBudget): DecodedXCom {
   const { classname } = origin;
@@ -171,11 +158,11 @@ function classify(value: unknown, origin: { classname?: string; note?: string },
   if (classname) base.classname = classname;
   const notes = [origin.note, budget.note && `Value ${budget.note}${CUT_NOTE_END}`].filter(Boolean);
   if (notes.length > 0) base.note = notes.join('. ');
-  if (classname === DATAFRAME) {
+  if (isDataFrameClass(classname)) {
     const hex = isPlainObject(value) && typeof value.__data__ === 'string' ? value.__data__ : '';
     const problem = parquetHexProblem(hex);
     if (problem) {
-      const note = `A pandas DataFrame whose Parquet data is corrupt (${problem}): it cannot be previewed`;
+      const note = `${corruptDataFrameMessage(problem).replace(/\.$/, '')}: it cannot be previewed`;
       return {
         ...base,
         kind: 'json',

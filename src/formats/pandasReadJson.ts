@@ -27,7 +27,7 @@ export interface TableSchemaField {
 }
 
 /** True for the names `read_json(keep_default_dates=True)` tries as dates (pandas/io/json/_json.py `is_ok`). */
-export function isDateLikeName(name: unknown): boolean {
+function isDateLikeName(name: unknown): boolean {
   if (typeof name !== 'string') return false;
   const n = name.toLowerCase();
   return (

@@ -3,6 +3,7 @@
 import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
+import { parquetReason } from './serdeDataFrame';
 import type { ColumnarTable } from './table';
 
 /** Options of `parseParquet`. */
@@ -55,11 +56,52 @@ function pandasIndexColumns(metadata: FileMetaData): Set<string> {
   return names;
 }
 
-/** Reads a Parquet file into `table`, row group by row group. */
+/** Parquet bytes the reader cannot make sense of; the message says what is wrong. */
+export class CorruptParquetError extends Error {
+  constructor(
+    /** What is wrong, in words. */
+    readonly reason: string,
+  ) {
+    super(`The Parquet data is corrupt: ${reason}.`);
+  }
+}
+
+/**
+ * Reads a Parquet file into `table`, row group by row group. Bytes the reader cannot parse end in a
+ * {@link CorruptParquetError} (never a bare RangeError); errors of the reads themselves pass through unchanged.
+ */
 export async function parseParquet(
   file: AsyncBuffer & { bytesRead?: number },
   table: ColumnarTable,
   options: ParquetOptions = {},
+): Promise<void> {
+  const readErrors = new WeakSet<object>();
+  const tracked: AsyncBuffer & { bytesRead?: number } = {
+    byteLength: file.byteLength,
+    get bytesRead() {
+      return file.bytesRead;
+    },
+    slice: async (start, end) => {
+      try {
+        return await file.slice(start, end);
+      } catch (error) {
+        if (typeof error === 'object' && error !== null) readErrors.add(error);
+        throw error;
+      }
+    },
+  };
+  try {
+    await readParquet(tracked, table, options);
+  } catch (error) {
+    if ((typeof error === 'object' && error !== null && readErrors.has(error)) || options.signal?.aborted) throw error;
+    throw new CorruptParquetError(parquetReason(error));
+  }
+}
+
+async function readParquet(
+  file: AsyncBuffer & { bytesRead?: number },
+  table: ColumnarTable,
+  options: ParquetOptions,
 ): Promise<void> {
   const metadata = await parquetMetadataAsync(file);
   const schema = parquetSchema(metadata);

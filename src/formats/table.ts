@@ -218,7 +218,7 @@ export class Column {
 }
 
 /** Formats a number the way Python prints it where that matters (inf, integers). */
-export function formatNumber(n: number): string {
+function formatNumber(n: number): string {
   if (n === Infinity) return 'inf';
   if (n === -Infinity) return '-inf';
   return String(n);

@@ -5,7 +5,8 @@ import { isCancellation } from '../errors';
 import type { Logger } from '../logger';
 import { parseCsv } from './csv';
 import { NotATableError, jsonToTable, parseLenientJson } from './pandasJson';
-import { memoryBuffer, parseParquet, rangeBuffer } from './parquet';
+import { CorruptParquetError, memoryBuffer, parseParquet, rangeBuffer } from './parquet';
+import { corruptDataFrameMessage, isSerdeDataFrame, parquetHexProblem } from './serdeDataFrame';
 import type { SniffFormat } from './sniff';
 import { utf16ByteOrder, utf16ToUtf8 } from './textEncoding';
 import type { ColumnarTable, FormatHint, TableSource } from './table';
@@ -55,17 +56,6 @@ const HEAD_BYTES = 4096;
 /** Error for content that cannot be shown as a table (pickles, binary). */
 class UnsupportedContentError extends Error {}
 
-/** Decodes Airflow serde's DataFrame wrapper: `{__classname__: 'pandas.core.frame.DataFrame', __data__: '<hex Parquet>'}`. */
-function serdeDataFrameBytes(value: unknown): Uint8Array | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const v = value as Record<string, unknown>;
-  if (typeof v.__classname__ !== 'string' || !v.__classname__.endsWith('DataFrame') || typeof v.__data__ !== 'string')
-    return undefined;
-  const hex = v.__data__;
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined;
-  return Uint8Array.from(Buffer.from(hex, 'hex'));
-}
-
 /** Fills `table` from an inline value (decoded JSON, a JSON string, or the serde DataFrame wrapper). */
 export async function parseInline(
   value: unknown,
@@ -76,20 +66,19 @@ export async function parseInline(
     const trimmed = value.trim();
     if (trimmed.startsWith('{') || trimmed.startsWith('[')) value = parseLenientJson(trimmed);
   }
-  const parquet = serdeDataFrameBytes(value);
-  if (parquet) {
+  if (isSerdeDataFrame(value)) {
+    const hex = value.__data__;
+    const problem = parquetHexProblem(hex);
+    if (problem) throw new UnsupportedContentError(corruptDataFrameMessage(problem));
     try {
-      await parseParquet(memoryBuffer(parquet), table, {
+      await parseParquet(memoryBuffer(Uint8Array.from(Buffer.from(hex as string, 'hex'))), table, {
         signal: options.signal,
         onBatch: () => options.onSchema?.(),
         onWarning: options.onWarning,
       });
     } catch (error) {
-      if (isCancellation(error)) throw error;
-      // The Parquet reader's own errors (DataView offsets, missing footer fields) say nothing to a user.
-      throw new UnsupportedContentError(
-        'The pandas DataFrame in this XCom holds corrupt Parquet data: it cannot be shown as a table.',
-      );
+      if (isCancellation(error) || !(error instanceof CorruptParquetError)) throw error;
+      throw new UnsupportedContentError(corruptDataFrameMessage(error.reason));
     }
     return { format: 'parquet' };
   }

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { decodeXComValue } from '../../../src/airflow/xcomValue';
 import { parseLenientJson, tableOrientOf } from '../../../src/formats/pandasJson';
 import type { StoredValue } from '../../../src/airflow/types';
+import { DATAFRAME_PARQUET_HEX } from '../../fixtures/airflow/builder';
 
 const bytes = (text: string): StoredValue => ({ kind: 'bytes', bytes: new TextEncoder().encode(text) });
 const hex = (h: string): StoredValue => ({ kind: 'bytes', bytes: Buffer.from(h.replace(/\s/g, ''), 'hex') });
@@ -83,14 +84,32 @@ describe('XCom value decoding (every encoding Airflow writes)', () => {
     assert.match(custom.display, /^my\.Thing: /);
   });
 
-  it('keeps the pandas DataFrame wrapper as a table', () => {
-    const stored =
-      '{"__classname__": "pandas.core.frame.DataFrame", "__version__": 1, "__data__": "50415231deadbeef50415231"}';
+  it('keeps the pandas DataFrame wrapper as a table, under both class names serde writes', () => {
+    // Airflow 3.3's serializer writes `pandas.DataFrame`; earlier ones the module path.
+    for (const classname of ['pandas.core.frame.DataFrame', 'pandas.DataFrame']) {
+      const stored = JSON.stringify({ __classname__: classname, __version__: 1, __data__: DATAFRAME_PARQUET_HEX });
+      const d = decodeXComValue(bytes(stored));
+      assert.equal(d.kind, 'table', classname);
+      assert.equal(d.classname, classname);
+      assert.deepEqual(d.value, JSON.parse(stored));
+      assert.match(d.display, new RegExp(`pandas DataFrame \\(Parquet, ${DATAFRAME_PARQUET_HEX.length / 2} bytes\\)`));
+      assert.deepEqual(d.table, { format: 'parquet-hex', data: DATAFRAME_PARQUET_HEX });
+    }
+  });
+
+  it('says a DataFrame with PAR1 marks but a garbled footer is corrupt, and claims no Parquet size', () => {
+    const stored = JSON.stringify({
+      __classname__: 'pandas.DataFrame',
+      __version__: 1,
+      __data__: '50415231deadbeef50415231',
+    });
     const d = decodeXComValue(bytes(stored));
-    assert.equal(d.kind, 'table');
-    assert.deepEqual(d.value, JSON.parse(stored));
-    assert.match(d.display, /pandas DataFrame \(Parquet, 12 bytes\)/);
-    assert.deepEqual(d.table, { format: 'parquet-hex', data: '50415231deadbeef50415231' });
+    assert.equal(d.kind, 'json');
+    assert.equal(d.display, 'pandas DataFrame (corrupt Parquet data)');
+    assert.match(
+      d.note ?? '',
+      /^The XCom holds a pandas DataFrame serialised as Parquet, but its bytes are corrupt: its Parquet footer claims \d+ bytes but the file holds only 12/,
+    );
   });
 
   it('converts legacy __type/__var', () => {

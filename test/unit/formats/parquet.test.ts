@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { memoryBuffer, parseParquet, rangeBuffer } from '../../../src/formats/parquet';
+import { CorruptParquetError, memoryBuffer, parseParquet, rangeBuffer } from '../../../src/formats/parquet';
 import { ColumnarTable } from '../../../src/formats/table';
 import { parseInline } from '../../../src/formats/tableParser';
 import { dump } from './helpers';
@@ -48,5 +48,54 @@ describe('parseParquet', () => {
     );
     assert.equal(summary.format, 'parquet');
     assert.equal(table.rowCount, 15);
+  });
+
+  it('says garbled or cut Parquet is corrupt instead of letting a RangeError through', async () => {
+    const good = rowGroupsParquet();
+    const footerLength = new DataView(good.buffer, good.byteOffset).getUint32(good.length - 8, true);
+    const garbled = Uint8Array.from(good);
+    // Scramble the data pages, keep the footer: the reader follows offsets into noise.
+    for (let i = 4; i < good.length - footerLength - 8; i++) garbled[i] = (i * 151) & 0xff;
+    const cut = Uint8Array.from([...good.subarray(0, 40), ...good.subarray(good.length - footerLength - 8)]);
+    for (const [name, bytes] of [
+      ['garbled pages', garbled],
+      ['cut data', cut],
+    ] as const) {
+      const error = await parseParquet(memoryBuffer(bytes), new ColumnarTable()).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof CorruptParquetError, `${name}: ${String(error)}`);
+      assert.match(error.message, /^The Parquet data is corrupt: /, name);
+      assert.doesNotMatch(error.message, /RangeError|DataView|undefined/, name);
+    }
+  });
+
+  it('lets the errors of the reads themselves through unchanged (they are not corrupt data)', async () => {
+    const bytes = rowGroupsParquet();
+    const failure = new Error('S3 connection reset');
+    let reads = 0;
+    const file = rangeBuffer(bytes.length, async (s, e) => {
+      if (++reads > 1) throw failure;
+      return bytes.slice(s, e + 1);
+    });
+    await assert.rejects(parseParquet(file, new ColumnarTable()), (e) => e === failure);
+  });
+
+  it('reads the serde wrapper of Airflow 3.3 (`pandas.DataFrame`) and names corrupt bytes as such', async () => {
+    const hex = Buffer.from(rowGroupsParquet()).toString('hex');
+    const signal = new AbortController().signal;
+    const table = new ColumnarTable();
+    await parseInline({ __classname__: 'pandas.DataFrame', __version__: 1, __data__: hex }, table, { signal });
+    assert.equal(table.rowCount, 15);
+    const half = hex.slice(0, 200) + hex.slice(-400);
+    for (const data of [half, 'zz', '50415231deadbeef50415231']) {
+      await assert.rejects(
+        parseInline({ __classname__: 'pandas.DataFrame', __version__: 1, __data__: data }, new ColumnarTable(), {
+          signal,
+        }),
+        /^Error: The XCom holds a pandas DataFrame serialised as Parquet, but its bytes are corrupt: (?!.*(RangeError|DataView|undefined))/,
+      );
+    }
   });
 });

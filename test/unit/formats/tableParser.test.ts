@@ -77,3 +77,38 @@ describe('parseTableSource', () => {
     assert.equal(r.summary.format, 'parquet');
   });
 });
+
+describe('text with a byte-order mark', () => {
+  const utf16 = (text: string, order: 'le' | 'be'): Uint8Array => {
+    const le = Buffer.from(`\ufeff${text}`, 'utf16le');
+    if (order === 'le') return le;
+    const be = Buffer.from(le);
+    be.swap16();
+    return be;
+  };
+  const csv = 'name,amount\nZoë,0.5\n東京 🚀,2.0\n';
+
+  it('sniffs UTF-16 CSV and JSON as text, not binary', () => {
+    assert.deepEqual(sniffFormat(utf16(csv, 'le')), { format: 'csv' });
+    assert.deepEqual(sniffFormat(utf16(csv, 'be')), { format: 'csv' });
+    assert.deepEqual(sniffFormat(utf16('{"a": [1]}', 'be')), { format: 'json' });
+    assert.deepEqual(sniffFormat(new Uint8Array([0xef, 0xbb, 0xbf, ...Buffer.from('{"a": [1]}')])), { format: 'json' });
+  });
+
+  it('reads UTF-16 LE and BE and UTF-8 with a mark, characters cut between chunks included', async () => {
+    for (const data of [utf16(csv, 'le'), utf16(csv, 'be'), Buffer.from(`\ufeff${csv}`)]) {
+      const src: ByteTableSource = { kind: 'bytes', title: 't', open: () => chunked(data, 3) };
+      const t = await load(src);
+      assert.equal(t.summary.format, 'csv');
+      assert.deepEqual(t.names, ['name', 'amount']);
+      assert.deepEqual(t.rows, [
+        ['Zoë', 0.5],
+        ['東京 🚀', 2],
+      ]);
+      assert.deepEqual(t.warnings, []);
+    }
+    const json = await load({ kind: 'bytes', title: 't', open: () => chunked(utf16('{"a": {"0": "é"}}', 'le'), 5) });
+    assert.equal(json.summary.format, 'json');
+    assert.deepEqual(json.rows, [['é']]);
+  });
+});
