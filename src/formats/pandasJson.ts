@@ -1,6 +1,7 @@
 // The one home of pandas' JSON: the lenient JSON pandas writes (NaN, Infinity), and DataFrames in every orient
-// (columns, to_json()'s default; records, split, index, values, table; a dict of lists). The tree and the grid both
-// read values through this module, so they agree on what is a table. Serde DataFrames (hex Parquet) are the callers'.
+// (columns, to_json()'s default; records, split, index, values, table; a dict of lists), read back column by column
+// with read_json's conventions (pandasReadJson.ts). The tree and the grid both read values through this module, so
+// they agree on what is a table. Serde DataFrames (hex Parquet) are serdeDataFrame.ts'.
 import { type TableSchemaField, readIndexLabels, readJsonColumn, readTableColumn } from './pandasReadJson';
 import type { ColumnarTable } from './table';
 

@@ -1,6 +1,7 @@
 // The host-side table: columns of typed storage (columnStores.ts) that parsers fill cell by cell or a batch at
 // a time, so a 100 MB CSV stays well under three times its size in memory. Also the `TableSource` abstraction
 // the preview panel opens, independent of where the bytes come from.
+import { cellText } from '../cellText';
 import type { Cell, ColumnInfo, ColumnType, MissingMarker } from '../protocol';
 import type { BatchColumn, ColumnBatch, ColumnLayout } from './columnBatch';
 import { NumberStore, TextStore } from './columnStores';
@@ -70,6 +71,11 @@ export class Column {
   /** True while every cell is a number or missing. */
   get numeric(): boolean {
     return this.nums !== undefined;
+  }
+
+  /** The marker a missing cell shows, when the decoder set one. */
+  get missing(): MissingMarker | undefined {
+    return this.missingMarker;
   }
 
   /** The column's type: as declared by the decoder (pandas' dtype), else from the cells seen so far. */
@@ -170,10 +176,10 @@ export class Column {
     return this.text!.get(i);
   }
 
-  /** The cell at row i as text ('' for missing). */
+  /** The cell at row i as text for copies and exports: as the grid shows it ('0.0', 'True'), '' for missing as to_csv writes it. */
   textAt(i: number): string {
     const v = this.get(i);
-    return v === null ? '' : typeof v === 'number' ? formatNumber(v) : v;
+    return v === null ? '' : cellText(v, this);
   }
 
   /** All values in one array while the column is numeric (NaN = missing). */

@@ -43,7 +43,11 @@ describe('missing values in the preview grid (UI)', function () {
     const style = await grid
       .locator('.ag-cell.missing-value')
       .first()
-      .evaluate((e) => getComputedStyle(e).fontStyle);
+      .evaluate(
+        (e) =>
+          (globalThis as unknown as { getComputedStyle(el: unknown): { fontStyle: string } }).getComputedStyle(e)
+            .fontStyle,
+      );
     assert.equal(style, 'italic');
     console.log(`      missing markers: ${await screenshot(page, 'preview-missing-values')}`);
   });
