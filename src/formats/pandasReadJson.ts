@@ -110,13 +110,29 @@ function fractionText(ns: number): string {
   return ns % 1000 === 0 ? `.${pad(ns / 1000, 6)}` : `.${pad(ns, 9)}`;
 }
 
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => pad(i));
+/** The last day formatted: timestamps of one column mostly share their days. */
+let cachedDay = NaN;
+let cachedDayText = '';
+
+function dayText(day: number): string {
+  if (day !== cachedDay) {
+    const d = new Date(day * 86_400_000);
+    cachedDayText = `${pad(d.getUTCFullYear(), 4)}-${TWO_DIGITS[d.getUTCMonth() + 1]}-${TWO_DIGITS[d.getUTCDate()]}`;
+    cachedDay = day;
+  }
+  return cachedDayText;
+}
+
 /** `str(Timestamp)` of a UTC instant given as whole epoch seconds plus nanoseconds, with an optional offset. */
 function timestampText(seconds: number, ns: number, offsetMinutes?: number): string {
-  const d = new Date((seconds + (offsetMinutes ?? 0) * 60) * 1000);
-  const wall =
-    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
-    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-  return wall + fractionText(ns) + (offsetMinutes === undefined ? '' : offsetText(offsetMinutes));
+  const wall = seconds + (offsetMinutes ?? 0) * 60;
+  const day = Math.floor(wall / 86_400);
+  const t = wall - day * 86_400;
+  const h = Math.floor(t / 3600);
+  const m = Math.floor((t - h * 3600) / 60);
+  const time = `${TWO_DIGITS[h]}:${TWO_DIGITS[m]}:${TWO_DIGITS[t - h * 3600 - m * 60]}`;
+  return `${dayText(day)} ${time}${fractionText(ns)}${offsetMinutes === undefined ? '' : offsetText(offsetMinutes)}`;
 }
 
 function offsetText(minutes: number): string {
