@@ -5,6 +5,7 @@
 // Datetimes become the text `str(pandas.Timestamp)` prints, which sorts in time order.
 import { pythonFloatText } from '../cellText';
 import type { ColumnType, MissingMarker } from '../protocol';
+import { nanosecondsText, timestampText } from './pandasText';
 
 /** One column after read_json's conversions: cells to store (numbers, text, null = missing) and pandas' dtype. */
 export interface ReadBackColumn {
@@ -100,46 +101,6 @@ function asInts(cells: readonly unknown[]): number[] | undefined {
   return out;
 }
 
-function pad(n: number, width = 2): string {
-  return String(n).padStart(width, '0');
-}
-
-/** The fraction `str(Timestamp)` prints: none, microseconds, or nanoseconds when they are not zero. */
-function fractionText(ns: number): string {
-  if (ns === 0) return '';
-  return ns % 1000 === 0 ? `.${pad(ns / 1000, 6)}` : `.${pad(ns, 9)}`;
-}
-
-const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => pad(i));
-/** The last day formatted: timestamps of one column mostly share their days. */
-let cachedDay = NaN;
-let cachedDayText = '';
-
-function dayText(day: number): string {
-  if (day !== cachedDay) {
-    const d = new Date(day * 86_400_000);
-    cachedDayText = `${pad(d.getUTCFullYear(), 4)}-${TWO_DIGITS[d.getUTCMonth() + 1]}-${TWO_DIGITS[d.getUTCDate()]}`;
-    cachedDay = day;
-  }
-  return cachedDayText;
-}
-
-/** `str(Timestamp)` of a UTC instant given as whole epoch seconds plus nanoseconds, with an optional offset. */
-function timestampText(seconds: number, ns: number, offsetMinutes?: number): string {
-  const wall = seconds + (offsetMinutes ?? 0) * 60;
-  const day = Math.floor(wall / 86_400);
-  const t = wall - day * 86_400;
-  const h = Math.floor(t / 3600);
-  const m = Math.floor((t - h * 3600) / 60);
-  const time = `${TWO_DIGITS[h]}:${TWO_DIGITS[m]}:${TWO_DIGITS[t - h * 3600 - m * 60]}`;
-  return `${dayText(day)} ${time}${fractionText(ns)}${offsetMinutes === undefined ? '' : offsetText(offsetMinutes)}`;
-}
-
-function offsetText(minutes: number): string {
-  const a = Math.abs(minutes);
-  return `${minutes < 0 ? '-' : '+'}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
-}
-
 /** Epoch numbers in one unit → timestamps; undefined when one falls outside datetime64[ns]. */
 function epochTexts(nums: readonly number[], perUnit: number): (string | null)[] | undefined {
   const out: (string | null)[] = new Array(nums.length);
@@ -153,9 +114,7 @@ function epochTexts(nums: readonly number[], perUnit: number): (string | null)[]
     if (Number.isInteger(v)) {
       // An integer past 2^53 (nanoseconds) lost its last digits in the double: its shortest decimal text is the
       // number pandas wrote whenever it was a whole number of microseconds or coarser, as to_json writes them.
-      const total = BigInt(String(v)) * BigInt(perUnit);
-      const seconds = total / 1_000_000_000n - (total % 1_000_000_000n < 0n ? 1n : 0n);
-      out[i] = timestampText(Number(seconds), Number(total - seconds * 1_000_000_000n));
+      out[i] = nanosecondsText(BigInt(String(v)) * BigInt(perUnit));
       continue;
     }
     const perSecond = 1e9 / perUnit;

@@ -3,6 +3,7 @@
 import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
+import { dayText, nanosecondsText } from './pandasText';
 import { parquetReason } from './serdeDataFrame';
 import type { ColumnarTable } from './table';
 
@@ -40,6 +41,14 @@ export function memoryBuffer(bytes: Uint8Array): AsyncBuffer {
   const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   return { byteLength: ab.byteLength, slice: (start, end) => ab.slice(start, end) };
 }
+
+/** Dates and times as pandas prints them, to the nanosecond (the reader's default Date keeps milliseconds). */
+const PANDAS_PARSERS = {
+  timestampFromMilliseconds: (v: bigint | number) => nanosecondsText(BigInt(v) * 1_000_000n),
+  timestampFromMicroseconds: (v: bigint | number) => nanosecondsText(BigInt(v) * 1000n),
+  timestampFromNanoseconds: (v: bigint | number) => nanosecondsText(BigInt(v)),
+  dateFromDays: (v: number) => dayText(v),
+};
 
 /** pandas stores a named or non-range index as `__index_level_N__` or lists it in its metadata. */
 function pandasIndexColumns(metadata: FileMetaData): Set<string> {
@@ -111,6 +120,16 @@ async function readParquet(
   const cols = new Map(
     ordered.map((n) => [n, table.addColumn(n.startsWith('__index_level_') ? '' : n, indexNames.has(n))]),
   );
+  // Instants stored in UTC come back tz-aware: str(Timestamp) says +00:00.
+  const utc = new Set(
+    schema.children
+      .filter((c) => c.element.logical_type?.type === 'TIMESTAMP' && c.element.logical_type.isAdjustedToUTC)
+      .map((c) => c.element.name),
+  );
+  // pyarrow hands text and boolean gaps to pandas as None; numbers and times as NaN and NaT.
+  const markMissing = () => {
+    for (const col of cols.values()) if (col.type === 'string' || col.type === 'boolean') col.markMissing('None');
+  };
   options.onBatch?.(file.bytesRead ?? 0);
   let rowStart = 0;
   for (const group of metadata.row_groups) {
@@ -122,14 +141,19 @@ async function readParquet(
       compressors,
       rowStart,
       rowEnd,
+      parsers: PANDAS_PARSERS,
       onChunk: ({ columnName, columnData, rowStart: chunkStart }) => {
         const col = cols.get(columnName);
         if (!col) return;
-        for (let i = Math.max(0, col.length - chunkStart); i < columnData.length && chunkStart + i < rowEnd; i++)
-          col.pushValue(columnData[i]);
+        const zone = utc.has(columnName) ? '+00:00' : '';
+        for (let i = Math.max(0, col.length - chunkStart); i < columnData.length && chunkStart + i < rowEnd; i++) {
+          const v = columnData[i];
+          col.pushValue(zone && typeof v === 'string' ? v + zone : v);
+        }
       },
     });
     table.commitRows(rowEnd);
+    markMissing();
     rowStart = rowEnd;
     options.onBatch?.(file.bytesRead ?? 0);
   }

@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import { CorruptParquetError, memoryBuffer, parseParquet, rangeBuffer } from '../../../src/formats/parquet';
 import { ColumnarTable } from '../../../src/formats/table';
 import { parseInline } from '../../../src/formats/tableParser';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { cellText } from '../../../src/cellText';
 import { dump } from './helpers';
 
 import { MIXED_ROWS, ROW_GROUPS_ROWS, mixedParquet, rowGroupsParquet } from '../../fixtures/parquet/parquetFixtures';
@@ -97,5 +99,31 @@ describe('parseParquet', () => {
         /^Error: The XCom holds a pandas DataFrame serialised as Parquet, but its bytes are corrupt: (?!.*(RangeError|DataView|undefined))/,
       );
     }
+  });
+
+  it('shows dates, times and gaps as pandas prints what pyarrow hands it', async () => {
+    const bytes = parquetWriteBuffer({
+      columnData: [
+        { name: 'created', data: [new Date('2026-11-19T08:00:00.123Z'), null], type: 'TIMESTAMP' },
+        { name: 'note', data: ['x', null], type: 'STRING' },
+        { name: 'paid', data: [true, null], type: 'BOOLEAN' },
+        { name: 'amount', data: [1.5, null], type: 'DOUBLE' },
+      ],
+    });
+    const table = new ColumnarTable();
+    await parseParquet(memoryBuffer(new Uint8Array(bytes)), table);
+    const shown = table.columns.map((c) => [0, 1].map((r) => cellText(c.get(r), c.info())));
+    const created = shown[0][0];
+    assert.match(created, /^2026-11-19 08:00:00\.123000(\+00:00)?$/);
+    assert.deepEqual(shown, [
+      [created, 'NaT'],
+      ['x', 'None'],
+      ['True', 'None'],
+      ['1.5', 'NaN'],
+    ]);
+    assert.deepEqual(
+      table.columns.map((c) => c.type),
+      ['datetime', 'string', 'boolean', 'float'],
+    );
   });
 });
