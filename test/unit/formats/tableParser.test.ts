@@ -112,3 +112,16 @@ describe('text with a byte-order mark', () => {
     assert.deepEqual(json.rows, [['é']]);
   });
 });
+
+describe('JSON nested 10,000 levels deep', () => {
+  it('is valid JSON: the grid shows it as one bounded cell, not "not valid JSON" nor a stack overflow', async () => {
+    const depth = 10_000;
+    const text = `{"payload": {"0": ${'['.repeat(depth)}NaN${']'.repeat(depth)}}}`;
+    const t = await load(source(text));
+    assert.equal(t.summary.format, 'json');
+    assert.deepEqual(t.names, ['payload']);
+    const cell = t.rows[0][0] as string;
+    assert.ok(cell.startsWith('[[[[') && cell.includes('...'), cell.slice(0, 80));
+    assert.ok(cell.length < 1_000, `cell of ${cell.length} characters`);
+  });
+});
