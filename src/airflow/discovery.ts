@@ -190,6 +190,16 @@ function connectionsFromCfg(
   return found;
 }
 
+/** The files whose appearance or change can change what discovery finds: airflow.cfg files and the default DB. */
+export function discoveryFiles(options: Omit<DiscoveryOptions, 'readFile'>): string[] {
+  const { env, homeDir } = options;
+  return [
+    configPath(env, homeDir),
+    join(airflowHome(env, homeDir), 'airflow.db'),
+    ...options.workspaceFolders.flatMap((f) => [join(f, 'airflow.cfg'), join(f, 'airflow', 'airflow.cfg')]),
+  ];
+}
+
 /** What Airflow's configuration names: metadata DB URLs and API servers, each in Airflow's lookup order. */
 export interface DiscoveryResult {
   /** Metadata DB URLs (and `_cmd` / `_secret` settings, and unreadable files), without duplicates. */

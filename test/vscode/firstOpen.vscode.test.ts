@@ -2,7 +2,7 @@
 // marked detected and expanded, with its DAGs; an unreachable one explains itself as its child; Dismiss hides it in
 // this workspace until Detect; Save writes it to the user settings without its password.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -114,5 +114,31 @@ describe("first open with Airflow's own configuration", function () {
     assert.deepEqual(saved, [{ id, name: 'airflow on 127.0.0.1', url: 'postgresql://airflow@127.0.0.1:1/airflow' }]);
     // The saved connection is the only one, and it fails: the tree is empty and the connection-failed welcome shows.
     assert.deepEqual(walk.labels(await walk.children()), []);
+  });
+
+  it('shows the DB an airflow.cfg names as soon as the file appears in the workspace, and drops it when it goes', async () => {
+    await removeAllConnections();
+    await airflowEnv({});
+    assert.deepEqual(walk.labels(await walk.children()), []);
+    const folder = process.env.XCOM_LENS_TEST_WORKSPACE;
+    assert.ok(folder, 'XCOM_LENS_TEST_WORKSPACE is not set: run through the harness');
+    const cfg = join(folder, 'airflow.cfg');
+    const shown = async () => walk.labels(await walk.children()).join(' | ');
+    const until = async (want: string) => {
+      for (let i = 0; i < 100 && (await shown()) !== want; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(await shown(), want);
+    };
+    try {
+      writeFileSync(cfg, `[database]\nsql_alchemy_conn = sqlite:///${dbPath}\n`);
+      await until('airflow.db');
+      const [root] = await walk.children();
+      assert.match(
+        (walk.item(root).tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1'),
+        new RegExp(`from ${cfg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\[database\\] sql_alchemy_conn`),
+      );
+    } finally {
+      rmSync(cfg, { force: true });
+    }
+    await until('');
   });
 });
