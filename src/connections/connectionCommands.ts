@@ -242,7 +242,6 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       const detected = detectedOf(store, arg);
       if (!detected) return undefined;
       const saved = await saveFromArgs({ url: detected.url, name: detected.connection.name });
-      store.reconnect(detected.connection.id); // closes what the unsaved connection held open
       return saved.id;
     }),
 

@@ -86,6 +86,8 @@ export class ConnectionStore implements vscode.Disposable {
     const saved = stripUndefined(connection);
     await saveConnection(saved);
     this.announce(saved.id);
+    // A detected connection this one now stands for is no longer shown: whatever held it open lets go.
+    for (const d of this.found.values()) if (d.connection.url === saved.url) this.changed.fire({ id: d.connection.id });
   }
 
   /** Removes a connection and its secrets. */
