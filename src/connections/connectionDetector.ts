@@ -1,7 +1,7 @@
 import * as os from 'node:os';
+import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { redactUrl } from '../airflow/connectionUrl';
-import { basename, dirname } from 'node:path';
 import { discoverAirflowConnections, discoveryFiles, type DiscoveredConnection } from '../airflow/discovery';
 import { errorMessage } from '../errors';
 import { PREFIX } from '../constants';
@@ -9,7 +9,8 @@ import type { ConnectionStore } from './connectionStore';
 import { detectedFrom, type AirflowConfiguration, type FoundUrl } from './detectedConnection';
 import { trustedWorkspaceFolders } from './pickConnection';
 
-function discoveryOptions() {
+/** Where discovery looks: the environment, the home folder, and the workspace folders only when trusted. */
+function discoveryOptions(): { env: NodeJS.ProcessEnv; homeDir: string; workspaceFolders: string[] } {
   return { env: process.env, homeDir: os.homedir(), workspaceFolders: trustedWorkspaceFolders() };
 }
 
