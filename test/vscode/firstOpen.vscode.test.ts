@@ -116,7 +116,7 @@ describe("first open with Airflow's own configuration", function () {
     assert.deepEqual(walk.labels(await walk.children()), []);
   });
 
-  it('shows the DB an airflow.cfg names as soon as the file appears in the workspace, and drops it when it goes', async () => {
+  it('shows the DB an airflow.cfg names as soon as the file appears (workspace, AIRFLOW_HOME), and drops it when it goes', async () => {
     await removeAllConnections();
     await airflowEnv({});
     assert.deepEqual(walk.labels(await walk.children()), []);
@@ -138,6 +138,15 @@ describe("first open with Airflow's own configuration", function () {
       );
     } finally {
       rmSync(cfg, { force: true });
+    }
+    await until('');
+    // The same for $AIRFLOW_HOME/airflow.cfg, outside the workspace.
+    const homeCfg = join(process.env.AIRFLOW_HOME as string, 'airflow.cfg');
+    try {
+      writeFileSync(homeCfg, `[database]\nsql_alchemy_conn = sqlite:///${dbPath}\n`);
+      await until('airflow.db');
+    } finally {
+      rmSync(homeCfg, { force: true });
     }
     await until('');
   });
