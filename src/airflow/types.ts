@@ -179,6 +179,8 @@ export interface XComSummary extends XComKey {
   head: StoredValue;
   /** True when head holds the whole stored value. */
   headIsComplete: boolean;
+  /** True when the list did not carry the value (the REST API lists XComs without values): read it with readXComHead. */
+  valuePending?: boolean;
 }
 
 /** A failed (or up-for-retry) task instance found across DAGs. */
