@@ -19,6 +19,7 @@ import type {
   XComSummary,
 } from '../types';
 import { type Logger } from '../../logger';
+import { KNOWN_RANGE, generationOf } from '../versions';
 import { parseRestBaseUrl } from './baseUrl';
 import {
   arrayField,
@@ -124,6 +125,8 @@ export class RestMetadataSource implements MetadataSource {
     }
     const [major, minor] = version.split('.').map((x) => parseInt(x, 10));
     const generation = major === 2 && minor >= 3 ? 2 : major === 3 ? 3 : undefined;
+    // A 3.x newer than XCom Lens knows is read as the newest it knows, with a note beside the connection.
+    const newer = generation === 3 && typeof generationOf(version) === 'object';
     if (!generation || (this.http.apiPath === '/api/v1') !== (generation === 2)) {
       throw new UnsupportedVersionError(
         `Airflow ${version} at ${this.http.root} is not a version XCom Lens reads over REST (2.3–2.11 with /api/v1, 3.0–3.3 with /api/v2).`,
@@ -141,6 +144,11 @@ export class RestMetadataSource implements MetadataSource {
       airflowVersion: version,
       generation,
       serverVersion: `REST API · ${this.http.describeAuth()}`,
+      ...(newer
+        ? {
+            note: `Airflow ${version} is newer than XCom Lens knows (${KNOWN_RANGE}): its API is read as Airflow 3.3's.`,
+          }
+        : {}),
     };
   }
 

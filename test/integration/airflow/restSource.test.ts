@@ -266,6 +266,41 @@ for (const generation of [2, 3] as const) {
   });
 }
 
+describe('REST source on Airflow 3.3 and on a 3.x newer than XCom Lens knows', function () {
+  this.timeout(20_000);
+  for (const [version, note] of [
+    ['3.3.0', undefined],
+    ['3.4.0', /Airflow 3\.4\.0 is newer than XCom Lens knows \(2\.3 to 3\.3\)/],
+  ] as const) {
+    it(`opens ${version}${note ? ' with a note beside the connection' : ' as a known release'}`, async () => {
+      // The stand-in checks the exchanges against the newest spec at hand (3.1): 3.3 keeps every operation used here.
+      const api = await startAirflowApi({ generation: 3, version });
+      const source = createRestMetadataSource({
+        baseUrl: api.url,
+        credentials: LOGIN,
+        timeoutMs: 5000,
+        logger: silentLogger,
+      });
+      try {
+        const info = await source.describe();
+        assert.equal(info.airflowVersion, version);
+        if (note) assert.match(info.note ?? '', note);
+        else assert.equal(info.note, undefined);
+        const run = (await source.listDagRuns('etl', {}, PAGE)).items[0];
+        const xcoms = await source.listXComs({ dagId: 'etl', runId: run.runId, taskId: 'extract' }, PAGE);
+        assert.deepEqual(
+          xcoms.items.map((x) => x.key),
+          ['return_value', 'stats'],
+        );
+        assert.deepEqual(api.violations, []);
+      } finally {
+        await source.close();
+        await api.stop();
+      }
+    });
+  }
+});
+
 describe('REST source: bad input', function () {
   this.timeout(20_000);
   let html: Server;
