@@ -323,6 +323,57 @@ describe('REST source: bad input', function () {
     await assert.rejects(source.describe(), /HTML page instead of JSON.*SSO proxy/);
   });
 
+  it('names a redirect to a sign-in page (SSO proxy) and what to use instead', async () => {
+    const sso = createServer((_req, res) =>
+      res.writeHead(302, { location: 'https://sso.example.com/login?next=%2Fhome' }).end(),
+    );
+    await new Promise<void>((resolve) => sso.listen(0, '127.0.0.1', resolve));
+    try {
+      const source = createRestMetadataSource({
+        baseUrl: `http://127.0.0.1:${(sso.address() as AddressInfo).port}/home`,
+        credentials: LOGIN,
+        timeoutMs: 5000,
+        logger: silentLogger,
+      });
+      await assert.rejects(
+        source.describe(),
+        (e: Error) =>
+          /redirected \(302\).*login page \(an SSO proxy\).*API token/.test(e.message) &&
+          !e.message.includes(API_USER.password),
+      );
+      await source.close();
+    } finally {
+      sso.close();
+    }
+  });
+
+  it('names an answer of the wrong shape, with the field it lacks', async () => {
+    const lines: string[] = [];
+    const odd = createServer((req, res) => {
+      const json = (body: unknown): void =>
+        void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (req.url === '/api/v2/version') return json({ version: '3.1.0', git_version: null });
+      if (req.url === '/auth/token') return json({ access_token: 'secret-jwt-xyz' });
+      return json({ results: [{ id: 'etl' }], count: 1 });
+    });
+    await new Promise<void>((resolve) => odd.listen(0, '127.0.0.1', resolve));
+    try {
+      const source = createRestMetadataSource({
+        baseUrl: `http://127.0.0.1:${(odd.address() as AddressInfo).port}`,
+        credentials: LOGIN,
+        timeoutMs: 5000,
+        logger: recordingLogger(lines),
+      });
+      await source.describe();
+      await assert.rejects(source.listDags(undefined, PAGE), /wrong shape \(no "dags" list\).*supported version/);
+      const log = lines.join('\n');
+      assert.ok(!log.includes('secret-jwt-xyz') && !log.includes(API_USER.password), 'no token or password logged');
+      await source.close();
+    } finally {
+      odd.close();
+    }
+  });
+
   it('names a self-signed certificate and what to do, and connects with skip verification', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-tls-'));
     execFileSync(
