@@ -116,6 +116,21 @@ for (const generation of [3, 2] as const) {
       return editor;
     };
 
+    it('says on the item why a value could not be read (403), and reads it again after Refresh', async () => {
+      const runs = await children(await path(name, 'etl'));
+      const ti = await child(runs[0], /extract/);
+      airflow.failNext(/\/taskInstances\/extract\/xcomEntries\/stats$/, 403);
+      const stats = (await children(ti)).find((n) => labelOf(item(n)) === 'stats')!;
+      const refused = await walk.settled(stats);
+      assert.match(String(refused.description), /^value not read · Forbidden \(403\)/);
+      const tooltip =
+        refused.tooltip instanceof vscode.MarkdownString ? refused.tooltip.value : String(refused.tooltip);
+      assert.match(tooltip, /permission/, 'the tooltip says what to fix');
+      await vscode.commands.executeCommand('xcomLens.refresh', ti);
+      const again = (await children(ti)).find((n) => labelOf(item(n)) === 'stats')!;
+      assert.match(String((await walk.settled(again)).description), /rows.*3/);
+    });
+
     it("opens the latest try's log with try and host in the title, scrolled to the final traceback", async () => {
       const editor = await openLogPicking(0);
       assert.match(editor.document.uri.path, /load try 2 on worker-1\.log$/);

@@ -137,7 +137,9 @@ async function readAtMost(
   response: Awaited<ReturnType<typeof fetch>>,
   limit: number,
 ): Promise<{ text: string; cut: boolean; totalBytes: number | undefined }> {
-  const declared = Number(response.headers.get('content-length') ?? NaN);
+  // A compressed answer's Content-Length counts compressed bytes: no measure of the text.
+  const encoding = response.headers.get('content-encoding');
+  const declared = encoding && encoding !== 'identity' ? NaN : Number(response.headers.get('content-length') ?? NaN);
   const totalBytes = Number.isFinite(declared) ? declared : undefined;
   if (!response.body || (totalBytes !== undefined && totalBytes <= limit))
     return { text: await response.text(), cut: false, totalBytes };
