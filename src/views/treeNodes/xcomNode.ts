@@ -11,7 +11,7 @@ import { ConnectionScopedNode, type TreeContext, type TreeNode } from './treeNod
 import { xcomNodeId } from './nodeIds';
 
 /** Heads read for XComs listed without their value, by the model's cached read, so a redrawn node shows it at once. */
-const settledReads = new WeakMap<Promise<XComSummary>, XComSummary | { error: string }>();
+const settledReads = new WeakMap<Promise<XComSummary>, XComSummary>();
 
 /**
  * One XCom: key, stored size and a preview; a reference to offloaded data shows the object's size and age. When the
@@ -53,7 +53,10 @@ export class XComNode extends ConnectionScopedNode {
     const settled = settledReads.get(read);
     if (settled) return Promise.resolve(this.settle(settled));
     return read.then(
-      (xcom) => this.settle(settledReads.set(read, xcom).get(read)!),
+      (xcom) => {
+        settledReads.set(read, xcom);
+        this.settle(xcom);
+      },
       (error: unknown) => this.settle({ error: errorMessage(error) }),
     );
   }
@@ -160,7 +163,7 @@ export class XComNode extends ConnectionScopedNode {
       void reading.then(() => this.context.inspector.changed(this));
     } else {
       item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-      item.description = `value not read · ${oneLine(this.readError, 80)}`;
+      item.description = `value not read · ${visibleText(oneLine(this.readError, 80))}`;
       tooltip.appendText(visibleText(this.readError)).appendMarkdown('  \n');
     }
     tooltip.appendMarkdown(`Pushed ${formatTimestamp(x.timestamp)}`);
