@@ -153,7 +153,7 @@ export class XComNode extends ConnectionScopedNode {
     item.contextValue = 'xcom';
     item.command = { command: Commands.openValue, title: 'Open Value', arguments: [this] };
     const tooltip = new vscode.MarkdownString().appendMarkdown(
-      `**${escapeMarkdown(x.key)}** from \`${escapeMarkdown(x.taskId)}\`${x.mapIndex >= 0 ? ` [${x.mapIndex}]` : ''}\n\n`,
+      `${xcomTooltipHeading(x.key, x.taskId, x.mapIndex)}\n\n`,
     );
     if (this.readError === undefined) {
       item.iconPath = new vscode.ThemeIcon('loading~spin');
