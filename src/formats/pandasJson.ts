@@ -438,6 +438,15 @@ function rawColumns(value: unknown, orient: JsonOrient): { columns: RawColumn[];
 
 /** Union of keys in first-seen order. */
 function collectKeys(objects: readonly object[]): string[] {
+  if (objects.length === 0) return [];
+  // pandas writes the same keys in the same order in every object: check that before building a set.
+  const first = Object.keys(objects[0]);
+  let same = true;
+  for (let i = 1; i < objects.length && same; i++) {
+    const keys = Object.keys(objects[i]);
+    same = keys.length === first.length && keys.every((k, j) => k === first[j]);
+  }
+  if (same) return first;
   const seen = new Set<string>();
   for (const o of objects) for (const k of Object.keys(o)) seen.add(k);
   return [...seen];
