@@ -62,14 +62,20 @@ export type NumberFilterOp =
   | 'missing'
   | 'notMissing';
 
+/** Operators of a date filter condition (ag-grid's date filter): days compared, `inRange` excluding both ends. */
+export type DateFilterOp =
+  'equals' | 'notEqual' | 'lessThan' | 'greaterThan' | 'inRange' | 'blank' | 'notBlank' | 'missing' | 'notMissing';
+
 /** A single filter condition. */
 export type FilterCondition =
   | { filterType: 'text'; type: TextFilterOp; filter?: string | null }
-  | { filterType: 'number'; type: NumberFilterOp; filter?: number | null; filterTo?: number | null };
+  | { filterType: 'number'; type: NumberFilterOp; filter?: number | null; filterTo?: number | null }
+  /** `dateFrom` / `dateTo` as ag-grid writes them: `YYYY-MM-DD HH:mm:ss`. */
+  | { filterType: 'date'; type: DateFilterOp; dateFrom?: string | null; dateTo?: string | null };
 
 /** A column's filter: one condition, or two joined by AND/OR. */
 export type ColumnFilter =
-  FilterCondition | { filterType: 'text' | 'number'; operator: 'AND' | 'OR'; conditions: FilterCondition[] };
+  FilterCondition | { filterType: 'text' | 'number' | 'date'; operator: 'AND' | 'OR'; conditions: FilterCondition[] };
 
 /** Filters by column id. */
 export type FilterModel = Record<string, ColumnFilter>;
@@ -326,7 +332,26 @@ function isCondition(v: unknown): boolean {
   if (v.filterType === 'number') {
     return NUMBER_OPS.includes(v.type as string) && isOptionalNumber(v.filter) && isOptionalNumber(v.filterTo);
   }
+  if (v.filterType === 'date') {
+    return DATE_OPS.includes(v.type as string) && isOptionalDate(v.dateFrom) && isOptionalDate(v.dateTo);
+  }
   return false;
+}
+
+const DATE_OPS: readonly string[] = [
+  'equals',
+  'notEqual',
+  'lessThan',
+  'greaterThan',
+  'inRange',
+  'blank',
+  'notBlank',
+  'missing',
+  'notMissing',
+];
+
+function isOptionalDate(v: unknown): boolean {
+  return v === undefined || v === null || (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) && v.length <= 40);
 }
 
 function isColumnFilter(v: unknown): boolean {

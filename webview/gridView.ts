@@ -65,6 +65,36 @@ const NUMBER_OPTIONS = [
   'notBlank',
 ];
 
+const DATE_OPTIONS = ['equals', 'notEqual', 'lessThan', 'greaterThan', 'inRange', 'blank', 'notBlank'];
+
+/** ag-grid's date filter on datetime text (`2026-11-19 08:00:00`): compares the cell's day with the chosen day. */
+function compareDay(filterDate: Date, cell: unknown): number {
+  if (typeof cell !== 'string') return -1;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const day = `${String(filterDate.getFullYear()).padStart(4, '0')}-${pad(filterDate.getMonth() + 1)}-${pad(filterDate.getDate())}`;
+  const cellDay = cell.slice(0, 10);
+  return cellDay < day ? -1 : cellDay > day ? 1 : 0;
+}
+
+/** The filter of a column: numbers, days for datetimes, text otherwise; each with the missing-value choices. */
+function columnFilter(c: ColumnInfo): Pick<ColDef<Cell[]>, 'filter' | 'filterParams'> {
+  const base = { maxNumConditions: 2 };
+  if (isNumeric(c))
+    return {
+      filter: 'agNumberColumnFilter',
+      filterParams: { ...base, filterOptions: [...NUMBER_OPTIONS, ...MISSING_OPTIONS] },
+    };
+  if (c.type === 'datetime')
+    return {
+      filter: 'agDateColumnFilter',
+      filterParams: { ...base, comparator: compareDay, filterOptions: [...DATE_OPTIONS, ...MISSING_OPTIONS] },
+    };
+  return {
+    filter: 'agTextColumnFilter',
+    filterParams: { ...base, filterOptions: [...TEXT_OPTIONS, ...MISSING_OPTIONS] },
+  };
+}
+
 /** Typed order with missing cells last in both directions, as the host sorts (pandas' na_position='last'). */
 function compareCells(a: Cell | undefined, b: Cell | undefined, _x: unknown, _y: unknown, descending: boolean): number {
   const aMissing = a === null || a === undefined;
@@ -270,11 +300,7 @@ export class GridView {
       getQuickFilterText: (p) => cellText((p.value as Cell | undefined) ?? null, c),
       comparator: compareCells,
       cellDataType: false,
-      filter: isNumeric(c) ? 'agNumberColumnFilter' : 'agTextColumnFilter',
-      filterParams: {
-        maxNumConditions: 2,
-        filterOptions: [...(isNumeric(c) ? NUMBER_OPTIONS : TEXT_OPTIONS), ...MISSING_OPTIONS],
-      },
+      ...columnFilter(c),
       cellClass: isNumeric(c) ? 'num' : undefined,
       cellClassRules: { 'missing-value': (p) => p.value === null || p.value === undefined },
       pinned: c.index ? 'left' : undefined,

@@ -362,6 +362,17 @@ function conditionMask(col: Column, c: FilterCondition, n: number): Uint8Array {
     for (let i = 0; i < n; i++) out[i] = (col.get(i) === null || col.get(i) === '') === want ? 1 : 0;
     return out;
   }
+  if (c.filterType === 'date') {
+    // Days compared as ag-grid's date filter does; datetime cells start with their YYYY-MM-DD day.
+    const from = (c.dateFrom ?? '').slice(0, 10);
+    const to = (c.dateTo ?? '').slice(0, 10);
+    const test = dateTest(c.type, from, to);
+    for (let i = 0; i < n; i++) {
+      const v = col.get(i);
+      out[i] = typeof v === 'string' && test(v.slice(0, 10)) ? 1 : 0;
+    }
+    return out;
+  }
   if (c.filterType === 'number') {
     const a = c.filter ?? NaN;
     const b = c.filterTo ?? NaN;
@@ -385,6 +396,23 @@ function conditionMask(col: Column, c: FilterCondition, n: number): Uint8Array {
   const test = textTester(col, (t) => pred(t.toLowerCase()), negated);
   for (let i = 0; i < n; i++) out[i] = test(i) ? 1 : 0;
   return out;
+}
+
+function dateTest(op: string, from: string, to: string): (day: string) => boolean {
+  switch (op) {
+    case 'equals':
+      return (d) => d === from;
+    case 'notEqual':
+      return (d) => d !== from;
+    case 'lessThan':
+      return (d) => d < from;
+    case 'greaterThan':
+      return (d) => d > from;
+    case 'inRange':
+      return (d) => d > (from < to ? from : to) && d < (from < to ? to : from);
+    default:
+      return () => true;
+  }
 }
 
 function numberTest(op: string, a: number, b: number): (v: number) => boolean {
