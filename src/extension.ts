@@ -50,7 +50,10 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
   const tree: TreeContext = { model, inspector };
   const provider = new AirflowTreeProvider(store, tree);
   const treeView = vscode.window.createTreeView(Views.explorer, { treeDataProvider: provider, showCollapseAll: true });
-  const values = new ValueDocumentProvider(store, model);
+  const values = new ValueDocumentProvider(store, model, undefined, {
+    rulesFor: (connection) => rules.rulesFor(connection),
+    storeFor: (connection) => objectStores.storeFor(connection),
+  });
 
   context.subscriptions.push(
     log,

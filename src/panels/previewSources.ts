@@ -39,7 +39,10 @@ export interface PreviewArgs {
 }
 
 /** The reference fields a persisted XCom object keeps. */
-type PersistedReference = Pick<XComReference, 'bucket' | 'key' | 'formatHint' | 'compression' | 'raw' | 'rule'>;
+type PersistedReference = Pick<
+  XComReference,
+  'bucket' | 'key' | 'formatHint' | 'compression' | 'raw' | 'rule' | 'read'
+>;
 
 /** What a preview persists so that a window reload can reopen it: no secrets, a connection by its id only. */
 export type PersistedSource =
@@ -123,7 +126,13 @@ function persistInline(value: unknown, connectionId?: string): PersistedSource |
 function s3Source(
   store: () => Promise<S3ObjectStore>,
   loc: ObjectLocation,
-  options: { title: string; formatHint?: FormatHint; compression?: string; persist: PersistedSource },
+  options: {
+    title: string;
+    formatHint?: FormatHint;
+    compression?: string;
+    indexColumn?: number;
+    persist: PersistedSource;
+  },
 ): PendingTableSource {
   const uri = `s3://${loc.bucket}/${loc.key}`;
   return {
@@ -141,6 +150,7 @@ function s3Source(
         keyName: loc.key,
         formatHint: options.formatHint,
         compression: options.compression,
+        ...(options.indexColumn !== undefined ? { indexColumn: options.indexColumn } : {}),
         persist: options.persist,
         open: (s, onProgress) => reader.read(loc, { signal: s, size, onProgress: (read) => onProgress?.(read, size) }),
         readRange: (start, endInclusive, s) => reader.readRange(loc, start, endInclusive, s),
@@ -237,11 +247,11 @@ export class PreviewSources {
 
   /** An XCom's object, read with the connection's S3 settings and keys. */
   private xcomObject(connection: ConnectionConfig, reference: PersistedReference, title: string): PreviewRequest {
-    const { bucket, key, formatHint, compression, raw, rule } = reference;
+    const { bucket, key, formatHint, compression, raw, rule, read } = reference;
     const persist: PersistedSource = {
       kind: 'xcomObject',
       connectionId: connection.id,
-      reference: { bucket, key, formatHint, compression, raw, rule },
+      reference: { bucket, key, formatHint, compression, raw, rule, ...(read ? { read } : {}) },
       title,
     };
     const source = s3Source(
@@ -251,6 +261,7 @@ export class PreviewSources {
         title,
         formatHint: formatHint === 'pickle' ? undefined : formatHint,
         compression,
+        ...(typeof read?.indexColumn === 'number' ? { indexColumn: read.indexColumn } : {}),
         persist,
       },
     );
