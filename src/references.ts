@@ -77,6 +77,8 @@ export interface CustomReferenceRule {
   keyPrefix?: string;
   /** Format of the offloaded object (`auto` = from the extension, else sniffed). */
   format?: 'auto' | 'csv' | 'json' | 'parquet' | string;
+  /** The column the backend reads back as the row index (`read_csv(..., index_col=N)`). */
+  indexColumn?: number;
 }
 
 /** Everything the rules depend on: settings plus what Airflow's own configuration says. */
@@ -214,8 +216,8 @@ const ASTRONOMER_BUCKET_SETTING = "S3_XCOM_BUCKET_NAME, or the bucket in the con
 
 /**
  * An Astronomer guide/tutorial reference: the key is everything after the prefix, the bucket comes from the
- * configuration. The guide writes the frame with its index and reads it back with `index_col=0`; the
- * tutorial writes a DataFrame as `.csv` and any other value with `json.dump` as `.json`.
+ * configuration. Both write a DataFrame with `to_csv()` (its index as a first, unnamed column) and read it back
+ * with a plain `read_csv`; the tutorial writes any other value with `json.dump` as `.json`.
  */
 function astronomerReference(raw: string, key: string, bucket: string | undefined): ReferenceMatch {
   const name = RuleNames.astronomer;
@@ -230,7 +232,7 @@ function astronomerReference(raw: string, key: string, bucket: string | undefine
     );
   const ext = formatFromKey(key).formatHint;
   return reference(name, raw, bucket, key, {
-    ...(ext === 'json' ? { holds: 'value' as const } : { holds: 'table' as const, read: { indexColumn: 0 } }),
+    holds: ext === 'json' ? ('value' as const) : ('table' as const),
   });
 }
 
@@ -395,6 +397,10 @@ function customRule(rule: CustomReferenceRule, index: number): ReferenceRule | u
   const name = rule.name?.trim() || `custom rule ${index + 1} (${rule.prefix})`;
   const fixedBucket = rule.bucket?.trim() || undefined;
   const keyPrefix = rule.keyPrefix ?? '';
+  const indexColumn =
+    typeof rule.indexColumn === 'number' && Number.isInteger(rule.indexColumn) && rule.indexColumn >= 0
+      ? rule.indexColumn
+      : undefined;
   const format =
     rule.format && rule.format !== 'auto' && rule.format in FORMAT_EXTENSIONS
       ? FORMAT_EXTENSIONS[rule.format]
@@ -415,7 +421,10 @@ function customRule(rule: CustomReferenceRule, index: number): ReferenceRule | u
         key = rest.slice(slash + 1);
       }
       if (!key) return malformed(name, value, 'the object key is empty');
-      return reference(name, value, bucket, keyPrefix + key, format ? { formatHint: format } : {});
+      return reference(name, value, bucket, keyPrefix + key, {
+        ...(format ? { formatHint: format } : {}),
+        ...(indexColumn !== undefined ? { read: { indexColumn } } : {}),
+      });
     },
   };
 }

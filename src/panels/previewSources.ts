@@ -8,9 +8,9 @@ import type { FormatHint } from '../formats/table';
 import type { Logger } from '../logger';
 import { matchReference, objectOf, type ReferenceRule, type XComReference } from '../references';
 import type { S3ObjectStore } from '../storage/objectStore';
-import type { ObjectLocation } from '../storage/storageSettings';
 import { XComNode } from '../views/treeNodes/xcomNode';
-import type { PendingTableSource, PreviewRequest } from './previewPanel';
+import type { PreviewRequest } from './previewPanel';
+import { referenceTableOptions, s3Source } from './s3TableSource';
 
 /** An S3 object to preview, with optional client settings (credentials come from the AWS chain). */
 export interface S3Target {
@@ -119,46 +119,6 @@ function persistInline(value: unknown, connectionId?: string): PersistedSource |
   return { kind: 'inline', value, ...(connectionId ? { connectionId } : {}) };
 }
 
-/**
- * A table over an S3 object that the panel resolves once open: HEAD for the size (the panel says it waits for
- * it), then a streamed GET or ranged GETs for Parquet. Cancel aborts whichever request is in flight.
- */
-function s3Source(
-  store: () => Promise<S3ObjectStore>,
-  loc: ObjectLocation,
-  options: {
-    title: string;
-    formatHint?: FormatHint;
-    compression?: string;
-    indexColumn?: number;
-    persist: PersistedSource;
-  },
-): PendingTableSource {
-  const uri = `s3://${loc.bucket}/${loc.key}`;
-  return {
-    kind: 'pending',
-    waitingFor: `Waiting for S3 (HEAD ${uri})…`,
-    waitingForData: `Waiting for S3 (GET ${uri})…`,
-    persist: options.persist,
-    async resolve(signal) {
-      const reader = await store();
-      const { size } = await reader.head(loc, signal);
-      return {
-        kind: 'bytes',
-        title: options.title,
-        sizeBytes: size,
-        keyName: loc.key,
-        formatHint: options.formatHint,
-        compression: options.compression,
-        ...(options.indexColumn !== undefined ? { indexColumn: options.indexColumn } : {}),
-        persist: options.persist,
-        open: (s, onProgress) => reader.read(loc, { signal: s, size, onProgress: (read) => onProgress?.(read, size) }),
-        readRange: (start, endInclusive, s) => reader.readRange(loc, start, endInclusive, s),
-      };
-    },
-  };
-}
-
 /** The title of an XCom's preview: its identifiers. */
 function xcomTitle(node: XComNode): string {
   const x = node.xcom;
@@ -257,13 +217,7 @@ export class PreviewSources {
     const source = s3Source(
       () => this.deps.objectStores.storeFor(connection),
       { bucket, key },
-      {
-        title,
-        formatHint: formatHint === 'pickle' ? undefined : formatHint,
-        compression,
-        ...(typeof read?.indexColumn === 'number' ? { indexColumn: read.indexColumn } : {}),
-        persist,
-      },
+      { title, ...referenceTableOptions(reference), persist },
     );
     return { title, subtitle: `s3://${bucket}/${key}`, source };
   }

@@ -159,7 +159,6 @@ describe('references: Astronomer backend', () => {
       rule: RuleNames.astronomer,
       raw,
       holds: 'table',
-      read: { indexColumn: 0 },
     });
   });
 
@@ -364,6 +363,9 @@ describe('references: plain object URIs and custom rules', () => {
       assert.match(special.reference.rule, /custom rule 2/);
     }
     assert.equal(matchReference('xcom_s3://special/', rules).kind, 'malformed');
+    const indexed = buildRules(config({ customRules: [{ prefix: 'idx://', bucket: 'b', indexColumn: 0 }] }));
+    const withIndex = matchReference('idx://k.csv', indexed);
+    assert.deepEqual(withIndex.kind === 'reference' && withIndex.reference.read, { indexColumn: 0 });
     assert.deepEqual(referencePrefixes(rules), ['acme://', 'xcom_s3://special/', 'xcom_s3', 's3_xcom_', 's3://']);
   });
 
@@ -407,7 +409,7 @@ describe('references: auto reaches every known backend from its values and envir
     const r = ref(`xcom_s3://data_${UUID}`, { ...ownClass, astronomerBucket: 'astro-env' });
     assert.equal(r.rule, RuleNames.astronomer);
     assert.equal(r.bucket, 'astro-env');
-    assert.deepEqual(r.read, { indexColumn: 0 });
+    assert.equal(r.holds, 'table');
     const json = ref(`xcom_s3://manual__2024-01-01T00:00:00+00:00/load/data_${UUID}.json`, {
       ...ownClass,
       astronomerBucket: 'astro-env',
