@@ -537,9 +537,14 @@ export function cellReference(value: unknown, rules: ReferenceRule[]): CellRefer
   const match = matchReference(value, rules);
   if (match.kind === 'reference')
     return { kind: 'link', title: `Open ${formatReference.describe(match.reference)} in a new preview` };
-  if (match.kind === 'malformed')
-    return { kind: 'malformed', title: `Malformed reference (${match.rule}): ${match.reason}` };
+  if (match.kind === 'malformed') return { kind: 'malformed', title: describeMalformed(match) };
   return { kind: 'text' };
+}
+
+/** One sentence on a value that looks like a reference but cannot be read: the setting it needs, or what is wrong. */
+export function describeMalformed(match: Extract<ReferenceMatch, { kind: 'malformed' }>): string {
+  if (match.setting) return `${match.reason.charAt(0).toUpperCase()}${match.reason.slice(1)} (${match.rule}).`;
+  return `Malformed ${match.rule} reference: ${match.reason}.`;
 }
 
 /** The object a verdict points at: the reference's, or for a plain `s3://` string the object it names. */

@@ -7,7 +7,7 @@ import type { LimitedStoredValue, XComKey } from '../airflow/types';
 import { decodeOffThread } from '../airflow/offThreadDecode';
 import { decodeXComValue } from '../airflow/xcomValue';
 import type { ConnectionConfig } from '../config';
-import { matchReference, type ReferenceRule } from '../references';
+import { describeMalformed, matchReference, type ReferenceRule } from '../references';
 import type { S3ObjectStore } from '../storage/objectStore';
 import type { AirflowTreeModel } from './airflowTreeModel';
 import type { XComNode } from './treeNodes/xcomNode';
@@ -104,8 +104,7 @@ export class ValueDocumentProvider implements vscode.TextDocumentContentProvider
     if (size > MAX_REFERENCE_BYTES) return undefined;
     const value = decodeXComValue(stored, { limits: { maxNodes: 1000, maxDepth: 10, maxMillis: 5 } }).value;
     const match = matchReference(value, this.references.rulesFor(connection));
-    if (match.kind === 'malformed')
-      return { notes: [`Looks like a ${match.rule} reference but cannot be read: ${match.reason}`] };
+    if (match.kind === 'malformed') return { notes: [describeMalformed(match)] };
     if (match.kind !== 'reference') return undefined;
     const store = await this.references.storeFor(connection);
     const text = await offloadedValueText(match.reference, { store, maxBytes, signal, decode: decodeOffThread });

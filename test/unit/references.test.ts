@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import {
   buildRules,
+  describeMalformed,
   formatFromKey,
   formatReference,
   matchReference,
@@ -429,6 +430,15 @@ describe('references: auto reaches every known backend from its values and envir
     assert.equal(m.rule, RuleNames.astronomer);
     assert.match(m.reason, /Astronomer tutorial reference.*S3_XCOM_BUCKET_NAME/);
     assert.match(m.setting ?? '', /S3_XCOM_BUCKET_NAME/);
+    assert.equal(
+      describeMalformed(m),
+      "It looks like an Astronomer tutorial reference, which carries no bucket: set S3_XCOM_BUCKET_NAME, or the bucket in the connection's S3 settings (Astronomer S3XComBackend).",
+    );
+    const broken = match('xcom_s3://bucket');
+    assert.ok(
+      broken.kind === 'malformed' &&
+        /^Malformed S3XComBackend \(article\) reference: no key/.test(describeMalformed(broken)),
+    );
   });
 
   it("the article's references still take their bucket from the reference", () => {

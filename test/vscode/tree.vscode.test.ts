@@ -550,6 +550,40 @@ describe("astronomer-providers' offloaded values that are not tables", function 
   });
 });
 
+describe('a bucket-less reference when no bucket is known', function () {
+  this.timeout(60_000);
+  after(removeAllConnections);
+
+  it('says which setting makes it work, in the tree and in Open Value', async () => {
+    const api = await vscode.extensions.getExtension<XComLensApi>('xcom-lens.xcom-lens')!.activate();
+    await removeAllConnections();
+    const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-no-bucket-'));
+    const raw = 'xcom_s3://data_0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+    await createSqliteFixture(join(dir, 'airflow.db'), 2, { references: { tutorial: raw } });
+    await vscode.commands.executeCommand('xcomLens.addConnection', {
+      name: 'no-bucket',
+      url: `sqlite:///${join(dir, 'airflow.db')}`,
+    });
+    const walk = new TreeWalker(api);
+    const run = (await walk.children(await walk.path('no-bucket', 'xcom_zoo')))[0];
+    const xcom = await walk.child((await walk.children(run))[0], 'ref_tutorial');
+    const item = walk.item(xcom);
+    assert.match(String(item.description), /^needs S3_XCOM_BUCKET_NAME/);
+    assert.match(
+      (item.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' '),
+      /Astronomer tutorial reference/,
+    );
+    await vscode.commands.executeCommand('xcomLens.openValue', xcom);
+    const text = vscode.window.activeTextEditor?.document.getText() ?? '';
+    assert.match(
+      text,
+      /^\/\/ It looks like an Astronomer tutorial reference, which carries no bucket: set S3_XCOM_BUCKET_NAME/,
+    );
+    assert.ok(text.split('\n').includes(raw), text);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+});
+
 describe('references an S3 stand-in refuses (bodiless 403 and 400 answers)', function () {
   this.timeout(60_000);
   let standIn: HttpServer;

@@ -3,6 +3,7 @@ import type { ConnectionConfig } from '../../config';
 import { Commands } from '../../constants';
 import type { XComSummary } from '../../airflow/types';
 import { formatBytes } from '../../formatBytes';
+import { describeMalformed } from '../../references';
 import { escapeMarkdown, formatAge, formatTimestamp, oneLine, visibleText } from '../formatting';
 import type { XComInsight } from '../xcomInspector';
 import { ConnectionScopedNode, type TreeContext, type TreeNode } from './treeNode';
@@ -85,9 +86,7 @@ export class XComNode extends ConnectionScopedNode {
       item.description = reference.setting
         ? `needs ${oneLine(reference.setting, 60)} · ${oneLine(reference.raw, 40)}`
         : `malformed reference · ${oneLine(reference.raw, 60)}`;
-      tooltip
-        .appendText(visibleText(`Looks like a ${reference.rule} reference but cannot be read: ${reference.reason}`))
-        .appendMarkdown('  \n');
+      tooltip.appendText(visibleText(describeMalformed(reference))).appendMarkdown('  \n');
       item.command = { command: Commands.openValue, title: 'Open Value', arguments: [this] };
     } else {
       item.iconPath = new vscode.ThemeIcon(iconOf(decoded.kind));

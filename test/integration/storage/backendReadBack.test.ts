@@ -5,7 +5,6 @@
 // Open Value's text for values that are not tables.
 import * as assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readAirflowBackendConfig } from '../../../src/airflow/discovery';
 import type { MetadataSource } from '../../../src/airflow/metadataSource';
@@ -31,7 +30,7 @@ import {
   type BackendEntry,
   type BackendEnvironment,
 } from '../../fixtures/backends/runBackends';
-import { s3 } from '../services';
+import { s3, serviceRunDir } from '../services';
 
 const ENV: BackendEnvironment = {
   S3_XCOM_BUCKET_NAME: 'astro-xcoms',
@@ -95,7 +94,7 @@ describe('every XCom backend, as its own code writes and reads it back', functio
     requireBackendPython();
     const server = await s3();
     ({ entries } = await runBackends(server, ENV));
-    const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-backends-'));
+    const dir = mkdtempSync(join(serviceRunDir(), 'backends-'));
     const references = Object.fromEntries(entries.map((e) => [e.name, e.reference]));
     const url = `sqlite:///${await createSqliteFixture(join(dir, 'airflow.db'), 2, { references })}`;
     source = await createMetadataSource({ url, connectTimeoutMs: 5_000, queryTimeoutMs: 10_000 });
