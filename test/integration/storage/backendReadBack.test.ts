@@ -237,6 +237,23 @@ describe('every XCom backend, as its own code writes and reads it back', functio
     }
   });
 
+  it('Open Value stays within its byte budget, and says when the object cannot be read', async () => {
+    const e = entries.find((x) => x.name === 'providers_dict_gz')!;
+    const ref = referenceOf(e);
+    const cut = await offloadedValueText(ref, { store, maxBytes: 16, decode: decodeOffThread });
+    assert.ok(
+      cut.notes.some((n) => /^Only the first 16 B were read/.test(n)),
+      cut.notes.join(' | '),
+    );
+    assert.ok(cut.body !== undefined && cut.body.length < 200, cut.body);
+    const gone = await offloadedValueText(
+      { ...ref, key: `${ref.key}-gone` },
+      { store, maxBytes: 1024, decode: decodeOffThread },
+    );
+    assert.equal(gone.body, undefined);
+    assert.match(gone.notes[0], /which could not be read: .*(not found|NoSuchKey|does not exist)/i);
+  });
+
   it('with no bucket variable, a bucket-less reference names the setting that makes it work', () => {
     const noBucket = buildRules({
       preset: 'auto',
