@@ -137,6 +137,21 @@ function logicalDateOf(node: TaskInstanceScoped): string | null | undefined {
   return undefined;
 }
 
+/** Resolves once an open document's text was replaced (VS Code asks the provider again), or after 5 s. */
+function contentChange(uri: vscode.Uri): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      subscription.dispose();
+      resolve();
+    };
+    const timer = setTimeout(done, 5000);
+    const subscription = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document.uri.toString() === uri.toString()) done();
+    });
+  });
+}
+
 /** Reveals the final traceback at the top of the editor, with the lines below it. */
 function revealTraceback(editor: vscode.TextEditor): number | undefined {
   const doc = editor.document;
@@ -222,7 +237,10 @@ export function registerLogCommands(
           },
         );
         if (text === undefined) return undefined;
+        const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+        const updated = open && open.getText() !== text ? contentChange(uri) : undefined;
         provider.put(uri, text);
+        await updated;
         const doc = await vscode.workspace.openTextDocument(uri);
         const editor = await vscode.window.showTextDocument(doc, { preview: true });
         const line = revealTraceback(editor);

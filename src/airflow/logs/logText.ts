@@ -14,7 +14,7 @@ export interface TaskLog {
 }
 
 /** What Python prints above a traceback. */
-export const TRACEBACK_HEADER = 'Traceback (most recent call last)';
+const TRACEBACK_HEADER = 'Traceback (most recent call last)';
 
 interface ErrorFrame {
   filename?: unknown;
@@ -97,7 +97,7 @@ function renderJsonLines(text: string): string {
 }
 
 /** The 0-based line of the last traceback header in a text. */
-export function lastTracebackLine(text: string): number | undefined {
+function lastTracebackLine(text: string): number | undefined {
   const at = text.lastIndexOf(TRACEBACK_HEADER);
   if (at < 0) return undefined;
   let line = 0;
