@@ -77,8 +77,13 @@ export async function readLogFor(
     homeDir: os.homedir(),
     workspaceFolders: trustedWorkspaceFolders(),
   });
+  // Airflow names a run's log files with the template recorded for the run (log_template), else its configuration.
+  const recorded = settings.filenameTemplate
+    ? undefined
+    : await source.readLogTemplate?.(request.dagId, request.runId, options.signal);
   const template =
     settings.filenameTemplate ||
+    recorded ||
     airflow.logFilenameTemplate ||
     (info.generation === 3 ? AIRFLOW3_LOG_FILENAME_TEMPLATE : AIRFLOW2_LOG_FILENAME_TEMPLATE);
   let relative: string;
@@ -88,7 +93,9 @@ export async function readLogFor(
     if (!(error instanceof LogTemplateError)) throw error;
     const origin = settings.filenameTemplate
       ? 'xcomLens.logs.filenameTemplate'
-      : `[logging] log_filename_template (${airflow.origins.join(', ')})`;
+      : recorded
+        ? "the run's log_template row in the metadata DB (set xcomLens.logs.filenameTemplate to override it)"
+        : `[logging] log_filename_template (${airflow.origins.join(', ') || 'the default'})`;
     throw new Error(`${error.message} The template comes from ${origin}.`, { cause: error });
   }
   const read = { tailBytes: settings.tailBytes, ...options };

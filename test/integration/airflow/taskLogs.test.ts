@@ -24,6 +24,8 @@ import {
 import { S3ObjectStore, openS3ObjectStore } from '../../../src/storage/objectStore';
 import { createS3Client } from '../../../src/storage/s3ClientFactory';
 import type { StorageSettings } from '../../../src/storage/storageSettings';
+import { createMetadataSource } from '../../../src/airflow/sqlMetadataSource';
+import { createSqliteFixture, sqliteWriter } from '../../fixtures/airflow/builder';
 import { s3, serviceRunDir, type S3Server } from '../services';
 
 const BUCKET = 'airflow-logs';
@@ -346,5 +348,43 @@ describe('task logs in S3 and in a local log folder', function () {
       aborter.abort();
       await assert.rejects(readLocalLog([path], 1, { signal: aborter.signal }), CancellationError);
     });
+  });
+
+  it("reads the template a run's logs were written under from the metadata DB's log_template (real SQLite)", async () => {
+    const path = join(work, 'airflow.db');
+    await createSqliteFixture(path, 2);
+    const run = 'scheduled__2024-01-03T00:00:00+00:00';
+    const source = await createMetadataSource({
+      url: `sqlite:///${path}`,
+      connectTimeoutMs: 5000,
+      queryTimeoutMs: 10_000,
+    });
+    try {
+      // Before a log_template table exists (as before 2.3): nothing recorded, the configured template applies.
+      assert.equal(await source.readLogTemplate?.('etl_orders', run), undefined);
+      const writer = sqliteWriter(path);
+      const legacy = '{{ ti.dag_id }}/{{ ti.task_id }}/{{ ts }}/{{ try_number }}.log';
+      writer.db.exec(
+        'CREATE TABLE log_template (id INTEGER PRIMARY KEY, filename VARCHAR(2000) NOT NULL, ' +
+          'elasticsearch_id VARCHAR(2000) NOT NULL, created_at TIMESTAMP NOT NULL)',
+      );
+      writer.db.prepare("INSERT INTO log_template VALUES (1, ?, '', '2022-01-01')").run(legacy);
+      writer.db.prepare("INSERT INTO log_template VALUES (2, ?, '', '2024-01-01')").run(AIRFLOW2_LOG_FILENAME_TEMPLATE);
+      writer.db.exec(`UPDATE dag_run SET log_template_id = CASE WHEN run_id = '${run}' THEN 1 ELSE 2 END`);
+      await writer.close();
+      const recorded = await source.readLogTemplate?.('etl_orders', run);
+      assert.equal(recorded, legacy);
+      assert.equal(
+        renderLogFilename(recorded!, { ...TI, runId: run, logicalDate: '2024-01-03T00:00:00.000Z' }),
+        'etl_orders/transform/2024-01-03T00:00:00+00:00/2.log',
+      );
+      assert.equal(
+        await source.readLogTemplate?.('etl_orders', 'scheduled__2024-01-02T00:00:00+00:00'),
+        AIRFLOW2_LOG_FILENAME_TEMPLATE,
+      );
+      assert.equal(await source.readLogTemplate?.('etl_orders', 'no such run'), undefined);
+    } finally {
+      await source.close();
+    }
   });
 });
