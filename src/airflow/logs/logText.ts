@@ -13,6 +13,9 @@ export interface TaskLog {
   tracebackLine?: number;
 }
 
+/** Longest partial first line dropped from a tail (a longer one is kept, cut). */
+const PARTIAL_LINE_LIMIT = 64 * 1024;
+
 /** What Python prints above a traceback. */
 const TRACEBACK_HEADER = 'Traceback (most recent call last)';
 
@@ -121,7 +124,8 @@ export function taskLogFromBytes(bytes: Uint8Array, skipped: number): TaskLog {
   const notes: string[] = [];
   let body = bytes;
   if (skipped > 0) {
-    const newline = body.indexOf(0x0a);
+    // The first line is cut mid-way: drop it, unless it is so long that it is most of what was read.
+    const newline = body.subarray(0, PARTIAL_LINE_LIMIT).indexOf(0x0a);
     const dropped = newline >= 0 ? newline + 1 : 0;
     body = body.subarray(dropped);
     notes.push(
