@@ -15,7 +15,15 @@ import {
   renderLogFilename,
 } from '../airflow/logs/logFilenameTemplate';
 import type { TaskLog } from '../airflow/logs/logText';
-import { fileLogLocation, logLocationText, readLocalLog, readS3Log, s3LogLocation } from '../airflow/logs/storedLog';
+import {
+  LogNotFoundError,
+  fileLogLocation,
+  logLocationText,
+  readLocalLog,
+  readS3Log,
+  s3LogLocation,
+} from '../airflow/logs/storedLog';
+import { errorMessage, isCancellation } from '../errors';
 import type { TaskInstanceKey } from '../airflow/types';
 import type { AirflowTreeModel } from './airflowTreeModel';
 
@@ -101,16 +109,27 @@ export async function readLogFor(
   const read = { tailBytes: settings.tailBytes, ...options };
   const remote = settings.remoteBaseLogFolder || (airflow.remoteLogging ? airflow.remoteBaseLogFolder : undefined);
   const notes: string[] = [];
+  const folders = settings.baseLogFolder ? [settings.baseLogFolder] : localFolders(connection, airflow.baseLogFolder);
+  const paths = folders.map((folder) => logLocationText(fileLogLocation(folder, relative)));
   if (remote && /^s3a?:\/\//i.test(remote)) {
     const loc = s3LogLocation(remote, relative) as Extract<ReturnType<typeof s3LogLocation>, { kind: 's3' }>;
     const store = await objectStores.storeFor(connection);
     try {
       return { ...(await readS3Log(store, loc, request.tryNumber, read)), where: logLocationText(loc) };
     } catch (error) {
+      if (isCancellation(error)) throw error;
+      if (error instanceof LogNotFoundError) {
+        // Airflow uploads a log when its try ends: a running try's log is still only in the worker's folder.
+        const local = await readLocalLog(paths, request.tryNumber, read).catch(() => undefined);
+        if (!local) throw error;
+        const { path, ...log } = local;
+        const note = [`Not in S3 (yet) at ${logLocationText(loc)}: this is the local copy.`, log.note].join(' ');
+        return { ...log, note: note.trim(), where: path };
+      }
       const connId = airflow.remoteLogConnId;
-      if (connId && !settings.remoteBaseLogFolder && !/not exist|No log/.test(String(error)))
+      if (connId && !settings.remoteBaseLogFolder)
         throw new Error(
-          `${(error as Error).message} (Airflow reads these logs with its connection "${connId}"; XCom Lens uses ` +
+          `${errorMessage(error)} (Airflow reads these logs with its connection "${connId}"; XCom Lens uses ` +
             `the S3 settings of ${connection.name}: Configure S3 Access… to match.)`,
           { cause: error },
         );
@@ -118,8 +137,6 @@ export async function readLogFor(
     }
   }
   if (remote) notes.push(`Remote logs at ${remote} are not read by XCom Lens (S3 only): this is the local copy.`);
-  const folders = settings.baseLogFolder ? [settings.baseLogFolder] : localFolders(connection, airflow.baseLogFolder);
-  const paths = folders.map((folder) => logLocationText(fileLogLocation(folder, relative)));
   const { path, ...log } = await readLocalLog(paths, request.tryNumber, read);
   const note = [...notes, log.note].filter(Boolean).join(' ');
   return { ...log, ...(note ? { note } : {}), where: path };

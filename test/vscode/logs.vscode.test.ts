@@ -155,7 +155,7 @@ describe('Task logs of a SQL connection: Open Log and traceback links', function
     assert.ok(text.includes(`nothing at ${join(dbDir, 'logs', logPath('load', 1))}`), text);
   });
 
-  it("reads remote logging in S3 with the connection's S3 settings when remote_base_log_folder is set", async () => {
+  it("reads remote logging in S3 with the connection's S3 settings, else the local copy of a try not uploaded", async () => {
     const s3 = s3Service();
     const client = new S3Client({
       endpoint: s3.endpoint,
@@ -182,6 +182,18 @@ describe('Task logs of a SQL connection: Open Log and traceback links', function
     assert.match(text, /^\[2024-01-03T00:02:00\] INFO - Starting attempt 2 \(uploaded\) of 2\n/);
     assert.ok(text.includes(`[XCom Lens] Read from s3://${BUCKET}/prod/${logPath('transform', 2)}.`), text.slice(-300));
     assert.equal(result.tracebackLine, 302);
+
+    // Not uploaded (yet): the local copy, said so.
+    await vscode.commands.executeCommand<OpenLogResult>('xcomLens.openLog', await runTask('transform'), 1);
+    const local = vscode.window.activeTextEditor?.document.getText() ?? '';
+    assert.ok(local.startsWith(failedTryLog(1)), local.slice(0, 200));
+    assert.ok(
+      local.includes(
+        `[XCom Lens] Read from ${join(dbDir, 'logs', logPath('transform', 1))}. Not in S3 (yet) at ` +
+          `s3://${BUCKET}/prod/${logPath('transform', 1)}: this is the local copy.`,
+      ),
+      local.slice(-400),
+    );
 
     const missing = await vscode.commands.executeCommand<OpenLogResult>('xcomLens.openLog', await runTask('load'), 1);
     assert.ok(missing);
