@@ -110,7 +110,7 @@ class DagCodeLensProvider implements vscode.CodeLensProvider<TaskLens> {
   /** The document's DAGs that a connection (not failed) knows, with a fileloc whose file name matches. */
   private async knownDags(dagIds: string[], path: string): Promise<Map<string, KnownDag>> {
     const known = new Map<string, KnownDag>();
-    for (const connection of this.store.list()) {
+    for (const connection of this.store.shown()) {
       if (this.context.model.state(connection.id).status === 'failed') continue;
       for (const dagId of dagIds) {
         if (known.has(dagId)) continue;
