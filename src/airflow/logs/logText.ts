@@ -84,19 +84,27 @@ function isJsonLines(text: string): boolean {
   }
 }
 
-/** A JSON-lines log rendered line by line; lines that are not JSON objects are kept as they are. */
-function renderJsonLines(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => {
-      if (!line.startsWith('{')) return line;
-      try {
-        return structuredMessageText(JSON.parse(line));
-      } catch {
-        return line;
-      }
-    })
-    .join('\n');
+/** One line of a JSON-lines log rendered; a line that is not a JSON object is kept as it is. */
+function renderJsonLine(line: string): string {
+  if (!line.startsWith('{')) return line;
+  try {
+    return structuredMessageText(JSON.parse(line));
+  } catch {
+    return line;
+  }
+}
+
+/** Lines rendered between two yields to the event loop (a few ms of work: the host thread stays free). */
+const LINES_PER_SLICE = 2000;
+
+/** A JSON-lines log rendered line by line, yielding to the event loop between slices. */
+async function renderJsonLines(text: string): Promise<string> {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (i > 0 && i % LINES_PER_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+    lines[i] = renderJsonLine(lines[i]);
+  }
+  return lines.join('\n');
 }
 
 /** The 0-based line of the last traceback header in a text. */
@@ -108,9 +116,12 @@ function lastTracebackLine(text: string): number | undefined {
   return line;
 }
 
-/** A TaskLog from text already decoded; `notes` are joined into its note. */
+/** A TaskLog from text already decoded (structured lines rendered); `notes` are joined into its note. */
 export function taskLogFromText(text: string, notes: string[] = []): TaskLog {
-  const rendered = isJsonLines(text) ? renderJsonLines(text) : text;
+  return finish(isJsonLines(text) ? text.split('\n').map(renderJsonLine).join('\n') : text, notes);
+}
+
+function finish(rendered: string, notes: string[]): TaskLog {
   const tracebackLine = lastTracebackLine(rendered);
   const note = notes.filter(Boolean).join(' ');
   return { text: rendered, ...(note ? { note } : {}), ...(tracebackLine !== undefined ? { tracebackLine } : {}) };
@@ -120,7 +131,7 @@ export function taskLogFromText(text: string, notes: string[] = []): TaskLog {
  * A TaskLog from the stored bytes of a log's tail: `skipped` bytes before them were not read (the first, partial
  * line is dropped then), invalid UTF-8 is replaced with U+FFFD and said so.
  */
-export function taskLogFromBytes(bytes: Uint8Array, skipped: number): TaskLog {
+export async function taskLogFromBytes(bytes: Uint8Array, skipped: number): Promise<TaskLog> {
   const notes: string[] = [];
   let body = bytes;
   if (skipped > 0) {
@@ -145,5 +156,5 @@ export function taskLogFromBytes(bytes: Uint8Array, skipped: number): TaskLog {
     );
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return taskLogFromText(text, notes);
+  return finish(isJsonLines(text) ? await renderJsonLines(text) : text, notes);
 }

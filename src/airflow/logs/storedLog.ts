@@ -103,7 +103,7 @@ export async function readS3Log(
       size - start,
       options.signal,
     );
-    return taskLogFromBytes(bytes, start);
+    return await taskLogFromBytes(bytes, start);
   } catch (error) {
     if (error instanceof CancellationError || options.signal?.aborted) throw error;
     const kind = kindOf(error);
@@ -162,7 +162,7 @@ export async function readLocalLog(
           yield chunk;
         }
       })();
-      return { ...taskLogFromBytes(await collect(counted, size - start, options.signal), start), path };
+      return { ...(await taskLogFromBytes(await collect(counted, size - start, options.signal), start)), path };
     } catch (error) {
       if (options.signal?.aborted) throw new CancellationError(`Reading ${path} was cancelled.`, { cause: error });
       const code = (error as NodeJS.ErrnoException).code;
