@@ -166,7 +166,9 @@ class DagCodeLensProvider implements vscode.CodeLensProvider<TaskLens> {
     const tiNode = mapped
       ? new MappedTaskNode(this.context, runNode, connection, instances)
       : new TaskInstanceNode(this.context, runNode, connection, instances[0]);
-    const table = xcoms.items.map((x) => new XComNode(this.context, tiNode, connection, x)).find((n) => n.isTable);
+    const nodes = xcoms.items.map((x) => new XComNode(this.context, tiNode, connection, x));
+    await Promise.all(nodes.map((n) => n.readValue()));
+    const table = nodes.find((n) => n.isTable);
     return { title: `${SYMBOLS[worst] ?? '•'} ${worst}${mapped} · ${count} · ${when}`, node: tiNode, table };
   }
 }
