@@ -94,16 +94,24 @@ function renderJsonLine(line: string): string {
   }
 }
 
-/** Lines rendered between two yields to the event loop (a few ms of work: the host thread stays free). */
-const LINES_PER_SLICE = 2000;
+/** Longest stretch of rendering between two yields to the event loop: the host thread stays free. */
+const SLICE_MS = 10;
 
-/** A JSON-lines log rendered line by line, yielding to the event loop between slices. */
+const yieldToHost = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** A JSON-lines log rendered line by line, yielding to the event loop every few milliseconds. */
 async function renderJsonLines(text: string): Promise<string> {
   const lines = text.split('\n');
+  await yieldToHost();
+  let sliceStart = performance.now();
   for (let i = 0; i < lines.length; i++) {
-    if (i > 0 && i % LINES_PER_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+    if (i % 100 === 99 && performance.now() - sliceStart > SLICE_MS) {
+      await yieldToHost();
+      sliceStart = performance.now();
+    }
     lines[i] = renderJsonLine(lines[i]);
   }
+  await yieldToHost();
   return lines.join('\n');
 }
 
@@ -156,5 +164,6 @@ export async function taskLogFromBytes(bytes: Uint8Array, skipped: number): Prom
     );
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  await yieldToHost();
   return finish(isJsonLines(text) ? await renderJsonLines(text) : text, notes);
 }
