@@ -17,6 +17,8 @@ export interface ConnectionConfig {
   storage?: StorageSettings;
   /** TLS of an Airflow API (https://) connection: an extra CA file, or no verification (insecure, warned). */
   tls?: { caFile?: string; skipVerify?: boolean };
+  /** How an https:// connection authenticates when not from its URL: `google` = Application Default Credentials. */
+  restAuth?: 'google';
 }
 
 /** Every XCom Lens setting, typed. */

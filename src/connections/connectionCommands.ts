@@ -5,7 +5,8 @@ import type { StorageSettings } from '../storage/storageSettings';
 import { Commands } from '../constants';
 import { errorMessage } from '../errors';
 import { parseConnectionUrl, redactUrl, withoutPassword, passwordOf } from '../airflow/connectionUrl';
-import { isRestUrl, parseRestBaseUrl, restUserOf } from '../airflow/rest/baseUrl';
+import { isComposerUrl, isRestUrl, parseRestBaseUrl, restUserOf } from '../airflow/rest/baseUrl';
+import { isMwaaUrl, mwaaUrl, mwaaWebServerRegion, parseMwaaUrl } from '../airflow/rest/mwaaUrl';
 import { discoverAirflowConnections } from '../airflow/discovery';
 import type { AirflowInfo } from '../airflow/types';
 import { newConnectionId, type ConnectionStore } from './connectionStore';
@@ -15,8 +16,13 @@ import { pickConnection, trustedWorkspaceFolders } from './pickConnection';
 export interface AddConnectionArgs {
   /** Label. */
   name?: string;
-  /** SQLAlchemy URL; a password in it goes to SecretStorage. */
+  /**
+   * SQLAlchemy URL, an Airflow UI address (https://…), or an MWAA environment (mwaa://<name>?region=<region>);
+   * a password in it goes to SecretStorage.
+   */
   url: string;
+  /** `google`: an https:// connection authenticates with Google Application Default Credentials. */
+  restAuth?: 'google';
   /** Password, if not in the URL. */
   password?: string;
   /** PostgreSQL schema. */
@@ -75,12 +81,19 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
 
   const saveFromArgs = async (args: AddConnectionArgs, existing?: ConnectionConfig): Promise<ConnectionConfig> => {
     checkUrl(args.url); // throws a message that says what is wrong with the URL
+    const region = mwaaWebServerRegion(args.url);
+    if (region)
+      throw new Error(
+        `${args.url} is the web server of an Amazon MWAA environment: add it as mwaa://<environment-name>?region=${region} (XCom Lens calls the MWAA API's InvokeRestApi, so the web server need not be reachable).`,
+      );
+    const restAuth = args.restAuth ?? existing?.restAuth;
     const connection: ConnectionConfig = {
       id: existing?.id ?? newConnectionId(),
       name: args.name?.trim() || existing?.name || defaultName(args.url),
       url: withoutPassword(args.url),
       ...((args.schema ?? existing?.schema) ? { schema: args.schema ?? existing?.schema } : {}),
       ...((args.storage ?? existing?.storage) ? { storage: args.storage ?? existing?.storage } : {}),
+      ...(restAuth && isRestUrl(args.url) ? { restAuth } : {}),
     };
     const password = args.password ?? passwordOf(args.url);
     await store.save(connection, password);
@@ -93,7 +106,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     vscode.window.showInputBox({
       title,
       prompt:
-        'SQLAlchemy URL as in airflow.cfg (postgresql://airflow@localhost:5432/airflow, sqlite:////home/me/airflow/airflow.db), or the Airflow UI address https://user@airflow.example.com',
+        'SQLAlchemy URL as in airflow.cfg (postgresql://airflow@localhost:5432/airflow, sqlite:////home/me/airflow/airflow.db), the Airflow UI address https://user@airflow.example.com, or an MWAA environment mwaa://MyEnvironment?region=eu-west-1',
       value,
       ignoreFocusOut: true,
       validateInput: (text) => {
@@ -107,6 +120,8 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     });
 
   const promptForPassword = async (url: string): Promise<string | undefined> => {
+    // MWAA signs with AWS credentials and Composer uses Google's: neither has a secret of its own to store.
+    if (isMwaaUrl(url) || (isRestUrl(url) && !restUserOf(url) && isComposerUrl(url))) return '';
     if (isRestUrl(url)) {
       const user = restUserOf(url);
       return vscode.window.showInputBox({
@@ -126,9 +141,48 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     });
   };
 
+  /** Asks for an MWAA environment's name, region and AWS profile; returns its mwaa:// URL. */
+  const promptForMwaa = async (region?: string): Promise<string | undefined> => {
+    const name = await vscode.window.showInputBox({
+      title: 'Amazon MWAA (1/3): environment name',
+      prompt:
+        'As in the MWAA console, e.g. MyAirflowEnvironment. Needs airflow:InvokeRestApi and airflow:GetEnvironment.',
+      ignoreFocusOut: true,
+      validateInput: (text) => {
+        try {
+          parseMwaaUrl(mwaaUrl({ name: text.trim() }));
+          return undefined;
+        } catch (error) {
+          return errorMessage(error);
+        }
+      },
+    });
+    if (!name?.trim()) return undefined;
+    const pickedRegion = await vscode.window.showInputBox({
+      title: 'Amazon MWAA (2/3): region',
+      prompt: 'e.g. eu-west-1. Empty: from the profile or AWS_REGION.',
+      value: region ?? '',
+      ignoreFocusOut: true,
+    });
+    if (pickedRegion === undefined) return undefined;
+    const profile = await vscode.window.showInputBox({
+      title: 'Amazon MWAA (3/3): AWS profile',
+      prompt: 'Named profile from ~/.aws/config (SSO works). Empty: the default credential chain.',
+      ignoreFocusOut: true,
+    });
+    if (profile === undefined) return undefined;
+    const url = mwaaUrl({
+      name: name.trim(),
+      ...(pickedRegion.trim() ? { region: pickedRegion.trim() } : {}),
+      ...(profile.trim() ? { profile: profile.trim() } : {}),
+    });
+    parseMwaaUrl(url);
+    return url;
+  };
+
   const interactiveAdd = async (): Promise<void> => {
     const detected = await discover();
-    type Pick = vscode.QuickPickItem & { action: 'url' | 'file' | 'detected'; url?: string };
+    type Pick = vscode.QuickPickItem & { action: 'url' | 'file' | 'detected' | 'mwaa'; url?: string };
     const picks: Pick[] = [
       ...detected.map((d): Pick => ({
         label: `$(search) ${redactUrl(d.url)}`,
@@ -138,6 +192,11 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       })),
       { label: '$(link) Enter a database URL…', action: 'url' },
       { label: '$(file) Choose an SQLite airflow.db file…', action: 'file' },
+      {
+        label: '$(cloud) Amazon MWAA environment…',
+        description: 'through the AWS API (InvokeRestApi)',
+        action: 'mwaa',
+      },
     ];
     const pick = await vscode.window.showQuickPick(picks, {
       title: 'Add Airflow Connection',
@@ -146,6 +205,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     if (!pick) return;
     let url: string | undefined;
     if (pick.action === 'detected') url = pick.url;
+    else if (pick.action === 'mwaa') url = await promptForMwaa();
     else if (pick.action === 'file') {
       const files = await vscode.window.showOpenDialog({
         canSelectMany: false,
@@ -155,6 +215,8 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       if (!files?.[0]) return;
       url = `sqlite:///${files[0].fsPath}`;
     } else url = (await promptForUrl('Airflow metadata DB URL'))?.trim();
+    const webServerRegion = url ? mwaaWebServerRegion(url) : undefined;
+    if (webServerRegion) url = await promptForMwaa(webServerRegion);
     if (!url) return;
     const password = await promptForPassword(url);
     if (password === undefined && (isRestUrl(url) || parseConnectionUrl(url).dialect !== 'sqlite') && !passwordOf(url))
@@ -259,7 +321,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
         const url = (await promptForUrl(`Edit ${connection.name}`, connection.url))?.trim();
         if (!url) return;
         const changePassword =
-          (isRestUrl(url) || parseConnectionUrl(url).dialect !== 'sqlite') && !passwordOf(url)
+          !isMwaaUrl(url) && (isRestUrl(url) || parseConnectionUrl(url).dialect !== 'sqlite') && !passwordOf(url)
             ? await vscode.window.showQuickPick(['Keep the stored password', 'Enter a new password'], {
                 title: 'Password',
               })
@@ -366,9 +428,10 @@ async function configureStorageInteractively(store: ConnectionStore, connection:
   }
 }
 
-/** "airflow on db.example.com" or the SQLite file name. */
+/** "airflow on db.example.com", the SQLite file name, or "MWAA MyEnvironment". */
 function defaultName(url: string): string {
   try {
+    if (isMwaaUrl(url)) return `MWAA ${parseMwaaUrl(url).name}`;
     const parsed = parseConnectionUrl(url);
     if (parsed.dialect === 'sqlite') return (parsed.sqlitePath ?? 'airflow.db').split(/[\\/]/).pop() ?? 'airflow.db';
     return `${parsed.database ?? 'airflow'} on ${parsed.host ?? 'localhost'}`;
@@ -379,6 +442,7 @@ function defaultName(url: string): string {
 
 /** Checks a connection URL (an http(s) Airflow API address or a SQLAlchemy URL); throws a message that says what is wrong. */
 function checkUrl(url: string): void {
-  if (isRestUrl(url)) parseRestBaseUrl(url);
+  if (isMwaaUrl(url)) parseMwaaUrl(url);
+  else if (isRestUrl(url)) parseRestBaseUrl(url);
   else parseConnectionUrl(url);
 }
