@@ -8,7 +8,7 @@ import { Agent, fetch, type Dispatcher } from 'undici';
 import { cancellableSleep, CancellationError, errorMessage, throwIfCancelled } from '../../errors';
 import type { Logger } from '../../logger';
 import { AuthenticationError, ConnectionError, QueryError, scrubSecrets } from '../errors';
-import { networkFailure } from './restHttp';
+import { causeCode, networkFailure } from './restHttp';
 
 /** AWS credentials as the signer takes them. */
 export interface AwsKeys {
@@ -124,6 +124,8 @@ const BAD_KEYS = new Set([
   'MissingAuthenticationToken',
 ]);
 
+const DROPPED = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNABORTED']);
+
 /** The MWAA API client. */
 export class MwaaApi {
   private readonly dispatcher: Dispatcher;
@@ -186,7 +188,9 @@ export class MwaaApi {
   }
 
   private baseUrl(hostPrefix: string): URL {
-    return new URL(this.options.endpoint ?? `https://${hostPrefix}airflow.${this.options.region}.amazonaws.com`);
+    const { region, endpoint } = this.options;
+    const domain = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+    return new URL(endpoint ?? `https://${hostPrefix}airflow.${region}.${domain}`);
   }
 
   private async call(
@@ -202,6 +206,14 @@ export class MwaaApi {
       try {
         return await this.send(hostPrefix, method, path, input, signal);
       } catch (error) {
+        if (error instanceof DroppedConnection) {
+          // Every call XCom Lens makes only reads, so a dropped connection is safe to try again.
+          if (attempt < maxAttempts) {
+            this.options.logger.info(`The connection to the MWAA API dropped (${error.code}): retrying`);
+            continue;
+          }
+          throw error.explained;
+        }
         if (!(error instanceof AwsApiError)) throw error;
         const retriable = THROTTLING.has(error.aws.type) || error.aws.status >= 500;
         if (retriable && attempt < maxAttempts) {
@@ -264,7 +276,11 @@ export class MwaaApi {
       });
       text = await response.text();
     } catch (error) {
-      throw networkFailure(error, url, this.options.timeoutMs, signal, timeout, (t) => t);
+      const explained = networkFailure(error, url, this.options.timeoutMs, signal, timeout, (t) => t);
+      const code = causeCode(error);
+      if (!signal?.aborted && !timeout.aborted && code && DROPPED.has(code))
+        throw new DroppedConnection(code, explained);
+      throw explained;
     }
     this.options.logger.debug(`MWAA ${method} ${path} → ${response.status} (${Date.now() - started} ms)`);
     let parsed: unknown;
@@ -349,6 +365,16 @@ export class MwaaApi {
   private scrub(text: string): string {
     const c = this.options.credentials;
     return typeof c === 'function' ? text : scrubSecrets(text, [c.secretAccessKey, c.sessionToken]);
+  }
+}
+
+/** A connection the network dropped (reset, closed): retried, then `explained`. */
+class DroppedConnection extends Error {
+  constructor(
+    readonly code: string,
+    readonly explained: Error,
+  ) {
+    super(code);
   }
 }
 

@@ -1,6 +1,6 @@
 // Connection URLs of Amazon MWAA environments: `mwaa://<environment-name>?region=<region>[&profile=<profile>]`
 // [&endpoint=<url>] for a VPC endpoint or a test server). Requests go through the MWAA API (InvokeRestApi), so the
-// web server itself need not be reachable. A web server URL (`https://<id>.c<n>.<region>.airflow.amazonaws.com`)
+// web server itself need not be reachable. A web server URL (`https://<id>.c<n>.<region>.airflow.amazonaws.com|on.aws`)
 // names the region but not the environment: Add Connection asks for the name.
 
 /** The parts of an MWAA connection URL. */
@@ -50,11 +50,16 @@ export function parseMwaaUrl(url: string): MwaaTarget {
   return { name, ...(region ? { region } : {}), ...(profile ? { profile } : {}), ...(endpoint ? { endpoint } : {}) };
 }
 
-/** The region of an MWAA web server URL (`https://<id>.c2.eu-west-1.airflow.amazonaws.com/home`), else undefined. */
+/**
+ * The region of an MWAA web server URL (`https://<id>.c2.eu-west-1.airflow.amazonaws.com/home`, or `….airflow.on.aws`
+ * for environments created since August 2025), else undefined.
+ */
 export function mwaaWebServerRegion(url: string): string | undefined {
   try {
     const host = new URL(url.trim()).hostname.toLowerCase();
-    const m = /^[0-9a-z-]+(?:\.c\d+)?\.([a-z]{2}(?:-[a-z]+)+-\d)\.airflow\.amazonaws\.com$/.exec(host);
+    const m = /^[0-9a-z-]+(?:\.c\d+)?\.([a-z]{2}(?:-[a-z]+)+-\d)\.airflow\.(?:amazonaws\.com(?:\.cn)?|on\.aws)$/.exec(
+      host,
+    );
     return m?.[1];
   } catch {
     return undefined;

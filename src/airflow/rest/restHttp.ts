@@ -151,7 +151,7 @@ function dispatcherFor(options: RestTls | undefined, timeoutMs: number): Dispatc
 }
 
 /** Finds the innermost cause with a `code` (undici wraps socket and TLS errors in "fetch failed"). */
-function causeCode(error: unknown): string | undefined {
+export function causeCode(error: unknown): string | undefined {
   for (
     let e: unknown = error, depth = 0;
     e && typeof e === 'object' && depth < 5;

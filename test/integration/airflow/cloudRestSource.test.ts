@@ -13,6 +13,7 @@ import { silentLogger, type Logger } from '../../../src/logger';
 import { startAirflowApi, type AirflowApi } from '../../fixtures/servers/airflowApi';
 import { EXPIRED_SESSION_TOKEN, MWAA_KEYS, startMwaaApi, type MwaaApiStandIn } from '../../fixtures/servers/mwaaApi';
 import { startGceMetadata, type GceMetadata } from '../../fixtures/servers/gceMetadata';
+import { startFaultProxy } from '../../fixtures/servers/faultProxy';
 
 const PAGE = { offset: 0, limit: 50 };
 const SETTINGS = { queryTimeoutSeconds: 10 } as Settings;
@@ -199,6 +200,33 @@ for (const generation of [2, 3] as const) {
         'the stand-in checked the signature',
       );
       await wrong.close();
+    });
+
+    it('retries a dropped connection, and says when the MWAA API does not answer in time', async () => {
+      const proxy = await startFaultProxy(Number(new URL(mwaa.url).port));
+      const through = (): ConnectionConfig => ({
+        ...connection('&profile=xcom-lens-test'),
+        url: `mwaa://${ENV}?region=${REGION}&profile=xcom-lens-test&endpoint=${encodeURIComponent(`http://127.0.0.1:${proxy.port}`)}`,
+      });
+      try {
+        proxy.setFault({ kind: 'reset', times: 1 });
+        const source = await openMetadataSource(through(), undefined, SETTINGS, silentLogger);
+        assert.equal((await source.describe()).generation, generation, 'one reset is retried');
+        await source.close();
+        proxy.setFault({ kind: 'stall' });
+        const stalled = await openMetadataSource(
+          through(),
+          undefined,
+          { queryTimeoutSeconds: 1 } as Settings,
+          silentLogger,
+        );
+        const started = Date.now();
+        await assert.rejects(stalled.describe(), /127\.0\.0\.1:\d+ did not answer within 1 s/);
+        assert.ok(Date.now() - started < 3000, 'no hang past the timeout');
+        await stalled.close();
+      } finally {
+        await proxy.stop();
+      }
     });
 
     it('retries throttling, then says the API is throttling when it goes on', async () => {

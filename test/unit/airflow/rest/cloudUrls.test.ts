@@ -36,6 +36,8 @@ describe('managed Airflow connection URLs', () => {
       mwaaWebServerRegion('https://0a1b2c3d-vpce.c10.ap-southeast-2.airflow.amazonaws.com'),
       'ap-southeast-2',
     );
+    assert.equal(mwaaWebServerRegion('https://0a1b2c3d-4e5f.c3.us-east-2.airflow.on.aws/home'), 'us-east-2');
+    assert.equal(mwaaWebServerRegion('https://0a1b2c3d-4e5f.c1.cn-north-1.airflow.amazonaws.com.cn'), 'cn-north-1');
     assert.equal(mwaaWebServerRegion('https://airflow.example.com'), undefined);
     assert.equal(mwaaWebServerRegion('https://env.airflow.eu-west-1.amazonaws.com'), undefined, 'the MWAA API itself');
     assert.equal(isComposerUrl('https://abc123-dot-europe-west1.composer.googleusercontent.com/home'), true);
