@@ -141,6 +141,32 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     });
   };
 
+  /**
+   * For an https:// API server without a user in the URL (and not a Composer web server, which always uses Google's
+   * credentials): a token, Google Application Default Credentials, or nothing. `null` when the user cancels.
+   */
+  const promptForRestAuth = async (url: string): Promise<'google' | undefined | null> => {
+    if (!isRestUrl(url) || restUserOf(url) || isComposerUrl(url)) return undefined;
+    type AuthPick = vscode.QuickPickItem & { auth: 'token' | 'google' };
+    const pick = await vscode.window.showQuickPick<AuthPick>(
+      [
+        {
+          label: 'API token or no credentials',
+          description: 'a bearer token, e.g. an Astronomer deployment token',
+          auth: 'token',
+        },
+        {
+          label: 'Google Application Default Credentials',
+          description: 'gcloud, a service-account key file, or the metadata server',
+          auth: 'google',
+        },
+      ],
+      { title: 'How does XCom Lens sign in to this API server?', ignoreFocusOut: true },
+    );
+    if (!pick) return null;
+    return pick.auth === 'google' ? 'google' : undefined;
+  };
+
   /** Asks for an MWAA environment's name, region and AWS profile; returns its mwaa:// URL. */
   const promptForMwaa = async (region?: string): Promise<string | undefined> => {
     const name = await vscode.window.showInputBox({
@@ -218,7 +244,9 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     const webServerRegion = url ? mwaaWebServerRegion(url) : undefined;
     if (webServerRegion) url = await promptForMwaa(webServerRegion);
     if (!url) return;
-    const password = await promptForPassword(url);
+    const restAuth = await promptForRestAuth(url);
+    if (restAuth === null) return;
+    const password = restAuth === 'google' ? '' : await promptForPassword(url);
     if (password === undefined && (isRestUrl(url) || parseConnectionUrl(url).dialect !== 'sqlite') && !passwordOf(url))
       return;
     const name = await vscode.window.showInputBox({
@@ -231,6 +259,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       id: newConnectionId(),
       name: name || defaultName(url),
       url: withoutPassword(url),
+      ...(restAuth ? { restAuth } : {}),
     };
     const info = await testAndReport(draft, password || undefined, true);
     if (!info) {
@@ -242,7 +271,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       );
       if (choice !== state) return;
     }
-    await saveFromArgs({ url, name: draft.name, password: password || undefined });
+    await saveFromArgs({ url, name: draft.name, password: password || undefined, ...(restAuth ? { restAuth } : {}) });
     await vscode.commands.executeCommand('workbench.view.extension.xcomLens');
   };
 

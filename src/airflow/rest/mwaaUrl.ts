@@ -44,10 +44,25 @@ export function parseMwaaUrl(url: string): MwaaTarget {
   const region = parsed.searchParams.get('region')?.trim() || undefined;
   if (region && !REGION.test(region)) throw new Error(`'${region}' is not an AWS region (e.g. eu-west-1): ${usage}`);
   const endpoint = parsed.searchParams.get('endpoint')?.trim() || undefined;
-  if (endpoint && !/^https?:\/\/[^/]/i.test(endpoint))
-    throw new Error(`The MWAA endpoint '${endpoint}' must be an http(s) URL, e.g. https://vpce-…amazonaws.com`);
+  if (endpoint && !isAwsOrLocalEndpoint(endpoint))
+    throw new Error(
+      `The MWAA endpoint '${endpoint}' must be an https URL of an AWS host (a VPC endpoint, https://vpce-….amazonaws.com) or an http(s) URL on this machine (localhost): requests to it are signed with your AWS credentials.`,
+    );
   const profile = parsed.searchParams.get('profile')?.trim() || undefined;
   return { name, ...(region ? { region } : {}), ...(profile ? { profile } : {}), ...(endpoint ? { endpoint } : {}) };
+}
+
+/** An endpoint that may receive requests signed with the user's AWS credentials: AWS's own hosts, or loopback. */
+function isAwsOrLocalEndpoint(endpoint: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return false;
+  }
+  const host = url.hostname.toLowerCase();
+  if (['localhost', '127.0.0.1', '[::1]'].includes(host)) return url.protocol === 'http:' || url.protocol === 'https:';
+  return url.protocol === 'https:' && /\.amazonaws\.com(?:\.cn)?$|\.api\.aws$/.test(host);
 }
 
 /**

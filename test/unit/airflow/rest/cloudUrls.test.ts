@@ -12,11 +12,11 @@ describe('managed Airflow connection URLs', () => {
       profile: 'prod',
     });
     assert.deepEqual(parseMwaaUrl('mwaa://Env'), { name: 'Env' });
-    const url = mwaaUrl({ name: 'Env', region: 'us-gov-west-1', endpoint: 'https://vpce-1.example.com' });
+    const url = mwaaUrl({ name: 'Env', region: 'us-gov-west-1', endpoint: 'https://vpce-1.vpce.amazonaws.com' });
     assert.deepEqual(parseMwaaUrl(url), {
       name: 'Env',
       region: 'us-gov-west-1',
-      endpoint: 'https://vpce-1.example.com',
+      endpoint: 'https://vpce-1.vpce.amazonaws.com',
     });
   });
 
@@ -24,7 +24,21 @@ describe('managed Airflow connection URLs', () => {
     assert.throws(() => parseMwaaUrl('mwaa://1env?region=eu-west-1'), /'1env' is not an MWAA environment name/);
     assert.throws(() => parseMwaaUrl('mwaa://Env?region=europe'), /'europe' is not an AWS region \(e\.g\. eu-west-1\)/);
     assert.throws(() => parseMwaaUrl('mwaa://Env?regoin=eu-west-1'), /Unknown parameter regoin in the MWAA URL/);
-    assert.throws(() => parseMwaaUrl('mwaa://Env?endpoint=vpce.example.com'), /must be an http\(s\) URL/);
+    assert.throws(() => parseMwaaUrl('mwaa://Env?endpoint=vpce.example.com'), /must be an https URL of an AWS host/);
+    assert.throws(
+      () => parseMwaaUrl('mwaa://Env?endpoint=https://collector.example.com'),
+      /requests to it are signed with your AWS credentials/,
+      'signed requests go to AWS or this machine only',
+    );
+    assert.throws(
+      () => parseMwaaUrl('mwaa://Env?endpoint=http://vpce-1.airflow.eu-west-1.vpce.amazonaws.com'),
+      /https URL/,
+    );
+    assert.equal(
+      parseMwaaUrl('mwaa://Env?endpoint=https://vpce-1.airflow.eu-west-1.vpce.amazonaws.com').endpoint,
+      'https://vpce-1.airflow.eu-west-1.vpce.amazonaws.com',
+    );
+    assert.equal(parseMwaaUrl('mwaa://Env?endpoint=http://localhost:4566').endpoint, 'http://localhost:4566');
   });
 
   it('recognises MWAA and Composer web servers by their host names', () => {
