@@ -8,6 +8,7 @@ import type { RestCredentials } from '../airflow/rest/restHttp';
 // Types only: the modules themselves (and the cloud libraries behind them) load when a connection needs them.
 import type { googleTokenProvider } from '../airflow/rest/googleCredentials';
 import type { MwaaTransport } from '../airflow/rest/mwaaTransport';
+import type { MwaaWebLoginTransport } from '../airflow/rest/mwaaWebLogin';
 
 /** Opens the metadata source of a connection with its secret from SecretStorage and the timeout settings. */
 export async function openMetadataSource(
@@ -41,7 +42,7 @@ export async function openMetadataSource(
 }
 
 /**
- * An MWAA environment through InvokeRestApi, with the AWS credential chain S3 uses: the URL's profile, else the
+ * An MWAA environment through InvokeRestApi (or, with `login=web`, its web server signed in with a web login token), with the AWS credential chain S3 uses: the URL's profile, else the
  * connection's S3 profile, else the default chain; the URL's region, else the S3 region, else AWS_REGION.
  */
 async function openMwaaSource(
@@ -65,6 +66,19 @@ async function openMwaaSource(
     timeoutMs: settings.queryTimeoutSeconds * 1000,
     logger,
   });
+  if (target.login === 'web') {
+    const { MwaaWebLoginTransport: WebLogin } = await import('../airflow/rest/mwaaWebLogin');
+    const transport: MwaaWebLoginTransport = new WebLogin({
+      name: target.name,
+      region,
+      api,
+      credentialSource,
+      timeoutMs: settings.queryTimeoutSeconds * 1000,
+      ...(connection.tls ? { tls: connection.tls } : {}),
+      logger,
+    });
+    return createRestMetadataSource({ transport, logger });
+  }
   const transport: MwaaTransport = new Transport({ name: target.name, region, api, credentialSource, logger });
   return createRestMetadataSource({ transport, logger });
 }

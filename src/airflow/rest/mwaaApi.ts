@@ -158,6 +158,15 @@ export class MwaaApi {
     };
   }
 
+  /** CreateWebLoginToken: a one-minute login token for the web server, and its host name. */
+  async createWebLoginToken(name: string, signal?: AbortSignal): Promise<{ webToken: string; hostname: string }> {
+    const body = (await this.call('env.', 'POST', `/webtoken/${encodeURIComponent(name)}`, undefined, name, signal)) as
+      { WebToken?: unknown; WebServerHostname?: unknown } | undefined;
+    if (typeof body?.WebToken !== 'string' || typeof body.WebServerHostname !== 'string' || !body.WebServerHostname)
+      throw new ConnectionError(`CreateWebLoginToken on "${name}" answered without a token or a web server host name.`);
+    return { webToken: body.WebToken, hostname: body.WebServerHostname };
+  }
+
   /** InvokeRestApi: one Airflow REST call; 4xx/5xx of the Airflow API come back as results, not errors. */
   async invokeRestApi(name: string, request: InvokeRequest): Promise<InvokeResult> {
     const input: Record<string, unknown> = { Path: request.path, Method: request.method };
@@ -333,11 +342,15 @@ export class MwaaApi {
   private explain(aws: AwsError, name: string, path: string): Error {
     const source = this.options.credentialSource;
     const said = aws.message ? ` (AWS said: ${this.scrub(aws.message)})` : '';
-    const operation = path.startsWith('/restapi/') ? 'airflow:InvokeRestApi' : 'airflow:GetEnvironment';
+    const operation = path.startsWith('/restapi/')
+      ? 'airflow:InvokeRestApi'
+      : path.startsWith('/webtoken/')
+        ? 'airflow:CreateWebLoginToken'
+        : 'airflow:GetEnvironment';
     const arn = `arn:aws:airflow:${this.options.region}:<account>:environment/${name}`;
     if (aws.type === 'AccessDeniedException' || aws.type === 'AccessDenied')
       return new AuthenticationError(
-        `AWS denied ${operation} on the MWAA environment "${name}" to ${source}: grant ${operation} on ${arn} to that IAM principal (XCom Lens needs airflow:InvokeRestApi and airflow:GetEnvironment), or use another profile.${said}`,
+        `AWS denied ${operation} on the MWAA environment "${name}" to ${source}: grant ${operation} on ${arn} to that IAM principal (XCom Lens needs airflow:InvokeRestApi and airflow:GetEnvironment, or airflow:CreateWebLoginToken with &login=web), or use another profile.${said}`,
       );
     if (EXPIRED.has(aws.type))
       return new AuthenticationError(

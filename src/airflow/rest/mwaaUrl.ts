@@ -11,6 +11,8 @@ export interface MwaaTarget {
   region?: string;
   /** Named profile of ~/.aws/config, if any. */
   profile?: string;
+  /** `web`: sign in to the web server with a web login token (CreateWebLoginToken) instead of InvokeRestApi. */
+  login?: 'web';
   /** The MWAA API endpoint instead of `https://{api,env}.airflow.<region>.amazonaws.com`. */
   endpoint?: string;
 }
@@ -39,7 +41,9 @@ export function parseMwaaUrl(url: string): MwaaTarget {
       `'${name}' is not an MWAA environment name (a letter, then up to 79 letters, digits, - or _): ${usage}`,
     );
   }
-  const unknown = [...parsed.searchParams.keys()].filter((k) => !['region', 'profile', 'endpoint'].includes(k));
+  const unknown = [...parsed.searchParams.keys()].filter(
+    (k) => !['region', 'profile', 'endpoint', 'login'].includes(k),
+  );
   if (unknown.length) throw new Error(`Unknown parameter ${unknown.join(', ')} in the MWAA URL: ${usage}`);
   const region = parsed.searchParams.get('region')?.trim() || undefined;
   if (region && !REGION.test(region)) throw new Error(`'${region}' is not an AWS region (e.g. eu-west-1): ${usage}`);
@@ -49,7 +53,18 @@ export function parseMwaaUrl(url: string): MwaaTarget {
       `The MWAA endpoint '${endpoint}' must be an https URL of an AWS host (a VPC endpoint, https://vpce-….amazonaws.com) or an http(s) URL on this machine (localhost): requests to it are signed with your AWS credentials.`,
     );
   const profile = parsed.searchParams.get('profile')?.trim() || undefined;
-  return { name, ...(region ? { region } : {}), ...(profile ? { profile } : {}), ...(endpoint ? { endpoint } : {}) };
+  const login = parsed.searchParams.get('login')?.trim() || undefined;
+  if (login && login !== 'web')
+    throw new Error(
+      `login=${login} is not known: leave it out (InvokeRestApi), or write login=web for a web login token`,
+    );
+  return {
+    name,
+    ...(region ? { region } : {}),
+    ...(profile ? { profile } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    ...(login ? { login: 'web' as const } : {}),
+  };
 }
 
 /** An endpoint that may receive requests signed with the user's AWS credentials: AWS's own hosts, or loopback. */
@@ -87,6 +102,7 @@ export function mwaaUrl(target: MwaaTarget): string {
   if (target.region) query.set('region', target.region);
   if (target.profile) query.set('profile', target.profile);
   if (target.endpoint) query.set('endpoint', target.endpoint);
+  if (target.login) query.set('login', target.login);
   const q = query.toString();
   return `mwaa://${target.name}${q ? `?${q}` : ''}`;
 }

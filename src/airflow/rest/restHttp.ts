@@ -25,9 +25,11 @@ export type RestCredentials =
   | { kind: 'bearer'; token: string }
   | TokenProvider;
 
-/** A source of short-lived bearer tokens (never logged). */
+/** A source of short-lived tokens (never logged): bearer tokens, or a web session cookie. */
 export interface TokenProvider {
   kind: 'provider';
+  /** `cookie`: the token is a `name=value` session cookie (MWAA web login); else an Authorization bearer token. */
+  sendAs?: 'bearer' | 'cookie';
   /** Where the tokens come from, for the connection's description ("Google Application Default Credentials"). */
   label: string;
   /** What to do when the server refuses the token (401/403). */
@@ -319,6 +321,32 @@ export class RestHttp implements RestTransport {
     }
   }
 
+  /** Posts a form without credentials (a web login) and returns the status and the `name=value` cookies it sets. */
+  async postForm(
+    path: string,
+    form: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; cookies: string[] }> {
+    throwIfCancelled(signal);
+    const url = new URL(`${this.options.root}${path}`);
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form).toString(),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        dispatcher: this.dispatcher,
+        redirect: 'manual',
+      });
+      await response.body?.cancel();
+      this.options.logger.debug(`POST ${url.pathname} → ${response.status}`);
+      return { status: response.status, cookies: response.headers.getSetCookie().map((c) => c.split(';')[0].trim()) };
+    } catch (error) {
+      throw this.networkError(error, url, signal, timeout);
+    }
+  }
+
   /** Closes pooled sockets. */
   async close(): Promise<void> {
     await this.dispatcher.close();
@@ -346,7 +374,7 @@ export class RestHttp implements RestTransport {
       const renew = this.renewProvidedToken;
       this.renewProvidedToken = false;
       this.providedToken = await c.token(renew, signal);
-      return `Bearer ${this.providedToken}`;
+      return c.sendAs === 'cookie' ? undefined : `Bearer ${this.providedToken}`;
     }
     if (this.loginMode === 'basic') return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
     this.jwt ??= await (this.jwtRequest ??= this.fetchJwt(c.username, c.password, signal).finally(() => {
@@ -391,6 +419,8 @@ export class RestHttp implements RestTransport {
     if (!request.anonymous) {
       const authorization = await this.authorization(request.signal);
       if (authorization) headers.authorization = authorization;
+      const c = this.options.credentials;
+      if (c.kind === 'provider' && c.sendAs === 'cookie' && this.providedToken) headers.cookie = this.providedToken;
     }
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
@@ -438,6 +468,8 @@ export class RestHttp implements RestTransport {
       );
     }
     if (/text\/html/i.test(type) || /^\s*<(?:!doctype|html)/i.test(text)) {
+      // Airflow 2's web server answers paths outside /api/v1 (the /api/v2 version probe) with its HTML 404 page.
+      if (response.status === 404 && request.allow?.includes(404)) return { status: 404, body: undefined };
       throw new NotAirflowError(
         `${where} answered with an HTML page instead of JSON (status ${response.status}), likely a login page of an SSO proxy: use the API server's own URL, or paste an API token as a bearer token.`,
       );

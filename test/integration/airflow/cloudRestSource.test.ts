@@ -14,6 +14,7 @@ import { startAirflowApi, type AirflowApi } from '../../fixtures/servers/airflow
 import { EXPIRED_SESSION_TOKEN, MWAA_KEYS, startMwaaApi, type MwaaApiStandIn } from '../../fixtures/servers/mwaaApi';
 import { startGceMetadata, type GceMetadata } from '../../fixtures/servers/gceMetadata';
 import { startFaultProxy } from '../../fixtures/servers/faultProxy';
+import { startMwaaWebServer, type MwaaWebServer } from '../../fixtures/servers/mwaaWebServer';
 
 const PAGE = { offset: 0, limit: 50 };
 const SETTINGS = { queryTimeoutSeconds: 10 } as Settings;
@@ -270,6 +271,84 @@ for (const generation of [2, 3] as const) {
     });
   });
 }
+
+describe('Amazon MWAA (Airflow 2) through a web login token', function () {
+  this.timeout(30_000);
+  let airflow: AirflowApi;
+  let mwaa: MwaaApiStandIn;
+  let web: MwaaWebServer;
+  let dir: string;
+  let restoreEnv: () => void;
+  const connection = (): ConnectionConfig => ({
+    id: 'mwaa-web',
+    name: 'MWAA web',
+    url: `mwaa://${ENV}?region=${REGION}&profile=xcom-lens-test&login=web&endpoint=${encodeURIComponent(mwaa.url)}`,
+    tls: { caFile: web.caFile },
+  });
+
+  beforeEach(async () => {
+    airflow = await startAirflowApi({ generation: 2, runs: 3 });
+    mwaa = await startMwaaApi({ airflow, generation: 2, name: ENV, region: REGION, airflowVersion: '2.10.3' });
+    web = await startMwaaWebServer(mwaa, airflow);
+    dir = mkdtempSync(join(tmpdir(), 'xcom-lens-aws-'));
+    writeFileSync(
+      join(dir, 'credentials'),
+      `[xcom-lens-test]\naws_access_key_id = ${MWAA_KEYS.accessKeyId}\naws_secret_access_key = ${MWAA_KEYS.secretAccessKey}\n`,
+    );
+    writeFileSync(join(dir, 'config'), '');
+    restoreEnv = withEnv({
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+      AWS_CONFIG_FILE: join(dir, 'config'),
+      AWS_PROFILE: undefined,
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+  });
+  afterEach(async () => {
+    restoreEnv();
+    assert.deepEqual(airflow.violations, [], 'every relayed request and response matches the OpenAPI spec');
+    await web.stop();
+    await mwaa.stop();
+    await airflow.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('signs in with CreateWebLoginToken and a session cookie, walks the tree, and signs in again when it expires', async () => {
+    const lines: string[] = [];
+    const source = await openMetadataSource(connection(), undefined, SETTINGS, recordingLogger(lines));
+    const info = await source.describe();
+    assert.equal(info.airflowVersion, '2.10.3');
+    assert.equal(info.serverVersion, 'REST API · MWAA web login · AWS profile "xcom-lens-test"');
+    assert.deepEqual(await firstPages(source), {
+      dags: ['etl'],
+      runs: 3,
+      tis: ['extract', 'load'],
+      xcoms: ['return_value', 'stats'],
+    });
+    assert.equal(web.logins, 1, 'one session for all of it');
+    assert.ok(!mwaa.calls.some((c) => c.startsWith('InvokeRestApi')), 'no InvokeRestApi call');
+    web.expireSessions();
+    assert.deepEqual(
+      (await source.listDags(undefined, PAGE)).items.map((d) => d.dagId),
+      ['etl'],
+    );
+    assert.equal(web.logins, 2, 'a refused session is replaced by a new web login');
+    assert.equal(web.refusedLogins, 0, 'each web login token was used once, within its minute');
+    assert.deepEqual(mwaa.refused, []);
+    const log = lines.join('\n');
+    assert.ok(!/session=|webtoken-/.test(log), 'neither cookie nor token in the log');
+    await source.close();
+  });
+
+  it('says which permission is missing when CreateWebLoginToken is denied', async () => {
+    mwaa.failNext('AccessDeniedException', 'CreateWebLoginToken');
+    const source = await openMetadataSource(connection(), undefined, SETTINGS, silentLogger);
+    await assert.rejects(
+      source.describe(),
+      /AWS denied airflow:CreateWebLoginToken on the MWAA environment "MyAirflowEnvironment" to AWS profile "xcom-lens-test"/,
+    );
+    await source.close();
+  });
+});
 
 describe('Google Cloud Composer through Application Default Credentials', function () {
   this.timeout(30_000);

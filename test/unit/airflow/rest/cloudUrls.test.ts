@@ -12,6 +12,13 @@ describe('managed Airflow connection URLs', () => {
       profile: 'prod',
     });
     assert.deepEqual(parseMwaaUrl('mwaa://Env'), { name: 'Env' });
+    assert.deepEqual(parseMwaaUrl('mwaa://Env?region=eu-west-1&login=web'), {
+      name: 'Env',
+      region: 'eu-west-1',
+      login: 'web',
+    });
+    assert.equal(mwaaUrl({ name: 'Env', login: 'web' }), 'mwaa://Env?login=web');
+    assert.throws(() => parseMwaaUrl('mwaa://Env?login=cli'), /login=cli is not known/);
     const url = mwaaUrl({ name: 'Env', region: 'us-gov-west-1', endpoint: 'https://vpce-1.vpce.amazonaws.com' });
     assert.deepEqual(parseMwaaUrl(url), {
       name: 'Env',
