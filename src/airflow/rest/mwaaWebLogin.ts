@@ -112,7 +112,7 @@ export class MwaaWebLoginTransport implements RestTransport {
         const found = answer.cookies.find((c) => c.startsWith('session='));
         if (!found)
           throw new AuthenticationError(
-            `The MWAA web server ${login.hostname} did not accept the web login token (POST /aws_mwaa/login answered ${answer.status} without a session): check that the environment runs Airflow 2 and that your IAM principal may call airflow:CreateWebLoginToken.`,
+            `The MWAA web server ${login.hostname} did not accept the web login token (POST /aws_mwaa/login answered ${answer.status} without a session): web login works for Airflow 2 environments (for Airflow 3 leave out &login=web to use InvokeRestApi), and needs airflow:CreateWebLoginToken.`,
           );
         logger.info(`Signed in to ${login.hostname} with an MWAA web login token`);
         cookie = found;
