@@ -6,7 +6,8 @@ import type { SqlDriver, SqlRow } from './dialects/driver';
 import { ConnectionError, MetadataError, scrubSecrets } from './errors';
 import type { MetadataSource, ReadValueOptions } from './metadataSource';
 import { createDriver, type DriverTarget } from './sql/driverFactory';
-import { HEAD_BYTES, num, toDag, toRun, toStoredValue, toTi, toXCom } from './sql/rowMapping';
+import { num, toDag, toRun, toStoredValue, toTi, toXCom } from './sql/rowMapping';
+import { HEAD_BYTES } from './xcomHead';
 import { inspectSchema, type InspectedSchema, type SchemaFeatures } from './sql/schemaInspection';
 import { decodeSerializedDag } from './sql/serializedDag';
 import { fetchPage, likeContains, Sql } from './sql/statement';
@@ -342,6 +343,24 @@ export class SqlMetadataSource implements MetadataSource {
       (r) => toXCom(r, features.generation),
       signal,
     );
+  }
+
+  async readLogTemplate(dagId: string, runId: string, signal?: AbortSignal): Promise<string | undefined> {
+    await this.ready(signal);
+    const sql = new Sql(this.driver);
+    const text =
+      'SELECT t.filename AS filename FROM dag_run r JOIN log_template t ON t.id = r.log_template_id' +
+      ` WHERE r.dag_id = ${sql.p(dagId)} AND r.run_id = ${sql.p(runId)}`;
+    try {
+      const rows = await this.run(sql, text, signal);
+      const filename = rows[0]?.filename;
+      return typeof filename === 'string' && filename.trim() ? filename : undefined;
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      // Before 2.3 there is no log_template table: the configured template applies.
+      this.log.debug(`no log template for ${dagId} ${runId}: ${scrubSecrets(errorMessage(error), [...this.secrets])}`);
+      return undefined;
+    }
   }
 
   async close(): Promise<void> {
