@@ -74,4 +74,27 @@ describe('an Airflow API server signed in with Google Application Default Creden
     assert.ok(metadata.issued.length >= 1, 'the token came from the metadata server');
     assert.equal(metadata.refused, 0);
   });
+
+  it("does not send the user's Google token to a server a workspace's settings name", async () => {
+    const config = vscode.workspace.getConfiguration('xcomLens');
+    const issued = metadata.issued.length;
+    const requests = airflow.requests.length;
+    await config.update(
+      'connections',
+      [{ id: 'workspace-google', name: 'Workspace server', url: `${airflow.url}/home`, restAuth: 'google' }],
+      vscode.ConfigurationTarget.Workspace,
+    );
+    try {
+      const info = await vscode.commands.executeCommand('xcomLens.testConnection', 'workspace-google');
+      assert.equal(info, undefined, 'without Google credentials the server refuses the connection');
+      assert.equal(metadata.issued.length, issued, 'no Google token was fetched for it');
+      assert.ok(
+        airflow.requests.slice(requests).some((r) => r.startsWith('GET /api/v2/dags')),
+        'the connection was tried (without credentials)',
+      );
+    } finally {
+      await config.update('connections', undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
 });
