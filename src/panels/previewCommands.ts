@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
+import { earlierTriesNote } from '../compare/earlierTries';
 import { diffReport, diffTables, type TableShape } from '../compare/tableDiff';
 import { errorMessage } from '../errors';
 import type { AirflowTreeModel } from '../views/airflowTreeModel';
 import type { TreeContext } from '../views/treeNodes/treeNode';
+import { TaskInstanceNode } from '../views/treeNodes/taskInstanceNode';
 import { XComNode } from '../views/treeNodes/xcomNode';
 import type { PreviewPanels, PreviewSummary } from './previewPanel';
 import type { PreviewSources } from './previewSources';
@@ -91,11 +93,14 @@ export function registerPreviewCommands(
             rowCount: s.rowCount,
           });
           const diff = diffTables(shape(baseline), shape(current));
-          const report = diffReport(
-            diff,
-            { baseline: `last success (${baselineRun.runId})`, current: `this run (${x.runId})` },
-            { baseline: shape(baseline), current: shape(current) },
-          );
+          const tries = node.parent instanceof TaskInstanceNode ? node.parent.ti.tryNumber : undefined;
+          const note = earlierTriesNote(x.taskId, tries);
+          const report =
+            diffReport(
+              diff,
+              { baseline: `last success (${baselineRun.runId})`, current: `this run (${x.runId})` },
+              { baseline: shape(baseline), current: shape(current) },
+            ) + (note ? `\n${note}\n` : '');
           const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: report });
           await vscode.window.showTextDocument(doc, {
             viewColumn: vscode.ViewColumn.Beside,
