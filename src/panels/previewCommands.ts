@@ -9,6 +9,7 @@ import { TaskInstanceNode } from '../views/treeNodes/taskInstanceNode';
 import { XComNode } from '../views/treeNodes/xcomNode';
 import type { PreviewPanels, PreviewSummary } from './previewPanel';
 import type { PreviewSources } from './previewSources';
+import { registerMapIndexPreview } from './mapIndexPreview';
 
 /** What Compare with Last Successful Run found, returned to scripts and tests. */
 export interface ComparisonResult {
@@ -21,7 +22,7 @@ export interface ComparisonResult {
   current: PreviewSummary;
 }
 
-/** Registers Preview as Table Anyway and Compare with Last Successful Run. */
+/** Registers Preview as Table Anyway, Compare with Last Successful Run and Preview All Map Indexes. */
 export function registerPreviewCommands(
   panels: PreviewPanels,
   previews: PreviewSources,
@@ -29,6 +30,7 @@ export function registerPreviewCommands(
   context: TreeContext,
 ): vscode.Disposable[] {
   return [
+    registerMapIndexPreview(panels, previews, model, context, Commands.previewAllMapIndexes),
     vscode.commands.registerCommand(Commands.previewAnyway, async (node?: unknown) => {
       if (!(node instanceof XComNode)) return undefined;
       let request;
