@@ -26,6 +26,7 @@ export async function appendPart(
   part: StackPart,
   signal?: AbortSignal,
 ): Promise<void> {
+  signal?.throwIfAborted();
   if (into.columns.length === 0) into.addColumn(partColumn);
   const byName = new Map(into.columns.map((c, i) => [c.name, i]));
   const target = part.table.columns.map((c) => {
