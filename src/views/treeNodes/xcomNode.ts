@@ -3,7 +3,7 @@ import type { ConnectionConfig } from '../../config';
 import { Commands } from '../../constants';
 import type { XComSummary } from '../../airflow/types';
 import { formatBytes } from '../../formatBytes';
-import { escapeMarkdown, formatAge, formatTimestamp, oneLine, visibleText } from '../formatting';
+import { escapeMarkdown, formatAge, formatTimestamp, oneLine, visibleText, xcomTooltipHeading } from '../formatting';
 import type { XComInsight } from '../xcomInspector';
 import { ConnectionScopedNode, type TreeContext, type TreeNode } from './treeNode';
 import { xcomNodeId } from './nodeIds';
@@ -50,9 +50,7 @@ export class XComNode extends ConnectionScopedNode {
     if (x.mapIndex >= 0 && flags.includes('table')) flags.push('mappedTable');
     item.contextValue = flags.join(' ');
     const tooltip = new vscode.MarkdownString();
-    tooltip.appendMarkdown(
-      `**${escapeMarkdown(x.key)}** from \`${escapeMarkdown(x.taskId)}\`${x.mapIndex >= 0 ? ` [${x.mapIndex}]` : ''}\n\n`,
-    );
+    tooltip.appendMarkdown(`${xcomTooltipHeading(x.key, x.taskId, x.mapIndex)}\n\n`);
 
     if (reference.kind === 'reference') {
       const status = this.context.inspector.objectStatus(this.connection, reference.reference, () =>
