@@ -209,6 +209,8 @@ export class GridView {
       initialState,
       rowSelection: { mode: 'multiRow', checkboxes: false, headerCheckbox: false, enableClickSelection: true },
       tooltipShowDelay: 500,
+      // A header's tooltip (its full name) only when the name is cut, so it does not cover the chart row under it.
+      tooltipShowMode: 'whenTruncated',
       enableCellTextSelection: false,
       onStateUpdated: () => this.events.stateChanged(),
       onSortChanged: () => this.updateShowing(),
