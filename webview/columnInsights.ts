@@ -139,7 +139,8 @@ export class ColumnInsights {
   private profiles = new Map<string, ColumnProfile>();
   private rows = 0;
   private partial = false;
-  private loading = false;
+  /** What a chart without a profile says: waiting for the table, computing, or why there is none. */
+  private status = 'distribution once loaded';
   private readonly headers = new Set<InsightChart>();
 
   constructor(
@@ -153,11 +154,13 @@ export class ColumnInsights {
 
   /** Asks the host for every column's distribution over the rows it holds, and redraws the headers. */
   async load(): Promise<void> {
-    this.loading = true;
+    this.status = 'computing distribution…';
     this.redraw();
-    const r = await this.host.request((id) => ({ type: 'getProfile', id })).catch(() => undefined);
-    this.loading = false;
-    if (r?.type === 'profile') {
+    const r = await this.host
+      .request((id) => ({ type: 'getProfile', id }))
+      .catch((e: unknown) => (e instanceof Error ? e : undefined));
+    this.status = r instanceof Error ? `no distribution: ${r.message}` : 'no distribution';
+    if (r && !(r instanceof Error) && r.type === 'profile') {
       this.profiles = new Map(r.profiles.map((p) => [p.colId, p]));
       this.rows = r.rows;
       this.partial = r.partial;
@@ -197,7 +200,9 @@ export class ColumnInsights {
     const p = this.profiles.get(colId);
     into.replaceChildren();
     if (!col || !p) {
-      into.append(el('div', 'insight-caption', this.loading ? 'computing distribution…' : ''));
+      const caption = el('div', 'insight-caption', this.status);
+      caption.title = this.status;
+      into.append(caption);
       return;
     }
     const bars = barsOf(col, p);
