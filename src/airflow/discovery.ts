@@ -29,8 +29,19 @@ export interface DiscoveredConnection {
   problem?: string;
 }
 
-/** Airflow's XCom backend settings. */
-export type AirflowBackendConfig = { xcomBackend?: string; objectStoragePath?: string; bucket?: string };
+/** Airflow's XCom backend settings, and the backends' own variables. */
+export type AirflowBackendConfig = {
+  /** `[core] xcom_backend`. */
+  xcomBackend?: string;
+  /** `[common.io] xcom_objectstorage_path`. */
+  objectStoragePath?: string;
+  /** Astronomer's backend bucket: `S3_XCOM_BUCKET_NAME`, or the Airflow Variable of that name set in the environment. */
+  astronomerBucket?: string;
+  /** astronomer-providers' `XCOM_BACKEND_BUCKET_NAME`. */
+  providersBucket?: string;
+  /** astronomer-providers' `XCOM_BACKEND_PREFIX`. */
+  providersPrefix?: string;
+};
 
 type IniData = Record<string, Record<string, unknown> | unknown>;
 
@@ -298,8 +309,12 @@ export function readAirflowBackendConfig(
   if (xcomBackend) config.xcomBackend = xcomBackend;
   const path = env.AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_PATH?.trim();
   if (path) config.objectStoragePath = path;
-  const bucket = (env.S3_XCOM_BUCKET_NAME ?? env.XCOM_BACKEND_BUCKET_NAME)?.trim();
-  if (bucket) config.bucket = bucket;
+  const astronomerBucket = (env.S3_XCOM_BUCKET_NAME || env.AIRFLOW_VAR_S3_XCOM_BUCKET_NAME)?.trim();
+  if (astronomerBucket) config.astronomerBucket = astronomerBucket;
+  const providersBucket = env.XCOM_BACKEND_BUCKET_NAME?.trim();
+  if (providersBucket) config.providersBucket = providersBucket;
+  const providersPrefix = env.XCOM_BACKEND_PREFIX?.trim();
+  if (providersPrefix) config.providersPrefix = providersPrefix;
   const files = [
     configPath(env, homeDir),
     ...options.workspaceFolders.flatMap((f) => [join(f, 'airflow.cfg'), join(f, 'airflow', 'airflow.cfg')]),

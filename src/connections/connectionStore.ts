@@ -48,6 +48,11 @@ export class ConnectionStore implements vscode.Disposable {
     return readSettings().connections;
   }
 
+  /** Every connection the tree shows: the saved ones, then the detected ones no saved connection points at. */
+  shown(): ConnectionConfig[] {
+    return [...this.list(), ...this.detected().map((d) => d.connection)];
+  }
+
   /** One connection by id: a saved one, else a detected one shown in the tree. */
   get(id: string): ConnectionConfig | undefined {
     return this.list().find((c) => c.id === id) ?? this.detectedById(id)?.connection;

@@ -33,6 +33,7 @@ export function registerPreviewCommands(
     registerMapIndexPreview(panels, previews, model, context, Commands.previewAllMapIndexes),
     vscode.commands.registerCommand(Commands.previewAnyway, async (node?: unknown) => {
       if (!(node instanceof XComNode)) return undefined;
+      await node.readValue();
       let request;
       try {
         request = previews.fromNode(node, true);
@@ -47,6 +48,7 @@ export function registerPreviewCommands(
     vscode.commands.registerCommand(
       Commands.compareWithLastGoodRun,
       async (node?: unknown): Promise<ComparisonResult | undefined> => {
+        if (node instanceof XComNode) await node.readValue();
         if (!(node instanceof XComNode) || !node.isTable) {
           void vscode.window.showWarningMessage(
             'Pick an XCom that holds a table to compare it with the last successful run.',
@@ -76,6 +78,7 @@ export function registerPreviewCommands(
             return undefined;
           }
           const baselineNode = new XComNode(context, node.parent, node.connection, baselineXCom);
+          await baselineNode.readValue();
           const [currentRequest, baselineRequest] = [previews.fromNode(node), previews.fromNode(baselineNode)];
           if (!currentRequest || !baselineRequest) throw new Error(`${x.key} in ${baselineRun.runId} holds no table`);
           currentRequest.title = `${currentRequest.title} (this run)`;

@@ -94,7 +94,7 @@ export class AirflowTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   }
 
   private async updateContextKeys(): Promise<void> {
-    await vscode.commands.executeCommand('setContext', ContextKeys.hasConnections, this.store.list().length > 0);
+    await vscode.commands.executeCommand('setContext', ContextKeys.hasConnections, this.store.shown().length > 0);
   }
 
   dispose(): void {

@@ -36,7 +36,7 @@ export class ConnectionNode extends ConnectionScopedNode {
     if (state.status === 'connected') {
       item.iconPath = new vscode.ThemeIcon('database', new vscode.ThemeColor('charts.green'));
       const { info } = state;
-      const via = info.origin.kind === 'sql' ? info.origin.dialect : 'REST API';
+      const via = info.origin.kind === 'sql' ? info.origin.dialect : info.serverVersion;
       const newer = info.note ? ' · newer than known' : '';
       item.description = `Airflow ${info.airflowVersion} · ${via}${newer}${filter ? ` · filter: ${filter}` : ''}`;
       const detail =
