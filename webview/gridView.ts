@@ -11,9 +11,10 @@ import {
   createGrid,
 } from 'ag-grid-community';
 import { cellText, missingMarker } from '../src/cellText';
-import { emptyQuery } from '../src/protocol';
+import { IN_DATE_RANGE, emptyQuery, inDateRange } from '../src/protocol';
 import { cellReference } from '../src/references';
 import type { Cell, ColumnInfo, ViewQuery } from '../src/protocol';
+import { type ColumnInsights, InsightChart } from './columnInsights';
 import { el, fmt } from './dom';
 import type { HostClient } from './hostClient';
 import type { PreviewState } from './state';
@@ -21,6 +22,28 @@ import { theme } from './theme';
 import type { Toast } from './toast';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
+
+/** Height of the header row that shows each column's distribution. */
+const CHART_ROW_HEIGHT = 58;
+
+/** The text filter's own options plus a date range, which a datetime column's histogram bars set. */
+const DATETIME_FILTER_OPTIONS = [
+  'contains',
+  'notContains',
+  'equals',
+  'notEqual',
+  'startsWith',
+  'endsWith',
+  'blank',
+  'notBlank',
+  {
+    displayKey: IN_DATE_RANGE,
+    displayName: 'In date range (from, to excluded)',
+    numberOfInputs: 2 as const,
+    predicate: ([from, to]: unknown[], cell: unknown) =>
+      typeof cell === 'string' && inDateRange(cell, String(from), String(to)),
+  },
+];
 
 /** Rows asked for at a time in client mode. */
 const PULL_ROWS = 20_000;
@@ -65,18 +88,7 @@ const NUMBER_OPTIONS = [
   'notBlank',
 ];
 
-const DATE_OPTIONS = ['equals', 'notEqual', 'lessThan', 'greaterThan', 'inRange', 'blank', 'notBlank'];
-
-/** ag-grid's date filter on datetime text (`2026-11-19 08:00:00`): compares the cell's day with the chosen day. */
-function compareDay(filterDate: Date, cell: unknown): number {
-  if (typeof cell !== 'string') return -1;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const day = `${String(filterDate.getFullYear()).padStart(4, '0')}-${pad(filterDate.getMonth() + 1)}-${pad(filterDate.getDate())}`;
-  const cellDay = cell.slice(0, 10);
-  return cellDay < day ? -1 : cellDay > day ? 1 : 0;
-}
-
-/** The filter of a column: numbers, days for datetimes, text otherwise; each with the missing-value choices. */
+/** The filter of a column: numbers, text (with a date range for datetimes); each with the missing-value choices. */
 function columnFilter(c: ColumnInfo): Pick<ColDef<Cell[]>, 'filter' | 'filterParams'> {
   const base = { maxNumConditions: 2 };
   if (isNumeric(c))
@@ -86,8 +98,8 @@ function columnFilter(c: ColumnInfo): Pick<ColDef<Cell[]>, 'filter' | 'filterPar
     };
   if (c.type === 'datetime')
     return {
-      filter: 'agDateColumnFilter',
-      filterParams: { ...base, comparator: compareDay, filterOptions: [...DATE_OPTIONS, ...MISSING_OPTIONS] },
+      filter: 'agTextColumnFilter',
+      filterParams: { ...base, filterOptions: [...DATETIME_FILTER_OPTIONS, ...MISSING_OPTIONS] },
     };
   return {
     filter: 'agTextColumnFilter',
@@ -121,6 +133,7 @@ export class GridView {
     private readonly toast: Toast,
     private readonly elements: { grid: HTMLElement; showing: HTMLElement; nonce: string },
     private readonly events: GridEvents,
+    private readonly insights: ColumnInsights,
   ) {}
 
   /** The table row id of a grid row. */
@@ -259,10 +272,16 @@ export class GridView {
       initialState,
       rowSelection: { mode: 'multiRow', checkboxes: false, headerCheckbox: false, enableClickSelection: true },
       tooltipShowDelay: 500,
+      // A header's tooltip (its full name) only when the name is cut, so it does not cover the chart row under it.
+      tooltipShowMode: 'whenTruncated',
       enableCellTextSelection: false,
       onStateUpdated: () => this.events.stateChanged(),
       onSortChanged: () => this.updateShowing(),
-      onFilterChanged: () => this.updateShowing(),
+      onFilterChanged: () => {
+        this.updateShowing();
+        this.insights.filtersChanged();
+      },
+      floatingFiltersHeight: CHART_ROW_HEIGHT,
       onModelUpdated: () => this.updateShowing(),
       onCellKeyDown: (e) => {
         const ke = e.event as KeyboardEvent | undefined;
@@ -301,6 +320,10 @@ export class GridView {
       comparator: compareCells,
       cellDataType: false,
       ...columnFilter(c),
+      floatingFilter: true,
+      floatingFilterComponent: InsightChart,
+      floatingFilterComponentParams: { insights: this.insights },
+      suppressFloatingFilterButton: true,
       cellClass: isNumeric(c) ? 'num' : undefined,
       cellClassRules: { 'missing-value': (p) => p.value === null || p.value === undefined },
       pinned: c.index ? 'left' : undefined,

@@ -81,22 +81,14 @@ describe('missing values in the preview grid (UI)', function () {
     await grid.locator('#showing').filter({ hasText: 'showing 3 of 3 rows' }).waitFor({ timeout: 10_000 });
   });
 
-  it('filters the datetime column by day and by Missing in the column filter', async () => {
+  it('filters the datetime column by Missing in its column filter', async () => {
     await grid.locator('.ag-header-cell[col-id="c2"] .ag-header-cell-filter-button').click();
     const popup = grid.locator('.ag-filter').first();
     await popup.waitFor({ state: 'visible', timeout: 10_000 });
-    const choose = async (option: string) => {
-      await popup.locator('.ag-picker-field-wrapper').first().click();
-      await grid.locator('.ag-list-item', { hasText: option }).first().click();
-    };
-    await choose('After');
-    await popup.locator('input').first().fill('2026-06-01');
+    await popup.locator('.ag-picker-field-wrapper').first().click();
+    await grid.locator('.ag-list-item', { hasText: 'Missing (NaN, None, NaT)' }).first().click();
     await grid.locator('#showing').filter({ hasText: 'showing 1 of 3 rows' }).waitFor({ timeout: 10_000 });
     for (let i = 0; i < 50 && (await column('c2')).length > 1; i++) await page.waitForTimeout(100);
-    assert.deepEqual(await column('c2'), ['2026-11-19 08:00:00']);
-    await choose('Missing (NaN, None, NaT)');
-    await grid.locator('#showing').filter({ hasText: 'showing 1 of 3 rows' }).waitFor({ timeout: 10_000 });
-    for (let i = 0; i < 50 && (await column('c2'))[0] !== 'NaT'; i++) await page.waitForTimeout(100);
     assert.deepEqual(await column('c2'), ['NaT']);
   });
 });

@@ -4,7 +4,7 @@ import { ColumnarTable } from '../../../src/formats/table';
 import { TableViewer, columnStats, computeView, radixSortByKey } from '../../../src/formats/tableView';
 import { formatRows } from '../../../src/formats/textFormats';
 import { appendTextRows } from './helpers';
-import { emptyQuery, isFromWebview, type ViewQuery } from '../../../src/protocol';
+import { emptyQuery, type ViewQuery } from '../../../src/protocol';
 
 function build(): ColumnarTable {
   const t = new ColumnarTable();
@@ -92,24 +92,6 @@ describe('table views', () => {
     assert.deepEqual(order(t, q({ quickFilter: 'none' })), [1]);
     assert.deepEqual(order(t, q({ quickFilter: 'nat' })), [1, 2]);
     assert.deepEqual(order(t, q({ sortModel: [{ colId: 'c2', sort: 'desc' }] })), [0, 1, 2]);
-  });
-
-  it("filters datetime columns by day, as ag-grid's date filter does", () => {
-    const t = new ColumnarTable();
-    jsonToTable({ created_at: [1795075200000, null, 1769903999000, 1769904000000] }, t);
-    const by = (
-      type: 'equals' | 'lessThan' | 'greaterThan' | 'inRange' | 'notEqual',
-      dateFrom: string,
-      dateTo?: string,
-    ) => order(t, q({ filterModel: { c0: { filterType: 'date', type, dateFrom, dateTo } } }));
-    assert.deepEqual(by('equals', '2026-11-19 00:00:00'), [0]);
-    assert.deepEqual(by('lessThan', '2026-02-01 00:00:00'), [2]);
-    assert.deepEqual(by('greaterThan', '2026-01-31 00:00:00'), [0, 3]);
-    assert.deepEqual(by('inRange', '2026-12-31 00:00:00', '2026-01-31 00:00:00'), [0, 3]);
-    assert.deepEqual(by('notEqual', '2026-11-19 00:00:00'), [2, 3], 'a missing cell is neither equal nor not equal');
-    const rows = (filterModel: unknown) => ({ type: 'getRows', id: 1, startRow: 0, endRow: 10, ...q({}), filterModel });
-    assert.ok(isFromWebview(rows({ c0: { filterType: 'date', type: 'inRange', dateFrom: '2026-01-01 00:00:00' } })));
-    assert.ok(!isFromWebview(rows({ c0: { filterType: 'date', type: 'equals', dateFrom: 'soon' } })));
   });
 
   it('serves windows and caches the view', () => {
