@@ -5,6 +5,7 @@
 // Datetimes become the text `str(pandas.Timestamp)` prints, which sorts in time order.
 import { pythonFloatText } from '../cellText';
 import type { ColumnType, MissingMarker } from '../protocol';
+import { CellKind, classify } from './columnTypes';
 import { nanosecondsText, timestampText } from './pandasText';
 
 /** One column after read_json's conversions: cells to store (numbers, text, null = missing) and pandas' dtype. */
@@ -264,7 +265,12 @@ function pythonStringRepr(s: string): string {
 function objectColumn(cells: readonly unknown[], missing: MissingMarker = 'None'): ReadBackColumn {
   const values = cells.map(objectText);
   const allBool = cells.every((v) => typeof v === 'boolean');
-  return { values, type: allBool ? 'boolean' : 'string', missing };
+  // pandas keeps ISO text under other names as text; the grid shows it unchanged but sorts and charts it as dates.
+  const isoText =
+    !allBool &&
+    cells.some((v) => typeof v === 'string') &&
+    cells.every((v) => v === null || v === undefined || (typeof v === 'string' && classify(v) === CellKind.Datetime));
+  return { values, type: allBool ? 'boolean' : isoText ? 'datetime' : 'string', missing };
 }
 
 /**

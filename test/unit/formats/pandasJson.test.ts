@@ -90,8 +90,9 @@ describe('JSON DataFrames', () => {
     const t = read([
       { i: 1, f: 1.5, b: true, d: '2024-01-01T00:00:00.000Z', created_at: '2024-01-01T00:00:00.000Z', s: 'x', n: null },
     ]);
-    // As read_json: ISO text is a date only under a date-like name; an all-null column is float64 NaN.
-    assert.deepEqual(t.types, ['integer', 'float', 'boolean', 'string', 'datetime', 'string', 'float']);
+    // As read_json: ISO text becomes a Timestamp only under a date-like name; under another name it stays the text
+    // written (typed datetime so that it sorts and charts as dates). An all-null column is float64 NaN.
+    assert.deepEqual(t.types, ['integer', 'float', 'boolean', 'datetime', 'datetime', 'string', 'float']);
     assert.deepEqual(t.rows, [[1, 1.5, 'True', '2024-01-01T00:00:00.000Z', '2024-01-01 00:00:00+00:00', 'x', null]]);
   });
 
