@@ -105,7 +105,8 @@ describe('grid actions (UI)', function () {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Control+C');
-    assert.equal(await clipboardAfter(page, before), '30');
+    // amount is a float column (12.5, 7.25, 30, 1.5): copied as pandas prints and to_csv writes it.
+    assert.equal(await clipboardAfter(page, before), '30.0');
   });
 
   it('copies the selected rows with headers as TSV, quoting what needs it', async () => {
@@ -115,7 +116,7 @@ describe('grid actions (UI)', function () {
     await grid.locator('vscode-button', { hasText: 'Copy Rows' }).click();
     assert.equal(
       await clipboardAfter(page, before),
-      'id\tcity\tamount\tnote\n2\tLima\t7.25\thas, comma\n3\tPune\t30\t"tab\there"\n',
+      'id\tcity\tamount\tnote\n2\tLima\t7.25\thas, comma\n3\tPune\t30.0\t"tab\there"\n',
     );
   });
 
@@ -164,7 +165,7 @@ describe('grid actions (UI)', function () {
     assert.ok(existsSync(file));
     assert.equal(
       readFileSync(file, 'utf8'),
-      'id,city,amount,note\n3,Pune,30,tab\there\n1,Oslo,12.5,plain\n2,Lima,7.25,"has, comma"\n4,Oslo,1.5,"quote ""q"""\n',
+      'id,city,amount,note\n3,Pune,30.0,tab\there\n1,Oslo,12.5,plain\n2,Lima,7.25,"has, comma"\n4,Oslo,1.5,"quote ""q"""\n',
     );
   });
 
