@@ -54,7 +54,10 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
   const expansion = new ExpansionState(context.workspaceState);
   const provider = new AirflowTreeProvider(store, tree, { expansion, detection: () => detector.settled });
   const treeView = vscode.window.createTreeView(Views.explorer, { treeDataProvider: provider, showCollapseAll: true });
-  const values = new ValueDocumentProvider(store, model);
+  const values = new ValueDocumentProvider(store, model, undefined, {
+    rulesFor: (connection) => rules.rulesFor(connection),
+    storeFor: (connection) => objectStores.storeFor(connection),
+  });
 
   context.subscriptions.push(
     log,
@@ -75,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
     vscode.workspace.registerTextDocumentContentProvider(VALUE_SCHEME, values),
     ...registerTreeCommands({ store, model, provider, values, log }),
     ...registerCopyCommands(objectStores, log),
-    ...registerLogCommands(store, model),
+    ...registerLogCommands(store, model, objectStores),
     registerSearchCommand(store, model, { context: tree, provider, view: treeView }),
     registerTaskDefinitionCommand(model),
     ...registerDagCodeLens(store, tree, () => treeView),

@@ -10,13 +10,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import * as vscode from 'vscode';
 import type { XComLensApi } from '../../src/extension';
 import type { TreeNode } from '../../src/views/treeNodes/treeNode';
 import { createSqliteFixture } from '../fixtures/airflow/builder';
 import { seedOffloadedObjects, type SeededObject } from '../fixtures/s3/seedOffloadedObjects';
-import { labelOf, removeAllConnections, s3Service, TreeWalker } from './treeWalker';
+import { connectFixture, labelOf, removeAllConnections, s3Service, TreeWalker } from './treeWalker';
 
 const BUCKET = 'xcom-lens-test';
 const ARTICLE_KEY = 'data_6f1c2b9e-4d3a-4f6e-9b8a-1c2d3e4f5a6b.csv';
@@ -301,34 +301,6 @@ for (const generation of [2, 3] as const) {
 }
 
 /** A connection to a fresh SQLite fixture whose S3 bucket holds the seeded objects plus `objects`; returns a tree walker. */
-async function connectFixture(
-  name: string,
-  objects: Record<string, string>,
-  references: Record<string, string>,
-): Promise<TreeWalker> {
-  const api = await vscode.extensions.getExtension<XComLensApi>('xcom-lens.xcom-lens')!.activate();
-  await removeAllConnections();
-  const s3 = s3Service();
-  const client = new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
-  await seedOffloadedObjects(client, BUCKET);
-  for (const [key, body] of Object.entries(objects))
-    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: Buffer.from(body) }));
-  const dir = mkdtempSync(join(tmpdir(), `xcom-lens-${name}-`));
-  await createSqliteFixture(join(dir, 'airflow.db'), 2, { references });
-  await vscode.commands.executeCommand('xcomLens.addConnection', {
-    name,
-    url: `sqlite:///${join(dir, 'airflow.db')}`,
-    storage: { endpointUrl: s3.endpoint, region: s3.region, forcePathStyle: true, bucket: BUCKET },
-    s3Credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
-  return new TreeWalker(api);
-}
-
 describe('a reset that overtakes a connection attempt', function () {
   this.timeout(60_000);
   after(removeAllConnections);
@@ -503,6 +475,84 @@ describe('references into a missing bucket', function () {
     const item = await walk.settled(xcom);
     assert.match(String(item.description), /^dangling reference · /);
     assert.match((item.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' '), /no-such-bucket-here/);
+  });
+});
+
+describe("astronomer-providers' offloaded values that are not tables", function () {
+  this.timeout(60_000);
+  after(removeAllConnections);
+
+  it('Open Value reads the object and shows what xcom_pull returns, not the key', async () => {
+    const count = 's3_xcom_3c9d7e1f-2a4b-4c6d-8e0f-000000000001';
+    const stats = 's3_xcom_3c9d7e1f-2a4b-4c6d-8e0f-000000000002';
+    const walk = await connectFixture(
+      'providers-values',
+      { [count]: '1234', [stats]: '{"rows": 4, "ratio": 0.5, "label": "Zo\\u00eb"}' },
+      { providers_count: count, providers_stats: stats },
+    );
+    const run = (await walk.children(await walk.path('providers-values', 'xcom_zoo')))[0];
+    const task = (await walk.children(run))[0];
+    for (const [key, expected] of [
+      ['ref_providers_count', 1234],
+      ['ref_providers_stats', { rows: 4, ratio: 0.5, label: 'Zoë' }],
+    ] as const) {
+      const xcom = await walk.child(task, key);
+      const item = await walk.settled(xcom);
+      assert.match(item.contextValue ?? '', /\breference\b/, key);
+      assert.doesNotMatch(item.contextValue ?? '', /\btable\b/, key);
+      assert.equal(item.command?.command, 'xcomLens.openValue', key);
+      await vscode.commands.executeCommand('xcomLens.openValue', xcom);
+      const editor = vscode.window.activeTextEditor;
+      assert.ok(editor);
+      const text = editor.document.getText();
+      assert.match(
+        text,
+        new RegExp(
+          `^// xcom_pull reads this from s3://${BUCKET}/${key.slice(4) === 'providers_count' ? count : stats}`,
+        ),
+        text,
+      );
+      const body = text
+        .split('\n')
+        .filter((l) => !l.startsWith('//'))
+        .join('\n');
+      assert.deepEqual(JSON.parse(body), expected);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    }
+  });
+});
+
+describe('a bucket-less reference when no bucket is known', function () {
+  this.timeout(60_000);
+  after(removeAllConnections);
+
+  it('says which setting makes it work, in the tree and in Open Value', async () => {
+    const api = await vscode.extensions.getExtension<XComLensApi>('xcom-lens.xcom-lens')!.activate();
+    await removeAllConnections();
+    const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-no-bucket-'));
+    const raw = 'xcom_s3://data_0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+    await createSqliteFixture(join(dir, 'airflow.db'), 2, { references: { tutorial: raw } });
+    await vscode.commands.executeCommand('xcomLens.addConnection', {
+      name: 'no-bucket',
+      url: `sqlite:///${join(dir, 'airflow.db')}`,
+    });
+    const walk = new TreeWalker(api);
+    const run = (await walk.children(await walk.path('no-bucket', 'xcom_zoo')))[0];
+    const xcom = await walk.child((await walk.children(run))[0], 'ref_tutorial');
+    const item = walk.item(xcom);
+    assert.match(String(item.description), /^needs S3_XCOM_BUCKET_NAME/);
+    assert.match(
+      (item.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' '),
+      /Astronomer tutorial reference/,
+    );
+    await vscode.commands.executeCommand('xcomLens.openValue', xcom);
+    const text = vscode.window.activeTextEditor?.document.getText() ?? '';
+    assert.match(
+      text,
+      /^\/\/ It looks like an Astronomer tutorial reference, which carries no bucket: set S3_XCOM_BUCKET_NAME/,
+    );
+    assert.ok(text.split('\n').includes(raw), text);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });
 

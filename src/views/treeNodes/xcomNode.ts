@@ -5,6 +5,7 @@ import type { XComSummary } from '../../airflow/types';
 import { readXComHead } from '../../airflow/xcomHead';
 import { errorMessage } from '../../errors';
 import { formatBytes } from '../../formatBytes';
+import { describeMalformed } from '../../references';
 import { escapeMarkdown, formatAge, formatTimestamp, oneLine, visibleText, xcomTooltipHeading } from '../formatting';
 import type { XComInsight } from '../xcomInspector';
 import { ConnectionScopedNode, type TreeContext, type TreeNode } from './treeNode';
@@ -74,7 +75,8 @@ export class XComNode extends ConnectionScopedNode {
 
   /** True when the value can be shown in the grid (an offloaded object or an inline table). */
   get isTable(): boolean {
-    return this.insight.reference.kind === 'reference' || this.insight.decoded.kind === 'table';
+    const { reference, decoded } = this.insight;
+    return (reference.kind === 'reference' && reference.reference.holds !== 'value') || decoded.kind === 'table';
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -87,10 +89,11 @@ export class XComNode extends ConnectionScopedNode {
     if (x.valuePending) return this.unreadItem(item, reading);
     const { decoded, reference } = this.insight;
     const flags = ['xcom'];
-    if (reference.kind === 'reference') flags.push('reference', 'table');
+    if (reference.kind === 'reference') flags.push('reference', ...(this.isTable ? ['table'] : []));
     else if (decoded.kind === 'table') flags.push('table');
     if (reference.kind === 'plainObjectUri') flags.push('s3text');
     if (reference.kind === 'malformed') flags.push('malformed');
+    if (x.mapIndex >= 0 && flags.includes('table')) flags.push('mappedTable');
     item.contextValue = flags.join(' ');
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`${xcomTooltipHeading(x.key, x.taskId, x.mapIndex)}\n\n`);
@@ -118,13 +121,15 @@ export class XComNode extends ConnectionScopedNode {
         item.description = `${status.state === 'missing' ? 'dangling reference' : status.label} · ${visibleText(ref.key)}`;
         tooltip.appendMarkdown('\n').appendText(visibleText(status.message)).appendMarkdown('  \n');
       }
-      item.command = { command: Commands.preview, title: 'Preview Table', arguments: [this] };
+      item.command = this.isTable
+        ? { command: Commands.preview, title: 'Preview Table', arguments: [this] }
+        : { command: Commands.openValue, title: 'Open Value', arguments: [this] };
     } else if (reference.kind === 'malformed') {
       item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-      item.description = `malformed reference · ${oneLine(reference.raw, 60)}`;
-      tooltip
-        .appendText(visibleText(`Looks like a ${reference.rule} reference but cannot be read: ${reference.reason}`))
-        .appendMarkdown('  \n');
+      item.description = reference.setting
+        ? `needs ${oneLine(reference.setting, 60)} · ${oneLine(reference.raw, 40)}`
+        : `malformed reference · ${oneLine(reference.raw, 60)}`;
+      tooltip.appendText(visibleText(describeMalformed(reference))).appendMarkdown('  \n');
       item.command = { command: Commands.openValue, title: 'Open Value', arguments: [this] };
     } else {
       item.iconPath = new vscode.ThemeIcon(iconOf(decoded.kind));

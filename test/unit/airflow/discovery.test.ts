@@ -185,11 +185,15 @@ describe('Airflow connection discovery', () => {
         homeDir: temp(),
         workspaceFolders: [],
       }),
-      { xcomBackend: 'include.s3_xcom_backend.S3XComBackend', bucket: 'my-bucket' },
+      { xcomBackend: 'include.s3_xcom_backend.S3XComBackend', astronomerBucket: 'my-bucket' },
     );
     assert.deepEqual(
-      readAirflowBackendConfig({ env: { XCOM_BACKEND_BUCKET_NAME: 'b2' }, homeDir: temp(), workspaceFolders: [] }),
-      { bucket: 'b2' },
+      readAirflowBackendConfig({
+        env: { XCOM_BACKEND_BUCKET_NAME: 'b2', XCOM_BACKEND_PREFIX: 'team_', AIRFLOW_VAR_S3_XCOM_BUCKET_NAME: 'var-b' },
+        homeDir: temp(),
+        workspaceFolders: [],
+      }),
+      { providersBucket: 'b2', providersPrefix: 'team_', astronomerBucket: 'var-b' },
     );
   });
 });
