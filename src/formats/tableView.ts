@@ -10,6 +10,7 @@ import {
   shownCell,
 } from '../protocol';
 import { type Column, type ColumnarTable, formatNumber } from './table';
+import { topRows } from './topRows';
 
 /** Row order and membership for one query: `rows[i]` is the table row shown at position i. */
 export interface TableView {
@@ -23,6 +24,12 @@ function cacheKey(q: ViewQuery, rowCount: number): string {
   return JSON.stringify([q.sortModel, q.filterModel, q.quickFilter.trim().toLowerCase(), rowCount]);
 }
 
+/** Largest window end answered by a top-N selection while the full sort of a new query is still to come. */
+const TOP_N_MAX = 1000;
+
+/** Never cancelled. */
+const noCheck = (): void => {};
+
 /** Computes views and caches the last one (the grid asks for many windows of the same query). */
 export class TableViewer {
   private lastKey = '';
@@ -30,37 +37,64 @@ export class TableViewer {
 
   constructor(private readonly table: ColumnarTable) {}
 
-  /** The view for a query over the rows parsed so far. */
-  view(q: ViewQuery): TableView {
+  /** The view for a query over the rows parsed so far; `check` throws to cancel between steps. */
+  view(q: ViewQuery, check: () => void = noCheck): TableView {
     const n = this.table.rowCount;
     const key = cacheKey(q, n);
     if (this.last && key === this.lastKey) return this.last;
-    const view = computeView(this.table, q);
+    const view = computeView(this.table, q, check);
     this.lastKey = key;
     this.last = view;
     return view;
   }
 
-  /** Rows [start, end) of the view, as cells. */
-  window(q: ViewQuery, start: number, end: number): { rows: Cell[][]; rowIds: number[]; total: number } {
-    const v = this.view(q);
-    const stop = Math.min(end, v.length);
+  /** True when the view of `q` is computed already. */
+  has(q: ViewQuery): boolean {
+    return this.last !== undefined && cacheKey(q, this.table.rowCount) === this.lastKey;
+  }
+
+  /**
+   * Rows [start, end) of the view, as cells. A window near the top of a sorted view not computed yet comes
+   * from a top-N selection (one pass, no full sort); `sortPending` then says the full order is still to come.
+   */
+  window(
+    q: ViewQuery,
+    start: number,
+    end: number,
+    check: () => void = noCheck,
+  ): { rows: Cell[][]; rowIds: number[]; total: number; sortPending?: boolean } {
+    let ids: ArrayLike<number> | undefined;
+    let total: number;
+    let sortPending = false;
+    const sorts = q.sortModel.filter((s) => this.table.column(s.colId));
+    if (!this.has(q) && sorts.length > 0 && end <= TOP_N_MAX) {
+      const mask = filterMask(this.table, q, check);
+      const top = topRows(this.table, mask, sorts, end);
+      ids = top.rows;
+      total = top.total;
+      sortPending = true;
+    } else {
+      const v = this.view(q, check);
+      ids = v.rows;
+      total = v.length;
+    }
+    const stop = Math.min(end, total);
     const rows: Cell[][] = [];
     const rowIds: number[] = [];
     for (let i = start; i < stop; i++) {
-      const r = v.rows ? v.rows[i] : i;
+      const r = ids ? ids[i] : i;
       rows.push(this.table.row(r).map(shownCell));
       rowIds.push(r);
     }
-    return { rows, rowIds, total: v.length };
+    return { rows, rowIds, total, ...(sortPending ? { sortPending } : {}) };
   }
 }
 
 /** Sorts and filters the table. */
-export function computeView(table: ColumnarTable, q: ViewQuery): TableView {
+export function computeView(table: ColumnarTable, q: ViewQuery, check: () => void = noCheck): TableView {
   const n = table.rowCount;
   let rows: Uint32Array | undefined;
-  const mask = filterMask(table, q);
+  const mask = filterMask(table, q, check);
   if (mask) {
     let count = 0;
     for (let i = 0; i < n; i++) count += mask[i];
@@ -73,7 +107,8 @@ export function computeView(table: ColumnarTable, q: ViewQuery): TableView {
       rows = new Uint32Array(n);
       for (let i = 0; i < n; i++) rows[i] = i;
     }
-    rows = sortRows(table, rows, sorts);
+    check();
+    rows = sortRows(table, rows, sorts, check);
   }
   return { rows, length: rows ? rows.length : n };
 }
@@ -120,7 +155,7 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function sortRows(table: ColumnarTable, rows: Uint32Array, sorts: SortItem[]): Uint32Array {
+function sortRows(table: ColumnarTable, rows: Uint32Array, sorts: SortItem[], check: () => void): Uint32Array {
   const n = table.rowCount;
   const firstCol = table.column(sorts[0].colId)!;
   if (
@@ -132,7 +167,11 @@ function sortRows(table: ColumnarTable, rows: Uint32Array, sorts: SortItem[]): U
   ) {
     return sortByText(firstCol, rows, sorts[0].sort === 'desc' ? -1 : 1);
   }
-  const keys = sorts.map((s) => ({ key: sortKey(table.column(s.colId)!, n), dir: s.sort === 'desc' ? -1 : 1 }));
+  const keys = sorts.map((s) => {
+    check();
+    return { key: sortKey(table.column(s.colId)!, n), dir: s.sort === 'desc' ? -1 : 1 };
+  });
+  check();
   const [first] = keys;
   // Missing values go last in both directions: move them out before sorting.
   const present: number[] = [];
@@ -147,7 +186,11 @@ function sortRows(table: ColumnarTable, rows: Uint32Array, sorts: SortItem[]): U
         const x = key[a];
         const y = key[b];
         if (x !== y) {
-          if (x !== x) return 1;
+          // Missing (NaN) goes last; two missing values tie and leave the order to the next key.
+          if (x !== x) {
+            if (y !== y) continue;
+            return 1;
+          }
           if (y !== y) return -1;
           return dir * (x - y);
         }
@@ -286,10 +329,11 @@ function sortByText(col: Column, rows: Uint32Array, dir: number): Uint32Array {
 }
 
 /** 1 for rows that pass every filter and the quick search; undefined when nothing filters. */
-function filterMask(table: ColumnarTable, q: ViewQuery): Uint8Array | undefined {
+function filterMask(table: ColumnarTable, q: ViewQuery, check: () => void): Uint8Array | undefined {
   const n = table.rowCount;
   let mask: Uint8Array | undefined;
   for (const [colId, filter] of Object.entries(q.filterModel)) {
+    check();
     const col = table.column(colId);
     if (!col) continue;
     const m = columnFilterMask(col, filter, n);
@@ -302,6 +346,7 @@ function filterMask(table: ColumnarTable, q: ViewQuery): Uint8Array | undefined 
     // A number's text only holds digits, signs, '.', 'e' and 'inf': other needles cannot match numeric columns.
     const numericNeedle = /^[0-9.e+\-inf]+$/.test(needle);
     for (const col of table.columns) {
+      check();
       if (!numericNeedle && col.numeric) continue;
       const test = textTester(col, (t) => t.toLowerCase().includes(needle), false);
       for (let i = 0; i < n; i++) if (!any[i] && (!mask || mask[i]) && test(i)) any[i] = 1;

@@ -6,13 +6,10 @@ import { errorMessage } from '../errors';
 import { isFromWebview, replyTo } from '../protocol';
 import type { PersistedState, ToWebview } from '../protocol';
 import type { ReferenceConfig } from '../references';
-import { ColumnarTable, type TableSource } from '../formats/table';
-import { type FormatCodecs, parseTableSource } from '../formats/tableParser';
-import { TableViewer } from '../formats/tableView';
+import type { TableSource } from '../formats/table';
+import { TableClient } from '../formats/tableClient';
 import { answerRequest, type PreviewMessageContext } from './previewMessages';
 import { Views } from '../constants';
-import { decompress } from '../formats/decompress';
-import { sniffFormat } from '../formats/sniff';
 import { previewHtml, previewWebviewOptions } from './previewHtml';
 
 /** A source whose first request (S3's HEAD) runs once the panel is open, so that the panel says what it waits for. */
@@ -51,8 +48,6 @@ export interface PreviewSettings {
 
 /** Optional collaborators of PreviewPanels. */
 export interface PreviewPanelsOptions {
-  /** Format sniffing and decompression; src/formats/sniff.ts and decompress.ts by default. */
-  codecs?: FormatCodecs;
   /** Turns a cell value that is an XCom backend reference into a preview (`parent` is the table it was found in); undefined if it is not one. */
   resolveReference?: (
     value: string,
@@ -93,17 +88,16 @@ const PROGRESS_INTERVAL_MS = 100;
 /** Reference rules of a preview that has none configured: the webview links nothing. */
 const NO_REFERENCES: ReferenceConfig = { preset: 'none', prefix: '', customRules: [] };
 
-/** The project's format sniffing and decompression. */
-const defaultCodecs: FormatCodecs = { sniffFormat, decompress };
-
 /** One open preview: its panel, its table and the load in progress. */
 class PreviewSession implements vscode.Disposable {
   /** Resolves when loading ends (done, failed or cancelled). */
   readonly loaded: Promise<PreviewSummary>;
   /** False when the source itself could not be opened (e.g. its HEAD failed), as opposed to its bytes. */
   sourceOpened = true;
-  private readonly table = new ColumnarTable();
-  private readonly viewer = new TableViewer(this.table);
+  /** The table lives in a worker thread: nothing done to it holds up the extension host. */
+  private readonly table = new TableClient();
+  /** The window requests in flight, by query: a request for another query cancels them (sort or filter changed). */
+  private readonly windows = new Map<AbortController, string>();
   private readonly abort = new AbortController();
   private readonly disposables: vscode.Disposable;
   private readonly warnings: string[] = [];
@@ -191,11 +185,9 @@ class PreviewSession implements vscode.Disposable {
       const source = await this.openSource();
       this.totalBytes = source.kind === 'bytes' ? source.sizeBytes : undefined;
       this.sendProgress();
-      const summary = await parseTableSource(source, this.table, {
+      const summary = await this.table.load(source, {
         signal: this.abort.signal,
-        codecs: this.options.codecs ?? defaultCodecs,
-        logger: this.log,
-        onSchema: () => this.post({ type: 'schema', columns: this.table.schema() }),
+        onSchema: () => this.post({ type: 'schema', columns: this.table.columns }),
         onProgress: (bytesRead, totalBytes) => {
           this.bytesRead = bytesRead;
           if (bytesRead > 0) this.waitingFor = undefined;
@@ -236,7 +228,7 @@ class PreviewSession implements vscode.Disposable {
   }
 
   private sendFinal(): void {
-    this.post({ type: 'schema', columns: this.table.schema() });
+    this.post({ type: 'schema', columns: this.table.columns });
     this.sendProgress();
     if (this.finished?.type === 'error') {
       // Rows read before the failure stay visible under the error.
@@ -262,7 +254,7 @@ class PreviewSession implements vscode.Disposable {
       warnings: [...this.warnings],
       error: this.error,
       cancelled: this.abort.signal.aborted,
-      tableBytes: this.table.byteSize,
+      tableBytes: this.table.tableBytes,
       workerThreads: this.workerThreads,
     };
   }
@@ -278,7 +270,7 @@ class PreviewSession implements vscode.Disposable {
       clientRowCap: this.settings().clientRowCap,
       references: this.options.referenceConfig?.(this.request) ?? NO_REFERENCES,
     });
-    if (this.table.columns.length > 0) this.post({ type: 'schema', columns: this.table.schema() });
+    if (this.table.columns.length > 0) this.post({ type: 'schema', columns: this.table.columns });
     for (const message of this.warnings) this.post({ type: 'warning', message });
     if (this.finished) this.sendFinal();
     else this.sendProgress();
@@ -292,21 +284,32 @@ class PreviewSession implements vscode.Disposable {
     if (raw.type === 'ready') return this.onReady();
     if (raw.type === 'cancel') return this.abort.abort();
     const msg = raw;
+    const request = new AbortController();
+    if (msg.type === 'getRows') {
+      const query = JSON.stringify([msg.sortModel, msg.filterModel, msg.quickFilter]);
+      for (const [other, otherQuery] of this.windows) if (otherQuery !== query) other.abort();
+      this.windows.set(request, query);
+    }
+    const stop = (): void => request.abort();
+    this.abort.signal.addEventListener('abort', stop, { once: true });
     void replyTo(
       msg.id,
-      () => answerRequest(msg, this.messageContext),
+      () => answerRequest(msg, this.messageContext(request.signal)),
       (reply) => {
-        if (reply.type === 'failed') this.log.error(`preview ${this.request.title}: ${msg.type}: ${reply.message}`);
+        this.windows.delete(request);
+        this.abort.signal.removeEventListener('abort', stop);
+        if (reply.type === 'failed' && !request.signal.aborted)
+          this.log.error(`preview ${this.request.title}: ${msg.type}: ${reply.message}`);
         this.post(reply);
       },
     );
   }
 
   /** What the request handlers (previewMessages.ts) work on. */
-  private get messageContext(): PreviewMessageContext {
+  private messageContext(signal: AbortSignal): PreviewMessageContext {
     return {
       table: this.table,
-      viewer: this.viewer,
+      signal,
       title: this.request.title,
       escapeFormulas: () => {
         const settings = this.settings();
@@ -332,6 +335,7 @@ class PreviewSession implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.abort.abort();
+    void this.table.close();
     if (this.progressTimer) clearTimeout(this.progressTimer);
     this.panel.dispose();
     this.disposables.dispose();

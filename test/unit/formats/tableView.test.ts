@@ -86,8 +86,10 @@ describe('table views', () => {
       ],
       rowIds: [4, 0],
       total: 5,
+      sortPending: true,
     });
     assert.equal(viewer.view(query), viewer.view(query));
+    assert.equal(viewer.window(query, 1, 3).sortPending, undefined, 'later windows come from the full sort');
   });
 
   it('sends huge cells cut, while the table keeps them whole', () => {

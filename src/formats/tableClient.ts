@@ -1,0 +1,206 @@
+// Host side of the table worker (tableWorker.ts): starts one worker per preview, streams the source's bytes
+// to it with a bounded number of chunks in flight, answers its ranged reads, and proxies the panel's requests
+// with cancellation. The host keeps only what the panel shows of the table: its row count and schema.
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { CancellationError, errorMessage } from '../errors';
+import type { ColumnInfo } from '../protocol';
+import type { TableSource } from './table';
+import type { ParseEvents, ParseSummary } from './tableParser';
+import type { TableOp, TableReplies, TableRequest } from './tableService';
+import type { FromTableWorker, TableWorkerData, ToTableWorker, WorkerSource } from './tableWorker';
+
+/** Where the bundled worker script sits: next to the module that loads it (dist/ in the VSIX). */
+export const defaultTableWorkerScript = join(__dirname, 'tableWorker.js');
+
+/** Chunks sent to the worker and not yet taken by its parser: bounds what waits in the worker's queue. */
+const CHUNKS_IN_FLIGHT = 8;
+/** Cancel slots shared with the worker (request ids are spread over them). */
+const CANCEL_SLOTS = 1024;
+
+interface Waiting {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/** One table living in a worker thread. */
+export class TableClient {
+  /** Rows parsed so far. */
+  rowCount = 0;
+  /** Columns as last reported. */
+  columns: ColumnInfo[] = [];
+  /** Bytes held by the table's arrays, known once loading ended. */
+  tableBytes = 0;
+  private readonly worker: Worker;
+  private readonly slots = new Int32Array(new SharedArrayBuffer(4 * CANCEL_SLOTS));
+  private readonly requests = new Map<number, Waiting>();
+  private nextId = 1;
+  private stopped: Error | undefined;
+  private handlers: ((message: FromTableWorker) => void)[] = [];
+
+  constructor(script = defaultTableWorkerScript) {
+    const data: TableWorkerData = { cancelSlots: this.slots.buffer as SharedArrayBuffer };
+    this.worker = new Worker(script, { workerData: data });
+    this.worker.on('message', (message: FromTableWorker) => this.receive(message));
+    const stop = (error: Error): void => {
+      this.stopped ??= error;
+      for (const w of this.requests.values()) w.reject(this.stopped);
+      this.requests.clear();
+      for (const h of this.handlers) h({ type: 'loaded', ...this.snapshot(), error: this.stopped.message });
+    };
+    this.worker.on('error', (e) => stop(new Error(`The table worker failed: ${errorMessage(e)}`)));
+    this.worker.on('exit', (code) =>
+      stop(
+        new Error(
+          code === 0
+            ? 'The preview was closed.'
+            : `The table worker stopped (exit code ${code}): it may have run out of memory.`,
+        ),
+      ),
+    );
+  }
+
+  private snapshot(): { rowCount: number; columns: ColumnInfo[]; tableBytes: number; cancelled: boolean } {
+    return { rowCount: this.rowCount, columns: this.columns, tableBytes: this.tableBytes, cancelled: false };
+  }
+
+  private send(message: ToTableWorker, transfer?: ArrayBuffer[]): void {
+    if (!this.stopped) this.worker.postMessage(message, transfer);
+  }
+
+  private receive(message: FromTableWorker): void {
+    if (message.type === 'reply') {
+      const waiting = this.requests.get(message.id);
+      this.requests.delete(message.id);
+      if (!waiting) return;
+      if (message.cancelled) waiting.reject(new CancellationError());
+      else if (message.error !== undefined) waiting.reject(new Error(message.error));
+      else waiting.resolve(message.value);
+      return;
+    }
+    if (message.type === 'progress' || message.type === 'schema' || message.type === 'loaded')
+      this.rowCount = message.rowCount;
+    if (message.type === 'schema' || message.type === 'loaded') this.columns = message.columns;
+    if (message.type === 'loaded') this.tableBytes = message.tableBytes;
+    for (const h of [...this.handlers]) h(message);
+  }
+
+  /** Loads `source` into the worker's table; resolves when done or cancelled, rejects with a readable error. */
+  load(source: TableSource, options: ParseEvents & { signal: AbortSignal }): Promise<ParseSummary> {
+    const { signal } = options;
+    const described: WorkerSource =
+      source.kind === 'inline'
+        ? { kind: 'inline', title: source.title, value: source.value }
+        : {
+            kind: 'bytes',
+            title: source.title,
+            sizeBytes: source.sizeBytes,
+            formatHint: source.formatHint,
+            compression: source.compression,
+            keyName: source.keyName,
+            ranged: source.readRange !== undefined,
+          };
+    return new Promise<ParseSummary>((resolve, reject) => {
+      let credit = CHUNKS_IN_FLIGHT;
+      let wakePump: (() => void) | undefined;
+      const onAbort = (): void => {
+        this.send({ type: 'abortLoad' });
+        wakePump?.();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      const pump = async (): Promise<void> => {
+        if (source.kind !== 'bytes') return;
+        try {
+          for await (const chunk of source.open(signal)) {
+            if (signal.aborted || this.stopped) return;
+            // A copy the worker can own: stream chunks are often views into a shared pool.
+            const own = chunk.slice();
+            this.send({ type: 'bytes', chunk: own }, [own.buffer]);
+            credit--;
+            while (credit <= 0 && !signal.aborted && !this.stopped)
+              await new Promise<void>((wake) => (wakePump = wake));
+            wakePump = undefined;
+          }
+          this.send({ type: 'end' });
+        } catch (e) {
+          if (!signal.aborted) this.send({ type: 'fail', message: errorMessage(e) });
+        }
+      };
+      const answerRange = async (id: number, start: number, end: number): Promise<void> => {
+        if (source.kind !== 'bytes' || !source.readRange) return;
+        try {
+          const bytes = (await source.readRange(start, end, signal)).slice();
+          this.send({ type: 'range', id, bytes }, [bytes.buffer]);
+        } catch (e) {
+          this.send({ type: 'range', id, error: errorMessage(e) });
+        }
+      };
+      const handler = (message: FromTableWorker): void => {
+        switch (message.type) {
+          case 'open':
+            void pump();
+            return;
+          case 'pull':
+            credit++;
+            wakePump?.();
+            return;
+          case 'readRange':
+            void answerRange(message.id, message.start, message.end);
+            return;
+          case 'progress':
+            options.onProgress?.(message.bytesRead, message.totalBytes);
+            return;
+          case 'schema':
+            options.onSchema?.();
+            return;
+          case 'warning':
+            options.onWarning?.(message.message);
+            return;
+          case 'loaded':
+            this.handlers = this.handlers.filter((h) => h !== handler);
+            signal.removeEventListener('abort', onAbort);
+            wakePump?.();
+            options.onSchema?.();
+            if (message.error !== undefined) reject(new Error(message.error));
+            else if (message.cancelled) reject(new CancellationError());
+            else resolve(message.summary!);
+            return;
+        }
+      };
+      this.handlers.push(handler);
+      this.send({ type: 'load', source: described });
+      if (signal.aborted) onAbort();
+    });
+  }
+
+  /** Asks the table for something; aborting `signal` cancels the work in the worker and rejects. */
+  request<K extends TableOp>(
+    request: Extract<TableRequest, { op: K }>,
+    signal?: AbortSignal,
+  ): Promise<TableReplies[K]> {
+    if (this.stopped) return Promise.reject(this.stopped);
+    if (signal?.aborted) return Promise.reject(new CancellationError());
+    const id = this.nextId++;
+    return new Promise<TableReplies[K]>((resolve, reject) => {
+      const onAbort = (): void => {
+        Atomics.store(this.slots, id % CANCEL_SLOTS, id);
+        this.requests.delete(id);
+        reject(new CancellationError());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const settled =
+        <T>(settle: (v: T) => void) =>
+        (v: T): void => {
+          signal?.removeEventListener('abort', onAbort);
+          settle(v);
+        };
+      this.requests.set(id, { resolve: settled(resolve as (v: unknown) => void), reject: settled(reject) });
+      this.send({ type: 'request', id, request });
+    });
+  }
+
+  /** Stops the worker and drops the table. */
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
