@@ -11,7 +11,7 @@ import type { TableOp, TableReplies, TableRequest } from './tableService';
 import type { FromTableWorker, TableWorkerData, ToTableWorker, WorkerSource } from './tableWorker';
 
 /** Where the bundled worker script sits: next to the module that loads it (dist/ in the VSIX). */
-export const defaultTableWorkerScript = join(__dirname, 'tableWorker.js');
+const defaultTableWorkerScript = join(__dirname, 'tableWorker.js');
 
 /** Chunks sent to the worker and not yet taken by its parser: bounds what waits in the worker's queue. */
 const CHUNKS_IN_FLIGHT = 8;
