@@ -10,6 +10,24 @@ import type { ParseEvents, ParseSummary } from './tableParser';
 import type { TableOp, TableReplies, TableRequest } from './tableService';
 import type { FromTableWorker, TableWorkerData, ToTableWorker, WorkerSource } from './tableWorker';
 
+/** How much of the object a preview holds when reading stopped at the memory budget. */
+export interface PartialRead {
+  /** Bytes of the object read. */
+  bytesRead: number;
+  /** The object's size, when known. */
+  totalBytes?: number;
+}
+
+/** Options of `TableClient.load`. */
+export interface LoadOptions extends ParseEvents {
+  /** Stops the load (the rows read so far stay). */
+  signal: AbortSignal;
+  /** Reading waits once the table holds this many bytes, until `readFurther`. */
+  budgetBytes?: number;
+  /** Reading stopped at the budget; `readFurther` goes on. */
+  onPaused?(partial: PartialRead): void;
+}
+
 /** Where the bundled worker script sits: next to the module that loads it (dist/ in the VSIX). */
 const defaultTableWorkerScript = join(__dirname, 'tableWorker.js');
 
@@ -78,15 +96,21 @@ export class TableClient {
       else waiting.resolve(message.value);
       return;
     }
-    if (message.type === 'progress' || message.type === 'schema' || message.type === 'loaded')
+    if (
+      message.type === 'progress' ||
+      message.type === 'schema' ||
+      message.type === 'loaded' ||
+      message.type === 'paused'
+    )
       this.rowCount = message.rowCount;
-    if (message.type === 'schema' || message.type === 'loaded') this.columns = message.columns;
-    if (message.type === 'loaded') this.tableBytes = message.tableBytes;
+    if (message.type === 'schema' || message.type === 'loaded' || message.type === 'paused')
+      this.columns = message.columns;
+    if (message.type === 'loaded' || message.type === 'paused') this.tableBytes = message.tableBytes;
     for (const h of [...this.handlers]) h(message);
   }
 
   /** Loads `source` into the worker's table; resolves when done or cancelled, rejects with a readable error. */
-  load(source: TableSource, options: ParseEvents & { signal: AbortSignal }): Promise<ParseSummary> {
+  load(source: TableSource, options: LoadOptions): Promise<ParseSummary> {
     const { signal } = options;
     const described: WorkerSource =
       source.kind === 'inline'
@@ -156,6 +180,9 @@ export class TableClient {
           case 'warning':
             options.onWarning?.(message.message);
             return;
+          case 'paused':
+            options.onPaused?.({ bytesRead: message.bytesRead, totalBytes: message.totalBytes });
+            return;
           case 'loaded':
             this.handlers = this.handlers.filter((h) => h !== handler);
             signal.removeEventListener('abort', onAbort);
@@ -168,9 +195,14 @@ export class TableClient {
         }
       };
       this.handlers.push(handler);
-      this.send({ type: 'load', source: described });
+      this.send({ type: 'load', source: described, budgetBytes: options.budgetBytes ?? Infinity });
       if (signal.aborted) onAbort();
     });
+  }
+
+  /** Goes on reading after a stop at the memory budget, up to as much again. */
+  readFurther(): void {
+    this.send({ type: 'readFurther' });
   }
 
   /** Asks the table for something; aborting `signal` cancels the work in the worker and rejects. */

@@ -7,6 +7,7 @@ import {
   type FilterCondition,
   type SortItem,
   type ViewQuery,
+  MAX_SHOWN_CELL_CHARS,
   shownCell,
 } from '../protocol';
 import { type Column, type ColumnarTable, formatNumber } from './table';
@@ -23,6 +24,11 @@ export interface TableView {
 function cacheKey(q: ViewQuery, rowCount: number): string {
   return JSON.stringify([q.sortModel, q.filterModel, q.quickFilter.trim().toLowerCase(), rowCount]);
 }
+
+/** About the most characters of cells one window of rows carries to the webview. */
+const MAX_WINDOW_CHARS = 4_000_000;
+/** Cells of very wide tables are cut to no fewer characters than this. */
+const MIN_SHOWN_CELL_CHARS = 200;
 
 /** Largest window end answered by a top-N selection while the full sort of a new query is still to come. */
 const TOP_N_MAX = 1000;
@@ -81,9 +87,18 @@ export class TableViewer {
     const stop = Math.min(end, total);
     const rows: Cell[][] = [];
     const rowIds: number[] = [];
-    for (let i = start; i < stop; i++) {
+    // Bounded in size, not only in rows: a wide table gets fewer rows per reply (the webview asks for the rest),
+    // and cells cut shorter the more columns it has, so even one row stays within the bound.
+    const cellChars = Math.max(
+      MIN_SHOWN_CELL_CHARS,
+      Math.min(MAX_SHOWN_CELL_CHARS, Math.floor(MAX_WINDOW_CHARS / Math.max(1, this.table.columns.length))),
+    );
+    let chars = 0;
+    for (let i = start; i < stop && (rows.length === 0 || chars < MAX_WINDOW_CHARS); i++) {
       const r = ids ? ids[i] : i;
-      rows.push(this.table.row(r).map(shownCell));
+      const row = this.table.row(r).map((v) => shownCell(v, cellChars));
+      for (const v of row) chars += typeof v === 'string' ? v.length + 3 : 12;
+      rows.push(row);
       rowIds.push(r);
     }
     return { rows, rowIds, total, ...(sortPending ? { sortPending } : {}) };

@@ -27,7 +27,8 @@ export type WorkerSource =
 
 /** Messages from the host. */
 export type ToTableWorker =
-  | { type: 'load'; source: WorkerSource }
+  | { type: 'load'; source: WorkerSource; budgetBytes: number }
+  | { type: 'readFurther' }
   | { type: 'bytes'; chunk: Uint8Array }
   | { type: 'end' }
   | { type: 'fail'; message: string }
@@ -43,6 +44,14 @@ export type FromTableWorker =
   | { type: 'progress'; rowCount: number; bytesRead: number; totalBytes?: number }
   | { type: 'schema'; rowCount: number; columns: ColumnInfo[] }
   | { type: 'warning'; message: string }
+  | {
+      type: 'paused';
+      rowCount: number;
+      columns: ColumnInfo[];
+      tableBytes: number;
+      bytesRead: number;
+      totalBytes?: number;
+    }
   | {
       type: 'loaded';
       rowCount: number;
@@ -68,6 +77,51 @@ const slots = new Int32Array((workerData as TableWorkerData).cancelSlots);
 const table = new ColumnarTable();
 const service = new TableService(table);
 const loadAbort = new AbortController();
+/** Bytes of the object taken in so far (streamed or ranged). */
+let bytesIn = 0;
+let totalBytes: number | undefined;
+
+/**
+ * The memory budget: before more bytes are taken in, reading waits while the table holds the budget or more,
+ * and the host hears that the preview holds part of the object; Read further raises the budget by as much again.
+ */
+class ReadGate {
+  private limit = Infinity;
+  private step = Infinity;
+  private resume: (() => void) | undefined;
+
+  setBudget(bytes: number): void {
+    this.limit = this.step = bytes;
+  }
+
+  async pass(signal: AbortSignal): Promise<void> {
+    while (table.byteSize >= this.limit && !signal.aborted) {
+      post({
+        type: 'paused',
+        rowCount: table.rowCount,
+        columns: table.schema(),
+        tableBytes: table.byteSize,
+        bytesRead: bytesIn,
+        totalBytes,
+      });
+      await new Promise<void>((resolve) => (this.resume = resolve));
+      this.resume = undefined;
+    }
+  }
+
+  /** Reads on, up to the budget again past what the table holds now. */
+  further(): void {
+    this.limit = table.byteSize + this.step;
+    this.resume?.();
+  }
+
+  /** Wakes a paused read (which then sees its signal aborted). */
+  wake(): void {
+    this.resume?.();
+  }
+}
+
+const gate = new ReadGate();
 
 function post(message: FromTableWorker, transfer?: ArrayBuffer[]): void {
   port.postMessage(message, transfer);
@@ -102,11 +156,13 @@ class IncomingBytes {
   async *read(signal: AbortSignal, onProgress?: (read: number) => void): AsyncIterable<Uint8Array> {
     post({ type: 'open' });
     for (;;) {
+      await gate.pass(signal);
       if (signal.aborted) throw new CancellationError();
       const chunk = this.chunks.shift();
       if (chunk) {
         post({ type: 'pull' });
         this.received += chunk.byteLength;
+        bytesIn = this.received;
         onProgress?.(this.received);
         yield chunk;
         continue;
@@ -123,13 +179,16 @@ const incoming = new IncomingBytes();
 const ranges = new Map<number, { resolve(bytes: Uint8Array): void; reject(e: Error): void }>();
 let nextRange = 0;
 
-function readRange(start: number, end: number, signal?: AbortSignal): Promise<Uint8Array> {
-  if (signal?.aborted) return Promise.reject(new CancellationError());
+async function readRange(start: number, end: number, signal?: AbortSignal): Promise<Uint8Array> {
+  await gate.pass(loadAbort.signal);
+  if (signal?.aborted || loadAbort.signal.aborted) throw new CancellationError();
   const id = nextRange++;
-  return new Promise((resolve, reject) => {
+  const bytes = await new Promise<Uint8Array>((resolve, reject) => {
     ranges.set(id, { resolve, reject });
     post({ type: 'readRange', id, start, end });
   });
+  bytesIn += bytes.byteLength;
+  return bytes;
 }
 
 function tableSource(source: WorkerSource): TableSource {
@@ -146,7 +205,9 @@ function tableSource(source: WorkerSource): TableSource {
   };
 }
 
-async function load(source: WorkerSource): Promise<void> {
+async function load(source: WorkerSource, budgetBytes: number): Promise<void> {
+  gate.setBudget(budgetBytes);
+  totalBytes = source.kind === 'bytes' ? source.sizeBytes : undefined;
   let lastProgress = 0;
   let lastSchema = 0;
   let schemaWidth = -1;
@@ -163,6 +224,7 @@ async function load(source: WorkerSource): Promise<void> {
     summary = await parseTableSource(tableSource(source), table, {
       signal: loadAbort.signal,
       codecs: { sniffFormat, decompress },
+      maxDocumentBytes: budgetBytes,
       onSchema: () => sendSchema(false),
       onProgress: (bytesRead, totalBytes) => {
         const now = Date.now();
@@ -210,7 +272,10 @@ async function answer(id: number, request: TableRequest): Promise<void> {
 port.on('message', (message: ToTableWorker) => {
   switch (message.type) {
     case 'load':
-      void load(message.source);
+      void load(message.source, message.budgetBytes);
+      return;
+    case 'readFurther':
+      gate.further();
       return;
     case 'bytes':
     case 'end':
@@ -227,6 +292,7 @@ port.on('message', (message: ToTableWorker) => {
     case 'abortLoad':
       loadAbort.abort();
       incoming.abort();
+      gate.wake();
       for (const waiting of ranges.values()) waiting.reject(new CancellationError());
       ranges.clear();
       return;

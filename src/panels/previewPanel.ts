@@ -3,11 +3,12 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../logger';
 import { errorMessage } from '../errors';
+import { formatBytesOf } from '../formatBytes';
 import { isFromWebview, replyTo } from '../protocol';
 import type { PersistedState, ToWebview } from '../protocol';
 import type { ReferenceConfig } from '../references';
 import type { TableSource } from '../formats/table';
-import { TableClient } from '../formats/tableClient';
+import { type PartialRead, TableClient } from '../formats/tableClient';
 import { answerRequest, type PreviewMessageContext } from './previewMessages';
 import { Views } from '../constants';
 import { previewHtml, previewWebviewOptions } from './previewHtml';
@@ -40,6 +41,8 @@ export interface PreviewRequest {
 export interface PreviewSettings {
   /** Up to this many rows the webview sorts and filters itself. */
   clientRowCap: number;
+  /** A preview stops reading once its table holds this many MB (Read further goes on); 512 by default. */
+  memoryBudgetMB?: number;
   /** Export CSV escapes cells a spreadsheet would run as formulas (OWASP); on by default. */
   exportEscapeFormulas?: boolean;
   /** TSV and CSV copies escape such cells too; off by default (copies keep the values as they are). */
@@ -81,17 +84,25 @@ export interface PreviewSummary {
   tableBytes: number;
   /** Worker threads that parsed the object (0: all on the extension host's thread). */
   workerThreads: number;
+  /** Set when reading stopped at the memory budget: how much of the object the table holds. */
+  partial?: PartialRead;
 }
 
 const PROGRESS_INTERVAL_MS = 100;
+
+/** Memory a preview's table may hold before reading stops, when the setting gives none. */
+const DEFAULT_MEMORY_BUDGET_MB = 512;
 
 /** Reference rules of a preview that has none configured: the webview links nothing. */
 const NO_REFERENCES: ReferenceConfig = { preset: 'none', prefix: '', customRules: [] };
 
 /** One open preview: its panel, its table and the load in progress. */
 class PreviewSession implements vscode.Disposable {
-  /** Resolves when loading ends (done, failed or cancelled). */
+  /** Resolves when loading ends (done, failed or cancelled) or first stops at the memory budget. */
   readonly loaded: Promise<PreviewSummary>;
+  private stopped: (summary: PreviewSummary) => void = () => {};
+  /** Set while reading waits at the memory budget. */
+  private partial: PartialRead | undefined;
   /** False when the source itself could not be opened (e.g. its HEAD failed), as opposed to its bytes. */
   sourceOpened = true;
   /** The table lives in a worker thread: nothing done to it holds up the extension host. */
@@ -128,7 +139,8 @@ class PreviewSession implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((msg: unknown) => this.receive(msg)),
       panel.onDidDispose(() => this.dispose()),
     );
-    this.loaded = this.load();
+    this.loaded = new Promise((resolve) => (this.stopped = resolve));
+    void this.load().then(this.stopped);
   }
 
   /** Rows loaded so far. */
@@ -195,6 +207,8 @@ class PreviewSession implements vscode.Disposable {
           this.scheduleProgress();
         },
         onWarning: (m) => this.warn(m),
+        budgetBytes: (this.settings().memoryBudgetMB ?? DEFAULT_MEMORY_BUDGET_MB) * 1e6,
+        onPaused: (partial) => this.onPaused(partial),
       });
       this.format = summary.format + (summary.compression ? ` (${summary.compression})` : '');
       this.workerThreads = summary.workerThreads ?? 0;
@@ -219,12 +233,39 @@ class PreviewSession implements vscode.Disposable {
             mode: this.mode(),
             elapsedMs: Date.now() - this.started,
             cancelled,
+            ...(this.partial ? { partial: this.partial } : {}),
           };
     this.sendFinal();
     this.log.info(
       `preview ${this.request.title}: ${this.table.rowCount} rows × ${this.table.columns.length} columns in ${Date.now() - this.started} ms (${this.format ?? 'failed'}${this.workerThreads ? `, ${this.workerThreads} worker threads` : ''})`,
     );
     return this.summary();
+  }
+
+  /** Reading stopped at the memory budget: the panel says what it holds and offers to read further. */
+  private onPaused(partial: PartialRead): void {
+    this.partial = partial;
+    this.bytesRead = partial.bytesRead;
+    this.finished = {
+      type: 'done',
+      rowCount: this.table.rowCount,
+      mode: this.mode(),
+      elapsedMs: Date.now() - this.started,
+      partial,
+    };
+    this.sendFinal();
+    this.log.info(
+      `preview ${this.request.title}: stopped at the memory budget with ${this.table.rowCount} rows, ${formatBytesOf(partial.bytesRead, partial.totalBytes)} read`,
+    );
+    this.stopped(this.summary());
+  }
+
+  private readFurther(): void {
+    if (!this.partial || this.abort.signal.aborted) return;
+    this.partial = undefined;
+    this.finished = undefined;
+    this.table.readFurther();
+    this.sendProgress();
   }
 
   private sendFinal(): void {
@@ -256,6 +297,7 @@ class PreviewSession implements vscode.Disposable {
       cancelled: this.abort.signal.aborted,
       tableBytes: this.table.tableBytes,
       workerThreads: this.workerThreads,
+      ...(this.partial ? { partial: this.partial } : {}),
     };
   }
 
@@ -283,6 +325,7 @@ class PreviewSession implements vscode.Disposable {
     }
     if (raw.type === 'ready') return this.onReady();
     if (raw.type === 'cancel') return this.abort.abort();
+    if (raw.type === 'readFurther') return this.readFurther();
     const msg = raw;
     const request = new AbortController();
     if (msg.type === 'getRows') {
