@@ -115,9 +115,10 @@ function receive(msg: ToWebview): void {
     case 'progress': {
       state.rowsParsed = msg.rowsParsed;
       const total = msg.totalBytes ? ` of ${formatBytes(msg.totalBytes)}` : '';
-      progressEl.textContent = state.done
-        ? ''
-        : (msg.waitingFor ?? `loading: ${fmt(msg.rowsParsed)} rows, ${formatBytes(msg.bytesRead)}${total}`);
+      // Once reading ended, the text says how it ended (a late progress message must not wipe it).
+      if (!state.done)
+        progressEl.textContent =
+          msg.waitingFor ?? `loading: ${fmt(msg.rowsParsed)} rows, ${formatBytes(msg.bytesRead)}${total}`;
       if (msg.totalBytes) {
         progressBar.removeAttribute('indeterminate');
         progressBar.setAttribute('value', String(Math.min(100, (100 * msg.bytesRead) / msg.totalBytes)));

@@ -116,12 +116,9 @@ export class GridView {
     const shown = mode === 'client' ? api.getDisplayedRowCount() : serverTotal;
     const where = mode === 'server' ? ' (sorted and filtered in the extension host)' : '';
     // Sort, filter and search cover what was read: say so while that is not the whole object.
-    const part = this.state.partial
-      ? ' read so far: sort, filter and search cover the first part of the object only'
-      : done || rowsParsed === 0
-        ? ''
-        : ' read so far';
-    this.elements.showing.textContent = `showing ${fmt(shown)} of ${fmt(rowsParsed)} rows${part}${where}`;
+    this.elements.showing.textContent = this.state.partial
+      ? `showing ${fmt(shown)} of the first ${fmt(rowsParsed)} rows read${where}; sort, filter and search cover only the part read`
+      : `showing ${fmt(shown)} of ${fmt(rowsParsed)} rows${done || rowsParsed === 0 ? '' : ' read so far'}${where}`;
   }
 
   /** Client mode: pulls rows in parse order until the grid has all the host has parsed. */

@@ -246,6 +246,8 @@ class PreviewSession implements vscode.Disposable {
   private onPaused(partial: PartialRead): void {
     this.partial = partial;
     this.bytesRead = partial.bytesRead;
+    if (this.progressTimer) clearTimeout(this.progressTimer);
+    this.progressTimer = undefined;
     this.finished = {
       type: 'done',
       rowCount: this.table.rowCount,
