@@ -17,7 +17,7 @@ import { benchCsv } from './grid.bench.mjs';
 const out = join(benchDir, 'stall');
 
 /** Bundles the workers (as dist/ names them, so each finds the other next to it) and the modules under test. */
-async function bundle() {
+export async function bundle() {
   mkdirSync(out, { recursive: true });
   await esbuild.build({
     entryPoints: {
@@ -38,6 +38,8 @@ async function bundle() {
         `export { TableService } from './src/formats/tableService';`,
         `export { ColumnarTable } from './src/formats/table';`,
         `export { parseCsv } from './src/formats/csv';`,
+        `export { openS3ObjectStore } from './src/storage/objectStore';`,
+        `export { startS3Server } from './test/fixtures/servers/s3';`,
       ].join('\n'),
       resolveDir: root,
       loader: 'ts',
