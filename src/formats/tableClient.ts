@@ -51,13 +51,18 @@ export class TableClient {
   tableBytes = 0;
   private readonly worker: Worker;
   private readonly slots = new Int32Array(new SharedArrayBuffer(4 * CANCEL_SLOTS));
+  private readonly generation = new Int32Array(new SharedArrayBuffer(4));
+  private lastQuery = '';
   private readonly requests = new Map<number, Waiting>();
   private nextId = 1;
   private stopped: Error | undefined;
   private handlers: ((message: FromTableWorker) => void)[] = [];
 
   constructor(script = defaultTableWorkerScript) {
-    const data: TableWorkerData = { cancelSlots: this.slots.buffer as SharedArrayBuffer };
+    const data: TableWorkerData = {
+      cancelSlots: this.slots.buffer as SharedArrayBuffer,
+      queryGeneration: this.generation.buffer as SharedArrayBuffer,
+    };
     this.worker = new Worker(script, { workerData: data });
     this.worker.on('message', (message: FromTableWorker) => this.receive(message));
     const stop = (error: Error): void => {
@@ -213,6 +218,14 @@ export class TableClient {
     if (this.stopped) return Promise.reject(this.stopped);
     if (signal?.aborted) return Promise.reject(new CancellationError());
     const id = this.nextId++;
+    const asked = request as TableRequest;
+    if (asked.op === 'rows') {
+      const { sortModel, filterModel, quickFilter } = asked.query;
+      const query = JSON.stringify([sortModel, filterModel, quickFilter]);
+      // Another query: whatever the worker still computes for the last one is not wanted any more.
+      if (query !== this.lastQuery) Atomics.add(this.generation, 0, 1);
+      this.lastQuery = query;
+    }
     return new Promise<TableReplies[K]>((resolve, reject) => {
       const onAbort = (): void => {
         Atomics.store(this.slots, id % CANCEL_SLOTS, id);

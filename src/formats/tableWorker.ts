@@ -67,6 +67,8 @@ export type FromTableWorker =
 export interface TableWorkerData {
   /** Int32 slots: slot id % length holds id once request `id` is cancelled (read while the request runs). */
   cancelSlots: SharedArrayBuffer;
+  /** One Int32 the host bumps whenever the grid asks for another query: a sort finishing in the background stops. */
+  queryGeneration: SharedArrayBuffer;
 }
 
 /** Least time between two progress messages. */
@@ -74,6 +76,7 @@ const PROGRESS_MS = 50;
 
 const port = parentPort!;
 const slots = new Int32Array((workerData as TableWorkerData).cancelSlots);
+const generation = new Int32Array((workerData as TableWorkerData).queryGeneration);
 const table = new ColumnarTable();
 const service = new TableService(table);
 const loadAbort = new AbortController();
@@ -256,9 +259,13 @@ async function answer(id: number, request: TableRequest): Promise<void> {
     post({ type: 'reply', id, value });
     // The first window of a new sort came from a top-N selection: finish the full order now, off the host.
     if (request.op === 'rows' && (value as { sortPending?: boolean }).sortPending) {
+      const asked = Atomics.load(generation, 0);
       setImmediate(() => {
         try {
-          service.viewer.view(request.query, check);
+          service.viewer.view(request.query, () => {
+            check();
+            if (Atomics.load(generation, 0) !== asked) throw new CancellationError();
+          });
         } catch {
           // Cancelled or superseded: the next request computes what it needs.
         }

@@ -133,6 +133,23 @@ describe('table in a worker thread', function () {
     assert.deepEqual(after.rowIds, [0, 1]);
   });
 
+  it('gives up the background sort of a query the grid moved away from, and still answers both correctly', async () => {
+    const table = client();
+    await table.load(source(csvText(200_000)), { signal: new AbortController().signal });
+    const byName = await table.request({ op: 'rows', query: sorted('c2', 'asc'), start: 0, end: 2 });
+    // The grid asks for another query at once: the full order of the first one is abandoned in the worker.
+    const byAmount = await table.request({ op: 'rows', query: sorted('c1', 'desc'), start: 0, end: 1 });
+    assert.deepEqual(
+      byName.rows.map((r) => r[2]),
+      ['name_0', 'name_1'],
+    );
+    assert.equal(byAmount.rows[0][1], 999);
+    const deepName = await table.request({ op: 'rows', query: sorted('c2', 'asc'), start: 199_999, end: 200_000 });
+    assert.equal(deepName.rows[0][2], 'name_99999');
+    const deepAmount = await table.request({ op: 'rows', query: sorted('c1', 'desc'), start: 199_999, end: 200_000 });
+    assert.equal(deepAmount.rows[0][1], 0);
+  });
+
   it('stops loading on Cancel and keeps the rows read so far', async () => {
     const table = client();
     const abort = new AbortController();
