@@ -23,6 +23,8 @@ export const ContextKeys = {
 export const Commands = {
   addConnection: 'xcomLens.addConnection',
   detectConnection: 'xcomLens.detectConnection',
+  saveDetectedConnection: 'xcomLens.saveDetectedConnection',
+  dismissDetectedConnection: 'xcomLens.dismissDetectedConnection',
   editConnection: 'xcomLens.editConnection',
   removeConnection: 'xcomLens.removeConnection',
   testConnection: 'xcomLens.testConnection',

@@ -2,12 +2,14 @@ import * as vscode from 'vscode';
 import { readSettings } from './config';
 import { Views, VALUE_SCHEME } from './constants';
 import { ConnectionStore } from './connections/connectionStore';
+import { ConnectionDetector } from './connections/connectionDetector';
 import { registerConnectionCommands } from './connections/connectionCommands';
 import { ObjectStores } from './connections/objectStores';
 import { ReferenceRulesProvider } from './connections/referenceRules';
 import { openMetadataSource } from './connections/sourceFactory';
 import { AirflowTreeModel } from './views/airflowTreeModel';
 import { AirflowTreeProvider } from './views/airflowTreeProvider';
+import { ExpansionState } from './views/expansionState';
 import { registerCopyCommands } from './views/copyCommands';
 import { registerSearchCommand } from './views/searchCommand';
 import { registerDagCodeLens } from './views/dagCodeLens';
@@ -36,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
   const log = vscode.window.createOutputChannel('XCom Lens', { log: true });
   // The Connections part: every other part listens to the store's onDidChange (which connection changed).
   const store = new ConnectionStore(context.secrets);
+  const detector = new ConnectionDetector(store, context.workspaceState, log);
   const rules = new ReferenceRulesProvider(log, store.onDidChange);
   const objectStores = new ObjectStores(store, log);
   const model = new AirflowTreeModel(
@@ -48,17 +51,24 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
     (connection, reference) => objectStores.head(connection, reference),
   );
   const tree: TreeContext = { model, inspector };
-  const provider = new AirflowTreeProvider(store, tree);
+  const expansion = new ExpansionState(context.workspaceState);
+  const provider = new AirflowTreeProvider(store, tree, { expansion, detection: () => detector.settled });
   const treeView = vscode.window.createTreeView(Views.explorer, { treeDataProvider: provider, showCollapseAll: true });
-  const values = new ValueDocumentProvider(store, model);
+  const values = new ValueDocumentProvider(store, model, undefined, {
+    rulesFor: (connection) => rules.rulesFor(connection),
+    storeFor: (connection) => objectStores.storeFor(connection),
+  });
 
   context.subscriptions.push(
     log,
     store,
+    detector,
     model,
     inspector,
     provider,
     treeView,
+    treeView.onDidExpandElement((e) => void expansion.remember(e.element.id, true)),
+    treeView.onDidCollapseElement((e) => void expansion.remember(e.element.id, false)),
     rules,
     objectStores,
     store.onDidChange(() => inspector.clear()),
@@ -74,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
     ...registerDagCodeLens(store, tree, () => treeView),
     ...registerConnectionCommands({
       store,
+      detector,
       log,
       probe: async (connection, password, signal) => {
         const source = await openMetadataSource(connection, password, readSettings(), log);

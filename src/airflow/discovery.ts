@@ -1,5 +1,5 @@
-// Finds the Airflow metadata DB URL the way Airflow itself does (AirflowConfigParser.get lookup order), and the XCom
-// backend settings. `_cmd` / `_secret` variants are reported, never executed.
+// Finds the Airflow metadata DB URL and API server the way Airflow itself does (AirflowConfigParser.get lookup order),
+// and the XCom backend settings. `_cmd` / `_secret` variants are reported, never executed.
 import { existsSync, readFileSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -29,8 +29,19 @@ export interface DiscoveredConnection {
   problem?: string;
 }
 
-/** Airflow's XCom backend settings. */
-export type AirflowBackendConfig = { xcomBackend?: string; objectStoragePath?: string; bucket?: string };
+/** Airflow's XCom backend settings, and the backends' own variables. */
+export type AirflowBackendConfig = {
+  /** `[core] xcom_backend`. */
+  xcomBackend?: string;
+  /** `[common.io] xcom_objectstorage_path`. */
+  objectStoragePath?: string;
+  /** Astronomer's backend bucket: `S3_XCOM_BUCKET_NAME`, or the Airflow Variable of that name set in the environment. */
+  astronomerBucket?: string;
+  /** astronomer-providers' `XCOM_BACKEND_BUCKET_NAME`. */
+  providersBucket?: string;
+  /** astronomer-providers' `XCOM_BACKEND_PREFIX`. */
+  providersPrefix?: string;
+};
 
 type IniData = Record<string, Record<string, unknown> | unknown>;
 
@@ -146,6 +157,29 @@ function parseIni(text: string): IniData {
   }
 }
 
+/** Sections whose `base_url` names Airflow's API server / UI, newest Airflow first. */
+const API_SECTIONS = ['api', 'webserver'] as const;
+
+function isHttpUrl(url: string): boolean {
+  return /^https?:\/\/[^/\s]/i.test(url);
+}
+
+/** The API server a cfg names: `[api] base_url` (Airflow 3) before `[webserver] base_url` (Airflow 2). */
+function apiServersFromCfg(
+  data: IniData,
+  file: string,
+  home: string,
+  env: Record<string, string | undefined>,
+  homeDir: string,
+): DiscoveredConnection[] {
+  const found: DiscoveredConnection[] = [];
+  for (const sectionName of API_SECTIONS) {
+    const url = cfgValue(section(data, sectionName).base_url, home, env, homeDir);
+    if (url && isHttpUrl(url)) found.push({ url, origin: `${file} [${sectionName}] base_url` });
+  }
+  return found;
+}
+
 function connectionsFromCfg(
   data: IniData,
   file: string,
@@ -167,13 +201,35 @@ function connectionsFromCfg(
   return found;
 }
 
-/** Every Airflow metadata DB URL found, in Airflow's lookup order, without duplicates. */
-export async function discoverAirflowConnections(
-  options: DiscoveryOptions,
-): Promise<{ candidates: DiscoveredConnection[] }> {
+/** The files whose appearance or change can change what discovery finds: airflow.cfg files and the default DB. */
+export function discoveryFiles(options: Omit<DiscoveryOptions, 'readFile'>): string[] {
+  const { env, homeDir } = options;
+  return [
+    configPath(env, homeDir),
+    join(airflowHome(env, homeDir), 'airflow.db'),
+    ...options.workspaceFolders.flatMap((f) => [join(f, 'airflow.cfg'), join(f, 'airflow', 'airflow.cfg')]),
+  ];
+}
+
+/** What Airflow's configuration names: metadata DB URLs and API servers, each in Airflow's lookup order. */
+export interface DiscoveryResult {
+  /** Metadata DB URLs (and `_cmd` / `_secret` settings, and unreadable files), without duplicates. */
+  candidates: DiscoveredConnection[];
+  /** API server base URLs (`[api] base_url`, `[webserver] base_url`), without duplicates. */
+  apiServers: DiscoveredConnection[];
+}
+
+/** Every Airflow metadata DB URL and API server found, in Airflow's lookup order, without duplicates. */
+export async function discoverAirflowConnections(options: DiscoveryOptions): Promise<DiscoveryResult> {
   const { env, homeDir } = options;
   const read = options.readFile ?? ((p: string) => fsp.readFile(p, 'utf8'));
   const candidates: DiscoveredConnection[] = [];
+  const apiServers: DiscoveredConnection[] = [];
+  for (const sectionName of API_SECTIONS) {
+    const name = `AIRFLOW__${sectionName.toUpperCase()}__BASE_URL`;
+    const value = env[name]?.trim();
+    if (value && isHttpUrl(value)) apiServers.push({ url: expandVars(value, env, homeDir), origin: `env ${name}` });
+  }
   for (const sectionName of ['DATABASE', 'CORE']) {
     const name = `AIRFLOW__${sectionName}__SQL_ALCHEMY_CONN`;
     const value = env[name]?.trim();
@@ -197,8 +253,13 @@ export async function discoverAirflowConnections(
       continue;
     }
     const problem = configParserProblem(text);
-    if (problem) candidates.push({ origin: file, problem });
-    else candidates.push(...connectionsFromCfg(parseIni(text), file, home, env, homeDir));
+    if (problem) {
+      candidates.push({ origin: file, problem });
+      continue;
+    }
+    const data = parseIni(text);
+    candidates.push(...connectionsFromCfg(data, file, home, env, homeDir));
+    apiServers.push(...apiServersFromCfg(data, file, home, env, homeDir));
   }
   const defaultDb = join(home, 'airflow.db');
   let defaultExists = false;
@@ -213,14 +274,17 @@ export async function discoverAirflowConnections(
     defaultExists = false;
   }
   if (defaultExists) candidates.push({ url: `sqlite:///${defaultDb}`, origin: `default ${defaultDb}` });
+  return { candidates: withoutDuplicates(candidates), apiServers: withoutDuplicates(apiServers) };
+}
+
+function withoutDuplicates(found: DiscoveredConnection[]): DiscoveredConnection[] {
   const seen = new Set<string>();
-  const unique = candidates.filter((c) => {
+  return found.filter((c) => {
     if (!c.url) return true;
     if (seen.has(c.url)) return false;
     seen.add(c.url);
     return true;
   });
-  return { candidates: unique };
 }
 
 function readIfExists(path: string): string | undefined {
@@ -245,8 +309,12 @@ export function readAirflowBackendConfig(
   if (xcomBackend) config.xcomBackend = xcomBackend;
   const path = env.AIRFLOW__COMMON_IO__XCOM_OBJECTSTORAGE_PATH?.trim();
   if (path) config.objectStoragePath = path;
-  const bucket = (env.S3_XCOM_BUCKET_NAME ?? env.XCOM_BACKEND_BUCKET_NAME)?.trim();
-  if (bucket) config.bucket = bucket;
+  const astronomerBucket = (env.S3_XCOM_BUCKET_NAME || env.AIRFLOW_VAR_S3_XCOM_BUCKET_NAME)?.trim();
+  if (astronomerBucket) config.astronomerBucket = astronomerBucket;
+  const providersBucket = env.XCOM_BACKEND_BUCKET_NAME?.trim();
+  if (providersBucket) config.providersBucket = providersBucket;
+  const providersPrefix = env.XCOM_BACKEND_PREFIX?.trim();
+  if (providersPrefix) config.providersPrefix = providersPrefix;
   const files = [
     configPath(env, homeDir),
     ...options.workspaceFolders.flatMap((f) => [join(f, 'airflow.cfg'), join(f, 'airflow', 'airflow.cfg')]),

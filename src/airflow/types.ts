@@ -4,7 +4,7 @@
 /** The SQL dialect of a metadata DB. */
 export type Dialect = 'sqlite' | 'postgres' | 'mysql';
 
-/** The two schema generations XCom Lens reads: 2.3–2.11 (BLOB xcom.value) and 3.0–3.2 (JSON xcom.value). */
+/** The two schema generations XCom Lens reads: 2.3–2.11 (BLOB xcom.value) and 3.0–3.3 (JSON xcom.value). */
 export type SchemaGeneration = 2 | 3;
 
 /** Where the metadata is read from: a metadata DB (dialect, alembic head) or Airflow's REST API. */
@@ -179,6 +179,8 @@ export interface XComSummary extends XComKey {
   head: StoredValue;
   /** True when head holds the whole stored value. */
   headIsComplete: boolean;
+  /** True when the list did not carry the value (the REST API lists XComs without values): read it with readXComHead. */
+  valuePending?: boolean;
 }
 
 /** A failed (or up-for-retry) task instance found across DAGs. */

@@ -1,4 +1,5 @@
-// Alembic head → Airflow release (Airflow's `_REVISION_HEADS_MAP` in airflow/utils/db.py), and the schema generation.
+// Alembic head → Airflow release (Airflow's `_REVISION_HEADS_MAP` in airflow/utils/db.py; 3.3.0 from the head of
+// Airflow's published migrations reference for 3.3), and the schema generation.
 import type { SchemaGeneration } from './types';
 
 /** Known alembic heads and their Airflow releases. */
@@ -28,16 +29,17 @@ const REVISION_HEADS: Readonly<Record<string, string>> = {
   cc92b33c6709: '3.1.0',
   '509b94a1042d': '3.1.8',
   '1d6611b6ab7c': '3.2.0',
+  d2f4e1b3c5a7: '3.3.0',
 };
 
 /** The releases XCom Lens reads, for messages. */
-export const KNOWN_RANGE = '2.3 to 3.2';
+export const KNOWN_RANGE = '2.3 to 3.3';
 
 /** The schema generation of a release, or an error message when XCom Lens does not read it. */
 export function generationOf(version: string): SchemaGeneration | { unsupported: string } {
   const [major, minor] = version.split('.').map((x) => Number(x));
   if (major === 2 && minor >= 3) return 2;
-  if (major === 3 && (Number.isNaN(minor) || minor <= 2)) return 3;
+  if (major === 3 && (Number.isNaN(minor) || minor <= 3)) return 3;
   if (major === 2)
     return {
       unsupported: `Airflow ${version} is too old: XCom Lens reads Airflow ${KNOWN_RANGE} (xcom has no run_id before 2.3)`,

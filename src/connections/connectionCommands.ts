@@ -1,4 +1,3 @@
-import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { ConnectionConfig } from '../config';
 import type { StorageSettings } from '../storage/storageSettings';
@@ -6,10 +5,12 @@ import { Commands } from '../constants';
 import { errorMessage } from '../errors';
 import { parseConnectionUrl, redactUrl, withoutPassword, passwordOf } from '../airflow/connectionUrl';
 import { isRestUrl, parseRestBaseUrl, restUserOf } from '../airflow/rest/baseUrl';
-import { discoverAirflowConnections } from '../airflow/discovery';
 import type { AirflowInfo } from '../airflow/types';
 import { newConnectionId, type ConnectionStore } from './connectionStore';
-import { pickConnection, trustedWorkspaceFolders } from './pickConnection';
+import type { DetectedConnection } from './detectedConnection';
+import { pickConnection } from './pickConnection';
+import { defaultConnectionName as defaultName } from './connectionName';
+import { readAirflowConfiguration, type ConnectionDetector } from './connectionDetector';
 
 /** Arguments that let a keybinding, a script or a test add a connection without prompts. */
 export interface AddConnectionArgs {
@@ -32,12 +33,14 @@ export interface ConnectionCommandDeps {
   store: ConnectionStore;
   /** Connects to a connection that is not saved yet (for Test Connection before saving). */
   probe: (connection: ConnectionConfig, password: string | undefined, signal: AbortSignal) => Promise<AirflowInfo>;
+  /** Shows the connection Airflow's own configuration names, unsaved, in the tree. */
+  detector: ConnectionDetector;
   log: vscode.LogOutputChannel;
 }
 
-/** Registers add, edit, remove, test and detect connection, and Configure S3 Access. */
+/** Registers add, edit, remove, test and detect connection, Save and Dismiss of a detected one, and Configure S3 Access. */
 export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.Disposable[] {
-  const { store, log } = deps;
+  const { store, log, detector } = deps;
 
   const testAndReport = async (
     connection: ConnectionConfig,
@@ -185,24 +188,11 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
   };
 
   const discover = async () => {
-    try {
-      const found = await discoverAirflowConnections({
-        env: process.env,
-        homeDir: os.homedir(),
-        workspaceFolders: trustedWorkspaceFolders(),
-      });
-      const commands = found.candidates.filter((c) => c.needsCommand).map((c) => c.origin);
-      const problems = found.candidates.filter((c) => c.problem).map((c) => `${c.origin}, ${c.problem}`);
-      return Object.assign(
-        found.candidates
-          .filter((c) => c.url && !c.needsCommand)
-          .map((c) => ({ url: c.url as string, origin: c.origin })),
-        { commands, problems },
-      );
-    } catch (error) {
-      log.warn(`Could not look for Airflow's own connection: ${errorMessage(error)}`);
-      return Object.assign([], { commands: [] as string[], problems: [] as string[] });
-    }
+    const found = await readAirflowConfiguration(log);
+    return Object.assign([...found.databases, ...found.apiServers], {
+      commands: found.commands,
+      problems: found.problems,
+    });
   };
 
   return [
@@ -213,6 +203,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     }),
 
     vscode.commands.registerCommand(Commands.detectConnection, async () => {
+      await detector.forgetDismissals();
       const detected = await discover();
       if (detected.length === 0) {
         const add = 'Add Connection…';
@@ -245,6 +236,18 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
         return;
       }
       await saveFromArgs({ url: pick.url, name: defaultName(pick.url) });
+    }),
+
+    vscode.commands.registerCommand(Commands.saveDetectedConnection, async (arg?: unknown) => {
+      const detected = detectedOf(store, arg);
+      if (!detected) return undefined;
+      const saved = await saveFromArgs({ url: detected.url, name: detected.connection.name });
+      return saved.id;
+    }),
+
+    vscode.commands.registerCommand(Commands.dismissDetectedConnection, async (arg?: unknown) => {
+      const detected = detectedOf(store, arg);
+      if (detected) await detector.dismiss(detected.connection.id);
     }),
 
     vscode.commands.registerCommand(
@@ -366,15 +369,11 @@ async function configureStorageInteractively(store: ConnectionStore, connection:
   }
 }
 
-/** "airflow on db.example.com" or the SQLite file name. */
-function defaultName(url: string): string {
-  try {
-    const parsed = parseConnectionUrl(url);
-    if (parsed.dialect === 'sqlite') return (parsed.sqlitePath ?? 'airflow.db').split(/[\\/]/).pop() ?? 'airflow.db';
-    return `${parsed.database ?? 'airflow'} on ${parsed.host ?? 'localhost'}`;
-  } catch {
-    return 'Airflow';
-  }
+/** The detected connection a command acts on: the tree node's, the one with the id given, or the only one shown. */
+function detectedOf(store: ConnectionStore, arg: unknown): DetectedConnection | undefined {
+  const id = typeof arg === 'string' ? arg : (arg as { connection?: { id?: unknown } } | undefined)?.connection?.id;
+  const shown = store.detected();
+  return typeof id === 'string' ? shown.find((d) => d.connection.id === id) : shown.length === 1 ? shown[0] : undefined;
 }
 
 /** Checks a connection URL (an http(s) Airflow API address or a SQLAlchemy URL); throws a message that says what is wrong. */

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { readSettings, removeConnection, saveConnection, userConnections, type ConnectionConfig } from '../config';
-import { parseConnectionUrl } from '../airflow/connectionUrl';
+import { parseConnectionUrl, passwordOf } from '../airflow/connectionUrl';
 import { PREFIX } from '../constants';
+import type { DetectedConnection } from './detectedConnection';
 
 /** Static S3 credentials kept in SecretStorage (for S3-compatible servers without an AWS profile). */
 export interface StoredS3Credentials {
@@ -29,6 +30,8 @@ export class ConnectionStore implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable;
   /** The list as last announced, by id, to tell which connections a settings change touched. */
   private known = new Map<string, string>();
+  /** Connections found in Airflow's configuration, by id (memory only). */
+  private found = new Map<string, DetectedConnection>();
 
   constructor(private readonly secrets: vscode.SecretStorage) {
     this.known = snapshot(this.list());
@@ -45,9 +48,29 @@ export class ConnectionStore implements vscode.Disposable {
     return readSettings().connections;
   }
 
-  /** One connection by id. */
+  /** Every connection the tree shows: the saved ones, then the detected ones no saved connection points at. */
+  shown(): ConnectionConfig[] {
+    return [...this.list(), ...this.detected().map((d) => d.connection)];
+  }
+
+  /** One connection by id: a saved one, else a detected one shown in the tree. */
   get(id: string): ConnectionConfig | undefined {
-    return this.list().find((c) => c.id === id);
+    return this.list().find((c) => c.id === id) ?? this.detectedById(id)?.connection;
+  }
+
+  /** The detected connections to show: those no saved connection already points at. */
+  detected(): DetectedConnection[] {
+    const saved = new Set(this.list().map((c) => c.url));
+    return [...this.found.values()].filter((d) => !saved.has(d.connection.url));
+  }
+
+  /** Replaces the detected connections; fires for each one that appeared, changed or went. */
+  setDetected(detected: DetectedConnection[]): void {
+    const before = this.found;
+    this.found = new Map(detected.map((d) => [d.connection.id, d]));
+    for (const id of new Set([...before.keys(), ...this.found.keys()])) {
+      if (JSON.stringify(before.get(id)) !== JSON.stringify(this.found.get(id))) this.changed.fire({ id });
+    }
   }
 
   /** Asks everything that holds a connection open (the tree's sources, caches) to drop it and connect anew. */
@@ -68,6 +91,8 @@ export class ConnectionStore implements vscode.Disposable {
     const saved = stripUndefined(connection);
     await saveConnection(saved);
     this.announce(saved.id);
+    // A detected connection this one now stands for is no longer shown: whatever held it open lets go.
+    for (const d of this.found.values()) if (d.connection.url === saved.url) this.changed.fire({ id: d.connection.id });
   }
 
   /** Removes a connection and its secrets. */
@@ -83,6 +108,9 @@ export class ConnectionStore implements vscode.Disposable {
    * connection that reuses a user's id but points elsewhere gets nothing.
    */
   async getPassword(connection: ConnectionConfig): Promise<string | undefined> {
+    // A detected connection gets only the password its own configuration gave, never a stored secret.
+    const detected = this.found.get(connection.id);
+    if (detected) return detected.connection.url === connection.url ? passwordOf(detected.url) : undefined;
     return unbindSecret(await this.secrets.get(passwordKey(connection.id)), secretTarget(connection), connection);
   }
 
@@ -113,6 +141,10 @@ export class ConnectionStore implements vscode.Disposable {
 
   dispose(): void {
     this.subscriptions.dispose();
+  }
+
+  private detectedById(id: string): DetectedConnection | undefined {
+    return this.detected().find((d) => d.connection.id === id);
   }
 
   /** Fires for one connection written here, and remembers the list as it now is. */

@@ -14,7 +14,7 @@ export async function pickConnection(
 ): Promise<ConnectionConfig | undefined> {
   if (isConnectionScoped(arg)) return arg.connection;
   if (typeof arg === 'string') return store.get(arg);
-  const connections = store.list();
+  const connections = store.shown();
   if (connections.length <= 1) return connections[0];
   const picked = await vscode.window.showQuickPick(
     connections.map((c) => ({ label: c.name, description: redactUrl(c.url), connection: c })),

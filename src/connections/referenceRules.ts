@@ -46,7 +46,10 @@ export class ReferenceRulesProvider implements vscode.Disposable {
     return {
       preset: settings.referencePreset,
       prefix: settings.referencePrefix,
-      bucket: connection?.storage?.bucket || backend.bucket,
+      ...(connection?.storage?.bucket ? { bucket: connection.storage.bucket } : {}),
+      ...(backend.astronomerBucket ? { astronomerBucket: backend.astronomerBucket } : {}),
+      ...(backend.providersBucket ? { providersBucket: backend.providersBucket } : {}),
+      ...(backend.providersPrefix ? { providersPrefix: backend.providersPrefix } : {}),
       objectStoragePath: settings.objectStoragePath || backend.objectStoragePath,
       xcomBackend: backend.xcomBackend,
       customRules: settings.customReferenceRules,

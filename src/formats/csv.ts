@@ -20,6 +20,11 @@ export interface CsvOptions {
   onWarning?: (message: string) => void;
   /** Field delimiter; sniffed when absent. */
   delimiter?: string;
+  /**
+   * The column the backend reads as the row index (`index_col=N`), whatever its header. Without it, a first
+   * column with an empty header (what `to_csv()` writes for an unnamed index) is taken as the index.
+   */
+  indexColumn?: number;
   /** Bytes parsed before the first rows are shown (smaller = first rows sooner). */
   firstBatchBytes?: number;
   /** Bytes per later batch. */
@@ -170,13 +175,14 @@ class CsvStreamReader {
   private setHeader(header: string[]): void {
     this.header = header;
     this.width = header.length;
-    this.indexColumn = header.length > 1 && header[0] === '';
-    header.forEach((name, i) =>
-      this.table.addColumn(
-        name === '' ? (i === 0 && this.indexColumn ? '' : unnamedColumn(i)) : name,
-        i === 0 && this.indexColumn,
-      ),
-    );
+    const forced = this.options.indexColumn;
+    const at = forced ?? 0;
+    this.indexColumn =
+      forced !== undefined ? forced >= 0 && forced < header.length : header.length > 1 && header[0] === '';
+    header.forEach((name, i) => {
+      const isIndex = i === at && this.indexColumn;
+      this.table.addColumn(name === '' ? (isIndex ? '' : unnamedColumn(i)) : name, isIndex);
+    });
   }
 
   private layouts(): CsvBatchConfig['layouts'] {

@@ -23,6 +23,8 @@ export interface ByteTableSource {
   compression?: string;
   /** Object name, used to guess the format from its extension. */
   keyName?: string;
+  /** Column the backend reads back as the row index (`pd.read_csv(..., index_col=N)`), whatever its header. */
+  indexColumn?: number;
   /** Streams the bytes; aborting `signal` stops the read. */
   open(signal: AbortSignal, onProgress?: (bytesRead: number, totalBytes?: number) => void): AsyncIterable<Uint8Array>;
   /** Reads bytes [start, endInclusive]; lets Parquet read only the footer and the row groups. */

@@ -269,6 +269,7 @@ export async function parseTableSource(
   let schemaSent = false;
   const csv = await parseCsv(stream, table, {
     signal,
+    ...(source.indexColumn !== undefined ? { indexColumn: source.indexColumn } : {}),
     onWarning: options.onWarning,
     onBatch: () => {
       if (!schemaSent && table.columns.length > 0) {

@@ -29,6 +29,7 @@ export function registerPreviewCommands(
   return [
     vscode.commands.registerCommand(Commands.previewAnyway, async (node?: unknown) => {
       if (!(node instanceof XComNode)) return undefined;
+      await node.readValue();
       let request;
       try {
         request = previews.fromNode(node, true);
@@ -43,6 +44,7 @@ export function registerPreviewCommands(
     vscode.commands.registerCommand(
       Commands.compareWithLastGoodRun,
       async (node?: unknown): Promise<ComparisonResult | undefined> => {
+        if (node instanceof XComNode) await node.readValue();
         if (!(node instanceof XComNode) || !node.isTable) {
           void vscode.window.showWarningMessage(
             'Pick an XCom that holds a table to compare it with the last successful run.',
@@ -72,6 +74,7 @@ export function registerPreviewCommands(
             return undefined;
           }
           const baselineNode = new XComNode(context, node.parent, node.connection, baselineXCom);
+          await baselineNode.readValue();
           const [currentRequest, baselineRequest] = [previews.fromNode(node), previews.fromNode(baselineNode)];
           if (!currentRequest || !baselineRequest) throw new Error(`${x.key} in ${baselineRun.runId} holds no table`);
           currentRequest.title = `${currentRequest.title} (this run)`;

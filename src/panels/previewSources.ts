@@ -8,9 +8,9 @@ import type { FormatHint } from '../formats/table';
 import type { Logger } from '../logger';
 import { matchReference, objectOf, type ReferenceRule, type XComReference } from '../references';
 import type { S3ObjectStore } from '../storage/objectStore';
-import type { ObjectLocation } from '../storage/storageSettings';
 import { XComNode } from '../views/treeNodes/xcomNode';
-import type { PendingTableSource, PreviewRequest } from './previewPanel';
+import type { PreviewRequest } from './previewPanel';
+import { referenceTableOptions, s3Source } from './s3TableSource';
 
 /** An S3 object to preview, with optional client settings (credentials come from the AWS chain). */
 export interface S3Target {
@@ -39,7 +39,10 @@ export interface PreviewArgs {
 }
 
 /** The reference fields a persisted XCom object keeps. */
-type PersistedReference = Pick<XComReference, 'bucket' | 'key' | 'formatHint' | 'compression' | 'raw' | 'rule'>;
+type PersistedReference = Pick<
+  XComReference,
+  'bucket' | 'key' | 'formatHint' | 'compression' | 'raw' | 'rule' | 'read'
+>;
 
 /** What a preview persists so that a window reload can reopen it: no secrets, a connection by its id only. */
 export type PersistedSource =
@@ -114,39 +117,6 @@ function persistInline(value: unknown, connectionId?: string): PersistedSource |
     return undefined;
   }
   return { kind: 'inline', value, ...(connectionId ? { connectionId } : {}) };
-}
-
-/**
- * A table over an S3 object that the panel resolves once open: HEAD for the size (the panel says it waits for
- * it), then a streamed GET or ranged GETs for Parquet. Cancel aborts whichever request is in flight.
- */
-function s3Source(
-  store: () => Promise<S3ObjectStore>,
-  loc: ObjectLocation,
-  options: { title: string; formatHint?: FormatHint; compression?: string; persist: PersistedSource },
-): PendingTableSource {
-  const uri = `s3://${loc.bucket}/${loc.key}`;
-  return {
-    kind: 'pending',
-    waitingFor: `Waiting for S3 (HEAD ${uri})…`,
-    waitingForData: `Waiting for S3 (GET ${uri})…`,
-    persist: options.persist,
-    async resolve(signal) {
-      const reader = await store();
-      const { size } = await reader.head(loc, signal);
-      return {
-        kind: 'bytes',
-        title: options.title,
-        sizeBytes: size,
-        keyName: loc.key,
-        formatHint: options.formatHint,
-        compression: options.compression,
-        persist: options.persist,
-        open: (s, onProgress) => reader.read(loc, { signal: s, size, onProgress: (read) => onProgress?.(read, size) }),
-        readRange: (start, endInclusive, s) => reader.readRange(loc, start, endInclusive, s),
-      };
-    },
-  };
 }
 
 /** The title of an XCom's preview: its identifiers. */
@@ -237,22 +207,17 @@ export class PreviewSources {
 
   /** An XCom's object, read with the connection's S3 settings and keys. */
   private xcomObject(connection: ConnectionConfig, reference: PersistedReference, title: string): PreviewRequest {
-    const { bucket, key, formatHint, compression, raw, rule } = reference;
+    const { bucket, key, formatHint, compression, raw, rule, read } = reference;
     const persist: PersistedSource = {
       kind: 'xcomObject',
       connectionId: connection.id,
-      reference: { bucket, key, formatHint, compression, raw, rule },
+      reference: { bucket, key, formatHint, compression, raw, rule, ...(read ? { read } : {}) },
       title,
     };
     const source = s3Source(
       () => this.deps.objectStores.storeFor(connection),
       { bucket, key },
-      {
-        title,
-        formatHint: formatHint === 'pickle' ? undefined : formatHint,
-        compression,
-        persist,
-      },
+      { title, ...referenceTableOptions(reference), persist },
     );
     return { title, subtitle: `s3://${bucket}/${key}`, source };
   }

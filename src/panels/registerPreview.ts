@@ -6,12 +6,14 @@ import { errorMessage } from '../errors';
 import type { PersistedState } from '../protocol';
 import type { PreviewPanels, PreviewRequest, PreviewSummary } from './previewPanel';
 import type { PreviewSources } from './previewSources';
+import { XComNode } from '../views/treeNodes/xcomNode';
 
 /** Registers `xcomLens.preview` and the preview panel serializer. */
 export function registerPreview(panels: PreviewPanels, sources: PreviewSources): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(Commands.preview, async (arg: unknown): Promise<PreviewSummary | undefined> => {
       let request: PreviewRequest | string | undefined;
+      if (arg instanceof XComNode) await arg.readValue();
       try {
         request = sources.open(arg);
       } catch (e) {

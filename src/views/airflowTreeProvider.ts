@@ -2,7 +2,17 @@ import * as vscode from 'vscode';
 import type { ConnectionStore } from '../connections/connectionStore';
 import { ContextKeys } from '../constants';
 import { ConnectionNode } from './treeNodes/connectionNode';
+import { DetectedConnectionNode } from './treeNodes/detectedConnectionNode';
 import type { TreeContext, TreeNode } from './treeNodes/treeNode';
+import type { ExpansionState } from './expansionState';
+
+/** What the tree needs besides the store and the nodes' context. */
+export interface TreeProviderOptions {
+  /** The user's expanded/collapsed choices, kept across reloads. */
+  expansion?: ExpansionState;
+  /** Settles when Airflow's own configuration has been read (the roots wait for it, so first open shows it at once). */
+  detection?: () => Promise<void>;
+}
 
 /** Adapts the model and node classes to VS Code's TreeDataProvider. Nothing connects until the view asks. */
 export class AirflowTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
@@ -16,6 +26,7 @@ export class AirflowTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   constructor(
     private readonly store: ConnectionStore,
     private readonly context: TreeContext,
+    private readonly options: TreeProviderOptions = {},
   ) {
     this.subscriptions = vscode.Disposable.from(
       this.changed,
@@ -27,7 +38,10 @@ export class AirflowTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    return node.getTreeItem();
+    const item = node.getTreeItem();
+    if (this.options.expansion && item.collapsibleState !== undefined)
+      item.collapsibleState = this.options.expansion.resolve(node.id, item.collapsibleState);
+    return item;
   }
 
   getChildren(node?: TreeNode): Promise<TreeNode[]> {
@@ -36,13 +50,17 @@ export class AirflowTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 
   /** Connects every connection (the view is visible now); when all fail, the "connection failed" welcome shows. */
   private async getRoots(): Promise<TreeNode[]> {
-    const connections = this.store.list();
+    await this.options.detection?.().catch(() => undefined);
+    const saved = this.store.list();
+    const detected = this.store.detected();
+    const connections = [...saved, ...detected.map((d) => d.connection)];
     // Only connections not tried yet: a failed one waits for Refresh, Test or Edit instead of being retried (and
     // timing out again) on every redraw of the root.
     const untried = connections.filter((c) => this.context.model.state(c.id).status === 'idle');
     await Promise.all(untried.map((c) => this.context.model.describe(c).catch(() => undefined)));
     const failed = connections.filter((c) => this.context.model.state(c.id).status === 'failed');
-    const allFailed = connections.length > 0 && failed.length === connections.length;
+    // A detected connection always shows, with its error as its child: it is all a new user has.
+    const allFailed = detected.length === 0 && saved.length > 0 && failed.length === saved.length;
     await vscode.commands.executeCommand('setContext', ContextKeys.allConnectionsFailed, allFailed);
     this.messageChanged.fire(
       failed.length === 0
@@ -55,7 +73,10 @@ export class AirflowTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
             .join('\n'),
     );
     if (allFailed) return [];
-    return connections.map((connection) => new ConnectionNode(this.context, connection));
+    return [
+      ...saved.map((connection) => new ConnectionNode(this.context, connection)),
+      ...detected.map((d) => new DetectedConnectionNode(this.context, d)),
+    ];
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
@@ -73,7 +94,7 @@ export class AirflowTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   }
 
   private async updateContextKeys(): Promise<void> {
-    await vscode.commands.executeCommand('setContext', ContextKeys.hasConnections, this.store.list().length > 0);
+    await vscode.commands.executeCommand('setContext', ContextKeys.hasConnections, this.store.shown().length > 0);
   }
 
   dispose(): void {

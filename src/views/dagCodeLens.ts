@@ -110,7 +110,7 @@ class DagCodeLensProvider implements vscode.CodeLensProvider<TaskLens> {
   /** The document's DAGs that a connection (not failed) knows, with a fileloc whose file name matches. */
   private async knownDags(dagIds: string[], path: string): Promise<Map<string, KnownDag>> {
     const known = new Map<string, KnownDag>();
-    for (const connection of this.store.list()) {
+    for (const connection of this.store.shown()) {
       if (this.context.model.state(connection.id).status === 'failed') continue;
       for (const dagId of dagIds) {
         if (known.has(dagId)) continue;
@@ -166,7 +166,9 @@ class DagCodeLensProvider implements vscode.CodeLensProvider<TaskLens> {
     const tiNode = mapped
       ? new MappedTaskNode(this.context, runNode, connection, instances)
       : new TaskInstanceNode(this.context, runNode, connection, instances[0]);
-    const table = xcoms.items.map((x) => new XComNode(this.context, tiNode, connection, x)).find((n) => n.isTable);
+    const nodes = xcoms.items.map((x) => new XComNode(this.context, tiNode, connection, x));
+    await Promise.all(nodes.map((n) => n.readValue()));
+    const table = nodes.find((n) => n.isTable);
     return { title: `${SYMBOLS[worst] ?? '•'} ${worst}${mapped} · ${count} · ${when}`, node: tiNode, table };
   }
 }

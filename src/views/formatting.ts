@@ -68,3 +68,22 @@ export function oneLine(text: string, max = 80): string {
 export function escapeMarkdown(text: string): string {
   return visibleText(text).replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
 }
+
+/**
+ * Text as a Markdown code span, shown exactly as it is: a code span takes no backslash escapes (`extract\_orders`
+ * would show the backslash), so the text goes in raw, between backtick fences longer than any backtick run inside.
+ */
+export function markdownCode(text: string): string {
+  const shown = visibleText(text).replace(/\s*[\r\n]+\s*/g, ' ');
+  if (!shown) return '';
+  const longest = Math.max(0, ...(shown.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  // CommonMark strips one space from each end of a code span that starts and ends with one.
+  const pad = /^[` ]|[` ]$/.test(shown) ? ' ' : '';
+  return `${fence}${pad}${shown}${pad}${fence}`;
+}
+
+/** The first line of an XCom's tooltip: "**return_value** from `extract_orders` [2]" (Markdown). */
+export function xcomTooltipHeading(key: string, taskId: string, mapIndex: number): string {
+  return `**${escapeMarkdown(key)}** from ${markdownCode(taskId)}${mapIndex >= 0 ? ` \\[${mapIndex}\\]` : ''}`;
+}

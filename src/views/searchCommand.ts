@@ -138,5 +138,6 @@ async function reveal(connection: ConnectionConfig, hit: XComSummary, tree: Sear
   }
   const parent = deepest ?? new ConnectionNode(tree.context, connection);
   const xcomNode = found instanceof XComNode ? found : new XComNode(tree.context, parent, connection, hit);
+  await xcomNode.readValue();
   await vscode.commands.executeCommand(xcomNode.isTable ? Commands.preview : Commands.openValue, xcomNode);
 }

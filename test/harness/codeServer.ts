@@ -30,14 +30,19 @@ export function codeServerEntry(): string {
   return entry;
 }
 
-/** Environment of a code-server child: isolated temp, config and data folders; this Node first on PATH. */
+/**
+ * Environment of a code-server child: isolated temp, config and data folders; this Node first on PATH; none of the
+ * machine's Airflow configuration (AIRFLOW_* variables, ~/airflow), only what `extra` gives.
+ */
 function isolatedEnv(tempDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const xdg = join(tempDir, 'xdg');
   const tmp = join(tempDir, 'tmp');
   mkdirSync(xdg, { recursive: true });
   mkdirSync(tmp, { recursive: true });
+  const machine = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AIRFLOW')));
   return {
-    ...process.env,
+    ...machine,
+    AIRFLOW_HOME: join(tempDir, 'airflow-home'),
     ...extra,
     TMPDIR: tmp,
     XDG_CONFIG_HOME: xdg,

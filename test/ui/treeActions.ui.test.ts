@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { createSqliteFixture } from '../fixtures/airflow/builder';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
+import { expand } from '../harness/treeUi';
 
 function row(page: Page, text: string | RegExp): Locator {
   return page.locator('.pane-body .monaco-list-row', { hasText: text }).first();
@@ -37,7 +38,7 @@ describe('tree actions, clicked', function () {
       .locator('.activitybar')
       .getByRole('tab', { name: /^XCom Lens/ })
       .click({ timeout: 60_000 });
-    await row(page, 'Fixture').click({ timeout: 60_000 });
+    await expand(page, /^Fixture/);
     await row(page, 'etl_orders').waitFor({ timeout: 60_000 });
   });
 

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import {
   buildRules,
+  describeMalformed,
   formatFromKey,
   formatReference,
   matchReference,
@@ -41,6 +42,7 @@ describe('references: the article backend (default rule)', () => {
       key: 'key',
       rule: RuleNames.article,
       raw: 'xcom_s3://bucket/key',
+      holds: 'table',
     });
   });
 
@@ -151,7 +153,14 @@ describe('references: Astronomer backend', () => {
   it('guide: xcom_s3://data_<uuid>, bucket from configuration, format sniffed', () => {
     const raw = `xcom_s3://data_${UUID}`;
     const r = ref(raw, { preset: 'astronomer', bucket: 'astro-bucket' });
-    assert.deepEqual(r, { store: 's3', bucket: 'astro-bucket', key: `data_${UUID}`, rule: RuleNames.astronomer, raw });
+    assert.deepEqual(r, {
+      store: 's3',
+      bucket: 'astro-bucket',
+      key: `data_${UUID}`,
+      rule: RuleNames.astronomer,
+      raw,
+      holds: 'table',
+    });
   });
 
   it('tutorial: xcom_s3://{run_id}/{task_id}/data_<uuid>.csv and .json', () => {
@@ -198,6 +207,7 @@ describe('references: astronomer-providers backend', () => {
       rule: RuleNames.astronomerProviders,
       raw: `s3_xcom_${UUID}`,
       formatHint: 'json',
+      holds: 'value',
     });
     const df = ref(`s3_xcom_${UUID}_dataframe`, p);
     assert.equal(df.formatHint, 'json');
@@ -354,7 +364,10 @@ describe('references: plain object URIs and custom rules', () => {
       assert.match(special.reference.rule, /custom rule 2/);
     }
     assert.equal(matchReference('xcom_s3://special/', rules).kind, 'malformed');
-    assert.deepEqual(referencePrefixes(rules), ['acme://', 'xcom_s3://special/', 'xcom_s3']);
+    const indexed = buildRules(config({ customRules: [{ prefix: 'idx://', bucket: 'b', indexColumn: 0 }] }));
+    const withIndex = matchReference('idx://k.csv', indexed);
+    assert.deepEqual(withIndex.kind === 'reference' && withIndex.reference.read, { indexColumn: 0 });
+    assert.deepEqual(referencePrefixes(rules), ['acme://', 'xcom_s3://special/', 'xcom_s3', 's3_xcom_', 's3://']);
   });
 
   it('preset none leaves only custom rules (and plain URIs)', () => {
@@ -387,5 +400,92 @@ describe('references: helpers', () => {
   it('formatReference.describe', () => {
     const r = ref('xcom_s3://b-1/k.csv.gz');
     assert.equal(formatReference.describe(r), `s3://b-1/k.csv.gz (csv, gzip) via ${RuleNames.article}`);
+  });
+});
+
+describe('references: auto reaches every known backend from its values and environment', () => {
+  const ownClass = { xcomBackend: 'include.custom_xcom_backend.CustomXComBackendS3' };
+
+  it("Astronomer's tutorial under its own class path, bucket from S3_XCOM_BUCKET_NAME", () => {
+    const r = ref(`xcom_s3://data_${UUID}`, { ...ownClass, astronomerBucket: 'astro-env' });
+    assert.equal(r.rule, RuleNames.astronomer);
+    assert.equal(r.bucket, 'astro-env');
+    assert.equal(r.holds, 'table');
+    const json = ref(`xcom_s3://manual__2024-01-01T00:00:00+00:00/load/data_${UUID}.json`, {
+      ...ownClass,
+      astronomerBucket: 'astro-env',
+    });
+    assert.equal(json.holds, 'value');
+    assert.equal(json.read, undefined);
+  });
+
+  it("the connection's bucket wins over the backend's variable", () => {
+    assert.equal(ref(`xcom_s3://data_${UUID}`, { astronomerBucket: 'env', bucket: 'mine' }).bucket, 'mine');
+  });
+
+  it('without a bucket the verdict names the setting that makes it work', () => {
+    const m = match(`xcom_s3://data_${UUID}`, ownClass);
+    assert.equal(m.kind, 'malformed');
+    if (m.kind !== 'malformed') return;
+    assert.equal(m.rule, RuleNames.astronomer);
+    assert.match(m.reason, /Astronomer tutorial reference.*S3_XCOM_BUCKET_NAME/);
+    assert.match(m.setting ?? '', /S3_XCOM_BUCKET_NAME/);
+    assert.equal(
+      describeMalformed(m),
+      "It looks like an Astronomer tutorial reference, which carries no bucket: set S3_XCOM_BUCKET_NAME, or the bucket in the connection's S3 settings (Astronomer S3XComBackend).",
+    );
+    const broken = match('xcom_s3://bucket');
+    assert.ok(
+      broken.kind === 'malformed' &&
+        /^Malformed S3XComBackend \(article\) reference: no key/.test(describeMalformed(broken)),
+    );
+  });
+
+  it("the article's references still take their bucket from the reference", () => {
+    const r = ref(`xcom_s3://my-bucket/data_${UUID}.csv`, { ...ownClass, astronomerBucket: 'astro-env' });
+    assert.deepEqual([r.rule, r.bucket, r.holds, r.read], [RuleNames.article, 'my-bucket', 'table', undefined]);
+  });
+
+  it('astronomer-providers without its class path: its key shapes, bucket and prefix from its variables', () => {
+    const gz = ref(`s3_xcom_${UUID}_dataframe.gz`, { providersBucket: 'prov' });
+    assert.deepEqual(
+      [gz.rule, gz.bucket, gz.holds, gz.compression],
+      [RuleNames.astronomerProviders, 'prov', 'table', 'gzip'],
+    );
+    assert.equal(ref(`s3_xcom_${UUID}`, { providersBucket: 'prov' }).holds, 'value');
+    assert.deepEqual(ref(`s3_xcom_${UUID}_datetime`, { providersBucket: 'prov' }).read, { isoDatetime: true });
+    assert.equal(ref(`team_${UUID}.gz`, { providersBucket: 'prov', providersPrefix: 'team_' }).key, `team_${UUID}.gz`);
+    // Only the backend's own shapes when its class is not configured: a task's own text stays text.
+    assert.equal(kind('s3_xcom_notes.txt', { providersBucket: 'prov' }), 'none');
+    const m = match(`s3_xcom_${UUID}.gz`);
+    assert.equal(m.kind, 'malformed');
+    if (m.kind === 'malformed') assert.match(m.setting ?? '', /XCOM_BACKEND_BUCKET_NAME/);
+  });
+
+  it('common-io 1.11 paths …/ti-<id>/<quoted key>.json[.gz], with or without a configured path', () => {
+    const ti = '0191b2c3-d4e5-7f60-8a9b-0c1d2e3f4a5b';
+    const raw = `s3://aws_default@my-bucket/xcom/my_dag/manual__2024-01-01T00%3A00%3A00%2B00%3A00/extract/ti-${ti}/return_value.json.gz`;
+    const guessed = ref(raw);
+    assert.ok(guessed.rule.startsWith(RuleNames.commonIo));
+    assert.equal(guessed.key, raw.slice('s3://aws_default@my-bucket/'.length));
+    assert.deepEqual([guessed.formatHint, guessed.compression], ['json', 'gzip']);
+    const configured = ref(raw, { objectStoragePath: 's3://aws_default@my-bucket/xcom' });
+    assert.equal(configured.rule, RuleNames.commonIo);
+    assert.equal(ref(`s3://b/x/ti-${ti}/my%20key.json`).key, `x/ti-${ti}/my%20key.json`);
+    // A JSON file without the ti- folder is a task's own URI.
+    assert.equal(kind('s3://b/reports/ti/summary.json'), 'plainObjectUri');
+  });
+
+  it('a scheme no rule knows names customRules; an explicit preset leaves it alone', () => {
+    const m = match('myco_s3://bucket/k.csv');
+    assert.equal(m.kind, 'malformed');
+    if (m.kind === 'malformed') assert.match(m.setting ?? '', /xcomLens\.references\.customRules/);
+    assert.equal(kind('myco_s3://bucket/k.csv', { preset: 'article' }), 'none');
+    assert.equal(kind('https://example.com/xcom'), 'none');
+    assert.equal(kind('s3://b/k.csv'), 'plainObjectUri');
+  });
+
+  it("Airflow's own BaseXCom offloads nothing", () => {
+    assert.equal(kind(`xcom_s3://data_${UUID}`, { xcomBackend: 'airflow.models.xcom.BaseXCom', bucket: 'b' }), 'none');
   });
 });

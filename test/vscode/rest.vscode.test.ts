@@ -74,7 +74,13 @@ for (const generation of [3, 2] as const) {
       const runs = await children(dag);
       assert.equal(runs.length, 3, 'three runs of etl');
       const ti = await child(runs[runs.length - 1], /extract/);
+      const sent = airflow.requests.length;
       const xcoms = await children(ti);
+      assert.deepEqual(
+        airflow.requests.slice(sent).map((r) => r.split('?')[0].replace(/.*\/taskInstances\//, '')),
+        ['extract/xcomEntries'],
+        'expanding a task instance is one request, whatever its number of XComs',
+      );
       assert.deepEqual(
         xcoms.map((n) => labelOf(item(n))),
         ['Inputs', 'return_value', 'stats'],
@@ -82,13 +88,9 @@ for (const generation of [3, 2] as const) {
       const xcom = xcoms.find((n) => labelOf(item(n)) === 'return_value')!;
       const article = seeded.find((o) => o.key === ARTICLE_KEY);
       assert.ok(article, 'the article object is seeded');
-      let description = '';
-      for (let i = 0; i < 100; i++) {
-        description = String(item(xcom).description ?? '');
-        if (!description.startsWith('checking') && description) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const description = String((await walk.settled(xcom)).description ?? '');
       assert.match(description, new RegExp(ARTICLE_KEY.replace(/[.]/g, '\\.')), 'the reference is recognised');
+      assert.match(String((await walk.settled(xcoms[2])).description), /rows.*3/, 'the dict value is previewed');
       const summary = await vscode.commands.executeCommand<{ rowCount: number; columns: string[]; error?: string }>(
         'xcomLens.preview',
         xcom,
@@ -113,6 +115,21 @@ for (const generation of [3, 2] as const) {
       assert.ok(editor, 'no editor opened');
       return editor;
     };
+
+    it('says on the item why a value could not be read (403), and reads it again after Refresh', async () => {
+      const runs = await children(await path(name, 'etl'));
+      const ti = await child(runs[0], /extract/);
+      airflow.failNext(/\/taskInstances\/extract\/xcomEntries\/stats$/, 403);
+      const stats = (await children(ti)).find((n) => labelOf(item(n)) === 'stats')!;
+      const refused = await walk.settled(stats);
+      assert.match(String(refused.description), /^value not read · Forbidden \(403\)/);
+      const tooltip =
+        refused.tooltip instanceof vscode.MarkdownString ? refused.tooltip.value : String(refused.tooltip);
+      assert.match(tooltip, /permission/, 'the tooltip says what to fix');
+      await vscode.commands.executeCommand('xcomLens.refresh', ti);
+      const again = (await children(ti)).find((n) => labelOf(item(n)) === 'stats')!;
+      assert.match(String((await walk.settled(again)).description), /rows.*3/);
+    });
 
     it("opens the latest try's log with try and host in the title, scrolled to the final traceback", async () => {
       const editor = await openLogPicking(0);

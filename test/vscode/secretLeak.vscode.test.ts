@@ -160,6 +160,7 @@ describe('secrets never leak into settings, logs, labels or messages', function 
       if (savedEnv.home === undefined) delete process.env.AIRFLOW_HOME;
       else process.env.AIRFLOW_HOME = savedEnv.home;
       if (savedEnv.cfg !== undefined) process.env.AIRFLOW_CONFIG = savedEnv.cfg;
+      await vscode.commands.executeCommand('xcomLens.refresh'); // reads Airflow's configuration again
     }
 
     // The tree: every connection, and what expanding it shows (errors of the wrong passwords included).

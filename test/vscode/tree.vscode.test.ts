@@ -506,6 +506,84 @@ describe('references into a missing bucket', function () {
   });
 });
 
+describe("astronomer-providers' offloaded values that are not tables", function () {
+  this.timeout(60_000);
+  after(removeAllConnections);
+
+  it('Open Value reads the object and shows what xcom_pull returns, not the key', async () => {
+    const count = 's3_xcom_3c9d7e1f-2a4b-4c6d-8e0f-000000000001';
+    const stats = 's3_xcom_3c9d7e1f-2a4b-4c6d-8e0f-000000000002';
+    const walk = await connectFixture(
+      'providers-values',
+      { [count]: '1234', [stats]: '{"rows": 4, "ratio": 0.5, "label": "Zo\\u00eb"}' },
+      { providers_count: count, providers_stats: stats },
+    );
+    const run = (await walk.children(await walk.path('providers-values', 'xcom_zoo')))[0];
+    const task = (await walk.children(run))[0];
+    for (const [key, expected] of [
+      ['ref_providers_count', 1234],
+      ['ref_providers_stats', { rows: 4, ratio: 0.5, label: 'Zoë' }],
+    ] as const) {
+      const xcom = await walk.child(task, key);
+      const item = await walk.settled(xcom);
+      assert.match(item.contextValue ?? '', /\breference\b/, key);
+      assert.doesNotMatch(item.contextValue ?? '', /\btable\b/, key);
+      assert.equal(item.command?.command, 'xcomLens.openValue', key);
+      await vscode.commands.executeCommand('xcomLens.openValue', xcom);
+      const editor = vscode.window.activeTextEditor;
+      assert.ok(editor);
+      const text = editor.document.getText();
+      assert.match(
+        text,
+        new RegExp(
+          `^// xcom_pull reads this from s3://${BUCKET}/${key.slice(4) === 'providers_count' ? count : stats}`,
+        ),
+        text,
+      );
+      const body = text
+        .split('\n')
+        .filter((l) => !l.startsWith('//'))
+        .join('\n');
+      assert.deepEqual(JSON.parse(body), expected);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    }
+  });
+});
+
+describe('a bucket-less reference when no bucket is known', function () {
+  this.timeout(60_000);
+  after(removeAllConnections);
+
+  it('says which setting makes it work, in the tree and in Open Value', async () => {
+    const api = await vscode.extensions.getExtension<XComLensApi>('xcom-lens.xcom-lens')!.activate();
+    await removeAllConnections();
+    const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-no-bucket-'));
+    const raw = 'xcom_s3://data_0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+    await createSqliteFixture(join(dir, 'airflow.db'), 2, { references: { tutorial: raw } });
+    await vscode.commands.executeCommand('xcomLens.addConnection', {
+      name: 'no-bucket',
+      url: `sqlite:///${join(dir, 'airflow.db')}`,
+    });
+    const walk = new TreeWalker(api);
+    const run = (await walk.children(await walk.path('no-bucket', 'xcom_zoo')))[0];
+    const xcom = await walk.child((await walk.children(run))[0], 'ref_tutorial');
+    const item = walk.item(xcom);
+    assert.match(String(item.description), /^needs S3_XCOM_BUCKET_NAME/);
+    assert.match(
+      (item.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' '),
+      /Astronomer tutorial reference/,
+    );
+    await vscode.commands.executeCommand('xcomLens.openValue', xcom);
+    const text = vscode.window.activeTextEditor?.document.getText() ?? '';
+    assert.match(
+      text,
+      /^\/\/ It looks like an Astronomer tutorial reference, which carries no bucket: set S3_XCOM_BUCKET_NAME/,
+    );
+    assert.ok(text.split('\n').includes(raw), text);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+});
+
 describe('references an S3 stand-in refuses (bodiless 403 and 400 answers)', function () {
   this.timeout(60_000);
   let standIn: HttpServer;

@@ -69,11 +69,11 @@ export class TreeWalker {
     return node as TreeNode;
   }
 
-  /** Waits until a node's description no longer says it is checking its object (the HEAD arrived). */
+  /** Waits until a node's description no longer says it is reading its value or checking its object. */
   async settled(node: TreeNode): Promise<vscode.TreeItem> {
     for (let i = 0; i < 100; i++) {
       const item = this.item(node);
-      if (!String(item.description ?? '').startsWith('checking')) return item;
+      if (!/^(checking|reading value)/.test(String(item.description ?? ''))) return item;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error('the HEAD of the referenced object never arrived');

@@ -150,4 +150,32 @@ describe('an untrusted workspace cannot redirect connections, secrets, rules or 
     );
     assert.equal(readFileSync(workspaceSettings, 'utf8'), before, 'the workspace settings file is unchanged');
   });
+
+  it("reads no airflow.cfg of the workspace for the connection shown on first open; the user's environment counts", async () => {
+    const folder = process.env.XCOM_LENS_TEST_WORKSPACE as string;
+    writeFileSync(
+      join(folder, 'airflow.cfg'),
+      `[database]\nsql_alchemy_conn = postgresql://airflow@127.0.0.1:${workspaceTarget.port}/fromcfg\n` +
+        `[api]\nbase_url = http://127.0.0.1:${workspaceTarget.port}\n`,
+    );
+    const envName = 'AIRFLOW__DATABASE__SQL_ALCHEMY_CONN';
+    const before = process.env[envName];
+    try {
+      await vscode.commands.executeCommand('xcomLens.refresh');
+      const detected = async () =>
+        ((await api.tree.getChildren()) ?? [])
+          .map((n) => api.tree.getTreeItem(n) as vscode.TreeItem)
+          .filter((i) => i.contextValue === 'detectedConnection');
+      assert.deepEqual(await detected(), [], "the workspace's airflow.cfg names no connection here");
+      process.env[envName] = 'sqlite:////tmp/xcom-lens-untrusted-env.db';
+      await vscode.commands.executeCommand('xcomLens.refresh');
+      assert.equal((await detected()).length, 1, "the user's own environment still names one");
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(workspaceTarget.accepted(), 0, 'nothing reached the host the workspace named');
+    } finally {
+      if (before === undefined) delete process.env[envName];
+      else process.env[envName] = before;
+      await vscode.commands.executeCommand('xcomLens.refresh');
+    }
+  });
 });

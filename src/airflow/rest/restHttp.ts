@@ -47,8 +47,10 @@ export interface RestHttpOptions {
 export interface RestResponse {
   /** HTTP status. */
   status: number;
-  /** The JSON body. */
+  /** The JSON body (undefined when the body was cut). */
   body: unknown;
+  /** Set when the body was longer than `maxBodyBytes`: its start, as text, and its declared length. */
+  cut?: { text: string; totalBytes: number | undefined };
 }
 
 /** One request: query values may repeat (arrays) and are dropped when undefined. */
@@ -65,6 +67,8 @@ export interface RestRequest {
   signal?: AbortSignal;
   /** Sent without credentials (the version endpoint). */
   anonymous?: boolean;
+  /** Read at most this many bytes of a successful body; the rest is not read (see RestResponse.cut). */
+  maxBodyBytes?: number;
 }
 
 /** Thrown for an HTTP status the caller did not allow; `status` lets callers react. */
@@ -128,6 +132,35 @@ function causeCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** Reads a body up to `limit` bytes; stops (and drops the connection's rest of the body) past it. */
+async function readAtMost(
+  response: Awaited<ReturnType<typeof fetch>>,
+  limit: number,
+): Promise<{ text: string; cut: boolean; totalBytes: number | undefined }> {
+  // A compressed answer's Content-Length counts compressed bytes: no measure of the text.
+  const encoding = response.headers.get('content-encoding');
+  const declared = encoding && encoding !== 'identity' ? NaN : Number(response.headers.get('content-length') ?? NaN);
+  const totalBytes = Number.isFinite(declared) ? declared : undefined;
+  if (!response.body || (totalBytes !== undefined && totalBytes <= limit))
+    return { text: await response.text(), cut: false, totalBytes };
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.byteLength;
+    if (received > limit) {
+      await reader.cancel();
+      const head = Buffer.concat(chunks).subarray(0, limit);
+      // A character cut in two at the limit is dropped, not shown as U+FFFD.
+      return { text: new TextDecoder().decode(head).replace(/\uFFFD$/, ''), cut: true, totalBytes };
+    }
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), cut: false, totalBytes };
+}
+
 /** The short text of an API error body: Airflow 2 `detail`/`title`, Airflow 3 `detail` (string or list). */
 function detailOf(body: unknown): string | undefined {
   if (!body || typeof body !== 'object') return undefined;
@@ -151,6 +184,7 @@ export class RestHttp {
   private jwt: string | undefined;
   private jwtRequest: Promise<string> | undefined;
   private readonly secrets: string[];
+  private basic: string | undefined;
 
   constructor(private readonly options: RestHttpOptions) {
     this.dispatcher = dispatcherFor(options.tls, options.timeoutMs);
@@ -227,7 +261,8 @@ export class RestHttp {
     const c = this.options.credentials;
     if (c.kind === 'bearer') return `Bearer ${c.token}`;
     if (c.kind === 'none') return undefined;
-    if (this.loginMode === 'basic') return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
+    if (this.loginMode === 'basic')
+      return (this.basic ??= `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`);
     this.jwt ??= await (this.jwtRequest ??= this.fetchJwt(c.username, c.password, signal).finally(() => {
       this.jwtRequest = undefined;
     }));
@@ -332,8 +367,13 @@ export class RestHttp {
     const type = response.headers.get('content-type') ?? '';
     const where = `${request.method ?? 'GET'} ${path.split('?')[0]}`;
     let text: string;
+    let cut: RestResponse['cut'];
     try {
-      text = await response.text();
+      if (request.maxBodyBytes !== undefined && response.ok) {
+        const read = await readAtMost(response, request.maxBodyBytes);
+        text = read.text;
+        if (read.cut) cut = { text, totalBytes: read.totalBytes };
+      } else text = await response.text();
     } catch (error) {
       if (request.signal?.aborted) throw new CancellationError();
       throw new QueryError(`The answer to ${where} was cut off (${errorMessage(error)}): try again.`, 'timeout');
@@ -348,6 +388,7 @@ export class RestHttp {
         `${where} answered with an HTML page instead of JSON (status ${response.status}), likely a login page of an SSO proxy: use the API server's own URL, or paste an API token as a bearer token.`,
       );
     }
+    if (cut) return { status: response.status, body: undefined, cut };
     let body: unknown = undefined;
     if (text) {
       try {

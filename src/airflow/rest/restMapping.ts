@@ -5,14 +5,13 @@ import type {
   DagRunSummary,
   DagSummary,
   FailedTaskInstance,
+  LimitedStoredValue,
   StoredValue,
   TaskInstanceSummary,
   XComSummary,
 } from '../types';
+import { toIso } from '../sql/rowMapping';
 import { parsePythonLiteral } from './pythonRepr';
-
-/** Characters of a value kept as the head of a listed XCom. */
-export const HEAD_CHARS = 4096;
 
 type Obj = Record<string, unknown>;
 
@@ -45,9 +44,7 @@ function need(o: Obj, field: string): string {
 
 /** Normalises an API timestamp to ISO-8601 UTC with milliseconds. */
 function iso(v: unknown): string | null {
-  if (typeof v !== 'string' || !v) return null;
-  const t = Date.parse(v);
-  return Number.isFinite(t) ? new Date(t).toISOString() : v;
+  return typeof v === 'string' ? toIso(v) : null;
 }
 
 /** A stable positive id from a DAG and run id (the API does not expose dag_run.id). */
@@ -125,7 +122,7 @@ export function toFailed(o: Obj): FailedTaskInstance {
   return { ...ti, dagRunId: runKey(ti.dagId, ti.runId) };
 }
 
-/** An xcom_entries item (no value: the head is filled later). `runId` is the run asked for, when one was. */
+/** An xcom_entries item: no list carries values, so the head is read later. `runId` is the run asked for, if any. */
 export function toXCom(o: Obj, runId: string | undefined): XComSummary {
   return {
     dagId: need(o, 'dag_id'),
@@ -137,6 +134,7 @@ export function toXCom(o: Obj, runId: string | undefined): XComSummary {
     storedSize: null,
     head: { kind: 'null' },
     headIsComplete: false,
+    valuePending: true,
   };
 }
 
@@ -169,4 +167,56 @@ export function storedValueOf(body: unknown, pythonText: boolean): StoredValue {
         };
   }
   return { kind: 'json', json: JSON.stringify(value) };
+}
+
+/**
+ * The start of a single-entry body's `value` when only the body's first bytes were read: found by scanning the
+ * object's top-level members (every Airflow version writes `value` last), cut to `maxBytes`. Undefined when the value
+ * does not start within the text read.
+ */
+export function storedValuePrefixOf(
+  text: string,
+  totalBytes: number | undefined,
+  maxBytes: number,
+  pythonText: boolean,
+): LimitedStoredValue | undefined {
+  const start = topLevelMember(text, 'value');
+  if (start < 0) return undefined;
+  const bytes = Buffer.from(text.slice(start), 'utf8');
+  const prefix = new TextDecoder().decode(bytes.subarray(0, maxBytes)).replace(/\uFFFD$/, '');
+  const before = Buffer.byteLength(text.slice(0, start), 'utf8');
+  // The declared length less the members before the value and the closing brace; without one (a chunked answer),
+  // what arrived, a lower bound that still marks the head as cut.
+  const storedSize = Math.max(bytes.length + 1, totalBytes !== undefined ? totalBytes - before - 1 : 0);
+  return {
+    kind: 'json',
+    json: prefix,
+    storedSize,
+    ...(pythonText ? { note: 'Airflow 2 before 2.10 returns values as Python text: shown as that text' } : {}),
+  };
+}
+
+/** Where the JSON of a top-level member starts in an object's (possibly cut) text, or -1. */
+function topLevelMember(text: string, name: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let end = i + 1;
+      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      if (end >= text.length) return -1;
+      if (depth === 1) {
+        let colon = end + 1;
+        while (/\s/.test(text[colon] ?? '')) colon++;
+        if (text[colon] === ':' && JSON.parse(text.slice(i, end + 1)) === name) {
+          let value = colon + 1;
+          while (/\s/.test(text[value] ?? '')) value++;
+          return value < text.length ? value : -1;
+        }
+      }
+      i = end;
+    } else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+  }
+  return -1;
 }

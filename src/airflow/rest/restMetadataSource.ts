@@ -1,17 +1,17 @@
 // The REST implementation of MetadataSource: Airflow 2's stable API (/api/v1, 2.3–2.11) and Airflow 3's public API
 // (/api/v2, 3.0–3.3), chosen from the version endpoint. Paging uses limit/offset/total_entries; filters and ordering
 // go to the API's own parameters. The mapping of API bodies to XCom Lens shapes lives in ./restMapping.
-import { NotAirflowError, UnsupportedVersionError } from '../errors';
-import type { MetadataSource } from '../metadataSource';
+import { NotAirflowError, QueryError, UnsupportedVersionError } from '../errors';
+import type { MetadataSource, ReadValueOptions } from '../metadataSource';
 import type {
   AirflowInfo,
   DagRunFilter,
   DagRunSummary,
   DagSummary,
   FailedTaskInstance,
+  LimitedStoredValue,
   Page,
   PageRequest,
-  StoredValue,
   TaskInstanceFilter,
   TaskInstanceKey,
   TaskInstanceSummary,
@@ -19,11 +19,12 @@ import type {
   XComSummary,
 } from '../types';
 import { type Logger } from '../../logger';
+import { KNOWN_RANGE, generationOf } from '../versions';
 import { parseRestBaseUrl } from './baseUrl';
 import {
-  HEAD_CHARS,
   arrayField,
   storedValueOf,
+  storedValuePrefixOf,
   toDag,
   toDagRun,
   toFailed,
@@ -54,6 +55,11 @@ export function createRestMetadataSource(options: RestSourceOptions): RestMetada
 
 const enc = encodeURIComponent;
 
+/** Value reads in flight at once per source: a tree shows a page of XComs and reads their values together. */
+const VALUE_READS = 6;
+/** Bytes allowed for a single-entry body's other members (ids, names, dates) on top of a value's budget. */
+const ENVELOPE_BYTES = 16 * 1024;
+
 /** Compares dotted versions ("2.10.3" ≥ "2.10"). */
 function atLeast(version: string, wanted: string): boolean {
   const a = version.split(/[.+-]/).map((p) => parseInt(p, 10) || 0);
@@ -69,6 +75,7 @@ export class RestMetadataSource implements MetadataSource {
   private info: Promise<AirflowInfo> | undefined;
   private version = '';
   private readonly pastedApi: 1 | 2 | undefined;
+  private readonly valueReads = new Limiter(VALUE_READS);
 
   constructor(private readonly options: RestSourceOptions) {
     const base = parseRestBaseUrl(options.baseUrl);
@@ -118,6 +125,8 @@ export class RestMetadataSource implements MetadataSource {
     }
     const [major, minor] = version.split('.').map((x) => parseInt(x, 10));
     const generation = major === 2 && minor >= 3 ? 2 : major === 3 ? 3 : undefined;
+    // A 3.x newer than XCom Lens knows is read as the newest it knows, with a note beside the connection.
+    const newer = generation === 3 && typeof generationOf(version) === 'object';
     if (!generation || (this.http.apiPath === '/api/v1') !== (generation === 2)) {
       throw new UnsupportedVersionError(
         `Airflow ${version} at ${this.http.root} is not a version XCom Lens reads over REST (2.3–2.11 with /api/v1, 3.0–3.3 with /api/v2).`,
@@ -135,6 +144,11 @@ export class RestMetadataSource implements MetadataSource {
       airflowVersion: version,
       generation,
       serverVersion: `REST API · ${this.http.describeAuth()}`,
+      ...(newer
+        ? {
+            note: `Airflow ${version} is newer than XCom Lens knows (${KNOWN_RANGE}): its API is read as Airflow 3.3's.`,
+          }
+        : {}),
     };
   }
 
@@ -223,17 +237,26 @@ export class RestMetadataSource implements MetadataSource {
     let entries = arrayField(body, 'xcom_entries', 'GET xcomEntries').map((e) => toXCom(e, task.runId));
     if (task.mapIndex !== undefined) entries = entries.filter((e) => e.mapIndex === task.mapIndex);
     entries.sort((a, b) => a.mapIndex - b.mapIndex || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    // The list carries no values: each listed XCom's value is read once, a few at a time, and cut to a head.
-    const items = await mapLimited(entries, 6, async (entry) => {
-      const stored = await this.readXComValue(entry, signal);
-      return withHead(entry, stored);
-    });
-    return this.page(items, body, page);
+    // One request: the list carries no values; each is read when shown (readXComHead), a few at a time.
+    return this.page(entries, body, page);
   }
 
-  async readXComValue(key: XComKey, signal?: AbortSignal): Promise<StoredValue | undefined> {
+  async readXComValue(
+    key: XComKey,
+    signal?: AbortSignal,
+    options?: ReadValueOptions,
+  ): Promise<LimitedStoredValue | undefined> {
     await this.ready(signal);
+    return this.valueReads.run(() => this.readValue(key, signal, options?.maxBytes));
+  }
+
+  private async readValue(
+    key: XComKey,
+    signal: AbortSignal | undefined,
+    maxBytes: number | undefined,
+  ): Promise<LimitedStoredValue | undefined> {
     const v2 = this.generation === 3;
+    const limit = maxBytes === undefined ? undefined : Math.max(0, Math.floor(maxBytes));
     const r = await this.http.api(
       `/dags/${enc(key.dagId)}/dagRuns/${enc(key.runId)}/taskInstances/${enc(key.taskId)}/xcomEntries/${enc(key.key)}`,
       {
@@ -243,12 +266,25 @@ export class RestMetadataSource implements MetadataSource {
           ...(v2 || atLeast(this.version, '2.10') ? { stringify: false } : {}),
         },
         allow: [404],
+        ...(limit !== undefined ? { maxBodyBytes: limit + ENVELOPE_BYTES } : {}),
         ...(signal ? { signal } : {}),
       },
     );
     if (r.status === 404) return undefined;
     const pythonText = !v2 && !atLeast(this.version, '2.10');
-    return storedValueOf(r.body, pythonText);
+    if (r.cut) {
+      const prefix = storedValuePrefixOf(r.cut.text, r.cut.totalBytes, limit ?? 0, pythonText);
+      if (prefix) return prefix;
+      throw new QueryError(
+        `The answer for XCom "${key.key}" is over ${(limit ?? 0) + ENVELOPE_BYTES} bytes and its value does not start within them, so it was not read further: open it with a larger limit (setting xcomLens.preview.maxRawEditorBytes).`,
+      );
+    }
+    const stored = storedValueOf(r.body, pythonText);
+    if (limit === undefined || stored.kind !== 'json') return stored;
+    const size = Buffer.byteLength(stored.json, 'utf8');
+    if (size <= limit) return { ...stored, storedSize: size };
+    const json = new TextDecoder().decode(Buffer.from(stored.json, 'utf8').subarray(0, limit)).replace(/\uFFFD$/, '');
+    return { ...stored, json, storedSize: size };
   }
 
   async listRecentFailures(page: PageRequest, signal?: AbortSignal): Promise<Page<FailedTaskInstance>> {
@@ -319,9 +355,8 @@ export class RestMetadataSource implements MetadataSource {
       query: { limit: page.limit, offset: page.offset, xcom_key_pattern: `%${pattern}%` },
       ...(signal ? { signal } : {}),
     });
-    const items = arrayField(body, 'xcom_entries', 'GET xcomEntries').map((e) => toXCom(e, undefined));
     return this.page(
-      items.map((e) => withHead(e, undefined)),
+      arrayField(body, 'xcom_entries', 'GET xcomEntries').map((e) => toXCom(e, undefined)),
       body,
       page,
     );
@@ -332,34 +367,23 @@ export class RestMetadataSource implements MetadataSource {
   }
 }
 
-/** An XCom summary with the first characters of its value. */
-function withHead(entry: XComSummary, stored: StoredValue | undefined): XComSummary {
-  if (!stored || stored.kind !== 'json')
-    return {
-      ...entry,
-      head: stored ?? { kind: 'null' },
-      headIsComplete: stored !== undefined,
-      storedSize: stored ? 0 : null,
-    };
-  const complete = stored.json.length <= HEAD_CHARS;
-  return {
-    ...entry,
-    head: complete ? stored : { kind: 'json', json: stored.json.slice(0, HEAD_CHARS) },
-    headIsComplete: complete,
-    storedSize: stored.json.length,
-  };
-}
+/** Runs at most `size` tasks at once, the rest in order of arrival. */
+class Limiter {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
 
-/** Maps items with at most `limit` in flight. */
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const k = next++;
-      out[k] = await fn(items[k]);
+  constructor(private readonly size: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    // A finished task hands its slot straight to the next waiting one.
+    if (this.running < this.size) this.running++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
+  }
 }

@@ -11,9 +11,7 @@ import type {
   TaskInstanceSummary,
   XComSummary,
 } from '../types';
-
-/** Bytes of xcom.value fetched when listing. */
-export const HEAD_BYTES = 4096;
+import { HEAD_BYTES } from '../xcomHead';
 
 /** Timestamp of any driver → ISO-8601 UTC, or null. */
 export function toIso(value: unknown): string | null {

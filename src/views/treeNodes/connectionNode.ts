@@ -9,12 +9,12 @@ import { ConnectionScopedNode, MessageNode, pagedChildren, type TreeContext, typ
 import { errorMessage } from '../../errors';
 import { connectionNodeId } from './nodeIds';
 
-/** A configured metadata DB: its children are "Recent failures" and the DAGs. */
+/** A configured metadata DB: its children are "Recent failures" and the DAGs. Expanded unless the user collapsed it. */
 export class ConnectionNode extends ConnectionScopedNode {
   readonly parent = undefined;
 
   constructor(
-    private readonly context: TreeContext,
+    protected readonly context: TreeContext,
     readonly connection: ConnectionConfig,
   ) {
     super();
@@ -25,7 +25,7 @@ export class ConnectionNode extends ConnectionScopedNode {
   }
 
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.connection.name, vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(this.connection.name, vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
     item.contextValue = 'connection';
     const state = this.context.model.state(this.connection.id);
@@ -36,7 +36,7 @@ export class ConnectionNode extends ConnectionScopedNode {
     if (state.status === 'connected') {
       item.iconPath = new vscode.ThemeIcon('database', new vscode.ThemeColor('charts.green'));
       const { info } = state;
-      const via = info.origin.kind === 'sql' ? info.origin.dialect : 'REST API';
+      const via = info.origin.kind === 'sql' ? info.origin.dialect : info.serverVersion;
       const newer = info.note ? ' · newer than known' : '';
       item.description = `Airflow ${info.airflowVersion} · ${via}${newer}${filter ? ` · filter: ${filter}` : ''}`;
       const detail =
@@ -63,13 +63,7 @@ export class ConnectionNode extends ConnectionScopedNode {
       await model.describe(this.connection);
     } catch (error) {
       const message = errorMessage(error);
-      return [
-        new MessageNode(this, `${this.id}error`, message, 'error', {
-          command: Commands.editConnection,
-          title: 'Edit Connection',
-          arguments: [this],
-        }),
-      ];
+      return [new MessageNode(this, `${this.id}error`, message, 'error', this.errorAction())];
     }
     const source = await model.source(this.connection);
     const filter = model.dagFilter(this.connection.id);
@@ -83,5 +77,10 @@ export class ConnectionNode extends ConnectionScopedNode {
       filter ? `No DAG matches "${filter}".` : 'This Airflow DB has no DAGs yet.',
     );
     return [new FailuresNode(this.context, this, this.connection), ...dags];
+  }
+
+  /** What clicking the error shown in place of the children does. */
+  protected errorAction(): vscode.Command | undefined {
+    return { command: Commands.editConnection, title: 'Edit Connection', arguments: [this] };
   }
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ConnectionConfig } from '../../config';
 import type { DagRunSummary, DagSummary } from '../../airflow/types';
-import { escapeMarkdown, visibleText } from '../formatting';
+import { escapeMarkdown, markdownCode, visibleText } from '../formatting';
 import { DagRunNode } from './dagRunNode';
 import { ConnectionScopedNode, pagedChildren, type TreeContext, type TreeNode } from './treeNode';
 import { dagNodeId } from './nodeIds';
@@ -40,7 +40,7 @@ export class DagNode extends ConnectionScopedNode {
     item.description = visibleText(parts.filter(Boolean).join(' · '));
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`**${escapeMarkdown(this.dag.displayName)}**`);
-    if (this.dag.displayName !== this.dag.dagId) tooltip.appendMarkdown(` (\`${escapeMarkdown(this.dag.dagId)}\`)`);
+    if (this.dag.displayName !== this.dag.dagId) tooltip.appendMarkdown(` (${markdownCode(this.dag.dagId)})`);
     tooltip.appendMarkdown('\n\n');
     if (this.dag.description) tooltip.appendText(visibleText(this.dag.description)).appendMarkdown('\n\n');
     const rows: Array<[string, string | null]> = [

@@ -12,12 +12,20 @@ import { createRestMetadataSource } from '../../../src/airflow/rest/restMetadata
 import { readTaskLog } from '../../../src/airflow/rest/taskLog';
 import type { RestCredentials } from '../../../src/airflow/rest/restHttp';
 import { decodeXComValue } from '../../../src/airflow/xcomValue';
+import { HEAD_BYTES, readXComHead } from '../../../src/airflow/xcomHead';
 import { API_USER, startAirflowApi, type AirflowApi } from '../../fixtures/servers/airflowApi';
 import { startFaultProxy } from '../../fixtures/servers/faultProxy';
 import { silentLogger, type Logger } from '../../../src/logger';
 
 const LOGIN: RestCredentials = { kind: 'login', ...API_USER };
 const PAGE = { offset: 0, limit: 50 };
+/** An XCom of about 600 KB (a table pushed inline). */
+const BIG = {
+  taskId: 'extract',
+  key: 'big',
+  mapIndex: -1,
+  value: { rows: Array.from({ length: 20_000 }, (_, i) => ({ i, name: `row ${i}` })) },
+};
 
 function recordingLogger(lines: string[]): Logger {
   const push = (m: string): void => void lines.push(m);
@@ -29,7 +37,7 @@ for (const generation of [2, 3] as const) {
     this.timeout(20_000);
     let api: AirflowApi;
     beforeEach(async () => {
-      api = await startAirflowApi({ generation, runs: 3 });
+      api = await startAirflowApi({ generation, runs: 3, extraXComs: [BIG] });
     });
     afterEach(async () => {
       assert.deepEqual(api.violations, [], 'every request and response matches the OpenAPI spec');
@@ -85,12 +93,20 @@ for (const generation of [2, 3] as const) {
           ['load', 'failed', 'worker-1'],
         ],
       );
+      const sent = api.requests.length;
       const xcoms = await source.listXComs({ dagId: 'etl', runId: run.runId, taskId: 'extract' }, PAGE);
+      assert.equal(api.requests.length - sent, 1, "a task instance's XCom list is one request");
       assert.deepEqual(
-        xcoms.items.map((x) => x.key),
-        ['return_value', 'stats'],
+        xcoms.items.map((x) => [x.key, x.valuePending]),
+        [
+          ['big', true],
+          ['return_value', true],
+          ['stats', true],
+        ],
       );
-      const reference = decodeXComValue(xcoms.items[0].head);
+      const heads = await Promise.all(xcoms.items.map((x) => readXComHead(source, x)));
+      assert.equal(api.requests.length - sent, 4, 'then one request per value');
+      const reference = decodeXComValue(heads[1].head);
       assert.equal(
         reference.value,
         'xcom_s3://xcom-lens-test/data_6f1c2b9e-4d3a-4f6e-9b8a-1c2d3e4f5a6b.csv',
@@ -124,6 +140,30 @@ for (const generation of [2, 3] as const) {
       const last = await source.findLastSuccessfulRun('etl', run.runId);
       assert.equal(last?.state, 'success');
       assert.notEqual(last?.runId, run.runId);
+      await source.close();
+    });
+
+    it('reads only the head of a large value, and at most the budget asked for', async () => {
+      const source = createRestMetadataSource({
+        baseUrl: api.url,
+        credentials: LOGIN,
+        timeoutMs: 5000,
+        logger: silentLogger,
+      });
+      const run = (await source.listDagRuns('etl', {}, PAGE)).items[0];
+      const key = { dagId: 'etl', runId: run.runId, taskId: 'extract', mapIndex: -1, key: 'big' };
+      const full = JSON.stringify(BIG.value);
+      const listed = (await source.listXComs(key, PAGE)).items.find((x) => x.key === 'big')!;
+      const head = await readXComHead(source, listed);
+      assert.equal(head.valuePending, undefined);
+      assert.equal(head.headIsComplete, false);
+      assert.ok(head.head.kind === 'json' && full.startsWith(head.head.json), 'the head is the start of the value');
+      assert.ok(head.head.kind === 'json' && Buffer.byteLength(head.head.json) <= HEAD_BYTES);
+      assert.ok(Math.abs(head.storedSize! - full.length) < 64, `stored size ${head.storedSize} ≈ ${full.length}`);
+      const small = await source.readXComValue({ ...key, key: 'stats' }, undefined, { maxBytes: 1000 });
+      assert.deepEqual(small, { kind: 'json', json: '{"rows":3,"cols":["a","b"]}', storedSize: 27 });
+      const whole = await source.readXComValue(key);
+      assert.ok(whole?.kind === 'json' && whole.json === full, 'without a budget the whole value is read');
       await source.close();
     });
 
@@ -226,6 +266,41 @@ for (const generation of [2, 3] as const) {
   });
 }
 
+describe('REST source on Airflow 3.3 and on a 3.x newer than XCom Lens knows', function () {
+  this.timeout(20_000);
+  for (const [version, note] of [
+    ['3.3.0', undefined],
+    ['3.4.0', /Airflow 3\.4\.0 is newer than XCom Lens knows \(2\.3 to 3\.3\)/],
+  ] as const) {
+    it(`opens ${version}${note ? ' with a note beside the connection' : ' as a known release'}`, async () => {
+      // The stand-in checks the exchanges against the newest spec at hand (3.1): 3.3 keeps every operation used here.
+      const api = await startAirflowApi({ generation: 3, version });
+      const source = createRestMetadataSource({
+        baseUrl: api.url,
+        credentials: LOGIN,
+        timeoutMs: 5000,
+        logger: silentLogger,
+      });
+      try {
+        const info = await source.describe();
+        assert.equal(info.airflowVersion, version);
+        if (note) assert.match(info.note ?? '', note);
+        else assert.equal(info.note, undefined);
+        const run = (await source.listDagRuns('etl', {}, PAGE)).items[0];
+        const xcoms = await source.listXComs({ dagId: 'etl', runId: run.runId, taskId: 'extract' }, PAGE);
+        assert.deepEqual(
+          xcoms.items.map((x) => x.key),
+          ['return_value', 'stats'],
+        );
+        assert.deepEqual(api.violations, []);
+      } finally {
+        await source.close();
+        await api.stop();
+      }
+    });
+  }
+});
+
 describe('REST source: bad input', function () {
   this.timeout(20_000);
   let html: Server;
@@ -246,6 +321,57 @@ describe('REST source: bad input', function () {
       logger: silentLogger,
     });
     await assert.rejects(source.describe(), /HTML page instead of JSON.*SSO proxy/);
+  });
+
+  it('names a redirect to a sign-in page (SSO proxy) and what to use instead', async () => {
+    const sso = createServer((_req, res) =>
+      res.writeHead(302, { location: 'https://sso.example.com/login?next=%2Fhome' }).end(),
+    );
+    await new Promise<void>((resolve) => sso.listen(0, '127.0.0.1', resolve));
+    try {
+      const source = createRestMetadataSource({
+        baseUrl: `http://127.0.0.1:${(sso.address() as AddressInfo).port}/home`,
+        credentials: LOGIN,
+        timeoutMs: 5000,
+        logger: silentLogger,
+      });
+      await assert.rejects(
+        source.describe(),
+        (e: Error) =>
+          /redirected \(302\).*login page \(an SSO proxy\).*API token/.test(e.message) &&
+          !e.message.includes(API_USER.password),
+      );
+      await source.close();
+    } finally {
+      sso.close();
+    }
+  });
+
+  it('names an answer of the wrong shape, with the field it lacks', async () => {
+    const lines: string[] = [];
+    const odd = createServer((req, res) => {
+      const json = (body: unknown): void =>
+        void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (req.url === '/api/v2/version') return json({ version: '3.1.0', git_version: null });
+      if (req.url === '/auth/token') return json({ access_token: 'secret-jwt-xyz' });
+      return json({ results: [{ id: 'etl' }], count: 1 });
+    });
+    await new Promise<void>((resolve) => odd.listen(0, '127.0.0.1', resolve));
+    try {
+      const source = createRestMetadataSource({
+        baseUrl: `http://127.0.0.1:${(odd.address() as AddressInfo).port}`,
+        credentials: LOGIN,
+        timeoutMs: 5000,
+        logger: recordingLogger(lines),
+      });
+      await source.describe();
+      await assert.rejects(source.listDags(undefined, PAGE), /wrong shape \(no "dags" list\).*supported version/);
+      const log = lines.join('\n');
+      assert.ok(!log.includes('secret-jwt-xyz') && !log.includes(API_USER.password), 'no token or password logged');
+      await source.close();
+    } finally {
+      odd.close();
+    }
   });
 
   it('names a self-signed certificate and what to do, and connects with skip verification', async () => {

@@ -89,6 +89,23 @@ describe('An alembic head newer than XCom Lens knows', function () {
     }
   });
 
+  it("Airflow 3.3's head is known: its release, no note", async () => {
+    const path = await createSqliteFixture(join(tempDir(), 'airflow.db'), 3);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
+    const writer = new DatabaseSync(path);
+    writer.exec("UPDATE alembic_version SET version_num = 'd2f4e1b3c5a7'");
+    writer.close();
+    const source = await createMetadataSource({ url: `sqlite:///${path}`, ...TIMEOUTS });
+    try {
+      const info = await source.describe();
+      assert.equal(info.airflowVersion, '3.3.0');
+      assert.equal(info.note, undefined);
+    } finally {
+      await source.close();
+    }
+  });
+
   it('a known head has no note', async () => {
     const path = await createSqliteFixture(join(tempDir(), 'airflow.db'), 3);
     const source = await createMetadataSource({ url: `sqlite:///${path}`, ...TIMEOUTS });

@@ -133,6 +133,41 @@ describe('Airflow connection discovery', () => {
     );
   });
 
+  it("offers Airflow's API server: env, then [api] base_url (3.x) before [webserver] base_url (2.x)", async () => {
+    const af = temp();
+    writeFileSync(
+      join(af, 'airflow.cfg'),
+      '[database]\nsql_alchemy_conn = sqlite:///{AIRFLOW_HOME}/airflow.db\n' +
+        '[api]\nbase_url = http://localhost:9091/team\n[webserver]\nbase_url = http://localhost:8080\n',
+    );
+    const ws = temp();
+    writeFileSync(
+      join(ws, 'airflow.cfg'),
+      '[webserver]\nbase_url = /relative\n[api]\nbase_url = http://localhost:8080\n',
+    );
+    const found = await discoverAirflowConnections({
+      env: {
+        AIRFLOW_HOME: af,
+        AIRFLOW__API__BASE_URL: 'https://airflow.example.com',
+        AIRFLOW__WEBSERVER__BASE_URL: ' ',
+      },
+      homeDir: temp(),
+      workspaceFolders: [ws],
+    });
+    assert.deepEqual(found.apiServers, [
+      { url: 'https://airflow.example.com', origin: 'env AIRFLOW__API__BASE_URL' },
+      { url: 'http://localhost:9091/team', origin: `${join(af, 'airflow.cfg')} [api] base_url` },
+      { url: 'http://localhost:8080', origin: `${join(af, 'airflow.cfg')} [webserver] base_url` },
+    ]);
+    assert.deepEqual(
+      found.candidates.map((c) => c.url),
+      [`sqlite:///${af}/airflow.db`],
+      'the API servers are not offered as metadata DBs',
+    );
+    const none = await discoverAirflowConnections({ env: {}, homeDir: temp(), workspaceFolders: [] });
+    assert.deepEqual(none.apiServers, []);
+  });
+
   it('reads the XCom backend configuration from env and airflow.cfg', () => {
     const home = temp();
     mkdirSync(join(home, 'airflow'));
@@ -150,11 +185,15 @@ describe('Airflow connection discovery', () => {
         homeDir: temp(),
         workspaceFolders: [],
       }),
-      { xcomBackend: 'include.s3_xcom_backend.S3XComBackend', bucket: 'my-bucket' },
+      { xcomBackend: 'include.s3_xcom_backend.S3XComBackend', astronomerBucket: 'my-bucket' },
     );
     assert.deepEqual(
-      readAirflowBackendConfig({ env: { XCOM_BACKEND_BUCKET_NAME: 'b2' }, homeDir: temp(), workspaceFolders: [] }),
-      { bucket: 'b2' },
+      readAirflowBackendConfig({
+        env: { XCOM_BACKEND_BUCKET_NAME: 'b2', XCOM_BACKEND_PREFIX: 'team_', AIRFLOW_VAR_S3_XCOM_BUCKET_NAME: 'var-b' },
+        homeDir: temp(),
+        workspaceFolders: [],
+      }),
+      { providersBucket: 'b2', providersPrefix: 'team_', astronomerBucket: 'var-b' },
     );
   });
 });

@@ -8,6 +8,7 @@ describe('Airflow version map', () => {
     assert.equal(versionOfRevision('cc92b33c6709'), '3.1.0');
     assert.equal(versionOfRevision('29ce7909c52b'), '3.0.0');
     assert.equal(versionOfRevision('1d6611b6ab7c'), '3.2.0');
+    assert.equal(versionOfRevision('d2f4e1b3c5a7'), '3.3.0');
     assert.equal(versionOfRevision('b1b348e02d07'), '2.3.0');
     assert.equal(versionOfRevision('deadbeef'), undefined);
     assert.equal(versionOfRevision(null), undefined);
@@ -19,6 +20,10 @@ describe('Airflow version map', () => {
     assert.equal(generationOf('3.0.0'), 3);
     assert.equal(generationOf('3.2.0'), 3);
     assert.match((generationOf('2.2.4') as { unsupported: string }).unsupported, /too old/);
-    assert.match((generationOf('3.3.0') as { unsupported: string }).unsupported, /newer/);
+    assert.equal(generationOf('3.3.0'), 3);
+    assert.match(
+      (generationOf('3.4.0') as { unsupported: string }).unsupported,
+      /newer than XCom Lens knows \(2\.3 to 3\.3\)/,
+    );
   });
 });

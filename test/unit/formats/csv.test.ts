@@ -3,10 +3,11 @@ import { parseCsv } from '../../../src/formats/csv';
 import { ColumnarTable } from '../../../src/formats/table';
 import { chunked, dump } from './helpers';
 
-async function read(text: string | Uint8Array, chunk = 7) {
+async function read(text: string | Uint8Array, chunk = 7, indexColumn?: number) {
   const table = new ColumnarTable();
   const warnings: string[] = [];
   const result = await parseCsv(chunked(text, chunk), table, {
+    ...(indexColumn !== undefined ? { indexColumn } : {}),
     onWarning: (m) => warnings.push(m),
     firstBatchBytes: 5,
     batchBytes: 11,
@@ -34,6 +35,27 @@ describe('parseCsv', () => {
       [0, 'x', 1],
       [1, 'y', 2],
     ]);
+  });
+
+  it("takes the column a backend's read_csv(index_col=N) names as the index, whatever its header", async () => {
+    const named = await read('order_id,a\n7,x\n8,y\n', 7, 0);
+    assert.deepEqual(
+      named.table.columns.map((c) => [c.name, c.index]),
+      [
+        ['order_id', true],
+        ['a', false],
+      ],
+    );
+    const second = await read(',a,b\n0,x,1\n', 7, 1);
+    assert.deepEqual(
+      second.table.columns.map((c) => [c.name, c.index]),
+      [
+        ['Unnamed: 0', false],
+        ['a', true],
+        ['b', false],
+      ],
+    );
+    assert.equal((await read('a,b\n1,2\n', 7, 5)).result.indexColumn, false);
   });
 
   it('keeps quoted newlines, delimiters and quotes', async () => {

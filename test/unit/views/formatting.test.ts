@@ -5,8 +5,10 @@ import {
   formatAge,
   formatDuration,
   formatTimestamp,
+  markdownCode,
   oneLine,
   secondsBetween,
+  xcomTooltipHeading,
 } from '../../../src/views/formatting';
 import { hexDump, storedValueAsText } from '../../../src/views/storedValueText';
 
@@ -40,6 +42,17 @@ describe('tree formatting', () => {
     assert.equal(oneLine('a\n  b\tc', 80), 'a b c');
     assert.equal(oneLine('x'.repeat(100), 10), `${'x'.repeat(9)}…`);
     assert.equal(escapeMarkdown('[click](command:x) *b*'), '\\[click\\]\\(command:x\\) \\*b\\*');
+  });
+
+  it('code spans in tooltips show identifiers exactly, with no escape backslash', () => {
+    // A code span takes no backslash escapes: what goes between the fences is what the tooltip shows.
+    assert.equal(xcomTooltipHeading('return_value', 'extract_orders', -1), '**return\\_value** from `extract_orders`');
+    assert.equal(xcomTooltipHeading('k', 'process', 2), '**k** from `process` \\[2\\]');
+    assert.equal(markdownCode('a`b'), '``a`b``');
+    assert.equal(markdownCode('`x'), '`` `x ``');
+    assert.equal(markdownCode('line\nbreak'), '`line break`');
+    assert.equal(markdownCode('\u202Eevil'), '`\\u202Eevil`');
+    assert.equal(markdownCode(''), '');
   });
 
   it('raw values show text as text and binary as a hex dump', () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { isRestUrl, parseRestBaseUrl, restUserOf } from '../../../../src/airflow/rest/baseUrl';
 import { parsePythonLiteral } from '../../../../src/airflow/rest/pythonRepr';
-import { arrayField, storedValueOf } from '../../../../src/airflow/rest/restMapping';
+import { arrayField, storedValueOf, storedValuePrefixOf } from '../../../../src/airflow/rest/restMapping';
 import { decodeXComValue } from '../../../../src/airflow/xcomValue';
 
 describe('REST base URLs as copied from the browser', () => {
@@ -49,5 +49,19 @@ describe('Python text of values from Airflow 2 before 2.10', () => {
       /GET \/dags has the wrong shape \(no "dags" list\)/,
     );
     assert.throws(() => storedValueOf({ key: 'k' }, false), /lacks "value"/);
+  });
+});
+
+describe('the start of a value when only the first bytes of its answer were read', () => {
+  it('finds the top-level "value" member past keys, strings and nested objects that mention it', () => {
+    const text =
+      '{"key": "say \\"value\\": no", "extra": {"value": 1}, "dag_id": "etl", "value": [{"a": 1}, {"a": 2}, {"a';
+    const found = storedValuePrefixOf(text, 10_000, 12, false);
+    assert.deepEqual(found, { kind: 'json', json: '[{"a": 1}, {', storedSize: 10_000 - text.indexOf('[') - 1 });
+  });
+
+  it('says nothing when the value has not started within the text', () => {
+    assert.equal(storedValuePrefixOf('{"key": "k", "dag_id": "e', undefined, 100, false), undefined);
+    assert.equal(storedValuePrefixOf('{"key": "k", "value":', undefined, 100, false), undefined);
   });
 });
