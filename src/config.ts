@@ -40,6 +40,8 @@ export interface Settings {
   copyEscapeFormulas: boolean;
   /** Longest wait for S3 (connect, an answer, the next bytes), in seconds, clamped to 1–600. */
   s3RequestTimeoutSeconds: number;
+  /** `xcomLens.logs.*`: where task logs are read when not through the REST API ('' = from Airflow's config). */
+  logs: { remoteBaseLogFolder: string; baseLogFolder: string; filenameTemplate: string; tailBytes: number };
 }
 
 /** Bounds of every numeric setting, as declared in package.json; values outside are clamped, non-numbers ignored. */
@@ -52,6 +54,7 @@ const NUMBER_BOUNDS: Record<string, { min: number; max: number; fallback: number
   'preview.maxRawEditorBytes': { min: 1000, max: 100000000, fallback: 5000000 },
   'copy.presignExpiryMinutes': { min: 1, max: 10080, fallback: 15 },
   's3.requestTimeoutSeconds': { min: 1, max: 600, fallback: 30 },
+  'logs.tailMegabytes': { min: 1, max: 1000, fallback: 8 },
 };
 
 /**
@@ -93,6 +96,12 @@ export function readSettings(): Settings {
     s3RequestTimeoutSeconds: numberSetting(c, 's3.requestTimeoutSeconds'),
     exportEscapeFormulas: settingValue<boolean>(c, 'export.escapeFormulas', true),
     copyEscapeFormulas: settingValue<boolean>(c, 'copy.escapeFormulas', false),
+    logs: {
+      remoteBaseLogFolder: settingValue<string>(c, 'logs.remoteBaseLogFolder', '').trim(),
+      baseLogFolder: settingValue<string>(c, 'logs.baseLogFolder', '').trim(),
+      filenameTemplate: settingValue<string>(c, 'logs.filenameTemplate', '').trim(),
+      tailBytes: Math.round(numberSetting(c, 'logs.tailMegabytes') * 1_000_000),
+    },
   };
 }
 

@@ -78,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
     vscode.workspace.registerTextDocumentContentProvider(VALUE_SCHEME, values),
     ...registerTreeCommands({ store, model, provider, values, log }),
     ...registerCopyCommands(objectStores, log),
-    ...registerLogCommands(store, model),
+    ...registerLogCommands(store, model, objectStores),
     registerSearchCommand(store, model, { context: tree, provider, view: treeView }),
     registerTaskDefinitionCommand(model),
     ...registerDagCodeLens(store, tree, () => treeView),

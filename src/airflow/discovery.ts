@@ -332,3 +332,82 @@ export function readAirflowBackendConfig(
   }
   return config;
 }
+
+/** Airflow's `[logging]` settings that say where task logs are written. */
+export interface AirflowLoggingConfig {
+  /** `remote_logging`. */
+  remoteLogging: boolean;
+  /** `remote_base_log_folder` (s3://bucket/prefix, gs://…), when set. */
+  remoteBaseLogFolder?: string;
+  /** `remote_log_conn_id`, when set. */
+  remoteLogConnId?: string;
+  /** `base_log_folder`, default `$AIRFLOW_HOME/logs`. */
+  baseLogFolder: string;
+  /** `log_filename_template`, when set (else the default of the Airflow version applies). */
+  logFilenameTemplate?: string;
+  /** Where the settings came from ("env AIRFLOW__LOGGING__…", the airflow.cfg path), for messages. */
+  origins: string[];
+}
+
+const LOGGING_KEYS = [
+  'remote_logging',
+  'remote_base_log_folder',
+  'remote_log_conn_id',
+  'base_log_folder',
+  'log_filename_template',
+] as const;
+
+/**
+ * Airflow's `[logging]` settings as Airflow reads them: `AIRFLOW__LOGGING__*` first, then airflow.cfg at
+ * $AIRFLOW_CONFIG / $AIRFLOW_HOME, then the workspace folders' airflow.cfg ([core] as the pre-2.0 fallback).
+ */
+export function readAirflowLoggingConfig(
+  options: Omit<DiscoveryOptions, 'readFile'> & {
+    /** Reads a file as UTF-8, undefined when missing (tests). */ readFileSync?: (path: string) => string | undefined;
+  },
+): AirflowLoggingConfig {
+  const { env, homeDir } = options;
+  const read = options.readFileSync ?? readIfExists;
+  const home = airflowHome(env, homeDir);
+  const found: Partial<Record<(typeof LOGGING_KEYS)[number], string>> = {};
+  const origins: string[] = [];
+  for (const key of LOGGING_KEYS) {
+    const name = `AIRFLOW__LOGGING__${key.toUpperCase()}`;
+    const value = env[name]?.trim();
+    if (value) {
+      found[key] = expandVars(value, env, homeDir);
+      origins.push(`env ${name}`);
+    }
+  }
+  const files = [
+    configPath(env, homeDir),
+    ...options.workspaceFolders.flatMap((f) => [join(f, 'airflow.cfg'), join(f, 'airflow', 'airflow.cfg')]),
+  ];
+  for (const file of files) {
+    if (!isAbsolute(file)) continue;
+    const text = read(file);
+    if (text === undefined) continue;
+    const data = parseIni(text);
+    let used = false;
+    for (const key of LOGGING_KEYS) {
+      if (found[key] !== undefined) continue;
+      const value =
+        cfgValue(section(data, 'logging')[key], home, env, homeDir) ??
+        cfgValue(section(data, 'core')[key], home, env, homeDir);
+      if (value !== undefined) {
+        found[key] = value;
+        used = true;
+      }
+    }
+    if (used) origins.push(file);
+  }
+  const config: AirflowLoggingConfig = {
+    remoteLogging: /^(true|t|1|yes|y|on)$/i.test(found.remote_logging ?? ''),
+    baseLogFolder: found.base_log_folder ? resolve(found.base_log_folder) : join(home, 'logs'),
+    origins,
+  };
+  if (found.remote_base_log_folder) config.remoteBaseLogFolder = found.remote_base_log_folder;
+  if (found.remote_log_conn_id) config.remoteLogConnId = found.remote_log_conn_id;
+  if (found.log_filename_template) config.logFilenameTemplate = found.log_filename_template;
+  return config;
+}

@@ -61,6 +61,11 @@ export interface MetadataSource {
   findLastSuccessfulRun(dagId: string, beforeRunId: string, signal?: AbortSignal): Promise<DagRunSummary | undefined>;
   /** XComs whose dag_id, task_id, run_id or key contains `pattern` (case-insensitive), newest first. */
   searchXComs(pattern: string, page: PageRequest, signal?: AbortSignal): Promise<Page<XComSummary>>;
+  /**
+   * The log_filename_template a run's logs were written under (dag_run.log_template_id → log_template.filename,
+   * 2.3+), or undefined when the DB does not say.
+   */
+  readLogTemplate?(dagId: string, runId: string, signal?: AbortSignal): Promise<string | undefined>;
   /** Closes every pooled connection. */
   close(): Promise<void>;
 }

@@ -345,6 +345,24 @@ export class SqlMetadataSource implements MetadataSource {
     );
   }
 
+  async readLogTemplate(dagId: string, runId: string, signal?: AbortSignal): Promise<string | undefined> {
+    await this.ready(signal);
+    const sql = new Sql(this.driver);
+    const text =
+      'SELECT t.filename AS filename FROM dag_run r JOIN log_template t ON t.id = r.log_template_id' +
+      ` WHERE r.dag_id = ${sql.p(dagId)} AND r.run_id = ${sql.p(runId)}`;
+    try {
+      const rows = await this.run(sql, text, signal);
+      const filename = rows[0]?.filename;
+      return typeof filename === 'string' && filename.trim() ? filename : undefined;
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      // Before 2.3 there is no log_template table: the configured template applies.
+      this.log.debug(`no log template for ${dagId} ${runId}: ${scrubSecrets(errorMessage(error), [...this.secrets])}`);
+      return undefined;
+    }
+  }
+
   async close(): Promise<void> {
     await this.driver.close();
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CancellationError, errorMessage } from '../errors';
 import type { ColumnInfo } from '../protocol';
-import type { TableSource } from './table';
+import { ColumnarTable, type TableSource } from './table';
 import type { ParseEvents, ParseSummary } from './tableParser';
 import type { TableOp, TableReplies, TableRequest } from './tableService';
 import type { FromTableWorker, TableWorkerData, ToTableWorker, WorkerSource } from './tableWorker';
@@ -115,8 +115,17 @@ export class TableClient {
   }
 
   /** Loads `source` into the worker's table; resolves when done or cancelled, rejects with a readable error. */
-  load(source: TableSource, options: LoadOptions): Promise<ParseSummary> {
+  async load(source: TableSource, options: LoadOptions): Promise<ParseSummary> {
     const { signal } = options;
+    if (source.kind === 'built') {
+      // Put together on this thread from tables read elsewhere; the worker then holds it like any other.
+      const built = new ColumnarTable();
+      await source.fill(built, { signal, onProgress: options.onProgress, onWarning: options.onWarning });
+      const rows = Array.from({ length: built.rowCount }, (_, r) => built.row(r));
+      const columns = built.columns.map((c) => ({ name: c.name, index: c.index }));
+      await this.loadDescribed(source, { kind: 'rows', title: source.title, columns, rows }, options);
+      return { format: 'tables' };
+    }
     const described: WorkerSource =
       source.kind === 'inline'
         ? { kind: 'inline', title: source.title, value: source.value }
@@ -129,6 +138,11 @@ export class TableClient {
             keyName: source.keyName,
             ranged: source.readRange !== undefined,
           };
+    return this.loadDescribed(source, described, options);
+  }
+
+  private loadDescribed(source: TableSource, described: WorkerSource, options: LoadOptions): Promise<ParseSummary> {
+    const { signal } = options;
     return new Promise<ParseSummary>((resolve, reject) => {
       let credit = CHUNKS_IN_FLIGHT;
       let wakePump: (() => void) | undefined;

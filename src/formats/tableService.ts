@@ -4,7 +4,7 @@
 // which throws a CancellationError once their request was cancelled.
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import type { Cell, ColumnStats, CopyFormat, ViewQuery } from '../protocol';
+import type { Cell, ColumnProfile, ColumnStats, CopyFormat, ViewQuery } from '../protocol';
 import type { ColumnarTable } from './table';
 import { TableViewer, columnStats } from './tableView';
 import { csvLine, formatRows, type TextFormatOptions } from './textFormats';
@@ -13,6 +13,7 @@ import { csvLine, formatRows, type TextFormatOptions } from './textFormats';
 export type TableRequest =
   | { op: 'rows'; query: ViewQuery; start: number; end: number }
   | { op: 'stats'; colId: string }
+  | { op: 'profile' }
   | { op: 'cellText'; rowId: number; colId: string }
   | { op: 'rowsText'; rowIds: number[]; colIds: string[]; format: CopyFormat; escapeFormulas: boolean }
   | { op: 'columnText'; query: ViewQuery; colId: string; format: CopyFormat; escapeFormulas: boolean }
@@ -24,6 +25,8 @@ export interface TableReplies {
   rows: { rows: Cell[][]; rowIds: number[]; total: number; tableRows: number };
   /** Statistics of the column. */
   stats: ColumnStats | undefined;
+  /** The distribution of every column, and the rows it covers. */
+  profile: { profiles: ColumnProfile[]; rows: number };
   /** The whole text of one cell. */
   cellText: string | undefined;
   /** The rows formatted for the clipboard, and how many. */
@@ -67,6 +70,23 @@ export class TableService {
       case 'stats': {
         const col = table.column(request.colId);
         return col ? columnStats(table, col) : undefined;
+      }
+      case 'profile': {
+        // The profile runs in slices that yield between them: poll for the request's cancel meanwhile.
+        const stop = new AbortController();
+        const poll = setInterval(() => {
+          try {
+            check();
+          } catch (e) {
+            stop.abort(e);
+          }
+        }, 10);
+        try {
+          const profiles = await viewer.profileColumns(stop.signal);
+          return { profiles, rows: profiles[0]?.rows ?? table.rowCount };
+        } finally {
+          clearInterval(poll);
+        }
       }
       case 'cellText': {
         const col = table.column(request.colId);

@@ -4,7 +4,7 @@
 // runs here, so none of them holds up the extension host's thread. tableClient.ts is the host side.
 import { parentPort, workerData } from 'node:worker_threads';
 import { CancellationError, errorMessage, isCancellation } from '../errors';
-import type { ColumnInfo } from '../protocol';
+import type { Cell, ColumnInfo } from '../protocol';
 import { decompress } from './decompress';
 import { sniffFormat } from './sniff';
 import { ColumnarTable, type FormatHint, type TableSource } from './table';
@@ -14,6 +14,8 @@ import { type TableRequest, TableService } from './tableService';
 /** What the worker needs to know of a source; its bytes come in `bytes` messages or ranged reads. */
 export type WorkerSource =
   | { kind: 'inline'; title: string; value: unknown }
+  /** A table the host put together (e.g. stacked map indexes), as its columns and rows of cells. */
+  | { kind: 'rows'; title: string; columns: { name: string; index: boolean }[]; rows: Cell[][] }
   | {
       kind: 'bytes';
       title: string;
@@ -196,6 +198,16 @@ async function readRange(start: number, end: number, signal?: AbortSignal): Prom
 
 function tableSource(source: WorkerSource): TableSource {
   if (source.kind === 'inline') return source;
+  if (source.kind === 'rows') {
+    return {
+      kind: 'built',
+      title: source.title,
+      async fill(into) {
+        for (const c of source.columns) into.addColumn(c.name, c.index);
+        for (const row of source.rows) into.pushValueRow(row);
+      },
+    };
+  }
   return {
     kind: 'bytes',
     title: source.title,

@@ -11,6 +11,8 @@ import type { ReplyBody, RequestMessage, ViewQuery } from '../protocol';
 export interface PreviewMessageContext {
   /** The table, living in its worker thread. */
   readonly table: TableClient;
+  /** True when the table holds part of the object only (loading cancelled, failed or stopped at the budget). */
+  partial(): boolean;
   /** Panel title: the suggested export file name comes from it. */
   readonly title: string;
   /** Cancels the request when aborted (the panel closed, or a newer query replaced it). */
@@ -70,6 +72,10 @@ export async function answerRequest(msg: RequestMessage, ctx: PreviewMessageCont
         ok: true,
         message: `Copied ${copied.count.toLocaleString('en-US')} values of ${copied.name || 'the index'}.`,
       };
+    }
+    case 'getProfile': {
+      const { profiles, rows } = await table.request({ op: 'profile' }, signal);
+      return { type: 'profile', profiles, rows, partial: ctx.partial() };
     }
     case 'export':
       return exportCsv(ctx, msg);

@@ -110,6 +110,8 @@ class PreviewSession implements vscode.Disposable {
   /** The window requests in flight, by query: a request for another query cancels them (sort or filter changed). */
   private readonly windows = new Map<AbortController, string>();
   private readonly abort = new AbortController();
+  /** Aborts when the panel closes (unlike `abort`, which also stops a load the user cancels). */
+  private readonly closed = new AbortController();
   private readonly disposables: vscode.Disposable;
   private readonly warnings: string[] = [];
   private bytesRead = 0;
@@ -336,13 +338,14 @@ class PreviewSession implements vscode.Disposable {
       this.windows.set(request, query);
     }
     const stop = (): void => request.abort();
-    this.abort.signal.addEventListener('abort', stop, { once: true });
+    // A Cancel of the load leaves requests alone; closing the panel ends them.
+    this.closed.signal.addEventListener('abort', stop, { once: true });
     void replyTo(
       msg.id,
       () => answerRequest(msg, this.messageContext(request.signal)),
       (reply) => {
         this.windows.delete(request);
-        this.abort.signal.removeEventListener('abort', stop);
+        this.closed.signal.removeEventListener('abort', stop);
         if (reply.type === 'failed' && !request.signal.aborted)
           this.log.error(`preview ${this.request.title}: ${msg.type}: ${reply.message}`);
         this.post(reply);
@@ -355,6 +358,10 @@ class PreviewSession implements vscode.Disposable {
     return {
       table: this.table,
       signal,
+      partial: () =>
+        !this.finished ||
+        this.finished.type === 'error' ||
+        (this.finished.type === 'done' && (!!this.finished.cancelled || !!this.finished.partial)),
       title: this.request.title,
       escapeFormulas: () => {
         const settings = this.settings();
@@ -380,6 +387,7 @@ class PreviewSession implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.abort.abort();
+    this.closed.abort();
     void this.table.close();
     if (this.progressTimer) clearTimeout(this.progressTimer);
     this.panel.dispose();

@@ -1,18 +1,9 @@
 // Reads one try's log through the API's log endpoint, following the continuation token page by page, cancellable,
 // and cut past a size budget with a note. Airflow 2 returns text; Airflow 3 returns structured messages.
 import { throwIfCancelled } from '../../errors';
+import { structuredMessageText, taskLogFromText, type TaskLog } from '../logs/logText';
 import type { TaskInstanceKey } from '../types';
 import type { RestMetadataSource } from './restMetadataSource';
-
-/** One try's log as read. */
-export interface TaskLog {
-  /** The log text. */
-  text: string;
-  /** Set when the log was cut at the budget. */
-  note?: string;
-  /** 0-based line of the last "Traceback" in the text, or undefined. */
-  tracebackLine?: number;
-}
 
 /** Options for {@link readTaskLog}. */
 export interface TaskLogOptions {
@@ -28,16 +19,7 @@ export interface TaskLogOptions {
 function pageText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
-  return content
-    .map((m) => {
-      if (typeof m === 'string') return m;
-      if (!m || typeof m !== 'object') return String(m);
-      const { timestamp, event, level } = m as { timestamp?: unknown; event?: unknown; level?: unknown };
-      return [timestamp, level ? String(level).toUpperCase() : undefined, event]
-        .filter((x) => x !== undefined && x !== null && x !== '')
-        .join(' ');
-    })
-    .join('\n');
+  return content.map(structuredMessageText).join('\n');
 }
 
 /** Reads the log of try `tryNumber` of a task instance. */
@@ -76,13 +58,5 @@ export async function readTaskLog(
     token = next;
   }
   const text = parts.join(parts.length > 1 && parts.every((p) => !p.endsWith('\n')) ? '\n' : '');
-  const lines = text.split('\n');
-  let tracebackLine: number | undefined;
-  for (let k = lines.length - 1; k >= 0; k--) {
-    if (lines[k].includes('Traceback (most recent call last)')) {
-      tracebackLine = k;
-      break;
-    }
-  }
-  return { text, ...(note ? { note } : {}), ...(tracebackLine !== undefined ? { tracebackLine } : {}) };
+  return taskLogFromText(text, note ? [note] : []);
 }
