@@ -116,6 +116,52 @@ describe('table in a worker thread', function () {
     }
   });
 
+  it('profiles every column in the worker, and holds a table the host put together', async () => {
+    const table = client();
+    await table.load(source(csvText(30_000)), { signal: new AbortController().signal });
+    const { profiles, rows } = await table.request({ op: 'profile' });
+    assert.equal(rows, 30_000);
+    assert.deepEqual(
+      profiles.map((p) => [p.colId, p.kind]),
+      [
+        ['c0', 'histogram'],
+        ['c1', 'histogram'],
+        ['c2', 'top'],
+        ['c3', 'top'],
+      ],
+    );
+    const kinds = profiles[3];
+    assert.ok(kinds.kind === 'top' && kinds.top.every((t) => t.count === 10_000));
+
+    const built = client();
+    const summary = await built.load(
+      {
+        kind: 'built',
+        title: 'stacked',
+        async fill(t) {
+          t.addColumn('map_index');
+          t.addColumn('city');
+          t.pushValueRow([0, 'Oslo']);
+          t.pushValueRow([1, 'Lima']);
+        },
+      },
+      { signal: new AbortController().signal },
+    );
+    assert.equal(summary.format, 'tables');
+    assert.deepEqual(
+      built.columns.map((c) => [c.name, c.type]),
+      [
+        ['map_index', 'integer'],
+        ['city', 'string'],
+      ],
+    );
+    const back = await built.request({ op: 'rows', query: sorted('c1', 'asc'), start: 0, end: 2 });
+    assert.deepEqual(back.rows, [
+      [1, 'Lima'],
+      [0, 'Oslo'],
+    ]);
+  });
+
   it('cancels a request in the worker and goes on answering the next ones', async () => {
     const table = client();
     await table.load(source(csvText(200_000)), { signal: new AbortController().signal });
