@@ -56,6 +56,7 @@ export class TableClient {
   private readonly requests = new Map<number, Waiting>();
   private nextId = 1;
   private stopped: Error | undefined;
+  private closing = false;
   private handlers: ((message: FromTableWorker) => void)[] = [];
 
   constructor(script = defaultTableWorkerScript) {
@@ -75,7 +76,7 @@ export class TableClient {
     this.worker.on('exit', (code) =>
       stop(
         new Error(
-          code === 0
+          code === 0 || this.closing
             ? 'The preview was closed.'
             : `The table worker stopped (exit code ${code}): it may have run out of memory.`,
         ),
@@ -260,6 +261,7 @@ export class TableClient {
 
   /** Stops the worker and drops the table. */
   async close(): Promise<void> {
+    this.closing = true;
     await this.worker.terminate();
   }
 }

@@ -226,6 +226,13 @@ describe('table in a worker thread', function () {
     assert.deepEqual(rows.rows[0], [0, 5000 % 1000, 'name_0', 'a']);
   });
 
+  it('answers every request once the preview is closed: the worker is gone', async () => {
+    const table = new TableClient();
+    await table.load(source(csvText(10)), { signal: new AbortController().signal });
+    await table.close();
+    await assert.rejects(table.request({ op: 'stats', colId: 'c0' }), /The preview was closed/);
+  });
+
   it('says what went wrong when the stream fails', async () => {
     const table = client();
     const failing: ByteTableSource = {
