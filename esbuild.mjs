@@ -32,6 +32,7 @@ const extensionHost = {
   entryPoints: {
     extension: 'src/extension.ts',
     csvWorker: 'src/formats/csvWorker.ts',
+    tableWorker: 'src/formats/tableWorker.ts',
     sqliteWorker: 'src/airflow/dialects/sqliteWorker.ts',
     decodeWorker: 'src/airflow/decodeWorker.ts',
   },

@@ -45,6 +45,12 @@ const CATEGORIES = [
   'b2c',
 ];
 
+/** Writes the bench CSV once (kept under .tmp/bench) and returns its path. */
+export async function benchCsv() {
+  await generate();
+  return csvPath;
+}
+
 async function generate() {
   if (existsSync(csvPath)) return;
   mkdirSync(work, { recursive: true });

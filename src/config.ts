@@ -32,6 +32,8 @@ export interface Settings {
   objectStoragePath: string;
   customReferenceRules: CustomReferenceRule[];
   clientRowCap: number;
+  /** `xcomLens.preview.memoryBudgetMB`: a preview stops reading once its table holds this much (Read further goes on). */
+  memoryBudgetMB: number;
   maxRawEditorBytes: number;
   presignExpiryMinutes: number;
   /** `xcomLens.export.escapeFormulas`: Export CSV escapes cells a spreadsheet would run as formulas. */
@@ -50,6 +52,7 @@ const NUMBER_BOUNDS: Record<string, { min: number; max: number; fallback: number
   queryTimeoutSeconds: { min: 1, max: 3600, fallback: 30 },
   pageSize: { min: 10, max: 1000, fallback: 50 },
   'preview.clientRowCap': { min: 1000, max: 5000000, fallback: 200000 },
+  'preview.memoryBudgetMB': { min: 64, max: 65536, fallback: 512 },
   'preview.maxRawEditorBytes': { min: 1000, max: 100000000, fallback: 5000000 },
   'copy.presignExpiryMinutes': { min: 1, max: 10080, fallback: 15 },
   's3.requestTimeoutSeconds': { min: 1, max: 600, fallback: 30 },
@@ -89,6 +92,7 @@ export function readSettings(): Settings {
       (r) => typeof r?.prefix === 'string' && r.prefix.length > 0,
     ),
     clientRowCap: Math.round(numberSetting(c, 'preview.clientRowCap')),
+    memoryBudgetMB: numberSetting(c, 'preview.memoryBudgetMB'),
     maxRawEditorBytes: Math.round(numberSetting(c, 'preview.maxRawEditorBytes')),
     presignExpiryMinutes: numberSetting(c, 'copy.presignExpiryMinutes'),
     s3RequestTimeoutSeconds: numberSetting(c, 's3.requestTimeoutSeconds'),

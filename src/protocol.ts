@@ -191,8 +191,18 @@ export type ToWebview =
   | { type: 'schema'; columns: ColumnInfo[] }
   /** Parsing progress; `waitingFor` says what the host waits for before any bytes arrive (e.g. S3's HEAD). */
   | { type: 'progress'; rowsParsed: number; bytesRead: number; totalBytes?: number; waitingFor?: string }
-  /** Parsing finished; `mode` says where sorting and filtering happen. */
-  | { type: 'done'; rowCount: number; mode: 'client' | 'server'; elapsedMs: number; cancelled?: boolean }
+  /**
+   * Parsing finished; `mode` says where sorting and filtering happen. `partial`: reading stopped at the memory
+   * budget, so the table holds the first `rowCount` rows only (`readFurther` goes on).
+   */
+  | {
+      type: 'done';
+      rowCount: number;
+      mode: 'client' | 'server';
+      elapsedMs: number;
+      cancelled?: boolean;
+      partial?: { bytesRead: number; totalBytes?: number };
+    }
   /** Parsing failed; rows parsed so far (if any) stay visible. */
   | { type: 'error'; message: string }
   /** Something the user should know about the data (best effort parse, dropped rows, …). */
@@ -228,6 +238,8 @@ export type FromWebview =
   | { type: 'getProfile'; id: number }
   /** Stop downloading and parsing; keep what was parsed. */
   | { type: 'cancel' }
+  /** Reading stopped at the memory budget: read on, up to as much again. */
+  | { type: 'readFurther' }
   /** Copy one cell of the table (by row id), whole even when the grid shows it cut. */
   | { type: 'copyCell'; id: number; rowId: number; colId: string }
   /** Copy table rows (by row id, in this order) with a header of the given columns; cells are copied whole, not as shown. */
@@ -251,9 +263,9 @@ export const MAX_ROWS_PER_REQUEST = 100_000;
 /** Longest cell text sent for display; longer cells are cut and end with '…' (copies still take the whole cell). */
 export const MAX_SHOWN_CELL_CHARS = 10_000;
 
-/** A cell as the grid shows it: text longer than MAX_SHOWN_CELL_CHARS is cut, so a huge cell cannot freeze the grid. */
-export function shownCell(v: Cell): Cell {
-  return typeof v === 'string' && v.length > MAX_SHOWN_CELL_CHARS ? `${v.slice(0, MAX_SHOWN_CELL_CHARS)}…` : v;
+/** A cell as the grid shows it: text longer than `max` (MAX_SHOWN_CELL_CHARS) is cut, so a huge cell cannot freeze the grid. */
+export function shownCell(v: Cell, max = MAX_SHOWN_CELL_CHARS): Cell {
+  return typeof v === 'string' && v.length > max ? `${v.slice(0, max)}…` : v;
 }
 
 /**
@@ -421,6 +433,7 @@ export function isFromWebview(msg: unknown): msg is FromWebview {
   switch (msg.type) {
     case 'ready':
     case 'cancel':
+    case 'readFurther':
       return true;
     case 'getRows':
       return (

@@ -1,7 +1,7 @@
 // The preview webview's entry: builds the page, answers the host's messages and says `ready`.
 // Every value is rendered as text (textContent, never innerHTML).
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
-import { formatBytes } from '../src/formatBytes';
+import { formatBytes, formatBytesOf } from '../src/formatBytes';
 import { isToWebview } from '../src/protocol';
 import { buildRules } from '../src/references';
 import type { ToWebview } from '../src/protocol';
@@ -78,6 +78,16 @@ const toolbar: Toolbar = new Toolbar(state.quickFilter, {
   copyColumn: () => void actions.copyColumn(),
   exportCsv: () => void actions.exportCsv(),
   cancel: () => host.post({ type: 'cancel' }),
+  readFurther: () => {
+    state.done = false;
+    state.partial = undefined;
+    toolbar.readFurtherButton.hidden = true;
+    progressBar.hidden = false;
+    toolbar.cancelButton.hidden = false;
+    delete document.body.dataset.loaded;
+    host.post({ type: 'readFurther' });
+    view.updateShowing();
+  },
 });
 const actions = new GridActions(state, view, host, toast, () => toolbar.copyFormat());
 const stats = new StatsPanel(state, view, host, toast);
@@ -112,9 +122,10 @@ function receive(msg: ToWebview): void {
     case 'progress': {
       state.rowsParsed = msg.rowsParsed;
       const total = msg.totalBytes ? ` of ${formatBytes(msg.totalBytes)}` : '';
-      progressEl.textContent = state.done
-        ? ''
-        : (msg.waitingFor ?? `loading: ${fmt(msg.rowsParsed)} rows, ${formatBytes(msg.bytesRead)}${total}`);
+      // Once reading ended, the text says how it ended (a late progress message must not wipe it).
+      if (!state.done)
+        progressEl.textContent =
+          msg.waitingFor ?? `loading: ${fmt(msg.rowsParsed)} rows, ${formatBytes(msg.bytesRead)}${total}`;
       if (msg.totalBytes) {
         progressBar.removeAttribute('indeterminate');
         progressBar.setAttribute('value', String(Math.min(100, (100 * msg.bytesRead) / msg.totalBytes)));
@@ -128,9 +139,13 @@ function receive(msg: ToWebview): void {
     case 'done':
       state.done = true;
       state.rowsParsed = msg.rowCount;
-      progressEl.textContent = `${msg.cancelled ? 'cancelled' : 'loaded'} in ${(msg.elapsedMs / 1000).toFixed(1)} s`;
+      state.partial = msg.partial;
+      progressEl.textContent = msg.partial
+        ? `${msg.cancelled ? 'cancelled: ' : ''}the first ${fmt(msg.rowCount)} rows · ${formatBytesOf(msg.partial.bytesRead, msg.partial.totalBytes)} read (memory budget reached)`
+        : `${msg.cancelled ? 'cancelled' : 'loaded'} in ${(msg.elapsedMs / 1000).toFixed(1)} s`;
       view.finish();
       ended();
+      toolbar.readFurtherButton.hidden = !msg.partial || msg.cancelled === true;
       void insights.load();
       break;
     case 'error':

@@ -202,7 +202,10 @@ export class GridView {
     }
     const shown = mode === 'client' ? api.getDisplayedRowCount() : serverTotal;
     const where = mode === 'server' ? ' (sorted and filtered in the extension host)' : '';
-    this.elements.showing.textContent = `showing ${fmt(shown)} of ${fmt(rowsParsed)} rows${where}`;
+    // Sort, filter and search cover what was read: say so while that is not the whole object.
+    this.elements.showing.textContent = this.state.partial
+      ? `showing ${fmt(shown)} of the first ${fmt(rowsParsed)} rows read${where}; sort, filter and search cover only the part read`
+      : `showing ${fmt(shown)} of ${fmt(rowsParsed)} rows${done || rowsParsed === 0 ? '' : ' read so far'}${where}`;
   }
 
   /** Client mode: pulls rows in parse order until the grid has all the host has parsed. */
@@ -243,21 +246,39 @@ export class GridView {
         quickFilter: this.state.quickFilter,
       };
       const { startRow, endRow } = params;
-      void this.host
-        .request((id) => ({ type: 'getRows', id, startRow, endRow, ...q }))
-        .then(
-          (r) => {
-            if (r.type !== 'rows') return params.failCallback();
-            this.state.serverTotal = r.totalRows;
-            this.remember(r.rows, r.rowIds);
-            const complete = this.state.done || r.rows.length < endRow - startRow;
-            params.successCallback(r.rows, complete ? r.totalRows : undefined);
-            this.updateShowing();
-          },
-          () => params.failCallback(),
-        );
+      void this.block(q, startRow, endRow).then(
+        (r) => {
+          if (!r) return params.failCallback();
+          this.state.serverTotal = r.totalRows;
+          const complete = this.state.done || r.rows.length < endRow - startRow;
+          params.successCallback(r.rows, complete ? r.totalRows : undefined);
+          this.updateShowing();
+        },
+        () => params.failCallback(),
+      );
     },
   };
+
+  /** Rows [startRow, endRow) of the query; the host bounds each reply in bytes, so a wide table takes several. */
+  private async block(
+    q: ViewQuery,
+    startRow: number,
+    endRow: number,
+  ): Promise<{ rows: Cell[][]; totalRows: number } | undefined> {
+    const rows: Cell[][] = [];
+    let totalRows = 0;
+    for (let at = startRow; at < endRow;) {
+      const from = at;
+      const r = await this.host.request((id) => ({ type: 'getRows', id, startRow: from, endRow, ...q }));
+      if (r.type !== 'rows') return undefined;
+      this.remember(r.rows, r.rowIds);
+      rows.push(...r.rows);
+      totalRows = r.totalRows;
+      at += r.rows.length;
+      if (r.rows.length === 0 || at >= r.totalRows) break;
+    }
+    return { rows, totalRows };
+  }
 
   private createTheGrid(): void {
     const s = this.state;

@@ -25,6 +25,8 @@ export interface PreviewState {
   pulling: boolean;
   /** The host has finished reading (done, cancelled or failed). */
   done: boolean;
+  /** Set while reading stopped at the memory budget: the table holds the first part of the object only. */
+  partial: { bytesRead: number; totalBytes?: number } | undefined;
   /** Rows matching the current query (server mode). */
   serverTotal: number;
   /** The quick search text. */
@@ -46,6 +48,7 @@ export function initialState(saved: PersistedState): PreviewState {
     loaded: 0,
     pulling: false,
     done: false,
+    partial: undefined,
     serverTotal: 0,
     quickFilter: saved.query?.quickFilter ?? '',
     savedGrid: saved.grid as GridState | undefined,

@@ -27,6 +27,8 @@ export interface ToolbarActions {
   exportCsv(): void;
   /** Stop reading the table. */
   cancel(): void;
+  /** Read on past the memory budget. */
+  readFurther(): void;
 }
 
 /** The toolbar's element and the controls others read or hide. */
@@ -35,6 +37,8 @@ export class Toolbar {
   readonly element = el('div', 'toolbar');
   /** Cancel, hidden once the table is read. */
   readonly cancelButton: HTMLElement;
+  /** Read further, shown while reading stopped at the memory budget. */
+  readonly readFurtherButton: HTMLElement;
   private readonly formatSelect = document.createElement('vscode-single-select') as HTMLElement & { value: string };
 
   constructor(quickFilter: string, actions: ToolbarActions) {
@@ -62,6 +66,14 @@ export class Toolbar {
     }
     this.cancelButton = button('Cancel', 'Stop downloading; keep the rows read so far', actions.cancel, false);
     this.cancelButton.id = 'cancel';
+    this.readFurtherButton = button(
+      'Read Further',
+      'Read more of the object, up to the memory budget again (xcomLens.preview.memoryBudgetMB)',
+      actions.readFurther,
+      false,
+    );
+    this.readFurtherButton.id = 'read-further';
+    this.readFurtherButton.hidden = true;
     this.element.append(
       search,
       button('Auto-size', 'Fit columns to their contents', actions.autoSize),
@@ -72,6 +84,7 @@ export class Toolbar {
       button('Copy Column', 'Copy the focused column (as filtered and sorted) with its header', actions.copyColumn),
       button('Export CSV…', 'Save the table (as filtered and sorted) as CSV', actions.exportCsv),
       this.cancelButton,
+      this.readFurtherButton,
     );
   }
 

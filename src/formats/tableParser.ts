@@ -37,6 +37,8 @@ export interface ParseOptions extends ParseEvents {
   codecs: FormatCodecs;
   /** Diagnostics. */
   logger?: Logger;
+  /** Largest object read whole before it is decoded (Parquet without ranged reads or compressed, JSON). */
+  maxDocumentBytes?: number;
 }
 
 /** What was read. */
@@ -129,14 +131,22 @@ function concat(chunks: readonly Uint8Array[], limit = Infinity): Uint8Array {
   return out;
 }
 
-async function collect(chunks: AsyncIterable<Uint8Array>, max: number, what: string): Promise<Uint8Array> {
+async function collect(
+  chunks: AsyncIterable<Uint8Array>,
+  max: number,
+  what: string,
+  budget: number | undefined,
+): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let size = 0;
+  const limit = Math.min(max, budget ?? max);
   for await (const c of chunks) {
     size += c.byteLength;
-    if (size > max)
+    if (size > limit)
       throw new UnsupportedContentError(
-        `The ${what} is larger than ${formatBytes(max)}; it cannot be previewed as one document.`,
+        limit < max
+          ? `The ${what} has to be read whole and is larger than the preview's memory budget (${formatBytes(limit)}): raise xcomLens.preview.memoryBudgetMB to preview it.`
+          : `The ${what} is larger than ${formatBytes(max)}; it cannot be previewed as one document.`,
       );
     parts.push(c);
   }
@@ -221,7 +231,7 @@ export async function parseTableSource(
         'The object is a Python pickle. XCom Lens does not unpickle data (it could run code); store DataFrames as CSV, JSON or Parquet to preview them.',
       );
     case 'parquet': {
-      const bytes = await collect(stream, Number.MAX_SAFE_INTEGER, 'Parquet file');
+      const bytes = await collect(stream, Number.MAX_SAFE_INTEGER, 'Parquet file', options.maxDocumentBytes);
       bytesRead = total ?? bytes.byteLength;
       await parseParquet(memoryBuffer(bytes), table, {
         signal,
@@ -234,7 +244,7 @@ export async function parseTableSource(
       return { format: 'parquet', compression };
     }
     case 'json': {
-      const bytes = await collect(stream, MAX_JSON_BYTES, 'JSON document');
+      const bytes = await collect(stream, MAX_JSON_BYTES, 'JSON document', options.maxDocumentBytes);
       report();
       let value: unknown;
       try {

@@ -8,6 +8,7 @@ import {
   type FilterCondition,
   type SortItem,
   type ViewQuery,
+  MAX_SHOWN_CELL_CHARS,
   IN_DATE_RANGE,
   inDateRange,
   shownCell,
@@ -15,6 +16,7 @@ import {
 import { cellText } from '../cellText';
 import { tableProfileSteps } from './columnProfile';
 import type { Column, ColumnarTable } from './table';
+import { topRows } from './topRows';
 
 /** Longest run of profiling work before the thread is yielded. */
 const PROFILE_SLICE_MS = 10;
@@ -31,6 +33,17 @@ function cacheKey(q: ViewQuery, rowCount: number): string {
   return JSON.stringify([q.sortModel, q.filterModel, q.quickFilter.trim().toLowerCase(), rowCount]);
 }
 
+/** About the most characters of cells one window of rows carries to the webview. */
+const MAX_WINDOW_CHARS = 4_000_000;
+/** Cells of very wide tables are cut to no fewer characters than this. */
+const MIN_SHOWN_CELL_CHARS = 200;
+
+/** Largest window end answered by a top-N selection while the full sort of a new query is still to come. */
+const TOP_N_MAX = 1000;
+
+/** Never cancelled. */
+const noCheck = (): void => {};
+
 /** Computes views and caches the last one (the grid asks for many windows of the same query). */
 export class TableViewer {
   private lastKey = '';
@@ -38,12 +51,12 @@ export class TableViewer {
 
   constructor(private readonly table: ColumnarTable) {}
 
-  /** The view for a query over the rows parsed so far. */
-  view(q: ViewQuery): TableView {
+  /** The view for a query over the rows parsed so far; `check` throws to cancel between steps. */
+  view(q: ViewQuery, check: () => void = noCheck): TableView {
     const n = this.table.rowCount;
     const key = cacheKey(q, n);
     if (this.last && key === this.lastKey) return this.last;
-    const view = computeView(this.table, q);
+    const view = computeView(this.table, q, check);
     this.lastKey = key;
     this.last = view;
     return view;
@@ -67,18 +80,54 @@ export class TableViewer {
 
   private profile: { rows: number; result: Promise<ColumnProfile[]> } | undefined;
 
-  /** Rows [start, end) of the view, as cells. */
-  window(q: ViewQuery, start: number, end: number): { rows: Cell[][]; rowIds: number[]; total: number } {
-    const v = this.view(q);
-    const stop = Math.min(end, v.length);
+  /** True when the view of `q` is computed already. */
+  has(q: ViewQuery): boolean {
+    return this.last !== undefined && cacheKey(q, this.table.rowCount) === this.lastKey;
+  }
+
+  /**
+   * Rows [start, end) of the view, as cells. A window near the top of a sorted view not computed yet comes
+   * from a top-N selection (one pass, no full sort); `sortPending` then says the full order is still to come.
+   */
+  window(
+    q: ViewQuery,
+    start: number,
+    end: number,
+    check: () => void = noCheck,
+  ): { rows: Cell[][]; rowIds: number[]; total: number; sortPending?: boolean } {
+    let ids: ArrayLike<number> | undefined;
+    let total: number;
+    let sortPending = false;
+    const sorts = q.sortModel.filter((s) => this.table.column(s.colId));
+    if (!this.has(q) && sorts.length > 0 && end <= TOP_N_MAX) {
+      const mask = filterMask(this.table, q, check);
+      const top = topRows(this.table, mask, sorts, end);
+      ids = top.rows;
+      total = top.total;
+      sortPending = true;
+    } else {
+      const v = this.view(q, check);
+      ids = v.rows;
+      total = v.length;
+    }
+    const stop = Math.min(end, total);
     const rows: Cell[][] = [];
     const rowIds: number[] = [];
-    for (let i = start; i < stop; i++) {
-      const r = v.rows ? v.rows[i] : i;
-      rows.push(this.table.row(r).map(shownCell));
+    // Bounded in size, not only in rows: a wide table gets fewer rows per reply (the webview asks for the rest),
+    // and cells cut shorter the more columns it has, so even one row stays within the bound.
+    const cellChars = Math.max(
+      MIN_SHOWN_CELL_CHARS,
+      Math.min(MAX_SHOWN_CELL_CHARS, Math.floor(MAX_WINDOW_CHARS / Math.max(1, this.table.columns.length))),
+    );
+    let chars = 0;
+    for (let i = start; i < stop && (rows.length === 0 || chars < MAX_WINDOW_CHARS); i++) {
+      const r = ids ? ids[i] : i;
+      const row = this.table.row(r).map((v) => shownCell(v, cellChars));
+      for (const v of row) chars += typeof v === 'string' ? v.length + 3 : 12;
+      rows.push(row);
       rowIds.push(r);
     }
-    return { rows, rowIds, total: v.length };
+    return { rows, rowIds, total, ...(sortPending ? { sortPending } : {}) };
   }
 }
 
@@ -97,10 +146,10 @@ async function runInSlices<T>(steps: Generator<void, T>, signal?: AbortSignal): 
 }
 
 /** Sorts and filters the table. */
-export function computeView(table: ColumnarTable, q: ViewQuery): TableView {
+export function computeView(table: ColumnarTable, q: ViewQuery, check: () => void = noCheck): TableView {
   const n = table.rowCount;
   let rows: Uint32Array | undefined;
-  const mask = filterMask(table, q);
+  const mask = filterMask(table, q, check);
   if (mask) {
     let count = 0;
     for (let i = 0; i < n; i++) count += mask[i];
@@ -113,7 +162,8 @@ export function computeView(table: ColumnarTable, q: ViewQuery): TableView {
       rows = new Uint32Array(n);
       for (let i = 0; i < n; i++) rows[i] = i;
     }
-    rows = sortRows(table, rows, sorts);
+    check();
+    rows = sortRows(table, rows, sorts, check);
   }
   return { rows, length: rows ? rows.length : n };
 }
@@ -160,7 +210,7 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function sortRows(table: ColumnarTable, rows: Uint32Array, sorts: SortItem[]): Uint32Array {
+function sortRows(table: ColumnarTable, rows: Uint32Array, sorts: SortItem[], check: () => void): Uint32Array {
   const n = table.rowCount;
   const firstCol = table.column(sorts[0].colId)!;
   if (
@@ -172,7 +222,11 @@ function sortRows(table: ColumnarTable, rows: Uint32Array, sorts: SortItem[]): U
   ) {
     return sortByText(firstCol, rows, sorts[0].sort === 'desc' ? -1 : 1);
   }
-  const keys = sorts.map((s) => ({ key: sortKey(table.column(s.colId)!, n), dir: s.sort === 'desc' ? -1 : 1 }));
+  const keys = sorts.map((s) => {
+    check();
+    return { key: sortKey(table.column(s.colId)!, n), dir: s.sort === 'desc' ? -1 : 1 };
+  });
+  check();
   const [first] = keys;
   // Missing values go last in both directions: move them out before sorting.
   const present: number[] = [];
@@ -187,7 +241,11 @@ function sortRows(table: ColumnarTable, rows: Uint32Array, sorts: SortItem[]): U
         const x = key[a];
         const y = key[b];
         if (x !== y) {
-          if (x !== x) return 1;
+          // Missing (NaN) goes last; two missing values tie and leave the order to the next key.
+          if (x !== x) {
+            if (y !== y) continue;
+            return 1;
+          }
           if (y !== y) return -1;
           return dir * (x - y);
         }
@@ -326,10 +384,11 @@ function sortByText(col: Column, rows: Uint32Array, dir: number): Uint32Array {
 }
 
 /** 1 for rows that pass every filter and the quick search; undefined when nothing filters. */
-function filterMask(table: ColumnarTable, q: ViewQuery): Uint8Array | undefined {
+function filterMask(table: ColumnarTable, q: ViewQuery, check: () => void): Uint8Array | undefined {
   const n = table.rowCount;
   let mask: Uint8Array | undefined;
   for (const [colId, filter] of Object.entries(q.filterModel)) {
+    check();
     const col = table.column(colId);
     if (!col) continue;
     const m = columnFilterMask(col, filter, n);
@@ -342,6 +401,7 @@ function filterMask(table: ColumnarTable, q: ViewQuery): Uint8Array | undefined 
     // A number's text only holds digits, signs, '.', 'e', 'inf' and the marker 'NaN': other needles cannot match.
     const numericNeedle = /^[0-9.e+\-infa]+$/.test(needle);
     for (const col of table.columns) {
+      check();
       if (!numericNeedle && col.numeric) continue;
       // Quick search reads cells as the grid shows them: "0.0" finds a float zero, "nan" finds the gaps.
       const test = textTester(col, (t) => t.toLowerCase().includes(needle), 'shown');

@@ -3,16 +3,14 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../logger';
 import { errorMessage } from '../errors';
+import { formatBytesOf } from '../formatBytes';
 import { isFromWebview, replyTo } from '../protocol';
 import type { PersistedState, ToWebview } from '../protocol';
 import type { ReferenceConfig } from '../references';
-import { ColumnarTable, type TableSource } from '../formats/table';
-import { type FormatCodecs, parseTableSource } from '../formats/tableParser';
-import { TableViewer } from '../formats/tableView';
+import type { TableSource } from '../formats/table';
+import { type PartialRead, TableClient } from '../formats/tableClient';
 import { answerRequest, type PreviewMessageContext } from './previewMessages';
 import { Views } from '../constants';
-import { decompress } from '../formats/decompress';
-import { sniffFormat } from '../formats/sniff';
 import { previewHtml, previewWebviewOptions } from './previewHtml';
 
 /** A source whose first request (S3's HEAD) runs once the panel is open, so that the panel says what it waits for. */
@@ -43,6 +41,8 @@ export interface PreviewRequest {
 export interface PreviewSettings {
   /** Up to this many rows the webview sorts and filters itself. */
   clientRowCap: number;
+  /** A preview stops reading once its table holds this many MB (Read further goes on); 512 by default. */
+  memoryBudgetMB?: number;
   /** Export CSV escapes cells a spreadsheet would run as formulas (OWASP); on by default. */
   exportEscapeFormulas?: boolean;
   /** TSV and CSV copies escape such cells too; off by default (copies keep the values as they are). */
@@ -51,8 +51,6 @@ export interface PreviewSettings {
 
 /** Optional collaborators of PreviewPanels. */
 export interface PreviewPanelsOptions {
-  /** Format sniffing and decompression; src/formats/sniff.ts and decompress.ts by default. */
-  codecs?: FormatCodecs;
   /** Turns a cell value that is an XCom backend reference into a preview (`parent` is the table it was found in); undefined if it is not one. */
   resolveReference?: (
     value: string,
@@ -86,24 +84,31 @@ export interface PreviewSummary {
   tableBytes: number;
   /** Worker threads that parsed the object (0: all on the extension host's thread). */
   workerThreads: number;
+  /** Set when reading stopped at the memory budget: how much of the object the table holds. */
+  partial?: PartialRead;
 }
 
 const PROGRESS_INTERVAL_MS = 100;
 
+/** Memory a preview's table may hold before reading stops, when the setting gives none. */
+const DEFAULT_MEMORY_BUDGET_MB = 512;
+
 /** Reference rules of a preview that has none configured: the webview links nothing. */
 const NO_REFERENCES: ReferenceConfig = { preset: 'none', prefix: '', customRules: [] };
 
-/** The project's format sniffing and decompression. */
-const defaultCodecs: FormatCodecs = { sniffFormat, decompress };
-
 /** One open preview: its panel, its table and the load in progress. */
 class PreviewSession implements vscode.Disposable {
-  /** Resolves when loading ends (done, failed or cancelled). */
+  /** Resolves when loading ends (done, failed or cancelled) or first stops at the memory budget. */
   readonly loaded: Promise<PreviewSummary>;
+  private stopped: (summary: PreviewSummary) => void = () => {};
+  /** Set while reading waits at the memory budget. */
+  private partial: PartialRead | undefined;
   /** False when the source itself could not be opened (e.g. its HEAD failed), as opposed to its bytes. */
   sourceOpened = true;
-  private readonly table = new ColumnarTable();
-  private readonly viewer = new TableViewer(this.table);
+  /** The table lives in a worker thread: nothing done to it holds up the extension host. */
+  private readonly table = new TableClient();
+  /** The window requests in flight, by query: a request for another query cancels them (sort or filter changed). */
+  private readonly windows = new Map<AbortController, string>();
   private readonly abort = new AbortController();
   /** Aborts when the panel closes (unlike `abort`, which also stops a load the user cancels). */
   private readonly closed = new AbortController();
@@ -136,7 +141,8 @@ class PreviewSession implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((msg: unknown) => this.receive(msg)),
       panel.onDidDispose(() => this.dispose()),
     );
-    this.loaded = this.load();
+    this.loaded = new Promise((resolve) => (this.stopped = resolve));
+    void this.load().then(this.stopped);
   }
 
   /** Rows loaded so far. */
@@ -193,11 +199,9 @@ class PreviewSession implements vscode.Disposable {
       const source = await this.openSource();
       this.totalBytes = source.kind === 'bytes' ? source.sizeBytes : undefined;
       this.sendProgress();
-      const summary = await parseTableSource(source, this.table, {
+      const summary = await this.table.load(source, {
         signal: this.abort.signal,
-        codecs: this.options.codecs ?? defaultCodecs,
-        logger: this.log,
-        onSchema: () => this.post({ type: 'schema', columns: this.table.schema() }),
+        onSchema: () => this.post({ type: 'schema', columns: this.table.columns }),
         onProgress: (bytesRead, totalBytes) => {
           this.bytesRead = bytesRead;
           if (bytesRead > 0) this.waitingFor = undefined;
@@ -205,6 +209,8 @@ class PreviewSession implements vscode.Disposable {
           this.scheduleProgress();
         },
         onWarning: (m) => this.warn(m),
+        budgetBytes: (this.settings().memoryBudgetMB ?? DEFAULT_MEMORY_BUDGET_MB) * 1e6,
+        onPaused: (partial) => this.onPaused(partial),
       });
       this.format = summary.format + (summary.compression ? ` (${summary.compression})` : '');
       this.workerThreads = summary.workerThreads ?? 0;
@@ -229,6 +235,7 @@ class PreviewSession implements vscode.Disposable {
             mode: this.mode(),
             elapsedMs: Date.now() - this.started,
             cancelled,
+            ...(this.partial ? { partial: this.partial } : {}),
           };
     this.sendFinal();
     this.log.info(
@@ -237,8 +244,36 @@ class PreviewSession implements vscode.Disposable {
     return this.summary();
   }
 
+  /** Reading stopped at the memory budget: the panel says what it holds and offers to read further. */
+  private onPaused(partial: PartialRead): void {
+    this.partial = partial;
+    this.bytesRead = partial.bytesRead;
+    if (this.progressTimer) clearTimeout(this.progressTimer);
+    this.progressTimer = undefined;
+    this.finished = {
+      type: 'done',
+      rowCount: this.table.rowCount,
+      mode: this.mode(),
+      elapsedMs: Date.now() - this.started,
+      partial,
+    };
+    this.sendFinal();
+    this.log.info(
+      `preview ${this.request.title}: stopped at the memory budget with ${this.table.rowCount} rows, ${formatBytesOf(partial.bytesRead, partial.totalBytes)} read`,
+    );
+    this.stopped(this.summary());
+  }
+
+  private readFurther(): void {
+    if (!this.partial || this.abort.signal.aborted) return;
+    this.partial = undefined;
+    this.finished = undefined;
+    this.table.readFurther();
+    this.sendProgress();
+  }
+
   private sendFinal(): void {
-    this.post({ type: 'schema', columns: this.table.schema() });
+    this.post({ type: 'schema', columns: this.table.columns });
     this.sendProgress();
     if (this.finished?.type === 'error') {
       // Rows read before the failure stay visible under the error.
@@ -264,8 +299,9 @@ class PreviewSession implements vscode.Disposable {
       warnings: [...this.warnings],
       error: this.error,
       cancelled: this.abort.signal.aborted,
-      tableBytes: this.table.byteSize,
+      tableBytes: this.table.tableBytes,
       workerThreads: this.workerThreads,
+      ...(this.partial ? { partial: this.partial } : {}),
     };
   }
 
@@ -280,7 +316,7 @@ class PreviewSession implements vscode.Disposable {
       clientRowCap: this.settings().clientRowCap,
       references: this.options.referenceConfig?.(this.request) ?? NO_REFERENCES,
     });
-    if (this.table.columns.length > 0) this.post({ type: 'schema', columns: this.table.schema() });
+    if (this.table.columns.length > 0) this.post({ type: 'schema', columns: this.table.columns });
     for (const message of this.warnings) this.post({ type: 'warning', message });
     if (this.finished) this.sendFinal();
     else this.sendProgress();
@@ -293,27 +329,39 @@ class PreviewSession implements vscode.Disposable {
     }
     if (raw.type === 'ready') return this.onReady();
     if (raw.type === 'cancel') return this.abort.abort();
+    if (raw.type === 'readFurther') return this.readFurther();
     const msg = raw;
+    const request = new AbortController();
+    if (msg.type === 'getRows') {
+      const query = JSON.stringify([msg.sortModel, msg.filterModel, msg.quickFilter]);
+      for (const [other, otherQuery] of this.windows) if (otherQuery !== query) other.abort();
+      this.windows.set(request, query);
+    }
+    const stop = (): void => request.abort();
+    // A Cancel of the load leaves requests alone; closing the panel ends them.
+    this.closed.signal.addEventListener('abort', stop, { once: true });
     void replyTo(
       msg.id,
-      () => answerRequest(msg, this.messageContext),
+      () => answerRequest(msg, this.messageContext(request.signal)),
       (reply) => {
-        if (reply.type === 'failed') this.log.error(`preview ${this.request.title}: ${msg.type}: ${reply.message}`);
+        this.windows.delete(request);
+        this.closed.signal.removeEventListener('abort', stop);
+        if (reply.type === 'failed' && !request.signal.aborted)
+          this.log.error(`preview ${this.request.title}: ${msg.type}: ${reply.message}`);
         this.post(reply);
       },
     );
   }
 
   /** What the request handlers (previewMessages.ts) work on. */
-  private get messageContext(): PreviewMessageContext {
+  private messageContext(signal: AbortSignal): PreviewMessageContext {
     return {
       table: this.table,
-      viewer: this.viewer,
-      signal: this.closed.signal,
+      signal,
       partial: () =>
         !this.finished ||
         this.finished.type === 'error' ||
-        (this.finished.type === 'done' && !!this.finished.cancelled),
+        (this.finished.type === 'done' && (!!this.finished.cancelled || !!this.finished.partial)),
       title: this.request.title,
       escapeFormulas: () => {
         const settings = this.settings();
@@ -340,6 +388,7 @@ class PreviewSession implements vscode.Disposable {
     this.disposed = true;
     this.abort.abort();
     this.closed.abort();
+    void this.table.close();
     if (this.progressTimer) clearTimeout(this.progressTimer);
     this.panel.dispose();
     this.disposables.dispose();

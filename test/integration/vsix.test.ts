@@ -20,7 +20,7 @@ const allowed = [
   /^extension\/package\.json$/,
   /^extension\/(readme|changelog)\.md$/i,
   /^extension\/LICENSE(\.txt)?$/i,
-  /^extension\/dist\/(extension\.js|csvWorker\.js|sqliteWorker\.js|decodeWorker\.js|webview\.js|webview\.css)$/,
+  /^extension\/dist\/(extension\.js|csvWorker\.js|tableWorker\.js|sqliteWorker\.js|decodeWorker\.js|webview\.js|webview\.css)$/,
   /^extension\/media\/[^/].*$/,
 ];
 
@@ -59,6 +59,7 @@ describe('VSIX package', function () {
       'extension/package.json',
       'extension/dist/extension.js',
       'extension/dist/csvWorker.js',
+      'extension/dist/tableWorker.js',
       'extension/dist/sqliteWorker.js',
       'extension/dist/decodeWorker.js',
       'extension/dist/webview.js',

@@ -1,5 +1,5 @@
 // The preview panel inside a real extension host: `xcomLens.preview` opens a panel for an inline table and for
-// S3 objects (CSV, gzip CSV, Parquet) and reports what it loaded. Cells inside the webview are checked by
+// S3 objects (CSV, gzip CSV, Parquet, one past the memory budget) and reports what it loaded. Cells inside the webview are checked by
 // test/ui/preview.ui.test.ts.
 import { rowGroupsParquet } from '../fixtures/parquet/parquetFixtures';
 import * as assert from 'node:assert/strict';
@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { PreviewSummary } from '../../src/panels/previewPanel';
+import { fixedWidthCsv, startGeneratedObjectServer } from '../fixtures/servers/generatedObjects';
 
 interface Services {
   s3?: { endpoint: string; accessKeyId: string; secretAccessKey: string; region: string };
@@ -162,6 +163,26 @@ describe('preview panel', () => {
       } finally {
         await config.update('s3.requestTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
         silent.close();
+      }
+    });
+
+    it('stops a 3 GB object at the memory budget and says how much of it the table holds', async () => {
+      const huge = fixedWidthCsv(3e9);
+      const server = await startGeneratedObjectServer({ [`${bucket}/huge.csv`]: huge });
+      const config = vscode.workspace.getConfiguration('xcomLens');
+      await config.update('preview.memoryBudgetMB', 64, vscode.ConfigurationTarget.Global);
+      try {
+        const summary = await preview({ s3: { ...target('huge.csv'), endpointUrl: server.endpoint } });
+        assert.equal(summary.error, undefined);
+        assert.ok(summary.partial, 'reading stopped at the budget');
+        assert.equal(summary.partial.totalBytes, huge.size);
+        assert.ok(summary.partial.bytesRead < 0.1 * huge.size, `read ${summary.partial.bytesRead} bytes`);
+        assert.ok(summary.tableBytes >= 64e6 && summary.tableBytes < 128e6, `table holds ${summary.tableBytes} bytes`);
+        assert.ok(summary.rowCount > 1_000_000, `rows: ${summary.rowCount}`);
+        assert.ok(server.sent(`${bucket}/huge.csv`) < 0.1 * huge.size, 'the rest of the object is not downloaded');
+      } finally {
+        await config.update('preview.memoryBudgetMB', undefined, vscode.ConfigurationTarget.Global);
+        await server.close();
       }
     });
 

@@ -104,8 +104,39 @@ describe('table views', () => {
       ],
       rowIds: [4, 0],
       total: 5,
+      sortPending: true,
     });
     assert.equal(viewer.view(query), viewer.view(query));
+    assert.equal(viewer.window(query, 1, 3).sortPending, undefined, 'later windows come from the full sort');
+  });
+
+  it('bounds a window of a 10,000-column table in bytes: fewer rows per reply, wide rows with shorter cells', function () {
+    this.timeout(60_000);
+    const t = new ColumnarTable();
+    const width = 10_000;
+    for (let c = 0; c < width; c++) t.addColumn(`col${c}`);
+    const cell = (r: number, c: number) => `r${r}c${c}-${'v'.repeat(40)}`;
+    appendTextRows(
+      t,
+      Array.from({ length: 30 }, (_, r) => Array.from({ length: width }, (_, c) => cell(r, c))),
+    );
+    const viewer = new TableViewer(t);
+    const first = viewer.window(q({}), 0, 30);
+    const bytes = Buffer.byteLength(JSON.stringify(first));
+    assert.ok(bytes < 8e6, `first reply is ${bytes} bytes`);
+    assert.ok(first.rows.length > 0 && first.rows.length < 30, `rows: ${first.rows.length}`);
+    assert.equal(first.total, 30);
+    const next = viewer.window(q({}), first.rows.length, 30);
+    assert.equal(next.rowIds[0], first.rows.length, 'the next request goes on where the reply stopped');
+    assert.equal(next.rows[0][width - 1], cell(first.rows.length, width - 1));
+
+    const huge = new ColumnarTable();
+    for (let c = 0; c < width; c++) huge.addColumn(`col${c}`);
+    appendTextRows(huge, [Array.from({ length: width }, () => 'h'.repeat(2_000))]);
+    const one = new TableViewer(huge).window(q({}), 0, 100);
+    assert.equal(one.rows.length, 1);
+    assert.ok(Buffer.byteLength(JSON.stringify(one)) < 8e6);
+    assert.equal((one.rows[0][0] as string).length, 401, 'cells cut to 400 characters and an ellipsis');
   });
 
   it('sends huge cells cut, while the table keeps them whole', () => {

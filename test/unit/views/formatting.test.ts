@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { formatBytes } from '../../../src/formatBytes';
+import { formatBytes, formatBytesOf } from '../../../src/formatBytes';
 import {
   escapeMarkdown,
   formatAge,
@@ -27,6 +27,9 @@ describe('tree formatting', () => {
     assert.equal(formatBytes(999), '999 B');
     assert.equal(formatBytes(12_345), '12 KB');
     assert.equal(formatBytes(1_500_000), '1.5 MB');
+    assert.equal(formatBytesOf(1.1e9, 5e9), '1.1 of 5.0 GB');
+    assert.equal(formatBytesOf(250e6, 10e9), '0.3 of 10 GB');
+    assert.equal(formatBytesOf(3_000_000, undefined), '3.0 MB');
     assert.equal(formatTimestamp('2024-01-01T06:00:00.000Z'), '2024-01-01 06:00:00 UTC');
     const now = Date.parse('2024-01-10T00:00:00Z');
     assert.equal(formatAge('2024-01-09T23:59:30Z', now), 'just now');

@@ -1,0 +1,231 @@
+// XCom Lens against the tools a user would pick instead, side by side in one run, on the 1,000,000 × 10 bench CSV
+// (grid.bench.mjs): the full load from a local S3 server (s3rver) into the preview's sortable table, against
+// pandas.read_csv and papaparse alone on the local file, with DuckDB's read_csv as the ceiling; plus the first 100
+// rows sorted by a text column. Each measurement runs in its own child process (peak RSS is that process's alone).
+//   node bench/alternatives.bench.mjs            prints the figures as a table
+//   import { run } from './alternatives.bench.mjs'  returns rows { figure, value, unit, comparedWith, ratio }
+// DuckDB (@duckdb/node-api, native) is installed on demand under .tmp/bench/duckdb: it is never a dependency.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchDir, root } from './bundle.mjs';
+import { benchCsv } from './grid.bench.mjs';
+import { bundle } from './hostStall.bench.mjs';
+
+const BUCKET = 'bench';
+const KEY = 'grid/bench.csv';
+const DUCKDB_VERSION = '1.5.6-r.1';
+const duckdbDir = join(benchDir, 'duckdb');
+
+/** The preview's pipeline: HEAD, ranged GETs through the SDK, the table worker; then a sorted first window. */
+const CHILD_OURS = `
+const [formats, endpoint, bucket, key, file] = process.argv.slice(1);
+const { TableClient, openS3ObjectStore } = require(formats);
+const path = require('node:path');
+const fs = require('node:fs');
+(async () => {
+  const rss0 = process.memoryUsage().rss;
+  const client = new TableClient(path.join(path.dirname(formats), 'tableWorker.js'));
+  let source;
+  const t0 = performance.now();
+  if (endpoint === 'file') {
+    source = { kind: 'bytes', title: 'bench.csv', sizeBytes: fs.statSync(file).size, open: () => fs.createReadStream(file, { highWaterMark: 1 << 20 }) };
+  } else {
+    const store = openS3ObjectStore({ endpointUrl: endpoint, region: 'us-east-1', forcePathStyle: true }, { credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    const loc = { bucket, key };
+    const { size } = await store.head(loc);
+    source = { kind: 'bytes', title: key, sizeBytes: size, keyName: key, open: (signal) => store.read(loc, { signal, size }), readRange: (s, e, signal) => store.readRange(loc, s, e, signal) };
+  }
+  let first = 0;
+  await client.load(source, { signal: new AbortController().signal, onProgress: () => { if (!first && client.rowCount > 0) first = performance.now() - t0; } });
+  const load = performance.now() - t0;
+  const t1 = performance.now();
+  await client.request({ op: 'rows', query: { sortModel: [{ colId: 'c6', sort: 'asc' }], filterModel: {}, quickFilter: '' }, start: 0, end: 100 });
+  const sortedFirst = performance.now() - t1;
+  const peak = process.resourceUsage().maxRSS * 1024 - rss0;
+  await client.close();
+  console.log(JSON.stringify({ rows: client.rowCount, load, first, sortedFirst, peak, tableBytes: client.tableBytes }));
+})();`;
+
+const CHILD_PAPA = `
+const Papa = require(process.argv[2]);
+const fs = require('node:fs');
+const t0 = performance.now();
+let rows = 0;
+Papa.parse(fs.createReadStream(process.argv[1], { encoding: 'utf8', highWaterMark: 1 << 20 }), {
+  header: false, skipEmptyLines: true,
+  chunk: (r) => { rows += r.data.length; },
+  complete: () => console.log(JSON.stringify({ rows: rows - 1, load: performance.now() - t0 })),
+});`;
+
+const CHILD_DUCKDB = `
+const { DuckDBInstance } = require(process.argv[2]);
+(async () => {
+  const instance = await DuckDBInstance.create(':memory:');
+  const con = await instance.connect();
+  const t0 = performance.now();
+  await con.run("CREATE TABLE t AS SELECT * FROM read_csv('" + process.argv[1].replaceAll("'", "''") + "')");
+  const load = performance.now() - t0;
+  const rows = Number((await con.runAndReadAll('SELECT count(*) FROM t')).getRows()[0][0]);
+  const t1 = performance.now();
+  await con.runAndReadAll('SELECT * FROM t ORDER BY "user" LIMIT 100');
+  const sortedFirst = performance.now() - t1;
+  const threads = (await con.runAndReadAll("SELECT current_setting('threads')")).getRows()[0][0];
+  console.log(JSON.stringify({ rows, load, sortedFirst, threads: Number(threads) }));
+})();`;
+
+function child(script, args) {
+  const r = spawnSync(process.execPath, ['-e', script, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+function pandas(csv) {
+  const code =
+    'import sys, time, pandas\nt = time.perf_counter()\ndf = pandas.read_csv(sys.argv[1])\nprint(time.perf_counter() - t, len(df))';
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    const r = spawnSync(python, ['-c', code, csv], { encoding: 'utf8' });
+    if (r.status === 0) return Number(r.stdout.trim().split(' ')[0]) * 1000;
+  }
+  return undefined;
+}
+
+/** @duckdb/node-api, installed under .tmp/bench/duckdb the first time (undefined when that fails, e.g. offline). */
+function duckdb() {
+  const module = join(duckdbDir, 'node_modules', '@duckdb', 'node-api');
+  if (!existsSync(module)) {
+    mkdirSync(duckdbDir, { recursive: true });
+    writeFileSync(join(duckdbDir, 'package.json'), '{"private":true}');
+    try {
+      execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', `@duckdb/node-api@${DUCKDB_VERSION}`], {
+        cwd: duckdbDir,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+    } catch {
+      return undefined;
+    }
+  }
+  return createRequire(join(duckdbDir, 'package.json')).resolve('@duckdb/node-api');
+}
+
+/** Puts the CSV into s3rver's directory layout (object, md5, metadata) instead of a slow upload through it. */
+async function placeObject(directory, file) {
+  const base = join(directory, BUCKET, ...KEY.split('/'));
+  mkdirSync(join(base, '..'), { recursive: true });
+  copyFileSync(file, `${base}._S3rver_object`);
+  const md5 = createHash('md5');
+  for await (const chunk of createReadStream(file)) md5.update(chunk);
+  writeFileSync(`${base}._S3rver_object.md5`, md5.digest('hex'));
+  writeFileSync(`${base}._S3rver_metadata.json`, JSON.stringify({ 'content-type': 'text/csv' }));
+}
+
+/** Runs the benchmark and returns its figures. */
+export async function run() {
+  const csv = await benchCsv();
+  const formats = await bundle();
+  const m = createRequire(import.meta.url)(formats);
+  const size = statSync(csv).size;
+  const mb = size / 1e6;
+  const tmp = mkdtempSync(join(tmpdir(), 'xcom-lens-alternatives-'));
+  let server;
+  try {
+    server = await m.startS3Server(tmp);
+    mkdirSync(join(server.directory, BUCKET), { recursive: true });
+    await placeObject(server.directory, csv);
+    const best = (f, n = 2) => Array.from({ length: n }, f).sort((a, b) => a.load - b.load)[0];
+    const fromS3 = best(() => child(CHILD_OURS, [formats, server.endpoint, BUCKET, KEY, '']));
+    const fromFile = best(() => child(CHILD_OURS, [formats, 'file', '', '', csv]));
+    const papa = best(() => child(CHILD_PAPA, [csv, join(root, 'node_modules', 'papaparse')]));
+    const pandasMs = pandas(csv);
+    const duck = duckdb();
+    const duckdbRun = duck ? best(() => child(CHILD_DUCKDB, [csv, duck])) : undefined;
+    for (const [name, r] of [
+      ['XCom Lens from S3', fromS3],
+      ['XCom Lens from the file', fromFile],
+      ['papaparse', papa],
+      ['DuckDB', duckdbRun],
+    ])
+      if (r && r.rows !== fromFile.rows) throw new Error(`${name} read ${r.rows} rows, XCom Lens ${fromFile.rows}`);
+    const mbps = (ms) => mb / (ms / 1000);
+    const vs = (label, ms) => (ms ? `${label} ${round(ms)} ms` : `${label} not available`);
+    const rows = [
+      {
+        figure: `full load from the local S3 server into the sortable table (${fromS3.rows.toLocaleString('en-US')} rows × 10, ${round(mb)} MB; target ≤ 0.5× pandas)`,
+        value: round(fromS3.load),
+        unit: 'ms',
+        comparedWith: vs('pandas.read_csv (local file)', pandasMs),
+        ratio: pandasMs ? round(fromS3.load / pandasMs) : null,
+      },
+      {
+        figure: 'full load from the local S3 server, against DuckDB read_csv (the ceiling)',
+        value: round(fromS3.load),
+        unit: 'ms',
+        comparedWith: duckdbRun
+          ? `DuckDB read_csv into a table ${round(duckdbRun.load)} ms (${duckdbRun.threads} threads)`
+          : 'DuckDB not available',
+        ratio: duckdbRun ? round(fromS3.load / duckdbRun.load) : null,
+      },
+      {
+        figure: 'parse throughput from the local file into the table (target ≥ 1.0× papaparse alone)',
+        value: round(mbps(fromFile.load)),
+        unit: 'MB/s',
+        comparedWith: `papaparse alone ${round(mbps(papa.load))} MB/s; pandas ${pandasMs ? round(mbps(pandasMs)) : '–'} MB/s; DuckDB ${duckdbRun ? round(mbps(duckdbRun.load)) : '–'} MB/s`,
+        ratio: round(papa.load / fromFile.load),
+      },
+      {
+        figure: 'host memory: peak RSS delta of the process during the S3 load (target ≤ 1.5× the file)',
+        value: round(fromS3.peak / 1e6),
+        unit: 'MB',
+        comparedWith: `file ${round(mb)} MB; table arrays ${round(fromS3.tableBytes / 1e6)} MB`,
+        ratio: round(fromS3.peak / size),
+      },
+      {
+        figure: 'time to the first rows from S3',
+        value: round(fromS3.first),
+        unit: 'ms',
+        comparedWith: '',
+        ratio: null,
+      },
+      {
+        figure: 'first 100 rows sorted by a text column (top-N in the table worker)',
+        value: round(fromS3.sortedFirst),
+        unit: 'ms',
+        comparedWith: duckdbRun
+          ? `DuckDB ORDER BY … LIMIT 100 ${round(duckdbRun.sortedFirst)} ms`
+          : 'DuckDB not available',
+        ratio: duckdbRun ? round(fromS3.sortedFirst / duckdbRun.sortedFirst) : null,
+      },
+    ];
+    return rows;
+  } finally {
+    await server?.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function round(x) {
+  return Math.round(x * 100) / 100;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  run().then(
+    (rows) => console.table(rows),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,112 @@
+// Any-size benchmark: a 5 GB CSV that exists nowhere (an S3-compatible loopback stand-in generates its bytes,
+// test/fixtures/servers/generatedObjects.ts) previewed through the real S3 client and the table worker with the
+// default memory budget (512 MB): time to the first rows, time until reading stops at the budget, what the table
+// then holds, and the process's peak memory. Runs in a child process, so peak RSS is the preview's alone.
+//   node bench/anySize.bench.mjs            prints the figures as a table
+//   import { run } from './anySize.bench.mjs'  returns rows { figure, value, unit, comparedWith, ratio }
+//   ANY_SIZE_BENCH_BUDGET_MB=128 uses a smaller budget (quicker).
+import * as esbuild from 'esbuild';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchDir, root } from './bundle.mjs';
+import { bundle } from './hostStall.bench.mjs';
+
+const SIZE = 5e9;
+const BUDGET_MB = Number(process.env.ANY_SIZE_BENCH_BUDGET_MB ?? 512);
+
+const CHILD = `
+const [formats, endpoint, budgetMb] = process.argv.slice(1);
+const { TableClient, openS3ObjectStore } = require(formats);
+const path = require('node:path');
+(async () => {
+  const rss0 = process.memoryUsage().rss;
+  const store = openS3ObjectStore({ endpointUrl: endpoint, region: 'us-east-1', forcePathStyle: true }, { credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+  const loc = { bucket: 'big', key: 'huge.csv' };
+  const client = new TableClient(path.join(path.dirname(formats), 'tableWorker.js'));
+  const abort = new AbortController();
+  const t0 = performance.now();
+  const { size: objectSize } = await store.head(loc);
+  const source = { kind: 'bytes', title: 'huge.csv', sizeBytes: objectSize, keyName: 'huge.csv', open: (signal) => store.read(loc, { signal, size: objectSize }), readRange: (s, e, signal) => store.readRange(loc, s, e, signal) };
+  let first = 0;
+  const paused = new Promise((resolve) => {
+    client.load(source, { signal: abort.signal, budgetBytes: Number(budgetMb) * 1e6, onProgress: () => { if (!first && client.rowCount > 0) first = performance.now() - t0; }, onPaused: resolve }).catch(() => {});
+  });
+  const partial = await paused;
+  const stopped = performance.now() - t0;
+  const peak = process.resourceUsage().maxRSS * 1024 - rss0;
+  abort.abort();
+  await client.close();
+  console.log(JSON.stringify({ first, stopped, rows: client.rowCount, tableBytes: client.tableBytes, bytesRead: partial.bytesRead, totalBytes: partial.totalBytes, peak }));
+})();`;
+
+/** Runs the benchmark and returns its figures. */
+export async function run() {
+  const formats = await bundle();
+  const fixtures = join(benchDir, 'stall', 'generatedObjects.js');
+  await esbuild.build({
+    entryPoints: [join(root, 'test/fixtures/servers/generatedObjects.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    outfile: fixtures,
+    logLevel: 'warning',
+  });
+  // The stand-in runs here, so the child's memory is the preview's alone.
+  const { fixedWidthCsv, startGeneratedObjectServer } = createRequire(import.meta.url)(fixtures);
+  const server = await startGeneratedObjectServer({ 'big/huge.csv': fixedWidthCsv(SIZE) });
+  let m;
+  try {
+    const child = spawn(process.execPath, ['-e', CHILD, formats, server.endpoint, String(BUDGET_MB)]);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const [code] = await once(child, 'close');
+    if (code !== 0) throw new Error(`bench child failed: ${err}`);
+    m = { ...JSON.parse(out.trim().split('\n').pop()), sent: server.sent('big/huge.csv') };
+  } finally {
+    await server.close();
+  }
+  const gb = (b) => (b / 1e9).toFixed(1);
+  return [
+    {
+      figure: `5 GB CSV through S3 (generated on the fly): time to the first rows (target < 1 s)`,
+      value: round(m.first),
+      unit: 'ms',
+      comparedWith: 'target 1000 ms',
+      ratio: round(m.first / 1000),
+    },
+    {
+      figure: `5 GB CSV: reading stops at the ${BUDGET_MB} MB budget holding the first ${m.rows.toLocaleString('en-US')} rows · ${gb(m.bytesRead)} of ${gb(m.totalBytes)} GB read`,
+      value: round(m.stopped / 1000),
+      unit: 's',
+      comparedWith: `table ${round(m.tableBytes / 1e6)} MB; downloaded ${round(m.sent / 1e6)} MB of ${round(m.totalBytes / 1e6)} MB`,
+      ratio: round(m.sent / m.totalBytes),
+    },
+    {
+      figure: '5 GB CSV: peak RSS delta of the process until the stop at the budget',
+      value: round(m.peak / 1e6),
+      unit: 'MB',
+      comparedWith: `budget ${BUDGET_MB} MB`,
+      ratio: round(m.peak / 1e6 / BUDGET_MB),
+    },
+  ];
+}
+
+function round(x) {
+  return Math.round(x * 100) / 100;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  run().then(
+    (rows) => console.table(rows),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}

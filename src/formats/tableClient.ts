@@ -1,0 +1,267 @@
+// Host side of the table worker (tableWorker.ts): starts one worker per preview, streams the source's bytes
+// to it with a bounded number of chunks in flight, answers its ranged reads, and proxies the panel's requests
+// with cancellation. The host keeps only what the panel shows of the table: its row count and schema.
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { CancellationError, errorMessage } from '../errors';
+import type { ColumnInfo } from '../protocol';
+import { ColumnarTable, type TableSource } from './table';
+import type { ParseEvents, ParseSummary } from './tableParser';
+import type { TableOp, TableReplies, TableRequest } from './tableService';
+import type { FromTableWorker, TableWorkerData, ToTableWorker, WorkerSource } from './tableWorker';
+
+/** How much of the object a preview holds when reading stopped at the memory budget. */
+export interface PartialRead {
+  /** Bytes of the object read. */
+  bytesRead: number;
+  /** The object's size, when known. */
+  totalBytes?: number;
+}
+
+/** Options of `TableClient.load`. */
+export interface LoadOptions extends ParseEvents {
+  /** Stops the load (the rows read so far stay). */
+  signal: AbortSignal;
+  /** Reading waits once the table holds this many bytes, until `readFurther`. */
+  budgetBytes?: number;
+  /** Reading stopped at the budget; `readFurther` goes on. */
+  onPaused?(partial: PartialRead): void;
+}
+
+/** Where the bundled worker script sits: next to the module that loads it (dist/ in the VSIX). */
+const defaultTableWorkerScript = join(__dirname, 'tableWorker.js');
+
+/** Chunks sent to the worker and not yet taken by its parser: bounds what waits in the worker's queue. */
+const CHUNKS_IN_FLIGHT = 8;
+/** Cancel slots shared with the worker (request ids are spread over them). */
+const CANCEL_SLOTS = 1024;
+
+interface Waiting {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/** One table living in a worker thread. */
+export class TableClient {
+  /** Rows parsed so far. */
+  rowCount = 0;
+  /** Columns as last reported. */
+  columns: ColumnInfo[] = [];
+  /** Bytes held by the table's arrays, known once loading ended. */
+  tableBytes = 0;
+  private readonly worker: Worker;
+  private readonly slots = new Int32Array(new SharedArrayBuffer(4 * CANCEL_SLOTS));
+  private readonly generation = new Int32Array(new SharedArrayBuffer(4));
+  private lastQuery = '';
+  private readonly requests = new Map<number, Waiting>();
+  private nextId = 1;
+  private stopped: Error | undefined;
+  private closing = false;
+  private handlers: ((message: FromTableWorker) => void)[] = [];
+
+  constructor(script = defaultTableWorkerScript) {
+    const data: TableWorkerData = {
+      cancelSlots: this.slots.buffer as SharedArrayBuffer,
+      queryGeneration: this.generation.buffer as SharedArrayBuffer,
+    };
+    this.worker = new Worker(script, { workerData: data });
+    this.worker.on('message', (message: FromTableWorker) => this.receive(message));
+    const stop = (error: Error): void => {
+      this.stopped ??= error;
+      for (const w of this.requests.values()) w.reject(this.stopped);
+      this.requests.clear();
+      for (const h of this.handlers) h({ type: 'loaded', ...this.snapshot(), error: this.stopped.message });
+    };
+    this.worker.on('error', (e) => stop(new Error(`The table worker failed: ${errorMessage(e)}`)));
+    this.worker.on('exit', (code) =>
+      stop(
+        new Error(
+          code === 0 || this.closing
+            ? 'The preview was closed.'
+            : `The table worker stopped (exit code ${code}): it may have run out of memory.`,
+        ),
+      ),
+    );
+  }
+
+  private snapshot(): { rowCount: number; columns: ColumnInfo[]; tableBytes: number; cancelled: boolean } {
+    return { rowCount: this.rowCount, columns: this.columns, tableBytes: this.tableBytes, cancelled: false };
+  }
+
+  private send(message: ToTableWorker, transfer?: ArrayBuffer[]): void {
+    if (!this.stopped) this.worker.postMessage(message, transfer);
+  }
+
+  private receive(message: FromTableWorker): void {
+    if (message.type === 'reply') {
+      const waiting = this.requests.get(message.id);
+      this.requests.delete(message.id);
+      if (!waiting) return;
+      if (message.cancelled) waiting.reject(new CancellationError());
+      else if (message.error !== undefined) waiting.reject(new Error(message.error));
+      else waiting.resolve(message.value);
+      return;
+    }
+    if (
+      message.type === 'progress' ||
+      message.type === 'schema' ||
+      message.type === 'loaded' ||
+      message.type === 'paused'
+    )
+      this.rowCount = message.rowCount;
+    if (message.type === 'schema' || message.type === 'loaded' || message.type === 'paused')
+      this.columns = message.columns;
+    if (message.type === 'loaded' || message.type === 'paused') this.tableBytes = message.tableBytes;
+    for (const h of [...this.handlers]) h(message);
+  }
+
+  /** Loads `source` into the worker's table; resolves when done or cancelled, rejects with a readable error. */
+  async load(source: TableSource, options: LoadOptions): Promise<ParseSummary> {
+    const { signal } = options;
+    if (source.kind === 'built') {
+      // Put together on this thread from tables read elsewhere; the worker then holds it like any other.
+      const built = new ColumnarTable();
+      await source.fill(built, { signal, onProgress: options.onProgress, onWarning: options.onWarning });
+      const rows = Array.from({ length: built.rowCount }, (_, r) => built.row(r));
+      const columns = built.columns.map((c) => ({ name: c.name, index: c.index }));
+      await this.loadDescribed(source, { kind: 'rows', title: source.title, columns, rows }, options);
+      return { format: 'tables' };
+    }
+    const described: WorkerSource =
+      source.kind === 'inline'
+        ? { kind: 'inline', title: source.title, value: source.value }
+        : {
+            kind: 'bytes',
+            title: source.title,
+            sizeBytes: source.sizeBytes,
+            formatHint: source.formatHint,
+            compression: source.compression,
+            keyName: source.keyName,
+            ranged: source.readRange !== undefined,
+          };
+    return this.loadDescribed(source, described, options);
+  }
+
+  private loadDescribed(source: TableSource, described: WorkerSource, options: LoadOptions): Promise<ParseSummary> {
+    const { signal } = options;
+    return new Promise<ParseSummary>((resolve, reject) => {
+      let credit = CHUNKS_IN_FLIGHT;
+      let wakePump: (() => void) | undefined;
+      const onAbort = (): void => {
+        this.send({ type: 'abortLoad' });
+        wakePump?.();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      const pump = async (): Promise<void> => {
+        if (source.kind !== 'bytes') return;
+        try {
+          for await (const chunk of source.open(signal)) {
+            if (signal.aborted || this.stopped) return;
+            // A copy the worker can own: stream chunks are often views into a shared pool.
+            const own = chunk.slice();
+            this.send({ type: 'bytes', chunk: own }, [own.buffer]);
+            credit--;
+            while (credit <= 0 && !signal.aborted && !this.stopped)
+              await new Promise<void>((wake) => (wakePump = wake));
+            wakePump = undefined;
+          }
+          this.send({ type: 'end' });
+        } catch (e) {
+          if (!signal.aborted) this.send({ type: 'fail', message: errorMessage(e) });
+        }
+      };
+      const answerRange = async (id: number, start: number, end: number): Promise<void> => {
+        if (source.kind !== 'bytes' || !source.readRange) return;
+        try {
+          const bytes = (await source.readRange(start, end, signal)).slice();
+          this.send({ type: 'range', id, bytes }, [bytes.buffer]);
+        } catch (e) {
+          this.send({ type: 'range', id, error: errorMessage(e) });
+        }
+      };
+      const handler = (message: FromTableWorker): void => {
+        switch (message.type) {
+          case 'open':
+            void pump();
+            return;
+          case 'pull':
+            credit++;
+            wakePump?.();
+            return;
+          case 'readRange':
+            void answerRange(message.id, message.start, message.end);
+            return;
+          case 'progress':
+            options.onProgress?.(message.bytesRead, message.totalBytes);
+            return;
+          case 'schema':
+            options.onSchema?.();
+            return;
+          case 'warning':
+            options.onWarning?.(message.message);
+            return;
+          case 'paused':
+            options.onPaused?.({ bytesRead: message.bytesRead, totalBytes: message.totalBytes });
+            return;
+          case 'loaded':
+            this.handlers = this.handlers.filter((h) => h !== handler);
+            signal.removeEventListener('abort', onAbort);
+            wakePump?.();
+            options.onSchema?.();
+            if (message.error !== undefined) reject(new Error(message.error));
+            else if (message.cancelled) reject(new CancellationError());
+            else resolve(message.summary!);
+            return;
+        }
+      };
+      this.handlers.push(handler);
+      this.send({ type: 'load', source: described, budgetBytes: options.budgetBytes ?? Infinity });
+      if (signal.aborted) onAbort();
+    });
+  }
+
+  /** Goes on reading after a stop at the memory budget, up to as much again. */
+  readFurther(): void {
+    this.send({ type: 'readFurther' });
+  }
+
+  /** Asks the table for something; aborting `signal` cancels the work in the worker and rejects. */
+  request<K extends TableOp>(
+    request: Extract<TableRequest, { op: K }>,
+    signal?: AbortSignal,
+  ): Promise<TableReplies[K]> {
+    if (this.stopped) return Promise.reject(this.stopped);
+    if (signal?.aborted) return Promise.reject(new CancellationError());
+    const id = this.nextId++;
+    const asked = request as TableRequest;
+    if (asked.op === 'rows') {
+      const { sortModel, filterModel, quickFilter } = asked.query;
+      const query = JSON.stringify([sortModel, filterModel, quickFilter]);
+      // Another query: whatever the worker still computes for the last one is not wanted any more.
+      if (query !== this.lastQuery) Atomics.add(this.generation, 0, 1);
+      this.lastQuery = query;
+    }
+    return new Promise<TableReplies[K]>((resolve, reject) => {
+      const onAbort = (): void => {
+        Atomics.store(this.slots, id % CANCEL_SLOTS, id);
+        this.requests.delete(id);
+        reject(new CancellationError());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const settled =
+        <T>(settle: (v: T) => void) =>
+        (v: T): void => {
+          signal?.removeEventListener('abort', onAbort);
+          settle(v);
+        };
+      this.requests.set(id, { resolve: settled(resolve as (v: unknown) => void), reject: settled(reject) });
+      this.send({ type: 'request', id, request });
+    });
+  }
+
+  /** Stops the worker and drops the table. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.worker.terminate();
+  }
+}

@@ -1,0 +1,144 @@
+// The operations the preview asks of a loaded table — windows of rows, column statistics, copies and CSV
+// export — as plain requests and replies, so that they run where the table lives (the table worker,
+// tableWorker.ts) and never on the extension host's thread. Long operations call `check` between steps,
+// which throws a CancellationError once their request was cancelled.
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { Cell, ColumnProfile, ColumnStats, CopyFormat, ViewQuery } from '../protocol';
+import type { ColumnarTable } from './table';
+import { TableViewer, columnStats } from './tableView';
+import { csvLine, formatRows, type TextFormatOptions } from './textFormats';
+
+/** A request to the table, by operation. */
+export type TableRequest =
+  | { op: 'rows'; query: ViewQuery; start: number; end: number }
+  | { op: 'stats'; colId: string }
+  | { op: 'profile' }
+  | { op: 'cellText'; rowId: number; colId: string }
+  | { op: 'rowsText'; rowIds: number[]; colIds: string[]; format: CopyFormat; escapeFormulas: boolean }
+  | { op: 'columnText'; query: ViewQuery; colId: string; format: CopyFormat; escapeFormulas: boolean }
+  | { op: 'exportCsv'; query: ViewQuery; path: string; escapeFormulas: boolean };
+
+/** The reply to each operation; undefined where the request named rows or columns the table does not have. */
+export interface TableReplies {
+  /** A window of the view, and the sizes of the view and of the table. */
+  rows: { rows: Cell[][]; rowIds: number[]; total: number; tableRows: number };
+  /** Statistics of the column. */
+  stats: ColumnStats | undefined;
+  /** The distribution of every column, and the rows it covers. */
+  profile: { profiles: ColumnProfile[]; rows: number };
+  /** The whole text of one cell. */
+  cellText: string | undefined;
+  /** The rows formatted for the clipboard, and how many. */
+  rowsText: { text: string; count: number } | undefined;
+  /** One column of the view formatted for the clipboard, its name and how many values. */
+  columnText: { text: string; count: number; name: string } | undefined;
+  /** Rows written to the file. */
+  exportCsv: { rows: number };
+}
+
+/** Operation names. */
+export type TableOp = TableRequest['op'];
+
+/** Largest chunk of CSV text built before it is written out. */
+const EXPORT_CHUNK_CHARS = 1 << 20;
+
+/** Answers table requests over one table (which may still be loading). */
+export class TableService {
+  /** Sorted and filtered views of the table; the last one is kept. */
+  readonly viewer: TableViewer;
+
+  constructor(readonly table: ColumnarTable) {
+    this.viewer = new TableViewer(table);
+  }
+
+  /** The reply to `request`; `check` throws once the request was cancelled. */
+  async answer<K extends TableOp>(
+    request: Extract<TableRequest, { op: K }>,
+    check: () => void = () => {},
+  ): Promise<TableReplies[K]> {
+    return (await this.dispatch(request, check)) as TableReplies[K];
+  }
+
+  private async dispatch(request: TableRequest, check: () => void): Promise<TableReplies[TableOp]> {
+    const { table, viewer } = this;
+    switch (request.op) {
+      case 'rows': {
+        const w = viewer.window(request.query, request.start, request.end, check);
+        return { ...w, tableRows: table.rowCount };
+      }
+      case 'stats': {
+        const col = table.column(request.colId);
+        return col ? columnStats(table, col) : undefined;
+      }
+      case 'profile': {
+        // The profile runs in slices that yield between them: poll for the request's cancel meanwhile.
+        const stop = new AbortController();
+        const poll = setInterval(() => {
+          try {
+            check();
+          } catch (e) {
+            stop.abort(e);
+          }
+        }, 10);
+        try {
+          const profiles = await viewer.profileColumns(stop.signal);
+          return { profiles, rows: profiles[0]?.rows ?? table.rowCount };
+        } finally {
+          clearInterval(poll);
+        }
+      }
+      case 'cellText': {
+        const col = table.column(request.colId);
+        return col && request.rowId < table.rowCount ? col.textAt(request.rowId) : undefined;
+      }
+      case 'rowsText': {
+        const cols = request.colIds.map((id) => table.column(id));
+        if (cols.some((c) => !c) || request.rowIds.some((r) => r >= table.rowCount)) return undefined;
+        const rows = request.rowIds.map((r) => cols.map((c) => c!.textAt(r)));
+        const header = cols.map((c) => c!.name);
+        const text = formatRows(header, rows, request.format, { escapeFormulas: request.escapeFormulas });
+        return { text, count: rows.length };
+      }
+      case 'columnText': {
+        const col = table.column(request.colId);
+        if (!col) return undefined;
+        const view = viewer.view(request.query, check);
+        const rows: string[][] = new Array(view.length);
+        for (let i = 0; i < view.length; i++) rows[i] = [col.textAt(view.rows ? view.rows[i] : i)];
+        check();
+        const text = formatRows([col.name], rows, request.format, { escapeFormulas: request.escapeFormulas });
+        return { text, count: view.length, name: col.name };
+      }
+      case 'exportCsv': {
+        const rows = viewer.view(request.query, check).length;
+        const chunks = this.csvChunks(request.query, { escapeFormulas: request.escapeFormulas }, check);
+        await pipeline(chunks, createWriteStream(request.path, { encoding: 'utf8' }));
+        return { rows };
+      }
+    }
+  }
+
+  /** The CSV text of the table as `query` shows it, header first, in chunks of about a megabyte. */
+  private *csvChunks(query: ViewQuery, options: TextFormatOptions, check: () => void): Generator<string> {
+    const view = this.viewer.view(query, check);
+    const cols = this.table.columns;
+    let chunk = csvLine(
+      cols.map((c) => c.name),
+      options,
+    );
+    for (let i = 0; i < view.length; i++) {
+      const r = view.rows ? view.rows[i] : i;
+      chunk += csvLine(
+        cols.map((c) => c.textAt(r)),
+        options,
+      );
+      if (chunk.length > EXPORT_CHUNK_CHARS) {
+        yield chunk;
+        check();
+        chunk = '';
+      }
+    }
+    yield chunk;
+  }
+}

@@ -1,0 +1,322 @@
+// Worker-thread entry (bundled as dist/tableWorker.js): the preview's table lives here. The host streams
+// the object's bytes in (or answers ranged reads for Parquet), this thread parses them into the columnar
+// table, and every operation on the table — windows, sorts, filters, search, statistics, copies, export —
+// runs here, so none of them holds up the extension host's thread. tableClient.ts is the host side.
+import { parentPort, workerData } from 'node:worker_threads';
+import { CancellationError, errorMessage, isCancellation } from '../errors';
+import type { Cell, ColumnInfo } from '../protocol';
+import { decompress } from './decompress';
+import { sniffFormat } from './sniff';
+import { ColumnarTable, type FormatHint, type TableSource } from './table';
+import { type ParseSummary, parseTableSource } from './tableParser';
+import { type TableRequest, TableService } from './tableService';
+
+/** What the worker needs to know of a source; its bytes come in `bytes` messages or ranged reads. */
+export type WorkerSource =
+  | { kind: 'inline'; title: string; value: unknown }
+  /** A table the host put together (e.g. stacked map indexes), as its columns and rows of cells. */
+  | { kind: 'rows'; title: string; columns: { name: string; index: boolean }[]; rows: Cell[][] }
+  | {
+      kind: 'bytes';
+      title: string;
+      sizeBytes?: number;
+      formatHint?: FormatHint;
+      compression?: string;
+      keyName?: string;
+      /** The host can answer ranged reads. */
+      ranged: boolean;
+    };
+
+/** Messages from the host. */
+export type ToTableWorker =
+  | { type: 'load'; source: WorkerSource; budgetBytes: number }
+  | { type: 'readFurther' }
+  | { type: 'bytes'; chunk: Uint8Array }
+  | { type: 'end' }
+  | { type: 'fail'; message: string }
+  | { type: 'range'; id: number; bytes?: Uint8Array; error?: string }
+  | { type: 'abortLoad' }
+  | { type: 'request'; id: number; request: TableRequest };
+
+/** Messages to the host. */
+export type FromTableWorker =
+  | { type: 'open' }
+  | { type: 'pull' }
+  | { type: 'readRange'; id: number; start: number; end: number }
+  | { type: 'progress'; rowCount: number; bytesRead: number; totalBytes?: number }
+  | { type: 'schema'; rowCount: number; columns: ColumnInfo[] }
+  | { type: 'warning'; message: string }
+  | {
+      type: 'paused';
+      rowCount: number;
+      columns: ColumnInfo[];
+      tableBytes: number;
+      bytesRead: number;
+      totalBytes?: number;
+    }
+  | {
+      type: 'loaded';
+      rowCount: number;
+      columns: ColumnInfo[];
+      tableBytes: number;
+      summary?: ParseSummary;
+      error?: string;
+      cancelled: boolean;
+    }
+  | { type: 'reply'; id: number; value?: unknown; error?: string; cancelled?: boolean };
+
+/** Data the host starts the worker with. */
+export interface TableWorkerData {
+  /** Int32 slots: slot id % length holds id once request `id` is cancelled (read while the request runs). */
+  cancelSlots: SharedArrayBuffer;
+  /** One Int32 the host bumps whenever the grid asks for another query: a sort finishing in the background stops. */
+  queryGeneration: SharedArrayBuffer;
+}
+
+/** Least time between two progress messages. */
+const PROGRESS_MS = 50;
+
+const port = parentPort!;
+const slots = new Int32Array((workerData as TableWorkerData).cancelSlots);
+const generation = new Int32Array((workerData as TableWorkerData).queryGeneration);
+const table = new ColumnarTable();
+const service = new TableService(table);
+const loadAbort = new AbortController();
+/** Bytes of the object taken in so far (streamed or ranged). */
+let bytesIn = 0;
+let totalBytes: number | undefined;
+
+/**
+ * The memory budget: before more bytes are taken in, reading waits while the table holds the budget or more,
+ * and the host hears that the preview holds part of the object; Read further raises the budget by as much again.
+ */
+class ReadGate {
+  private limit = Infinity;
+  private step = Infinity;
+  private resume: (() => void) | undefined;
+
+  setBudget(bytes: number): void {
+    this.limit = this.step = bytes;
+  }
+
+  async pass(signal: AbortSignal): Promise<void> {
+    while (table.byteSize >= this.limit && !signal.aborted) {
+      post({
+        type: 'paused',
+        rowCount: table.rowCount,
+        columns: table.schema(),
+        tableBytes: table.byteSize,
+        bytesRead: bytesIn,
+        totalBytes,
+      });
+      await new Promise<void>((resolve) => (this.resume = resolve));
+      this.resume = undefined;
+    }
+  }
+
+  /** Reads on, up to the budget again past what the table holds now. */
+  further(): void {
+    this.limit = table.byteSize + this.step;
+    this.resume?.();
+  }
+
+  /** Wakes a paused read (which then sees its signal aborted). */
+  wake(): void {
+    this.resume?.();
+  }
+}
+
+const gate = new ReadGate();
+
+function post(message: FromTableWorker, transfer?: ArrayBuffer[]): void {
+  port.postMessage(message, transfer);
+}
+
+/** Throws once request `id` is cancelled. */
+function checkFor(id: number): () => void {
+  return () => {
+    if (Atomics.load(slots, id % slots.length) === id) throw new CancellationError();
+  };
+}
+
+/** The bytes the host sends, as a stream; each chunk taken asks the host for one more. */
+class IncomingBytes {
+  private readonly chunks: Uint8Array[] = [];
+  private ended = false;
+  private failure: Error | undefined;
+  private wake: (() => void) | undefined;
+  received = 0;
+
+  push(message: ToTableWorker): void {
+    if (message.type === 'bytes') this.chunks.push(message.chunk);
+    else if (message.type === 'end') this.ended = true;
+    else if (message.type === 'fail') this.failure = new Error(message.message);
+    this.wake?.();
+  }
+
+  abort(): void {
+    this.wake?.();
+  }
+
+  async *read(signal: AbortSignal, onProgress?: (read: number) => void): AsyncIterable<Uint8Array> {
+    post({ type: 'open' });
+    for (;;) {
+      await gate.pass(signal);
+      if (signal.aborted) throw new CancellationError();
+      const chunk = this.chunks.shift();
+      if (chunk) {
+        post({ type: 'pull' });
+        this.received += chunk.byteLength;
+        bytesIn = this.received;
+        onProgress?.(this.received);
+        yield chunk;
+        continue;
+      }
+      if (this.failure) throw this.failure;
+      if (this.ended) return;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
+    }
+  }
+}
+
+const incoming = new IncomingBytes();
+const ranges = new Map<number, { resolve(bytes: Uint8Array): void; reject(e: Error): void }>();
+let nextRange = 0;
+
+async function readRange(start: number, end: number, signal?: AbortSignal): Promise<Uint8Array> {
+  await gate.pass(loadAbort.signal);
+  if (signal?.aborted || loadAbort.signal.aborted) throw new CancellationError();
+  const id = nextRange++;
+  const bytes = await new Promise<Uint8Array>((resolve, reject) => {
+    ranges.set(id, { resolve, reject });
+    post({ type: 'readRange', id, start, end });
+  });
+  bytesIn += bytes.byteLength;
+  return bytes;
+}
+
+function tableSource(source: WorkerSource): TableSource {
+  if (source.kind === 'inline') return source;
+  if (source.kind === 'rows') {
+    return {
+      kind: 'built',
+      title: source.title,
+      async fill(into) {
+        for (const c of source.columns) into.addColumn(c.name, c.index);
+        for (const row of source.rows) into.pushValueRow(row);
+      },
+    };
+  }
+  return {
+    kind: 'bytes',
+    title: source.title,
+    sizeBytes: source.sizeBytes,
+    formatHint: source.formatHint,
+    compression: source.compression,
+    keyName: source.keyName,
+    open: (signal, onProgress) => incoming.read(signal, (read) => onProgress?.(read, source.sizeBytes)),
+    ...(source.ranged ? { readRange } : {}),
+  };
+}
+
+async function load(source: WorkerSource, budgetBytes: number): Promise<void> {
+  gate.setBudget(budgetBytes);
+  totalBytes = source.kind === 'bytes' ? source.sizeBytes : undefined;
+  let lastProgress = 0;
+  let lastSchema = 0;
+  let schemaWidth = -1;
+  const sendSchema = (force: boolean): void => {
+    const now = Date.now();
+    if (!force && table.columns.length === schemaWidth && now - lastSchema < 250) return;
+    lastSchema = now;
+    schemaWidth = table.columns.length;
+    post({ type: 'schema', rowCount: table.rowCount, columns: table.schema() });
+  };
+  let summary: ParseSummary | undefined;
+  let error: string | undefined;
+  try {
+    summary = await parseTableSource(tableSource(source), table, {
+      signal: loadAbort.signal,
+      codecs: { sniffFormat, decompress },
+      maxDocumentBytes: budgetBytes,
+      onSchema: () => sendSchema(false),
+      onProgress: (bytesRead, totalBytes) => {
+        const now = Date.now();
+        if (now - lastProgress < PROGRESS_MS) return;
+        lastProgress = now;
+        post({ type: 'progress', rowCount: table.rowCount, bytesRead, totalBytes });
+      },
+      onWarning: (message) => post({ type: 'warning', message }),
+    });
+  } catch (e) {
+    if (!loadAbort.signal.aborted || !isCancellation(e)) error = errorMessage(e);
+  }
+  post({
+    type: 'loaded',
+    rowCount: table.rowCount,
+    columns: table.schema(),
+    tableBytes: table.byteSize,
+    summary,
+    error,
+    cancelled: loadAbort.signal.aborted,
+  });
+}
+
+async function answer(id: number, request: TableRequest): Promise<void> {
+  const check = checkFor(id);
+  try {
+    check();
+    const value = await service.answer(request, check);
+    post({ type: 'reply', id, value });
+    // The first window of a new sort came from a top-N selection: finish the full order now, off the host.
+    if (request.op === 'rows' && (value as { sortPending?: boolean }).sortPending) {
+      const asked = Atomics.load(generation, 0);
+      setImmediate(() => {
+        try {
+          service.viewer.view(request.query, () => {
+            check();
+            if (Atomics.load(generation, 0) !== asked) throw new CancellationError();
+          });
+        } catch {
+          // Cancelled or superseded: the next request computes what it needs.
+        }
+      });
+    }
+  } catch (e) {
+    post({ type: 'reply', id, ...(isCancellation(e) ? { cancelled: true } : { error: errorMessage(e) }) });
+  }
+}
+
+port.on('message', (message: ToTableWorker) => {
+  switch (message.type) {
+    case 'load':
+      void load(message.source, message.budgetBytes);
+      return;
+    case 'readFurther':
+      gate.further();
+      return;
+    case 'bytes':
+    case 'end':
+    case 'fail':
+      incoming.push(message);
+      return;
+    case 'range': {
+      const waiting = ranges.get(message.id);
+      ranges.delete(message.id);
+      if (message.bytes) waiting?.resolve(message.bytes);
+      else waiting?.reject(new Error(message.error ?? 'The ranged read failed.'));
+      return;
+    }
+    case 'abortLoad':
+      loadAbort.abort();
+      incoming.abort();
+      gate.wake();
+      for (const waiting of ranges.values()) waiting.reject(new CancellationError());
+      ranges.clear();
+      return;
+    case 'request':
+      void answer(message.id, message.request);
+      return;
+  }
+});

@@ -1,0 +1,102 @@
+// The first k rows of a sort without sorting everything (a top-N selection, as databases do for ORDER BY …
+// LIMIT): one pass over the rows with a heap of the k best. Same order as the full sort in tableView.ts:
+// typed comparison, missing values last in both directions, ties in table order.
+import type { SortItem } from '../protocol';
+import type { Column, ColumnarTable } from './table';
+
+/** A sort key by row: a number (NaN = missing) or a text (null = missing). */
+type KeyOf = ((row: number) => number) | ((row: number) => string | null);
+
+function keyOf(col: Column): KeyOf {
+  const nums = col.numbers();
+  if (nums) return (r: number) => nums[r];
+  const numericText = col.type === 'integer' || col.type === 'float';
+  const dict = col.dictionary();
+  if (dict) {
+    const order = dict.values.map((_, i) => i).slice(1);
+    order.sort(
+      numericText
+        ? (a, b) => Number(dict.values[a]) - Number(dict.values[b])
+        : (a, b) => (dict.values[a]! < dict.values[b]! ? -1 : dict.values[a]! > dict.values[b]! ? 1 : 0),
+    );
+    const rank = new Float64Array(dict.values.length);
+    rank[0] = NaN;
+    order.forEach((code, r) => (rank[code] = r));
+    return (r: number) => rank[dict.codes[r]];
+  }
+  if (numericText) {
+    return (r: number) => {
+      const v = col.get(r);
+      return v === null ? NaN : Number(v);
+    };
+  }
+  return (r: number) => col.get(r) as string | null;
+}
+
+const missing = (v: number | string | null): boolean => v === null || v !== v;
+
+/**
+ * The first `k` rows, in order, of the table's rows that `mask` keeps (all rows when undefined) sorted by
+ * `sorts` (columns that exist); `total` is how many rows the mask keeps.
+ */
+export function topRows(
+  table: ColumnarTable,
+  mask: Uint8Array | undefined,
+  sorts: readonly SortItem[],
+  k: number,
+): { rows: Uint32Array; total: number } {
+  const n = table.rowCount;
+  const keys = sorts.map((s) => ({ key: keyOf(table.column(s.colId)!), dir: s.sort === 'desc' ? -1 : 1 }));
+  const cmp = (a: number, b: number): number => {
+    for (let j = 0; j < keys.length; j++) {
+      const { key, dir } = keys[j];
+      const x = key(a);
+      const y = key(b);
+      const mx = missing(x);
+      const my = missing(y);
+      // Rows missing the first key keep table order among themselves (the full sort appends them as they are).
+      if (j === 0 && mx && my) return a - b;
+      if (mx && my) continue;
+      if (mx) return 1;
+      if (my) return -1;
+      if (x !== y) return x! < y! ? -dir : dir;
+    }
+    return a - b;
+  };
+  // A max-heap of the k best rows so far: the worst of them at the root.
+  const heap = new Uint32Array(Math.max(0, k));
+  let size = 0;
+  let total = 0;
+  const siftDown = (i: number): void => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let worst = i;
+      if (l < size && cmp(heap[l], heap[worst]) > 0) worst = l;
+      if (r < size && cmp(heap[r], heap[worst]) > 0) worst = r;
+      if (worst === i) return;
+      [heap[i], heap[worst]] = [heap[worst], heap[i]];
+      i = worst;
+    }
+  };
+  for (let row = 0; row < n; row++) {
+    if (mask && !mask[row]) continue;
+    total++;
+    if (k <= 0) continue;
+    if (size < k) {
+      let i = size++;
+      heap[i] = row;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (cmp(heap[i], heap[parent]) <= 0) break;
+        [heap[i], heap[parent]] = [heap[parent], heap[i]];
+        i = parent;
+      }
+    } else if (cmp(row, heap[0]) < 0) {
+      heap[0] = row;
+      siftDown(0);
+    }
+  }
+  const rows = heap.slice(0, size).sort(cmp);
+  return { rows, total };
+}

@@ -1,0 +1,224 @@
+// Previews of objects larger than the memory budget, read through the real S3 client from a loopback S3 stand-in
+// that generates the bytes on the fly (a 4 GB CSV that never exists on disk, Parquet with many row groups): reading
+// stops at the budget, says how much of the object the table holds, reads further on request, and never downloads
+// the rest; Cancel works at every stage.
+import * as assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { isCancellation } from '../../../src/errors';
+import type { ByteTableSource } from '../../../src/formats/table';
+import { type PartialRead, TableClient } from '../../../src/formats/tableClient';
+import { openS3ObjectStore, type S3ObjectStore } from '../../../src/storage/objectStore';
+import { emptyQuery } from '../../../src/protocol';
+import {
+  fixedWidthCsv,
+  memoryObject,
+  startGeneratedObjectServer,
+  type GeneratedObjectServer,
+} from '../../fixtures/servers/generatedObjects';
+
+const BUCKET = 'big';
+const CSV_KEY = 'huge.csv';
+const PARQUET_KEY = 'groups.parquet';
+const GZ_PARQUET_KEY = 'groups.parquet.gz';
+const CSV = fixedWidthCsv(4e9);
+const GROUP_ROWS = 5000;
+const GROUPS = 40;
+
+/** 200,000 rows in 40 row groups: an id, a float and a unique text. */
+function manyGroupsParquet(): Uint8Array {
+  const n = GROUP_ROWS * GROUPS;
+  return new Uint8Array(
+    parquetWriteBuffer({
+      columnData: [
+        { name: 'id', data: Int32Array.from({ length: n }, (_, i) => i), type: 'INT32' },
+        { name: 'value', data: Float64Array.from({ length: n }, (_, i) => (i * 7919) % 10007), type: 'DOUBLE' },
+        {
+          name: 'label',
+          data: Array.from({ length: n }, (_, i) => `label ${i} ${'x'.repeat(i % 17)}`),
+          type: 'STRING',
+        },
+      ],
+      rowGroupSize: GROUP_ROWS,
+    }),
+  );
+}
+
+describe('previews past the memory budget (S3 stand-in generating the bytes)', function () {
+  this.timeout(180_000);
+  const parquet = manyGroupsParquet();
+  let server: GeneratedObjectServer;
+  let store: S3ObjectStore;
+  const clients: TableClient[] = [];
+
+  before(async () => {
+    server = await startGeneratedObjectServer({
+      [`${BUCKET}/${CSV_KEY}`]: CSV,
+      [`${BUCKET}/${PARQUET_KEY}`]: memoryObject(parquet),
+      [`${BUCKET}/${GZ_PARQUET_KEY}`]: memoryObject(gzipSync(parquet)),
+    });
+    store = openS3ObjectStore(
+      { endpointUrl: server.endpoint, forcePathStyle: true, region: 'us-east-1' },
+      { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } },
+    );
+  });
+  after(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await server.close();
+  });
+
+  /** The source the preview builds for an S3 object (previewSources.ts): HEAD, then streamed and ranged reads. */
+  async function s3Source(key: string): Promise<ByteTableSource> {
+    const loc = { bucket: BUCKET, key };
+    const { size } = await store.head(loc);
+    return {
+      kind: 'bytes',
+      title: key,
+      sizeBytes: size,
+      keyName: key,
+      open: (signal, onProgress) => store.read(loc, { signal, size, onProgress: (read) => onProgress?.(read, size) }),
+      readRange: (start, end, signal) => store.readRange(loc, start, end, signal),
+    };
+  }
+
+  function client(): TableClient {
+    const c = new TableClient();
+    clients.push(c);
+    return c;
+  }
+
+  /** Starts a load and returns a way to wait for each stop at the budget. */
+  function startLoad(table: TableClient, source: ByteTableSource, budgetBytes: number, signal: AbortSignal) {
+    const stops: PartialRead[] = [];
+    let wake: (() => void) | undefined;
+    const loading = table.load(source, {
+      signal,
+      budgetBytes,
+      onPaused: (p) => {
+        stops.push(p);
+        wake?.();
+      },
+    });
+    loading.catch(() => {});
+    const nextStop = async (count: number): Promise<PartialRead> => {
+      while (stops.length < count) {
+        const ended = await Promise.race([
+          new Promise<false>((r) => (wake = () => r(false))),
+          loading.then(
+            () => true,
+            () => true,
+          ),
+        ]);
+        if (ended && stops.length < count)
+          assert.fail(`the load ended instead of stopping at the budget (${stops.length} stops)`);
+      }
+      return stops[count - 1];
+    };
+    return { loading, nextStop };
+  }
+
+  it('stops a 4 GB CSV at the budget, says how much it holds, reads further on request and downloads no more', async () => {
+    const table = client();
+    const abort = new AbortController();
+    const source = await s3Source(CSV_KEY);
+    assert.equal(source.sizeBytes, CSV.size);
+    const budget = 32e6;
+    const { loading, nextStop } = startLoad(table, source, budget, abort.signal);
+
+    const first = await nextStop(1);
+    const rowsAtFirst = table.rowCount;
+    assert.equal(first.totalBytes, CSV.size);
+    assert.ok(table.tableBytes >= budget && table.tableBytes < 2 * budget, `table holds ${table.tableBytes} bytes`);
+    assert.ok(rowsAtFirst > 100_000, `rows: ${rowsAtFirst}`);
+    assert.ok(first.bytesRead < 0.05 * CSV.size, `read ${first.bytesRead} of ${CSV.size}`);
+    const top = await table.request({ op: 'rows', query: emptyQuery(), start: 0, end: 2 });
+    assert.deepEqual(top.rows[1], ['0000000001', 'online_', '0007919', 'note 0001']);
+    // Sorting covers the part read: every row held, none beyond.
+    const sorted = await table.request({
+      op: 'rows',
+      query: { ...emptyQuery(), sortModel: [{ colId: 'c0', sort: 'desc' }] },
+      start: 0,
+      end: 1,
+    });
+    assert.equal(sorted.total, rowsAtFirst);
+    assert.deepEqual(sorted.rowIds, [rowsAtFirst - 1]);
+    // Waiting at the budget downloads nothing more than what the socket buffers hold.
+    const sentAtStop = server.sent(`${BUCKET}/${CSV_KEY}`);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.ok(server.sent(`${BUCKET}/${CSV_KEY}`) - first.bytesRead < 24e6, 'the download waits while reading waits');
+    assert.ok(sentAtStop < 0.05 * CSV.size);
+
+    table.readFurther();
+    const second = await nextStop(2);
+    assert.ok(table.rowCount > 1.5 * rowsAtFirst, `rows after Read further: ${table.rowCount}`);
+    assert.ok(second.bytesRead > first.bytesRead && second.bytesRead < 0.1 * CSV.size);
+
+    // Cancel while waiting at the budget: the load ends, the rows stay, the download stops.
+    abort.abort();
+    await assert.rejects(loading, (e) => isCancellation(e));
+    const kept = await table.request({ op: 'rows', query: emptyQuery(), start: 0, end: 1 });
+    assert.equal(kept.total, table.rowCount);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(
+      server.sent(`${BUCKET}/${CSV_KEY}`) < second.bytesRead + 24e6,
+      'nothing more was downloaded after Cancel',
+    );
+  });
+
+  it('fetches Parquet row groups by range only up to the budget, and the rest on Read further', async () => {
+    const table = client();
+    const source = await s3Source(PARQUET_KEY);
+    const key = `${BUCKET}/${PARQUET_KEY}`;
+    const before = server.sent(key);
+    // About eight row groups' worth of table.
+    const budget = 8 * GROUP_ROWS * 30;
+    const { loading, nextStop } = startLoad(table, source, budget, new AbortController().signal);
+    const first = await nextStop(1);
+    assert.equal(table.rowCount % GROUP_ROWS, 0, 'whole row groups');
+    assert.ok(table.rowCount >= GROUP_ROWS && table.rowCount < (GROUPS * GROUP_ROWS) / 2, `rows: ${table.rowCount}`);
+    const fetched = server.sent(key) - before;
+    assert.ok(fetched < parquet.length / 2, `fetched ${fetched} of ${parquet.length} bytes`);
+    assert.equal(first.totalBytes, parquet.length);
+    let stops = 1;
+    for (;;) {
+      table.readFurther();
+      const ended = await Promise.race([loading.then(() => true), nextStop(stops + 1).then(() => false)]);
+      if (ended) break;
+      stops++;
+    }
+    assert.equal(table.rowCount, GROUPS * GROUP_ROWS);
+    assert.ok(stops > 2, `stops at the budget: ${stops}`);
+    const last = await table.request({
+      op: 'rows',
+      query: emptyQuery(),
+      start: GROUPS * GROUP_ROWS - 1,
+      end: GROUPS * GROUP_ROWS,
+    });
+    assert.equal(last.rows[0][0], GROUPS * GROUP_ROWS - 1);
+  });
+
+  it('refuses a compressed Parquet object larger than the budget with a message that says what to do', async () => {
+    const table = client();
+    const source = await s3Source(GZ_PARQUET_KEY);
+    await assert.rejects(
+      table.load(source, { signal: new AbortController().signal, budgetBytes: 100_000 }),
+      /has to be read whole and is larger than the preview's memory budget \(100 KB\): raise xcomLens\.preview\.memoryBudgetMB/,
+    );
+  });
+
+  it('cancels a Parquet load while its row groups are being fetched', async () => {
+    const table = client();
+    const abort = new AbortController();
+    const source = await s3Source(PARQUET_KEY);
+    let ranges = 0;
+    const counted: ByteTableSource = {
+      ...source,
+      readRange: (start, end, signal) => {
+        if (++ranges === 4) abort.abort();
+        return source.readRange!(start, end, signal);
+      },
+    };
+    await assert.rejects(table.load(counted, { signal: abort.signal }), (e) => isCancellation(e));
+    assert.ok(table.rowCount < GROUPS * GROUP_ROWS);
+  });
+});

@@ -1,0 +1,73 @@
+// A preview of an object far larger than the memory budget, as a user sees it in code-server + Chromium: a 3 GB CSV
+// served by a loopback S3 stand-in that generates its bytes. Reading stops at the budget; the panel says exactly what
+// it holds and that sort, filter and search cover that part; Read Further reads on; Cancel stops.
+import * as assert from 'node:assert/strict';
+import type { FrameLocator, Page } from 'playwright-core';
+import {
+  fixedWidthCsv,
+  startGeneratedObjectServer,
+  type GeneratedObjectServer,
+} from '../fixtures/servers/generatedObjects';
+import { openPreview } from '../harness/previewUi';
+import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
+
+const BUCKET = 'budget';
+const KEY = 'huge.csv';
+
+describe('preview past the memory budget (UI)', function () {
+  this.timeout(300_000);
+  let server: GeneratedObjectServer | undefined;
+  let wb: Workbench | undefined;
+  let page: Page;
+  let grid: FrameLocator;
+
+  before(async () => {
+    server = await startGeneratedObjectServer({ [`${BUCKET}/${KEY}`]: fixedWidthCsv(3e9) });
+    wb = await openWorkbench({
+      env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' },
+      files: { '.vscode/settings.json': JSON.stringify({ 'xcomLens.preview.memoryBudgetMB': 64 }) },
+    });
+    page = wb.page;
+  });
+  after(async () => {
+    await wb?.close();
+    await server?.close();
+  });
+
+  const rowsShown = async (): Promise<number> =>
+    Number(
+      /of (?:the first )?([\d,]+) rows/
+        .exec((await grid.locator('#showing').textContent()) ?? '')?.[1]
+        .replace(/,/g, '') ?? NaN,
+    );
+
+  it('stops at the budget, says what it holds, reads further on request', async () => {
+    grid = await openPreview(wb!, page, {
+      s3: { bucket: BUCKET, key: KEY, endpointUrl: server!.endpoint, region: 'us-east-1', forcePathStyle: true },
+    });
+    const held = grid.locator('#progress').filter({ hasText: /the first [\d,]+ rows · [\d.]+ of 3\.0 GB read/ });
+    await held.waitFor({ timeout: 120_000 }).catch(async (e: unknown) => {
+      const text = async (selector: string) => (await grid.locator(selector).allTextContents()).join(' | ');
+      console.log(
+        `      progress: ${await text('#progress')}; showing: ${await text('#showing')}; messages: ${await text('.warning, .error')}`,
+      );
+      console.log(`      ${await screenshot(page, 'preview-budget-failed')}`);
+      throw e;
+    });
+    const first = /the first ([\d,]+) rows/.exec((await held.textContent()) ?? '')![1];
+    await grid.locator('#showing').filter({ hasText: 'sort, filter and search cover only the part read' }).waitFor();
+    assert.equal(await rowsShown(), Number(first.replace(/,/g, '')));
+    const readFurther = grid.locator('vscode-button', { hasText: 'Read Further' });
+    assert.equal(await readFurther.isVisible(), true);
+    console.log(`      at the budget: ${await screenshot(page, 'preview-budget')}`);
+
+    await readFurther.click();
+    assert.equal(await readFurther.isVisible(), false, 'Read Further is hidden while reading');
+    await grid
+      .locator('#progress')
+      .filter({ hasText: new RegExp(`the first (?!${first} )[\\d,]+ rows · [\\d.]+ of 3\\.0 GB read`) })
+      .waitFor({ timeout: 120_000 });
+    assert.ok((await rowsShown()) > Number(first.replace(/,/g, '')), 'more rows after Read Further');
+    assert.ok(server!.sent(`${BUCKET}/${KEY}`) < 0.1 * 3e9, 'the rest of the object was not downloaded');
+  });
+});

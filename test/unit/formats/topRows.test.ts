@@ -1,0 +1,84 @@
+import * as assert from 'node:assert/strict';
+import { ColumnarTable } from '../../../src/formats/table';
+import { TableViewer, computeView } from '../../../src/formats/tableView';
+import { topRows } from '../../../src/formats/topRows';
+import { emptyQuery, type SortItem, type ViewQuery } from '../../../src/protocol';
+import { appendTextRows } from './helpers';
+
+/** Deterministic PRNG (mulberry32). */
+function prng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Columns of every storage: numbers with gaps and ties, a repeating dictionary, unique text with gaps, numeric text. */
+function build(n: number): ColumnarTable {
+  const rnd = prng(7);
+  const t = new ColumnarTable();
+  for (const name of ['num', 'cat', 'text', 'mixed']) t.addColumn(name);
+  const rows: string[][] = [];
+  for (let i = 0; i < n; i++) {
+    rows.push([
+      rnd() < 0.1 ? '' : String(Math.floor(rnd() * 50) - 10),
+      rnd() < 0.05 ? '' : ['red', 'green', 'blue', 'Blue', 'é'][Math.floor(rnd() * 5)],
+      rnd() < 0.1 ? '' : `w${Math.floor(rnd() * 1e6).toString(36)}${i % 3 === 0 ? '' : 'x'}`,
+      rnd() < 0.5 ? String(Math.floor(rnd() * 100)) : 'n/a',
+    ]);
+  }
+  appendTextRows(t, rows, 500);
+  return t;
+}
+
+const fullOrder = (t: ColumnarTable, query: ViewQuery, k: number): number[] => {
+  const v = computeView(t, query);
+  return Array.from({ length: Math.min(k, v.length) }, (_, i) => (v.rows ? v.rows[i] : i));
+};
+
+describe('top-N selection of a sort', () => {
+  const t = build(3000);
+  const sorts: SortItem[][] = [
+    [{ colId: 'c0', sort: 'asc' }],
+    [{ colId: 'c0', sort: 'desc' }],
+    [{ colId: 'c1', sort: 'asc' }],
+    [{ colId: 'c2', sort: 'desc' }],
+    [{ colId: 'c2', sort: 'asc' }],
+    [{ colId: 'c3', sort: 'asc' }],
+    [
+      { colId: 'c1', sort: 'desc' },
+      { colId: 'c0', sort: 'asc' },
+    ],
+    [
+      { colId: 'c0', sort: 'asc' },
+      { colId: 'c2', sort: 'desc' },
+    ],
+  ];
+
+  for (const sortModel of sorts) {
+    const label = sortModel.map((s) => `${s.colId} ${s.sort}`).join(', ');
+    it(`gives the same first rows as the full sort (${label})`, () => {
+      const query = { ...emptyQuery(), sortModel };
+      for (const k of [1, 100, 2999, 5000]) {
+        const top = topRows(t, undefined, sortModel, k);
+        assert.equal(top.total, 3000);
+        assert.deepEqual(Array.from(top.rows), fullOrder(t, query, k), `first ${k}`);
+      }
+    });
+  }
+
+  it('selects among the rows the filters keep, and the viewer answers the first window from it', () => {
+    const query: ViewQuery = { ...emptyQuery(), sortModel: [{ colId: 'c2', sort: 'asc' }], quickFilter: 'green' };
+    const viewer = new TableViewer(t);
+    const first = viewer.window(query, 0, 100);
+    assert.equal(first.sortPending, true, 'the full sort is still to come');
+    assert.deepEqual(first.rowIds, fullOrder(t, query, 100));
+    assert.equal(first.total, computeView(t, query).length);
+    viewer.view(query);
+    const again = viewer.window(query, 0, 100);
+    assert.equal(again.sortPending, undefined);
+    assert.deepEqual(again.rowIds, first.rowIds);
+  });
+});
