@@ -17,6 +17,8 @@ export interface ConnectionConfig {
   storage?: StorageSettings;
   /** TLS of an Airflow API (https://) connection: an extra CA file, or no verification (insecure, warned). */
   tls?: { caFile?: string; skipVerify?: boolean };
+  /** How an https:// connection authenticates when not from its URL: `google` = Application Default Credentials. */
+  restAuth?: 'google';
 }
 
 /** Every XCom Lens setting, typed. */
@@ -106,7 +108,8 @@ function readConnections(c: vscode.WorkspaceConfiguration): ConnectionConfig[] {
   const inspected = c.inspect<unknown>('connections');
   const user = connectionList(inspected?.globalValue);
   if (!vscode.workspace.isTrusted) return user;
-  const workspace = connectionList(inspected?.workspaceValue);
+  // A workspace cannot send the user's Google credentials to a server of its choosing: only Composer hosts get them.
+  const workspace = connectionList(inspected?.workspaceValue).map(({ restAuth: _ignored, ...c }) => c);
   return [...workspace, ...user.filter((u) => !workspace.some((w) => w.id === u.id))];
 }
 

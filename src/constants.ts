@@ -47,6 +47,7 @@ export const Commands = {
   copyIdentifiers: 'xcomLens.copyIdentifiers',
   downloadObject: 'xcomLens.downloadObject',
   compareWithLastGoodRun: 'xcomLens.compareWithLastGoodRun',
+  previewAllMapIndexes: 'xcomLens.previewAllMapIndexes',
   searchXComs: 'xcomLens.searchXComs',
   configureStorage: 'xcomLens.configureStorage',
   showLog: 'xcomLens.showLog',

@@ -33,7 +33,15 @@ export interface SortItem {
 
 /** Operators of a text filter condition (ag-grid's text filter). */
 export type TextFilterOp =
-  'contains' | 'notContains' | 'equals' | 'notEqual' | 'startsWith' | 'endsWith' | 'blank' | 'notBlank';
+  | 'contains'
+  | 'notContains'
+  | 'equals'
+  | 'notEqual'
+  | 'startsWith'
+  | 'endsWith'
+  | 'blank'
+  | 'notBlank'
+  | typeof IN_DATE_RANGE;
 /** Operators of a number filter condition (ag-grid's number filter). */
 export type NumberFilterOp =
   | 'equals'
@@ -48,7 +56,7 @@ export type NumberFilterOp =
 
 /** A single filter condition. */
 export type FilterCondition =
-  | { filterType: 'text'; type: TextFilterOp; filter?: string | null }
+  | { filterType: 'text'; type: TextFilterOp; filter?: string | null; filterTo?: string | null }
   | { filterType: 'number'; type: NumberFilterOp; filter?: number | null; filterTo?: number | null };
 
 /** A column's filter: one condition, or two joined by AND/OR. */
@@ -89,6 +97,60 @@ export interface ColumnStats {
   /** Most frequent values with their counts. */
   top: { value: Cell; count: number }[];
 }
+
+/** A text filter operator of datetime columns: from `filter` (included) to `filterTo` (excluded), both ISO text. */
+export const IN_DATE_RANGE = 'inDateRange';
+
+/**
+ * Epoch milliseconds of an ISO date or date-time as the preview reads it (a time without a zone is UTC; digits
+ * past milliseconds are dropped); NaN when the text is not one.
+ */
+export function datetimeEpochMs(text: string): number {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(
+    text.trim(),
+  );
+  if (!m) return NaN;
+  const [, date, time = '00:00:00', fraction, zone = 'Z'] = m;
+  const ms = fraction ? `.${fraction.slice(0, 3).padEnd(3, '0')}` : '';
+  const offset = zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone.toUpperCase();
+  return Date.parse(`${date}T${time}${ms}${offset}`);
+}
+
+/** True when a cell's date lies in [from, to) (ISO texts); false for missing cells and text that is not a date. */
+export function inDateRange(cell: string | null | undefined, from: string, to: string): boolean {
+  if (cell === null || cell === undefined) return false;
+  const t = datetimeEpochMs(cell);
+  return t >= datetimeEpochMs(from) && t < datetimeEpochMs(to);
+}
+
+/** The distribution of one column shown in its header, over the rows the preview holds. */
+export type ColumnProfile =
+  /** Numbers or dates: numpy.histogram's equal-width bins (dates as epoch milliseconds); the last bin is closed. */
+  | {
+      colId: string;
+      kind: 'histogram';
+      valueType: 'number' | 'datetime';
+      rows: number;
+      missing: number;
+      /** Cells that are neither missing nor binned (±inf, text that does not parse). */
+      nonFinite: number;
+      /** bins + 1 edges. */
+      edges: number[];
+      /** Cells per bin. */
+      counts: number[];
+    }
+  /** Text and booleans: the most frequent values and how many cells hold any other value. */
+  | {
+      colId: string;
+      kind: 'top';
+      rows: number;
+      missing: number;
+      top: { value: string; count: number }[];
+      other: number;
+      distinct: number;
+    }
+  /** Every cell missing (or no rows). */
+  | { colId: string; kind: 'empty'; rows: number; missing: number };
 
 /** Text formats for copying. */
 export type CopyFormat = 'tsv' | 'csv' | 'markdown';
@@ -136,6 +198,8 @@ export type ToWebview =
       totalRows: number;
       tableRows: number;
     }
+  /** Reply to `getProfile`; `partial` when loading stopped before the end of the table. */
+  | { type: 'profile'; inReplyTo: number; profiles: ColumnProfile[]; rows: number; partial: boolean }
   /** Reply to `getStats`. */
   | { type: 'stats'; inReplyTo: number; stats?: ColumnStats; error?: string }
   /** Reply to a request that only needs an outcome (copies, `export`, `openReference`). */
@@ -151,6 +215,8 @@ export type FromWebview =
   | ({ type: 'getRows'; id: number; startRow: number; endRow: number } & ViewQuery)
   /** Ask for a column's statistics (over the whole table). */
   | { type: 'getStats'; id: number; colId: string }
+  /** Ask for every column's distribution (header charts) over the rows loaded. */
+  | { type: 'getProfile'; id: number }
   /** Stop downloading and parsing; keep what was parsed. */
   | { type: 'cancel' }
   /** Copy one cell of the table (by row id), whole even when the grid shows it cut. */
@@ -266,6 +332,7 @@ const TEXT_OPS: readonly string[] = [
   'endsWith',
   'blank',
   'notBlank',
+  IN_DATE_RANGE,
 ];
 const NUMBER_OPS: readonly string[] = [
   'equals',
@@ -295,13 +362,14 @@ function isOptionalNumber(v: unknown): boolean {
   return v === undefined || v === null || (typeof v === 'number' && !Number.isNaN(v));
 }
 
+function isOptionalText(v: unknown): boolean {
+  return v === undefined || v === null || (typeof v === 'string' && v.length <= 10_000);
+}
+
 function isCondition(v: unknown): boolean {
   if (!isObject(v)) return false;
   if (v.filterType === 'text') {
-    return (
-      TEXT_OPS.includes(v.type as string) &&
-      (v.filter === undefined || v.filter === null || (typeof v.filter === 'string' && v.filter.length <= 10_000))
-    );
+    return TEXT_OPS.includes(v.type as string) && isOptionalText(v.filter) && isOptionalText(v.filterTo);
   }
   if (v.filterType === 'number') {
     return NUMBER_OPS.includes(v.type as string) && isOptionalNumber(v.filter) && isOptionalNumber(v.filterTo);
@@ -352,6 +420,8 @@ export function isFromWebview(msg: unknown): msg is FromWebview {
       );
     case 'getStats':
       return isId(msg.id) && isColId(msg.colId);
+    case 'getProfile':
+      return isId(msg.id);
     case 'copyCell':
       return isId(msg.id) && isId(msg.rowId) && isColId(msg.colId);
     case 'copyRows':
@@ -386,7 +456,9 @@ export function isToWebview(msg: unknown): msg is ToWebview {
   return (
     isObject(msg) &&
     typeof msg.type === 'string' &&
-    ['init', 'schema', 'progress', 'done', 'error', 'warning', 'rows', 'stats', 'ack', 'failed'].includes(msg.type)
+    ['init', 'schema', 'progress', 'done', 'error', 'warning', 'rows', 'stats', 'profile', 'ack', 'failed'].includes(
+      msg.type,
+    )
   );
 }
 

@@ -6,6 +6,7 @@ import { isToWebview } from '../src/protocol';
 import { buildRules } from '../src/references';
 import type { ToWebview } from '../src/protocol';
 import { debounce, el, fmt } from './dom';
+import { ColumnInsights } from './columnInsights';
 import { GridActions } from './gridActions';
 import { GridView } from './gridView';
 import { HostClient } from './hostClient';
@@ -49,6 +50,11 @@ function persist(): void {
 }
 const persistSoon = debounce(persist, PERSIST_DELAY_MS);
 
+const insights = new ColumnInsights(
+  host,
+  () => state.api,
+  () => state.columns,
+);
 const view: GridView = new GridView(
   state,
   host,
@@ -58,6 +64,7 @@ const view: GridView = new GridView(
     stateChanged: persistSoon,
     copyKey: () => void ((state.api?.getSelectedNodes().length ?? 0) > 1 ? actions.copyRows() : actions.copyCell()),
   },
+  insights,
 );
 const toolbar: Toolbar = new Toolbar(state.quickFilter, {
   search: (text) => {
@@ -79,7 +86,7 @@ const main = el('div', 'main');
 main.append(gridDiv, stats.element);
 document
   .getElementById('app')!
-  .append(header, toolbar.element, progressBar, statusBar, messages.element, main, toast.element);
+  .append(header, toolbar.element, progressBar, statusBar, insights.element, messages.element, main, toast.element);
 
 /** The table is read (or failed): stop showing progress. */
 function ended(): void {
@@ -124,6 +131,7 @@ function receive(msg: ToWebview): void {
       progressEl.textContent = `${msg.cancelled ? 'cancelled' : 'loaded'} in ${(msg.elapsedMs / 1000).toFixed(1)} s`;
       view.finish();
       ended();
+      void insights.load();
       break;
     case 'error':
       messages.add('error', msg.message);
@@ -136,6 +144,7 @@ function receive(msg: ToWebview): void {
       break;
     case 'rows':
     case 'stats':
+    case 'profile':
     case 'ack':
     case 'failed':
       host.settle(msg);

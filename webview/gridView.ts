@@ -10,9 +10,10 @@ import {
   ModuleRegistry,
   createGrid,
 } from 'ag-grid-community';
-import { emptyQuery } from '../src/protocol';
+import { IN_DATE_RANGE, emptyQuery, inDateRange } from '../src/protocol';
 import { cellReference } from '../src/references';
 import type { Cell, ColumnInfo, ViewQuery } from '../src/protocol';
+import { type ColumnInsights, InsightChart } from './columnInsights';
 import { el, fmt } from './dom';
 import type { HostClient } from './hostClient';
 import type { PreviewState } from './state';
@@ -20,6 +21,28 @@ import { theme } from './theme';
 import type { Toast } from './toast';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
+
+/** Height of the header row that shows each column's distribution. */
+const CHART_ROW_HEIGHT = 58;
+
+/** The text filter's own options plus a date range, which a datetime column's histogram bars set. */
+const DATETIME_FILTER_OPTIONS = [
+  'contains',
+  'notContains',
+  'equals',
+  'notEqual',
+  'startsWith',
+  'endsWith',
+  'blank',
+  'notBlank',
+  {
+    displayKey: IN_DATE_RANGE,
+    displayName: 'In date range (from, to excluded)',
+    numberOfInputs: 2 as const,
+    predicate: ([from, to]: unknown[], cell: unknown) =>
+      typeof cell === 'string' && inDateRange(cell, String(from), String(to)),
+  },
+];
 
 /** Rows asked for at a time in client mode. */
 const PULL_ROWS = 20_000;
@@ -47,6 +70,7 @@ export class GridView {
     private readonly toast: Toast,
     private readonly elements: { grid: HTMLElement; showing: HTMLElement; nonce: string },
     private readonly events: GridEvents,
+    private readonly insights: ColumnInsights,
   ) {}
 
   /** The table row id of a grid row. */
@@ -185,10 +209,16 @@ export class GridView {
       initialState,
       rowSelection: { mode: 'multiRow', checkboxes: false, headerCheckbox: false, enableClickSelection: true },
       tooltipShowDelay: 500,
+      // A header's tooltip (its full name) only when the name is cut, so it does not cover the chart row under it.
+      tooltipShowMode: 'whenTruncated',
       enableCellTextSelection: false,
       onStateUpdated: () => this.events.stateChanged(),
       onSortChanged: () => this.updateShowing(),
-      onFilterChanged: () => this.updateShowing(),
+      onFilterChanged: () => {
+        this.updateShowing();
+        this.insights.filtersChanged();
+      },
+      floatingFiltersHeight: CHART_ROW_HEIGHT,
       onModelUpdated: () => this.updateShowing(),
       onCellKeyDown: (e) => {
         const ke = e.event as KeyboardEvent | undefined;
@@ -223,7 +253,14 @@ export class GridView {
       valueGetter: (p) => p.data?.[i] ?? null,
       cellDataType: false,
       filter: isNumeric(c) ? 'agNumberColumnFilter' : 'agTextColumnFilter',
-      filterParams: { maxNumConditions: 2 },
+      filterParams: {
+        maxNumConditions: 2,
+        ...(c.type === 'datetime' ? { filterOptions: DATETIME_FILTER_OPTIONS } : {}),
+      },
+      floatingFilter: true,
+      floatingFilterComponent: InsightChart,
+      floatingFilterComponentParams: { insights: this.insights },
+      suppressFloatingFilterButton: true,
       cellClass: isNumeric(c) ? 'num' : undefined,
       pinned: c.index ? 'left' : undefined,
       cellRenderer: !isNumeric(c) && links ? (p: ICellRendererParams<Cell[]>) => this.renderCell(p) : undefined,

@@ -4,7 +4,8 @@ import type { StorageSettings } from '../storage/storageSettings';
 import { Commands } from '../constants';
 import { errorMessage } from '../errors';
 import { parseConnectionUrl, redactUrl, withoutPassword, passwordOf } from '../airflow/connectionUrl';
-import { isRestUrl, parseRestBaseUrl, restUserOf } from '../airflow/rest/baseUrl';
+import { isComposerUrl, isRestUrl, parseRestBaseUrl, restUserOf } from '../airflow/rest/baseUrl';
+import { isMwaaUrl, mwaaUrl, mwaaWebServerRegion, parseMwaaUrl } from '../airflow/rest/mwaaUrl';
 import type { AirflowInfo } from '../airflow/types';
 import { newConnectionId, type ConnectionStore } from './connectionStore';
 import type { DetectedConnection } from './detectedConnection';
@@ -16,8 +17,13 @@ import { readAirflowConfiguration, type ConnectionDetector } from './connectionD
 export interface AddConnectionArgs {
   /** Label. */
   name?: string;
-  /** SQLAlchemy URL; a password in it goes to SecretStorage. */
+  /**
+   * SQLAlchemy URL, an Airflow UI address (https://…), or an MWAA environment (mwaa://<name>?region=<region>);
+   * a password in it goes to SecretStorage.
+   */
   url: string;
+  /** `google`: an https:// connection authenticates with Google Application Default Credentials. */
+  restAuth?: 'google';
   /** Password, if not in the URL. */
   password?: string;
   /** PostgreSQL schema. */
@@ -78,12 +84,19 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
 
   const saveFromArgs = async (args: AddConnectionArgs, existing?: ConnectionConfig): Promise<ConnectionConfig> => {
     checkUrl(args.url); // throws a message that says what is wrong with the URL
+    const region = mwaaWebServerRegion(args.url);
+    if (region)
+      throw new Error(
+        `${args.url} is the web server of an Amazon MWAA environment: add it as mwaa://<environment-name>?region=${region} (XCom Lens calls the MWAA API's InvokeRestApi, so the web server need not be reachable).`,
+      );
+    const restAuth = args.restAuth ?? existing?.restAuth;
     const connection: ConnectionConfig = {
       id: existing?.id ?? newConnectionId(),
       name: args.name?.trim() || existing?.name || defaultName(args.url),
       url: withoutPassword(args.url),
       ...((args.schema ?? existing?.schema) ? { schema: args.schema ?? existing?.schema } : {}),
       ...((args.storage ?? existing?.storage) ? { storage: args.storage ?? existing?.storage } : {}),
+      ...(restAuth && isRestUrl(args.url) ? { restAuth } : {}),
     };
     const password = args.password ?? passwordOf(args.url);
     await store.save(connection, password);
@@ -96,7 +109,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     vscode.window.showInputBox({
       title,
       prompt:
-        'SQLAlchemy URL as in airflow.cfg (postgresql://airflow@localhost:5432/airflow, sqlite:////home/me/airflow/airflow.db), or the Airflow UI address https://user@airflow.example.com',
+        'SQLAlchemy URL as in airflow.cfg (postgresql://airflow@localhost:5432/airflow, sqlite:////home/me/airflow/airflow.db), the Airflow UI address https://user@airflow.example.com, or an MWAA environment mwaa://MyEnvironment?region=eu-west-1',
       value,
       ignoreFocusOut: true,
       validateInput: (text) => {
@@ -110,6 +123,8 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     });
 
   const promptForPassword = async (url: string): Promise<string | undefined> => {
+    // MWAA signs with AWS credentials and Composer uses Google's: neither has a secret of its own to store.
+    if (isMwaaUrl(url) || (isRestUrl(url) && !restUserOf(url) && isComposerUrl(url))) return '';
     if (isRestUrl(url)) {
       const user = restUserOf(url);
       return vscode.window.showInputBox({
@@ -129,9 +144,74 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     });
   };
 
+  /**
+   * For an https:// API server without a user in the URL (and not a Composer web server, which always uses Google's
+   * credentials): a token, Google Application Default Credentials, or nothing. `null` when the user cancels.
+   */
+  const promptForRestAuth = async (url: string): Promise<'google' | undefined | null> => {
+    if (!isRestUrl(url) || restUserOf(url) || isComposerUrl(url)) return undefined;
+    type AuthPick = vscode.QuickPickItem & { auth: 'token' | 'google' };
+    const pick = await vscode.window.showQuickPick<AuthPick>(
+      [
+        {
+          label: 'API token or no credentials',
+          description: 'a bearer token, e.g. an Astronomer deployment token',
+          auth: 'token',
+        },
+        {
+          label: 'Google Application Default Credentials',
+          description: 'gcloud, a service-account key file, or the metadata server',
+          auth: 'google',
+        },
+      ],
+      { title: 'How does XCom Lens sign in to this API server?', ignoreFocusOut: true },
+    );
+    if (!pick) return null;
+    return pick.auth === 'google' ? 'google' : undefined;
+  };
+
+  /** Asks for an MWAA environment's name, region and AWS profile; returns its mwaa:// URL. */
+  const promptForMwaa = async (region?: string): Promise<string | undefined> => {
+    const name = await vscode.window.showInputBox({
+      title: 'Amazon MWAA (1/3): environment name',
+      prompt:
+        'As in the MWAA console, e.g. MyAirflowEnvironment. Needs airflow:InvokeRestApi and airflow:GetEnvironment.',
+      ignoreFocusOut: true,
+      validateInput: (text) => {
+        try {
+          parseMwaaUrl(mwaaUrl({ name: text.trim() }));
+          return undefined;
+        } catch (error) {
+          return errorMessage(error);
+        }
+      },
+    });
+    if (!name?.trim()) return undefined;
+    const pickedRegion = await vscode.window.showInputBox({
+      title: 'Amazon MWAA (2/3): region',
+      prompt: 'e.g. eu-west-1. Empty: from the profile or AWS_REGION.',
+      value: region ?? '',
+      ignoreFocusOut: true,
+    });
+    if (pickedRegion === undefined) return undefined;
+    const profile = await vscode.window.showInputBox({
+      title: 'Amazon MWAA (3/3): AWS profile',
+      prompt: 'Named profile from ~/.aws/config (SSO works). Empty: the default credential chain.',
+      ignoreFocusOut: true,
+    });
+    if (profile === undefined) return undefined;
+    const url = mwaaUrl({
+      name: name.trim(),
+      ...(pickedRegion.trim() ? { region: pickedRegion.trim() } : {}),
+      ...(profile.trim() ? { profile: profile.trim() } : {}),
+    });
+    parseMwaaUrl(url);
+    return url;
+  };
+
   const interactiveAdd = async (): Promise<void> => {
     const detected = await discover();
-    type Pick = vscode.QuickPickItem & { action: 'url' | 'file' | 'detected'; url?: string };
+    type Pick = vscode.QuickPickItem & { action: 'url' | 'file' | 'detected' | 'mwaa'; url?: string };
     const picks: Pick[] = [
       ...detected.map((d): Pick => ({
         label: `$(search) ${redactUrl(d.url)}`,
@@ -141,6 +221,11 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       })),
       { label: '$(link) Enter a database URL…', action: 'url' },
       { label: '$(file) Choose an SQLite airflow.db file…', action: 'file' },
+      {
+        label: '$(cloud) Amazon MWAA environment…',
+        description: 'through the AWS API (InvokeRestApi)',
+        action: 'mwaa',
+      },
     ];
     const pick = await vscode.window.showQuickPick(picks, {
       title: 'Add Airflow Connection',
@@ -149,6 +234,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
     if (!pick) return;
     let url: string | undefined;
     if (pick.action === 'detected') url = pick.url;
+    else if (pick.action === 'mwaa') url = await promptForMwaa();
     else if (pick.action === 'file') {
       const files = await vscode.window.showOpenDialog({
         canSelectMany: false,
@@ -158,8 +244,12 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       if (!files?.[0]) return;
       url = `sqlite:///${files[0].fsPath}`;
     } else url = (await promptForUrl('Airflow metadata DB URL'))?.trim();
+    const webServerRegion = url ? mwaaWebServerRegion(url) : undefined;
+    if (webServerRegion) url = await promptForMwaa(webServerRegion);
     if (!url) return;
-    const password = await promptForPassword(url);
+    const restAuth = await promptForRestAuth(url);
+    if (restAuth === null) return;
+    const password = restAuth === 'google' ? '' : await promptForPassword(url);
     if (password === undefined && (isRestUrl(url) || parseConnectionUrl(url).dialect !== 'sqlite') && !passwordOf(url))
       return;
     const name = await vscode.window.showInputBox({
@@ -172,6 +262,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       id: newConnectionId(),
       name: name || defaultName(url),
       url: withoutPassword(url),
+      ...(restAuth ? { restAuth } : {}),
     };
     const info = await testAndReport(draft, password || undefined, true);
     if (!info) {
@@ -183,7 +274,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       );
       if (choice !== state) return;
     }
-    await saveFromArgs({ url, name: draft.name, password: password || undefined });
+    await saveFromArgs({ url, name: draft.name, password: password || undefined, ...(restAuth ? { restAuth } : {}) });
     await vscode.commands.executeCommand('workbench.view.extension.xcomLens');
   };
 
@@ -262,7 +353,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
         const url = (await promptForUrl(`Edit ${connection.name}`, connection.url))?.trim();
         if (!url) return;
         const changePassword =
-          (isRestUrl(url) || parseConnectionUrl(url).dialect !== 'sqlite') && !passwordOf(url)
+          !isMwaaUrl(url) && (isRestUrl(url) || parseConnectionUrl(url).dialect !== 'sqlite') && !passwordOf(url)
             ? await vscode.window.showQuickPick(['Keep the stored password', 'Enter a new password'], {
                 title: 'Password',
               })
@@ -378,6 +469,7 @@ function detectedOf(store: ConnectionStore, arg: unknown): DetectedConnection | 
 
 /** Checks a connection URL (an http(s) Airflow API address or a SQLAlchemy URL); throws a message that says what is wrong. */
 function checkUrl(url: string): void {
-  if (isRestUrl(url)) parseRestBaseUrl(url);
+  if (isMwaaUrl(url)) parseMwaaUrl(url);
+  else if (isRestUrl(url)) parseRestBaseUrl(url);
   else parseConnectionUrl(url);
 }

@@ -45,8 +45,28 @@ export interface InlineTableSource {
   persist?: unknown;
 }
 
+/** A table put together by code (e.g. the tables of a mapped task's map indexes, stacked). */
+export interface BuiltTableSource {
+  /** Discriminator. */
+  kind: 'built';
+  /** Shown in the panel title. */
+  title: string;
+  /** Fills `table`; reports columns, progress and warnings as a parser would; stops once `events.signal` aborts. */
+  fill(
+    table: ColumnarTable,
+    events: {
+      signal: AbortSignal;
+      onSchema?(): void;
+      onProgress?(bytesRead: number, totalBytes?: number): void;
+      onWarning?(message: string): void;
+    },
+  ): Promise<void>;
+  /** JSON-able description the panel serializer can turn back into a source after a reload. */
+  persist?: unknown;
+}
+
 /** Where a previewed table comes from. */
-export type TableSource = ByteTableSource | InlineTableSource;
+export type TableSource = ByteTableSource | InlineTableSource | BuiltTableSource;
 
 /** One column: numbers (NaN = missing) until a cell is not a number, text after that. */
 export class Column {

@@ -40,7 +40,7 @@ export interface ParseOptions extends ParseEvents {
 /** What was read. */
 export interface ParseSummary {
   /** The format used. */
-  format: 'csv' | 'json' | 'parquet' | 'inline';
+  format: 'csv' | 'json' | 'parquet' | 'inline' | 'tables';
   /** Compression undone, if any. */
   compression?: string;
   /** Worker threads that parsed the CSV (0 or absent: all on the calling thread). */
@@ -168,6 +168,10 @@ export async function parseTableSource(
 ): Promise<ParseSummary> {
   const { signal, codecs } = options;
   if (source.kind === 'inline') return parseInline(source.value, table, options);
+  if (source.kind === 'built') {
+    await source.fill(table, options);
+    return { format: 'tables' };
+  }
 
   const total = source.sizeBytes;
   let bytesRead = 0;

@@ -3,13 +3,20 @@
 import {
   type Cell,
   type ColumnFilter,
+  type ColumnProfile,
   type ColumnStats,
   type FilterCondition,
   type SortItem,
   type ViewQuery,
+  IN_DATE_RANGE,
+  inDateRange,
   shownCell,
 } from '../protocol';
+import { tableProfileSteps } from './columnProfile';
 import { type Column, type ColumnarTable, formatNumber } from './table';
+
+/** Longest run of profiling work before the thread is yielded. */
+const PROFILE_SLICE_MS = 10;
 
 /** Row order and membership for one query: `rows[i]` is the table row shown at position i. */
 export interface TableView {
@@ -41,6 +48,24 @@ export class TableViewer {
     return view;
   }
 
+  /**
+   * The distribution of every column over the rows loaded so far, computed in slices of at most about 10 ms that
+   * yield the thread in between; rejects with the signal's reason once it aborts. Cached until more rows arrive.
+   */
+  profileColumns(signal?: AbortSignal): Promise<ColumnProfile[]> {
+    const rows = this.table.rowCount;
+    if (this.profile?.rows !== rows) {
+      const result = runInSlices(tableProfileSteps(this.table, rows), signal);
+      this.profile = { rows, result };
+      result.catch(() => {
+        if (this.profile?.result === result) this.profile = undefined;
+      });
+    }
+    return this.profile.result;
+  }
+
+  private profile: { rows: number; result: Promise<ColumnProfile[]> } | undefined;
+
   /** Rows [start, end) of the view, as cells. */
   window(q: ViewQuery, start: number, end: number): { rows: Cell[][]; rowIds: number[]; total: number } {
     const v = this.view(q);
@@ -53,6 +78,20 @@ export class TableViewer {
       rowIds.push(r);
     }
     return { rows, rowIds, total: v.length };
+  }
+}
+
+/** Runs a generator of work to its end, a slice of PROFILE_SLICE_MS at a time, yielding the thread between slices. */
+async function runInSlices<T>(steps: Generator<void, T>, signal?: AbortSignal): Promise<T> {
+  for (;;) {
+    signal?.throwIfAborted();
+    const until = performance.now() + PROFILE_SLICE_MS;
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+      if (performance.now() >= until) break;
+    }
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
@@ -344,6 +383,12 @@ function conditionMask(col: Column, c: FilterCondition, n: number): Uint8Array {
   if (c.type === 'blank' || c.type === 'notBlank') {
     const want = c.type === 'blank';
     for (let i = 0; i < n; i++) out[i] = (col.get(i) === null || col.get(i) === '') === want ? 1 : 0;
+    return out;
+  }
+  if (c.filterType === 'text' && c.type === IN_DATE_RANGE) {
+    const from = c.filter ?? '';
+    const to = c.filterTo ?? '';
+    for (let i = 0; i < n; i++) out[i] = inDateRange(col.get(i) as string | null, from, to) ? 1 : 0;
     return out;
   }
   if (c.filterType === 'number') {

@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
+import { earlierTriesNote } from '../compare/earlierTries';
 import { diffReport, diffTables, type TableShape } from '../compare/tableDiff';
 import { errorMessage } from '../errors';
 import type { AirflowTreeModel } from '../views/airflowTreeModel';
 import type { TreeContext } from '../views/treeNodes/treeNode';
+import { TaskInstanceNode } from '../views/treeNodes/taskInstanceNode';
 import { XComNode } from '../views/treeNodes/xcomNode';
 import type { PreviewPanels, PreviewSummary } from './previewPanel';
 import type { PreviewSources } from './previewSources';
+import { registerMapIndexPreview } from './mapIndexPreview';
 
 /** What Compare with Last Successful Run found, returned to scripts and tests. */
 export interface ComparisonResult {
@@ -19,7 +22,7 @@ export interface ComparisonResult {
   current: PreviewSummary;
 }
 
-/** Registers Preview as Table Anyway and Compare with Last Successful Run. */
+/** Registers Preview as Table Anyway, Compare with Last Successful Run and Preview All Map Indexes. */
 export function registerPreviewCommands(
   panels: PreviewPanels,
   previews: PreviewSources,
@@ -27,6 +30,7 @@ export function registerPreviewCommands(
   context: TreeContext,
 ): vscode.Disposable[] {
   return [
+    registerMapIndexPreview(panels, previews, model, context, Commands.previewAllMapIndexes),
     vscode.commands.registerCommand(Commands.previewAnyway, async (node?: unknown) => {
       if (!(node instanceof XComNode)) return undefined;
       await node.readValue();
@@ -94,11 +98,14 @@ export function registerPreviewCommands(
             rowCount: s.rowCount,
           });
           const diff = diffTables(shape(baseline), shape(current));
-          const report = diffReport(
-            diff,
-            { baseline: `last success (${baselineRun.runId})`, current: `this run (${x.runId})` },
-            { baseline: shape(baseline), current: shape(current) },
-          );
+          const tries = node.parent instanceof TaskInstanceNode ? node.parent.ti.tryNumber : undefined;
+          const note = earlierTriesNote(x.taskId, tries);
+          const report =
+            diffReport(
+              diff,
+              { baseline: `last success (${baselineRun.runId})`, current: `this run (${x.runId})` },
+              { baseline: shape(baseline), current: shape(current) },
+            ) + (note ? `\n${note}\n` : '');
           const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: report });
           await vscode.window.showTextDocument(doc, {
             viewColumn: vscode.ViewColumn.Beside,

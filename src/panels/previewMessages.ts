@@ -16,6 +16,10 @@ export interface PreviewMessageContext {
   readonly table: ColumnarTable;
   /** Sorted and filtered views of the table. */
   readonly viewer: TableViewer;
+  /** Aborts when the panel closes (long computations stop). */
+  readonly signal: AbortSignal;
+  /** True when loading stopped before the end of the table (cancelled or failed). */
+  partial(): boolean;
   /** Panel title: the suggested export file name comes from it. */
   readonly title: string;
   /** Whether Export CSV and the TSV/CSV copies escape cells a spreadsheet would run as formulas. */
@@ -37,6 +41,10 @@ export async function answerRequest(msg: RequestMessage, ctx: PreviewMessageCont
     case 'getStats': {
       const col = ctx.table.column(msg.colId);
       return col ? { type: 'stats', stats: columnStats(ctx.table, col) } : { type: 'stats', error: 'Unknown column.' };
+    }
+    case 'getProfile': {
+      const profiles = await ctx.viewer.profileColumns(ctx.signal);
+      return { type: 'profile', profiles, rows: profiles[0]?.rows ?? ctx.table.rowCount, partial: ctx.partial() };
     }
     case 'copyCell':
       return copyCell(ctx, msg);

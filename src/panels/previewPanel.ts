@@ -105,6 +105,8 @@ class PreviewSession implements vscode.Disposable {
   private readonly table = new ColumnarTable();
   private readonly viewer = new TableViewer(this.table);
   private readonly abort = new AbortController();
+  /** Aborts when the panel closes (unlike `abort`, which also stops a load the user cancels). */
+  private readonly closed = new AbortController();
   private readonly disposables: vscode.Disposable;
   private readonly warnings: string[] = [];
   private bytesRead = 0;
@@ -307,6 +309,11 @@ class PreviewSession implements vscode.Disposable {
     return {
       table: this.table,
       viewer: this.viewer,
+      signal: this.closed.signal,
+      partial: () =>
+        !this.finished ||
+        this.finished.type === 'error' ||
+        (this.finished.type === 'done' && !!this.finished.cancelled),
       title: this.request.title,
       escapeFormulas: () => {
         const settings = this.settings();
@@ -332,6 +339,7 @@ class PreviewSession implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.abort.abort();
+    this.closed.abort();
     if (this.progressTimer) clearTimeout(this.progressTimer);
     this.panel.dispose();
     this.disposables.dispose();

@@ -6,7 +6,8 @@ import { CancellationError, cancellableSleep } from '../errors';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import { objectUrl } from './objectUrl';
-import { createS3Client, DEFAULT_CLIENT_OPTIONS, resolveRegion } from './s3ClientFactory';
+import { resolveRegion } from './awsCredentials';
+import { createS3Client, DEFAULT_CLIENT_OPTIONS } from './s3ClientFactory';
 
 import { StorageError, isTransientError, toStorageError, type StorageErrorContext } from './storageErrors';
 import type { ObjectLocation, StaticCredentials, StorageSettings } from './storageSettings';

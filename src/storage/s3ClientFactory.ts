@@ -1,7 +1,7 @@
 // Builds the S3 client for one connection: static keys or the standard AWS credential chain, region,
 // endpoint, path-style addressing, timeouts and retries.
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { awsCredentials, resolveRegion } from './awsCredentials';
 import type { StaticCredentials, StorageSettings } from './storageSettings';
 
 /** Timeouts and retries of the client. */
@@ -26,32 +26,6 @@ export const DEFAULT_CLIENT_OPTIONS = {
   maxAttempts: 3,
 } as const;
 
-/** The region in force: the settings', else AWS_REGION / AWS_DEFAULT_REGION, else us-east-1 (redirects are followed). */
-export function resolveRegion(
-  settings: StorageSettings,
-  env: Record<string, string | undefined> = process.env,
-): string {
-  return settings.region?.trim() || env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || 'us-east-1';
-}
-
-/** Names where the credentials come from, for messages (never a secret). */
-export function describeCredentialSource(
-  settings: StorageSettings,
-  credentials?: StaticCredentials,
-  env: Record<string, string | undefined> = process.env,
-): string {
-  if (credentials) return `static access key ${maskKeyId(credentials.accessKeyId)}`;
-  const profile = settings.profile?.trim() || env.AWS_PROFILE?.trim();
-  if (profile) return `AWS profile "${profile}"`;
-  if (env.AWS_ACCESS_KEY_ID) return `environment variable AWS_ACCESS_KEY_ID (${maskKeyId(env.AWS_ACCESS_KEY_ID)})`;
-  return 'the default AWS credential chain (shared files, SSO, container or instance role)';
-}
-
-/** An access key id shortened for messages: `AKIA…WXYZ`. */
-export function maskKeyId(accessKeyId: string): string {
-  return accessKeyId.length > 8 ? `${accessKeyId.slice(0, 4)}…${accessKeyId.slice(-4)}` : accessKeyId;
-}
-
 /** The client configuration (exported for tests). */
 export function s3ClientConfig(
   settings: StorageSettings,
@@ -63,13 +37,7 @@ export function s3ClientConfig(
   const profile = settings.profile?.trim() || undefined;
   const config: S3ClientConfig = {
     region: resolveRegion(settings, env),
-    credentials: credentials
-      ? {
-          accessKeyId: credentials.accessKeyId,
-          secretAccessKey: credentials.secretAccessKey,
-          ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
-        }
-      : fromNodeProviderChain(profile ? { profile } : {}),
+    credentials: awsCredentials(profile, credentials),
     followRegionRedirects: true,
     maxAttempts: o.maxAttempts,
     requestHandler: {

@@ -1,6 +1,6 @@
 // Steps the preview UI tests share: running a command from the palette, opening a preview with arguments
 // (through a user keybinding, so the extension needs no test hook), and reading the system clipboard.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import type { Workbench } from './workbench';
@@ -56,6 +56,20 @@ export async function openPreview(wb: Workbench, page: Page, args: unknown): Pro
     }
   }
   throw new Error('the preview did not open');
+}
+
+/** Switches the color theme in user settings and reloads the window: the preview must come back by itself. */
+export async function setTheme(wb: Workbench, page: Page, theme: string): Promise<FrameLocator> {
+  const file = join(wb.workspace, '..', 'user-data', 'User', 'settings.json');
+  const settings = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  writeFileSync(file, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
+  await runCommand(page, 'Developer: Reload Window');
+  await page.waitForTimeout(2000);
+  await page.locator('.monaco-workbench .activitybar').waitFor({ state: 'visible', timeout: 60_000 });
+  const frame = newestWebview(page);
+  await frame.locator('.ag-header-cell-text').first().waitFor({ state: 'visible', timeout: 30_000 });
+  await page.waitForTimeout(1000);
+  return frame;
 }
 
 /** Lets the page read the clipboard the workbench writes (what the extension's copy commands put there). */

@@ -3,10 +3,8 @@
 // A preview is opened by a user keybinding with arguments (keybindings.json is reloaded live), so the test
 // needs no test hook in the extension.
 import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { newestWebview, openPreview, runCommand } from '../harness/previewUi';
+import { openPreview, setTheme } from '../harness/previewUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const XSS = '<img src=x onerror=alert(1)>';
@@ -19,20 +17,6 @@ const records = Array.from({ length: 30 }, (_, i) => ({
   [XSS]: i % 2 ? XSS : `<b>bold ${i}</b>`,
   ref: i === 0 ? 'xcom_s3://my-bucket/data_5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b.csv' : null,
 }));
-
-/** Switches the color theme in user settings and reloads the window: the preview must come back by itself. */
-async function setTheme(wb: Workbench, page: Page, theme: string): Promise<FrameLocator> {
-  const file = join(wb.workspace, '..', 'user-data', 'User', 'settings.json');
-  const settings = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  writeFileSync(file, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
-  await runCommand(page, 'Developer: Reload Window');
-  await page.waitForTimeout(2000);
-  await page.locator('.monaco-workbench .activitybar').waitFor({ state: 'visible', timeout: 60_000 });
-  const frame = newestWebview(page);
-  await frame.locator('.ag-header-cell-text').first().waitFor({ state: 'visible', timeout: 30_000 });
-  await page.waitForTimeout(1000);
-  return frame;
-}
 
 describe('preview grid (UI)', function () {
   this.timeout(240_000);

@@ -1,5 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { MAX_SHOWN_CELL_CHARS, RequestTracker, isFromWebview, isToWebview, shownCell } from '../../src/protocol';
+import {
+  MAX_SHOWN_CELL_CHARS,
+  RequestTracker,
+  datetimeEpochMs,
+  inDateRange,
+  isFromWebview,
+  isToWebview,
+  shownCell,
+} from '../../src/protocol';
 
 const query = {
   sortModel: [{ colId: 'c1', sort: 'desc' }],
@@ -19,6 +27,16 @@ describe('protocol', () => {
       { type: 'copyColumn', id: 4, colId: 'c0', format: 'markdown', ...query },
       { type: 'export', id: 5, ...query },
       { type: 'openReference', id: 6, value: 'xcom_s3://b/k.csv' },
+      { type: 'getProfile', id: 8 },
+      {
+        type: 'getRows',
+        id: 9,
+        startRow: 0,
+        endRow: 1,
+        sortModel: [],
+        filterModel: { c1: { filterType: 'text', type: 'inDateRange', filter: '2024-01-01', filterTo: '2024-01-02' } },
+        quickFilter: '',
+      },
       {
         type: 'getRows',
         id: 7,
@@ -57,6 +75,15 @@ describe('protocol', () => {
         filterModel: { c0: { filterType: 'text', type: 'regex', filter: '.*' } },
       },
       { type: 'getRows', id: 1, startRow: 0, endRow: 5, sortModel: [], filterModel: {} },
+      {
+        type: 'getRows',
+        id: 1,
+        startRow: 0,
+        endRow: 5,
+        ...query,
+        filterModel: { c0: { filterType: 'text', type: 'inDateRange', filter: 'a', filterTo: 'x'.repeat(10_001) } },
+      },
+      { type: 'getProfile', id: -1 },
       { type: 'copyText', id: 1, text: 'a' },
       { type: 'copyCell', id: 1, rowId: -1, colId: 'c0' },
       { type: 'copyCell', id: 1, rowId: 0 },
@@ -76,6 +103,21 @@ describe('protocol', () => {
       isToWebview({ type: 'rows', inReplyTo: 1, startRow: 0, rows: [], rowIds: [], totalRows: 0, tableRows: 0 }),
     );
     assert.equal(isToWebview({ type: 'eval' }), false);
+  });
+
+  it('reads dates the way pandas writes them, a time without a zone as UTC', () => {
+    const jan1 = Date.UTC(2024, 0, 1);
+    assert.equal(datetimeEpochMs('2024-01-01'), jan1);
+    assert.equal(datetimeEpochMs('2024-01-01 10:30:00'), jan1 + 37_800_000);
+    assert.equal(datetimeEpochMs('2024-01-01T10:30'), jan1 + 37_800_000);
+    assert.equal(datetimeEpochMs('2024-01-01T10:30:00.123456789Z'), jan1 + 37_800_123);
+    assert.equal(datetimeEpochMs('2024-01-01T10:30:00+0100'), jan1 + 34_200_000);
+    assert.equal(datetimeEpochMs('2024-01-01t10:30:00-01:00'), jan1 + 41_400_000);
+    assert.ok(Number.isNaN(datetimeEpochMs('2024-13-45')));
+    assert.ok(Number.isNaN(datetimeEpochMs('yesterday')));
+    assert.equal(inDateRange('2024-01-01 23:59:59', '2024-01-01', '2024-01-02'), true);
+    assert.equal(inDateRange('2024-01-02', '2024-01-01', '2024-01-02'), false);
+    assert.equal(inDateRange(null, '2024-01-01', '2024-01-02'), false);
   });
 
   it('cuts huge cells for display', () => {

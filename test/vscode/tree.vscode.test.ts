@@ -10,13 +10,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import * as vscode from 'vscode';
 import type { XComLensApi } from '../../src/extension';
 import type { TreeNode } from '../../src/views/treeNodes/treeNode';
 import { createSqliteFixture } from '../fixtures/airflow/builder';
 import { seedOffloadedObjects, type SeededObject } from '../fixtures/s3/seedOffloadedObjects';
-import { labelOf, removeAllConnections, s3Service, TreeWalker } from './treeWalker';
+import { connectFixture, labelOf, removeAllConnections, s3Service, TreeWalker } from './treeWalker';
 
 const BUCKET = 'xcom-lens-test';
 const ARTICLE_KEY = 'data_6f1c2b9e-4d3a-4f6e-9b8a-1c2d3e4f5a6b.csv';
@@ -301,34 +301,6 @@ for (const generation of [2, 3] as const) {
 }
 
 /** A connection to a fresh SQLite fixture whose S3 bucket holds the seeded objects plus `objects`; returns a tree walker. */
-async function connectFixture(
-  name: string,
-  objects: Record<string, string>,
-  references: Record<string, string>,
-): Promise<TreeWalker> {
-  const api = await vscode.extensions.getExtension<XComLensApi>('xcom-lens.xcom-lens')!.activate();
-  await removeAllConnections();
-  const s3 = s3Service();
-  const client = new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
-  await seedOffloadedObjects(client, BUCKET);
-  for (const [key, body] of Object.entries(objects))
-    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: Buffer.from(body) }));
-  const dir = mkdtempSync(join(tmpdir(), `xcom-lens-${name}-`));
-  await createSqliteFixture(join(dir, 'airflow.db'), 2, { references });
-  await vscode.commands.executeCommand('xcomLens.addConnection', {
-    name,
-    url: `sqlite:///${join(dir, 'airflow.db')}`,
-    storage: { endpointUrl: s3.endpoint, region: s3.region, forcePathStyle: true, bucket: BUCKET },
-    s3Credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
-  return new TreeWalker(api);
-}
-
 describe('a reset that overtakes a connection attempt', function () {
   this.timeout(60_000);
   after(removeAllConnections);

@@ -1,9 +1,15 @@
 // What the extension-host suites share: the test servers' coordinates, and the Airflow tree walked the way VS Code
 // walks it (through the provider's getChildren and getTreeItem).
 import * as assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import * as vscode from 'vscode';
 import type { XComLensApi } from '../../src/extension';
 import type { TreeNode } from '../../src/views/treeNodes/treeNode';
+import { createSqliteFixture, type StandardFixtureOptions } from '../fixtures/airflow/builder';
+import { seedOffloadedObjects } from '../fixtures/s3/seedOffloadedObjects';
 import { TEST_SERVICES_ENV, type TestServices } from '../integration/services';
 
 /** The servers the launcher started for this run. */
@@ -78,4 +84,38 @@ export class TreeWalker {
     }
     throw new Error('the HEAD of the referenced object never arrived');
   }
+}
+
+/**
+ * A connection `name` to a fresh Airflow 2.10 SQLite fixture whose references point into the test S3 server, with
+ * the seeded objects plus `objects` (key → body) in the fixture bucket; every other connection is removed first.
+ */
+export async function connectFixture(
+  name: string,
+  objects: Record<string, string>,
+  references: Record<string, string>,
+  fixture: Omit<StandardFixtureOptions, 'references'> = {},
+): Promise<TreeWalker> {
+  const api = await vscode.extensions.getExtension<XComLensApi>('xcom-lens.xcom-lens')!.activate();
+  await removeAllConnections();
+  const s3 = s3Service();
+  const bucket = 'xcom-lens-test';
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
+  await seedOffloadedObjects(client, bucket);
+  for (const [key, body] of Object.entries(objects))
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from(body) }));
+  const dir = mkdtempSync(join(tmpdir(), `xcom-lens-${name}-`));
+  await createSqliteFixture(join(dir, 'airflow.db'), 2, { ...fixture, references });
+  await vscode.commands.executeCommand('xcomLens.addConnection', {
+    name,
+    url: `sqlite:///${join(dir, 'airflow.db')}`,
+    storage: { endpointUrl: s3.endpoint, region: s3.region, forcePathStyle: true, bucket },
+    s3Credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
+  return new TreeWalker(api);
 }

@@ -45,3 +45,12 @@ export function restUserOf(url: string): string | undefined {
     return undefined;
   }
 }
+
+/** True for a Composer web server (`https://<id>-dot-<region>.composer.googleusercontent.com`). */
+export function isComposerUrl(url: string): boolean {
+  try {
+    return /\.composer\.googleusercontent\.com$/i.test(new URL(url.trim()).hostname);
+  } catch {
+    return false;
+  }
+}

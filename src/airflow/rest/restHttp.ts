@@ -15,9 +15,46 @@ import {
   scrubSecrets,
 } from '../errors';
 
-/** How requests prove who they are. `login` is basic auth on /api/v1 and a JWT from /auth/token on /api/v2. */
+/**
+ * How requests prove who they are. `login` is basic auth on /api/v1 and a JWT from /auth/token on /api/v2;
+ * `provider` is a bearer token a cloud credential library issues and refreshes (Google Application Default Credentials).
+ */
 export type RestCredentials =
-  { kind: 'none' } | { kind: 'login'; username: string; password: string } | { kind: 'bearer'; token: string };
+  | { kind: 'none' }
+  | { kind: 'login'; username: string; password: string }
+  | { kind: 'bearer'; token: string }
+  | TokenProvider;
+
+/** A source of short-lived tokens (never logged): bearer tokens, or a web session cookie. */
+export interface TokenProvider {
+  kind: 'provider';
+  /** `cookie`: the token is a `name=value` session cookie (MWAA web login); else an Authorization bearer token. */
+  sendAs?: 'bearer' | 'cookie';
+  /** Where the tokens come from, for the connection's description ("Google Application Default Credentials"). */
+  label: string;
+  /** What to do when the server refuses the token (401/403). */
+  refusedHint: string;
+  /** A current token; `renew` asks for a new one after the server refused the last. */
+  token(renew: boolean, signal?: AbortSignal): Promise<string>;
+}
+
+/** How the metadata source reaches the Airflow API: over HTTP ({@link RestHttp}) or through a cloud API (MWAA). */
+export interface RestTransport {
+  /** `/api/v1` or `/api/v2`, set once the version is known. */
+  apiPath: string;
+  /** Basic auth (Airflow 2) or a JWT from /auth/token (Airflow 3); only {@link RestHttp} uses it. */
+  loginMode: 'basic' | 'jwt';
+  /** The server (or environment) this transport reaches, for messages. */
+  readonly root: string;
+  /** How the connection authenticates, for the connection's description. */
+  describeAuth(): string;
+  /** A request under the API path (`/dags` → `/api/v2/dags`). */
+  api(path: string, request?: RestRequest): Promise<RestResponse>;
+  /** A request under the server root (`/api/v2/version`). */
+  request(path: string, request?: RestRequest): Promise<RestResponse>;
+  /** Frees sockets. */
+  close(): Promise<void>;
+}
 
 /** TLS options of one connection. */
 export interface RestTls {
@@ -120,7 +157,7 @@ function dispatcherFor(options: RestTls | undefined, timeoutMs: number): Dispatc
 }
 
 /** Finds the innermost cause with a `code` (undici wraps socket and TLS errors in "fetch failed"). */
-function causeCode(error: unknown): string | undefined {
+export function causeCode(error: unknown): string | undefined {
   for (
     let e: unknown = error, depth = 0;
     e && typeof e === 'object' && depth < 5;
@@ -174,8 +211,82 @@ function detailOf(body: unknown): string | undefined {
   return undefined;
 }
 
+/** What to do about a 401 or a 403, in the words of the connection's kind of credentials. */
+export interface AuthFixes {
+  /** After "Not authorized (401) for GET /dags: ". */
+  unauthorized: string;
+  /** After "Forbidden (403) for GET /dags: ". */
+  forbidden: string;
+}
+
+/** The error for an HTTP status the caller did not allow: one wording for every transport. */
+export function restStatusError(
+  where: string,
+  status: number,
+  body: unknown,
+  retryAfter: string | null,
+  fixes: AuthFixes,
+  scrub: (text: string) => string,
+): RestStatusError {
+  const detail = detailOf(body);
+  const said = detail ? ` (the server said: ${scrub(detail)})` : '';
+  if (status === 401)
+    return new RestStatusError(`Not authorized (401) for ${where}: ${fixes.unauthorized}.${said}`, 'auth', status);
+  if (status === 403)
+    return new RestStatusError(`Forbidden (403) for ${where}: ${fixes.forbidden}.${said}`, 'auth', status);
+  if (status === 404) return new RestStatusError(`Not found (404): ${where}.${said}`, 'query', status);
+  if (status === 429) {
+    return new RestStatusError(
+      `The server is rate limiting requests (429)${retryAfter ? `; it asks to retry after ${retryAfter} s` : ''}: wait and refresh.`,
+      'query',
+      status,
+    );
+  }
+  return new RestStatusError(`${where} failed with HTTP ${status}.${said}`, 'query', status);
+}
+
+/** The error for a request that got no answer: cancelled, timed out, refused, unknown host, TLS. */
+export function networkFailure(
+  error: unknown,
+  url: URL,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  timeout: AbortSignal,
+  scrub: (text: string) => string,
+): Error {
+  if (signal?.aborted) return new CancellationError();
+  const seconds = Math.round(timeoutMs / 1000);
+  if (timeout.aborted) {
+    return new QueryError(
+      `${url.host} did not answer within ${seconds} s: check the URL and that the API server is up (or raise xcomLens.queryTimeoutSeconds).`,
+      'timeout',
+    );
+  }
+  const code = causeCode(error);
+  if (code && TLS_CODES[code]) {
+    return new ConnectionError(
+      `${url.host} ${TLS_CODES[code]} (${code}). Add your company CA file to the connection's TLS settings, or, for a test server only, turn on "skip certificate verification".`,
+    );
+  }
+  if (code === 'ECONNREFUSED')
+    return new ConnectionError(
+      `Nothing listens at ${url.host} (connection refused): check the URL and that the Airflow API server is running.`,
+    );
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new ConnectionError(`Unknown host ${url.hostname}: check the URL (and VPN).`);
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new QueryError(
+      `${url.host} did not answer within ${seconds} s: check the URL and that the API server is up.`,
+      'timeout',
+    );
+  }
+  return new ConnectionError(
+    scrub(`Request to ${url.host} failed (${code ?? errorMessage(error)}): check the URL and the network.`),
+  );
+}
+
 /** The HTTP side of the REST source. */
-export class RestHttp {
+export class RestHttp implements RestTransport {
   /** `/api/v1` or `/api/v2`, set once the version is known. */
   apiPath = '/api/v2';
   /** Basic auth (Airflow 2) or a JWT from /auth/token (Airflow 3), for login credentials. */
@@ -185,6 +296,9 @@ export class RestHttp {
   private jwtRequest: Promise<string> | undefined;
   private readonly secrets: string[];
   private basic: string | undefined;
+  /** The last token a {@link TokenProvider} gave, scrubbed from messages like the other secrets. */
+  private providedToken: string | undefined;
+  private renewProvidedToken = false;
 
   constructor(private readonly options: RestHttpOptions) {
     this.dispatcher = dispatcherFor(options.tls, options.timeoutMs);
@@ -202,13 +316,14 @@ export class RestHttp {
   describeAuth(): string {
     const c = this.options.credentials;
     if (c.kind === 'bearer') return 'bearer token';
+    if (c.kind === 'provider') return c.label;
     if (c.kind === 'none') return 'no credentials';
     return this.loginMode === 'jwt' ? 'JWT (password login)' : 'basic auth';
   }
 
   /** Removes every secret from a text. */
   scrub(text: string): string {
-    return scrubSecrets(text, [...this.secrets, this.jwt]);
+    return scrubSecrets(text, [...this.secrets, this.jwt, this.providedToken]);
   }
 
   /** A request under the API path (`/dags` → `{root}/api/v2/dags`). */
@@ -224,6 +339,7 @@ export class RestHttp {
       if (response.status === 401 && !request.anonymous && !renewed && this.canRenew()) {
         renewed = true;
         this.jwt = undefined;
+        this.renewProvidedToken = true;
         this.options.logger.info('The API token was refused (401): getting a new one');
         continue;
       }
@@ -239,13 +355,40 @@ export class RestHttp {
     }
   }
 
+  /** Posts a form without credentials (a web login) and returns the status and the `name=value` cookies it sets. */
+  async postForm(
+    path: string,
+    form: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; cookies: string[] }> {
+    throwIfCancelled(signal);
+    const url = new URL(`${this.options.root}${path}`);
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form).toString(),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        dispatcher: this.dispatcher,
+        redirect: 'manual',
+      });
+      await response.body?.cancel();
+      this.options.logger.debug(`POST ${url.pathname} → ${response.status}`);
+      return { status: response.status, cookies: response.headers.getSetCookie().map((c) => c.split(';')[0].trim()) };
+    } catch (error) {
+      throw this.networkError(error, url, signal, timeout);
+    }
+  }
+
   /** Closes pooled sockets. */
   async close(): Promise<void> {
     await this.dispatcher.close();
   }
 
   private canRenew(): boolean {
-    return this.options.credentials.kind === 'login' && this.loginMode === 'jwt';
+    const { kind } = this.options.credentials;
+    return kind === 'provider' || (kind === 'login' && this.loginMode === 'jwt');
   }
 
   private retryAfterMs(header: string | null): number | undefined {
@@ -261,6 +404,12 @@ export class RestHttp {
     const c = this.options.credentials;
     if (c.kind === 'bearer') return `Bearer ${c.token}`;
     if (c.kind === 'none') return undefined;
+    if (c.kind === 'provider') {
+      const renew = this.renewProvidedToken;
+      this.renewProvidedToken = false;
+      this.providedToken = await c.token(renew, signal);
+      return c.sendAs === 'cookie' ? undefined : `Bearer ${this.providedToken}`;
+    }
     if (this.loginMode === 'basic')
       return (this.basic ??= `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`);
     this.jwt ??= await (this.jwtRequest ??= this.fetchJwt(c.username, c.password, signal).finally(() => {
@@ -305,6 +454,8 @@ export class RestHttp {
     if (!request.anonymous) {
       const authorization = await this.authorization(request.signal);
       if (authorization) headers.authorization = authorization;
+      const c = this.options.credentials;
+      if (c.kind === 'provider' && c.sendAs === 'cookie' && this.providedToken) headers.cookie = this.providedToken;
     }
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
@@ -329,34 +480,7 @@ export class RestHttp {
   }
 
   private networkError(error: unknown, url: URL, signal: AbortSignal | undefined, timeout: AbortSignal): Error {
-    if (signal?.aborted) return new CancellationError();
-    if (timeout.aborted) {
-      return new QueryError(
-        `${url.host} did not answer within ${Math.round(this.options.timeoutMs / 1000)} s: check the URL and that the API server is up (or raise xcomLens.queryTimeoutSeconds).`,
-        'timeout',
-      );
-    }
-    const code = causeCode(error);
-    if (code && TLS_CODES[code]) {
-      return new ConnectionError(
-        `${url.host} ${TLS_CODES[code]} (${code}). Add your company CA file to the connection's TLS settings, or, for a test server only, turn on "skip certificate verification".`,
-      );
-    }
-    if (code === 'ECONNREFUSED')
-      return new ConnectionError(
-        `Nothing listens at ${url.host} (connection refused): check the URL and that the Airflow API server is running.`,
-      );
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-      return new ConnectionError(`Unknown host ${url.hostname}: check the URL (and VPN).`);
-    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-      return new QueryError(
-        `${url.host} did not answer within ${Math.round(this.options.timeoutMs / 1000)} s: check the URL and that the API server is up.`,
-        'timeout',
-      );
-    }
-    return new ConnectionError(
-      this.scrub(`Request to ${url.host} failed (${code ?? errorMessage(error)}): check the URL and the network.`),
-    );
+    return networkFailure(error, url, this.options.timeoutMs, signal, timeout, (t) => this.scrub(t));
   }
 
   private async parse(
@@ -384,6 +508,8 @@ export class RestHttp {
       );
     }
     if (/text\/html/i.test(type) || /^\s*<(?:!doctype|html)/i.test(text)) {
+      // Airflow 2's web server answers paths outside /api/v1 (the /api/v2 version probe) with its HTML 404 page.
+      if (response.status === 404 && request.allow?.includes(404)) return { status: 404, body: undefined };
       throw new NotAirflowError(
         `${where} answered with an HTML page instead of JSON (status ${response.status}), likely a login page of an SSO proxy: use the API server's own URL, or paste an API token as a bearer token.`,
       );
@@ -405,35 +531,25 @@ export class RestHttp {
   }
 
   private statusError(where: string, status: number, body: unknown, retryAfter: string | null): Error {
-    const detail = detailOf(body);
-    const said = detail ? ` (the server said: ${this.scrub(detail)})` : '';
+    return restStatusError(where, status, body, retryAfter, this.authFixes(), (t) => this.scrub(t));
+  }
+
+  private authFixes(): AuthFixes {
     const c = this.options.credentials;
-    if (status === 401) {
-      const fix =
+    if (c.kind === 'provider') return { unauthorized: c.refusedHint, forbidden: c.refusedHint };
+    return {
+      unauthorized:
         c.kind === 'bearer'
           ? 'the token is expired or invalid: paste a new one in Edit Connection'
           : c.kind === 'none'
             ? 'this server needs credentials: add a user name and password, or a token, in Edit Connection'
             : this.loginMode === 'basic'
               ? 'check the user name and password, and that [api] auth_backends includes basic_auth'
-              : 'the user name or password was refused: check them in Edit Connection';
-      return new RestStatusError(`Not authorized (401) for ${where}: ${fix}.${said}`, 'auth', status);
-    }
-    if (status === 403) {
-      const fix =
+              : 'the user name or password was refused: check them in Edit Connection',
+      forbidden:
         c.kind === 'bearer'
           ? 'the token is invalid or its user lacks this permission'
-          : 'the Airflow user lacks this permission (XComs need the Viewer role or "can read on XComs")';
-      return new RestStatusError(`Forbidden (403) for ${where}: ${fix}.${said}`, 'auth', status);
-    }
-    if (status === 404) return new RestStatusError(`Not found (404): ${where}.${said}`, 'query', status);
-    if (status === 429) {
-      return new RestStatusError(
-        `The server is rate limiting requests (429)${retryAfter ? `; it asks to retry after ${retryAfter} s` : ''}: wait and refresh.`,
-        'query',
-        status,
-      );
-    }
-    return new RestStatusError(`${where} failed with HTTP ${status}.${said}`, 'query', status);
+          : 'the Airflow user lacks this permission (XComs need the Viewer role or "can read on XComs")',
+    };
   }
 }

@@ -32,10 +32,13 @@ import {
   toXCom,
   totalOf,
 } from './restMapping';
-import { RestHttp, RestStatusError, type RestCredentials, type RestTls } from './restHttp';
+import { RestHttp, RestStatusError, type RestCredentials, type RestTls, type RestTransport } from './restHttp';
 
-/** Options for {@link createRestMetadataSource}. */
-export interface RestSourceOptions {
+/** Options for {@link createRestMetadataSource}: an HTTP server, or a transport of its own (MWAA's InvokeRestApi). */
+export type RestSourceOptions = RestHttpSourceOptions | { transport: RestTransport; logger: Logger };
+
+/** Options of a source that reaches the API server over HTTP. */
+interface RestHttpSourceOptions {
   /** The base URL as pasted (any of /home, /api/v1, /api/v2 is cut). */
   baseUrl: string;
   /** Credentials from SecretStorage. */
@@ -70,14 +73,19 @@ function atLeast(version: string, wanted: string): boolean {
 
 /** The REST MetadataSource. */
 export class RestMetadataSource implements MetadataSource {
-  /** The HTTP client (exported for the log reader). */
-  readonly http: RestHttp;
+  /** The transport, HTTP or a cloud API (exported for the log reader). */
+  readonly http: RestTransport;
   private info: Promise<AirflowInfo> | undefined;
   private version = '';
   private readonly pastedApi: 1 | 2 | undefined;
   private readonly valueReads = new Limiter(VALUE_READS);
 
   constructor(private readonly options: RestSourceOptions) {
+    if ('transport' in options) {
+      this.http = options.transport;
+      this.pastedApi = undefined;
+      return;
+    }
     const base = parseRestBaseUrl(options.baseUrl);
     this.pastedApi = base.pastedApi;
     this.http = new RestHttp({

@@ -93,6 +93,7 @@ export class XComNode extends ConnectionScopedNode {
     else if (decoded.kind === 'table') flags.push('table');
     if (reference.kind === 'plainObjectUri') flags.push('s3text');
     if (reference.kind === 'malformed') flags.push('malformed');
+    if (x.mapIndex >= 0 && flags.includes('table')) flags.push('mappedTable');
     item.contextValue = flags.join(' ');
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`${xcomTooltipHeading(x.key, x.taskId, x.mapIndex)}\n\n`);

@@ -1,11 +1,6 @@
 import * as assert from 'node:assert/strict';
-import {
-  createS3Client,
-  describeCredentialSource,
-  maskKeyId,
-  resolveRegion,
-  s3ClientConfig,
-} from '../../../src/storage/s3ClientFactory';
+import { describeCredentialSource, maskKeyId, resolveRegion } from '../../../src/storage/awsCredentials';
+import { createS3Client, s3ClientConfig } from '../../../src/storage/s3ClientFactory';
 
 describe('s3ClientFactory', () => {
   it('static credentials, endpoint and path style', async () => {
