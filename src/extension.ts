@@ -10,6 +10,7 @@ import { openMetadataSource } from './connections/sourceFactory';
 import { AirflowTreeModel } from './views/airflowTreeModel';
 import { AirflowTreeProvider } from './views/airflowTreeProvider';
 import { ExpansionState } from './views/expansionState';
+import { registerRevealTaskInstance } from './views/revealTaskInstance';
 import { registerCopyCommands } from './views/copyCommands';
 import { registerSearchCommand } from './views/searchCommand';
 import { registerDagCodeLens } from './views/dagCodeLens';
@@ -81,7 +82,8 @@ export function activate(context: vscode.ExtensionContext): XComLensApi {
     ...registerLogCommands(store, model, objectStores),
     registerSearchCommand(store, model, { context: tree, provider, view: treeView }),
     registerTaskDefinitionCommand(model),
-    ...registerDagCodeLens(store, tree, () => treeView),
+    ...registerDagCodeLens(store, tree),
+    registerRevealTaskInstance({ view: treeView, provider }),
     ...registerConnectionCommands({
       store,
       detector,

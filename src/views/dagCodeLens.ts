@@ -18,11 +18,13 @@ const SYMBOLS: Record<string, string> = { success: '✓', failed: '✗', up_for_
 const XCOM_PAGE = 100;
 const TI_PAGE = 500;
 
-/** What a task's lenses show: its latest run's state and XComs, and the tree node to reveal. */
+/** What a task's lenses show: its latest run's state and XComs, the tree node to reveal, the instance to log. */
 interface TaskSummary {
   title: string;
   node?: TreeNode;
   table?: XComNode;
+  /** The instance whose log Open Log opens: the task's, or for a mapped task its failed (else first) index. */
+  log?: TaskInstanceNode;
 }
 
 /** A DAG of the document that a connection knows. */
@@ -37,14 +39,17 @@ class TaskLens extends vscode.CodeLens {
     range: vscode.Range,
     readonly known: KnownDag,
     readonly task: TaskDefinition,
-    readonly link: 'status' | 'preview' | 'reveal',
+    readonly link: 'status' | 'preview' | 'log' | 'reveal',
     readonly version: string,
   ) {
     super(range);
   }
 }
 
-/** CodeLenses above the tasks of DAG files a connected Airflow knows: latest state, XCom count, Preview, Reveal. */
+/**
+ * CodeLenses above the tasks of DAG files a connected Airflow knows: latest state, XCom count, Preview, Open Log,
+ * Reveal in Tree.
+ */
 class DagCodeLensProvider implements vscode.CodeLensProvider<TaskLens> {
   private readonly summaries = new Map<string, Promise<TaskSummary>>();
   private readonly changed = new vscode.EventEmitter<void>();
@@ -74,7 +79,7 @@ class DagCodeLensProvider implements vscode.CodeLensProvider<TaskLens> {
       const dag = task.dagId ? known.get(task.dagId) : undefined;
       if (!dag) continue;
       const range = new vscode.Range(task.line, task.column, task.line, task.column);
-      for (const link of ['status', 'preview', 'reveal'] as const)
+      for (const link of ['status', 'preview', 'log', 'reveal'] as const)
         lenses.push(new TaskLens(range, dag, task, link, version));
     }
     return lenses;
@@ -100,6 +105,7 @@ class DagCodeLensProvider implements vscode.CodeLensProvider<TaskLens> {
       lens.command = s.table
         ? { title: 'Preview', command: Commands.preview, arguments: [s.table] }
         : { title: 'Preview: no table XCom', command: '' };
+    else if (lens.link === 'log') lens.command = logCommand(s.log);
     else
       lens.command = s.node
         ? { title: 'Reveal in Tree', command: Commands.revealTaskInstance, arguments: [s.node] }
@@ -163,33 +169,34 @@ class DagCodeLensProvider implements vscode.CodeLensProvider<TaskLens> {
     const connectionNode = new ConnectionNode(this.context, connection);
     const dagNode = new DagNode(this.context, connectionNode, connection, dag);
     const runNode = new DagRunNode(this.context, dagNode, connection, run);
-    const tiNode = mapped
-      ? new MappedTaskNode(this.context, runNode, connection, instances)
-      : new TaskInstanceNode(this.context, runNode, connection, instances[0]);
+    const group = mapped ? new MappedTaskNode(this.context, runNode, connection, instances) : undefined;
+    const logged = instances.find((ti) => ti.state === 'failed') ?? instances[0];
+    const log = new TaskInstanceNode(this.context, group ?? runNode, connection, logged);
+    const tiNode = group ?? log;
     const nodes = xcoms.items.map((x) => new XComNode(this.context, tiNode, connection, x));
     await Promise.all(nodes.map((n) => n.readValue()));
     const table = nodes.find((n) => n.isTable);
-    return { title: `${SYMBOLS[worst] ?? '•'} ${worst}${mapped} · ${count} · ${when}`, node: tiNode, table };
+    return { title: `${SYMBOLS[worst] ?? '•'} ${worst}${mapped} · ${count} · ${when}`, node: tiNode, table, log };
   }
 }
 
-/** Registers the DAG-file CodeLenses and Reveal in Tree (the lenses' link to a task instance node). */
-export function registerDagCodeLens(
-  store: ConnectionStore,
-  context: TreeContext,
-  treeView: () => vscode.TreeView<TreeNode> | undefined,
-): vscode.Disposable[] {
+/** Open Log of the latest try of an instance; a task that never ran has no log. */
+function logCommand(node: TaskInstanceNode | undefined): vscode.Command {
+  if (!node) return { title: '', command: '' };
+  const { tryNumber, mapIndex } = node.ti;
+  if (tryNumber < 1) return { title: 'Open Log: never ran', command: '' };
+  const index = mapIndex >= 0 ? ` [${mapIndex}]` : '';
+  return { title: `Open Log${index}`, command: Commands.openLog, arguments: [node, tryNumber] };
+}
+
+/** Registers the DAG-file CodeLenses. */
+export function registerDagCodeLens(store: ConnectionStore, context: TreeContext): vscode.Disposable[] {
   const provider = new DagCodeLensProvider(store, context);
   return [
     vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, provider),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${PREFIX}.codeLens.enabled`) || e.affectsConfiguration(`${PREFIX}.connections`))
         provider.reload();
-    }),
-    vscode.commands.registerCommand(Commands.revealTaskInstance, async (node?: unknown) => {
-      const view = treeView();
-      if (!view || !(node instanceof TaskInstanceNode || node instanceof MappedTaskNode)) return;
-      await view.reveal(node, { select: true, focus: true, expand: true });
     }),
   ];
 }

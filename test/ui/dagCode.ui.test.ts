@@ -1,5 +1,7 @@
 // From the code to the data, clicked in code-server + Chromium: a DAG file of the workspace shows each task's latest
-// state and XComs above its definition, also when the file is opened before the XCom Lens view.
+// state and XComs above its definition with Preview, Open Log and Reveal in Tree, also when the file is opened before
+// the XCom Lens view: Reveal in Tree then opens the view and selects the task instance.
+import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +39,7 @@ describe('DAG code lenses (UI)', function () {
     await workbench?.close();
   });
 
-  it("shows the tasks' latest states above their lines in a DAG file opened before the view", async () => {
+  it("shows the tasks' latest states above their lines in a DAG file opened before the view; Reveal in Tree", async () => {
     await page.keyboard.press('Control+P');
     await page.keyboard.type('etl_orders.py');
     await page
@@ -47,6 +49,17 @@ describe('DAG code lenses (UI)', function () {
     const lenses = page.locator('.monaco-editor .codelens-decoration');
     await lenses.filter({ hasText: '✓ success · 1 XCom' }).first().waitFor({ timeout: 60_000 });
     await lenses.filter({ hasText: '✗ failed · 0 XComs' }).first().waitFor({ timeout: 30_000 });
+    const transform = lenses.filter({ hasText: '✗ failed · 0 XComs' }).first();
+    assert.match(
+      ((await transform.textContent()) ?? '').replace(/\s+/g, ' '),
+      /^✗ failed · 0 XComs · 2024-01-03 00:00 \| Preview: no table XCom \| Open Log \| Reveal in Tree$/,
+    );
     console.log(`      code lenses: ${await screenshot(page, 'dagcode-lenses')}`);
+    // The XCom Lens view was never shown: Reveal in Tree opens it, loads it and selects transform.
+    await transform.getByRole('button', { name: 'Reveal in Tree', exact: true }).click();
+    const selected = page.locator('.pane-body .monaco-list-row[aria-selected="true"]');
+    await selected.filter({ hasText: 'transform' }).waitFor({ timeout: 30_000 });
+    assert.match((await selected.first().textContent()) ?? '', /transform/);
+    console.log(`      revealed: ${await screenshot(page, 'dagcode-revealed')}`);
   });
 });

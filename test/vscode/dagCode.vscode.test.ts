@@ -1,7 +1,7 @@
 // From code to data and back in a real extension host: CodeLenses above the tasks of a DAG file in the workspace
 // (states and XCom counts from the SQLite fixture DB) and Open Task Definition from a task instance node.
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -51,7 +51,7 @@ describe('DAG code: CodeLenses and Open Task Definition', function () {
     rmSync(dbDir, { recursive: true, force: true });
   });
 
-  it('shows the latest run state and XCom count above each task, with Preview and Reveal links', async () => {
+  it('shows the latest run state and XCom count above each task, with Preview, Open Log and Reveal links', async () => {
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(dagFile));
     const lenses =
       (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', dagFile, 100)) ?? [];
@@ -59,15 +59,55 @@ describe('DAG code: CodeLenses and Open Task Definition', function () {
     assert.deepEqual(rows, [
       [16, '✓ success · 1 XCom · 2024-01-03 00:00'],
       [16, 'Preview'],
+      [16, 'Open Log'],
       [16, 'Reveal in Tree'],
       [20, '✗ failed · 0 XComs · 2024-01-03 00:00'],
       [20, 'Preview: no table XCom'],
+      [20, 'Open Log'],
       [20, 'Reveal in Tree'],
       [21, '• upstream_failed · 0 XComs · 2024-01-03 00:00'],
       [21, 'Preview: no table XCom'],
+      [21, 'Open Log: never ran'],
       [21, 'Reveal in Tree'],
     ]);
     assert.equal(lenses[1].command?.command, 'xcomLens.preview');
+    // transform's Open Log: its latest try (2), straight to the log without asking which try.
+    const [node, tryNumber] = (lenses[6].command?.arguments ?? []) as [{ ti?: { taskId: string } }, number];
+    assert.equal(lenses[6].command?.command, 'xcomLens.openLog');
+    assert.deepEqual([node.ti?.taskId, tryNumber], ['transform', 2]);
+    // Its Reveal in Tree, with the view never shown: VS Code reports transform selected.
+    const reveal = lenses[7].command;
+    assert.equal(reveal?.command, 'xcomLens.revealTaskInstance');
+    assert.equal(await vscode.commands.executeCommand(reveal.command, ...(reveal.arguments ?? [])), true);
+  });
+
+  it("gives a mapped task's lenses its first instance's log and its group to reveal", async () => {
+    const mappedFile = vscode.Uri.file(join(dagsFolder, 'fanout_mapped.py'));
+    writeFileSync(
+      mappedFile.fsPath,
+      [
+        'from airflow import DAG',
+        'from airflow.operators.python import PythonOperator',
+        '',
+        'with DAG("fanout_mapped", schedule=None) as dag:',
+        '    make_list = PythonOperator(task_id="make_list", python_callable=lambda: [1, 2, 3])',
+        '    process = PythonOperator.partial(task_id="process", python_callable=print).expand(op_args=make_list.output)',
+        '',
+      ].join('\n'),
+    );
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(mappedFile));
+    const lenses =
+      (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', mappedFile, 100)) ??
+      [];
+    const process = lenses.filter((l) => l.range.start.line === 5).map((l) => l.command);
+    assert.deepEqual(
+      process.map((c) => c?.title),
+      ['✓ success (3 mapped) · 3 XComs · 2024-01-01 00:00', 'Preview: no table XCom', 'Open Log [0]', 'Reveal in Tree'],
+    );
+    const [instance] = (process[2]?.arguments ?? []) as [{ ti?: { mapIndex: number } }];
+    assert.equal(instance.ti?.mapIndex, 0);
+    const reveal = process[3];
+    assert.equal(await vscode.commands.executeCommand(reveal!.command, ...(reveal!.arguments ?? [])), true);
   });
 
   it('opens the line that defines a task instance, and says when the DAG file is not in the workspace', async () => {
