@@ -176,6 +176,18 @@ export interface PersistedState {
   grid?: unknown;
 }
 
+/** How many rows a Parquet source has, and how much of it is held. */
+export interface RowGroupCounts {
+  /** Rows in the whole file (from its footer). */
+  rows: number;
+  /** Row groups in the file. */
+  groups: number;
+  /** Row groups held now (read in order into the table, or cached). */
+  held: number;
+  /** Bytes the held row groups take in memory. */
+  heldBytes: number;
+}
+
 /** Messages the host sends to the webview. */
 export type ToWebview =
   /** Panel identity and settings, sent after `ready`; `source` is what the webview persists for a reload. */
@@ -201,7 +213,7 @@ export type ToWebview =
       mode: 'client' | 'server';
       elapsedMs: number;
       cancelled?: boolean;
-      partial?: { bytesRead: number; totalBytes?: number };
+      partial?: { bytesRead: number; totalBytes?: number; rowGroups?: RowGroupCounts };
     }
   /** Parsing failed; rows parsed so far (if any) stay visible. */
   | { type: 'error'; message: string }
@@ -216,6 +228,8 @@ export type ToWebview =
       rowIds: number[];
       totalRows: number;
       tableRows: number;
+      /** Parquet read on demand: how many row groups are held now. */
+      rowGroups?: RowGroupCounts;
     }
   /** Reply to `getProfile`; `partial` when loading stopped before the end of the table. */
   | { type: 'profile'; inReplyTo: number; profiles: ColumnProfile[]; rows: number; partial: boolean }

@@ -8,7 +8,7 @@ import type { ToWebview } from '../src/protocol';
 import { debounce, el, fmt } from './dom';
 import { ColumnInsights } from './columnInsights';
 import { GridActions } from './gridActions';
-import { GridView } from './gridView';
+import { GridView, onDemandText } from './gridView';
 import { HostClient } from './hostClient';
 import { initialState } from './state';
 import { StatsPanel } from './statsPanel';
@@ -66,6 +66,9 @@ const view: GridView = new GridView(
   },
   insights,
 );
+view.onRowGroups = () => {
+  if (state.partial?.rowGroups) progressEl.textContent = onDemandText(state.partial.rowGroups);
+};
 const toolbar: Toolbar = new Toolbar(state.quickFilter, {
   search: (text) => {
     view.setQuickFilter(text);
@@ -140,9 +143,11 @@ function receive(msg: ToWebview): void {
       state.done = true;
       state.rowsParsed = msg.rowCount;
       state.partial = msg.partial;
-      progressEl.textContent = msg.partial
-        ? `${msg.cancelled ? 'cancelled: ' : ''}the first ${fmt(msg.rowCount)} rows · ${formatBytesOf(msg.partial.bytesRead, msg.partial.totalBytes)} read (memory budget reached)`
-        : `${msg.cancelled ? 'cancelled' : 'loaded'} in ${(msg.elapsedMs / 1000).toFixed(1)} s`;
+      progressEl.textContent = msg.partial?.rowGroups
+        ? onDemandText(msg.partial.rowGroups)
+        : msg.partial
+          ? `${msg.cancelled ? 'cancelled: ' : ''}the first ${fmt(msg.rowCount)} rows · ${formatBytesOf(msg.partial.bytesRead, msg.partial.totalBytes)} read (memory budget reached)`
+          : `${msg.cancelled ? 'cancelled' : 'loaded'} in ${(msg.elapsedMs / 1000).toFixed(1)} s`;
       view.finish();
       ended();
       toolbar.readFurtherButton.hidden = !msg.partial || msg.cancelled === true;

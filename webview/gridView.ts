@@ -13,7 +13,7 @@ import {
 import { cellText, missingMarker } from '../src/cellText';
 import { IN_DATE_RANGE, emptyQuery, inDateRange } from '../src/protocol';
 import { cellReference } from '../src/references';
-import type { Cell, ColumnInfo, ViewQuery } from '../src/protocol';
+import type { Cell, ColumnInfo, RowGroupCounts, ViewQuery } from '../src/protocol';
 import { type ColumnInsights, InsightChart } from './columnInsights';
 import { el, fmt } from './dom';
 import type { HostClient } from './hostClient';
@@ -123,7 +123,15 @@ function compareCells(a: Cell | undefined, b: Cell | undefined, _x: unknown, _y:
 }
 
 /** The grid, its row source and the "showing n of m rows" line. */
+/** What a Parquet table read on demand holds, e.g. "12,000,000,000 rows · row groups read on demand (3 of 4,000 held)". */
+export function onDemandText(g: RowGroupCounts): string {
+  return `${fmt(g.rows)} rows · row groups read on demand (${fmt(g.held)} of ${fmt(g.groups)} held)`;
+}
+
 export class GridView {
+  /** Called when a reply says how many row groups of a Parquet table read on demand are held now. */
+  onRowGroups: (() => void) | undefined;
+
   /** The table row each grid row came from (copies ask the host for whole cells by row id). */
   private readonly rowIdOf = new WeakMap<Cell[], number>();
 
@@ -203,9 +211,14 @@ export class GridView {
     const shown = mode === 'client' ? api.getDisplayedRowCount() : serverTotal;
     const where = mode === 'server' ? ' (sorted and filtered in the extension host)' : '';
     // Sort, filter and search cover what was read: say so while that is not the whole object.
-    this.elements.showing.textContent = this.state.partial
-      ? `showing ${fmt(shown)} of the first ${fmt(rowsParsed)} rows read${where}; sort, filter and search cover only the part read`
-      : `showing ${fmt(shown)} of ${fmt(rowsParsed)} rows${done || rowsParsed === 0 ? '' : ' read so far'}${where}`;
+    const sorted = this.state.lastQuery !== undefined && !isFileOrder(this.state.lastQuery);
+    this.elements.showing.textContent = this.state.partial?.rowGroups
+      ? sorted
+        ? `showing ${fmt(shown)} of the first ${fmt(rowsParsed)} rows read in order; sort, filter and search cover only those (Read Further reads more)`
+        : `showing all ${fmt(this.state.partial.rowGroups.rows)} rows in file order; sort, filter and search cover only the first ${fmt(rowsParsed)} rows read (Read Further reads more)`
+      : this.state.partial
+        ? `showing ${fmt(shown)} of the first ${fmt(rowsParsed)} rows read${where}; sort, filter and search cover only the part read`
+        : `showing ${fmt(shown)} of ${fmt(rowsParsed)} rows${done || rowsParsed === 0 ? '' : ' read so far'}${where}`;
   }
 
   /** Client mode: pulls rows in parse order until the grid has all the host has parsed. */
@@ -271,6 +284,11 @@ export class GridView {
       const from = at;
       const r = await this.host.request((id) => ({ type: 'getRows', id, startRow: from, endRow, ...q }));
       if (r.type !== 'rows') return undefined;
+      this.state.lastQuery = q;
+      if (r.rowGroups && this.state.partial) {
+        this.state.partial.rowGroups = r.rowGroups;
+        this.onRowGroups?.();
+      }
       this.remember(r.rows, r.rowIds);
       rows.push(...r.rows);
       totalRows = r.totalRows;
@@ -380,4 +398,9 @@ export class GridView {
     }
     return span;
   }
+}
+
+/** The grid shows rows in file order: no sort, filter or search. */
+function isFileOrder(q: ViewQuery): boolean {
+  return q.sortModel.length === 0 && Object.keys(q.filterModel ?? {}).length === 0 && q.quickFilter.trim() === '';
 }

@@ -1,6 +1,6 @@
 // The one state object of the preview webview: what the host told it and what the grid holds.
 import type { GridApi, GridState } from 'ag-grid-community';
-import type { Cell, ColumnInfo, PersistedState } from '../src/protocol';
+import type { Cell, ColumnInfo, PersistedState, RowGroupCounts, ViewQuery } from '../src/protocol';
 import type { ReferenceRule } from '../src/references';
 
 /** Everything the webview knows about its table; the modules share this one object. */
@@ -26,7 +26,9 @@ export interface PreviewState {
   /** The host has finished reading (done, cancelled or failed). */
   done: boolean;
   /** Set while reading stopped at the memory budget: the table holds the first part of the object only. */
-  partial: { bytesRead: number; totalBytes?: number } | undefined;
+  partial: { bytesRead: number; totalBytes?: number; rowGroups?: RowGroupCounts } | undefined;
+  /** The query of the last window the host answered (server mode). */
+  lastQuery?: ViewQuery;
   /** Rows matching the current query (server mode). */
   serverTotal: number;
   /** The quick search text. */

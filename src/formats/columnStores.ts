@@ -78,6 +78,11 @@ class SegmentedArray<A extends Float64Array | Uint32Array> {
     this.flat = undefined;
   }
 
+  /** Gives back spare room once no more values come (a row group read on demand, say). */
+  compact(): void {
+    this.closeTail();
+  }
+
   /** Ends the cell-by-cell segment, giving back its spare room. */
   private closeTail(): void {
     if (!this.tail) return;
@@ -136,8 +141,8 @@ interface TextSegment {
 class TextChunk implements TextSegment {
   bytes: Uint8Array;
   used = 0;
-  readonly offsets = new Uint32Array(CHUNK + 1);
-  readonly nulls = new Uint8Array(CHUNK);
+  offsets = new Uint32Array(CHUNK + 1);
+  nulls = new Uint8Array(CHUNK);
 
   /** `capacity`: expected bytes, e.g. what the previous chunk needed (saves regrowing and trimming). */
   constructor(capacity = 16 * 1024) {
@@ -168,6 +173,13 @@ class TextChunk implements TextSegment {
       this.used = at;
     }
     this.offsets[j + 1] = this.used;
+  }
+
+  /** Gives back all spare room: the chunk holds `cells` cells and takes no more. */
+  close(cells: number): void {
+    this.bytes = this.bytes.slice(0, this.used);
+    this.offsets = this.offsets.slice(0, cells + 1);
+    this.nulls = this.nulls.slice(0, cells);
   }
 
   /** Drops the spare capacity when it is worth a copy. */
@@ -279,6 +291,13 @@ export class TextStore {
     this.codes.adopt(narrowCodes(global, this.values.length));
     this.length += codes.length;
     this.leaveDictionaryIfUnique();
+  }
+
+  /** Gives back spare room once no more cells come (a row group read on demand, say). */
+  compact(): void {
+    this.codes?.compact();
+    this.tail?.close(this.tailCells);
+    this.tail = undefined;
   }
 
   /** Appends cells given as one UTF-8 buffer with end offsets (kept as they are); a dictionary store turns to text first. */

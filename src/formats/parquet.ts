@@ -5,7 +5,8 @@ import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { dayText, nanosecondsText } from './pandasText';
 import { parquetReason } from './serdeDataFrame';
-import type { ColumnarTable } from './table';
+import { isCancellation } from '../errors';
+import { type Column, ColumnarTable } from './table';
 
 /** Options of `parseParquet`. */
 export interface ParquetOptions {
@@ -15,6 +16,8 @@ export interface ParquetOptions {
   onBatch?: (bytesRead: number) => void;
   /** A message for the user. */
   onWarning?: (message: string) => void;
+  /** Called once the footer is read, before any row group. */
+  onLayout?: (layout: ParquetLayout) => void;
 }
 
 /** Reads ranges of a file: `readRange(start, endInclusive)`. */
@@ -107,54 +110,111 @@ export async function parseParquet(
   }
 }
 
-async function readParquet(
-  file: AsyncBuffer & { bytesRead?: number },
-  table: ColumnarTable,
-  options: ParquetOptions,
-): Promise<void> {
-  const metadata = await parquetMetadataAsync(file);
+/** How a Parquet file's columns land in a table, worked out once from its footer. */
+export interface ParquetLayout {
+  /** The file's metadata (footer). */
+  readonly metadata: FileMetaData;
+  /** Top-level column names, index columns first. */
+  readonly ordered: string[];
+  /** Columns pandas stored as the index. */
+  readonly index: Set<string>;
+  /** Timestamps stored in UTC (shown with +00:00). */
+  readonly utc: Set<string>;
+  /** First row of each row group, and the row count after the last. */
+  readonly groupStarts: number[];
+}
+
+/** The layout of a file from its footer. */
+function parquetLayout(metadata: FileMetaData): ParquetLayout {
   const schema = parquetSchema(metadata);
-  const indexNames = pandasIndexColumns(metadata);
+  const index = pandasIndexColumns(metadata);
   const topNames = schema.children.map((c) => c.element.name);
-  const ordered = [...topNames.filter((n) => indexNames.has(n)), ...topNames.filter((n) => !indexNames.has(n))];
-  const cols = new Map(
-    ordered.map((n) => [n, table.addColumn(n.startsWith('__index_level_') ? '' : n, indexNames.has(n))]),
-  );
+  const ordered = [...topNames.filter((n) => index.has(n)), ...topNames.filter((n) => !index.has(n))];
   // Instants stored in UTC come back tz-aware: str(Timestamp) says +00:00.
   const utc = new Set(
     schema.children
       .filter((c) => c.element.logical_type?.type === 'TIMESTAMP' && c.element.logical_type.isAdjustedToUTC)
       .map((c) => c.element.name),
   );
+  const groupStarts = [0];
+  for (const group of metadata.row_groups)
+    groupStarts.push(groupStarts[groupStarts.length - 1] + Number(group.num_rows));
+  return { metadata, ordered, index, utc, groupStarts };
+}
+
+/** Adds the layout's columns to `table`; returns them by Parquet column name. */
+function addLayoutColumns(layout: ParquetLayout, table: ColumnarTable): Map<string, Column> {
+  return new Map(
+    layout.ordered.map((n) => [n, table.addColumn(n.startsWith('__index_level_') ? '' : n, layout.index.has(n))]),
+  );
+}
+
+/** Decodes row group `group` onto the end of `table` (whose columns came from `addLayoutColumns`). */
+async function readGroupInto(
+  file: AsyncBuffer,
+  layout: ParquetLayout,
+  cols: Map<string, Column>,
+  table: ColumnarTable,
+  group: number,
+): Promise<void> {
+  const base = layout.groupStarts[group];
+  const rowEnd = layout.groupStarts[group + 1];
+  const offset = table.rowCount - base;
+  await parquetRead({
+    file,
+    metadata: layout.metadata,
+    compressors,
+    rowStart: base,
+    rowEnd,
+    parsers: PANDAS_PARSERS,
+    onChunk: ({ columnName, columnData, rowStart: chunkStart }) => {
+      const col = cols.get(columnName);
+      if (!col) return;
+      const zone = layout.utc.has(columnName) ? '+00:00' : '';
+      for (
+        let i = Math.max(0, col.length - offset - chunkStart);
+        i < columnData.length && chunkStart + i < rowEnd;
+        i++
+      ) {
+        const v = columnData[i];
+        col.pushValue(zone && typeof v === 'string' ? v + zone : v);
+      }
+    },
+  });
+  table.commitRows(rowEnd + offset);
   // pyarrow hands text and boolean gaps to pandas as None; numbers and times as NaN and NaT.
-  const markMissing = () => {
-    for (const col of cols.values()) if (col.type === 'string' || col.type === 'boolean') col.markMissing('None');
-  };
+  for (const col of cols.values()) if (col.type === 'string' || col.type === 'boolean') col.markMissing('None');
+}
+
+/**
+ * Row group `group` of the file as a table of its own (rows 0… are the group's), fetched by range and decoded.
+ * Bytes the reader cannot parse end in a {@link CorruptParquetError}.
+ */
+export async function readRowGroup(file: AsyncBuffer, layout: ParquetLayout, group: number): Promise<ColumnarTable> {
+  const table = new ColumnarTable();
+  const cols = addLayoutColumns(layout, table);
+  try {
+    await readGroupInto(file, layout, cols, table, group);
+    table.compact();
+  } catch (error) {
+    if (isCancellation(error) || !(error instanceof RangeError || error instanceof TypeError)) throw error;
+    throw new CorruptParquetError(parquetReason(error));
+  }
+  return table;
+}
+
+async function readParquet(
+  file: AsyncBuffer & { bytesRead?: number },
+  table: ColumnarTable,
+  options: ParquetOptions,
+): Promise<void> {
+  const layout = parquetLayout(await parquetMetadataAsync(file));
+  options.onLayout?.(layout);
+  const cols = addLayoutColumns(layout, table);
   options.onBatch?.(file.bytesRead ?? 0);
-  let rowStart = 0;
-  for (const group of metadata.row_groups) {
+  for (let group = 0; group < layout.metadata.row_groups.length; group++) {
     if (options.signal?.aborted) return;
-    const rowEnd = rowStart + Number(group.num_rows);
-    await parquetRead({
-      file,
-      metadata,
-      compressors,
-      rowStart,
-      rowEnd,
-      parsers: PANDAS_PARSERS,
-      onChunk: ({ columnName, columnData, rowStart: chunkStart }) => {
-        const col = cols.get(columnName);
-        if (!col) return;
-        const zone = utc.has(columnName) ? '+00:00' : '';
-        for (let i = Math.max(0, col.length - chunkStart); i < columnData.length && chunkStart + i < rowEnd; i++) {
-          const v = columnData[i];
-          col.pushValue(zone && typeof v === 'string' ? v + zone : v);
-        }
-      },
-    });
-    table.commitRows(rowEnd);
-    markMissing();
-    rowStart = rowEnd;
+    await readGroupInto(file, layout, cols, table, group);
     options.onBatch?.(file.bytesRead ?? 0);
   }
 }

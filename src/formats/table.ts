@@ -188,6 +188,12 @@ export class Column {
     }
   }
 
+  /** Gives back spare room once no more cells come. */
+  compact(): void {
+    this.nums?.compact();
+    this.text?.compact();
+  }
+
   /** The cell at row i (past the end reads as missing). */
   get(i: number): Cell {
     if (i >= this.length) return null;
@@ -299,6 +305,11 @@ export class ColumnarTable {
   commitRows(n: number): void {
     for (const col of this.columns) col.padTo(n);
     this.rows = n;
+  }
+
+  /** Gives back spare room once no more rows come (a row group read on demand, say). */
+  compact(): void {
+    for (const col of this.columns) col.compact();
   }
 
   /** Row r as cells. */

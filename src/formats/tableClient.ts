@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CancellationError, errorMessage } from '../errors';
-import type { ColumnInfo } from '../protocol';
+import type { ColumnInfo, RowGroupCounts } from '../protocol';
 import { ColumnarTable, type TableSource } from './table';
 import type { ParseEvents, ParseSummary } from './tableParser';
 import type { TableOp, TableReplies, TableRequest } from './tableService';
@@ -16,6 +16,8 @@ export interface PartialRead {
   bytesRead: number;
   /** The object's size, when known. */
   totalBytes?: number;
+  /** Parquet read on demand: the file's rows and row groups, and how many are held. */
+  rowGroups?: RowGroupCounts;
 }
 
 /** Options of `TableClient.load`. */
@@ -49,6 +51,12 @@ export class TableClient {
   columns: ColumnInfo[] = [];
   /** Bytes held by the table's arrays, known once loading ended. */
   tableBytes = 0;
+  /** Set when the source is a Parquet object read on demand (the grid scrolls all its rows). */
+  rowGroups: RowGroupCounts | undefined;
+  /** Reads ranges of the loaded source, for row groups fetched on demand. */
+  private rangeReader: ((start: number, end: number, signal: AbortSignal) => Promise<Uint8Array>) | undefined;
+  /** Ranged reads on demand under way, by id. */
+  private readonly demandReads = new Map<number, AbortController>();
   private readonly worker: Worker;
   private readonly slots = new Int32Array(new SharedArrayBuffer(4 * CANCEL_SLOTS));
   private readonly generation = new Int32Array(new SharedArrayBuffer(4));
@@ -93,13 +101,22 @@ export class TableClient {
   }
 
   private receive(message: FromTableWorker): void {
+    if (message.type === 'readRange' && message.onDemand) return void this.answerDemand(message);
+    if (message.type === 'cancelRange') {
+      this.demandReads.get(message.id)?.abort();
+      return;
+    }
     if (message.type === 'reply') {
       const waiting = this.requests.get(message.id);
       this.requests.delete(message.id);
       if (!waiting) return;
       if (message.cancelled) waiting.reject(new CancellationError());
       else if (message.error !== undefined) waiting.reject(new Error(message.error));
-      else waiting.resolve(message.value);
+      else {
+        const held = (message.value as { rowGroups?: RowGroupCounts } | undefined)?.rowGroups;
+        if (held) this.rowGroups = held;
+        waiting.resolve(message.value);
+      }
       return;
     }
     if (
@@ -112,7 +129,27 @@ export class TableClient {
     if (message.type === 'schema' || message.type === 'loaded' || message.type === 'paused')
       this.columns = message.columns;
     if (message.type === 'loaded' || message.type === 'paused') this.tableBytes = message.tableBytes;
+    if (message.type === 'paused' && message.rowGroups) this.rowGroups = message.rowGroups;
     for (const h of [...this.handlers]) h(message);
+  }
+
+  /** Reads a range for a row group the grid asked for; the worker's `cancelRange` stops it. */
+  private async answerDemand(message: { id: number; start: number; end: number }): Promise<void> {
+    const stop = new AbortController();
+    this.demandReads.set(message.id, stop);
+    try {
+      if (!this.rangeReader) throw new Error('The object cannot be read by range.');
+      const bytes = (await this.rangeReader(message.start, message.end, stop.signal)).slice();
+      this.send({ type: 'range', id: message.id, bytes }, [bytes.buffer]);
+    } catch (e) {
+      this.send({
+        type: 'range',
+        id: message.id,
+        ...(stop.signal.aborted ? { cancelled: true } : { error: errorMessage(e) }),
+      });
+    } finally {
+      this.demandReads.delete(message.id);
+    }
   }
 
   /** Loads `source` into the worker's table; resolves when done or cancelled, rejects with a readable error. */
@@ -139,6 +176,7 @@ export class TableClient {
             keyName: source.keyName,
             ranged: source.readRange !== undefined,
           };
+    if (source.kind === 'bytes' && source.readRange) this.rangeReader = source.readRange.bind(source);
     return this.loadDescribed(source, described, options);
   }
 
@@ -201,7 +239,11 @@ export class TableClient {
             options.onWarning?.(message.message);
             return;
           case 'paused':
-            options.onPaused?.({ bytesRead: message.bytesRead, totalBytes: message.totalBytes });
+            options.onPaused?.({
+              bytesRead: message.bytesRead,
+              totalBytes: message.totalBytes,
+              ...(message.rowGroups ? { rowGroups: message.rowGroups } : {}),
+            });
             return;
           case 'loaded':
             this.handlers = this.handlers.filter((h) => h !== handler);
@@ -262,6 +304,7 @@ export class TableClient {
   /** Stops the worker and drops the table. */
   async close(): Promise<void> {
     this.closing = true;
+    for (const read of this.demandReads.values()) read.abort();
     await this.worker.terminate();
   }
 }

@@ -5,7 +5,7 @@ import { isCancellation } from '../errors';
 import type { Logger } from '../logger';
 import { parseCsv } from './csv';
 import { NotATableError, jsonToTable, parseLenientJson } from './pandasJson';
-import { CorruptParquetError, memoryBuffer, parseParquet, rangeBuffer } from './parquet';
+import { CorruptParquetError, type ParquetLayout, memoryBuffer, parseParquet, rangeBuffer } from './parquet';
 import { corruptDataFrameMessage, isSerdeDataFrame, parquetHexProblem } from './serdeDataFrame';
 import type { SniffFormat } from './sniff';
 import { utf16ByteOrder, utf16ToUtf8 } from './textEncoding';
@@ -39,6 +39,8 @@ export interface ParseOptions extends ParseEvents {
   logger?: Logger;
   /** Largest object read whole before it is decoded (Parquet without ranged reads or compressed, JSON). */
   maxDocumentBytes?: number;
+  /** Parquet read by range: called with the file's layout once its footer is read, before any row group. */
+  onParquetLayout?(layout: ParquetLayout): void;
 }
 
 /** What was read. */
@@ -185,6 +187,7 @@ export async function parseTableSource(
       await parseParquet(file, table, {
         signal,
         onWarning: options.onWarning,
+        onLayout: options.onParquetLayout,
         onBatch: (read) => {
           bytesRead = read;
           options.onSchema?.();

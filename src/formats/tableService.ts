@@ -4,7 +4,7 @@
 // which throws a CancellationError once their request was cancelled.
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import type { Cell, ColumnProfile, ColumnStats, CopyFormat, ViewQuery } from '../protocol';
+import type { Cell, ColumnProfile, ColumnStats, CopyFormat, RowGroupCounts, ViewQuery } from '../protocol';
 import type { ColumnarTable } from './table';
 import { TableViewer, columnStats } from './tableView';
 import { csvLine, formatRows, type TextFormatOptions } from './textFormats';
@@ -22,7 +22,7 @@ export type TableRequest =
 /** The reply to each operation; undefined where the request named rows or columns the table does not have. */
 export interface TableReplies {
   /** A window of the view, and the sizes of the view and of the table. */
-  rows: { rows: Cell[][]; rowIds: number[]; total: number; tableRows: number };
+  rows: { rows: Cell[][]; rowIds: number[]; total: number; tableRows: number; rowGroups?: RowGroupCounts };
   /** Statistics of the column. */
   stats: ColumnStats | undefined;
   /** The distribution of every column, and the rows it covers. */

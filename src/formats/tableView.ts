@@ -113,22 +113,37 @@ export class TableViewer {
     const stop = Math.min(end, total);
     const rows: Cell[][] = [];
     const rowIds: number[] = [];
-    // Bounded in size, not only in rows: a wide table gets fewer rows per reply (the webview asks for the rest),
-    // and cells cut shorter the more columns it has, so even one row stays within the bound.
-    const cellChars = Math.max(
-      MIN_SHOWN_CELL_CHARS,
-      Math.min(MAX_SHOWN_CELL_CHARS, Math.floor(MAX_WINDOW_CHARS / Math.max(1, this.table.columns.length))),
-    );
-    let chars = 0;
-    for (let i = start; i < stop && (rows.length === 0 || chars < MAX_WINDOW_CHARS); i++) {
+    const shape = windowShaper(this.table.columns.length);
+    for (let i = start; i < stop; i++) {
       const r = ids ? ids[i] : i;
-      const row = this.table.row(r).map((v) => shownCell(v, cellChars));
-      for (const v of row) chars += typeof v === 'string' ? v.length + 3 : 12;
+      const row = this.table.row(r);
       rows.push(row);
       rowIds.push(r);
+      if (!shape(row)) break;
     }
     return { rows, rowIds, total, ...(sortPending ? { sortPending } : {}) };
   }
+}
+
+/**
+ * Bounds a window in size, not only in rows: a wide table gets fewer rows per reply (the webview asks for the
+ * rest), and cells cut shorter the more columns it has, so even one row stays within the bound. The returned
+ * function cuts a row's cells in place and says whether the window has room for another row.
+ */
+export function windowShaper(columnCount: number): (row: Cell[]) => boolean {
+  const cellChars = Math.max(
+    MIN_SHOWN_CELL_CHARS,
+    Math.min(MAX_SHOWN_CELL_CHARS, Math.floor(MAX_WINDOW_CHARS / Math.max(1, columnCount))),
+  );
+  let chars = 0;
+  return (row) => {
+    for (let c = 0; c < row.length; c++) {
+      const v = shownCell(row[c], cellChars);
+      row[c] = v;
+      chars += typeof v === 'string' ? v.length + 3 : 12;
+    }
+    return chars < MAX_WINDOW_CHARS;
+  };
 }
 
 /** Runs a generator of work to its end, a slice of PROFILE_SLICE_MS at a time, yielding the thread between slices. */

@@ -4,12 +4,14 @@
 // runs here, so none of them holds up the extension host's thread. tableClient.ts is the host side.
 import { parentPort, workerData } from 'node:worker_threads';
 import { CancellationError, errorMessage, isCancellation } from '../errors';
-import type { Cell, ColumnInfo } from '../protocol';
+import type { Cell, ColumnInfo, RowGroupCounts } from '../protocol';
 import { decompress } from './decompress';
+import { RowGroupStore } from './parquetRowGroups';
 import { sniffFormat } from './sniff';
 import { ColumnarTable, type FormatHint, type TableSource } from './table';
 import { type ParseSummary, parseTableSource } from './tableParser';
 import { type TableRequest, TableService } from './tableService';
+import { windowShaper } from './tableView';
 
 /** What the worker needs to know of a source; its bytes come in `bytes` messages or ranged reads. */
 export type WorkerSource =
@@ -34,7 +36,7 @@ export type ToTableWorker =
   | { type: 'bytes'; chunk: Uint8Array }
   | { type: 'end' }
   | { type: 'fail'; message: string }
-  | { type: 'range'; id: number; bytes?: Uint8Array; error?: string }
+  | { type: 'range'; id: number; bytes?: Uint8Array; error?: string; cancelled?: boolean }
   | { type: 'abortLoad' }
   | { type: 'request'; id: number; request: TableRequest };
 
@@ -42,7 +44,9 @@ export type ToTableWorker =
 export type FromTableWorker =
   | { type: 'open' }
   | { type: 'pull' }
-  | { type: 'readRange'; id: number; start: number; end: number }
+  /** `onDemand`: a row group the grid asked for (answered after the load ends too, stopped by `cancelRange`). */
+  | { type: 'readRange'; id: number; start: number; end: number; onDemand?: boolean }
+  | { type: 'cancelRange'; id: number }
   | { type: 'progress'; rowCount: number; bytesRead: number; totalBytes?: number }
   | { type: 'schema'; rowCount: number; columns: ColumnInfo[] }
   | { type: 'warning'; message: string }
@@ -53,6 +57,8 @@ export type FromTableWorker =
       tableBytes: number;
       bytesRead: number;
       totalBytes?: number;
+      /** Parquet read on demand: the file's rows and row groups, and how many are held. */
+      rowGroups?: RowGroupCounts;
     }
   | {
       type: 'loaded';
@@ -93,14 +99,27 @@ let totalBytes: number | undefined;
 class ReadGate {
   private limit = Infinity;
   private step = Infinity;
+  private firstGroupOnly = false;
   private resume: (() => void) | undefined;
 
   setBudget(bytes: number): void {
     this.limit = this.step = bytes;
   }
 
+  /** The budget. */
+  get budget(): number {
+    return this.step;
+  }
+
+  /** Rows come on demand: read only the first row group in order until Read further. */
+  stopAfterFirstGroup(): void {
+    this.firstGroupOnly = true;
+  }
+
   async pass(signal: AbortSignal): Promise<void> {
-    while (table.byteSize >= this.limit && !signal.aborted) {
+    while ((table.byteSize >= this.limit || (this.firstGroupOnly && table.rowCount > 0)) && !signal.aborted) {
+      // Rows wait here a while: give back the spare room of their last chunks.
+      table.compact();
       post({
         type: 'paused',
         rowCount: table.rowCount,
@@ -108,6 +127,7 @@ class ReadGate {
         tableBytes: table.byteSize,
         bytesRead: bytesIn,
         totalBytes,
+        ...(store ? { rowGroups: store.counts() } : {}),
       });
       await new Promise<void>((resolve) => (this.resume = resolve));
       this.resume = undefined;
@@ -116,6 +136,7 @@ class ReadGate {
 
   /** Reads on, up to the budget again past what the table holds now. */
   further(): void {
+    this.firstGroupOnly = false;
     this.limit = table.byteSize + this.step;
     this.resume?.();
   }
@@ -127,6 +148,8 @@ class ReadGate {
 }
 
 const gate = new ReadGate();
+/** Set when a ranged Parquet object larger than the budget is read on demand. */
+let store: RowGroupStore | undefined;
 
 function post(message: FromTableWorker, transfer?: ArrayBuffer[]): void {
   port.postMessage(message, transfer);
@@ -196,6 +219,66 @@ async function readRange(start: number, end: number, signal?: AbortSignal): Prom
   return bytes;
 }
 
+const demandRanges = new Map<number, { resolve(bytes: Uint8Array): void; reject(e: Error): void }>();
+
+/** A ranged read of a row group the grid asked for: not held by the budget's gate, stopped by `signal`. */
+function demandRange(start: number, end: number, signal: AbortSignal): Promise<Uint8Array> {
+  if (signal.aborted) return Promise.reject(new CancellationError());
+  const id = nextRange++;
+  return new Promise<Uint8Array>((resolve, reject) => {
+    const onAbort = (): void => {
+      demandRanges.delete(id);
+      post({ type: 'cancelRange', id });
+      reject(new CancellationError());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    demandRanges.set(id, {
+      resolve: (bytes) => {
+        signal.removeEventListener('abort', onAbort);
+        bytesIn += bytes.byteLength;
+        resolve(bytes);
+      },
+      reject: (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    });
+    post({ type: 'readRange', id, start, end, onDemand: true });
+  });
+}
+
+/** An AbortSignal that aborts once `check` throws (polled every 10 ms); `done` stops the polling. */
+function pollCheck(check: () => void): { signal: AbortSignal; done(): void } {
+  const stop = new AbortController();
+  const poll = setInterval(() => {
+    try {
+      check();
+    } catch (e) {
+      stop.abort(e);
+    }
+  }, 10);
+  return { signal: stop.signal, done: () => clearInterval(poll) };
+}
+
+/** The grid asks for rows in file order: no sort, filter or search. */
+function inFileOrder(request: TableRequest): boolean {
+  if (request.op !== 'rows') return false;
+  const q = request.query;
+  return q.sortModel.length === 0 && Object.keys(q.filterModel ?? {}).length === 0 && q.quickFilter.trim() === '';
+}
+
+/** Answers a request about rows of a Parquet source read on demand, or returns undefined for the table's own. */
+async function answerOnDemand(request: TableRequest, signal: AbortSignal): Promise<unknown> {
+  if (!store) return undefined;
+  if (request.op === 'rows' && inFileOrder(request)) {
+    const window = await store.rows(request.start, request.end, windowShaper(table.columns.length), signal);
+    return { ...window, total: store.rowCount, tableRows: store.rowCount, rowGroups: store.counts() };
+  }
+  if (request.op === 'cellText' && request.rowId >= table.rowCount)
+    return (await store.cellText(request.rowId, request.colId, signal)) ?? null;
+  return undefined;
+}
+
 function tableSource(source: WorkerSource): TableSource {
   if (source.kind === 'inline') return source;
   if (source.kind === 'rows') {
@@ -240,6 +323,14 @@ async function load(source: WorkerSource, budgetBytes: number): Promise<void> {
       signal: loadAbort.signal,
       codecs: { sniffFormat, decompress },
       maxDocumentBytes: budgetBytes,
+      onParquetLayout: (layout) => {
+        // Larger than the budget: the grid scrolls the whole file and each row group is fetched when shown.
+        if (source.kind !== 'bytes' || !source.sizeBytes || source.sizeBytes <= budgetBytes) return;
+        store = new RowGroupStore(demandRange, source.sizeBytes, layout, table, () =>
+          Math.max(0, gate.budget - table.byteSize),
+        );
+        gate.stopAfterFirstGroup();
+      },
       onSchema: () => sendSchema(false),
       onProgress: (bytesRead, totalBytes) => {
         const now = Date.now();
@@ -267,7 +358,18 @@ async function answer(id: number, request: TableRequest): Promise<void> {
   const check = checkFor(id);
   try {
     check();
-    const value = await service.answer(request, check);
+    let value: unknown;
+    if (store) {
+      const polled = pollCheck(check);
+      try {
+        value = await answerOnDemand(request, polled.signal);
+      } finally {
+        polled.done();
+      }
+      check();
+    }
+    if (value === null) value = undefined;
+    else value ??= await service.answer(request, check);
     post({ type: 'reply', id, value });
     // The first window of a new sort came from a top-N selection: finish the full order now, off the host.
     if (request.op === 'rows' && (value as { sortPending?: boolean }).sortPending) {
@@ -302,9 +404,11 @@ port.on('message', (message: ToTableWorker) => {
       incoming.push(message);
       return;
     case 'range': {
-      const waiting = ranges.get(message.id);
+      const waiting = ranges.get(message.id) ?? demandRanges.get(message.id);
       ranges.delete(message.id);
+      demandRanges.delete(message.id);
       if (message.bytes) waiting?.resolve(message.bytes);
+      else if (message.cancelled) waiting?.reject(new CancellationError());
       else waiting?.reject(new Error(message.error ?? 'The ranged read failed.'));
       return;
     }

@@ -28,11 +28,19 @@ export async function answerRequest(msg: RequestMessage, ctx: PreviewMessageCont
   const { table, signal } = ctx;
   switch (msg.type) {
     case 'getRows': {
-      const { rows, rowIds, total, tableRows } = await table.request(
+      const { rows, rowIds, total, tableRows, rowGroups } = await table.request(
         { op: 'rows', query: viewQuery(msg), start: msg.startRow, end: msg.endRow },
         signal,
       );
-      return { type: 'rows', startRow: msg.startRow, rows, rowIds, totalRows: total, tableRows };
+      return {
+        type: 'rows',
+        startRow: msg.startRow,
+        rows,
+        rowIds,
+        totalRows: total,
+        tableRows,
+        ...(rowGroups ? { rowGroups } : {}),
+      };
     }
     case 'getStats': {
       const stats = await table.request({ op: 'stats', colId: msg.colId }, signal);

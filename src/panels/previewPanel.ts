@@ -155,6 +155,8 @@ class PreviewSession implements vscode.Disposable {
   }
 
   private mode(): 'client' | 'server' {
+    // Parquet read on demand: the grid scrolls the whole file, so the host answers every window.
+    if (this.table.rowGroups) return 'server';
     return this.table.rowCount > this.settings().clientRowCap ? 'server' : 'client';
   }
 

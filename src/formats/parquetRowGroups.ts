@@ -1,0 +1,189 @@
+// Parquet rows on demand: the footer says how many rows each row group holds and where its bytes are, so
+// the grid can scroll the whole file at once; a window in a row group not held fetches that group by range,
+// decodes it, and keeps it in a least-recently-used cache bounded by the memory budget.
+import type { Cell, RowGroupCounts } from '../protocol';
+import { type ParquetLayout, rangeBuffer, readRowGroup } from './parquet';
+import type { ColumnarTable } from './table';
+
+/** Row groups of one Parquet file, fetched on demand and held within a byte budget. */
+export class RowGroupStore {
+  /** Cached groups by index, least recently used first (a Map keeps insertion order). */
+  private readonly cached = new Map<number, ColumnarTable>();
+  private readonly pending = new Map<
+    number,
+    { table: Promise<ColumnarTable>; stop: AbortController; waiting: number }
+  >();
+  /** Bytes fetched for groups read on demand. */
+  bytesFetched = 0;
+
+  constructor(
+    /** Reads bytes [start, endInclusive] of the file; `signal` stops the read. */
+    private readonly read: (start: number, endInclusive: number, signal: AbortSignal) => Promise<Uint8Array>,
+    private readonly byteLength: number,
+    readonly layout: ParquetLayout,
+    /** The table the file's first row groups are read into in order (rows 0 … its rowCount). */
+    private readonly prefix: ColumnarTable,
+    /** Bytes the cache may hold: the budget less what the prefix table holds (at least one group is kept). */
+    private readonly capacity: () => number,
+  ) {}
+
+  /** Rows in the file. */
+  get rowCount(): number {
+    return this.layout.groupStarts[this.layout.groupStarts.length - 1];
+  }
+
+  /** Bytes held by cached groups. */
+  get cachedBytes(): number {
+    let sum = 0;
+    for (const t of this.cached.values()) sum += t.byteSize;
+    return sum;
+  }
+
+  /** Rows, groups and groups held. */
+  counts(): RowGroupCounts {
+    const starts = this.layout.groupStarts;
+    let inPrefix = 0;
+    while (inPrefix < starts.length - 1 && starts[inPrefix + 1] <= this.prefix.rowCount) inPrefix++;
+    let held = inPrefix;
+    for (const g of this.cached.keys()) if (g >= inPrefix) held++;
+    return { rows: this.rowCount, groups: starts.length - 1, held, heldBytes: this.prefix.byteSize + this.cachedBytes };
+  }
+
+  /** The row group holding file row `r`. */
+  groupOf(r: number): number {
+    const starts = this.layout.groupStarts;
+    let lo = 0;
+    let hi = starts.length - 2;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= r) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /**
+   * Cells of file rows [start, end), at most `maxRows`, fetching the groups not held; `shape` cuts each row's
+   * cells for the webview and returns false once the window is full. `signal` stops a fetch.
+   */
+  async rows(
+    start: number,
+    end: number,
+    shape: (row: Cell[]) => boolean,
+    signal: AbortSignal,
+  ): Promise<{ rows: Cell[][]; rowIds: number[] }> {
+    const stop = Math.min(end, this.rowCount);
+    const rows: Cell[][] = [];
+    const rowIds: number[] = [];
+    let r = start;
+    while (r < stop) {
+      if (r < this.prefix.rowCount) {
+        const row = this.prefix.row(r);
+        rows.push(row);
+        rowIds.push(r);
+        r++;
+        if (!shape(row)) break;
+        continue;
+      }
+      const g = this.groupOf(r);
+      const base = this.layout.groupStarts[g];
+      const groupEnd = Math.min(stop, this.layout.groupStarts[g + 1]);
+      const table = await this.group(g, signal);
+      let full = false;
+      for (; r < groupEnd && !full; r++) {
+        const row = table.row(r - base);
+        rows.push(row);
+        rowIds.push(r);
+        full = !shape(row);
+      }
+      if (full) break;
+    }
+    return { rows, rowIds };
+  }
+
+  /** The text of one cell of file row `r` in column `colId`, or undefined. */
+  async cellText(r: number, colId: string, signal: AbortSignal): Promise<string | undefined> {
+    if (r < 0 || r >= this.rowCount) return undefined;
+    if (r < this.prefix.rowCount) return this.prefix.column(colId)?.textAt(r);
+    const g = this.groupOf(r);
+    const table = await this.group(g, signal);
+    return table.column(colId)?.textAt(r - this.layout.groupStarts[g]);
+  }
+
+  /** Row group `g`, from the cache or fetched by range (one fetch however many windows ask at once). */
+  private async group(g: number, signal: AbortSignal): Promise<ColumnarTable> {
+    const hit = this.cached.get(g);
+    if (hit) {
+      this.cached.delete(g);
+      this.cached.set(g, hit);
+      return hit;
+    }
+    let fetching = this.pending.get(g);
+    if (!fetching) {
+      const stop = new AbortController();
+      const file = rangeBuffer(this.byteLength, async (start, end) => {
+        const bytes = await this.read(start, end, stop.signal);
+        this.bytesFetched += bytes.byteLength;
+        return bytes;
+      });
+      const table = readRowGroup(file, this.layout, g);
+      const entry = { table, stop, waiting: 0 };
+      fetching = entry;
+      this.pending.set(g, entry);
+      table
+        .then((t) => {
+          this.cached.set(g, t);
+          this.evict(g);
+        })
+        .catch(() => {})
+        .finally(() => {
+          if (this.pending.get(g) === entry) this.pending.delete(g);
+        });
+    }
+    const entry = fetching;
+    entry.waiting++;
+    try {
+      return await abortable(entry.table, signal);
+    } catch (error) {
+      // Nobody wants the group any more: stop its download.
+      if (signal.aborted && entry.waiting === 1) {
+        entry.stop.abort(signal.reason);
+        if (this.pending.get(g) === entry) this.pending.delete(g);
+      }
+      throw error;
+    } finally {
+      entry.waiting--;
+    }
+  }
+
+  /** Drops least recently used groups (never `keep`) while the cache holds more than its capacity. */
+  private evict(keep: number): void {
+    const capacity = this.capacity();
+    let bytes = this.cachedBytes;
+    for (const [g, table] of this.cached) {
+      if (bytes <= capacity) break;
+      if (g === keep) continue;
+      this.cached.delete(g);
+      bytes -= table.byteSize;
+    }
+  }
+}
+
+/** `promise`, or a rejection with the signal's reason once it aborts first. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e as Error);
+      },
+    );
+  });
+}
