@@ -1,0 +1,216 @@
+// Parquet on demand: a 10 GB Parquet object that exists nowhere. One row group is written with hyparquet-writer;
+// the loopback S3 stand-in (test/fixtures/servers/generatedObjects.ts) serves a virtual file that repeats that row
+// group's bytes N times and ends with a footer listing N row groups at their shifted offsets (written by
+// hyparquet-writer's own ParquetWriter.finish from the adjusted row-group list). The preview reads it through the
+// real S3 client and the table worker with the default memory budget (512 MB): time to the first rows, bytes
+// fetched for them, time to the rows at the very end and in the middle, and the bytes each jump fetched. (Every
+// row group holds the same rows: the figures are about reading, not the values.)
+//   node bench/parquetOnDemand.bench.mjs      prints the figures as a table
+//   import { run } from './parquetOnDemand.bench.mjs'  returns rows { figure, value, unit, comparedWith, ratio }
+import * as esbuild from 'esbuild';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ByteWriter, ParquetWriter, schemaFromColumnData } from 'hyparquet-writer';
+import { benchDir, root } from './bundle.mjs';
+import { bundle } from './hostStall.bench.mjs';
+
+const SIZE = 10e9;
+const GROUP_ROWS = 100_000;
+const BUDGET_MB = 512;
+const KEY = 'big/ten.parquet';
+
+/** The virtual file: its size, row groups and rows, and its bytes [start, end) built on the fly. */
+function virtualParquet() {
+  const columnData = [
+    { name: 'id', data: Int32Array.from({ length: GROUP_ROWS }, (_, i) => i), type: 'INT32' },
+    { name: 'value', data: Float64Array.from({ length: GROUP_ROWS }, (_, i) => (i * 7919) % 10007), type: 'DOUBLE' },
+    {
+      name: 'label',
+      data: Array.from({ length: GROUP_ROWS }, (_, i) => `label ${i} ${'x'.repeat(i % 17)}`),
+      type: 'STRING',
+    },
+  ].map((c) => ({ ...c, statistics: false, offsetIndex: false }));
+  const writer = new ByteWriter();
+  const parquet = new ParquetWriter({ writer, schema: schemaFromColumnData({ columnData }) });
+  parquet.write({ columnData, rowGroupSize: GROUP_ROWS });
+  const groupEnd = writer.offset;
+  const groupBytes = groupEnd - 4;
+  const groups = Math.floor((SIZE - 4) / groupBytes);
+  const shift = (v, k) => (v === undefined ? undefined : v + BigInt(k * groupBytes));
+  const [group] = parquet.row_groups;
+  parquet.row_groups = Array.from({ length: groups }, (_, k) => ({
+    ...group,
+    columns: group.columns.map((c) => ({
+      ...c,
+      file_offset: shift(c.file_offset, k),
+      meta_data: {
+        ...c.meta_data,
+        data_page_offset: shift(c.meta_data.data_page_offset, k),
+        dictionary_page_offset: shift(c.meta_data.dictionary_page_offset, k),
+      },
+    })),
+  }));
+  parquet.num_rows = BigInt(groups * GROUP_ROWS);
+  parquet.finish();
+  const written = new Uint8Array(writer.getBuffer());
+  const head = written.subarray(0, 4);
+  const body = written.subarray(4, groupEnd);
+  const footer = written.subarray(groupEnd);
+  const size = 4 + groups * groupBytes + footer.length;
+  const bodyEnd = 4 + groups * groupBytes;
+  return {
+    groups,
+    groupBytes,
+    footerBytes: footer.length,
+    rows: groups * GROUP_ROWS,
+    size,
+    bytes(start, end) {
+      const out = new Uint8Array(end - start);
+      for (let at = start; at < end;) {
+        let piece;
+        if (at < 4) piece = head.subarray(at, Math.min(4, end));
+        else if (at < bodyEnd) {
+          const offset = (at - 4) % groupBytes;
+          piece = body.subarray(offset, Math.min(groupBytes, offset + (end - at)));
+        } else piece = footer.subarray(at - bodyEnd, Math.min(footer.length, end - bodyEnd));
+        out.set(piece, at - start);
+        at += piece.length;
+      }
+      return out;
+    },
+  };
+}
+
+const CHILD = `
+const [formats, endpoint, budgetMb] = process.argv.slice(1);
+const { TableClient, openS3ObjectStore } = require(formats);
+const path = require('node:path');
+const query = { sortModel: [], filterModel: {}, quickFilter: '' };
+const send = (m) => process.stdout.write(JSON.stringify(m) + '\\n');
+process.stdin.setEncoding('utf8');
+let lines = '';
+const next = () => new Promise((resolve) => {
+  const take = () => { const i = lines.indexOf('\\n'); if (i < 0) return false; const line = lines.slice(0, i); lines = lines.slice(i + 1); resolve(line); return true; };
+  if (take()) return;
+  const onData = (d) => { lines += d; if (take()) process.stdin.off('data', onData); };
+  process.stdin.on('data', onData);
+});
+(async () => {
+  const store = openS3ObjectStore({ endpointUrl: endpoint, region: 'us-east-1', forcePathStyle: true }, { credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+  const loc = { bucket: 'big', key: 'ten.parquet' };
+  const client = new TableClient(path.join(path.dirname(formats), 'tableWorker.js'));
+  const t0 = performance.now();
+  const { size } = await store.head(loc);
+  const source = { kind: 'bytes', title: 'ten.parquet', sizeBytes: size, keyName: 'ten.parquet', open: (signal) => store.read(loc, { signal, size }), readRange: (s, e, signal) => store.readRange(loc, s, e, signal) };
+  const abort = new AbortController();
+  const partial = await new Promise((resolve, reject) => client.load(source, { signal: abort.signal, budgetBytes: Number(budgetMb) * 1e6, onPaused: resolve }).then(() => reject(new Error('read whole')), reject));
+  const first = await client.request({ op: 'rows', query, start: 0, end: 100 });
+  const firstMs = performance.now() - t0;
+  send({ step: 'first', ms: firstMs, rows: first.rows.length, total: first.total, groups: partial.rowGroups });
+  await next();
+  const rows = first.total;
+  let t = performance.now();
+  const last = await client.request({ op: 'rows', query, start: rows - 100, end: rows });
+  send({ step: 'last', ms: performance.now() - t, rows: last.rows.length, lastId: last.rowIds[last.rowIds.length - 1], held: last.rowGroups });
+  await next();
+  t = performance.now();
+  const mid = await client.request({ op: 'rows', query, start: Math.floor(rows / 2), end: Math.floor(rows / 2) + 100 });
+  send({ step: 'middle', ms: performance.now() - t, rows: mid.rows.length, held: mid.rowGroups });
+  await next();
+  abort.abort();
+  await client.close();
+  process.exit(0);
+})().catch((e) => { console.error(e); process.exit(1); });`;
+
+/** Runs the benchmark and returns its figures. */
+export async function run() {
+  const formats = await bundle();
+  const fixtures = join(benchDir, 'stall', 'generatedObjects.js');
+  await esbuild.build({
+    entryPoints: [join(root, 'test/fixtures/servers/generatedObjects.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    outfile: fixtures,
+    logLevel: 'warning',
+  });
+  const { startGeneratedObjectServer } = createRequire(import.meta.url)(fixtures);
+  const file = virtualParquet();
+  const server = await startGeneratedObjectServer({ [KEY]: file });
+  const steps = {};
+  const sent = {};
+  try {
+    const child = spawn(process.execPath, ['-e', CHILD, formats, server.endpoint, String(BUDGET_MB)]);
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    let buffered = '';
+    child.stdout.on('data', (d) => {
+      buffered += d;
+      for (let i = buffered.indexOf('\n'); i >= 0; i = buffered.indexOf('\n')) {
+        const m = JSON.parse(buffered.slice(0, i));
+        buffered = buffered.slice(i + 1);
+        steps[m.step] = m;
+        // Bytes the server sent up to this step, read before the child goes on.
+        sent[m.step] = server.sent(KEY);
+        child.stdin.write('go\n');
+      }
+    });
+    const [code] = await once(child, 'close');
+    if (code !== 0) throw new Error(`bench child failed: ${err}`);
+  } finally {
+    await server.close();
+  }
+  const mb = (b) => round(b / 1e6);
+  const { first, last, middle } = steps;
+  if (first.total !== file.rows || last.rows !== 100 || last.lastId !== file.rows - 1 || middle.rows !== 100)
+    throw new Error(`unexpected windows: ${JSON.stringify(steps)}`);
+  const fileText = `${(file.size / 1e9).toFixed(1)} GB Parquet (${file.rows.toLocaleString('en-US')} rows, ${file.groups.toLocaleString('en-US')} row groups of ${mb(file.groupBytes)} MB, footer ${mb(file.footerBytes)} MB)`;
+  return [
+    {
+      figure: `${fileText} through S3 (virtual, on loopback): time to the first 100 rows (target < 1 s)`,
+      value: round(first.ms),
+      unit: 'ms',
+      comparedWith: `target 1000 ms; fetched ${mb(sent.first)} MB (footer + first row group)`,
+      ratio: round(first.ms / 1000),
+    },
+    {
+      figure: '10 GB Parquet: jump to the last 100 rows (one row group fetched by range and decoded)',
+      value: round(last.ms),
+      unit: 'ms',
+      comparedWith: `fetched ${mb(sent.last - sent.first)} MB for it; ${last.held.held} of ${last.held.groups} row groups held`,
+      ratio: null,
+    },
+    {
+      figure: '10 GB Parquet: jump to 100 rows in the middle',
+      value: round(middle.ms),
+      unit: 'ms',
+      comparedWith: `fetched ${mb(sent.middle - sent.last)} MB for it`,
+      ratio: null,
+    },
+    {
+      figure: '10 GB Parquet: bytes downloaded in all (first rows and both jumps)',
+      value: mb(sent.middle),
+      unit: 'MB',
+      comparedWith: `object ${mb(file.size)} MB`,
+      ratio: Number((sent.middle / file.size).toPrecision(3)),
+    },
+  ];
+}
+
+function round(x) {
+  return Math.round(x * 100) / 100;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  run().then(
+    (rows) => console.table(rows),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
