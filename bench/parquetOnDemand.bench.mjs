@@ -1,7 +1,6 @@
-// Parquet on demand: a 10 GB Parquet object that exists nowhere. One row group is written with hyparquet-writer;
-// the loopback S3 stand-in (test/fixtures/servers/generatedObjects.ts) serves a virtual file that repeats that row
-// group's bytes N times and ends with a footer listing N row groups at their shifted offsets (written by
-// hyparquet-writer's own ParquetWriter.finish from the adjusted row-group list). The preview reads it through the
+// Parquet on demand: a 10 GB Parquet object that exists nowhere (test/fixtures/virtualParquet.ts: one row group
+// written with hyparquet-writer, repeated, and a footer listing every copy), served by the loopback S3 stand-in
+// (test/fixtures/servers/generatedObjects.ts). The preview reads it through the
 // real S3 client and the table worker with the default memory budget (512 MB): time to the first rows, bytes
 // fetched for them, time to the rows at the very end and in the middle, and the bytes each jump fetched. (Every
 // row group holds the same rows: the figures are about reading, not the values.)
@@ -13,76 +12,12 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ByteWriter, ParquetWriter, schemaFromColumnData } from 'hyparquet-writer';
 import { benchDir, root } from './bundle.mjs';
 import { bundle } from './hostStall.bench.mjs';
 
 const SIZE = 10e9;
-const GROUP_ROWS = 100_000;
 const BUDGET_MB = 512;
 const KEY = 'big/ten.parquet';
-
-/** The virtual file: its size, row groups and rows, and its bytes [start, end) built on the fly. */
-function virtualParquet() {
-  const columnData = [
-    { name: 'id', data: Int32Array.from({ length: GROUP_ROWS }, (_, i) => i), type: 'INT32' },
-    { name: 'value', data: Float64Array.from({ length: GROUP_ROWS }, (_, i) => (i * 7919) % 10007), type: 'DOUBLE' },
-    {
-      name: 'label',
-      data: Array.from({ length: GROUP_ROWS }, (_, i) => `label ${i} ${'x'.repeat(i % 17)}`),
-      type: 'STRING',
-    },
-  ].map((c) => ({ ...c, statistics: false, offsetIndex: false }));
-  const writer = new ByteWriter();
-  const parquet = new ParquetWriter({ writer, schema: schemaFromColumnData({ columnData }) });
-  parquet.write({ columnData, rowGroupSize: GROUP_ROWS });
-  const groupEnd = writer.offset;
-  const groupBytes = groupEnd - 4;
-  const groups = Math.floor((SIZE - 4) / groupBytes);
-  const shift = (v, k) => (v === undefined ? undefined : v + BigInt(k * groupBytes));
-  const [group] = parquet.row_groups;
-  parquet.row_groups = Array.from({ length: groups }, (_, k) => ({
-    ...group,
-    columns: group.columns.map((c) => ({
-      ...c,
-      file_offset: shift(c.file_offset, k),
-      meta_data: {
-        ...c.meta_data,
-        data_page_offset: shift(c.meta_data.data_page_offset, k),
-        dictionary_page_offset: shift(c.meta_data.dictionary_page_offset, k),
-      },
-    })),
-  }));
-  parquet.num_rows = BigInt(groups * GROUP_ROWS);
-  parquet.finish();
-  const written = new Uint8Array(writer.getBuffer());
-  const head = written.subarray(0, 4);
-  const body = written.subarray(4, groupEnd);
-  const footer = written.subarray(groupEnd);
-  const size = 4 + groups * groupBytes + footer.length;
-  const bodyEnd = 4 + groups * groupBytes;
-  return {
-    groups,
-    groupBytes,
-    footerBytes: footer.length,
-    rows: groups * GROUP_ROWS,
-    size,
-    bytes(start, end) {
-      const out = new Uint8Array(end - start);
-      for (let at = start; at < end;) {
-        let piece;
-        if (at < 4) piece = head.subarray(at, Math.min(4, end));
-        else if (at < bodyEnd) {
-          const offset = (at - 4) % groupBytes;
-          piece = body.subarray(offset, Math.min(groupBytes, offset + (end - at)));
-        } else piece = footer.subarray(at - bodyEnd, Math.min(footer.length, end - bodyEnd));
-        out.set(piece, at - start);
-        at += piece.length;
-      }
-      return out;
-    },
-  };
-}
 
 const CHILD = `
 const [formats, endpoint, budgetMb] = process.argv.slice(1);
@@ -128,9 +63,16 @@ const next = () => new Promise((resolve) => {
 /** Runs the benchmark and returns its figures. */
 export async function run() {
   const formats = await bundle();
-  const fixtures = join(benchDir, 'stall', 'generatedObjects.js');
+  const fixtures = join(benchDir, 'stall', 'virtualParquet.js');
   await esbuild.build({
-    entryPoints: [join(root, 'test/fixtures/servers/generatedObjects.ts')],
+    stdin: {
+      contents: [
+        `export { startGeneratedObjectServer } from './test/fixtures/servers/generatedObjects';`,
+        `export { virtualParquet } from './test/fixtures/virtualParquet';`,
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'ts',
+    },
     bundle: true,
     platform: 'node',
     target: 'node24',
@@ -138,8 +80,8 @@ export async function run() {
     outfile: fixtures,
     logLevel: 'warning',
   });
-  const { startGeneratedObjectServer } = createRequire(import.meta.url)(fixtures);
-  const file = virtualParquet();
+  const { startGeneratedObjectServer, virtualParquet } = createRequire(import.meta.url)(fixtures);
+  const file = virtualParquet(SIZE);
   const server = await startGeneratedObjectServer({ [KEY]: file });
   const steps = {};
   const sent = {};
