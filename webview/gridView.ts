@@ -175,11 +175,12 @@ export class GridView {
     else if (changed) this.state.api.setGridOption('columnDefs', this.columnDefs());
   }
 
-  /** Creates the grid once there are columns, again when the row count crosses the client-mode cap. */
+  /** Creates the grid once there are columns, again when the row count crosses the client-mode cap (or rows come on demand). */
   ensureGrid(): void {
     const s = this.state;
     if (s.columns.length === 0) return;
-    const wanted = s.rowsParsed > s.clientRowCap ? 'server' : 'client';
+    // Parquet read on demand: the host answers windows anywhere in the file.
+    const wanted = s.partial?.rowGroups || s.rowsParsed > s.clientRowCap ? 'server' : 'client';
     if (!s.api || wanted !== s.mode) {
       s.mode = wanted;
       this.createTheGrid();

@@ -1,0 +1,77 @@
+// A Parquet object far larger than the memory budget, as a user sees it in code-server + Chromium: a virtual 1 GB
+// file (test/fixtures/virtualParquet.ts) served by the loopback S3 stand-in. The grid's scroll range is the whole
+// file at once; jumping to the last row fetches that row group only, and the panel says how many row groups it holds.
+import * as assert from 'node:assert/strict';
+import type { FrameLocator, Page } from 'playwright-core';
+import { startGeneratedObjectServer, type GeneratedObjectServer } from '../fixtures/servers/generatedObjects';
+import { virtualLabel, virtualParquet } from '../fixtures/virtualParquet';
+import { openPreview } from '../harness/previewUi';
+import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
+
+const BUCKET = 'ondemand';
+const KEY = 'big.parquet';
+
+describe('Parquet read on demand (UI)', function () {
+  this.timeout(300_000);
+  const file = virtualParquet(1e9);
+  const fmt = (n: number): string => n.toLocaleString('en-US');
+  let server: GeneratedObjectServer | undefined;
+  let wb: Workbench | undefined;
+  let page: Page;
+  let grid: FrameLocator;
+
+  before(async () => {
+    server = await startGeneratedObjectServer({ [`${BUCKET}/${KEY}`]: file });
+    wb = await openWorkbench({
+      env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' },
+      files: { '.vscode/settings.json': JSON.stringify({ 'xcomLens.preview.memoryBudgetMB': 64 }) },
+    });
+    page = wb.page;
+  });
+  after(async () => {
+    await wb?.close();
+    await server?.close();
+  });
+
+  it('scrolls the whole file and fetches only the row group it jumps to', async () => {
+    grid = await openPreview(wb!, page, {
+      s3: { bucket: BUCKET, key: KEY, endpointUrl: server!.endpoint, region: 'us-east-1', forcePathStyle: true },
+    });
+    const held = (n: number) =>
+      grid
+        .locator('#progress')
+        .filter({ hasText: `${fmt(file.rows)} rows · row groups read on demand (${n} of ${fmt(file.groups)} held)` });
+    await held(1)
+      .waitFor({ timeout: 60_000 })
+      .catch(async (e: unknown) => {
+        const text = async (selector: string) => (await grid.locator(selector).allTextContents()).join(' | ');
+        console.log(`      progress: ${await text('#progress')}; showing: ${await text('#showing')}`);
+        console.log(`      ${await screenshot(page, 'parquet-on-demand-failed')}`);
+        throw e;
+      });
+    await grid
+      .locator('#showing')
+      .filter({ hasText: `all ${fmt(file.rows)} rows in file order; sort, filter and search cover only the first` })
+      .waitFor();
+    const opened = server!.sent(`${BUCKET}/${KEY}`);
+
+    // Drag the scroll bar to the end, as a user would: the grid scrolls to the last row.
+    await grid.locator('.ag-body-vertical-scroll-viewport').evaluate((e) => (e.scrollTop = e.scrollHeight));
+    await grid
+      .locator('.ag-cell', { hasText: virtualLabel(file.groupRows - 1) })
+      .first()
+      .waitFor({ timeout: 60_000 })
+      .catch(async (e: unknown) => {
+        const text = async (selector: string) => (await grid.locator(selector).allTextContents()).join(' | ');
+        console.log(`      progress: ${await text('#progress')}; showing: ${await text('#showing')}`);
+        console.log(`      rows: ${(await grid.locator('.ag-row').allTextContents()).slice(0, 5).join(' / ')}`);
+        console.log(`      ${await screenshot(page, 'parquet-on-demand-failed')}`);
+        throw e;
+      });
+    await held(2).waitFor({ timeout: 30_000 });
+    const jumped = server!.sent(`${BUCKET}/${KEY}`) - opened;
+    assert.ok(jumped <= 2 * file.groupBytes, `the jump fetched ${jumped} bytes (a row group is ${file.groupBytes})`);
+    assert.ok(server!.sent(`${BUCKET}/${KEY}`) < 0.02 * file.size, 'the rest of the file was not downloaded');
+    console.log(`      at the last row: ${await screenshot(page, 'parquet-on-demand')}`);
+  });
+});
