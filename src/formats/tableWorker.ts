@@ -12,6 +12,7 @@ import { ColumnarTable, type FormatHint, type TableSource } from './table';
 import { type ParseSummary, parseTableSource } from './tableParser';
 import { type TableRequest, TableService } from './tableService';
 import { windowShaper } from './tableView';
+import { formatRows } from './textFormats';
 
 /** What the worker needs to know of a source; its bytes come in `bytes` messages or ranged reads. */
 export type WorkerSource =
@@ -276,6 +277,19 @@ async function answerOnDemand(request: TableRequest, signal: AbortSignal): Promi
   }
   if (request.op === 'cellText' && request.rowId >= table.rowCount)
     return (await store.cellText(request.rowId, request.colId, signal)) ?? null;
+  if (request.op === 'rowsText' && request.rowIds.some((r) => r >= table.rowCount)) {
+    const cols = request.colIds.map((id) => table.column(id));
+    if (cols.some((c) => !c) || request.rowIds.some((r) => r >= store!.rowCount)) return null;
+    const rows: string[][] = [];
+    for (const r of request.rowIds) {
+      const row: string[] = [];
+      for (const id of request.colIds) row.push((await store.cellText(r, id, signal)) ?? '');
+      rows.push(row);
+    }
+    const header = cols.map((c) => c!.name);
+    const text = formatRows(header, rows, request.format, { escapeFormulas: request.escapeFormulas });
+    return { text, count: rows.length };
+  }
   return undefined;
 }
 

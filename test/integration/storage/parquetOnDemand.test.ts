@@ -161,6 +161,17 @@ describe('Parquet row groups read on demand (S3 stand-in)', function () {
     // The whole text of a cell of a row group read on demand.
     const cell = await table.request({ op: 'cellText', rowId: ROWS - 3, colId: 'c2' });
     assert.equal(cell, label(ROWS - 3));
+    const copied = await table.request({
+      op: 'rowsText',
+      rowIds: [ROWS - 2, ROWS - 1],
+      colIds: ['c0', 'c2'],
+      format: 'tsv',
+      escapeFormulas: false,
+    });
+    assert.deepEqual(copied, {
+      text: `id\tlabel\n${ROWS - 2}\t${label(ROWS - 2)}\n${ROWS - 1}\t${label(ROWS - 1)}\n`,
+      count: 2,
+    });
     const groupBytes = spans[1][1] - spans[1][0];
     assert.ok(
       server.sent(key) <= 524_288 + 2 * groupBytes + 1024,
