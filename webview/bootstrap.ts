@@ -67,7 +67,7 @@ const view: GridView = new GridView(
   insights,
 );
 view.onRowGroups = () => {
-  if (state.partial?.rowGroups) progressEl.textContent = onDemandText(state.partial.rowGroups);
+  if (state.partial && state.rowGroups) progressEl.textContent = onDemandText(state.rowGroups);
 };
 const toolbar: Toolbar = new Toolbar(state.quickFilter, {
   search: (text) => {
@@ -143,6 +143,7 @@ function receive(msg: ToWebview): void {
       state.done = true;
       state.rowsParsed = msg.rowCount;
       state.partial = msg.partial;
+      state.rowGroups = msg.partial?.rowGroups ?? state.rowGroups;
       progressEl.textContent = msg.partial?.rowGroups
         ? onDemandText(msg.partial.rowGroups)
         : msg.partial

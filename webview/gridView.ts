@@ -180,7 +180,7 @@ export class GridView {
     const s = this.state;
     if (s.columns.length === 0) return;
     // Parquet read on demand: the host answers windows anywhere in the file.
-    const wanted = s.partial?.rowGroups || s.rowsParsed > s.clientRowCap ? 'server' : 'client';
+    const wanted = s.rowGroups || s.rowsParsed > s.clientRowCap ? 'server' : 'client';
     if (!s.api || wanted !== s.mode) {
       s.mode = wanted;
       this.createTheGrid();
@@ -213,10 +213,11 @@ export class GridView {
     const where = mode === 'server' ? ' (sorted and filtered in the extension host)' : '';
     // Sort, filter and search cover what was read: say so while that is not the whole object.
     const sorted = this.state.lastQuery !== undefined && !isFileOrder(this.state.lastQuery);
-    this.elements.showing.textContent = this.state.partial?.rowGroups
+    const more = this.state.partial ? ' (Read Further reads more)' : done ? '' : ' (reading more)';
+    this.elements.showing.textContent = this.state.rowGroups
       ? sorted
-        ? `showing ${fmt(shown)} of the first ${fmt(rowsParsed)} rows read in order; sort, filter and search cover only those (Read Further reads more)`
-        : `showing all ${fmt(this.state.partial.rowGroups.rows)} rows in file order; sort, filter and search cover only the first ${fmt(rowsParsed)} rows read (Read Further reads more)`
+        ? `showing ${fmt(shown)} of the first ${fmt(rowsParsed)} rows read in order; sort, filter and search cover only those${more}`
+        : `showing all ${fmt(this.state.rowGroups.rows)} rows in file order; sort, filter and search cover only the first ${fmt(rowsParsed)} rows read${more}`
       : this.state.partial
         ? `showing ${fmt(shown)} of the first ${fmt(rowsParsed)} rows read${where}; sort, filter and search cover only the part read`
         : `showing ${fmt(shown)} of ${fmt(rowsParsed)} rows${done || rowsParsed === 0 ? '' : ' read so far'}${where}`;
@@ -286,8 +287,8 @@ export class GridView {
       const r = await this.host.request((id) => ({ type: 'getRows', id, startRow: from, endRow, ...q }));
       if (r.type !== 'rows') return undefined;
       this.state.lastQuery = q;
-      if (r.rowGroups && this.state.partial) {
-        this.state.partial.rowGroups = r.rowGroups;
+      if (r.rowGroups) {
+        this.state.rowGroups = r.rowGroups;
         this.onRowGroups?.();
       }
       this.remember(r.rows, r.rowIds);

@@ -27,6 +27,8 @@ export interface PreviewState {
   done: boolean;
   /** Set while reading stopped at the memory budget: the table holds the first part of the object only. */
   partial: { bytesRead: number; totalBytes?: number; rowGroups?: RowGroupCounts } | undefined;
+  /** Set once the host reads a Parquet object on demand: its rows and how many row groups it holds. */
+  rowGroups?: RowGroupCounts;
   /** The query of the last window the host answered (server mode). */
   lastQuery?: ViewQuery;
   /** Rows matching the current query (server mode). */
