@@ -242,7 +242,8 @@ export function registerLogCommands(
         provider.put(uri, text);
         await updated;
         const doc = await vscode.workspace.openTextDocument(uri);
-        const editor = await vscode.window.showTextDocument(doc, { preview: true });
+        // Its own tab: a log opened from a CodeLens must not replace the DAG file shown in a preview tab.
+        const editor = await vscode.window.showTextDocument(doc, { preview: false });
         const line = revealTraceback(editor);
         return { uri, ...(line !== undefined ? { tracebackLine: line } : {}) };
       },

@@ -12,11 +12,23 @@ import { expand, treeItem } from '../harness/treeUi';
 import { runCommand } from '../harness/previewUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
-/** Opens the XCom Lens view unless it is open already (clicking its tab again would close the side bar). */
+/**
+ * Opens the XCom Lens view unless it is open already (clicking its tab again would close the side bar). After a
+ * reload the workbench restores its side bar on its own a moment later, so the check repeats until the view's tab is
+ * selected with the side bar shown, whichever of the two opened it.
+ */
 async function showView(page: Page): Promise<void> {
   const tab = page.locator('.activitybar').getByRole('tab', { name: /^XCom Lens/ });
   await tab.waitFor({ state: 'visible', timeout: 60_000 });
-  if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
+  const sideBar = page.locator('.part.sidebar');
+  const end = Date.now() + 30_000;
+  while (Date.now() < end) {
+    const selected = (await tab.getAttribute('aria-selected')) === 'true';
+    if (selected && (await sideBar.isVisible())) return;
+    if (!selected) await tab.click();
+    await page.waitForTimeout(500);
+  }
+  throw new Error('the XCom Lens view did not open');
 }
 
 async function reload(page: Page): Promise<void> {
