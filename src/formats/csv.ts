@@ -255,7 +255,7 @@ class CsvStreamReader {
         // About batchBytes per batch, however big the chunks the stream delivers.
         const cut = scanner.rowEndAtLeast(this.batchBytes);
         scanner.drop(cut);
-        queue.add(this.held.take(cut), config());
+        queue.add(this.held.takeParts(cut), config());
         while (queue.full) {
           await queue.next();
           appendParsed();
@@ -265,7 +265,7 @@ class CsvStreamReader {
       }
       appendParsed();
     }
-    if (!this.aborted && this.held.size > 0) queue.add(this.held.take(this.held.size), config());
+    if (!this.aborted && this.held.size > 0) queue.add(this.held.takeParts(this.held.size), config());
     while (!queue.empty && !this.aborted) {
       await queue.next();
       appendParsed();

@@ -2,6 +2,7 @@
 // object is big enough to pay for starting them, on this thread before that or when a worker stops.
 import { type CsvBatchConfig, type ParsedCsvBatch, parseCsvBatch } from './csvBatchParser';
 import { CsvWorkerPool } from './csvWorkerPool';
+import { joinParts } from './heldBytes';
 
 /** A batch on its way. */
 interface QueuedBatch {
@@ -43,32 +44,35 @@ export class CsvBatchQueue {
     return this.queue.length === 0;
   }
 
-  /** Queues whole rows of CSV for parsing. */
-  add(bytes: Uint8Array, config: CsvBatchConfig): void {
+  /**
+   * Queues whole rows of CSV for parsing, given as consecutive parts (views of the chunks they arrived in):
+   * a worker gets them joined in a buffer of its own, transferred; the parts stay for a parse here if it stops.
+   */
+  add(parts: readonly Uint8Array[], config: CsvBatchConfig): void {
     const { workers, workerScript, inThreadBytes } = this.options;
     if (!this.pool && this.added >= inThreadBytes && workers > 0) {
       this.pool = CsvWorkerPool.start(workerScript, workers);
       this.workerThreads = this.pool?.size ?? 0;
     }
-    this.added += bytes.byteLength;
+    for (const p of parts) this.added += p.byteLength;
     if (!this.pool || this.pool.size === 0) {
       // Parsed here: the promise lets the thread answer the panel (first rows, progress) before the next batch.
       this.queue.push({
         settled: new Promise((resolve) => setImmediate(resolve)),
-        batch: parseCsvBatch(bytes, config),
+        batch: parseCsvBatch(joinParts(parts), config),
         done: true,
       });
       return;
     }
     const entry: QueuedBatch = { settled: Promise.resolve(), done: false };
-    entry.settled = this.pool.parse(bytes, config).then(
+    entry.settled = this.pool.parse(joinParts(parts), config).then(
       (batch) => {
         entry.batch = batch;
         entry.done = true;
       },
       () => {
         // The worker stopped (a batch too big for its heap, or the pool was closed): parse it here.
-        entry.retry = () => parseCsvBatch(bytes, config);
+        entry.retry = () => parseCsvBatch(joinParts(parts), config);
         entry.done = true;
       },
     );

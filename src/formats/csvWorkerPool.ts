@@ -1,7 +1,7 @@
 // A few worker threads that parse CSV batches in parallel (csvWorker.ts). Batches go to the least busy
-// worker; replies come back in any order and the caller puts them back in file order. Each worker's heap
-// is kept small, so the garbage a parse leaves behind stays small too; a batch too big for it (one huge
-// quoted cell) makes the worker stop, and the caller parses that batch itself.
+// worker (its bytes transferred, not copied); replies come back in any order and the caller puts them back
+// in file order. Each worker's heap is bounded, so the garbage a parse leaves behind stays bounded too; a
+// batch too big for it (one huge quoted cell) makes the worker stop, and the caller parses that batch itself.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -12,13 +12,20 @@ import type { CsvWorkerRequest } from './csvWorker';
 /** Where the bundled worker script sits: next to the module that loads it (dist/ in the VSIX). */
 export const defaultCsvWorkerScript = join(__dirname, 'csvWorker.js');
 
-/** Workers to start: one per core, at most four. */
+/**
+ * Workers to start: one per core but one, at most four. The preview's table worker (which cuts the stream
+ * into batches and adds them to the table) and the extension host need a core too: on two cores a second CSV
+ * worker only takes turns with them, and costs its heap.
+ */
 export function defaultWorkerCount(): number {
-  return Math.max(1, Math.min(4, availableParallelism()));
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
 }
 
-/** Heap limits of a worker: a batch of 1 MB needs a few MB while it is parsed. */
-const WORKER_HEAP = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 32 };
+/**
+ * Heap limits of a worker. A 256 KB batch's rows (arrays of cell strings) live until its columns are built:
+ * a young generation much smaller than that makes every scavenge copy them and most of the parse time GC.
+ */
+const WORKER_HEAP = { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 64 };
 
 interface Pending {
   resolve(batch: ParsedCsvBatch): void;
@@ -72,7 +79,10 @@ export class CsvWorkerPool {
     return this.workers.filter((w) => w.alive).length;
   }
 
-  /** Parses `bytes` (whole rows) on the least busy worker; rejects if no worker is left or the worker stops. */
+  /**
+   * Parses `bytes` (whole rows, in an ArrayBuffer of their own) on the least busy worker; rejects if no worker
+   * is left or the worker stops. The bytes are transferred, not copied: the caller cannot use them afterwards.
+   */
   parse(bytes: Uint8Array, config: CsvBatchConfig): Promise<ParsedCsvBatch> {
     const alive = this.workers.filter((w) => w.alive);
     if (alive.length === 0) return Promise.reject(new Error('No CSV worker is running.'));
@@ -80,9 +90,8 @@ export class CsvWorkerPool {
     const id = this.nextId++;
     return new Promise<ParsedCsvBatch>((resolve, reject) => {
       entry.pending.set(id, { resolve, reject });
-      // Copied, not transferred: the caller keeps the bytes to parse them itself if the worker stops.
       const request: CsvWorkerRequest = { id, bytes, config };
-      entry.worker.postMessage(request);
+      entry.worker.postMessage(request, [bytes.buffer as ArrayBuffer]);
     });
   }
 

@@ -48,10 +48,28 @@ export class HeldBytes {
     this.chunks = rest;
   }
 
-  /** Removes the first `n` bytes and returns them as one new buffer. */
-  take(n: number): Uint8Array {
-    const bytes = this.peek(n);
+  /** Removes the first `n` bytes and returns them as views of the chunks they arrived in (no copy). */
+  takeParts(n: number): Uint8Array[] {
+    const parts: Uint8Array[] = [];
+    let left = Math.min(n, this.size);
+    for (const c of this.chunks) {
+      if (left === 0) break;
+      const part = c.byteLength <= left ? c : c.subarray(0, left);
+      parts.push(part);
+      left -= part.byteLength;
+    }
     this.drop(n);
-    return bytes;
+    return parts;
   }
+}
+
+/** `parts` back to back in one new buffer (its own ArrayBuffer, so it can be transferred). */
+export function joinParts(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
 }

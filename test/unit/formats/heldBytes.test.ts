@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { HeldBytes } from '../../../src/formats/heldBytes';
+import { HeldBytes, joinParts } from '../../../src/formats/heldBytes';
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 
@@ -11,11 +11,17 @@ describe('HeldBytes', () => {
     held.push(bytes(5, 6));
     assert.equal(held.size, 6);
     assert.deepEqual([...held.peek(4)], [1, 2, 3, 4]);
-    const taken = held.take(2);
+    const taken = joinParts(held.takeParts(2));
     assert.deepEqual([...taken], [1, 2]);
     assert.equal(taken.byteOffset, 0);
-    assert.equal(taken.buffer.byteLength, 2, 'a buffer of its own, safe to hand to a worker');
-    assert.deepEqual([...held.take(3)], [3, 4, 5]);
+    assert.equal(taken.buffer.byteLength, 2, 'a buffer of its own, safe to transfer to a worker');
+    const parts = held.takeParts(3);
+    assert.deepEqual(
+      parts.map((p) => [...p]),
+      [[3], [4], [5]],
+      'the chunks as they arrived, cut at the end: no copy',
+    );
+    assert.deepEqual([...joinParts(parts)], [3, 4, 5]);
     assert.equal(held.size, 1);
     assert.deepEqual([...held.peek(10)], [6]);
     held.drop(5);
