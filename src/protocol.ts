@@ -48,7 +48,8 @@ export type TextFilterOp =
   | 'notBlank'
   | 'missing'
   | 'notMissing'
-  | typeof IN_DATE_RANGE;
+  | typeof IN_DATE_RANGE
+  | typeof IS_EXACTLY;
 /** Operators of a number filter condition (ag-grid's number filter). */
 export type NumberFilterOp =
   | 'equals'
@@ -106,6 +107,9 @@ export interface ColumnStats {
   /** Most frequent values with their counts. */
   top: { value: Cell; count: number }[];
 }
+
+/** A text filter operator: the cell is this text exactly, case included (a top-value bar of a column chart sets it). */
+export const IS_EXACTLY = 'isExactly';
 
 /** A text filter operator of datetime columns: from `filter` (included) to `filterTo` (excluded), both ISO text. */
 export const IN_DATE_RANGE = 'inDateRange';
@@ -370,6 +374,7 @@ const TEXT_OPS: readonly string[] = [
   'missing',
   'notMissing',
   IN_DATE_RANGE,
+  IS_EXACTLY,
 ];
 const NUMBER_OPS: readonly string[] = [
   'equals',

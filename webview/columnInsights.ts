@@ -2,7 +2,14 @@
 // filter a click on one of its bars sets through the grid's own column filters. Built from DOM elements and CSS
 // classes only; every value goes in as text.
 import type { GridApi, IFloatingFilterComp, IFloatingFilterParams } from 'ag-grid-community';
-import { type Cell, type ColumnFilter, type ColumnInfo, type ColumnProfile, IN_DATE_RANGE } from '../src/protocol';
+import {
+  type Cell,
+  type ColumnFilter,
+  type ColumnInfo,
+  type ColumnProfile,
+  IN_DATE_RANGE,
+  IS_EXACTLY,
+} from '../src/protocol';
 import { button, el, fmt } from './dom';
 import type { HostClient } from './hostClient';
 
@@ -89,7 +96,7 @@ function barsOf(col: ColumnInfo, p: ColumnProfile): Bar[] {
     for (const [k, t] of p.top.entries()) {
       const filter: ColumnFilter = numberFilter
         ? { filterType: 'number', type: 'equals', filter: numberOf(t.value) }
-        : { filterType: 'text', type: 'equals', filter: t.value };
+        : { filterType: 'text', type: IS_EXACTLY, filter: t.value };
       bars.push({ key: `top${k}`, label: t.value === '' ? '(empty text)' : t.value, count: t.count, filter });
     }
     if (p.other > 0) {

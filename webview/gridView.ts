@@ -11,7 +11,7 @@ import {
   createGrid,
 } from 'ag-grid-community';
 import { cellText, missingMarker } from '../src/cellText';
-import { IN_DATE_RANGE, emptyQuery, inDateRange } from '../src/protocol';
+import { IN_DATE_RANGE, IS_EXACTLY, emptyQuery, inDateRange } from '../src/protocol';
 import { cellReference } from '../src/references';
 import type { Cell, ColumnInfo, RowGroupCounts, ViewQuery } from '../src/protocol';
 import { type ColumnInsights, InsightChart } from './columnInsights';
@@ -26,6 +26,15 @@ ModuleRegistry.registerModules([AllCommunityModule]);
 /** Height of the header row that shows each column's distribution. */
 const CHART_ROW_HEIGHT = 58;
 
+/** Case-sensitive equality, which a top-value bar of a column chart sets (ag-grid's own equals ignores case). */
+const EXACT_OPTION = {
+  displayKey: IS_EXACTLY,
+  displayName: 'Is exactly (case-sensitive)',
+  numberOfInputs: 1 as const,
+  predicate: ([value]: unknown[], cell: unknown) =>
+    cell !== null && cell !== undefined && String(cell) === String(value),
+};
+
 /** The text filter's own options plus a date range, which a datetime column's histogram bars set. */
 const DATETIME_FILTER_OPTIONS = [
   'contains',
@@ -36,6 +45,7 @@ const DATETIME_FILTER_OPTIONS = [
   'endsWith',
   'blank',
   'notBlank',
+  EXACT_OPTION,
   {
     displayKey: IN_DATE_RANGE,
     displayName: 'In date range (from, to excluded)',
@@ -103,7 +113,7 @@ function columnFilter(c: ColumnInfo): Pick<ColDef<Cell[]>, 'filter' | 'filterPar
     };
   return {
     filter: 'agTextColumnFilter',
-    filterParams: { ...base, filterOptions: [...TEXT_OPTIONS, ...MISSING_OPTIONS] },
+    filterParams: { ...base, filterOptions: [...TEXT_OPTIONS, EXACT_OPTION, ...MISSING_OPTIONS] },
   };
 }
 

@@ -10,6 +10,7 @@ import {
   type ViewQuery,
   MAX_SHOWN_CELL_CHARS,
   IN_DATE_RANGE,
+  IS_EXACTLY,
   inDateRange,
   shownCell,
 } from '../protocol';
@@ -497,6 +498,13 @@ function conditionMask(col: Column, c: FilterCondition, n: number): Uint8Array {
       const v = value(i);
       out[i] = v === v && test(v) ? 1 : 0;
     }
+    return out;
+  }
+  if (c.filterType === 'text' && c.type === IS_EXACTLY) {
+    // The wanted value as the grid shows it, so a stored 'true' of a boolean column matches its 'True' cells.
+    const wanted = cellText(c.filter ?? '', col.info());
+    const test = textTester(col, (t) => t === wanted, false);
+    for (let i = 0; i < n; i++) out[i] = test(i) ? 1 : 0;
     return out;
   }
   const needle = (c.filter ?? '').toLowerCase();

@@ -4,7 +4,7 @@ import { ColumnarTable } from '../../../src/formats/table';
 import { TableViewer, columnStats, computeView, radixSortByKey } from '../../../src/formats/tableView';
 import { formatRows } from '../../../src/formats/textFormats';
 import { appendTextRows } from './helpers';
-import { emptyQuery, type ViewQuery } from '../../../src/protocol';
+import { IS_EXACTLY, emptyQuery, type ViewQuery } from '../../../src/protocol';
 
 function build(): ColumnarTable {
   const t = new ColumnarTable();
@@ -56,6 +56,9 @@ describe('table views', () => {
       [0, 3],
     );
     assert.deepEqual(order(t, q({ filterModel: { c1: { filterType: 'text', type: 'equals', filter: 'b' } } })), [0, 4]);
+    // A top-value bar's filter: the value exactly, case included ('b' but not 'B').
+    assert.deepEqual(order(t, q({ filterModel: { c1: { filterType: 'text', type: IS_EXACTLY, filter: 'b' } } })), [0]);
+    assert.deepEqual(order(t, q({ filterModel: { c1: { filterType: 'text', type: IS_EXACTLY, filter: 'B' } } })), [4]);
     assert.deepEqual(
       order(
         t,
