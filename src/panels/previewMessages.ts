@@ -78,7 +78,7 @@ export async function answerRequest(msg: RequestMessage, ctx: PreviewMessageCont
       return {
         type: 'ack',
         ok: true,
-        message: `Copied ${copied.count.toLocaleString('en-US')} values of ${copied.name || 'the index'}.`,
+        message: `Copied ${copied.count.toLocaleString('en-US')} values of ${copied.name || 'the index'}${partOnly(ctx)}.`,
       };
     }
     case 'getProfile': {
@@ -92,6 +92,11 @@ export async function answerRequest(msg: RequestMessage, ctx: PreviewMessageCont
         ? { type: 'ack', ok: true }
         : { type: 'ack', ok: false, message: 'This value is not an XCom backend reference XCom Lens can open.' };
   }
+}
+
+/** Says that a copy or export covers only the rows read, when the table holds part of the object. */
+function partOnly(ctx: PreviewMessageContext): string {
+  return ctx.partial() ? ' (only the part of the object read so far)' : '';
 }
 
 /** The query part of a request (the rest of the message stays on the host). */
@@ -120,5 +125,9 @@ async function exportCsv(
   } catch (e) {
     throw new Error(`Export failed: cannot write ${target.fsPath}: ${errorMessage(e)}`, { cause: e });
   }
-  return { type: 'ack', ok: true, message: `Exported ${rows.toLocaleString('en-US')} rows to ${target.fsPath}.` };
+  return {
+    type: 'ack',
+    ok: true,
+    message: `Exported ${rows.toLocaleString('en-US')} rows${partOnly(ctx)} to ${target.fsPath}.`,
+  };
 }

@@ -60,6 +60,13 @@ describe('preview past the memory budget (UI)', function () {
     const readFurther = grid.locator('vscode-button', { hasText: 'Read Further' });
     assert.equal(await readFurther.isVisible(), true);
     console.log(`      at the budget: ${await screenshot(page, 'preview-budget')}`);
+    // A copy of a column says it covers only the part read.
+    await grid.locator('.ag-row[row-index="0"] [col-id="c0"]').first().click();
+    await grid.locator('vscode-button', { hasText: 'Copy Column' }).click();
+    await grid
+      .locator('.toast.visible')
+      .filter({ hasText: /Copied [\d,]+ values of .* \(only the part of the object read so far\)\./ })
+      .waitFor({ timeout: 60_000 });
 
     await readFurther.click();
     assert.equal(await readFurther.isVisible(), false, 'Read Further is hidden while reading');
