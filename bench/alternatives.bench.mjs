@@ -20,10 +20,10 @@ import {
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { benchDir, root } from './bundle.mjs';
 import { benchCsv } from './grid.bench.mjs';
 import { bundle } from './hostStall.bench.mjs';
+import { printWhenRun, round } from './benchRows.mjs';
 
 const BUCKET = 'bench';
 const KEY = 'grid/bench.csv';
@@ -216,16 +216,4 @@ export async function run() {
   }
 }
 
-function round(x) {
-  return Math.round(x * 100) / 100;
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  run().then(
-    (rows) => console.table(rows),
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+printWhenRun(import.meta.url, run);

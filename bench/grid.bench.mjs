@@ -8,8 +8,8 @@ import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { benchDir as work, bundleModules, root } from './bundle.mjs';
+import { printWhenRun, round } from './benchRows.mjs';
 
 const ROWS = Number(process.env.GRID_BENCH_ROWS ?? 1_000_000);
 const csvPath = join(work, `grid-${ROWS}.csv`);
@@ -224,16 +224,4 @@ export async function run() {
   return rows;
 }
 
-function round(x) {
-  return Math.round(x * 100) / 100;
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  run().then(
-    (rows) => console.table(rows),
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+printWhenRun(import.meta.url, run);

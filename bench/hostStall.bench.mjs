@@ -10,9 +10,9 @@ import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { benchDir, root } from './bundle.mjs';
 import { benchCsv } from './grid.bench.mjs';
+import { printWhenRun, round } from './benchRows.mjs';
 
 const out = join(benchDir, 'stall');
 
@@ -159,16 +159,4 @@ export async function run() {
   return rows;
 }
 
-function round(x) {
-  return Math.round(x * 100) / 100;
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  run().then(
-    (rows) => console.table(rows),
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+printWhenRun(import.meta.url, run);

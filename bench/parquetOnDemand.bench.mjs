@@ -11,9 +11,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { benchDir, root } from './bundle.mjs';
 import { bundle } from './hostStall.bench.mjs';
+import { printWhenRun, round } from './benchRows.mjs';
 
 const SIZE = 10e9;
 const BUDGET_MB = 512;
@@ -143,16 +143,4 @@ export async function run() {
   ];
 }
 
-function round(x) {
-  return Math.round(x * 100) / 100;
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  run().then(
-    (rows) => console.table(rows),
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+printWhenRun(import.meta.url, run);

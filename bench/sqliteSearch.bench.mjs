@@ -9,8 +9,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { bundleModules } from './bundle.mjs';
+import { printWhenRun, round } from './benchRows.mjs';
 
 const ROWS = Number(process.env.SQLITE_SEARCH_BENCH_ROWS ?? 2_000_000);
 
@@ -92,16 +92,4 @@ export async function run() {
   }
 }
 
-function round(x) {
-  return Math.round(x * 100) / 100;
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  run().then(
-    (rows) => console.table(rows),
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+printWhenRun(import.meta.url, run);
