@@ -63,7 +63,12 @@ const DICTIONARY_SHARE = 0.25;
 const DICTIONARY_MIN = 1024;
 
 /** Slots of the dictionary's lookup cache (a power of two). */
-const CACHE_SIZE = 256;
+export const DICTIONARY_CACHE_SIZE = 256;
+
+/** Distinct values a batch of `rows` rows may have and still be kept as a dictionary. */
+export function dictionaryLimit(rows: number): number {
+  return Math.max(DICTIONARY_MIN, rows * DICTIONARY_SHARE);
+}
 
 const encoder = new TextEncoder();
 
@@ -140,7 +145,7 @@ function numbersColumn({ rows, start, n, c }: Cells): NumberBatchColumn | undefi
 }
 
 /** The values as 32-bit integers when they all are (no missing value, no fraction), else as they are. */
-function narrowIntegers(values: Float64Array): Float64Array | Int32Array {
+export function narrowIntegers(values: Float64Array): Float64Array | Int32Array {
   for (let r = 0; r < values.length; r++) {
     const v = values[r];
     if ((v | 0) !== v || Object.is(v, -0)) return values;
@@ -157,18 +162,18 @@ export function narrowCodes(codes: ArrayLike<number>, count: number): Uint8Array
 
 /** The cells as dictionary codes while few values repeat; each distinct value is classified once. */
 function dictionaryColumn({ rows, start, n, c }: Cells): DictionaryBatchColumn | undefined {
-  const limit = Math.max(DICTIONARY_MIN, n * DICTIONARY_SHARE);
+  const limit = dictionaryLimit(n);
   const codes = new Uint32Array(n);
   const dict = new Map<string, number>();
   const values: (string | null)[] = [null];
   // A small cache in front of the map: comparing a short string with the cached one is cheaper than hashing it.
-  const cachedText: string[] = new Array(CACHE_SIZE).fill('');
-  const cachedCode = new Uint32Array(CACHE_SIZE);
+  const cachedText: string[] = new Array(DICTIONARY_CACHE_SIZE).fill('');
+  const cachedCode = new Uint32Array(DICTIONARY_CACHE_SIZE);
   for (let r = 0; r < n; r++) {
     const s = rows[start + r][c] ?? '';
     const len = s.length;
     if (len === 0) continue;
-    const slot = (len * 31 + s.charCodeAt(0) * 7 + s.charCodeAt(len - 1)) & (CACHE_SIZE - 1);
+    const slot = (len * 31 + s.charCodeAt(0) * 7 + s.charCodeAt(len - 1)) & (DICTIONARY_CACHE_SIZE - 1);
     if (cachedText[slot] === s) {
       codes[r] = cachedCode[slot];
       continue;
@@ -194,34 +199,48 @@ function dictionaryColumn({ rows, start, n, c }: Cells): DictionaryBatchColumn |
 /** The cells as one UTF-8 buffer. */
 function textColumn({ rows, start, n, c }: Cells): TextBatchColumn {
   const cells: string[] = new Array(n);
-  const counts = [0, 0, 0, 0, 0, 0];
-  let nulls: Uint8Array | undefined;
-  let settled = false;
-  for (let r = 0; r < n; r++) {
-    const s = (cells[r] = rows[start + r][c] ?? '');
+  const tally = new TextTally(n);
+  for (let r = 0; r < n; r++) tally.add((cells[r] = rows[start + r][c] ?? ''), r);
+  return tally.column(cells, n);
+}
+
+/** Counts the cell kinds of a text column and notes its missing cells, cell by cell. */
+export class TextTally {
+  private readonly counts = [0, 0, 0, 0, 0, 0];
+  private nulls: Uint8Array | undefined;
+  private settled = false;
+
+  constructor(private readonly capacity: number) {}
+
+  add(s: string, row: number): void {
     if (s.length === 0) {
-      (nulls ??= new Uint8Array(n))[r] = 1;
-      counts[CellKind.Null]++;
-    } else if (settled) {
-      counts[CellKind.Text]++;
+      (this.nulls ??= new Uint8Array(this.capacity))[row] = 1;
+      this.counts[CellKind.Null]++;
+    } else if (this.settled) {
+      this.counts[CellKind.Text]++;
     } else {
       const kind = classify(s);
-      counts[kind]++;
+      this.counts[kind]++;
       // Once free text is seen the column's type is settled: classifying the rest would change nothing.
-      settled = kind === CellKind.Text;
+      this.settled = kind === CellKind.Text;
     }
   }
-  const joined = cells.join('');
-  const bytes = encoder.encode(joined);
-  const ends = new Uint32Array(n);
-  let at = 0;
-  const ascii = bytes.length === joined.length;
-  if (ascii) {
-    for (let r = 0; r < n; r++) ends[r] = at += cells[r].length;
-  } else {
-    for (let r = 0; r < n; r++) ends[r] = at += Buffer.byteLength(cells[r], 'utf8');
+
+  /** The first `n` of `cells` (the ones added) as a text column: joined, then encoded once. */
+  column(cells: readonly string[], n: number): TextBatchColumn {
+    const joined = (cells.length === n ? cells : cells.slice(0, n)).join('');
+    const bytes = encoder.encode(joined);
+    const ends = new Uint32Array(n);
+    let at = 0;
+    const ascii = bytes.length === joined.length;
+    if (ascii) {
+      for (let r = 0; r < n; r++) ends[r] = at += cells[r].length;
+    } else {
+      for (let r = 0; r < n; r++) ends[r] = at += Buffer.byteLength(cells[r], 'utf8');
+    }
+    const nulls = this.nulls && this.nulls.length !== n ? this.nulls.slice(0, n) : this.nulls;
+    return { kind: 'text', bytes, ends, ...(nulls ? { nulls } : {}), ascii, counts: this.counts };
   }
-  return { kind: 'text', bytes, ends, nulls, ascii, counts };
 }
 
 /** The buffers a batch can hand over to another thread without copying. */

@@ -2,6 +2,7 @@
 // papaparse. Runs in a worker thread (csvWorker.ts) or, for small inputs, on the calling thread.
 import Papa from 'papaparse';
 import { type ColumnBatch, type ColumnLayout, rowsToBatch } from './columnBatch';
+import { columnBuilders } from './columnBuilders';
 
 /** What a batch needs to know about the file, learnt from its first rows. */
 export interface CsvBatchConfig {
@@ -54,9 +55,78 @@ export function unclosedQuoteRow(errors: readonly Papa.ParseError[]): number {
   return -1;
 }
 
+/** papaparse's parser proper, without the per-parse driver around it (no header, no empty-line filter). */
+const RowParser = (
+  Papa as unknown as {
+    Parser: new (config: { delimiter: string; newline: string }) => {
+      parse(input: string, baseIndex: number, ignoreLastRow: boolean): { data: string[][]; errors: unknown[] };
+    };
+  }
+).Parser;
+
+/**
+ * Characters of text papaparse parses at a time when the text has no quote (any newline ends a row then): the
+ * rows of one piece are turned into columns before the next is parsed, so few are alive at any time.
+ */
+const PIECE_CHARS = 32 * 1024;
+
+/** Line feeds (or carriage returns) in `bytes`: at least the number of rows it holds. */
+function countRowEnds(bytes: Uint8Array, newline: number): number {
+  let n = 1;
+  for (let at = bytes.indexOf(newline); at >= 0; at = bytes.indexOf(newline, at + 1)) n++;
+  return n;
+}
+
+/** The rows without papaparse's empty lines (a single empty field), or undefined when one has another width. */
+function fullRows(rows: string[][], width: number): string[][] | undefined {
+  let kept = rows;
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    if (row.length === width && (width > 1 || row[0] !== '')) {
+      if (kept !== rows) kept.push(row);
+    } else if (row.length === 1 && row[0] === '') {
+      if (kept === rows) kept = rows.slice(0, r);
+    } else {
+      return undefined;
+    }
+  }
+  return kept;
+}
+
+/**
+ * Parses whole rows straight into typed columns in the layouts they had so far, a piece at a time; undefined
+ * when a row does not fit (a cell the layout cannot hold, a field count other than the header's, a parse
+ * error), and the caller parses the batch the row-by-row way instead.
+ */
+function parseIntoLayouts(text: string, bytes: Uint8Array, config: CsvBatchConfig): ColumnBatch | undefined {
+  const { width, delimiter, newline } = config;
+  const capacity = countRowEnds(bytes, newline.charCodeAt(newline.length - 1));
+  const builders = columnBuilders(config.layouts, width, capacity);
+  const quoted = text.indexOf('"') >= 0;
+  let rows = 0;
+  for (let at = 0; at < text.length;) {
+    let end = quoted ? -1 : text.indexOf(newline, at + PIECE_CHARS);
+    end = end < 0 ? text.length : end + newline.length;
+    const parsed = new RowParser({ delimiter, newline }).parse(
+      at === 0 && end === text.length ? text : text.slice(at, end),
+      0,
+      false,
+    );
+    at = end;
+    if (parsed.errors.length > 0) return undefined;
+    const piece = fullRows(parsed.data, width);
+    if (!piece || rows + piece.length > capacity) return undefined;
+    for (let c = 0; c < width; c++) if (!builders[c].addColumn(piece, c, rows)) return undefined;
+    rows += piece.length;
+  }
+  return { rows, columns: builders.map((b) => b.finish(rows)), ragged: 0 };
+}
+
 /** Parses whole rows (not the header) into a batch. */
 export function parseCsvBatch(bytes: Uint8Array, config: CsvBatchConfig): ParsedCsvBatch {
   const { text, fallbackEncoding } = decodeText(bytes, { stream: false, keepBom: true });
+  const direct = parseIntoLayouts(text, bytes, config);
+  if (direct) return { ...direct, unclosedQuoteRow: -1, fallbackEncoding };
   const handle = new ParserHandle({
     header: false,
     skipEmptyLines: true,

@@ -13,19 +13,18 @@ import type { CsvWorkerRequest } from './csvWorker';
 export const defaultCsvWorkerScript = join(__dirname, 'csvWorker.js');
 
 /**
- * Workers to start: one per core but one, at most four. The preview's table worker (which cuts the stream
- * into batches and adds them to the table) and the extension host need a core too: on two cores a second CSV
- * worker only takes turns with them, and costs its heap.
+ * Workers to start: one per core, at most four. The table worker (which cuts the stream into batches and adds
+ * them to the table) and the extension host are mostly idle while a CSV loads, so every core parses.
  */
 export function defaultWorkerCount(): number {
-  return Math.max(1, Math.min(4, availableParallelism() - 1));
+  return Math.max(1, Math.min(4, availableParallelism()));
 }
 
 /**
- * Heap limits of a worker. A 256 KB batch's rows (arrays of cell strings) live until its columns are built:
- * a young generation much smaller than that makes every scavenge copy them and most of the parse time GC.
+ * Heap limits of a worker. A batch's text is parsed a piece at a time (csvBatchParser.ts), so few cells are
+ * alive when the GC runs: a small young generation costs little time and keeps each worker's memory small.
  */
-const WORKER_HEAP = { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 64 };
+const WORKER_HEAP = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 };
 
 interface Pending {
   resolve(batch: ParsedCsvBatch): void;

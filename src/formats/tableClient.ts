@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CancellationError, errorMessage } from '../errors';
 import type { ColumnInfo, RowGroupCounts } from '../protocol';
+import { ownedBlocks } from './ownedBlocks';
 import { ColumnarTable, type TableSource } from './table';
 import type { ParseEvents, ParseSummary } from './tableParser';
 import type { TableOp, TableReplies, TableRequest } from './tableService';
@@ -193,11 +194,10 @@ export class TableClient {
       const pump = async (): Promise<void> => {
         if (source.kind !== 'bytes') return;
         try {
-          for await (const chunk of source.open(signal)) {
+          // Blocks the worker owns (stream chunks are often views into a shared pool): one copy, few messages.
+          for await (const own of ownedBlocks(source.open(signal))) {
             if (signal.aborted || this.stopped) return;
-            // A copy the worker can own: stream chunks are often views into a shared pool.
-            const own = chunk.slice();
-            this.send({ type: 'bytes', chunk: own }, [own.buffer]);
+            this.send({ type: 'bytes', chunk: own }, [own.buffer as ArrayBuffer]);
             credit--;
             while (credit <= 0 && !signal.aborted && !this.stopped)
               await new Promise<void>((wake) => (wakePump = wake));

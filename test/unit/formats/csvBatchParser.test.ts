@@ -1,0 +1,100 @@
+import * as assert from 'node:assert/strict';
+import Papa from 'papaparse';
+import { type ColumnLayout, rowsToBatch } from '../../../src/formats/columnBatch';
+import { parseCsvBatch } from '../../../src/formats/csvBatchParser';
+
+/** The batch as papaparse's rows would give it, read row by row: what the direct path must equal. */
+function byRows(text: string, width: number, layouts: ColumnLayout[], newline = '\n') {
+  const rows = Papa.parse<string[]>(text, { delimiter: ',', newline: newline as '\n', skipEmptyLines: true }).data;
+  return rowsToBatch(rows, 0, width, layouts);
+}
+
+function parse(text: string, width: number, layouts: ColumnLayout[], newline = '\n') {
+  const { unclosedQuoteRow, fallbackEncoding, ...batch } = parseCsvBatch(new TextEncoder().encode(text), {
+    delimiter: ',',
+    newline,
+    width,
+    layouts,
+  });
+  return { batch, unclosedQuoteRow, fallbackEncoding };
+}
+
+/** `n` rows of id, amount, category, note; `row` may change any of them. */
+function rows(
+  n: number,
+  row: (i: number) => string = (i) => `${i},${(i * 1.25).toFixed(2)},${['a', 'b'][i % 2]},note ${i}`,
+) {
+  return Array.from({ length: n }, (_, i) => row(i)).join('\n') + '\n';
+}
+
+const LAYOUTS: ColumnLayout[] = ['number', 'number', 'dictionary', 'text'];
+
+describe('parseCsvBatch', () => {
+  const cases: [string, string, number, ColumnLayout[], string?][] = [
+    ['plain rows in the layouts they had', rows(5000), 4, LAYOUTS],
+    ['rows longer than one piece of text', rows(40_000), 4, LAYOUTS],
+    ['a column not seen before (numbers tried first)', rows(300), 4, []],
+    ['a number column that turns to text', rows(3000, (i) => `${i},${i < 2000 ? i : `x${i}`},a,n`), 4, LAYOUTS],
+    [
+      'numbers as written in a text column',
+      rows(50, (i) => `${i},1.50,a,007`),
+      4,
+      ['number', 'text', 'dictionary', 'text'],
+    ],
+    ['a dictionary that stops repeating', rows(6000, (i) => `${i},1,v${i},n`), 4, LAYOUTS],
+    ['empty lines between rows', rows(100, (i) => (i % 10 === 0 ? '' : `${i},2.5,a,n ${i}`)), 4, LAYOUTS],
+    [
+      'rows with more and fewer fields',
+      rows(100, (i) => (i % 17 === 0 ? `${i},1` : i % 23 === 0 ? `${i},1,a,n,extra` : `${i},1,a,n`)),
+      4,
+      LAYOUTS,
+    ],
+    [
+      'quoted cells with delimiters, quotes and newlines',
+      rows(500, (i) => `${i},3,"a,${i}","say ""hi""\nthere"`),
+      4,
+      LAYOUTS,
+    ],
+    [
+      'missing cells and NA spellings',
+      rows(200, (i) => `${i},${i % 3 ? '' : 'NaN'},${i % 5 ? '' : 'a'},${i % 7 ? 'N/A' : ''}`),
+      4,
+      LAYOUTS,
+    ],
+    ['text beyond ASCII', rows(300, (i) => `${i},1,ü,naïve ${i} 日本 🙂`), 4, LAYOUTS],
+    ['one column with empty lines', '1\n\n2\n\n3\n', 1, ['number']],
+    ['CRLF rows', rows(400).replaceAll('\n', '\r\n'), 4, LAYOUTS, '\r\n'],
+  ];
+  for (const [name, text, width, layouts, newline] of cases)
+    it(`reads ${name} as the row-by-row path does`, () => {
+      const { batch } = parse(text, width, layouts, newline);
+      assert.deepEqual(batch, byRows(text, width, layouts, newline));
+    });
+
+  it('keeps what the parse noticed: an unclosed quote, a non-UTF-8 batch', () => {
+    assert.equal(parse('1,2,a,b\n3,4,"open,x\n5,6,c,d\n', 4, LAYOUTS).unclosedQuoteRow, 1);
+    const latin1 = parseCsvBatch(Uint8Array.from([0x31, 0x2c, 0x32, 0x2c, 0x61, 0x2c, 0x63, 0x61, 0x66, 0xe9, 0x0a]), {
+      delimiter: ',',
+      newline: '\n',
+      width: 4,
+      layouts: LAYOUTS,
+    });
+    assert.equal(latin1.fallbackEncoding, true);
+    assert.equal(latin1.rows, 1);
+  });
+
+  it('hands over arrays as long as the rows, not as long as the rows it made room for', () => {
+    const { batch } = parse(
+      rows(1000, (i) => (i % 2 ? '' : `${i},0.5,a,n`)),
+      4,
+      LAYOUTS,
+    );
+    assert.equal(batch.rows, 500);
+    for (const col of batch.columns) {
+      const arrays =
+        col.kind === 'number' ? [col.values] : col.kind === 'dictionary' ? [col.codes] : [col.ends, col.nulls];
+      for (const a of arrays)
+        if (a) assert.equal(a.buffer.byteLength, a.byteLength, `${col.kind} column owns a buffer of its size`);
+    }
+  });
+});
