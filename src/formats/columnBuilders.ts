@@ -1,36 +1,38 @@
-// Typed columns built cell by cell as papaparse hands over each row (its `step` callback), so no batch of
-// row arrays is ever held: every row dies young and the parse leaves almost nothing for the GC to copy. Each
-// column is built in the layout it had so far (columnBatch.ts); a cell that does not fit it says so, and the
-// caller parses that batch the row-by-row way instead, which picks the layout from all of its cells.
-import {
-  type BatchColumn,
-  type ColumnLayout,
-  DICTIONARY_CACHE_SIZE,
-  dictionaryLimit,
-  narrowCodes,
-  narrowIntegers,
-  TextTally,
-} from './columnBatch';
+// Parsed CSV cells → the typed columns of a batch (columnBatch.ts), with the same rules as pandas' reader:
+// numbers while every cell is one, a dictionary while values repeat, UTF-8 text otherwise. Each builder takes
+// a column's cells as they come and says when one does not fit its layout. Two paths use them: rows held
+// whole (`rowsToBatch`: each column tries numbers, then a dictionary, then text), and a batch parsed a piece
+// at a time (csvBatchParser.ts), which builds every column in the layout it had so far and gives up on the
+// first cell that does not fit.
+import { type BatchColumn, type ColumnBatch, type ColumnLayout, narrowCodes } from './columnBatch';
 import { CellKind, classify, parseNumberText, scanDecimal, scannedInteger } from './columnTypes';
 
-/** The first `rows` of `values`, in a buffer of their own size (what is handed over is what is kept). */
-function exact<A extends Float64Array | Uint32Array>(values: A, rows: number): A {
-  return (values.length === rows ? values : values.slice(0, rows)) as A;
-}
+/** Text columns keep a dictionary while distinct values stay under this share of the rows… */
+const DICTIONARY_SHARE = 0.25;
+/** …or under this count, whichever is larger. */
+const DICTIONARY_MIN = 1024;
+/** Slots of the dictionary's lookup cache (a power of two). */
+const CACHE_SIZE = 256;
+
+const encoder = new TextEncoder();
+
+/** Rows as papaparse gives them, read column by column in place. */
+type Rows = readonly (readonly string[])[];
 
 /** One column being built; `add` returns false when a cell does not fit the layout. */
 abstract class ColumnBuilder {
   abstract add(s: string, row: number): boolean;
+  /** The first `rows` cells added, as a batch column whose arrays are exactly that long. */
   abstract finish(rows: number): BatchColumn;
 
-  /** Adds column `c` of `rows` as rows `at`…; false when a cell does not fit. */
-  addColumn(rows: readonly (readonly string[])[], c: number, at: number): boolean {
-    for (let r = 0; r < rows.length; r++) if (!this.add(rows[r][c], at + r)) return false;
+  /** Adds column `c` of rows `from`… as rows `at`…; false when a cell does not fit. */
+  addColumn(rows: Rows, c: number, at: number, from = 0): boolean {
+    for (let r = from; r < rows.length; r++) if (!this.add(rows[r][c] ?? '', at + r - from)) return false;
     return true;
   }
 }
 
-/** Numbers (NaN = missing), as `numbersColumn` reads them. */
+/** Numbers (NaN = missing): 32-bit integers when every cell is one (half the memory), doubles otherwise. */
 class NumberBuilder extends ColumnBuilder {
   private readonly values: Float64Array;
   private readonly counts = [0, 0, 0, 0, 0, 0];
@@ -56,30 +58,45 @@ class NumberBuilder extends ColumnBuilder {
   }
 
   finish(rows: number): BatchColumn {
-    return { kind: 'number', values: narrowIntegers(exact(this.values, rows)), counts: this.counts };
+    const values = this.values.subarray(0, rows);
+    return { kind: 'number', values: asIntegers(values) ?? exact(this.values, rows), counts: this.counts };
   }
 }
 
-/** Repeating text as codes into distinct values, as `dictionaryColumn` builds them. */
+/** The values as 32-bit integers when they all are (no missing value, no fraction), else undefined. */
+function asIntegers(values: Float64Array): Int32Array | undefined {
+  for (let r = 0; r < values.length; r++) {
+    const v = values[r];
+    if ((v | 0) !== v || Object.is(v, -0)) return undefined;
+  }
+  return Int32Array.from(values);
+}
+
+/** The first `rows` of `values`, in a buffer of their own size (what is handed over is what is kept). */
+function exact<A extends Float64Array | Uint32Array>(values: A, rows: number): A {
+  return (values.length === rows ? values : values.slice(0, rows)) as A;
+}
+
+/** Repeating text as codes into the distinct values (code 0 = missing); each value is classified once. */
 class DictionaryBuilder extends ColumnBuilder {
   private readonly codes: Uint32Array;
   private readonly dict = new Map<string, number>();
   private readonly values: (string | null)[] = [null];
-  private readonly cachedText: string[] = new Array(DICTIONARY_CACHE_SIZE).fill('');
-  private readonly cachedCode = new Uint32Array(DICTIONARY_CACHE_SIZE);
+  private readonly limit: number;
+  // A small cache in front of the map: comparing a short string with the cached one is cheaper than hashing it.
+  private readonly cachedText: string[] = new Array(CACHE_SIZE).fill('');
+  private readonly cachedCode = new Uint32Array(CACHE_SIZE);
 
-  constructor(
-    capacity: number,
-    private readonly limit: number,
-  ) {
+  constructor(capacity: number) {
     super();
     this.codes = new Uint32Array(capacity);
+    this.limit = Math.max(DICTIONARY_MIN, capacity * DICTIONARY_SHARE);
   }
 
   add(s: string, row: number): boolean {
     const len = s.length;
     if (len === 0) return true;
-    const slot = (len * 31 + s.charCodeAt(0) * 7 + s.charCodeAt(len - 1)) & (DICTIONARY_CACHE_SIZE - 1);
+    const slot = (len * 31 + s.charCodeAt(0) * 7 + s.charCodeAt(len - 1)) & (CACHE_SIZE - 1);
     if (this.cachedText[slot] === s) {
       this.codes[row] = this.cachedCode[slot];
       return true;
@@ -98,36 +115,66 @@ class DictionaryBuilder extends ColumnBuilder {
   }
 
   finish(rows: number): BatchColumn {
-    const codes = exact(this.codes, rows);
+    const codes = this.codes.subarray(0, rows);
     const { values } = this;
     const occurrences = new Uint32Array(values.length);
     for (let r = 0; r < rows; r++) occurrences[codes[r]]++;
     const counts = [occurrences[0], 0, 0, 0, 0, 0];
     for (let k = 1; k < values.length; k++) counts[classify(values[k]!)] += occurrences[k];
-    return { kind: 'dictionary', codes: narrowCodes(codes, values.length), values, counts };
+    return { kind: 'dictionary', codes: narrowCodes(exact(this.codes, rows), values.length), values, counts };
   }
 }
 
-/** Text as `textColumn` keeps it: the cells are held until the batch ends, then joined and encoded once. */
+/** Text as one UTF-8 buffer: the cells are held until the batch ends, then joined and encoded once. */
 class TextBuilder extends ColumnBuilder {
   private readonly cells: string[];
-  private readonly tally: TextTally;
+  private readonly counts = [0, 0, 0, 0, 0, 0];
+  private nulls: Uint8Array | undefined;
+  private settled = false;
 
-  constructor(capacity: number) {
+  constructor(private readonly capacity: number) {
     super();
     this.cells = new Array<string>(capacity);
-    this.tally = new TextTally(capacity);
   }
 
   add(s: string, row: number): boolean {
     this.cells[row] = s;
-    this.tally.add(s, row);
+    if (s.length === 0) {
+      (this.nulls ??= new Uint8Array(this.capacity))[row] = 1;
+      this.counts[CellKind.Null]++;
+    } else if (this.settled) {
+      this.counts[CellKind.Text]++;
+    } else {
+      const kind = classify(s);
+      this.counts[kind]++;
+      // Once free text is seen the column's type is settled: classifying the rest would change nothing.
+      this.settled = kind === CellKind.Text;
+    }
     return true;
   }
 
   finish(rows: number): BatchColumn {
-    return this.tally.column(this.cells, rows);
+    const cells = this.cells.length === rows ? this.cells : this.cells.slice(0, rows);
+    const joined = cells.join('');
+    const bytes = encoder.encode(joined);
+    const ends = new Uint32Array(rows);
+    let at = 0;
+    const ascii = bytes.length === joined.length;
+    if (ascii) {
+      for (let r = 0; r < rows; r++) ends[r] = at += cells[r].length;
+    } else {
+      for (let r = 0; r < rows; r++) ends[r] = at += Buffer.byteLength(cells[r], 'utf8');
+    }
+    const nulls = this.nulls && this.nulls.length !== rows ? this.nulls.slice(0, rows) : this.nulls;
+    return { kind: 'text', bytes, ends, ...(nulls ? { nulls } : {}), ascii, counts: this.counts };
   }
+}
+
+/** A builder of `layout` for at most `capacity` rows. */
+function builderOf(layout: ColumnLayout, capacity: number): ColumnBuilder {
+  if (layout === 'text') return new TextBuilder(capacity);
+  if (layout === 'dictionary') return new DictionaryBuilder(capacity);
+  return new NumberBuilder(capacity);
 }
 
 /**
@@ -135,13 +182,46 @@ class TextBuilder extends ColumnBuilder {
  * for a column not seen yet).
  */
 export function columnBuilders(layouts: readonly ColumnLayout[], width: number, capacity: number): ColumnBuilder[] {
-  const limit = dictionaryLimit(capacity);
-  return Array.from({ length: width }, (_, c) => {
-    const layout = layouts[c] ?? 'number';
-    if (layout === 'text') return new TextBuilder(capacity);
-    if (layout === 'dictionary') return new DictionaryBuilder(capacity, limit);
-    return new NumberBuilder(capacity);
-  });
+  return Array.from({ length: width }, (_, c) => builderOf(layouts[c] ?? 'number', capacity));
 }
 
-export type { ColumnBuilder };
+/** Layouts tried in turn for a column stored so far as `layout`: a column never goes back to a narrower one. */
+const FALLBACKS: Record<ColumnLayout, ColumnLayout[]> = {
+  number: ['number', 'dictionary', 'text'],
+  dictionary: ['dictionary', 'text'],
+  text: ['text'],
+};
+
+/**
+ * Builds a batch from rows `start`… of `rows`. `width` is the header's field count; shorter rows read as
+ * missing cells, longer rows widen the batch. `layouts` says how each column has been stored so far; a column
+ * stored as text stays text (and keeps numbers as written).
+ */
+export function rowsToBatch(
+  rows: Rows,
+  start: number,
+  width: number,
+  layouts: readonly ColumnLayout[] = [],
+): ColumnBatch {
+  const n = Math.max(0, rows.length - start);
+  let ragged = 0;
+  let widest = width;
+  for (let r = start; r < rows.length; r++) {
+    const len = rows[r].length;
+    if (len !== width) {
+      ragged++;
+      if (len > widest) widest = len;
+    }
+  }
+  const columns: BatchColumn[] = [];
+  for (let c = 0; c < widest; c++) {
+    for (const layout of FALLBACKS[layouts[c] ?? 'number']) {
+      const builder = builderOf(layout, n);
+      if (builder.addColumn(rows, c, 0, start)) {
+        columns.push(builder.finish(n));
+        break;
+      }
+    }
+  }
+  return { rows: n, columns, ragged };
+}

@@ -2,7 +2,8 @@
 // chunk handling (delimiter and newline sniffing, BOM, a partial last row carried over), so they show
 // at once. The rest of the stream is cut at row ends (csvRowBoundaries.ts) into batches that papaparse
 // parses on worker threads in parallel; the batches come back as typed columns and are appended in order.
-import { type ColumnBatch, rowsToBatch } from './columnBatch';
+import type { ColumnBatch } from './columnBatch';
+import { rowsToBatch } from './columnBuilders';
 import { type CsvBatchConfig, ParserHandle, decodeText, unclosedQuoteRow } from './csvBatchParser';
 import { CsvBatchQueue } from './csvBatchQueue';
 import { RowBoundaryScanner } from './csvRowBoundaries';

@@ -1,8 +1,8 @@
 // Parses a stretch of CSV bytes that holds whole rows (cut by csvRowBoundaries) into a column batch, with
 // papaparse. Runs in a worker thread (csvWorker.ts) or, for small inputs, on the calling thread.
 import Papa from 'papaparse';
-import { type ColumnBatch, type ColumnLayout, rowsToBatch } from './columnBatch';
-import { columnBuilders } from './columnBuilders';
+import type { ColumnBatch, ColumnLayout } from './columnBatch';
+import { columnBuilders, rowsToBatch } from './columnBuilders';
 
 /** What a batch needs to know about the file, learnt from its first rows. */
 export interface CsvBatchConfig {
@@ -103,15 +103,12 @@ function parseIntoLayouts(text: string, bytes: Uint8Array, config: CsvBatchConfi
   const capacity = countRowEnds(bytes, newline.charCodeAt(newline.length - 1));
   const builders = columnBuilders(config.layouts, width, capacity);
   const quoted = text.indexOf('"') >= 0;
+  const parser = new RowParser({ delimiter, newline });
   let rows = 0;
   for (let at = 0; at < text.length;) {
     let end = quoted ? -1 : text.indexOf(newline, at + PIECE_CHARS);
     end = end < 0 ? text.length : end + newline.length;
-    const parsed = new RowParser({ delimiter, newline }).parse(
-      at === 0 && end === text.length ? text : text.slice(at, end),
-      0,
-      false,
-    );
+    const parsed = parser.parse(at === 0 && end === text.length ? text : text.slice(at, end), 0, false);
     at = end;
     if (parsed.errors.length > 0) return undefined;
     const piece = fullRows(parsed.data, width);

@@ -30,20 +30,25 @@ export async function* ownedBlocks(
     size = blockBytes;
     return out;
   };
-  for await (const chunk of chunks) {
-    let at = 0;
-    while (at < chunk.byteLength) {
-      if (!block) {
-        block = new Uint8Array(Math.max(size, 1));
-        started = performance.now();
+  try {
+    for await (const chunk of chunks) {
+      for (let at = 0; at < chunk.byteLength;) {
+        if (!block) {
+          block = new Uint8Array(Math.max(size, 1));
+          started = performance.now();
+        }
+        const n = Math.min(block.length - used, chunk.byteLength - at);
+        block.set(chunk.subarray(at, at + n), used);
+        used += n;
+        at += n;
+        if (used === block.length) yield take();
       }
-      const n = Math.min(block.length - used, chunk.byteLength - at);
-      block.set(chunk.subarray(at, at + n), used);
-      used += n;
-      at += n;
-      if (used === block.length) yield take();
+      if (block && used > 0 && performance.now() - started >= maxWaitMs) yield take();
     }
-    if (block && used > 0 && performance.now() - started >= maxWaitMs) yield take();
+  } catch (error) {
+    // The bytes that came before a failure are delivered first: the rows read before it stay shown.
+    if (block && used > 0) yield take();
+    throw error;
   }
   if (block && used > 0) yield take();
 }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import Papa from 'papaparse';
-import { type ColumnLayout, rowsToBatch } from '../../../src/formats/columnBatch';
+import type { ColumnLayout } from '../../../src/formats/columnBatch';
+import { rowsToBatch } from '../../../src/formats/columnBuilders';
 import { parseCsvBatch } from '../../../src/formats/csvBatchParser';
 
 /** The batch as papaparse's rows would give it, read row by row: what the direct path must equal. */

@@ -1,5 +1,5 @@
 // Builders for format tests: byte streams cut into chunks, and a table read back as plain rows.
-import { rowsToBatch } from '../../../src/formats/columnBatch';
+import { rowsToBatch } from '../../../src/formats/columnBuilders';
 import { ColumnarTable } from '../../../src/formats/table';
 import type { Cell } from '../../../src/protocol';
 

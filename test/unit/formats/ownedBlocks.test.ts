@@ -41,4 +41,16 @@ describe('ownedBlocks', () => {
       300,
     );
   });
+
+  it('delivers the bytes that came before a failure, then the failure', async () => {
+    async function* failing(): AsyncIterable<Uint8Array> {
+      yield new Uint8Array(100).fill(7);
+      throw new Error('connection reset');
+    }
+    const sizes: number[] = [];
+    await assert.rejects(async () => {
+      for await (const b of ownedBlocks(failing(), { maxWaitMs: 1e9 })) sizes.push(b.byteLength);
+    }, /connection reset/);
+    assert.deepEqual(sizes, [100]);
+  });
 });
