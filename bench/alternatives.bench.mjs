@@ -42,12 +42,12 @@ const fs = require('node:fs');
   let source;
   const t0 = performance.now();
   if (endpoint === 'file') {
-    source = { kind: 'bytes', title: 'bench.csv', sizeBytes: fs.statSync(file).size, open: () => fs.createReadStream(file, { highWaterMark: 1 << 20 }) };
+    source = { kind: 'bytes', title: 'bench.csv', sizeBytes: fs.statSync(file).size, chunksAreOwned: true, open: () => fs.createReadStream(file, { highWaterMark: 1 << 20 }) };
   } else {
     const store = openS3ObjectStore({ endpointUrl: endpoint, region: 'us-east-1', forcePathStyle: true }, { credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
     const loc = { bucket, key };
     const { size } = await store.head(loc);
-    source = { kind: 'bytes', title: key, sizeBytes: size, keyName: key, open: (signal) => store.read(loc, { signal, size }), readRange: (s, e, signal) => store.readRange(loc, s, e, signal) };
+    source = { kind: 'bytes', title: key, sizeBytes: size, keyName: key, chunksAreOwned: true, open: (signal) => store.read(loc, { signal, size }), readRange: (s, e, signal) => store.readRange(loc, s, e, signal) };
   }
   let first = 0;
   await client.load(source, { signal: new AbortController().signal, onProgress: () => { if (!first && client.rowCount > 0) first = performance.now() - t0; } });

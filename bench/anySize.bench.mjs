@@ -29,7 +29,7 @@ const path = require('node:path');
   const abort = new AbortController();
   const t0 = performance.now();
   const { size: objectSize } = await store.head(loc);
-  const source = { kind: 'bytes', title: 'huge.csv', sizeBytes: objectSize, keyName: 'huge.csv', open: (signal) => store.read(loc, { signal, size: objectSize }), readRange: (s, e, signal) => store.readRange(loc, s, e, signal) };
+  const source = { kind: 'bytes', title: 'huge.csv', sizeBytes: objectSize, keyName: 'huge.csv', chunksAreOwned: true, open: (signal) => store.read(loc, { signal, size: objectSize }), readRange: (s, e, signal) => store.readRange(loc, s, e, signal) };
   let first = 0;
   const paused = new Promise((resolve) => {
     client.load(source, { signal: abort.signal, budgetBytes: Number(budgetMb) * 1e6, onProgress: () => { if (!first && client.rowCount > 0) first = performance.now() - t0; }, onPaused: resolve }).catch(() => {});

@@ -85,7 +85,7 @@ const sorted = (colId) => q({ sortModel: [{ colId, sort: 'asc' }] });
   let ask;
   if (mode === 'worker') {
     const client = new TableClient(path.join(path.dirname(formats), 'tableWorker.js'));
-    const source = { kind: 'bytes', title: 'bench.csv', sizeBytes: fs.statSync(csv).size, open: () => fs.createReadStream(csv, { highWaterMark: 1 << 20 }) };
+    const source = { kind: 'bytes', title: 'bench.csv', sizeBytes: fs.statSync(csv).size, chunksAreOwned: true, open: () => fs.createReadStream(csv, { highWaterMark: 1 << 20 }) };
     await step('load', () => client.load(source, { signal: new AbortController().signal }));
     ask = (request) => client.request(request);
     steps.rows = client.rowCount;

@@ -39,7 +39,7 @@ const next = () => new Promise((resolve) => {
   const client = new TableClient(path.join(path.dirname(formats), 'tableWorker.js'));
   const t0 = performance.now();
   const { size } = await store.head(loc);
-  const source = { kind: 'bytes', title: 'ten.parquet', sizeBytes: size, keyName: 'ten.parquet', open: (signal) => store.read(loc, { signal, size }), readRange: (s, e, signal) => store.readRange(loc, s, e, signal) };
+  const source = { kind: 'bytes', title: 'ten.parquet', sizeBytes: size, keyName: 'ten.parquet', chunksAreOwned: true, open: (signal) => store.read(loc, { signal, size }), readRange: (s, e, signal) => store.readRange(loc, s, e, signal) };
   const abort = new AbortController();
   const partial = await new Promise((resolve, reject) => client.load(source, { signal: abort.signal, budgetBytes: Number(budgetMb) * 1e6, onPaused: resolve }).then(() => reject(new Error('read whole')), reject));
   const first = await client.request({ op: 'rows', query, start: 0, end: 100 });

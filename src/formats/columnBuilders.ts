@@ -4,7 +4,7 @@
 // whole (`rowsToBatch`: each column tries numbers, then a dictionary, then text), and a batch parsed a piece
 // at a time (csvBatchParser.ts), which builds every column in the layout it had so far and gives up on the
 // first cell that does not fit.
-import { type BatchColumn, type ColumnBatch, type ColumnLayout, narrowCodes } from './columnBatch';
+import type { BatchColumn, ColumnBatch, ColumnLayout } from './columnBatch';
 import { CellKind, classify, parseNumberText, scanDecimal, scannedInteger } from './columnTypes';
 
 /** Text columns keep a dictionary while distinct values stay under this share of the rows… */
@@ -32,54 +32,63 @@ abstract class ColumnBuilder {
   }
 }
 
-/** Numbers (NaN = missing): 32-bit integers when every cell is one (half the memory), doubles otherwise. */
+/**
+ * Numbers (NaN = missing): 32-bit integers while every cell is one (half the memory), doubles from the first
+ * that is not. The array is made for the first cell and written in place: no array is left over to collect.
+ */
 class NumberBuilder extends ColumnBuilder {
-  private readonly values: Float64Array;
+  private values: Int32Array | Float64Array | undefined;
+  private integers = true;
   private readonly counts = [0, 0, 0, 0, 0, 0];
 
-  constructor(capacity: number) {
+  constructor(private readonly capacity: number) {
     super();
-    this.values = new Float64Array(capacity);
   }
 
   add(s: string, row: number): boolean {
-    const v = scanDecimal(s);
+    let v = scanDecimal(s);
     if (v !== undefined) {
       this.counts[scannedInteger ? CellKind.Integer : CellKind.Float]++;
-      this.values[row] = v;
-      return true;
+    } else {
+      const kind = classify(s);
+      if (kind === CellKind.Null) v = NaN;
+      else if (kind === CellKind.Integer || kind === CellKind.Float) v = parseNumberText(s);
+      else return false;
+      this.counts[kind]++;
     }
-    const kind = classify(s);
-    if (kind === CellKind.Null) this.values[row] = NaN;
-    else if (kind === CellKind.Integer || kind === CellKind.Float) this.values[row] = parseNumberText(s);
-    else return false;
-    this.counts[kind]++;
+    if (this.integers && ((v | 0) !== v || (v === 0 && 1 / v < 0))) this.toDoubles();
+    (this.values ??= new Int32Array(this.capacity))[row] = v;
     return true;
   }
 
-  finish(rows: number): BatchColumn {
-    const values = this.values.subarray(0, rows);
-    return { kind: 'number', values: asIntegers(values) ?? exact(this.values, rows), counts: this.counts };
+  /** From here on the column holds doubles (the integers so far are kept). */
+  private toDoubles(): void {
+    const doubles = new Float64Array(this.capacity);
+    if (this.values) doubles.set(this.values);
+    this.values = doubles;
+    this.integers = false;
   }
-}
 
-/** The values as 32-bit integers when they all are (no missing value, no fraction), else undefined. */
-function asIntegers(values: Float64Array): Int32Array | undefined {
-  for (let r = 0; r < values.length; r++) {
-    const v = values[r];
-    if ((v | 0) !== v || Object.is(v, -0)) return undefined;
+  finish(rows: number): BatchColumn {
+    return { kind: 'number', values: exact(this.values ?? new Int32Array(rows), rows), counts: this.counts };
   }
-  return Int32Array.from(values);
 }
 
 /** The first `rows` of `values`, in a buffer of their own size (what is handed over is what is kept). */
-function exact<A extends Float64Array | Uint32Array>(values: A, rows: number): A {
+function exact<A extends Float64Array | Int32Array | Uint8Array | Uint16Array | Uint32Array>(
+  values: A,
+  rows: number,
+): A {
   return (values.length === rows ? values : values.slice(0, rows)) as A;
 }
 
-/** Repeating text as codes into the distinct values (code 0 = missing); each value is classified once. */
+/**
+ * Repeating text as codes into the distinct values (code 0 = missing); each value is classified once. Codes
+ * are written in the narrowest array that holds them, widened when a code outgrows it.
+ */
 class DictionaryBuilder extends ColumnBuilder {
-  private readonly codes: Uint32Array;
+  private codes: Uint8Array | Uint16Array | Uint32Array;
+  private codeLimit = 0x100;
   private readonly dict = new Map<string, number>();
   private readonly values: (string | null)[] = [null];
   private readonly limit: number;
@@ -89,7 +98,7 @@ class DictionaryBuilder extends ColumnBuilder {
 
   constructor(capacity: number) {
     super();
-    this.codes = new Uint32Array(capacity);
+    this.codes = new Uint8Array(capacity);
     this.limit = Math.max(DICTIONARY_MIN, capacity * DICTIONARY_SHARE);
   }
 
@@ -105,6 +114,7 @@ class DictionaryBuilder extends ColumnBuilder {
     if (code === undefined) {
       if (this.values.length > this.limit) return false;
       code = this.values.length;
+      if (code === this.codeLimit) this.widen();
       this.dict.set(s, code);
       this.values.push(s);
     }
@@ -114,6 +124,13 @@ class DictionaryBuilder extends ColumnBuilder {
     return true;
   }
 
+  private widen(): void {
+    const wider = this.codeLimit === 0x100 ? new Uint16Array(this.codes.length) : new Uint32Array(this.codes.length);
+    wider.set(this.codes);
+    this.codes = wider;
+    this.codeLimit = this.codeLimit === 0x100 ? 0x10000 : Infinity;
+  }
+
   finish(rows: number): BatchColumn {
     const codes = this.codes.subarray(0, rows);
     const { values } = this;
@@ -121,7 +138,7 @@ class DictionaryBuilder extends ColumnBuilder {
     for (let r = 0; r < rows; r++) occurrences[codes[r]]++;
     const counts = [occurrences[0], 0, 0, 0, 0, 0];
     for (let k = 1; k < values.length; k++) counts[classify(values[k]!)] += occurrences[k];
-    return { kind: 'dictionary', codes: narrowCodes(exact(this.codes, rows), values.length), values, counts };
+    return { kind: 'dictionary', codes: exact(this.codes, rows), values, counts };
   }
 }
 

@@ -36,6 +36,11 @@ export interface CsvOptions {
   workerScript?: string;
   /** Bytes parsed on this thread before workers start: small objects never start any. */
   inThreadBytes?: number;
+  /**
+   * True when the chunks are the reader's to give away: each one that spans its whole buffer is handed to a
+   * parse worker as it is, with no copy (and its memory is freed there, where GCs are frequent).
+   */
+  chunksAreOwned?: boolean;
 }
 
 /** What the CSV parse found besides the rows. */
@@ -66,7 +71,7 @@ function breathe(): Promise<void> {
 /** One CSV stream being read into a table. */
 class CsvStreamReader {
   private readonly source: AsyncIterator<Uint8Array>;
-  private readonly held = new HeldBytes();
+  private readonly held: HeldBytes;
   private ended = false;
   private scanner: RowBoundaryScanner | undefined;
   private header: string[] | undefined;
@@ -84,6 +89,7 @@ class CsvStreamReader {
     private readonly options: CsvOptions,
   ) {
     this.source = chunks[Symbol.asyncIterator]();
+    this.held = new HeldBytes(options.chunksAreOwned === true);
     this.delimiter = options.delimiter ?? '';
   }
 
@@ -256,7 +262,7 @@ class CsvStreamReader {
         // About batchBytes per batch, however big the chunks the stream delivers.
         const cut = scanner.rowEndAtLeast(this.batchBytes);
         scanner.drop(cut);
-        queue.add(this.held.takeParts(cut), config());
+        this.queueRows(queue, cut, config());
         while (queue.full) {
           await queue.next();
           appendParsed();
@@ -266,11 +272,17 @@ class CsvStreamReader {
       }
       appendParsed();
     }
-    if (!this.aborted && this.held.size > 0) queue.add(this.held.takeParts(this.held.size), config());
+    if (!this.aborted && this.held.size > 0) this.queueRows(queue, this.held.size, config());
     while (!queue.empty && !this.aborted) {
       await queue.next();
       appendParsed();
     }
+  }
+
+  /** Queues the first `bytes` held (whole rows), handing the chunks on as they are when they are ours. */
+  private queueRows(queue: CsvBatchQueue, bytes: number, config: CsvBatchConfig): void {
+    const owned = this.options.chunksAreOwned === true;
+    queue.add(owned ? this.held.takeTransferable(bytes) : this.held.takeParts(bytes), config, owned);
   }
 
   private warnAtEnd(): void {

@@ -70,11 +70,14 @@ const RowParser = (
  */
 const PIECE_CHARS = 32 * 1024;
 
-/** Line feeds (or carriage returns) in `bytes`: at least the number of rows it holds. */
+/**
+ * Rows `bytes` holds when no cell is quoted: its newlines, plus the last row when no newline ends it. Builders
+ * made this size hand over their arrays as they are.
+ */
 function countRowEnds(bytes: Uint8Array, newline: number): number {
-  let n = 1;
+  let n = 0;
   for (let at = bytes.indexOf(newline); at >= 0; at = bytes.indexOf(newline, at + 1)) n++;
-  return n;
+  return bytes.length > 0 && bytes[bytes.length - 1] !== newline ? n + 1 : n;
 }
 
 /** The rows without papaparse's empty lines (a single empty field), or undefined when one has another width. */

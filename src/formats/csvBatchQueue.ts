@@ -1,8 +1,15 @@
 // Batches of CSV rows in file order while they are parsed: on worker threads (csvWorkerPool.ts) once the
-// object is big enough to pay for starting them, on this thread before that or when a worker stops.
+// object is big enough to pay for starting them and they are ready, on this thread before that, for a batch
+// too big for a worker, or when a worker fails.
 import { type CsvBatchConfig, type ParsedCsvBatch, parseCsvBatch } from './csvBatchParser';
-import { CsvWorkerPool } from './csvWorkerPool';
-import { joinParts } from './heldBytes';
+import { type CsvWorkerError, CsvWorkerPool } from './csvWorkerPool';
+import { joinParts, partsLength } from './heldBytes';
+
+/**
+ * Batches larger than this (a row with a huge quoted cell) are parsed on this thread: a worker's heap is kept
+ * small, and a batch that outgrew it would stop the worker and take its bytes with it.
+ */
+const MAX_WORKER_BATCH_BYTES = 8 * 1024 * 1024;
 
 /** A batch on its way. */
 interface QueuedBatch {
@@ -45,34 +52,51 @@ export class CsvBatchQueue {
   }
 
   /**
-   * Queues whole rows of CSV for parsing, given as consecutive parts (views of the chunks they arrived in):
-   * a worker gets them joined in a buffer of its own, transferred; the parts stay for a parse here if it stops.
+   * Queues whole rows of CSV for parsing, given as consecutive parts. `transferable`: each part spans a buffer
+   * of its own that the caller gives away (HeldBytes.takeTransferable), and a worker gets the parts as they
+   * are. Otherwise a worker gets them joined in a buffer of its own, and the parts stay for a parse here if
+   * the worker stops. Until a worker is ready, and for a batch too big for a worker's heap, parses here.
    */
-  add(parts: readonly Uint8Array[], config: CsvBatchConfig): void {
+  add(parts: readonly Uint8Array[], config: CsvBatchConfig, transferable = false): void {
     const { workers, workerScript, inThreadBytes } = this.options;
     if (!this.pool && this.added >= inThreadBytes && workers > 0) {
       this.pool = CsvWorkerPool.start(workerScript, workers);
       this.workerThreads = this.pool?.size ?? 0;
     }
-    for (const p of parts) this.added += p.byteLength;
-    if (!this.pool || this.pool.size === 0) {
-      // Parsed here: the promise lets the thread answer the panel (first rows, progress) before the next batch.
-      this.queue.push({
-        settled: new Promise((resolve) => setImmediate(resolve)),
+    const size = partsLength(parts);
+    this.added += size;
+    const pool = this.pool && this.pool.ready > 0 && size <= MAX_WORKER_BATCH_BYTES ? this.pool : undefined;
+    if (!pool) {
+      // Done on the next turn of the event loop, not at once: a caller adding batch after batch lets messages
+      // in between (a worker saying it is ready, the grid asking for rows).
+      const here: QueuedBatch = {
+        settled: Promise.resolve(),
         batch: parseCsvBatch(joinParts(parts), config),
-        done: true,
-      });
+        done: false,
+      };
+      here.settled = new Promise((resolve) =>
+        setImmediate(() => {
+          here.done = true;
+          resolve();
+        }),
+      );
+      this.queue.push(here);
       return;
     }
     const entry: QueuedBatch = { settled: Promise.resolve(), done: false };
-    entry.settled = this.pool.parse(joinParts(parts), config).then(
+    entry.settled = pool.parse(transferable ? [...parts] : [joinParts(parts)], config).then(
       (batch) => {
         entry.batch = batch;
         entry.done = true;
       },
-      () => {
-        // The worker stopped (a batch too big for its heap, or the pool was closed): parse it here.
-        entry.retry = () => parseCsvBatch(joinParts(parts), config);
+      (error: CsvWorkerError) => {
+        const input = error.input ?? (transferable ? undefined : joinParts(parts));
+        entry.retry = () => {
+          if (input) return parseCsvBatch(input, config);
+          throw new Error(
+            `Reading stopped: ${error.message}. The rows before this point are shown; reopen the preview to read the rest.`,
+          );
+        };
         entry.done = true;
       },
     );

@@ -1,13 +1,13 @@
-// A few worker threads that parse CSV batches in parallel (csvWorker.ts). Batches go to the least busy
-// worker (its bytes transferred, not copied); replies come back in any order and the caller puts them back
-// in file order. Each worker's heap is bounded, so the garbage a parse leaves behind stays bounded too; a
-// batch too big for it (one huge quoted cell) makes the worker stop, and the caller parses that batch itself.
+// A few worker threads that parse CSV batches in parallel (csvWorker.ts). Batches go to the least busy ready
+// worker (their bytes transferred, not copied); replies come back in any order and the caller puts them back
+// in file order. Each worker's heap is bounded, so the garbage a parse leaves behind stays bounded too; the
+// caller parses batches too big for it (one huge quoted cell) itself.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CsvBatchConfig, ParsedCsvBatch } from './csvBatchParser';
-import type { CsvWorkerRequest } from './csvWorker';
+import type { CsvWorkerReply, CsvWorkerRequest } from './csvWorker';
 
 /** Where the bundled worker script sits: next to the module that loads it (dist/ in the VSIX). */
 export const defaultCsvWorkerScript = join(__dirname, 'csvWorker.js');
@@ -26,14 +26,27 @@ export function defaultWorkerCount(): number {
  */
 const WORKER_HEAP = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 };
 
+/** Why a batch came back unparsed; `input` holds its bytes when the worker could hand them back. */
+export class CsvWorkerError extends Error {
+  override readonly name = 'CsvWorkerError';
+  constructor(
+    message: string,
+    readonly input?: Uint8Array,
+  ) {
+    super(message);
+  }
+}
+
 interface Pending {
   resolve(batch: ParsedCsvBatch): void;
-  reject(error: Error): void;
+  reject(error: CsvWorkerError): void;
 }
 
 interface PoolWorker {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** Set once the worker has said it is ready: batches go only to ready workers. */
+  ready: boolean;
   alive: boolean;
 }
 
@@ -47,22 +60,27 @@ export class CsvWorkerPool {
       const entry: PoolWorker = {
         worker: new Worker(script, { resourceLimits: WORKER_HEAP }),
         pending: new Map(),
+        ready: false,
         alive: true,
       };
-      entry.worker.on('message', (reply: { id: number; batch?: ParsedCsvBatch; error?: string }) => {
+      entry.worker.on('message', (reply: CsvWorkerReply) => {
+        if ('ready' in reply) {
+          entry.ready = true;
+          return;
+        }
         const p = entry.pending.get(reply.id);
         if (!p) return;
         entry.pending.delete(reply.id);
         if (reply.batch) p.resolve(reply.batch);
-        else p.reject(new Error(reply.error ?? 'The CSV worker failed.'));
+        else p.reject(new CsvWorkerError(reply.error ?? 'The CSV worker failed.', reply.input));
       });
       const stop = (error: Error): void => {
         entry.alive = false;
-        for (const p of entry.pending.values()) p.reject(error);
+        for (const p of entry.pending.values()) p.reject(new CsvWorkerError(error.message));
         entry.pending.clear();
       };
       entry.worker.on('error', stop);
-      entry.worker.on('exit', (code) => stop(new Error(`The CSV worker stopped (exit code ${code}).`)));
+      entry.worker.on('exit', (code) => stop(new Error(`a CSV parse worker stopped (exit code ${code})`)));
       this.workers.push(entry);
     }
   }
@@ -78,19 +96,28 @@ export class CsvWorkerPool {
     return this.workers.filter((w) => w.alive).length;
   }
 
+  /** Number of workers running and ready for batches (none while they start). */
+  get ready(): number {
+    return this.workers.filter((w) => w.alive && w.ready).length;
+  }
+
   /**
-   * Parses `bytes` (whole rows, in an ArrayBuffer of their own) on the least busy worker; rejects if no worker
-   * is left or the worker stops. The bytes are transferred, not copied: the caller cannot use them afterwards.
+   * Parses whole rows, given as consecutive parts, on the least busy ready worker; rejects if no worker is
+   * ready or the worker stops. The parts' buffers are transferred, not copied: the caller cannot use them
+   * afterwards (each part must span a buffer no other part uses).
    */
-  parse(bytes: Uint8Array, config: CsvBatchConfig): Promise<ParsedCsvBatch> {
-    const alive = this.workers.filter((w) => w.alive);
-    if (alive.length === 0) return Promise.reject(new Error('No CSV worker is running.'));
-    const entry = alive.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+  parse(parts: Uint8Array[], config: CsvBatchConfig): Promise<ParsedCsvBatch> {
+    const ready = this.workers.filter((w) => w.alive && w.ready);
+    if (ready.length === 0) return Promise.reject(new CsvWorkerError('no CSV parse worker is ready'));
+    const entry = ready.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = this.nextId++;
     return new Promise<ParsedCsvBatch>((resolve, reject) => {
       entry.pending.set(id, { resolve, reject });
-      const request: CsvWorkerRequest = { id, bytes, config };
-      entry.worker.postMessage(request, [bytes.buffer as ArrayBuffer]);
+      const request: CsvWorkerRequest = { id, parts, config };
+      entry.worker.postMessage(
+        request,
+        parts.map((p) => p.buffer as ArrayBuffer),
+      );
     });
   }
 

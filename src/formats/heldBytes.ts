@@ -1,11 +1,16 @@
 // Bytes read from a stream and not consumed yet, kept as the chunks they arrived in (no copy until a caller
-// asks for a stretch as one buffer).
+// asks for a stretch as one buffer, or for parts it may hand to another thread).
 
 /** A FIFO of byte chunks. */
 export class HeldBytes {
   private chunks: Uint8Array[] = [];
+  /** Buffers of chunks that were ours alone and spanned them whole when they came. */
+  private readonly owned = new WeakSet<ArrayBufferLike>();
   /** Bytes held. */
   size = 0;
+
+  /** `chunksAreOwned`: the chunks pushed are the holder's to give away (see `takeTransferable`). */
+  constructor(private readonly chunksAreOwned = false) {}
 
   /** All chunks, oldest first. */
   get parts(): readonly Uint8Array[] {
@@ -14,6 +19,8 @@ export class HeldBytes {
 
   /** Appends a chunk (kept as it is, not copied). */
   push(chunk: Uint8Array): void {
+    if (this.chunksAreOwned && chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength)
+      this.owned.add(chunk.buffer);
     this.chunks.push(chunk);
     this.size += chunk.byteLength;
   }
@@ -48,6 +55,19 @@ export class HeldBytes {
     this.chunks = rest;
   }
 
+  /**
+   * Removes the first `n` bytes and returns them as parts whose buffers can be transferred: a chunk taken to
+   * its end goes as it is when its buffer is ours alone, and anything else (the part of a chunk that stays
+   * held, a view into a shared buffer) as a copy.
+   */
+  takeTransferable(n: number): Uint8Array[] {
+    // A held view of an owned buffer always reaches the buffer's end (bytes leave from the front only), so a
+    // part that does not stops inside a chunk whose rest is still held.
+    return this.takeParts(n).map((part) =>
+      this.owned.has(part.buffer) && part.byteOffset + part.byteLength === part.buffer.byteLength ? part : part.slice(),
+    );
+  }
+
   /** Removes the first `n` bytes and returns them as views of the chunks they arrived in (no copy). */
   takeParts(n: number): Uint8Array[] {
     const parts: Uint8Array[] = [];
@@ -63,9 +83,16 @@ export class HeldBytes {
   }
 }
 
-/** `parts` back to back in one new buffer (its own ArrayBuffer, so it can be transferred). */
-export function joinParts(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.byteLength, 0));
+/** The total length of `parts`. */
+export function partsLength(parts: readonly Uint8Array[]): number {
+  return parts.reduce((sum, p) => sum + p.byteLength, 0);
+}
+
+/**
+ * `parts` back to back in `out` (as long as they are together), by default one new buffer (its own
+ * ArrayBuffer, so it can be transferred).
+ */
+export function joinParts(parts: readonly Uint8Array[], out = new Uint8Array(partsLength(parts))): Uint8Array {
   let at = 0;
   for (const p of parts) {
     out.set(p, at);

@@ -26,6 +26,11 @@ export interface ByteTableSource {
   keyName?: string;
   /** Column the backend reads back as the row index (`pd.read_csv(..., index_col=N)`), whatever its header. */
   indexColumn?: number;
+  /**
+   * True when the chunks `open` yields are fresh buffers nothing else keeps (an HTTP body's): they are handed
+   * on to the parser's threads without a copy. Left out, every chunk is copied first.
+   */
+  chunksAreOwned?: boolean;
   /** Streams the bytes; aborting `signal` stops the read. */
   open(signal: AbortSignal, onProgress?: (bytesRead: number, totalBytes?: number) => void): AsyncIterable<Uint8Array>;
   /** Reads bytes [start, endInclusive]; lets Parquet read only the footer and the row groups. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CancellationError, errorMessage } from '../errors';
 import type { ColumnInfo, RowGroupCounts } from '../protocol';
-import { ownedBlocks } from './ownedBlocks';
+import { ownedChunkGroups } from './ownedChunks';
 import { ColumnarTable, type TableSource } from './table';
 import type { ParseEvents, ParseSummary } from './tableParser';
 import type { TableOp, TableReplies, TableRequest } from './tableService';
@@ -194,10 +194,14 @@ export class TableClient {
       const pump = async (): Promise<void> => {
         if (source.kind !== 'bytes') return;
         try {
-          // Blocks the worker owns (stream chunks are often views into a shared pool): one copy, few messages.
-          for await (const own of ownedBlocks(source.open(signal))) {
+          // Groups of chunks the worker can own: transferred as they are when the source allows, else copied.
+          const groups = ownedChunkGroups(source.open(signal), { chunksAreOwned: source.chunksAreOwned === true });
+          for await (const chunks of groups) {
             if (signal.aborted || this.stopped) return;
-            this.send({ type: 'bytes', chunk: own }, [own.buffer as ArrayBuffer]);
+            this.send(
+              { type: 'bytes', chunks },
+              chunks.map((c) => c.buffer as ArrayBuffer),
+            );
             credit--;
             while (credit <= 0 && !signal.aborted && !this.stopped)
               await new Promise<void>((wake) => (wakePump = wake));

@@ -270,6 +270,8 @@ export async function parseTableSource(
   let schemaSent = false;
   const csv = await parseCsv(stream, table, {
     signal,
+    // Decompressors and the UTF-16 converter make fresh buffers: a chunk spanning one is still the parser's own.
+    chunksAreOwned: source.chunksAreOwned === true,
     ...(source.indexColumn !== undefined ? { indexColumn: source.indexColumn } : {}),
     onWarning: options.onWarning,
     onBatch: () => {

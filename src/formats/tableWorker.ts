@@ -34,7 +34,8 @@ export type WorkerSource =
 export type ToTableWorker =
   | { type: 'load'; source: WorkerSource; budgetBytes: number }
   | { type: 'readFurther' }
-  | { type: 'bytes'; chunk: Uint8Array }
+  /** Chunks that each own their whole buffer (transferred). */
+  | { type: 'bytes'; chunks: Uint8Array[] }
   | { type: 'end' }
   | { type: 'fail'; message: string }
   | { type: 'range'; id: number; bytes?: Uint8Array; error?: string; cancelled?: boolean }
@@ -163,16 +164,16 @@ function checkFor(id: number): () => void {
   };
 }
 
-/** The bytes the host sends, as a stream; each chunk taken asks the host for one more. */
+/** The bytes the host sends, as a stream; each group of chunks taken asks the host for one more. */
 class IncomingBytes {
-  private readonly chunks: Uint8Array[] = [];
+  private readonly groups: Uint8Array[][] = [];
   private ended = false;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
   received = 0;
 
   push(message: ToTableWorker): void {
-    if (message.type === 'bytes') this.chunks.push(message.chunk);
+    if (message.type === 'bytes') this.groups.push(message.chunks);
     else if (message.type === 'end') this.ended = true;
     else if (message.type === 'fail') this.failure = new Error(message.message);
     this.wake?.();
@@ -187,13 +188,15 @@ class IncomingBytes {
     for (;;) {
       await gate.pass(signal);
       if (signal.aborted) throw new CancellationError();
-      const chunk = this.chunks.shift();
-      if (chunk) {
+      const group = this.groups.shift();
+      if (group) {
         post({ type: 'pull' });
-        this.received += chunk.byteLength;
-        bytesIn = this.received;
-        onProgress?.(this.received);
-        yield chunk;
+        for (const chunk of group) {
+          this.received += chunk.byteLength;
+          bytesIn = this.received;
+          onProgress?.(this.received);
+          yield chunk;
+        }
         continue;
       }
       if (this.failure) throw this.failure;
@@ -312,6 +315,8 @@ function tableSource(source: WorkerSource): TableSource {
     formatHint: source.formatHint,
     compression: source.compression,
     keyName: source.keyName,
+    // The host transfers every chunk (tableClient.ts): each is this thread's own, to hand on to the parsers.
+    chunksAreOwned: true,
     open: (signal, onProgress) => incoming.read(signal, (read) => onProgress?.(read, source.sizeBytes)),
     ...(source.ranged ? { readRange } : {}),
   };

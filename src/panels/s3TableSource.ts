@@ -59,6 +59,8 @@ export function s3Source(
         compression: options.compression,
         ...(options.indexColumn !== undefined ? { indexColumn: options.indexColumn } : {}),
         persist: options.persist,
+        // Socket reads: each chunk is a buffer of its own that the SDK does not keep.
+        chunksAreOwned: true,
         open: (s, onProgress) => reader.read(loc, { signal: s, size, onProgress: (read) => onProgress?.(read, size) }),
         readRange: (start, endInclusive, s) => reader.readRange(loc, start, endInclusive, s),
       };

@@ -96,6 +96,13 @@ class BoundedWait {
 
 type Body = AsyncIterable<Uint8Array> & { destroy?(error?: Error): void };
 
+/** A ranged GET on its way: read it once, or close it unread (which aborts its body). */
+interface StartedRange extends AsyncIterable<Uint8Array> {
+  /** Its first byte. */
+  start: number;
+  close(): void;
+}
+
 /** Read-only S3 object access for one connection. */
 export class S3ObjectStore {
   private readonly logger: Logger;
@@ -181,7 +188,10 @@ export class S3ObjectStore {
     }
   }
 
-  /** Streams bytes [start, end] of an object, one explicit ranged GET per chunk. */
+  /**
+   * Streams bytes [start, end] of an object, one explicit ranged GET per chunk. The next range's GET is sent
+   * once the current one's first piece is in, so its answer is on its way while the current one is read.
+   */
   async *read(loc: ObjectLocation, options: ReadOptions = {}): AsyncIterable<Uint8Array> {
     const { signal } = options;
     const chunkSize = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK_SIZE));
@@ -200,15 +210,50 @@ export class S3ObjectStore {
     }
     const total = end - start + 1;
     let read = 0;
-    for (let offset = start; offset <= end;) {
-      const last = Math.min(offset + chunkSize - 1, end);
-      for await (const piece of this.readRangeStream(loc, offset, last, signal)) {
-        read += piece.byteLength;
-        offset += piece.byteLength;
-        options.onProgress?.(read, total);
-        yield piece;
+    let next: StartedRange | undefined;
+    try {
+      for (let offset = start; offset <= end;) {
+        const last = Math.min(offset + chunkSize - 1, end);
+        // The range sent ahead, unless the last one came short (then read on from where it stopped).
+        const range = next?.start === offset ? next : this.startRange(loc, offset, last, signal);
+        if (range !== next) next?.close();
+        next = undefined;
+        for await (const piece of range) {
+          if (!next && last < end) next = this.startRange(loc, last + 1, Math.min(last + chunkSize, end), signal);
+          read += piece.byteLength;
+          offset += piece.byteLength;
+          options.onProgress?.(read, total);
+          yield piece;
+        }
       }
+    } finally {
+      next?.close();
     }
+  }
+
+  /** A ranged GET sent now and read later: its failure, if any, surfaces when it is read. */
+  private startRange(loc: ObjectLocation, start: number, endInclusive: number, signal?: AbortSignal): StartedRange {
+    const pieces = this.readRangeStream(loc, start, endInclusive, signal)[Symbol.asyncIterator]();
+    const first = pieces.next();
+    first.catch(() => undefined);
+    let finished = false;
+    const close = (): void => {
+      if (finished) return;
+      finished = true;
+      void pieces.return?.(undefined).catch(() => undefined);
+    };
+    return {
+      start,
+      close,
+      async *[Symbol.asyncIterator]() {
+        try {
+          for (let r = await first; !r.done; r = await pieces.next()) yield r.value;
+          finished = true;
+        } finally {
+          close();
+        }
+      },
+    };
   }
 
   /** Bytes [start, endInclusive] of an object in one buffer (Parquet footers, sniffing). */
@@ -257,6 +302,8 @@ export class S3ObjectStore {
   ): AsyncIterable<Uint8Array> {
     let offset = start;
     let attempt = 0;
+    // Set when the reader kept the last piece longer than the bound: the socket may have timed out meanwhile.
+    let pausedLong = false;
     while (true) {
       let body: Body | undefined;
       const what = `GET s3://${loc.bucket}/${loc.key} bytes ${offset}-${endInclusive}`;
@@ -275,10 +322,15 @@ export class S3ObjectStore {
         wait.restart();
         for await (const chunk of body) {
           if (wait.signal.aborted) throw new CancellationError();
-          wait.restart();
           const piece = chunk instanceof Uint8Array ? chunk : new Uint8Array(chunk as ArrayBuffer);
           offset += piece.byteLength;
+          // The bound is on S3's waits, not the reader's: a reader that pauses (at the memory budget, or a
+          // range sent ahead) does not time the request out.
+          wait.end();
+          const paused = performance.now();
           yield piece;
+          pausedLong = performance.now() - paused >= this.waitTimeoutMs;
+          wait.restart();
         }
         if (wait.signal.aborted) throw new CancellationError();
         return;
@@ -289,8 +341,10 @@ export class S3ObjectStore {
         // A wait that ran out is not retried: the setting bounds how long the user waits.
         const seen = toStorageError(error);
         const timedOut = seen instanceof StorageError && seen.kind === 'timeout';
-        if (attempt < this.rangeRetries && !timedOut && isTransientError(error)) {
+        // After a long pause of the reader, a dropped socket is the pause's doing, not S3's: read on.
+        if (attempt < this.rangeRetries && (pausedLong || (!timedOut && isTransientError(error)))) {
           attempt++;
+          pausedLong = false;
           const reason = (error as Error).name ?? 'error';
           this.logger.warn(`S3 read ${what} failed (${reason}); retry ${attempt} of ${this.rangeRetries}.`);
           await cancellableSleep(200 * 2 ** (attempt - 1), signal).catch(() => {

@@ -427,6 +427,21 @@ describe('S3ObjectStore on s3rver', function () {
       }
     });
 
+    it('a reader that pauses longer than the wait bound (the memory budget) reads on, bytes whole', async () => {
+      const end = 3 * 1024 * 1024 - 1;
+      const direct = Buffer.from(await store.readRange({ bucket: BUCKET, key: bigKey }, 0, end));
+      const parts: Buffer[] = [];
+      for await (const piece of faulty.read(
+        { bucket: BUCKET, key: bigKey },
+        { size: bigSize, end, chunkSize: 1024 * 1024 },
+      )) {
+        parts.push(Buffer.from(piece));
+        // The grid stops reading at its memory budget until the user reads further.
+        if (parts.length === 1) await new Promise((r) => setTimeout(r, WAIT_MS + 700));
+      }
+      assert.ok(Buffer.concat(parts).equals(direct), 'same bytes as a direct read, no timeout');
+    });
+
     it('Cancel during a stalled HEAD, a stalled first range and a stalled later range ends at once', async () => {
       const head = await faulty.head({ bucket: BUCKET, key: bigKey });
       const stages: Array<[string, (signal: AbortSignal) => Promise<unknown>, () => void]> = [
@@ -468,6 +483,51 @@ describe('S3ObjectStore on s3rver', function () {
         assert.ok(Date.now() - started < 1000, `${stage}: cancelled in ${Date.now() - started} ms`);
         assert.match(e.message, /cancelled/i, stage);
         proxy.clear();
+      }
+    });
+  });
+
+  describe('ranges sent ahead (loopback HTTP stand-in)', () => {
+    it("sends the next range's GET while the current one is still being read", async () => {
+      const object = Buffer.from(Array.from({ length: 3 * 65_536 }, (_, i) => i % 253));
+      const asked: string[] = [];
+      let secondAsked: () => void = () => undefined;
+      const second = new Promise<void>((resolve) => (secondAsked = resolve));
+      let sentAheadInTime = false;
+      const http = createHttpServer((req, res) => {
+        const [from, to] = (/bytes=(\d+)-(\d+)/.exec(req.headers.range ?? '') ?? []).slice(1).map(Number);
+        asked.push(`${from}-${to}`);
+        if (asked.length === 2) secondAsked();
+        const body = object.subarray(from, to + 1);
+        res.writeHead(206, {
+          'content-length': body.length,
+          'content-range': `bytes ${from}-${to}/${object.length}`,
+          'x-amz-request-id': 'stand-in',
+        });
+        if (asked.length !== 1) return void res.end(body);
+        // The first range: half now, the rest once the second GET came (or after 3 s without it).
+        res.write(body.subarray(0, body.length / 2));
+        const waited = setTimeout(() => res.end(body.subarray(body.length / 2)), 3000);
+        void second.then(() => {
+          clearTimeout(waited);
+          sentAheadInTime = true;
+          res.end(body.subarray(body.length / 2));
+        });
+      });
+      await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+      const endpoint = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
+      const standIn = openS3ObjectStore(
+        { endpointUrl: endpoint, region: 'us-east-1', forcePathStyle: true },
+        { credentials: { accessKeyId: 'AKIA0000', secretAccessKey: 'x'.repeat(20) } },
+      );
+      try {
+        const data = await collect(standIn.read({ bucket: 'b', key: 'k' }, { size: object.length, chunkSize: 65_536 }));
+        assert.ok(data.equals(object), 'the bytes in order');
+        assert.deepEqual(asked, ['0-65535', '65536-131071', '131072-196607']);
+        assert.ok(sentAheadInTime, 'the second GET came while the first range was still open');
+      } finally {
+        standIn.client.destroy();
+        await new Promise<void>((resolve) => http.close(() => resolve()));
       }
     });
   });

@@ -9,6 +9,7 @@ import { isCancellation } from '../../../src/errors';
 import type { ByteTableSource } from '../../../src/formats/table';
 import { type PartialRead, TableClient } from '../../../src/formats/tableClient';
 import { openS3ObjectStore, type S3ObjectStore } from '../../../src/storage/objectStore';
+import { s3Source as previewSource } from '../../../src/panels/s3TableSource';
 import { emptyQuery } from '../../../src/protocol';
 import {
   fixedWidthCsv,
@@ -67,18 +68,11 @@ describe('previews past the memory budget (S3 stand-in generating the bytes)', f
     await server.close();
   });
 
-  /** The source the preview builds for an S3 object (previewSources.ts): HEAD, then streamed and ranged reads. */
+  /** The source the preview builds for an S3 object: HEAD, then streamed and ranged reads. */
   async function s3Source(key: string): Promise<ByteTableSource> {
-    const loc = { bucket: BUCKET, key };
-    const { size } = await store.head(loc);
-    return {
-      kind: 'bytes',
-      title: key,
-      sizeBytes: size,
-      keyName: key,
-      open: (signal, onProgress) => store.read(loc, { signal, size, onProgress: (read) => onProgress?.(read, size) }),
-      readRange: (start, end, signal) => store.readRange(loc, start, end, signal),
-    };
+    return previewSource(async () => store, { bucket: BUCKET, key }, { title: key }).resolve(
+      new AbortController().signal,
+    ) as Promise<ByteTableSource>;
   }
 
   function client(): TableClient {

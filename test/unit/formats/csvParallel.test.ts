@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseCsv } from '../../../src/formats/csv';
 import { defaultCsvWorkerScript } from '../../../src/formats/csvWorkerPool';
 import { ColumnarTable } from '../../../src/formats/table';
-import { chunked, dump } from './helpers';
+import { chunked, dump, ownedChunks } from './helpers';
 
 /** A CSV whose columns change character between batches: numbers that turn to words, repeats that stop repeating. */
 function shiftingCsv(rows: number): string {
@@ -17,6 +17,19 @@ function shiftingCsv(rows: number): string {
     lines.push(`${i},${late},${category},u${i}é,${quoted},2024-01-${String((i % 28) + 1).padStart(2, '0')}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * `text` in owned chunks, with a pause once batches are on their way (past the 64 KB the delimiter is guessed
+ * from): the workers are ready by the time the rest comes, so they parse it.
+ */
+async function* waitingForTheWorkers(text: string): AsyncIterable<Uint8Array> {
+  let sent = 0;
+  for await (const c of ownedChunks(text, 1500)) {
+    if (sent === 90_000) await new Promise((r) => setTimeout(r, 300));
+    sent += c.byteLength;
+    yield c;
+  }
 }
 
 async function load(text: string, options: Parameters<typeof parseCsv>[2]) {
@@ -61,6 +74,50 @@ describe('parseCsv on worker threads', () => {
     });
     assert.equal(t.rows.length, 3000);
     assert.equal(t.rows[2999][0], 2999);
+  });
+
+  it('gives the same table when the chunks are handed to the workers as they are', async () => {
+    const table = new ColumnarTable();
+    await parseCsv(waitingForTheWorkers(text), table, {
+      workers: 2,
+      inThreadBytes: 0,
+      firstBatchBytes: 100,
+      batchBytes: 2000,
+      chunksAreOwned: true,
+    });
+    const here = await load(text, { workers: 0 });
+    assert.deepEqual(dump(table).rows, here.rows);
+    assert.deepEqual(dump(table).types, here.types);
+  });
+
+  it('ends the load with a clear message, rows before it kept, when a worker stops holding handed-over rows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-worker-'));
+    const stopping = join(dir, 'stop.js');
+    // Ready, then gone at the first batch: its bytes went with it.
+    writeFileSync(
+      stopping,
+      "const { parentPort } = require('node:worker_threads');\nparentPort.on('message', () => process.exit(3));\nparentPort.postMessage({ ready: true });\n",
+    );
+    const table = new ColumnarTable();
+    await assert.rejects(
+      parseCsv(waitingForTheWorkers(text), table, {
+        workers: 1,
+        workerScript: stopping,
+        inThreadBytes: 0,
+        firstBatchBytes: 100,
+        batchBytes: 2000,
+        chunksAreOwned: true,
+      }),
+      (e: Error) => {
+        assert.match(
+          e.message,
+          /^Reading stopped: a CSV parse worker stopped \(exit code 3\)\. The rows before this point are shown/,
+        );
+        return true;
+      },
+    );
+    assert.ok(table.rowCount > 0 && table.rowCount < 3000, `rows kept: ${table.rowCount}`);
+    assert.equal(table.row(0)[0], 0);
   });
 
   it('stops when aborted and keeps whole batches only', async () => {

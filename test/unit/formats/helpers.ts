@@ -9,6 +9,12 @@ export async function* chunked(data: string | Uint8Array, size = 7): AsyncIterab
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
 
+/** Streams `data` in chunks that each span a fresh buffer of their own, as socket reads come (owned chunks). */
+export async function* ownedChunks(data: string | Uint8Array, size = 7): AsyncIterable<Uint8Array> {
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  for (let i = 0; i < bytes.length; i += size) yield bytes.slice(i, i + size);
+}
+
 /** The table as header names plus rows of cells. */
 export function dump(table: ColumnarTable): { names: string[]; types: string[]; rows: Cell[][] } {
   const rows: Cell[][] = [];
