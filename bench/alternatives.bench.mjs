@@ -33,7 +33,7 @@ const duckdbDir = join(benchDir, 'duckdb');
 /** The preview's pipeline: HEAD, ranged GETs through the SDK, the table worker; then a sorted first window. */
 const CHILD_OURS = `
 const [formats, endpoint, bucket, key, file] = process.argv.slice(1);
-const { TableClient, openS3ObjectStore } = require(formats);
+const { TableClient, openS3ObjectStore, s3Source } = require(formats);
 const path = require('node:path');
 const fs = require('node:fs');
 (async () => {
@@ -45,9 +45,8 @@ const fs = require('node:fs');
     source = { kind: 'bytes', title: 'bench.csv', sizeBytes: fs.statSync(file).size, chunksAreOwned: true, open: () => fs.createReadStream(file, { highWaterMark: 1 << 20 }) };
   } else {
     const store = openS3ObjectStore({ endpointUrl: endpoint, region: 'us-east-1', forcePathStyle: true }, { credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
-    const loc = { bucket, key };
-    const { size } = await store.head(loc);
-    source = { kind: 'bytes', title: key, sizeBytes: size, keyName: key, chunksAreOwned: true, open: (signal) => store.read(loc, { signal, size }), readRange: (s, e, signal) => store.readRange(loc, s, e, signal) };
+    // The preview's own source (s3TableSource.ts): HEAD, then streamed ranged GETs.
+    source = await s3Source(async () => store, { bucket, key }, { title: key }).resolve(new AbortController().signal);
   }
   let first = 0;
   await client.load(source, { signal: new AbortController().signal, onProgress: () => { if (!first && client.rowCount > 0) first = performance.now() - t0; } });

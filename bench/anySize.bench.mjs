@@ -19,7 +19,7 @@ const BUDGET_MB = Number(process.env.ANY_SIZE_BENCH_BUDGET_MB ?? 512);
 
 const CHILD = `
 const [formats, endpoint, budgetMb] = process.argv.slice(1);
-const { TableClient, openS3ObjectStore } = require(formats);
+const { TableClient, openS3ObjectStore, s3Source } = require(formats);
 const path = require('node:path');
 (async () => {
   const rss0 = process.memoryUsage().rss;
@@ -28,8 +28,8 @@ const path = require('node:path');
   const client = new TableClient(path.join(path.dirname(formats), 'tableWorker.js'));
   const abort = new AbortController();
   const t0 = performance.now();
-  const { size: objectSize } = await store.head(loc);
-  const source = { kind: 'bytes', title: 'huge.csv', sizeBytes: objectSize, keyName: 'huge.csv', chunksAreOwned: true, open: (signal) => store.read(loc, { signal, size: objectSize }), readRange: (s, e, signal) => store.readRange(loc, s, e, signal) };
+  // The preview's own source (s3TableSource.ts): HEAD, then streamed ranged GETs.
+  const source = await s3Source(async () => store, loc, { title: 'huge.csv' }).resolve(abort.signal);
   let first = 0;
   const paused = new Promise((resolve) => {
     client.load(source, { signal: abort.signal, budgetBytes: Number(budgetMb) * 1e6, onProgress: () => { if (!first && client.rowCount > 0) first = performance.now() - t0; }, onPaused: resolve }).catch(() => {});

@@ -39,6 +39,7 @@ export async function bundle() {
         `export { ColumnarTable } from './src/formats/table';`,
         `export { parseCsv } from './src/formats/csv';`,
         `export { openS3ObjectStore } from './src/storage/objectStore';`,
+        `export { s3Source } from './src/panels/s3TableSource';`,
         `export { startS3Server } from './test/fixtures/servers/s3';`,
       ].join('\n'),
       resolveDir: root,

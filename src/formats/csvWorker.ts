@@ -51,7 +51,8 @@ parentPort?.on('message', (request: CsvWorkerRequest) => {
     reply = { id: request.id, batch };
     transfer = transferables(batch);
   } catch (e) {
-    const input = bytes.slice();
+    // A copy (`slice` of a Buffer would be a view of the same memory).
+    const input = new Uint8Array(bytes);
     reply = { id: request.id, error: e instanceof Error ? e.message : String(e), input };
     transfer = [input.buffer];
   }

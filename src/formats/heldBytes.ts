@@ -58,13 +58,15 @@ export class HeldBytes {
   /**
    * Removes the first `n` bytes and returns them as parts whose buffers can be transferred: a chunk taken to
    * its end goes as it is when its buffer is ours alone, and anything else (the part of a chunk that stays
-   * held, a view into a shared buffer) as a copy.
+   * held, a view into a shared buffer) as a copy (a new Uint8Array: `slice` of a Buffer is only a view).
    */
   takeTransferable(n: number): Uint8Array[] {
     // A held view of an owned buffer always reaches the buffer's end (bytes leave from the front only), so a
     // part that does not stops inside a chunk whose rest is still held.
     return this.takeParts(n).map((part) =>
-      this.owned.has(part.buffer) && part.byteOffset + part.byteLength === part.buffer.byteLength ? part : part.slice(),
+      this.owned.has(part.buffer) && part.byteOffset + part.byteLength === part.buffer.byteLength
+        ? part
+        : new Uint8Array(part),
     );
   }
 

@@ -140,7 +140,8 @@ export class TableClient {
     this.demandReads.set(message.id, stop);
     try {
       if (!this.rangeReader) throw new Error('The object cannot be read by range.');
-      const bytes = (await this.rangeReader(message.start, message.end, stop.signal)).slice();
+      // A copy of its own to transfer (`slice` of a Buffer would be a view of a shared one).
+      const bytes = new Uint8Array(await this.rangeReader(message.start, message.end, stop.signal));
       this.send({ type: 'range', id: message.id, bytes }, [bytes.buffer]);
     } catch (e) {
       this.send({
@@ -215,7 +216,7 @@ export class TableClient {
       const answerRange = async (id: number, start: number, end: number): Promise<void> => {
         if (source.kind !== 'bytes' || !source.readRange) return;
         try {
-          const bytes = (await source.readRange(start, end, signal)).slice();
+          const bytes = new Uint8Array(await source.readRange(start, end, signal));
           this.send({ type: 'range', id, bytes }, [bytes.buffer]);
         } catch (e) {
           this.send({ type: 'range', id, error: errorMessage(e) });

@@ -29,34 +29,40 @@ describe('HeldBytes', () => {
     assert.deepEqual(held.parts, []);
   });
 
-  it('hands over owned chunks taken whole as they are, and copies a chunk cut at the end and shared views', () => {
-    const held = new HeldBytes(true);
-    const first = bytes(1, 2, 3);
-    const second = bytes(4, 5, 6, 7);
-    const shared = new Uint8Array(8).fill(9);
-    held.push(first);
-    held.push(second);
-    held.push(shared.subarray(2, 4));
-    held.drop(1);
-    const parts = held.takeTransferable(4);
-    assert.deepEqual(
-      parts.map((p) => [...p]),
-      [
-        [2, 3],
-        [4, 5],
-      ],
-    );
-    assert.equal(parts[0].buffer, first.buffer, 'the rest of an owned chunk goes as it is');
-    assert.notEqual(parts[1].buffer, second.buffer, 'the head of a chunk whose rest stays held is a copy');
-    // Handing the parts to another thread detaches their buffers; what is still held must not change.
-    structuredClone(parts, { transfer: parts.map((p) => p.buffer as ArrayBuffer) });
-    assert.equal(first.byteLength, 0, 'transferred');
-    assert.deepEqual([...held.peek(10)], [6, 7, 9, 9]);
-    const rest = held.takeTransferable(4);
-    assert.equal(rest[0].buffer, second.buffer, 'taken to its end, the chunk goes as it is');
-    assert.notEqual(rest[1].buffer, shared.buffer, 'a view into a shared buffer is copied');
-    assert.equal(held.size, 0);
-  });
+  for (const [kind, make] of [
+    ['Uint8Array', (...v: number[]) => Uint8Array.from(v)],
+    // A Buffer's `slice` is a view, not a copy: what is handed over must still be a copy of its own.
+    ['Buffer', (...v: number[]) => Buffer.from(Uint8Array.from(v).buffer)],
+  ] as const) {
+    it(`hands over owned chunks (${kind}) taken whole as they are, and copies a chunk cut at the end and shared views`, () => {
+      const held = new HeldBytes(true);
+      const first = make(1, 2, 3);
+      const second = make(4, 5, 6, 7);
+      const shared = new Uint8Array(8).fill(9);
+      held.push(first);
+      held.push(second);
+      held.push(shared.subarray(2, 4));
+      held.drop(1);
+      const parts = held.takeTransferable(4);
+      assert.deepEqual(
+        parts.map((p) => [...p]),
+        [
+          [2, 3],
+          [4, 5],
+        ],
+      );
+      assert.equal(parts[0].buffer, first.buffer, 'the rest of an owned chunk goes as it is');
+      assert.notEqual(parts[1].buffer, second.buffer, 'the head of a chunk whose rest stays held is a copy');
+      // Handing the parts to another thread detaches their buffers; what is still held must not change.
+      structuredClone(parts, { transfer: parts.map((p) => p.buffer as ArrayBuffer) });
+      assert.equal(first.byteLength, 0, 'transferred');
+      assert.deepEqual([...held.peek(10)], [6, 7, 9, 9]);
+      const rest = held.takeTransferable(4);
+      assert.equal(rest[0].buffer, second.buffer, 'taken to its end, the chunk goes as it is');
+      assert.notEqual(rest[1].buffer, shared.buffer, 'a view into a shared buffer is copied');
+      assert.equal(held.size, 0);
+    });
+  }
 
   it('copies every part when its chunks are not its own to give away', () => {
     const held = new HeldBytes();
