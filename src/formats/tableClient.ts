@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CancellationError, errorMessage } from '../errors';
-import type { ColumnInfo, RowGroupCounts } from '../protocol';
+import type { Cell, ColumnInfo, RowGroupCounts } from '../protocol';
 import { ownedChunkGroups } from './ownedChunks';
 import { ColumnarTable, type TableSource } from './table';
 import type { ParseEvents, ParseSummary } from './tableParser';
@@ -33,6 +33,16 @@ export interface LoadOptions extends ParseEvents {
 
 /** Where the bundled worker script sits: next to the module that loads it (dist/ in the VSIX). */
 const defaultTableWorkerScript = join(__dirname, 'tableWorker.js');
+
+/** Cells per slice of a table put together on this thread: each slice is built and copied in a few ms. */
+const CELLS_PER_SLICE = 40_000;
+
+/** The rows of `table`, in slices of about CELLS_PER_SLICE cells, each built when it is asked for. */
+function* rowSlices(table: ColumnarTable): Iterable<Cell[][]> {
+  const step = Math.max(1, Math.floor(CELLS_PER_SLICE / Math.max(1, table.columns.length)));
+  for (let start = 0; start < table.rowCount; start += step)
+    yield Array.from({ length: Math.min(step, table.rowCount - start) }, (_, i) => table.row(start + i));
+}
 
 /** Chunks sent to the worker and not yet taken by its parser: bounds what waits in the worker's queue. */
 const CHUNKS_IN_FLIGHT = 8;
@@ -161,9 +171,8 @@ export class TableClient {
       // Put together on this thread from tables read elsewhere; the worker then holds it like any other.
       const built = new ColumnarTable();
       await source.fill(built, { signal, onProgress: options.onProgress, onWarning: options.onWarning });
-      const rows = Array.from({ length: built.rowCount }, (_, r) => built.row(r));
       const columns = built.columns.map((c) => ({ name: c.name, index: c.index }));
-      await this.loadDescribed(source, { kind: 'rows', title: source.title, columns, rows }, options);
+      await this.loadDescribed(source, { kind: 'rows', title: source.title, columns }, options, rowSlices(built));
       return { format: 'tables' };
     }
     const described: WorkerSource =
@@ -182,7 +191,13 @@ export class TableClient {
     return this.loadDescribed(source, described, options);
   }
 
-  private loadDescribed(source: TableSource, described: WorkerSource, options: LoadOptions): Promise<ParseSummary> {
+  /** `rows`: the slices of a `rows` source's table, sent as the worker asks for them. */
+  private loadDescribed(
+    source: TableSource,
+    described: WorkerSource,
+    options: LoadOptions,
+    rows?: Iterable<Cell[][]>,
+  ): Promise<ParseSummary> {
     const { signal } = options;
     return new Promise<ParseSummary>((resolve, reject) => {
       let credit = CHUNKS_IN_FLIGHT;
@@ -192,7 +207,23 @@ export class TableClient {
         wakePump?.();
       };
       signal.addEventListener('abort', onAbort, { once: true });
+      const waitForCredit = async (): Promise<void> => {
+        credit--;
+        while (credit <= 0 && !signal.aborted && !this.stopped) await new Promise<void>((wake) => (wakePump = wake));
+        wakePump = undefined;
+      };
+      const pumpRows = async (slices: Iterable<Cell[][]>): Promise<void> => {
+        for (const slice of slices) {
+          if (signal.aborted || this.stopped) return;
+          this.send({ type: 'rows', rows: slice });
+          await waitForCredit();
+          // Each slice is built and copied on this thread: other work runs in between.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        this.send({ type: 'end' });
+      };
       const pump = async (): Promise<void> => {
+        if (rows) return pumpRows(rows);
         if (source.kind !== 'bytes') return;
         try {
           // Groups of chunks the worker can own: transferred as they are when the source allows, else copied.
@@ -203,10 +234,7 @@ export class TableClient {
               { type: 'bytes', chunks },
               chunks.map((c) => c.buffer as ArrayBuffer),
             );
-            credit--;
-            while (credit <= 0 && !signal.aborted && !this.stopped)
-              await new Promise<void>((wake) => (wakePump = wake));
-            wakePump = undefined;
+            await waitForCredit();
           }
           this.send({ type: 'end' });
         } catch (e) {

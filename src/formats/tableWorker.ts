@@ -18,7 +18,8 @@ import { formatRows } from './textFormats';
 export type WorkerSource =
   | { kind: 'inline'; title: string; value: unknown }
   /** A table the host put together (e.g. stacked map indexes), as its columns and rows of cells. */
-  | { kind: 'rows'; title: string; columns: { name: string; index: boolean }[]; rows: Cell[][] }
+  /** Its rows come after, in `rows` messages. */
+  | { kind: 'rows'; title: string; columns: { name: string; index: boolean }[] }
   | {
       kind: 'bytes';
       title: string;
@@ -36,6 +37,8 @@ export type ToTableWorker =
   | { type: 'readFurther' }
   /** Chunks that each own their whole buffer (transferred). */
   | { type: 'bytes'; chunks: Uint8Array[] }
+  /** A slice of the rows of a `rows` source. */
+  | { type: 'rows'; rows: Cell[][] }
   | { type: 'end' }
   | { type: 'fail'; message: string }
   | { type: 'range'; id: number; bytes?: Uint8Array; error?: string; cancelled?: boolean }
@@ -164,18 +167,32 @@ function checkFor(id: number): () => void {
   };
 }
 
-/** The bytes the host sends, as a stream; each group of chunks taken asks the host for one more. */
-class IncomingBytes {
-  private readonly groups: Uint8Array[][] = [];
+/**
+ * What the host sends for a load, as a stream: chunks of an object's bytes, or slices of the rows of a table
+ * it put together. Each group taken asks the host for one more, so few wait here.
+ */
+class Incoming<T> {
+  private readonly groups: T[][] = [];
   private ended = false;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
   received = 0;
 
-  push(message: ToTableWorker): void {
-    if (message.type === 'bytes') this.groups.push(message.chunks);
-    else if (message.type === 'end') this.ended = true;
-    else if (message.type === 'fail') this.failure = new Error(message.message);
+  /** `sizeOf`: what an item counts for in `received` (bytes of a chunk). */
+  constructor(private readonly sizeOf: (item: T) => number) {}
+
+  push(group: T[]): void {
+    this.groups.push(group);
+    this.wake?.();
+  }
+
+  end(): void {
+    this.ended = true;
+    this.wake?.();
+  }
+
+  fail(message: string): void {
+    this.failure = new Error(message);
     this.wake?.();
   }
 
@@ -183,7 +200,7 @@ class IncomingBytes {
     this.wake?.();
   }
 
-  async *read(signal: AbortSignal, onProgress?: (read: number) => void): AsyncIterable<Uint8Array> {
+  async *read(signal: AbortSignal, onProgress?: (received: number) => void): AsyncIterable<T> {
     post({ type: 'open' });
     for (;;) {
       await gate.pass(signal);
@@ -191,11 +208,10 @@ class IncomingBytes {
       const group = this.groups.shift();
       if (group) {
         post({ type: 'pull' });
-        for (const chunk of group) {
-          this.received += chunk.byteLength;
-          bytesIn = this.received;
+        for (const item of group) {
+          this.received += this.sizeOf(item);
           onProgress?.(this.received);
-          yield chunk;
+          yield item;
         }
         continue;
       }
@@ -207,7 +223,8 @@ class IncomingBytes {
   }
 }
 
-const incoming = new IncomingBytes();
+const incoming = new Incoming<Uint8Array>((chunk) => chunk.byteLength);
+const incomingRows = new Incoming<Cell[]>(() => 1);
 const ranges = new Map<number, { resolve(bytes: Uint8Array): void; reject(e: Error): void }>();
 let nextRange = 0;
 
@@ -302,9 +319,9 @@ function tableSource(source: WorkerSource): TableSource {
     return {
       kind: 'built',
       title: source.title,
-      async fill(into) {
+      async fill(into, events) {
         for (const c of source.columns) into.addColumn(c.name, c.index);
-        for (const row of source.rows) into.pushValueRow(row);
+        for await (const row of incomingRows.read(events.signal)) into.pushValueRow(row);
       },
     };
   }
@@ -317,7 +334,11 @@ function tableSource(source: WorkerSource): TableSource {
     keyName: source.keyName,
     // The host transfers every chunk (tableClient.ts): each is this thread's own, to hand on to the parsers.
     chunksAreOwned: true,
-    open: (signal, onProgress) => incoming.read(signal, (read) => onProgress?.(read, source.sizeBytes)),
+    open: (signal, onProgress) =>
+      incoming.read(signal, (read) => {
+        bytesIn = read;
+        onProgress?.(read, source.sizeBytes);
+      }),
     ...(source.ranged ? { readRange } : {}),
   };
 }
@@ -418,9 +439,18 @@ port.on('message', (message: ToTableWorker) => {
       gate.further();
       return;
     case 'bytes':
+      incoming.push(message.chunks);
+      return;
+    case 'rows':
+      incomingRows.push(message.rows);
+      return;
     case 'end':
+      incoming.end();
+      incomingRows.end();
+      return;
     case 'fail':
-      incoming.push(message);
+      incoming.fail(message.message);
+      incomingRows.fail(message.message);
       return;
     case 'range': {
       const waiting = ranges.get(message.id) ?? demandRanges.get(message.id);
@@ -434,6 +464,7 @@ port.on('message', (message: ToTableWorker) => {
     case 'abortLoad':
       loadAbort.abort();
       incoming.abort();
+      incomingRows.abort();
       gate.wake();
       for (const waiting of ranges.values()) waiting.reject(new CancellationError());
       ranges.clear();

@@ -162,6 +162,34 @@ describe('table in a worker thread', function () {
     ]);
   });
 
+  it('holds a large table the host put together, sent over in slices: every row, in order', async () => {
+    const built = client();
+    await built.load(
+      {
+        kind: 'built',
+        title: 'stacked',
+        async fill(t) {
+          t.addColumn('map_index');
+          t.addColumn('city');
+          t.addColumn('amount');
+          for (let r = 0; r < 60_000; r++) t.pushValueRow([Math.floor(r / 1000), `c${r}`, r / 4]);
+        },
+      },
+      { signal: new AbortController().signal },
+    );
+    assert.equal(built.rowCount, 60_000);
+    const first = await built.request({ op: 'rows', query: emptyQuery(), start: 0, end: 2 });
+    assert.deepEqual(first.rows, [
+      [0, 'c0', 0],
+      [0, 'c1', 0.25],
+    ]);
+    const last = await built.request({ op: 'rows', query: emptyQuery(), start: 59_998, end: 60_000 });
+    assert.deepEqual(last.rows, [
+      [59, 'c59998', 14_999.5],
+      [59, 'c59999', 14_999.75],
+    ]);
+  });
+
   it('cancels a request in the worker and goes on answering the next ones', async () => {
     const table = client();
     await table.load(source(csvText(200_000)), { signal: new AbortController().signal });
