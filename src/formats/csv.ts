@@ -2,6 +2,7 @@
 // chunk handling (delimiter and newline sniffing, BOM, a partial last row carried over), so they show
 // at once. The rest of the stream is cut at row ends (csvRowBoundaries.ts) into batches that papaparse
 // parses on worker threads in parallel; the batches come back as typed columns and are appended in order.
+import { nextTurn } from '../timeSlices';
 import type { ColumnBatch } from './columnBatch';
 import { rowsToBatch } from './columnBuilders';
 import { type CsvBatchConfig, ParserHandle, decodeText, unclosedQuoteRow } from './csvBatchParser';
@@ -63,11 +64,6 @@ function unnamedColumn(i: number): string {
   return `Unnamed: ${i}`;
 }
 
-/** Yields to the event loop (the panel's requests, progress) between pieces of work on this thread. */
-function breathe(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 /** One CSV stream being read into a table. */
 class CsvStreamReader {
   private readonly source: AsyncIterator<Uint8Array>;
@@ -107,7 +103,7 @@ class CsvStreamReader {
     try {
       await this.parseHeld(this.options.firstBatchBytes ?? 64 * 1024);
       // The first rows are in the table: let the panel show them before parsing on.
-      await breathe();
+      await nextTurn();
       const single = (s: string) => s.length === 1 && s.charCodeAt(0) < 0x80;
       if (single(this.delimiter) && single(this.newline.slice(-1))) await this.parseRest(queue);
       // A delimiter longer than one byte: no cutting at row ends, the whole file goes through papaparse here.

@@ -1,12 +1,16 @@
 // Several tables stacked into one, with a column naming the part each row came from (a mapped task's map_index):
 // columns are aligned by name (a part without a column has missing cells there), and what differs between the
 // parts' schemas is reported in sentences.
+import { TimeSlices } from '../timeSlices';
 import type { ColumnarTable } from './table';
 
 /** Rows copied between two checks of the clock. */
-const SLICE_ROWS = 8_192;
-/** Longest run of copying before the thread is yielded. */
-const SLICE_MS = 10;
+const CHECK_ROWS = 1_024;
+/**
+ * Runs of copying of about 10 ms before the thread is yielded. One clock for every part: many small parts appended
+ * one after the other give the thread back too.
+ */
+const slices = new TimeSlices(10);
 
 /** One table to stack and the value of the part column for its rows. */
 export interface StackPart {
@@ -43,18 +47,17 @@ export async function appendPart(
   const width = into.columns.length;
   const source = part.table.columns;
   const rows = part.table.rowCount;
-  let until = performance.now() + SLICE_MS;
   for (let r = 0; r < rows; r++) {
     const cells: unknown[] = new Array(width).fill(null);
     cells[0] = part.partValue;
     for (let c = 0; c < source.length; c++) cells[target[c]] = source[c].get(r);
     into.pushValueRow(cells);
-    if (r % SLICE_ROWS === SLICE_ROWS - 1 && performance.now() >= until) {
-      await new Promise((resolve) => setImmediate(resolve));
+    if (r % CHECK_ROWS === CHECK_ROWS - 1) {
+      await slices.yieldIfDue();
       signal?.throwIfAborted();
-      until = performance.now() + SLICE_MS;
     }
   }
+  await slices.yieldIfDue();
 }
 
 /** A list of numbers as short ranges: 0, 2–5, 9. */

@@ -1,6 +1,7 @@
 // Host side of the table worker (tableWorker.ts): starts one worker per preview, streams the source's bytes
 // to it with a bounded number of chunks in flight, answers its ranged reads, and proxies the panel's requests
 // with cancellation. The host keeps only what the panel shows of the table: its row count and schema.
+import { nextTurn } from '../timeSlices';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CancellationError, errorMessage } from '../errors';
@@ -218,7 +219,7 @@ export class TableClient {
           this.send({ type: 'rows', rows: slice });
           await waitForCredit();
           // Each slice is built and copied on this thread: other work runs in between.
-          await new Promise((resolve) => setImmediate(resolve));
+          await nextTurn();
         }
         this.send({ type: 'end' });
       };

@@ -1,5 +1,6 @@
 // Sorting, sort windows and statistics over a ColumnarTable, for tables too large for the webview's client-side row
 // model; the filters and the quick search live in tableFilters.ts. Sorts are typed and keep missing values last.
+import { nextTurn } from '../timeSlices';
 import {
   type Cell,
   type ColumnProfile,
@@ -152,7 +153,7 @@ async function runInSlices<T>(steps: Generator<void, T>, signal?: AbortSignal): 
       if (r.done) return r.value;
       if (performance.now() >= until) break;
     }
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
   }
 }
 

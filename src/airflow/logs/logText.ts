@@ -1,6 +1,7 @@
 // Turns a task log as stored (bytes of a text log, or Airflow 3's JSON lines) into the text an editor shows:
 // decoded with replacement, structured lines rendered as "timestamp LEVEL event", and exceptions as Python
 // tracebacks so their frames read (and link) like any other.
+import { nextTurn } from '../../timeSlices';
 import { formatBytes } from '../../formatBytes';
 
 /** One try's log as read. */
@@ -97,21 +98,19 @@ function renderJsonLine(line: string): string {
 /** Longest stretch of rendering between two yields to the event loop: the host thread stays free. */
 const SLICE_MS = 10;
 
-const yieldToHost = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 /** A JSON-lines log rendered line by line, yielding to the event loop every few milliseconds. */
 async function renderJsonLines(text: string): Promise<string> {
   const lines = text.split('\n');
-  await yieldToHost();
+  await nextTurn();
   let sliceStart = performance.now();
   for (let i = 0; i < lines.length; i++) {
     if (i % 100 === 99 && performance.now() - sliceStart > SLICE_MS) {
-      await yieldToHost();
+      await nextTurn();
       sliceStart = performance.now();
     }
     lines[i] = renderJsonLine(lines[i]);
   }
-  await yieldToHost();
+  await nextTurn();
   return lines.join('\n');
 }
 
@@ -164,6 +163,6 @@ export async function taskLogFromBytes(bytes: Uint8Array, skipped: number): Prom
     );
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  await yieldToHost();
+  await nextTurn();
   return finish(isJsonLines(text) ? await renderJsonLines(text) : text, notes);
 }
