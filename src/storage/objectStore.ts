@@ -190,7 +190,7 @@ export class S3ObjectStore {
 
   /**
    * Streams bytes [start, end] of an object, one explicit ranged GET per chunk. The next range's GET is sent
-   * once the current one's first piece is in, so its answer is on its way while the current one is read.
+   * once the reader has the current one's first piece, so its answer is on its way while the current one is read.
    */
   async *read(loc: ObjectLocation, options: ReadOptions = {}): AsyncIterable<Uint8Array> {
     const { signal } = options;
@@ -219,11 +219,12 @@ export class S3ObjectStore {
         if (range !== next) next?.close();
         next = undefined;
         for await (const piece of range) {
-          if (!next && last < end) next = this.startRange(loc, last + 1, Math.min(last + chunkSize, end), signal);
           read += piece.byteLength;
           offset += piece.byteLength;
           options.onProgress?.(read, total);
           yield piece;
+          // Once the reader has this range's first piece (not before: the first rows come first).
+          if (!next && last < end) next = this.startRange(loc, last + 1, Math.min(last + chunkSize, end), signal);
         }
       }
     } finally {
