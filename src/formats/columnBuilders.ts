@@ -5,7 +5,7 @@
 // at a time (csvBatchParser.ts), which builds every column in the layout it had so far and gives up on the
 // first cell that does not fit.
 import type { BatchColumn, ColumnBatch, ColumnLayout } from './columnBatch';
-import { CellKind, classify, parseNumberText, scanDecimal, scannedInteger } from './columnTypes';
+import { CellKind, classify, parseNumberText, scanDecimal, scannedFractionDigits, scannedInteger } from './columnTypes';
 
 /** Text columns keep a dictionary while distinct values stay under this share of the rows… */
 const DICTIONARY_SHARE = 0.25;
@@ -39,6 +39,8 @@ abstract class ColumnBuilder {
 class NumberBuilder extends ColumnBuilder {
   private values: Int32Array | Float64Array | undefined;
   private integers = true;
+  /** Most digits after the point so far, or -1 once a cell is not a plain decimal (an exponent, NaN). */
+  private fractionDigits = 0;
   private readonly counts = [0, 0, 0, 0, 0, 0];
 
   constructor(private readonly capacity: number) {
@@ -49,7 +51,10 @@ class NumberBuilder extends ColumnBuilder {
     let v = scanDecimal(s);
     if (v !== undefined) {
       this.counts[scannedInteger ? CellKind.Integer : CellKind.Float]++;
+      if (scannedFractionDigits > this.fractionDigits && this.fractionDigits >= 0)
+        this.fractionDigits = scannedFractionDigits;
     } else {
+      this.fractionDigits = -1;
       const kind = classify(s);
       if (kind === CellKind.Null) v = NaN;
       else if (kind === CellKind.Integer || kind === CellKind.Float) v = parseNumberText(s);
@@ -70,8 +75,32 @@ class NumberBuilder extends ColumnBuilder {
   }
 
   finish(rows: number): BatchColumn {
-    return { kind: 'number', values: exact(this.values ?? new Int32Array(rows), rows), counts: this.counts };
+    const values = exact(this.values ?? new Int32Array(rows), rows);
+    const scaled = values instanceof Float64Array ? asScaledDecimals(values, this.fractionDigits) : undefined;
+    return scaled
+      ? { kind: 'number', values: scaled.values, scale: scaled.scale, counts: this.counts }
+      : { kind: 'number', values, counts: this.counts };
   }
+}
+
+/** Most digits after the point a column is held scaled with (10^9 · 2.1 stays within 32 bits). */
+const MAX_SCALED_DIGITS = 9;
+
+/**
+ * Decimals with at most `digits` after the point as 32-bit integers and the power of ten to divide them by,
+ * when each one comes back as exactly the same double; undefined otherwise (a missing value, -0, too large).
+ */
+function asScaledDecimals(values: Float64Array, digits: number): { values: Int32Array; scale: number } | undefined {
+  if (digits < 1 || digits > MAX_SCALED_DIGITS) return undefined;
+  const scale = 10 ** digits;
+  const out = new Int32Array(values.length);
+  for (let r = 0; r < values.length; r++) {
+    const v = values[r];
+    const k = Math.round(v * scale);
+    if (k > 0x7fffffff || k < -0x7fffffff || k / scale !== v || (v === 0 && 1 / v < 0)) return undefined;
+    out[r] = k;
+  }
+  return { values: out, scale };
 }
 
 /** The first `rows` of `values`, in a buffer of their own size (what is handed over is what is kept). */

@@ -48,6 +48,8 @@ type SegmentArray = Float64Array | Int32Array | Uint8Array | Uint16Array | Uint3
 class SegmentedArray<A extends Float64Array | Uint32Array> {
   length = 0;
   private readonly segments: SegmentArray[] = [];
+  /** What each segment's values are divided by (1, or a power of ten for decimals held as integers). */
+  private readonly scales: number[] = [];
   private readonly index = new SegmentIndex();
   /** The segment filled cell by cell, and how much of it is used. */
   private tail: A | undefined;
@@ -62,18 +64,23 @@ class SegmentedArray<A extends Float64Array | Uint32Array> {
       this.tailUsed = 0;
       this.index.add(this.length);
       this.segments.push(this.tail);
+      this.scales.push(1);
     }
     this.tail[this.tailUsed++] = n;
     this.length++;
     this.flat = undefined;
   }
 
-  /** Takes `values` over as a segment of its own (the caller must not change it afterwards). */
-  adopt(values: SegmentArray): void {
+  /**
+   * Takes `values` over as a segment of its own (the caller must not change it afterwards); each value is read
+   * divided by `scale`.
+   */
+  adopt(values: SegmentArray, scale = 1): void {
     if (values.length === 0) return;
     this.closeTail();
     this.index.add(this.length);
     this.segments.push(values);
+    this.scales.push(scale);
     this.length += values.length;
     this.flat = undefined;
   }
@@ -92,7 +99,9 @@ class SegmentedArray<A extends Float64Array | Uint32Array> {
 
   get(i: number): number {
     const k = this.index.find(i);
-    return this.segments[k][i - this.index.starts[k]];
+    const v = this.segments[k][i - this.index.starts[k]];
+    const scale = this.scales[k];
+    return scale === 1 ? v : v / scale;
   }
 
   /** All values in one array (built on demand for sorting and filtering, cached until the next append). */
@@ -101,7 +110,10 @@ class SegmentedArray<A extends Float64Array | Uint32Array> {
       const out = this.make(this.length);
       this.segments.forEach((seg, k) => {
         const start = this.index.starts[k];
-        out.set(seg.subarray(0, Math.min(seg.length, this.length - start)), start);
+        const n = Math.min(seg.length, this.length - start);
+        const scale = this.scales[k];
+        if (scale === 1) out.set(seg.subarray(0, n), start);
+        else for (let j = 0; j < n; j++) out[start + j] = seg[j] / scale;
       });
       this.flat = out;
     }

@@ -77,6 +77,8 @@ const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /** Set by `scanDecimal`: whether the last number scanned had no fraction part. */
 export let scannedInteger = false;
+/** Set by `scanDecimal`: the digits after the point of the last number scanned (0 for an integer). */
+export let scannedFractionDigits = 0;
 
 /**
  * Parses plain decimals ("-12", "3.25") with at most 15 significant digits by hand, which is exact (an integer
@@ -114,6 +116,7 @@ export function scanDecimal(s: string): number | undefined {
   }
   if (digits === 0 || digits > 15 || frac === 0) return undefined;
   scannedInteger = frac < 0;
+  scannedFractionDigits = frac < 0 ? 0 : frac;
   const v = frac > 0 ? m / POW10[frac] : m;
   return neg ? -v : v;
 }

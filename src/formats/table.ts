@@ -174,8 +174,12 @@ export class Column {
     const counts = this.tally.counts;
     for (let k = 0; k < counts.length; k++) counts[k] += col.counts[k];
     if (col.kind === 'number') {
-      if (this.nums) return this.nums.adopt(col.values);
-      for (const n of col.values) this.text!.push(n === n ? formatNumber(n) : null);
+      const scale = col.scale ?? 1;
+      if (this.nums) return this.nums.adopt(col.values, scale);
+      for (const k of col.values) {
+        const n = k / scale;
+        this.text!.push(n === n ? formatNumber(n) : null);
+      }
       return;
     }
     if (this.nums) this.toText();

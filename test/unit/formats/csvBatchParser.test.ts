@@ -98,4 +98,40 @@ describe('parseCsvBatch', () => {
         if (a) assert.equal(a.buffer.byteLength, a.byteLength, `${col.kind} column owns a buffer of its size`);
     }
   });
+
+  /** The values of number column `c` as the table reads them. */
+  function numbers(text: string, c: number): { values: number[]; scale?: number; array: string } {
+    const col = parse(text, 2, ['number', 'number']).batch.columns[c];
+    assert.equal(col.kind, 'number');
+    if (col.kind !== 'number') throw new Error('not numbers');
+    const scale = col.scale ?? 1;
+    return { values: Array.from(col.values, (k) => k / scale), scale: col.scale, array: col.values.constructor.name };
+  }
+
+  it('holds decimals with a few digits after the point as scaled 32-bit integers, read back as the same doubles', () => {
+    const cells = ['5265.93', '-0.5', '0.1', '7', '21474836.47', '-21474836.47', '0.30', '1', '99.99'];
+    const text = cells.map((v, i) => `${i},${v}`).join('\n') + '\n';
+    const got = numbers(text, 1);
+    assert.equal(got.array, 'Int32Array');
+    assert.equal(got.scale, 100);
+    got.values.forEach((v, i) => assert.ok(Object.is(v, Number(cells[i])), `${cells[i]} read back as ${v}`));
+    assert.deepEqual(parse(text, 2, ['number', 'number']).batch, byRows(text, 2, ['number', 'number']));
+  });
+
+  for (const [why, cells] of [
+    ['a missing value', ['1.5', '', '2.25']],
+    ['minus zero', ['1.5', '-0.00', '2.25']],
+    ['a value too large for 32 bits once scaled', ['1.5', '12345678.123', '2.25']],
+    ['an exponent', ['1.5', '1e-3', '2.25']],
+    ['more than nine digits after the point', ['1.5', '0.1234567891', '2.25']],
+  ] as const)
+    it(`keeps doubles when a decimal column has ${why}`, () => {
+      const text = cells.map((v, i) => `${i},${v}`).join('\n') + '\n';
+      const got = numbers(text, 1);
+      assert.equal(got.array, 'Float64Array');
+      assert.equal(got.scale, undefined);
+      got.values.forEach((v, i) =>
+        assert.ok(Object.is(v, cells[i] === '' ? NaN : Number(cells[i])), `${cells[i]}: ${v}`),
+      );
+    });
 });

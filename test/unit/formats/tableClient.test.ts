@@ -190,6 +190,28 @@ describe('table in a worker thread', function () {
     ]);
   });
 
+  it('sorts and shows prices held as scaled integers exactly as written', async () => {
+    const table = client();
+    let text = 'id,price\n';
+    for (let i = 0; i < 20_000; i++) text += `${i},${((i * 7919) % 20_000) / 100 - 50}\n`;
+    await table.load(source(text), { signal: new AbortController().signal });
+    const low = await table.request({ op: 'rows', query: sorted('c1', 'asc'), start: 0, end: 3 });
+    assert.deepEqual(
+      low.rows.map((r) => r[1]),
+      [-50, -49.99, -49.98],
+    );
+    const high = await table.request({ op: 'rows', query: sorted('c1', 'desc'), start: 0, end: 2 });
+    assert.deepEqual(
+      high.rows.map((r) => r[1]),
+      [149.99, 149.98],
+    );
+    const some = await table.request({ op: 'rows', query: emptyQuery(), start: 1, end: 3 });
+    assert.deepEqual(some.rows, [
+      [1, Number(((7919 % 20_000) / 100 - 50).toString())],
+      [2, Number((((2 * 7919) % 20_000) / 100 - 50).toString())],
+    ]);
+  });
+
   it('cancels a request in the worker and goes on answering the next ones', async () => {
     const table = client();
     await table.load(source(csvText(200_000)), { signal: new AbortController().signal });
