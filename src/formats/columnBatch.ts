@@ -6,8 +6,11 @@
 export interface NumberBatchColumn {
   /** Discriminator. */
   kind: 'number';
-  /** One value per row: 32-bit integers when every cell is one (half the memory), doubles otherwise. */
-  values: Float64Array | Int32Array;
+  /**
+   * One value per row: integers in 16 or 32 bits when every cell is one (a quarter or half the memory), doubles
+   * otherwise.
+   */
+  values: Float64Array | Int32Array | Int16Array;
   /**
    * When set, each value is an integer to divide by this power of ten: decimals written with a few digits after
    * the point ("5265.93") held as 32-bit integers, half the memory of doubles, and read back as the very same
@@ -36,8 +39,11 @@ export interface TextBatchColumn {
   kind: 'text';
   /** UTF-8 of all cells. */
   bytes: Uint8Array;
-  /** Byte offset where each cell ends (a cell starts where the previous one ends). */
-  ends: Uint32Array;
+  /**
+   * Byte offset where each cell ends (a cell starts where the previous one ends): 16-bit when the column's
+   * bytes fit in 64 KB, as a batch's usually do.
+   */
+  ends: Uint16Array | Uint32Array;
   /** 1 where the cell is missing; absent when no cell is. */
   nulls?: Uint8Array;
   /** True when every byte is ASCII (byte offsets are then character offsets too). */

@@ -76,11 +76,18 @@ class NumberBuilder extends ColumnBuilder {
 
   finish(rows: number): BatchColumn {
     const values = exact(this.values ?? new Int32Array(rows), rows);
-    const scaled = values instanceof Float64Array ? asScaledDecimals(values, this.fractionDigits) : undefined;
+    if (values instanceof Int32Array) return { kind: 'number', values: asShortIntegers(values), counts: this.counts };
+    const scaled = asScaledDecimals(values, this.fractionDigits);
     return scaled
       ? { kind: 'number', values: scaled.values, scale: scaled.scale, counts: this.counts }
       : { kind: 'number', values, counts: this.counts };
   }
+}
+
+/** The integers in 16 bits when they all fit (quantities, codes, years), else as they are. */
+function asShortIntegers(values: Int32Array): Int32Array | Int16Array {
+  for (let r = 0; r < values.length; r++) if (values[r] !== (values[r] << 16) >> 16) return values;
+  return Int16Array.from(values);
 }
 
 /** Most digits after the point a column is held scaled with (10^9 · 2.1 stays within 32 bits). */
@@ -203,7 +210,7 @@ class TextBuilder extends ColumnBuilder {
     const cells = this.cells.length === rows ? this.cells : this.cells.slice(0, rows);
     const joined = cells.join('');
     const bytes = encoder.encode(joined);
-    const ends = new Uint32Array(rows);
+    const ends = bytes.length <= 0xffff ? new Uint16Array(rows) : new Uint32Array(rows);
     let at = 0;
     const ascii = bytes.length === joined.length;
     if (ascii) {

@@ -42,7 +42,7 @@ class SegmentIndex {
 }
 
 /** Arrays a segment may be: what the cell-by-cell path fills, or what a parsed batch brought (narrowed). */
-type SegmentArray = Float64Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
+type SegmentArray = Float64Array | Int32Array | Int16Array | Uint8Array | Uint16Array | Uint32Array;
 
 /** A typed array in segments: numbers (NaN = missing) or dictionary codes. */
 class SegmentedArray<A extends Float64Array | Uint32Array> {

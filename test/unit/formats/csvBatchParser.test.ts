@@ -99,6 +99,21 @@ describe('parseCsvBatch', () => {
     }
   });
 
+  it('keeps the cell ends of a text column in 16 bits while its bytes fit in 64 KB, and reads every cell back', () => {
+    for (const [n, width] of [
+      [2000, 'Uint16Array'],
+      [20_000, 'Uint32Array'],
+    ] as const) {
+      const { batch } = parse(rows(n), 4, LAYOUTS);
+      const note = batch.columns[3];
+      assert.equal(note.kind, 'text');
+      if (note.kind !== 'text') continue;
+      assert.equal(note.ends.constructor.name, width, `${n} rows`);
+      const text = new TextDecoder().decode(note.bytes);
+      assert.equal(text.slice(note.ends[n - 2], note.ends[n - 1]), `note ${n - 1}`);
+    }
+  });
+
   /** The values of number column `c` as the table reads them. */
   function numbers(text: string, c: number): { values: number[]; scale?: number; array: string } {
     const col = parse(text, 2, ['number', 'number']).batch.columns[c];
@@ -107,6 +122,18 @@ describe('parseCsvBatch', () => {
     const scale = col.scale ?? 1;
     return { values: Array.from(col.values, (k) => k / scale), scale: col.scale, array: col.values.constructor.name };
   }
+  it('holds integers in 16 bits while they all fit, in 32 past that', () => {
+    for (const [cells, width] of [
+      [['0', '-32768', '32767', '999'], 'Int16Array'],
+      [['0', '32768', '7'], 'Int32Array'],
+      [['0', '-32769', '7'], 'Int32Array'],
+    ] as const) {
+      const text = cells.map((v, i) => `${i},${v}`).join('\n') + '\n';
+      const got = numbers(text, 1);
+      assert.equal(got.array, width, cells.join(' '));
+      assert.deepEqual(got.values, cells.map(Number));
+    }
+  });
 
   it('holds decimals with a few digits after the point as scaled 32-bit integers, read back as the same doubles', () => {
     const cells = ['5265.93', '-0.5', '0.1', '7', '21474836.47', '-21474836.47', '0.30', '1', '99.99'];
