@@ -112,24 +112,28 @@ const sorted = (colId) => q({ sortModel: [{ colId, sort: 'asc' }] });
   await step('copyColumn', () => ask({ op: 'columnText', query: q({}), colId: 'c9', format: 'tsv', escapeFormulas: false }));
   await step('export', () => ask({ op: 'exportCsv', query: q({}), path: file, escapeFormulas: true }));
   fs.rmSync(file, { force: true });
-  // Preview All Map Indexes: 30 map indexes' tables of 10,000 rows, stacked here and held by a table worker.
-  const parts = Array.from({ length: 30 }, (_, k) => {
-    const t = new ColumnarTable();
-    for (let c = 0; c < 10; c++) t.addColumn('c' + c);
-    for (let r = 0; r < 10_000; r++) t.pushValueRow([r, r * 0.25, 'user_' + r, 'retail', r % 7, 'note ' + k, r, 0.5, 'city_' + (r % 40), 'x']);
-    return { partValue: k, table: t };
+  // Preview All Map Indexes: 30 map indexes' CSV objects of 10,000 rows, read and stacked in the table worker.
+  const partTexts = Array.from({ length: 30 }, (_, k) => {
+    let text = 'id,amount,user,category,qty,note,n,score,city,flag\\n';
+    for (let r = 0; r < 10_000; r++) text += r + ',' + r * 0.25 + ',user_' + r + ',retail,' + (r % 7) + ',note ' + k + ',' + r + ',0.5,city_' + (r % 40) + ',x\\n';
+    return Buffer.from(text);
   });
-  const stackedTable = { kind: 'built', title: 'stacked', async fill(t) { for (const part of parts) await appendPart(t, 'map_index', part); } };
+  const bytesOf = (buffer) => ({ kind: 'bytes', title: 'part', sizeBytes: buffer.length, open: async function* () { for (let at = 0; at < buffer.length; at += 65536) yield buffer.subarray(at, at + 65536); } });
   if (mode === 'worker') {
     const stacked = new TableClient(path.join(path.dirname(formats), 'tableWorker.js'));
-    await step('stacked', () => stacked.load(stackedTable, { signal: new AbortController().signal }));
+    const source = { kind: 'stacked', title: 'stacked', partColumn: 'map_index', parts: partTexts.map((b, k) => ({ partValue: k, open: async () => bytesOf(b) })) };
+    await step('stacked', () => stacked.load(source, { signal: new AbortController().signal }));
     await stacked.close();
   } else {
-    // What the host did before: every row built, then one message to the worker.
-    const { port1, port2 } = new (require('node:worker_threads').MessageChannel)();
+    // What the host did before: each part parsed here, stacked here, then every row in one message to the worker.
+    const { port1 } = new (require('node:worker_threads').MessageChannel)();
     await step('stacked', async () => {
       const t = new ColumnarTable();
-      await stackedTable.fill(t);
+      for (let k = 0; k < partTexts.length; k++) {
+        const part = new ColumnarTable();
+        await parseCsv(bytesOf(partTexts[k]).open(), part, { workerScript: path.join(path.dirname(formats), 'csvWorker.js') });
+        await appendPart(t, 'map_index', { partValue: k, table: part });
+      }
       port1.postMessage({ rows: Array.from({ length: t.rowCount }, (_, r) => t.row(r)) });
     });
     port1.close();

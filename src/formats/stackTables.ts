@@ -12,6 +12,14 @@ const CHECK_ROWS = 1_024;
  */
 const slices = new TimeSlices(10);
 
+/** A part's columns, as `schemaDifferences` compares them. */
+export interface PartSchema {
+  /** The part's label value (e.g. the map index). */
+  partValue: number;
+  /** Its columns' names and types. */
+  columns: readonly { name: string; type: string }[];
+}
+
 /** One table to stack and the value of the part column for its rows. */
 export interface StackPart {
   /** The part's label value (e.g. the map index). */
@@ -77,13 +85,13 @@ function ranges(values: number[]): string {
  * What differs between the parts' schemas, in sentences: the columns a part lacks (by part) and the columns whose
  * type differs between parts (missing-only columns do not count as a type).
  */
-export function schemaDifferences(partColumn: string, parts: readonly StackPart[]): string[] {
+export function schemaDifferences(partColumn: string, parts: readonly PartSchema[]): string[] {
   const names: string[] = [];
-  for (const p of parts) for (const c of p.table.columns) if (!names.includes(c.name)) names.push(c.name);
+  for (const p of parts) for (const c of p.columns) if (!names.includes(c.name)) names.push(c.name);
   const code = (s: string) => `\`${s.replace(/`/g, 'ˋ')}\``;
   const out: string[] = [];
   for (const p of parts) {
-    const has = new Set(p.table.columns.map((c) => c.name));
+    const has = new Set(p.columns.map((c) => c.name));
     const lacks = names.filter((n) => !has.has(n));
     if (lacks.length > 0)
       out.push(
@@ -94,7 +102,7 @@ export function schemaDifferences(partColumn: string, parts: readonly StackPart[
   for (const name of names) {
     const byType = new Map<string, number[]>();
     for (const p of parts) {
-      const type = p.table.columns.find((c) => c.name === name)?.type;
+      const type = p.columns.find((c) => c.name === name)?.type;
       if (type && type !== 'empty') byType.set(type, [...(byType.get(type) ?? []), p.partValue]);
     }
     if (byType.size > 1)

@@ -51,28 +51,39 @@ export interface InlineTableSource {
   persist?: unknown;
 }
 
-/** A table put together by code (e.g. the tables of a mapped task's map indexes, stacked). */
-export interface BuiltTableSource {
+/** One part of a stacked table: the value of the part column for its rows, and how to reach its own table. */
+export interface StackedPart {
+  /** The part column's value for the part's rows (a map index). */
+  partValue: number;
+  /** The part's source (an S3 HEAD may come first); rejects when the part cannot be reached. */
+  open(signal: AbortSignal): Promise<ByteTableSource | InlineTableSource>;
+}
+
+/**
+ * Tables read one after another and stacked in the table's worker, with a column naming the part each row came
+ * from (a mapped task's map indexes): no part is parsed or copied on the extension host.
+ */
+export interface StackedTableSource {
   /** Discriminator. */
-  kind: 'built';
+  kind: 'stacked';
   /** Shown in the panel title. */
   title: string;
-  /** Fills `table`; reports columns, progress and warnings as a parser would; stops once `events.signal` aborts. */
-  fill(
-    table: ColumnarTable,
-    events: {
-      signal: AbortSignal;
-      onSchema?(): void;
-      onProgress?(bytesRead: number, totalBytes?: number): void;
-      onWarning?(message: string): void;
-    },
-  ): Promise<void>;
+  /** The column naming each row's part, first in the table. */
+  partColumn: string;
+  /** The parts, in the order their rows come. */
+  parts: readonly StackedPart[];
+  /** Said before any part is read (parts left out already, say). */
+  firstNotes?: readonly string[];
+  /** Told of each part once its rows are in the table. */
+  onPartStacked?(partValue: number): void;
+  /** Told of what the panel says about the parts (one left out, schemas that differ) as it says it. */
+  onNote?(message: string): void;
   /** JSON-able description the panel serializer can turn back into a source after a reload. */
   persist?: unknown;
 }
 
 /** Where a previewed table comes from. */
-export type TableSource = ByteTableSource | InlineTableSource | BuiltTableSource;
+export type TableSource = ByteTableSource | InlineTableSource | StackedTableSource;
 
 /** One column: numbers (NaN = missing) until a cell is not a number, text after that. */
 export class Column {

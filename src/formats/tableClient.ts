@@ -1,16 +1,16 @@
 // Host side of the table worker (tableWorker.ts): starts one worker per preview, streams the source's bytes
 // to it with a bounded number of chunks in flight, answers its ranged reads, and proxies the panel's requests
 // with cancellation. The host keeps only what the panel shows of the table: its row count and schema.
-import { nextTurn } from '../timeSlices';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CancellationError, errorMessage } from '../errors';
-import type { Cell, ColumnInfo, RowGroupCounts } from '../protocol';
+import { CancellationError, errorMessage, isCancellation } from '../errors';
+import type { ColumnInfo, RowGroupCounts } from '../protocol';
 import { ownedChunkGroups } from './ownedChunks';
-import { ColumnarTable, type TableSource } from './table';
+import { type PartSchema, schemaDifferences } from './stackTables';
+import { type ByteTableSource, type InlineTableSource, type StackedTableSource, type TableSource } from './table';
 import type { ParseEvents, ParseSummary } from './tableParser';
 import type { TableOp, TableReplies, TableRequest } from './tableService';
-import type { FromTableWorker, TableWorkerData, ToTableWorker, WorkerSource } from './tableWorker';
+import type { FromTableWorker, StackAs, TableWorkerData, ToTableWorker, WorkerSource } from './tableWorker';
 
 /** How much of the object a preview holds when reading stopped at the memory budget. */
 export interface PartialRead {
@@ -35,14 +35,21 @@ export interface LoadOptions extends ParseEvents {
 /** Where the bundled worker script sits: next to the module that loads it (dist/ in the VSIX). */
 const defaultTableWorkerScript = join(__dirname, 'tableWorker.js');
 
-/** Cells per slice of a table put together on this thread: each slice is built and copied in a few ms. */
-const CELLS_PER_SLICE = 40_000;
+/** Parts of a stacked table reached ahead of the one being read. */
+const PARTS_AHEAD = 4;
 
-/** The rows of `table`, in slices of about CELLS_PER_SLICE cells, each built when it is asked for. */
-function* rowSlices(table: ColumnarTable): Iterable<Cell[][]> {
-  const step = Math.max(1, Math.floor(CELLS_PER_SLICE / Math.max(1, table.columns.length)));
-  for (let start = 0; start < table.rowCount; start += step)
-    yield Array.from({ length: Math.min(step, table.rowCount - start) }, (_, i) => table.row(start + i));
+/** A byte or inline source as the worker is told of it. */
+function described(source: ByteTableSource | InlineTableSource): WorkerSource {
+  if (source.kind === 'inline') return { kind: 'inline', title: source.title, value: source.value };
+  return {
+    kind: 'bytes',
+    title: source.title,
+    sizeBytes: source.sizeBytes,
+    formatHint: source.formatHint,
+    compression: source.compression,
+    keyName: source.keyName,
+    ranged: source.readRange !== undefined,
+  };
 }
 
 /** Chunks sent to the worker and not yet taken by its parser: bounds what waits in the worker's queue. */
@@ -167,37 +174,67 @@ export class TableClient {
 
   /** Loads `source` into the worker's table; resolves when done or cancelled, rejects with a readable error. */
   async load(source: TableSource, options: LoadOptions): Promise<ParseSummary> {
-    const { signal } = options;
-    if (source.kind === 'built') {
-      // Put together on this thread from tables read elsewhere; the worker then holds it like any other.
-      const built = new ColumnarTable();
-      await source.fill(built, { signal, onProgress: options.onProgress, onWarning: options.onWarning });
-      const columns = built.columns.map((c) => ({ name: c.name, index: c.index }));
-      await this.loadDescribed(source, { kind: 'rows', title: source.title, columns }, options, rowSlices(built));
-      return { format: 'tables' };
-    }
-    const described: WorkerSource =
-      source.kind === 'inline'
-        ? { kind: 'inline', title: source.title, value: source.value }
-        : {
-            kind: 'bytes',
-            title: source.title,
-            sizeBytes: source.sizeBytes,
-            formatHint: source.formatHint,
-            compression: source.compression,
-            keyName: source.keyName,
-            ranged: source.readRange !== undefined,
-          };
+    if (source.kind === 'stacked') return this.loadStacked(source, options);
     if (source.kind === 'bytes' && source.readRange) this.rangeReader = source.readRange.bind(source);
-    return this.loadDescribed(source, described, options);
+    return this.loadDescribed(source, described(source), options);
   }
 
-  /** `rows`: the slices of a `rows` source's table, sent as the worker asks for them. */
+  /**
+   * Reads a stacked table's parts one after another into the worker, each appended there under the rows before;
+   * a part that cannot be read is left out with a note, and what differs between the parts' schemas is said.
+   */
+  private async loadStacked(source: StackedTableSource, options: LoadOptions): Promise<ParseSummary> {
+    const { signal } = options;
+    const { partColumn: column, parts } = source;
+    const note = (message: string): void => {
+      source.onNote?.(message);
+      options.onWarning?.(message);
+    };
+    for (const message of source.firstNotes ?? []) note(message);
+    // Parts are reached (an S3 HEAD each) a few ahead of the one being read.
+    const reached: Promise<ByteTableSource | InlineTableSource | Error>[] = [];
+    const reach = (k: number) =>
+      (reached[k] ??= parts[k].open(signal).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+    const schemas: PartSchema[] = [];
+    let bytesBefore = 0;
+    for (let k = 0; k < parts.length; k++) {
+      for (let j = k; j < Math.min(parts.length, k + PARTS_AHEAD); j++) void reach(j);
+      const value = parts[k].partValue;
+      const part = await reach(k);
+      if (signal.aborted) throw new CancellationError();
+      let bytesRead = 0;
+      try {
+        if (part instanceof Error) throw part;
+        if (part.kind === 'bytes' && part.readRange) this.rangeReader = part.readRange.bind(part);
+        const summary = await this.loadDescribed(
+          part,
+          described(part),
+          {
+            signal,
+            onSchema: options.onSchema,
+            onProgress: (read) => options.onProgress?.(bytesBefore + (bytesRead = read), undefined),
+            onWarning: (message) => note(`${column} ${value}: ${message}`),
+          },
+          { column, value },
+        );
+        schemas.push({ partValue: value, columns: summary.part ?? [] });
+        source.onPartStacked?.(value);
+      } catch (e) {
+        if (signal.aborted || isCancellation(e)) throw e;
+        note(`${column} ${value} could not be read and is left out: ${errorMessage(e)}`);
+      }
+      bytesBefore += bytesRead;
+    }
+    for (const sentence of schemaDifferences(column, schemas)) note(sentence);
+    return { format: 'tables' };
+  }
+
+  /** `stackAs`: the source is a part of a stacked table. */
   private loadDescribed(
     source: TableSource,
     described: WorkerSource,
     options: LoadOptions,
-    rows?: Iterable<Cell[][]>,
+    stackAs?: StackAs,
   ): Promise<ParseSummary> {
     const { signal } = options;
     return new Promise<ParseSummary>((resolve, reject) => {
@@ -213,18 +250,7 @@ export class TableClient {
         while (credit <= 0 && !signal.aborted && !this.stopped) await new Promise<void>((wake) => (wakePump = wake));
         wakePump = undefined;
       };
-      const pumpRows = async (slices: Iterable<Cell[][]>): Promise<void> => {
-        for (const slice of slices) {
-          if (signal.aborted || this.stopped) return;
-          this.send({ type: 'rows', rows: slice });
-          await waitForCredit();
-          // Each slice is built and copied on this thread: other work runs in between.
-          await nextTurn();
-        }
-        this.send({ type: 'end' });
-      };
       const pump = async (): Promise<void> => {
-        if (rows) return pumpRows(rows);
         if (source.kind !== 'bytes') return;
         try {
           // Groups of chunks the worker can own: transferred as they are when the source allows, else copied.
@@ -291,7 +317,12 @@ export class TableClient {
         }
       };
       this.handlers.push(handler);
-      this.send({ type: 'load', source: described, budgetBytes: options.budgetBytes ?? Infinity });
+      this.send({
+        type: 'load',
+        source: described,
+        budgetBytes: options.budgetBytes ?? Infinity,
+        ...(stackAs ? { stackAs } : {}),
+      });
       if (signal.aborted) onAbort();
     });
   }

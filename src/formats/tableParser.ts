@@ -51,6 +51,8 @@ export interface ParseSummary {
   compression?: string;
   /** Worker threads that parsed the CSV (0 or absent: all on the calling thread). */
   workerThreads?: number;
+  /** A part stacked under the table (a map index): the part's own columns, as it was read. */
+  part?: { name: string; type: string }[];
 }
 
 /** Largest JSON document read into memory. */
@@ -170,10 +172,7 @@ export async function parseTableSource(
 ): Promise<ParseSummary> {
   const { signal, codecs } = options;
   if (source.kind === 'inline') return parseInline(source.value, table, options);
-  if (source.kind === 'built') {
-    await source.fill(table, options);
-    return { format: 'tables' };
-  }
+  if (source.kind === 'stacked') throw new Error('A stacked table is read part by part by its table client.');
 
   const total = source.sizeBytes;
   let bytesRead = 0;

@@ -4,10 +4,11 @@
 // runs here, so none of them holds up the extension host's thread. tableClient.ts is the host side.
 import { parentPort, workerData } from 'node:worker_threads';
 import { CancellationError, errorMessage, isCancellation } from '../errors';
-import type { Cell, ColumnInfo, RowGroupCounts } from '../protocol';
+import type { ColumnInfo, RowGroupCounts } from '../protocol';
 import { decompress } from './decompress';
 import { RowGroupStore } from './parquetRowGroups';
 import { sniffFormat } from './sniff';
+import { appendPart } from './stackTables';
 import { ColumnarTable, type FormatHint, type TableSource } from './table';
 import { type ParseSummary, parseTableSource } from './tableParser';
 import { type TableRequest, TableService } from './tableService';
@@ -17,9 +18,6 @@ import { formatRows } from './textFormats';
 /** What the worker needs to know of a source; its bytes come in `bytes` messages or ranged reads. */
 export type WorkerSource =
   | { kind: 'inline'; title: string; value: unknown }
-  /** A table the host put together (e.g. stacked map indexes), as its columns and rows of cells. */
-  /** Its rows come after, in `rows` messages. */
-  | { kind: 'rows'; title: string; columns: { name: string; index: boolean }[] }
   | {
       kind: 'bytes';
       title: string;
@@ -31,14 +29,21 @@ export type WorkerSource =
       ranged: boolean;
     };
 
+/** How a load joins a stacked table: the part column and this part's value in it. */
+export interface StackAs {
+  /** The part column's name. */
+  column: string;
+  /** This part's value. */
+  value: number;
+}
+
 /** Messages from the host. */
 export type ToTableWorker =
-  | { type: 'load'; source: WorkerSource; budgetBytes: number }
+  /** `stackAs`: read the source as a part of a stacked table, its rows appended under the table's with this value. */
+  | { type: 'load'; source: WorkerSource; budgetBytes: number; stackAs?: StackAs }
   | { type: 'readFurther' }
   /** Chunks that each own their whole buffer (transferred). */
   | { type: 'bytes'; chunks: Uint8Array[] }
-  /** A slice of the rows of a `rows` source. */
-  | { type: 'rows'; rows: Cell[][] }
   | { type: 'end' }
   | { type: 'fail'; message: string }
   | { type: 'range'; id: number; bytes?: Uint8Array; error?: string; cancelled?: boolean }
@@ -200,6 +205,14 @@ class Incoming<T> {
     this.wake?.();
   }
 
+  /** Ready for the next load's stream (a stacked table's next part). */
+  reset(): void {
+    this.groups.length = 0;
+    this.ended = false;
+    this.failure = undefined;
+    this.received = 0;
+  }
+
   async *read(signal: AbortSignal, onProgress?: (received: number) => void): AsyncIterable<T> {
     post({ type: 'open' });
     for (;;) {
@@ -224,7 +237,6 @@ class Incoming<T> {
 }
 
 const incoming = new Incoming<Uint8Array>((chunk) => chunk.byteLength);
-const incomingRows = new Incoming<Cell[]>(() => 1);
 const ranges = new Map<number, { resolve(bytes: Uint8Array): void; reject(e: Error): void }>();
 let nextRange = 0;
 
@@ -315,16 +327,6 @@ async function answerOnDemand(request: TableRequest, signal: AbortSignal): Promi
 
 function tableSource(source: WorkerSource): TableSource {
   if (source.kind === 'inline') return source;
-  if (source.kind === 'rows') {
-    return {
-      kind: 'built',
-      title: source.title,
-      async fill(into, events) {
-        for (const c of source.columns) into.addColumn(c.name, c.index);
-        for await (const row of incomingRows.read(events.signal)) into.pushValueRow(row);
-      },
-    };
-  }
   return {
     kind: 'bytes',
     title: source.title,
@@ -343,8 +345,14 @@ function tableSource(source: WorkerSource): TableSource {
   };
 }
 
-async function load(source: WorkerSource, budgetBytes: number): Promise<void> {
+/**
+ * Reads `source` into the table, or, with `stackAs`, into a table of its own whose rows are then appended under
+ * the table's (a stacked table's part: its parse and its copy both run here, not on the host).
+ */
+async function load(source: WorkerSource, budgetBytes: number, stackAs?: StackAs): Promise<void> {
   gate.setBudget(budgetBytes);
+  incoming.reset();
+  const into = stackAs ? new ColumnarTable() : table;
   totalBytes = source.kind === 'bytes' ? source.sizeBytes : undefined;
   let lastProgress = 0;
   let lastSchema = 0;
@@ -359,13 +367,13 @@ async function load(source: WorkerSource, budgetBytes: number): Promise<void> {
   let summary: ParseSummary | undefined;
   let error: string | undefined;
   try {
-    summary = await parseTableSource(tableSource(source), table, {
+    summary = await parseTableSource(tableSource(source), into, {
       signal: loadAbort.signal,
       codecs: { sniffFormat, decompress },
       maxDocumentBytes: budgetBytes,
       onParquetLayout: (layout) => {
         // Larger than the budget: the grid scrolls the whole file and each row group is fetched when shown.
-        if (source.kind !== 'bytes' || !source.sizeBytes || source.sizeBytes <= budgetBytes) return;
+        if (stackAs || source.kind !== 'bytes' || !source.sizeBytes || source.sizeBytes <= budgetBytes) return;
         store = new RowGroupStore(demandRange, source.sizeBytes, layout, table, () =>
           Math.max(0, gate.budget - table.byteSize),
         );
@@ -380,6 +388,10 @@ async function load(source: WorkerSource, budgetBytes: number): Promise<void> {
       },
       onWarning: (message) => post({ type: 'warning', message }),
     });
+    if (stackAs) {
+      await appendPart(table, stackAs.column, { partValue: stackAs.value, table: into }, loadAbort.signal);
+      summary = { ...summary, part: into.schema().map((c) => ({ name: c.name, type: c.type })) };
+    }
   } catch (e) {
     if (!loadAbort.signal.aborted || !isCancellation(e)) error = errorMessage(e);
   }
@@ -433,7 +445,7 @@ async function answer(id: number, request: TableRequest): Promise<void> {
 port.on('message', (message: ToTableWorker) => {
   switch (message.type) {
     case 'load':
-      void load(message.source, message.budgetBytes);
+      void load(message.source, message.budgetBytes, message.stackAs);
       return;
     case 'readFurther':
       gate.further();
@@ -441,16 +453,11 @@ port.on('message', (message: ToTableWorker) => {
     case 'bytes':
       incoming.push(message.chunks);
       return;
-    case 'rows':
-      incomingRows.push(message.rows);
-      return;
     case 'end':
       incoming.end();
-      incomingRows.end();
       return;
     case 'fail':
       incoming.fail(message.message);
-      incomingRows.fail(message.message);
       return;
     case 'range': {
       const waiting = ranges.get(message.id) ?? demandRanges.get(message.id);
@@ -464,7 +471,6 @@ port.on('message', (message: ToTableWorker) => {
     case 'abortLoad':
       loadAbort.abort();
       incoming.abort();
-      incomingRows.abort();
       gate.wake();
       for (const waiting of ranges.values()) waiting.reject(new CancellationError());
       ranges.clear();

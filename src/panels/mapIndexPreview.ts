@@ -1,22 +1,17 @@
 // Preview All Map Indexes: the tables a mapped task's map indexes pushed under one key, stacked into one preview
-// with a `map_index` column. A few objects are read at a time; the panel shows progress, its Cancel stops every
-// read, and what differs between the map indexes' schemas is reported in the panel.
+// with a `map_index` column. The preview's table worker reads them one after another (a few reached ahead) and
+// stacks them; the panel shows progress, its Cancel stops every read, and what differs between the map indexes'
+// schemas is reported in the panel.
 import * as vscode from 'vscode';
 import type { XComSummary } from '../airflow/types';
 import { errorMessage } from '../errors';
-import { decompress } from '../formats/decompress';
-import { sniffFormat } from '../formats/sniff';
-import { type StackPart, appendPart, schemaDifferences } from '../formats/stackTables';
-import { type BuiltTableSource, ColumnarTable, type TableSource } from '../formats/table';
-import { parseTableSource } from '../formats/tableParser';
+import type { StackedTableSource } from '../formats/table';
 import type { AirflowTreeModel } from '../views/airflowTreeModel';
 import type { TreeContext } from '../views/treeNodes/treeNode';
 import { XComNode } from '../views/treeNodes/xcomNode';
-import type { PendingTableSource, PreviewPanels, PreviewRequest, PreviewSummary } from './previewPanel';
+import type { PreviewPanels, PreviewRequest, PreviewSummary } from './previewPanel';
 import type { PreviewSources } from './previewSources';
 
-/** Objects read at the same time. */
-const CONCURRENT_READS = 4;
 /** The column that says which map index a row came from. */
 const PART_COLUMN = 'map_index';
 /** XComs listed per page, and the most map indexes stacked. */
@@ -50,89 +45,32 @@ async function siblingXComs(model: AirflowTreeModel, node: XComNode): Promise<XC
   return found.sort((a, b) => a.mapIndex - b.mapIndex);
 }
 
-/** The table of one map index, read into a table of its own. */
-async function readPart(
-  request: PreviewRequest,
-  signal: AbortSignal,
-  onBytes: (bytes: number) => void,
-  onWarning: (message: string) => void,
-): Promise<ColumnarTable> {
-  const pending: TableSource | PendingTableSource = request.source;
-  const source = pending.kind === 'pending' ? await pending.resolve(signal) : pending;
-  const table = new ColumnarTable();
-  await parseTableSource(source, table, {
-    signal,
-    codecs: { sniffFormat, decompress },
-    onProgress: (bytes) => onBytes(bytes),
-    onWarning,
-  });
-  return table;
-}
-
 /**
- * A source that reads the map indexes' tables a few at a time and stacks each, in map-index order, as soon as the
- * ones before it are in. `result` collects the map indexes stacked and the notes the panel shows as warnings
- * (`leftOut` first).
+ * The map indexes' tables stacked in map-index order in the preview's table worker, each read there in turn (a few
+ * reached ahead). `result` collects the map indexes stacked and the notes the panel shows as warnings (`leftOut`
+ * first).
  */
 function stackedSource(
   title: string,
   parts: { mapIndex: number; request: PreviewRequest }[],
   leftOut: string[],
   result: Pick<MapIndexesResult, 'stacked' | 'notes'>,
-): BuiltTableSource {
+): StackedTableSource {
   return {
-    kind: 'built',
+    kind: 'stacked',
     title,
-    async fill(table, events) {
-      const note = (message: string) => {
-        result.notes.push(message);
-        events.onWarning?.(message);
-      };
-      leftOut.forEach(note);
-      const bytes = new Array<number>(parts.length).fill(0);
-      const results: (StackPart | null | undefined)[] = new Array(parts.length).fill(undefined);
-      let next = 0;
-      let appended = 0;
-      let appending = Promise.resolve();
-      // Appends the parts read so far that follow the last appended one (map-index order, one append at a time).
-      const flush = async () => {
-        while (appended < parts.length && results[appended] !== undefined) {
-          const part = results[appended++];
-          if (!part) continue;
-          await appendPart(table, PART_COLUMN, part, events.signal);
-          result.stacked.push(part.partValue);
-          events.onSchema?.();
-          events.onProgress?.(bytes.reduce((a, b) => a + b, 0));
-        }
-      };
-      const worker = async () => {
-        while (next < parts.length) {
-          const k = next++;
-          const { mapIndex, request } = parts[k];
-          try {
-            const part = await readPart(
-              request,
-              events.signal,
-              (read) => {
-                bytes[k] = read;
-                events.onProgress?.(bytes.reduce((a, b) => a + b, 0));
-              },
-              (message) => note(`${PART_COLUMN} ${mapIndex}: ${message}`),
-            );
-            results[k] = { partValue: mapIndex, table: part };
-          } catch (e) {
-            if (events.signal.aborted) throw e;
-            results[k] = null;
-            note(`${PART_COLUMN} ${mapIndex} could not be read and is left out: ${errorMessage(e)}`);
-          }
-          appending = appending.then(flush);
-          await appending;
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(CONCURRENT_READS, parts.length) }, worker));
-      const read = results.filter((r): r is StackPart => !!r);
-      for (const sentence of schemaDifferences(PART_COLUMN, read)) note(sentence);
-    },
+    partColumn: PART_COLUMN,
+    firstNotes: leftOut,
+    parts: parts.map(({ mapIndex, request }) => ({
+      partValue: mapIndex,
+      async open(signal) {
+        const source = request.source.kind === 'pending' ? await request.source.resolve(signal) : request.source;
+        if (source.kind !== 'bytes' && source.kind !== 'inline') throw new Error('it is not a single table');
+        return source;
+      },
+    })),
+    onPartStacked: (mapIndex) => result.stacked.push(mapIndex),
+    onNote: (message) => result.notes.push(message),
   };
 }
 

@@ -33,9 +33,9 @@ describe('stacked tables', () => {
   });
 
   it('reports the columns a part lacks and the types that differ, in map-index ranges', () => {
-    const parts: StackPart[] = [0, 1, 2, 5].map((i) => ({
+    const parts = [0, 1, 2, 5].map((i) => ({
       partValue: i,
-      table: i === 5 ? table(['id'], [['x']]) : table(['id', 'discount'], [[i, null]]),
+      columns: (i === 5 ? table(['id'], [['x']]) : table(['id', 'discount'], [[i, null]])).columns,
     }));
     assert.deepEqual(schemaDifferences('map_index', parts), [
       'map_index 5 lacks column `discount`.',

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isCancellation } from '../../../src/errors';
-import type { ByteTableSource } from '../../../src/formats/table';
+import type { ByteTableSource, InlineTableSource } from '../../../src/formats/table';
 import { TableClient } from '../../../src/formats/tableClient';
 import { emptyQuery, type ViewQuery } from '../../../src/protocol';
 import { rowGroupsParquet } from '../../fixtures/parquet/parquetFixtures';
@@ -116,7 +116,7 @@ describe('table in a worker thread', function () {
     }
   });
 
-  it('profiles every column in the worker, and holds a table the host put together', async () => {
+  it('profiles every column in the worker', async () => {
     const table = client();
     await table.load(source(csvText(30_000)), { signal: new AbortController().signal });
     const { profiles, rows } = await table.request({ op: 'profile' });
@@ -132,62 +132,6 @@ describe('table in a worker thread', function () {
     );
     const kinds = profiles[3];
     assert.ok(kinds.kind === 'top' && kinds.top.every((t) => t.count === 10_000));
-
-    const built = client();
-    const summary = await built.load(
-      {
-        kind: 'built',
-        title: 'stacked',
-        async fill(t) {
-          t.addColumn('map_index');
-          t.addColumn('city');
-          t.pushValueRow([0, 'Oslo']);
-          t.pushValueRow([1, 'Lima']);
-        },
-      },
-      { signal: new AbortController().signal },
-    );
-    assert.equal(summary.format, 'tables');
-    assert.deepEqual(
-      built.columns.map((c) => [c.name, c.type]),
-      [
-        ['map_index', 'integer'],
-        ['city', 'string'],
-      ],
-    );
-    const back = await built.request({ op: 'rows', query: sorted('c1', 'asc'), start: 0, end: 2 });
-    assert.deepEqual(back.rows, [
-      [1, 'Lima'],
-      [0, 'Oslo'],
-    ]);
-  });
-
-  it('holds a large table the host put together, sent over in slices: every row, in order', async () => {
-    const built = client();
-    await built.load(
-      {
-        kind: 'built',
-        title: 'stacked',
-        async fill(t) {
-          t.addColumn('map_index');
-          t.addColumn('city');
-          t.addColumn('amount');
-          for (let r = 0; r < 60_000; r++) t.pushValueRow([Math.floor(r / 1000), `c${r}`, r / 4]);
-        },
-      },
-      { signal: new AbortController().signal },
-    );
-    assert.equal(built.rowCount, 60_000);
-    const first = await built.request({ op: 'rows', query: emptyQuery(), start: 0, end: 2 });
-    assert.deepEqual(first.rows, [
-      [0, 'c0', 0],
-      [0, 'c1', 0.25],
-    ]);
-    const last = await built.request({ op: 'rows', query: emptyQuery(), start: 59_998, end: 60_000 });
-    assert.deepEqual(last.rows, [
-      [59, 'c59998', 14_999.5],
-      [59, 'c59999', 14_999.75],
-    ]);
   });
 
   it('sorts and shows prices held as scaled integers exactly as written', async () => {
@@ -210,6 +154,62 @@ describe('table in a worker thread', function () {
       [1, Number(((7919 % 20_000) / 100 - 50).toString())],
       [2, Number((((2 * 7919) % 20_000) / 100 - 50).toString())],
     ]);
+  });
+
+  it('stacks parts read one after another in the worker, leaving out those it cannot read, with notes', async () => {
+    const table = client();
+    const notes: string[] = [];
+    const stacked: number[] = [];
+    const warnings: string[] = [];
+    const part = (partValue: number, open: () => Promise<ByteTableSource | InlineTableSource>) => ({
+      partValue,
+      open,
+    });
+    const summary = await table.load(
+      {
+        kind: 'stacked',
+        title: 'all map indexes',
+        partColumn: 'map_index',
+        firstNotes: ['map_index 4 holds no table and is left out.'],
+        parts: [
+          part(0, async () => source('city,n\nOslo,1\nLima,2\n')),
+          part(1, async () => {
+            throw new Error('NoSuchKey');
+          }),
+          part(2, async () => ({ kind: 'inline', title: 'two', value: [{ city: 'Pune', n: 'three', extra: true }] })),
+          part(3, async () => source(`city,n\n${'x,1\n'.repeat(20_000)}`)),
+          part(5, async () => source(new Uint8Array([0x50, 0x41, 0x52, 0x31, 0, 0, 0x50, 0x41, 0x52, 0x31]))),
+        ],
+        onNote: (m) => notes.push(m),
+        onPartStacked: (v) => stacked.push(v),
+      },
+      { signal: new AbortController().signal, onWarning: (m) => warnings.push(m) },
+    );
+    assert.equal(summary.format, 'tables');
+    assert.deepEqual(stacked, [0, 2, 3]);
+    assert.equal(table.rowCount, 20_003);
+    assert.deepEqual(
+      table.columns.map((c) => c.name),
+      ['map_index', 'city', 'n', 'extra'],
+    );
+    const rows = await table.request({ op: 'rows', query: emptyQuery(), start: 0, end: 4 });
+    assert.deepEqual(rows.rows, [
+      [0, 'Oslo', '1', null],
+      [0, 'Lima', '2', null],
+      [2, 'Pune', 'three', 'True'],
+      [3, 'x', '1', null],
+    ]);
+    assert.equal(notes[0], 'map_index 4 holds no table and is left out.');
+    assert.ok(notes.includes('map_index 1 could not be read and is left out: NoSuchKey'), notes.join('\n'));
+    assert.ok(
+      notes.some((n) => n.startsWith('map_index 5 could not be read and is left out:')),
+      notes.join('\n'),
+    );
+    assert.ok(
+      notes.some((n) => /^map_index 0 lacks column `extra`/.test(n)),
+      notes.join('\n'),
+    );
+    assert.deepEqual(warnings, notes, 'the panel says each note');
   });
 
   it('cancels a request in the worker and goes on answering the next ones', async () => {
