@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { CancellationError, errorMessage, isCancellation } from '../errors';
 import type { ColumnInfo, RowGroupCounts } from '../protocol';
 import { ownedChunkGroups } from './ownedChunks';
+import { readAhead } from './readAhead';
 import { type PartSchema, schemaDifferences } from './stackTables';
 import { type ByteTableSource, type InlineTableSource, type StackedTableSource, type TableSource } from './table';
 import type { ParseEvents, ParseSummary } from './tableParser';
@@ -35,8 +36,9 @@ export interface LoadOptions extends ParseEvents {
 /** Where the bundled worker script sits: next to the module that loads it (dist/ in the VSIX). */
 const defaultTableWorkerScript = join(__dirname, 'tableWorker.js');
 
-/** Parts of a stacked table reached ahead of the one being read. */
+/** Parts of a stacked table reached ahead of the one being read, and the bytes of each read ahead. */
 const PARTS_AHEAD = 4;
+const READ_AHEAD_BYTES = 1024 * 1024;
 
 /** A byte or inline source as the worker is told of it. */
 function described(source: ByteTableSource | InlineTableSource): WorkerSource {
@@ -191,10 +193,13 @@ export class TableClient {
       options.onWarning?.(message);
     };
     for (const message of source.firstNotes ?? []) note(message);
-    // Parts are reached (an S3 HEAD each) a few ahead of the one being read.
+    // Parts are reached (an S3 HEAD each) and their first bytes read a few ahead of the one being parsed.
     const reached: Promise<ByteTableSource | InlineTableSource | Error>[] = [];
     const reach = (k: number) =>
-      (reached[k] ??= parts[k].open(signal).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+      (reached[k] ??= parts[k].open(signal).then(
+        (part) => (part.kind === 'bytes' ? readAhead(part, signal, READ_AHEAD_BYTES) : part),
+        (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+      ));
     const schemas: PartSchema[] = [];
     let bytesBefore = 0;
     for (let k = 0; k < parts.length; k++) {
@@ -240,6 +245,9 @@ export class TableClient {
     return new Promise<ParseSummary>((resolve, reject) => {
       let credit = CHUNKS_IN_FLIGHT;
       let wakePump: (() => void) | undefined;
+      // Set once the worker says the load is over: the pump stops (and closes the stream) rather than send bytes
+      // the next load (a stacked table's next part) would take for its own.
+      let over = false;
       const onAbort = (): void => {
         this.send({ type: 'abortLoad' });
         wakePump?.();
@@ -247,7 +255,8 @@ export class TableClient {
       signal.addEventListener('abort', onAbort, { once: true });
       const waitForCredit = async (): Promise<void> => {
         credit--;
-        while (credit <= 0 && !signal.aborted && !this.stopped) await new Promise<void>((wake) => (wakePump = wake));
+        while (credit <= 0 && !over && !signal.aborted && !this.stopped)
+          await new Promise<void>((wake) => (wakePump = wake));
         wakePump = undefined;
       };
       const pump = async (): Promise<void> => {
@@ -256,16 +265,16 @@ export class TableClient {
           // Groups of chunks the worker can own: transferred as they are when the source allows, else copied.
           const groups = ownedChunkGroups(source.open(signal), { chunksAreOwned: source.chunksAreOwned === true });
           for await (const chunks of groups) {
-            if (signal.aborted || this.stopped) return;
+            if (over || signal.aborted || this.stopped) return;
             this.send(
               { type: 'bytes', chunks },
               chunks.map((c) => c.buffer as ArrayBuffer),
             );
             await waitForCredit();
           }
-          this.send({ type: 'end' });
+          if (!over) this.send({ type: 'end' });
         } catch (e) {
-          if (!signal.aborted) this.send({ type: 'fail', message: errorMessage(e) });
+          if (!signal.aborted && !over) this.send({ type: 'fail', message: errorMessage(e) });
         }
       };
       const answerRange = async (id: number, start: number, end: number): Promise<void> => {
@@ -306,6 +315,7 @@ export class TableClient {
             });
             return;
           case 'loaded':
+            over = true;
             this.handlers = this.handlers.filter((h) => h !== handler);
             signal.removeEventListener('abort', onAbort);
             wakePump?.();

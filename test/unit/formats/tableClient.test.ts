@@ -165,20 +165,45 @@ describe('table in a worker thread', function () {
       partValue,
       open,
     });
+    let pickleClosed = false;
+    // A stream that breaks after 200 KB: its rows must not leak into the next part's.
+    const breaking: ByteTableSource = {
+      kind: 'bytes',
+      title: 'breaking',
+      async *open() {
+        const bytes = new TextEncoder().encode(`city,n\n${'Broken,0\n'.repeat(50_000)}`);
+        for (let at = 0; at < 200_000; at += 50_000) yield bytes.slice(at, at + 50_000);
+        throw new Error('connection reset');
+      },
+    };
     const summary = await table.load(
       {
         kind: 'stacked',
         title: 'all map indexes',
         partColumn: 'map_index',
-        firstNotes: ['map_index 4 holds no table and is left out.'],
+        firstNotes: ['map_index 9 holds no table and is left out.'],
         parts: [
           part(0, async () => source('city,n\nOslo,1\nLima,2\n')),
           part(1, async () => {
             throw new Error('NoSuchKey');
           }),
           part(2, async () => ({ kind: 'inline', title: 'two', value: [{ city: 'Pune', n: 'three', extra: true }] })),
-          part(3, async () => source(`city,n\n${'x,1\n'.repeat(20_000)}`)),
-          part(5, async () => source(new Uint8Array([0x50, 0x41, 0x52, 0x31, 0, 0, 0x50, 0x41, 0x52, 0x31]))),
+          part(3, async () => breaking),
+          // A pickle is refused after its first bytes, with megabytes still to come: none may reach part 5.
+          part(4, async () => ({
+            kind: 'bytes',
+            title: 'pickle',
+            async *open() {
+              try {
+                yield Uint8Array.from([0x80, 0x04, 0x95, 0x10]);
+                for (let k = 0; k < 300; k++) yield new TextEncoder().encode('zz,9\n'.repeat(13_000));
+              } finally {
+                pickleClosed = true;
+              }
+            },
+          })),
+          part(5, async () => source(`city,n\n${'x,1\n'.repeat(20_000)}`)),
+          part(6, async () => source(new Uint8Array([0x50, 0x41, 0x52, 0x31, 0, 0, 0x50, 0x41, 0x52, 0x31]))),
         ],
         onNote: (m) => notes.push(m),
         onPartStacked: (v) => stacked.push(v),
@@ -186,7 +211,7 @@ describe('table in a worker thread', function () {
       { signal: new AbortController().signal, onWarning: (m) => warnings.push(m) },
     );
     assert.equal(summary.format, 'tables');
-    assert.deepEqual(stacked, [0, 2, 3]);
+    assert.deepEqual(stacked, [0, 2, 5]);
     assert.equal(table.rowCount, 20_003);
     assert.deepEqual(
       table.columns.map((c) => c.name),
@@ -197,19 +222,28 @@ describe('table in a worker thread', function () {
       [0, 'Oslo', '1', null],
       [0, 'Lima', '2', null],
       [2, 'Pune', 'three', 'True'],
-      [3, 'x', '1', null],
+      [5, 'x', '1', null],
     ]);
-    assert.equal(notes[0], 'map_index 4 holds no table and is left out.');
-    assert.ok(notes.includes('map_index 1 could not be read and is left out: NoSuchKey'), notes.join('\n'));
+    const last = await table.request({ op: 'rows', query: emptyQuery(), start: 20_002, end: 20_003 });
+    assert.deepEqual(last.rows, [[5, 'x', '1', null]]);
+    assert.equal(notes[0], 'map_index 9 holds no table and is left out.');
+    const said = notes.join('\n');
+    assert.ok(notes.includes('map_index 1 could not be read and is left out: NoSuchKey'), said);
+    assert.ok(notes.includes('map_index 3 could not be read and is left out: connection reset'), said);
     assert.ok(
-      notes.some((n) => n.startsWith('map_index 5 could not be read and is left out:')),
-      notes.join('\n'),
+      notes.some((n) => /^map_index 4 could not be read and is left out: .*pickle/.test(n)),
+      said,
+    );
+    assert.ok(
+      notes.some((n) => n.startsWith('map_index 6 could not be read and is left out:')),
+      said,
     );
     assert.ok(
       notes.some((n) => /^map_index 0 lacks column `extra`/.test(n)),
-      notes.join('\n'),
+      said,
     );
     assert.deepEqual(warnings, notes, 'the panel says each note');
+    assert.ok(pickleClosed, 'the stream of a part refused early is closed, not left waiting');
   });
 
   it('cancels a request in the worker and goes on answering the next ones', async () => {
