@@ -36,6 +36,20 @@ function keyOf(col: Column): KeyOf {
 const missing = (v: number | string | null): boolean => v === null || v !== v;
 
 /**
+ * How a later row with first key `x` compares with a kept row with first key `y`, by that key alone, as the
+ * full comparison does: below 0 when it goes before, above 0 after, 0 for a tie (the other keys decide; with
+ * none, the kept row, earlier in the table, goes first).
+ */
+function firstKeyOrder(x: number | string | null, y: number | string | null, dir: number): number {
+  const mx = missing(x);
+  const my = missing(y);
+  if (mx) return 1;
+  if (my) return -1;
+  if (x === y) return 0;
+  return x! < y! ? -dir : dir;
+}
+
+/**
  * The first `k` rows, in order, of the table's rows that `mask` keeps (all rows when undefined) sorted by
  * `sorts` (columns that exist); `total` is how many rows the mask keeps.
  */
@@ -63,6 +77,8 @@ export function topRows(
     }
     return a - b;
   };
+  const first = keys[0];
+  let worstKey: number | string | null | undefined;
   // A max-heap of the k best rows so far: the worst of them at the root.
   const heap = new Uint32Array(Math.max(0, k));
   let size = 0;
@@ -92,9 +108,17 @@ export function topRows(
         [heap[i], heap[parent]] = [heap[parent], heap[i]];
         i = parent;
       }
-    } else if (cmp(row, heap[0]) < 0) {
-      heap[0] = row;
-      siftDown(0);
+    } else if (first) {
+      // Against the worst kept row by the first key alone, its key read once per change: the full comparison
+      // only for a tie there.
+      const x = first.key(row);
+      if (worstKey === undefined) worstKey = first.key(heap[0]);
+      const order = firstKeyOrder(x, worstKey, first.dir);
+      if (order < 0 || (order === 0 && keys.length > 1 && cmp(row, heap[0]) < 0)) {
+        heap[0] = row;
+        siftDown(0);
+        worstKey = undefined;
+      }
     }
   }
   const rows = heap.slice(0, size).sort(cmp);
