@@ -3,6 +3,7 @@
 // too big for a worker, or when a worker fails.
 import { type CsvBatchConfig, type ParsedCsvBatch, parseCsvBatch } from './csvBatchParser';
 import { type CsvWorkerError, CsvWorkerPool } from './csvWorkerPool';
+import { nextTurn } from '../timeSlices';
 import { joinParts, partsLength } from './heldBytes';
 
 /**
@@ -74,12 +75,9 @@ export class CsvBatchQueue {
         batch: parseCsvBatch(joinParts(parts), config),
         done: false,
       };
-      here.settled = new Promise((resolve) =>
-        setImmediate(() => {
-          here.done = true;
-          resolve();
-        }),
-      );
+      here.settled = nextTurn().then(() => {
+        here.done = true;
+      });
       this.queue.push(here);
       return;
     }

@@ -172,21 +172,15 @@ function checkFor(id: number): () => void {
   };
 }
 
-/**
- * What the host sends for a load, as a stream: chunks of an object's bytes, or slices of the rows of a table
- * it put together. Each group taken asks the host for one more, so few wait here.
- */
-class Incoming<T> {
-  private readonly groups: T[][] = [];
+/** The bytes the host sends for a load, as a stream; each group of chunks taken asks the host for one more. */
+class IncomingBytes {
+  private readonly groups: Uint8Array[][] = [];
   private ended = false;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
   received = 0;
 
-  /** `sizeOf`: what an item counts for in `received` (bytes of a chunk). */
-  constructor(private readonly sizeOf: (item: T) => number) {}
-
-  push(group: T[]): void {
+  push(group: Uint8Array[]): void {
     this.groups.push(group);
     this.wake?.();
   }
@@ -213,7 +207,7 @@ class Incoming<T> {
     this.received = 0;
   }
 
-  async *read(signal: AbortSignal, onProgress?: (received: number) => void): AsyncIterable<T> {
+  async *read(signal: AbortSignal, onProgress?: (received: number) => void): AsyncIterable<Uint8Array> {
     post({ type: 'open' });
     for (;;) {
       await gate.pass(signal);
@@ -221,10 +215,10 @@ class Incoming<T> {
       const group = this.groups.shift();
       if (group) {
         post({ type: 'pull' });
-        for (const item of group) {
-          this.received += this.sizeOf(item);
+        for (const chunk of group) {
+          this.received += chunk.byteLength;
           onProgress?.(this.received);
-          yield item;
+          yield chunk;
         }
         continue;
       }
@@ -236,7 +230,7 @@ class Incoming<T> {
   }
 }
 
-const incoming = new Incoming<Uint8Array>((chunk) => chunk.byteLength);
+const incoming = new IncomingBytes();
 const ranges = new Map<number, { resolve(bytes: Uint8Array): void; reject(e: Error): void }>();
 let nextRange = 0;
 
