@@ -68,11 +68,11 @@ export interface ColumnBatch {
   ragged: number;
 }
 
-/** Codes in the narrowest unsigned array that holds `count` distinct codes. */
-export function narrowCodes(codes: ArrayLike<number>, count: number): Uint8Array | Uint16Array | Uint32Array {
-  if (count <= 0x100) return Uint8Array.from(codes);
-  if (count <= 0x10000) return Uint16Array.from(codes);
-  return codes instanceof Uint32Array ? codes : Uint32Array.from(codes);
+/** An array for `length` codes, of the narrowest unsigned type that holds `count` distinct codes. */
+export function codeArrayOf(count: number, length: number): Uint8Array | Uint16Array | Uint32Array {
+  if (count <= 0x100) return new Uint8Array(length);
+  if (count <= 0x10000) return new Uint16Array(length);
+  return new Uint32Array(length);
 }
 
 /** The buffers a batch can hand over to another thread without copying. */

@@ -15,6 +15,11 @@ const DICTIONARY_MIN = 1024;
 const CACHE_SIZE = 256;
 
 const encoder = new TextEncoder();
+/**
+ * Text cells held before they are encoded: few enough that the text they were cut from is let go soon, enough
+ * that each call into the encoder does a good stretch of work.
+ */
+const ENCODE_CELLS = 2048;
 
 /** Rows as papaparse gives them, read column by column in place. */
 type Rows = readonly (readonly string[])[];
@@ -178,20 +183,30 @@ class DictionaryBuilder extends ColumnBuilder {
   }
 }
 
-/** Text as one UTF-8 buffer: the cells are held until the batch ends, then joined and encoded once. */
+/**
+ * Text as one UTF-8 buffer. Cells are held a few thousand at a time, then joined and encoded onto the buffer at
+ * once: a cell papaparse cut out of the text keeps all of that text alive while it is held, so holding a batch's
+ * cells to its end would keep the whole batch's text alive with them.
+ */
 class TextBuilder extends ColumnBuilder {
-  private readonly cells: string[];
+  private bytes: Uint8Array;
+  private written = 0;
+  private readonly ends: Uint32Array;
+  private readonly pending: string[] = [];
+  private added = 0;
+  private ascii = true;
   private readonly counts = [0, 0, 0, 0, 0, 0];
   private nulls: Uint8Array | undefined;
   private settled = false;
 
   constructor(private readonly capacity: number) {
     super();
-    this.cells = new Array<string>(capacity);
+    this.ends = new Uint32Array(capacity);
+    this.bytes = new Uint8Array(Math.max(1024, capacity * 8));
   }
 
   add(s: string, row: number): boolean {
-    this.cells[row] = s;
+    this.pending.push(s);
     if (s.length === 0) {
       (this.nulls ??= new Uint8Array(this.capacity))[row] = 1;
       this.counts[CellKind.Null]++;
@@ -206,20 +221,48 @@ class TextBuilder extends ColumnBuilder {
     return true;
   }
 
-  finish(rows: number): BatchColumn {
-    const cells = this.cells.length === rows ? this.cells : this.cells.slice(0, rows);
+  override addColumn(rows: Rows, c: number, at: number, from = 0): boolean {
+    const added = super.addColumn(rows, c, at, from);
+    if (this.pending.length >= ENCODE_CELLS) this.encodePending();
+    return added;
+  }
+
+  /** Appends the held cells' UTF-8 to the buffer (grown as needed) and notes where each ends. */
+  private encodePending(): void {
+    const cells = this.pending;
+    if (cells.length === 0) return;
     const joined = cells.join('');
-    const bytes = encoder.encode(joined);
-    const ends = bytes.length <= 0xffff ? new Uint16Array(rows) : new Uint32Array(rows);
-    let at = 0;
-    const ascii = bytes.length === joined.length;
-    if (ascii) {
-      for (let r = 0; r < rows; r++) ends[r] = at += cells[r].length;
-    } else {
-      for (let r = 0; r < rows; r++) ends[r] = at += Buffer.byteLength(cells[r], 'utf8');
+    const start = this.written;
+    let read = 0;
+    for (;;) {
+      const result = encoder.encodeInto(read === 0 ? joined : joined.slice(read), this.bytes.subarray(this.written));
+      read += result.read;
+      this.written += result.written;
+      if (read === joined.length) break;
+      // At most 3 bytes for each UTF-16 unit still to encode.
+      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.written + (joined.length - read) * 3));
+      grown.set(this.bytes.subarray(0, this.written));
+      this.bytes = grown;
     }
+    const { ends } = this;
+    let row = this.added;
+    let at = start;
+    if (this.written - start === joined.length) {
+      for (const cell of cells) ends[row++] = at += cell.length;
+    } else {
+      this.ascii = false;
+      for (const cell of cells) ends[row++] = at += Buffer.byteLength(cell, 'utf8');
+    }
+    this.added = row;
+    cells.length = 0;
+  }
+
+  finish(rows: number): BatchColumn {
+    this.encodePending();
+    const bytes = this.bytes.slice(0, this.written);
+    const ends = bytes.length <= 0xffff ? Uint16Array.from(this.ends.subarray(0, rows)) : exact(this.ends, rows);
     const nulls = this.nulls && this.nulls.length !== rows ? this.nulls.slice(0, rows) : this.nulls;
-    return { kind: 'text', bytes, ends, ...(nulls ? { nulls } : {}), ascii, counts: this.counts };
+    return { kind: 'text', bytes, ends, ...(nulls ? { nulls } : {}), ascii: this.ascii, counts: this.counts };
   }
 }
 

@@ -1,7 +1,7 @@
 // Column storage: numbers and text in segments that grow without copying everything (no 2× peaks) and adopt
 // parsed batches as they arrive. Numbers are typed arrays (NaN = missing); text is a dictionary while values
 // repeat and UTF-8 buffers once they do not.
-import { type TextBatchColumn, narrowCodes } from './columnBatch';
+import { type TextBatchColumn, codeArrayOf } from './columnBatch';
 
 /** Cells per storage chunk filled cell by cell: arrays grow by whole chunks, never by copying everything (no 2× peaks). */
 const CHUNK = 1 << 16;
@@ -55,6 +55,8 @@ class SegmentedArray<A extends Float64Array | Uint32Array> {
   private tail: A | undefined;
   private tailUsed = 0;
   private flat: A | undefined;
+  /** Bytes of all segments, kept as they change (the load asks after every batch). */
+  private bytes = 0;
 
   constructor(private readonly make: (n: number) => A) {}
 
@@ -65,6 +67,7 @@ class SegmentedArray<A extends Float64Array | Uint32Array> {
       this.index.add(this.length);
       this.segments.push(this.tail);
       this.scales.push(1);
+      this.bytes += this.tail.byteLength;
     }
     this.tail[this.tailUsed++] = n;
     this.length++;
@@ -81,6 +84,7 @@ class SegmentedArray<A extends Float64Array | Uint32Array> {
     this.index.add(this.length);
     this.segments.push(values);
     this.scales.push(scale);
+    this.bytes += values.byteLength;
     this.length += values.length;
     this.flat = undefined;
   }
@@ -93,7 +97,11 @@ class SegmentedArray<A extends Float64Array | Uint32Array> {
   /** Ends the cell-by-cell segment, giving back its spare room. */
   private closeTail(): void {
     if (!this.tail) return;
-    if (this.tailUsed < this.tail.length) this.segments[this.segments.length - 1] = this.tail.slice(0, this.tailUsed);
+    if (this.tailUsed < this.tail.length) {
+      const used = this.tail.slice(0, this.tailUsed);
+      this.segments[this.segments.length - 1] = used;
+      this.bytes -= this.tail.byteLength - used.byteLength;
+    }
     this.tail = undefined;
   }
 
@@ -121,7 +129,7 @@ class SegmentedArray<A extends Float64Array | Uint32Array> {
   }
 
   get byteSize(): number {
-    return this.segments.reduce((sum, s) => sum + s.byteLength, 0);
+    return this.bytes;
   }
 }
 
@@ -247,6 +255,8 @@ export class TextStore {
   private dict: Map<string, number> | undefined = new Map();
   private values: (string | null)[] = [null];
   private segments: TextSegment[] = [];
+  /** Bytes of the segments other than the tail, which still grows. */
+  private closedBytes = 0;
   private readonly index = new SegmentIndex();
   /** The chunk filled cell by cell, and how many cells it holds. */
   private tail: TextChunk | undefined;
@@ -280,7 +290,7 @@ export class TextStore {
   private pushText(s: string | null): void {
     if (!this.tail || this.tailCells === CHUNK) {
       const previous = this.tail;
-      previous?.trim();
+      this.closeTail();
       this.tail = new TextChunk(previous ? Math.ceil(previous.used * 1.05) + 1024 : undefined);
       this.tailCells = 0;
       this.index.add(this.length);
@@ -291,16 +301,23 @@ export class TextStore {
   }
 
   /** Appends cells given as codes into `values` (code 0 is null), merging them into this store's dictionary. */
-  appendCodes(codes: ArrayLike<number>, values: readonly (string | null)[]): void {
+  appendCodes(codes: Uint8Array | Uint16Array | Uint32Array, values: readonly (string | null)[]): void {
     if (!this.codes) {
       for (let r = 0; r < codes.length; r++) this.pushText(values[codes[r]]);
       return;
     }
     const remap = new Uint32Array(values.length);
-    for (let k = 1; k < values.length; k++) remap[k] = this.codeOf(values[k]!);
-    const global = new Uint32Array(codes.length);
-    for (let r = 0; r < codes.length; r++) global[r] = remap[codes[r]];
-    this.codes.adopt(narrowCodes(global, this.values.length));
+    let same = true;
+    for (let k = 1; k < values.length; k++) same = (remap[k] = this.codeOf(values[k]!)) === k && same;
+    const count = this.values.length;
+    if (same && codes.BYTES_PER_ELEMENT >= codeArrayOf(count, 0).BYTES_PER_ELEMENT) {
+      // The batch's codes are this store's already: kept as they are, like the other columns of a batch.
+      this.codes.adopt(codes);
+    } else {
+      const global = codeArrayOf(count, codes.length);
+      for (let r = 0; r < codes.length; r++) global[r] = remap[codes[r]];
+      this.codes.adopt(global);
+    }
     this.length += codes.length;
     this.leaveDictionaryIfUnique();
   }
@@ -309,6 +326,15 @@ export class TextStore {
   compact(): void {
     this.codes?.compact();
     this.tail?.close(this.tailCells);
+    if (this.tail) this.closedBytes += this.tail.byteSize;
+    this.tail = undefined;
+  }
+
+  /** Ends the chunk filled cell by cell, giving back its spare room. */
+  private closeTail(): void {
+    if (!this.tail) return;
+    this.tail.trim();
+    this.closedBytes += this.tail.byteSize;
     this.tail = undefined;
   }
 
@@ -316,10 +342,11 @@ export class TextStore {
   appendText(col: TextColumnBytes): void {
     if (this.codes) this.toText();
     if (col.ends.length === 0) return;
-    this.tail?.trim();
-    this.tail = undefined;
+    this.closeTail();
     this.index.add(this.length);
-    this.segments.push(new BatchTextSegment(col));
+    const segment = new BatchTextSegment(col);
+    this.segments.push(segment);
+    this.closedBytes += segment.byteSize;
     this.length += col.ends.length;
   }
 
@@ -354,7 +381,7 @@ export class TextStore {
   /** Bytes held. */
   get byteSize(): number {
     if (this.codes) return this.codes.byteSize;
-    return this.segments.reduce((sum, c) => sum + c.byteSize, 0);
+    return this.closedBytes + (this.tail?.byteSize ?? 0);
   }
 }
 

@@ -57,14 +57,26 @@ export class HeldBytes {
 
   /**
    * Removes the first `n` bytes and returns them as parts whose buffers can be transferred: a chunk taken to
-   * its end goes as it is when its buffer is ours alone, and anything else (the part of a chunk that stays
-   * held, a view into a shared buffer) as a copy (a new Uint8Array: `slice` of a Buffer is only a view).
+   * its end goes as it is when its buffer is ours alone, and anything else (a view into a shared buffer) as a
+   * copy (a new Uint8Array: `slice` of a Buffer is only a view). A chunk of ours cut in two copies its smaller
+   * side: the head goes with the chunk's buffer when the rest, which stays held, is the shorter and is copied.
    */
   takeTransferable(n: number): Uint8Array[] {
+    const parts = this.takeParts(n);
+    const head = parts[parts.length - 1];
     // A held view of an owned buffer always reaches the buffer's end (bytes leave from the front only), so a
     // part that does not stops inside a chunk whose rest is still held.
-    return this.takeParts(n).map((part) =>
-      this.owned.has(part.buffer) && part.byteOffset + part.byteLength === part.buffer.byteLength
+    const rest = this.chunks[0];
+    const cut = head !== undefined && rest !== undefined && rest.buffer === head.buffer;
+    let moved: Uint8Array | undefined;
+    if (cut && this.owned.has(rest.buffer) && head.byteLength > rest.byteLength) {
+      const copy = new Uint8Array(rest);
+      this.owned.add(copy.buffer);
+      this.chunks[0] = copy;
+      moved = head;
+    }
+    return parts.map((part) =>
+      part === moved || (this.owned.has(part.buffer) && part.byteOffset + part.byteLength === part.buffer.byteLength)
         ? part
         : new Uint8Array(part),
     );

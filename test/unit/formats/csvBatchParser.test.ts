@@ -93,7 +93,11 @@ describe('parseCsvBatch', () => {
     assert.equal(batch.rows, 500);
     for (const col of batch.columns) {
       const arrays =
-        col.kind === 'number' ? [col.values] : col.kind === 'dictionary' ? [col.codes] : [col.ends, col.nulls];
+        col.kind === 'number'
+          ? [col.values]
+          : col.kind === 'dictionary'
+            ? [col.codes]
+            : [col.bytes, col.ends, col.nulls];
       for (const a of arrays)
         if (a) assert.equal(a.buffer.byteLength, a.byteLength, `${col.kind} column owns a buffer of its size`);
     }
@@ -111,6 +115,38 @@ describe('parseCsvBatch', () => {
       assert.equal(note.ends.constructor.name, width, `${n} rows`);
       const text = new TextDecoder().decode(note.bytes);
       assert.equal(text.slice(note.ends[n - 2], note.ends[n - 1]), `note ${n - 1}`);
+    }
+  });
+
+  it('reads every text cell back as written: long cells, text beyond ASCII, missing cells, past a few thousand rows', () => {
+    // Cells far longer than the buffer first made for them, and ASCII stretches between others that are not.
+    const note = (i: number) =>
+      i % 97 === 0
+        ? ''
+        : i % 5 === 0
+          ? `naïve ${i} 日本 🙂 ${'x'.repeat(i % 300)}`
+          : `note ${i} ${'y'.repeat(i % 700)}`;
+    const n = 9000;
+    for (const [path, layouts] of [
+      ['in the layouts they had', LAYOUTS],
+      ['row by row', ['number', 'number', 'number', 'number']],
+    ] as const) {
+      const { batch } = parse(
+        rows(n, (i) => `${i},1,a,${note(i)}`),
+        4,
+        [...layouts],
+      );
+      const col = batch.columns[3];
+      assert.equal(col.kind, 'text', path);
+      if (col.kind !== 'text') continue;
+      assert.equal(col.ascii, false, path);
+      const decoder = new TextDecoder();
+      for (let i = 0; i < n; i++) {
+        const cell = decoder.decode(col.bytes.subarray(i === 0 ? 0 : col.ends[i - 1], col.ends[i]));
+        assert.equal(cell, note(i), `${path}: row ${i}`);
+        assert.equal(col.nulls?.[i] === 1, note(i) === '', `${path}: row ${i} missing`);
+      }
+      assert.equal(col.ends[n - 1], col.bytes.length, path);
     }
   });
 

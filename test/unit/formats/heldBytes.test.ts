@@ -64,6 +64,31 @@ describe('HeldBytes', () => {
     });
   }
 
+  it('cuts an owned chunk by copying its shorter side: a long head goes with the buffer, the short rest stays as a copy', () => {
+    const held = new HeldBytes(true);
+    const shared = new Uint8Array(8).fill(9);
+    const chunk = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    held.push(shared.subarray(0, 2));
+    held.push(chunk);
+    const parts = held.takeTransferable(10);
+    assert.deepEqual(
+      parts.map((p) => [...p]),
+      [
+        [9, 9],
+        [1, 2, 3, 4, 5, 6, 7, 8],
+      ],
+    );
+    assert.notEqual(parts[0].buffer, shared.buffer, 'a view into a shared buffer is still copied');
+    assert.equal(parts[1].buffer, chunk.buffer, 'the long head goes with the chunk: no copy of it');
+    structuredClone(parts, { transfer: parts.map((p) => p.buffer as ArrayBuffer) });
+    assert.equal(chunk.byteLength, 0, 'transferred');
+    assert.deepEqual([...held.peek(10)], [9, 10], 'the rest still held is a copy of its own');
+    const [rest] = held.takeTransferable(2);
+    assert.deepEqual([...rest], [9, 10]);
+    structuredClone(rest, { transfer: [rest.buffer as ArrayBuffer] });
+    assert.equal(held.size, 0);
+  });
+
   it('copies every part when its chunks are not its own to give away', () => {
     const held = new HeldBytes();
     const chunk = bytes(1, 2);

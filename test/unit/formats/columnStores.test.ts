@@ -1,0 +1,75 @@
+// The table's column stores as batches arrive: what they report holding (the memory budget reads it after every
+// batch) is what their arrays take, and every cell reads back, whichever way a batch's codes or text came in.
+import * as assert from 'node:assert/strict';
+import type { DictionaryBatchColumn } from '../../../src/formats/columnBatch';
+import { ColumnarTable } from '../../../src/formats/table';
+import { appendTextRows, dump } from './helpers';
+
+/** Bytes of every typed array reachable from the table's columns, each buffer counted once. */
+function arrayBytes(table: ColumnarTable): number {
+  const seen = new Set<ArrayBufferLike>();
+  let bytes = 0;
+  const visit = (value: unknown, depth: number): void => {
+    if (depth > 8 || value === null || typeof value !== 'object') return;
+    if (ArrayBuffer.isView(value)) {
+      if (!seen.has(value.buffer)) {
+        seen.add(value.buffer);
+        bytes += value.byteLength;
+      }
+      return;
+    }
+    if (value instanceof Map || value instanceof Set) return;
+    for (const v of Array.isArray(value) ? value : Object.values(value)) visit(v, depth + 1);
+  };
+  for (const c of table.columns) visit(c, 0);
+  return bytes;
+}
+
+function dictionaryBatch(values: string[], codes: number[]): DictionaryBatchColumn {
+  const counts = [codes.filter((k) => k === 0).length, 0, 0, 0, 0, codes.filter((k) => k !== 0).length];
+  return { kind: 'dictionary', codes: Uint8Array.from(codes), values: [null, ...values], counts };
+}
+
+describe('column stores', () => {
+  it('report the bytes their arrays take after every batch, through numbers, text chunks and compaction', () => {
+    const table = new ColumnarTable();
+    for (const name of ['id', 'price', 'note']) table.addColumn(name);
+    const rows = Array.from({ length: 70_000 }, (_, i) => [String(i), (i / 4).toFixed(2), `note ${i}`]);
+    for (let i = 0; i < rows.length; i += 7000) {
+      appendTextRows(table, rows.slice(i, i + 7000), 3000);
+      assert.equal(table.byteSize, arrayBytes(table), `after ${i + 7000} rows`);
+    }
+    // Cells pushed one by one fill chunks that grow; compaction gives back their spare room.
+    for (let i = 0; i < 1000; i++) table.pushValueRow([i, i / 2, { note: i }]);
+    table.commitRows(1000);
+    table.compact();
+    assert.equal(table.byteSize, arrayBytes(table), 'after compaction');
+    assert.equal(table.row(70_500)[2], '{"note":500}');
+    assert.equal(table.row(69_999)[2], 'note 69999');
+  });
+
+  it('read back dictionary batches whose codes are the store’s own, remapped, or wider than the batch’s', () => {
+    const table = new ColumnarTable();
+    const column = table.addColumn('city');
+    const expected: (string | null)[] = [];
+    const append = (values: string[], codes: number[]) => {
+      table.appendBatch({ rows: codes.length, columns: [dictionaryBatch(values, codes)], ragged: 0 });
+      for (const k of codes) expected.push(k === 0 ? null : values[k - 1]);
+      assert.equal(table.byteSize, arrayBytes(table));
+    };
+    append(['Oslo', 'Lima'], [1, 2, 0, 1]);
+    // The same values in the same order: the codes are the store's already.
+    append(['Oslo', 'Lima'], [2, 2, 1, 0]);
+    // Another order, and a value not seen before.
+    append(['Pune', 'Lima', 'Oslo'], [1, 2, 3, 3]);
+    // Past 256 distinct values the store's codes need 16 bits, though this batch's own fit in 8.
+    const many = Array.from({ length: 255 }, (_, k) => `town ${k}`);
+    append(many, [255, 1, 0, 128]);
+    append(['Oslo', 'Lima'], [1, 2]);
+    assert.equal(column.layout, 'dictionary');
+    assert.deepEqual(
+      dump(table).rows.map((r) => r[0]),
+      expected,
+    );
+  });
+});
