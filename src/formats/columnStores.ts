@@ -151,9 +151,18 @@ function decodeCell(bytes: Uint8Array, a: number, b: number): string {
 /** Text cells as a parsed batch carries them (see TextBatchColumn). */
 type TextColumnBytes = Pick<TextBatchColumn, 'bytes' | 'ends' | 'nulls' | 'ascii'>;
 
+/** Where a text cell's UTF-8 sits, read in place (see TextStore.cellBytes). */
+export class CellBytes {
+  bytes: Uint8Array = new Uint8Array(0);
+  start = 0;
+  end = 0;
+}
+
 /** A segment of text cells. */
 interface TextSegment {
   get(j: number): string | null;
+  /** Points `at` at cell j's UTF-8; false when the cell is missing. */
+  locate(j: number, at: CellBytes): boolean;
   readonly byteSize: number;
 }
 
@@ -211,6 +220,14 @@ class TextChunk implements TextSegment {
     return this.nulls[j] ? null : decodeCell(this.bytes, this.offsets[j], this.offsets[j + 1]);
   }
 
+  locate(j: number, at: CellBytes): boolean {
+    if (this.nulls[j]) return false;
+    at.bytes = this.bytes;
+    at.start = this.offsets[j];
+    at.end = this.offsets[j + 1];
+    return true;
+  }
+
   get byteSize(): number {
     return this.bytes.byteLength + this.offsets.byteLength + this.nulls.byteLength;
   }
@@ -218,12 +235,16 @@ class TextChunk implements TextSegment {
 
 /** How many ASCII batch segments keep their text decoded at a time (reads of a column go segment by segment). */
 const DECODED_SEGMENTS = 8;
+/** Reads of one segment after which it is decoded whole. */
+const WHOLE_SEGMENT_READS = 64;
 const decodedRing: BatchTextSegment[] = [];
 
 /** A parsed batch's text column, kept as it arrived. */
 class BatchTextSegment implements TextSegment {
   /** The whole segment as one string while it is among the recently read (ASCII segments only). */
   private text: string | undefined;
+  /** Cells read since the segment's text was last let go. */
+  private reads = 0;
 
   constructor(private readonly col: TextColumnBytes) {}
 
@@ -231,15 +252,31 @@ class BatchTextSegment implements TextSegment {
     const { bytes, ends, nulls } = this.col;
     if (nulls?.[j]) return null;
     const a = j > 0 ? ends[j - 1] : 0;
-    if (!this.col.ascii) return decodeCell(bytes, a, ends[j]);
-    // One decode per segment, then a slice per cell: far cheaper than decoding cells one by one.
+    // A few reads here and there (the rows of a sorted window) decode their cells alone; reads that go on in
+    // the segment (a scan) decode it once and then slice: far cheaper than decoding cells one by one.
+    if (!this.col.ascii || (this.text === undefined && ++this.reads < WHOLE_SEGMENT_READS))
+      return decodeCell(bytes, a, ends[j]);
     this.text ??= this.decodeAll();
     return this.text.slice(a, ends[j]);
   }
 
+  private release(): void {
+    this.text = undefined;
+    this.reads = 0;
+  }
+
+  locate(j: number, at: CellBytes): boolean {
+    const { bytes, ends, nulls } = this.col;
+    if (nulls?.[j]) return false;
+    at.bytes = bytes;
+    at.start = j > 0 ? ends[j - 1] : 0;
+    at.end = ends[j];
+    return true;
+  }
+
   private decodeAll(): string {
     decodedRing.push(this);
-    if (decodedRing.length > DECODED_SEGMENTS) decodedRing.shift()!.text = undefined;
+    if (decodedRing.length > DECODED_SEGMENTS) decodedRing.shift()!.release();
     return decoder.decode(this.col.bytes);
   }
 
@@ -366,6 +403,15 @@ export class TextStore {
     if (this.codes) return this.values[this.codes.get(i)];
     const k = this.index.find(i);
     return this.segments[k].get(i - this.index.starts[k]);
+  }
+
+  /**
+   * Points `at` at the UTF-8 of the cell at row i, read in place with no string made; false when the cell is
+   * missing. Only once the store has left dictionary mode.
+   */
+  cellBytes(i: number, at: CellBytes): boolean {
+    const k = this.index.find(i);
+    return this.segments[k].locate(i - this.index.starts[k], at);
   }
 
   /** True while the store keeps a dictionary. */

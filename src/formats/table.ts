@@ -4,7 +4,7 @@
 import { cellText } from '../cellText';
 import type { Cell, ColumnInfo, ColumnType, MissingMarker } from '../protocol';
 import type { BatchColumn, ColumnBatch, ColumnLayout } from './columnBatch';
-import { NumberStore, TextStore } from './columnStores';
+import { type CellBytes, NumberStore, TextStore } from './columnStores';
 import { CellKind, TypeTally, classify } from './columnTypes';
 
 /** Object formats a source can declare; `auto` sniffs the bytes. */
@@ -238,6 +238,16 @@ export class Column {
   /** How the column is stored: numbers, a dictionary, or UTF-8 text. */
   get layout(): ColumnLayout {
     return this.nums ? 'number' : this.text!.isDictionary ? 'dictionary' : 'text';
+  }
+
+  /**
+   * Reads cells' UTF-8 in place (see TextStore.cellBytes) while the column holds text that is neither numbers
+   * nor a dictionary; undefined otherwise.
+   */
+  cellBytes(): ((i: number, at: CellBytes) => boolean) | undefined {
+    const text = this.text;
+    if (!text || text.isDictionary) return undefined;
+    return (i, at) => text.cellBytes(i, at);
   }
 
   /** Dictionary view while the text column keeps one. */

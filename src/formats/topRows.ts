@@ -2,6 +2,7 @@
 // LIMIT): one pass over the rows with a heap of the k best. Same order as the full sort in tableView.ts:
 // typed comparison, missing values last in both directions, ties in table order.
 import type { SortItem } from '../protocol';
+import { CellBytes } from './columnStores';
 import type { Column, ColumnarTable } from './table';
 
 /** A sort key by row: a number (NaN = missing) or a text (null = missing). */
@@ -34,6 +35,21 @@ function keyOf(col: Column): KeyOf {
 }
 
 const missing = (v: number | string | null): boolean => v === null || v !== v;
+
+/**
+ * UTF-8 cell `start`…`end` of `a` against the UTF-8 `b`, in the order of the strings they encode: below 0, 0 or
+ * above 0. UTF-8 bytes sort as code points, and JavaScript strings as UTF-16 units; the two orders differ only
+ * where the first characters that differ are both from U+E000 up, and there the answer is NaN (ask the strings).
+ */
+function compareUtf8(a: Uint8Array, start: number, end: number, b: Uint8Array): number {
+  const n = Math.min(end - start, b.length);
+  for (let k = 0; k < n; k++) {
+    const x = a[start + k];
+    const y = b[k];
+    if (x !== y) return x >= 0xee && y >= 0xee ? NaN : x - y;
+  }
+  return end - start - b.length;
+}
 
 /**
  * How a later row with first key `x` compares with a kept row with first key `y`, by that key alone, as the
@@ -79,6 +95,23 @@ export function topRows(
   };
   const first = keys[0];
   let worstKey: number | string | null | undefined;
+  // A text column's first key is compared as the UTF-8 it is stored as: no string is made for a row that is
+  // not kept.
+  const firstColumn = sorts.length > 0 ? table.column(sorts[0].colId)! : undefined;
+  const firstBytes =
+    firstColumn && firstColumn.type !== 'integer' && firstColumn.type !== 'float' ? firstColumn.cellBytes() : undefined;
+  const cell = new CellBytes();
+  /** The worst kept row's first key as UTF-8 (null: missing), read once per change. */
+  let worstBytes: Uint8Array | null | undefined;
+  const orderByBytes = (row: number): number => {
+    if (worstBytes === undefined)
+      worstBytes = firstBytes!(heap[0], cell) ? cell.bytes.slice(cell.start, cell.end) : null;
+    if (!firstBytes!(row, cell)) return 1;
+    if (worstBytes === null) return -1;
+    const c = compareUtf8(cell.bytes, cell.start, cell.end, worstBytes);
+    if (c !== c) return firstKeyOrder(first.key(row), first.key(heap[0]), first.dir);
+    return c < 0 ? -first.dir : c > 0 ? first.dir : 0;
+  };
   // A max-heap of the k best rows so far: the worst of them at the root.
   const heap = new Uint32Array(Math.max(0, k));
   let size = 0;
@@ -111,13 +144,18 @@ export function topRows(
     } else if (first) {
       // Against the worst kept row by the first key alone, its key read once per change: the full comparison
       // only for a tie there.
-      const x = first.key(row);
-      if (worstKey === undefined) worstKey = first.key(heap[0]);
-      const order = firstKeyOrder(x, worstKey, first.dir);
+      let order: number;
+      if (firstBytes) {
+        order = orderByBytes(row);
+      } else {
+        if (worstKey === undefined) worstKey = first.key(heap[0]);
+        order = firstKeyOrder(first.key(row), worstKey, first.dir);
+      }
       if (order < 0 || (order === 0 && keys.length > 1 && cmp(row, heap[0]) < 0)) {
         heap[0] = row;
         siftDown(0);
         worstKey = undefined;
+        worstBytes = undefined;
       }
     }
   }
