@@ -299,7 +299,7 @@ export function radixSortByKey(rows: Uint32Array, key: Float64Array, dir: number
 }
 
 /** Stable LSD radix sort of `rows` by the unsigned 64-bit keys (hi[i], lo[i]) given per position; sorts `rows` in place. */
-function radixSortWords(rows: Uint32Array, hi: Uint32Array, lo: Uint32Array): void {
+function radixSortWords(rows: Uint32Array, hi: Uint32Array, lo: Uint32Array, digitBits: 8 | 16 = 16): void {
   const n = rows.length;
   let src: Uint32Array = rows;
   let dst: Uint32Array = new Uint32Array(n);
@@ -307,20 +307,23 @@ function radixSortWords(rows: Uint32Array, hi: Uint32Array, lo: Uint32Array): vo
   let srcHi: Uint32Array = hi;
   let dstLo: Uint32Array = new Uint32Array(n);
   let dstHi: Uint32Array = new Uint32Array(n);
-  const count = new Uint32Array(65536);
-  for (let pass = 0; pass < 4; pass++) {
-    const word = pass < 2 ? srcLo : srcHi;
-    const shift = pass % 2 === 0 ? 0 : 16;
+  const digits = 1 << digitBits;
+  const mask = digits - 1;
+  const passesPerWord = 32 / digitBits;
+  const count = new Uint32Array(digits);
+  for (let pass = 0; pass < 2 * passesPerWord; pass++) {
+    const word = pass < passesPerWord ? srcLo : srcHi;
+    const shift = (pass % passesPerWord) * digitBits;
     count.fill(0);
-    for (let i = 0; i < n; i++) count[(word[i] >>> shift) & 0xffff]++;
+    for (let i = 0; i < n; i++) count[(word[i] >>> shift) & mask]++;
     let sum = 0;
-    for (let d = 0; d < 65536; d++) {
+    for (let d = 0; d < digits; d++) {
       const c = count[d];
       count[d] = sum;
       sum += c;
     }
     for (let i = 0; i < n; i++) {
-      const at = count[(word[i] >>> shift) & 0xffff]++;
+      const at = count[(word[i] >>> shift) & mask]++;
       dst[at] = src[i];
       dstLo[at] = srcLo[i];
       dstHi[at] = srcHi[i];
@@ -329,13 +332,73 @@ function radixSortWords(rows: Uint32Array, hi: Uint32Array, lo: Uint32Array): vo
     [srcLo, dstLo] = [dstLo, srcLo];
     [srcHi, dstHi] = [dstHi, srcHi];
   }
-  // Four passes leave the result in the original array.
+  // An even number of passes leaves the result in the original arrays.
   if (src !== rows) rows.set(src);
 }
 
 /**
- * One sort of mostly unique text: radix sort on the four UTF-16 units after the prefix all values share, then
- * a comparator sort only inside runs that tie on those units.
+ * Runs of rows that tie on a round's units are radix sorted on the next units while at least this long, with
+ * byte digits below WIDE_DIGIT_RUN rows (65,536 buckets would cost more than the rows)…
+ */
+const RADIX_RUN = 64;
+const WIDE_DIGIT_RUN = 16_384;
+/** …for at most this many rounds; other runs are sorted by comparison. */
+const RADIX_ROUNDS = 10;
+/** UTF-16 units a round's key holds: 17 bits each (a unit plus one, 0 past the end), in 64 bits. */
+const ROUND_UNITS = 3;
+
+/** UTF-16 unit k of s for a radix key: 0 past the end (shorter strings first), real units shifted up by one. */
+function radixUnit(s: string, k: number): number {
+  return k < s.length ? s.charCodeAt(k) + 1 : 0;
+}
+
+/**
+ * Sorts `out` (rows of present text, in table order) by their text from unit `offset` on, the units before it
+ * being the same for all: radix sort on the next three units, then each run that ties on them the same way
+ * from three units further (by comparison once a run is short or after a few rounds). The radix sort is stable,
+ * so rows with equal text stay in table order, as the comparator's tie-break has it.
+ */
+function sortTextRun(
+  out: Uint32Array,
+  all: readonly string[],
+  offset: number,
+  dir: number,
+  cmp: (a: number, b: number) => number,
+  round: number,
+): void {
+  const m = out.length;
+  if (m < 2) return;
+  if (m < RADIX_RUN || round >= RADIX_ROUNDS) {
+    out.sort(cmp);
+    return;
+  }
+  const hi = new Uint32Array(m);
+  const lo = new Uint32Array(m);
+  const flip = dir < 0 ? 0xffffffff : 0;
+  for (let i = 0; i < m; i++) {
+    const s = all[out[i]];
+    const u0 = radixUnit(s, offset);
+    const u1 = radixUnit(s, offset + 1);
+    const u2 = radixUnit(s, offset + 2);
+    // The 51-bit key u0·2^34 + u1·2^17 + u2 as two 32-bit words.
+    hi[i] = (((u0 << 2) | (u1 >>> 15)) ^ flip) >>> 0;
+    lo[i] = ((((u1 & 0x7fff) << 17) | u2) ^ flip) >>> 0;
+  }
+  // The keys travel with the rows: afterwards hi[i] and lo[i] are out[i]'s.
+  radixSortWords(out, hi, lo, m < WIDE_DIGIT_RUN ? 8 : 16);
+  for (let i = 0; i < m;) {
+    let j = i + 1;
+    while (j < m && hi[j] === hi[i] && lo[j] === lo[i]) j++;
+    // A run whose texts end within these units is of equal texts, already in table order.
+    const ended = ((lo[i] ^ flip) & 0x1ffff) === 0;
+    if (j - i > 1 && !ended) sortTextRun(out.subarray(i, j), all, offset + ROUND_UNITS, dir, cmp, round + 1);
+    i = j;
+  }
+}
+
+/**
+ * One sort of text: after the prefix all values share, radix sorts on three UTF-16 units at a time into ever
+ * smaller runs that tie (sortTextRun), and comparisons only inside short ones.
  */
 function sortByText(col: Column, rows: Uint32Array, dir: number): Uint32Array {
   const all: string[] = new Array(col.length);
@@ -359,39 +422,19 @@ function sortByText(col: Column, rows: Uint32Array, dir: number): Uint32Array {
     while (k < common && k < s.length && s.charCodeAt(k) === first.charCodeAt(k)) k++;
     common = k;
   }
-  const hi = new Uint32Array(m);
-  const lo = new Uint32Array(m);
-  // Shorter strings sort first: a missing unit counts as 0 and real units are shifted up by one.
-  const unit = (s: string, k: number) => (k < s.length ? Math.min(s.charCodeAt(k) + 1, 0xffff) : 0);
-  for (let i = 0; i < m; i++) {
-    const s = all[out[i]];
-    let h = ((unit(s, common) << 16) | unit(s, common + 1)) >>> 0;
-    let l = ((unit(s, common + 2) << 16) | unit(s, common + 3)) >>> 0;
-    if (dir < 0) {
-      h = ~h >>> 0;
-      l = ~l >>> 0;
-    }
-    hi[i] = h;
-    lo[i] = l;
-  }
-  radixSortWords(out, hi, lo);
   const cmp = (a: number, b: number): number => {
     const x = all[a];
     const y = all[b];
     return x < y ? -dir : x > y ? dir : a - b;
   };
-  // The keys travelled with the rows: recompute them to find the runs that tie on the four units.
-  const keyOf = (r: number): string => all[r].slice(common, common + 4);
-  for (let i = 0; i < m;) {
-    let j = i + 1;
-    const k = keyOf(out[i]);
-    while (j < m && keyOf(out[j]) === k) j++;
-    if (j - i > 1) out.subarray(i, j).sort(cmp);
-    i = j;
-  }
-  const result = new Uint32Array(rows.length);
-  result.set(out);
-  result.set(missing, m);
+  sortTextRun(out, all, common, dir, cmp, 0);
+  return joinMissing(out, missing, rows.length);
+}
+
+function joinMissing(sorted: Uint32Array, missing: readonly number[], length: number): Uint32Array {
+  const result = new Uint32Array(length);
+  result.set(sorted);
+  result.set(missing, sorted.length);
   return result;
 }
 
