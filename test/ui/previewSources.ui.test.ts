@@ -1,5 +1,6 @@
 // Where a preview reads from, clicked in code-server + Chromium: a reference link inside a preview opened from the
-// tree is read through the same connection (its S3 endpoint and static keys, never the default AWS chain), and a
+// tree is read through the same connection (its S3 endpoint and static keys, never the default AWS chain); Preview
+// All Map Indexes, chosen from a mapped task's XCom menu, stacks every map index's object in one grid; and a
 // preview of an S3 endpoint that accepts and never answers opens at once, says what it waits for, and cancels.
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,8 @@ const PARENT = 'data_0a1b2c3d-0000-4000-8000-000000000001.csv';
 const CHILD = 'data_0a1b2c3d-0000-4000-8000-000000000002.csv';
 /** A reference without a bucket (Astronomer's shape): a link only where the connection's bucket completes it. */
 const BUCKETLESS = 'xcom_s3://data_0a1b2c3d-0000-4000-8000-000000000003.csv';
+/** The objects fanout_mapped › process offloaded, map index by map index (the third was never written). */
+const MAPPED = ['data_0a1b2c3d-0000-4000-8000-00000000000a.csv', 'data_0a1b2c3d-0000-4000-8000-00000000000b.csv'];
 
 describe('preview sources (UI)', function () {
   this.timeout(300_000);
@@ -38,9 +41,16 @@ describe('preview sources (UI)', function () {
     const child = 'city,total\nOslo,11\nLima,22\nPune,33\n';
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: PARENT, Body: Buffer.from(parent) }));
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: CHILD, Body: Buffer.from(child) }));
+    const mapped = ['id,amount,discount\n1,10,0.5\n2,20,0\n3,30,0.25\n', 'id,amount\n4,unknown\n5,50\n'];
+    for (const [i, key] of MAPPED.entries())
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: Buffer.from(mapped[i]) }));
     client.destroy();
     const dbPath = join(dir, 'airflow.db');
-    await createSqliteFixture(dbPath, 2, { bucket: BUCKET, references: { parent: `xcom_s3://${BUCKET}/${PARENT}` } });
+    await createSqliteFixture(dbPath, 2, {
+      bucket: BUCKET,
+      references: { parent: `xcom_s3://${BUCKET}/${PARENT}` },
+      mappedTables: [...MAPPED, 'data_0a1b2c3d-0000-4000-8000-00000000000c.csv'].map((k) => `xcom_s3://${BUCKET}/${k}`),
+    });
     silent = createServer(() => undefined);
     await new Promise<void>((resolve) => silent!.listen(0, '127.0.0.1', resolve));
     silentEndpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
@@ -106,6 +116,59 @@ describe('preview sources (UI)', function () {
     await child.locator('#showing').filter({ hasText: 'showing 3 of 3 rows' }).waitFor({ timeout: 30_000 });
     assert.deepEqual((await child.locator('.ag-cell[col-id="c0"]').allTextContents()).sort(), ['Lima', 'Oslo', 'Pune']);
     await screenshot(page, 'sources-reference-through-connection');
+  });
+
+  it("Preview All Map Indexes, chosen from a mapped task's XCom menu, stacks the map indexes in one grid", async () => {
+    await runCommand(page, 'View: Close All Editors');
+    // Only one run row of that name in view at a time.
+    await treeItem(page, /xcom_zoo/).click();
+    await page.waitForFunction(
+      (el) => el?.getAttribute('aria-expanded') === 'false',
+      await treeItem(page, /xcom_zoo/).elementHandle(),
+    );
+    await expand(page, /fanout_mapped/);
+    await expand(page, /manual__2024-01-01/);
+    await expand(page, /^process/);
+    await expand(page, /^\[0\]/);
+    const table = treeItem(page, /^table/);
+    await table.filter({ hasNotText: 'checking' }).waitFor({ timeout: 60_000 });
+    await table.click({ button: 'right' });
+    const item = page.locator('.context-view .action-label', { hasText: /^Preview All Map Indexes$/ }).first();
+    await item.waitFor({ state: 'visible', timeout: 30_000 });
+    // The menu fades in; a click during the animation can be lost, so hover first and wait for the highlight.
+    await item.hover();
+    await page
+      .locator('.context-view .action-item.focused', { hasText: 'Preview All Map Indexes' })
+      .waitFor({ timeout: 10_000 });
+    await item.click();
+    const frame = newestWebview(page);
+    await frame.locator('#showing').filter({ hasText: 'showing 5 of 5 rows' }).waitFor({ timeout: 60_000 });
+    // Columns aligned by name, each with its type: amount is text because one map index wrote "unknown".
+    assert.deepEqual(await frame.locator('.ag-header-cell-text').allTextContents(), [
+      'map_index · integer',
+      'id · integer',
+      'amount · string',
+      'discount · float',
+    ]);
+    const rows: string[][] = [];
+    for (let r = 0; r < 5; r++)
+      rows.push(
+        (await frame.locator(`[role="row"][row-index="${r}"] .ag-cell`).allTextContents()).map((t) => t.trim()),
+      );
+    // Each row says its map index; the map index without `discount` shows it missing.
+    assert.deepEqual(rows, [
+      ['0', '1', '10', '0.5'],
+      ['0', '2', '20', '0.0'],
+      ['0', '3', '30', '0.25'],
+      ['1', '4', 'unknown', 'NaN'],
+      ['1', '5', '50', 'NaN'],
+    ]);
+    // What differs between the map indexes, and the one left out, stay in the panel.
+    const notes = frame.locator('.messages [role="note"]');
+    await notes.filter({ hasText: 'map_index 1 lacks column `discount`.' }).waitFor({ timeout: 10_000 });
+    await notes.filter({ hasText: /`amount` \(integer in map_index 0; string in map_index 1\)/ }).waitFor();
+    await notes.filter({ hasText: /^map_index 2 could not be read and is left out:/ }).waitFor();
+    await screenshot(page, 'sources-all-map-indexes');
   });
 
   it('a preview without that connection shows the bucket-less reference as text, with the reason', async () => {
