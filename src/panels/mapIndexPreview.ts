@@ -109,7 +109,8 @@ export function registerMapIndexPreview(
       const result = { stacked: [] as number[], notes: [] as string[] };
       const session = panels.openSession({
         title,
-        subtitle: `${parts.length} map indexes stacked, with a ${PART_COLUMN} column`,
+        // Said before any is read: which map indexes could not be stacked, the notes below the header say.
+        subtitle: `the map indexes' tables, stacked with a ${PART_COLUMN} column`,
         source: stackedSource(title, parts, leftOut, result),
       });
       const summary = await session.loaded;
