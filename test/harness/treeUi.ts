@@ -15,3 +15,18 @@ export async function expand(page: Page, name: string | RegExp): Promise<void> {
     timeout: 30_000,
   });
 }
+
+/** Right-clicks `row` and chooses `label` from its context menu. */
+export async function chooseFromMenu(page: Page, row: Locator, label: string): Promise<void> {
+  await row.click({ button: 'right' });
+  const item = page
+    .locator('.context-view .action-label', {
+      hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+    })
+    .first();
+  await item.waitFor({ state: 'visible', timeout: 30_000 });
+  // The menu fades in; a click during the animation can be lost, so hover first and wait for the highlight.
+  await item.hover();
+  await page.locator('.context-view .action-item.focused', { hasText: label }).waitFor({ timeout: 10_000 });
+  await item.click();
+}

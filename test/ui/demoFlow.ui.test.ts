@@ -10,7 +10,7 @@ import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { createDemoDatabase } from '../fixtures/airflow/demo';
 import { seedOffloadedObjects, uploadLargeCsv } from '../fixtures/s3/seedOffloadedObjects';
 import { startS3Server, type S3Server } from '../fixtures/servers/s3';
-import { expand, treeItem } from '../harness/treeUi';
+import { chooseFromMenu, expand, treeItem } from '../harness/treeUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const BUCKET = 'xcom-lens-demo';
@@ -154,15 +154,7 @@ describe('the demo, as a user clicks through it', function () {
   });
 
   it('copies the reference from the context menu', async () => {
-    await treeItem(page, /extract › return_value/).click({ button: 'right' });
-    const item = page.locator('.context-view .action-label', { hasText: /^Copy Reference$/ }).first();
-    await item.waitFor({ state: 'visible', timeout: 30_000 });
-    // The menu fades in; a click during the animation can be lost, so hover first and wait for the highlight.
-    await item.hover();
-    await page
-      .locator('.context-view .action-item.focused', { hasText: 'Copy Reference' })
-      .waitFor({ timeout: 10_000 });
-    await item.click();
+    await chooseFromMenu(page, treeItem(page, /extract › return_value/), 'Copy Reference');
     await page.getByText('Copied reference').waitFor({ timeout: 10_000 });
     await screenshot(page, 'demo-5-copied');
   });

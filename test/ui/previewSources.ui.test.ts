@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { createSqliteFixture } from '../fixtures/airflow/builder';
 import { startS3Server, type S3Server } from '../fixtures/servers/s3';
 import { newestWebview, openPreview, runCommand } from '../harness/previewUi';
-import { expand, treeItem } from '../harness/treeUi';
+import { chooseFromMenu, expand, treeItem } from '../harness/treeUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const BUCKET = 'xcom-lens-sources';
@@ -138,15 +138,7 @@ describe('preview sources (UI)', function () {
     await expand(page, /^\[0\]/);
     const table = treeItem(page, /^table/);
     await table.filter({ hasNotText: 'checking' }).waitFor({ timeout: 60_000 });
-    await table.click({ button: 'right' });
-    const item = page.locator('.context-view .action-label', { hasText: /^Preview All Map Indexes$/ }).first();
-    await item.waitFor({ state: 'visible', timeout: 30_000 });
-    // The menu fades in; a click during the animation can be lost, so hover first and wait for the highlight.
-    await item.hover();
-    await page
-      .locator('.context-view .action-item.focused', { hasText: 'Preview All Map Indexes' })
-      .waitFor({ timeout: 10_000 });
-    await item.click();
+    await chooseFromMenu(page, table, 'Preview All Map Indexes');
     const frame = newestWebview(page);
     await frame.locator('#showing').filter({ hasText: 'showing 5 of 5 rows' }).waitFor({ timeout: 60_000 });
     // The header claims no count the notes would contradict (two of the three map indexes were stacked).
