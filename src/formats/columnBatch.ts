@@ -68,11 +68,15 @@ export interface ColumnBatch {
   ragged: number;
 }
 
+/** Bytes per code of the narrowest unsigned array that holds `count` distinct codes. */
+export function codeWidth(count: number): 1 | 2 | 4 {
+  return count <= 0x100 ? 1 : count <= 0x10000 ? 2 : 4;
+}
+
 /** An array for `length` codes, of the narrowest unsigned type that holds `count` distinct codes. */
 export function codeArrayOf(count: number, length: number): Uint8Array | Uint16Array | Uint32Array {
-  if (count <= 0x100) return new Uint8Array(length);
-  if (count <= 0x10000) return new Uint16Array(length);
-  return new Uint32Array(length);
+  const width = codeWidth(count);
+  return width === 1 ? new Uint8Array(length) : width === 2 ? new Uint16Array(length) : new Uint32Array(length);
 }
 
 /** The buffers a batch can hand over to another thread without copying. */

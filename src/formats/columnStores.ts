@@ -1,7 +1,7 @@
 // Column storage: numbers and text in segments that grow without copying everything (no 2× peaks) and adopt
 // parsed batches as they arrive. Numbers are typed arrays (NaN = missing); text is a dictionary while values
 // repeat and UTF-8 buffers once they do not.
-import { type TextBatchColumn, codeArrayOf } from './columnBatch';
+import { type TextBatchColumn, codeArrayOf, codeWidth } from './columnBatch';
 
 /** Cells per storage chunk filled cell by cell: arrays grow by whole chunks, never by copying everything (no 2× peaks). */
 const CHUNK = 1 << 16;
@@ -347,7 +347,7 @@ export class TextStore {
     let same = true;
     for (let k = 1; k < values.length; k++) same = (remap[k] = this.codeOf(values[k]!)) === k && same;
     const count = this.values.length;
-    if (same && codes.BYTES_PER_ELEMENT >= codeArrayOf(count, 0).BYTES_PER_ELEMENT) {
+    if (same && codes.BYTES_PER_ELEMENT >= codeWidth(count)) {
       // The batch's codes are this store's already: kept as they are, like the other columns of a batch.
       this.codes.adopt(codes);
     } else {
@@ -363,8 +363,7 @@ export class TextStore {
   compact(): void {
     this.codes?.compact();
     this.tail?.close(this.tailCells);
-    if (this.tail) this.closedBytes += this.tail.byteSize;
-    this.tail = undefined;
+    this.closeTail();
   }
 
   /** Ends the chunk filled cell by cell, giving back its spare room. */

@@ -232,7 +232,7 @@ function sortRows(table: ColumnarTable, rows: Uint32Array, sorts: SortItem[], ch
     firstCol.type !== 'integer' &&
     firstCol.type !== 'float'
   ) {
-    return sortByText(firstCol, rows, sorts[0].sort === 'desc' ? -1 : 1);
+    return sortByText(firstCol, rows, sorts[0].sort === 'desc' ? -1 : 1, check);
   }
   const keys = sorts.map((s) => {
     check();
@@ -352,26 +352,33 @@ function radixUnit(s: string, k: number): number {
   return k < s.length ? s.charCodeAt(k) + 1 : 0;
 }
 
+/** What every run of one text sort shares. */
+interface TextSort {
+  /** The text of each row sorted (by row index). */
+  all: readonly string[];
+  /** 1 ascending, -1 descending. */
+  dir: number;
+  /** The full comparison, ties in table order. */
+  cmp: (a: number, b: number) => number;
+  /** Throws once the sort is no longer wanted. */
+  check: () => void;
+}
+
 /**
  * Sorts `out` (rows of present text, in table order) by their text from unit `offset` on, the units before it
  * being the same for all: radix sort on the next three units, then each run that ties on them the same way
  * from three units further (by comparison once a run is short or after a few rounds). The radix sort is stable,
  * so rows with equal text stay in table order, as the comparator's tie-break has it.
  */
-function sortTextRun(
-  out: Uint32Array,
-  all: readonly string[],
-  offset: number,
-  dir: number,
-  cmp: (a: number, b: number) => number,
-  round: number,
-): void {
+function sortTextRun(out: Uint32Array, sort: TextSort, offset: number, round: number): void {
   const m = out.length;
   if (m < 2) return;
   if (m < RADIX_RUN || round >= RADIX_ROUNDS) {
-    out.sort(cmp);
+    out.sort(sort.cmp);
     return;
   }
+  sort.check();
+  const { all, dir } = sort;
   const hi = new Uint32Array(m);
   const lo = new Uint32Array(m);
   const flip = dir < 0 ? 0xffffffff : 0;
@@ -391,7 +398,7 @@ function sortTextRun(
     while (j < m && hi[j] === hi[i] && lo[j] === lo[i]) j++;
     // A run whose texts end within these units is of equal texts, already in table order.
     const ended = ((lo[i] ^ flip) & 0x1ffff) === 0;
-    if (j - i > 1 && !ended) sortTextRun(out.subarray(i, j), all, offset + ROUND_UNITS, dir, cmp, round + 1);
+    if (j - i > 1 && !ended) sortTextRun(out.subarray(i, j), sort, offset + ROUND_UNITS, round + 1);
     i = j;
   }
 }
@@ -400,11 +407,13 @@ function sortTextRun(
  * One sort of text: after the prefix all values share, radix sorts on three UTF-16 units at a time into ever
  * smaller runs that tie (sortTextRun), and comparisons only inside short ones.
  */
-function sortByText(col: Column, rows: Uint32Array, dir: number): Uint32Array {
+function sortByText(col: Column, rows: Uint32Array, dir: number, check: () => void): Uint32Array {
   const all: string[] = new Array(col.length);
   const present: number[] = [];
   const missing: number[] = [];
-  for (const r of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    if ((i & 0xffff) === 0) check();
+    const r = rows[i];
     const v = col.get(r);
     if (v === null) missing.push(r);
     else {
@@ -427,7 +436,7 @@ function sortByText(col: Column, rows: Uint32Array, dir: number): Uint32Array {
     const y = all[b];
     return x < y ? -dir : x > y ? dir : a - b;
   };
-  sortTextRun(out, all, common, dir, cmp, 0);
+  sortTextRun(out, { all, dir, cmp, check }, common, 0);
   return joinMissing(out, missing, rows.length);
 }
 

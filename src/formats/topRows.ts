@@ -5,12 +5,17 @@ import type { SortItem } from '../protocol';
 import { CellBytes } from './columnStores';
 import type { Column, ColumnarTable } from './table';
 
-/** A sort key by row: a number (NaN = missing) or a text (null = missing). */
-type KeyOf = ((row: number) => number) | ((row: number) => string | null);
+/**
+ * A column's sort key by row, a number (NaN = missing) or a text (null = missing); for plain text also the same
+ * key read in place as the UTF-8 it is stored as (false = missing).
+ */
+type SortKey =
+  | { key: (row: number) => number; bytes?: undefined }
+  | { key: (row: number) => string | null; bytes?: (row: number, at: CellBytes) => boolean };
 
-function keyOf(col: Column): KeyOf {
+function keyOf(col: Column): SortKey {
   const nums = col.numbers();
-  if (nums) return (r: number) => nums[r];
+  if (nums) return { key: (r: number) => nums[r] };
   const numericText = col.type === 'integer' || col.type === 'float';
   const dict = col.dictionary();
   if (dict) {
@@ -23,15 +28,17 @@ function keyOf(col: Column): KeyOf {
     const rank = new Float64Array(dict.values.length);
     rank[0] = NaN;
     order.forEach((code, r) => (rank[code] = r));
-    return (r: number) => rank[dict.codes[r]];
+    return { key: (r: number) => rank[dict.codes[r]] };
   }
   if (numericText) {
-    return (r: number) => {
-      const v = col.get(r);
-      return v === null ? NaN : Number(v);
+    return {
+      key: (r: number) => {
+        const v = col.get(r);
+        return v === null ? NaN : Number(v);
+      },
     };
   }
-  return (r: number) => col.get(r) as string | null;
+  return { key: (r: number) => col.get(r) as string | null, bytes: col.cellBytes() };
 }
 
 const missing = (v: number | string | null): boolean => v === null || v !== v;
@@ -76,7 +83,7 @@ export function topRows(
   k: number,
 ): { rows: Uint32Array; total: number } {
   const n = table.rowCount;
-  const keys = sorts.map((s) => ({ key: keyOf(table.column(s.colId)!), dir: s.sort === 'desc' ? -1 : 1 }));
+  const keys = sorts.map((s) => ({ ...keyOf(table.column(s.colId)!), dir: s.sort === 'desc' ? -1 : 1 }));
   const cmp = (a: number, b: number): number => {
     for (let j = 0; j < keys.length; j++) {
       const { key, dir } = keys[j];
@@ -97,9 +104,7 @@ export function topRows(
   let worstKey: number | string | null | undefined;
   // A text column's first key is compared as the UTF-8 it is stored as: no string is made for a row that is
   // not kept.
-  const firstColumn = sorts.length > 0 ? table.column(sorts[0].colId)! : undefined;
-  const firstBytes =
-    firstColumn && firstColumn.type !== 'integer' && firstColumn.type !== 'float' ? firstColumn.cellBytes() : undefined;
+  const firstBytes = first?.bytes;
   const cell = new CellBytes();
   /** The worst kept row's first key as UTF-8 (null: missing), read once per change. */
   let worstBytes: Uint8Array | null | undefined;

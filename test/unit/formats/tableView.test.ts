@@ -290,4 +290,22 @@ describe('text sort', () => {
     }
     assertSortsLikeStableComparator(values);
   });
+  it('stops a text sort partway once it is no longer wanted', () => {
+    const t = new ColumnarTable();
+    t.addColumn('url');
+    appendTextRows(
+      t,
+      Array.from({ length: 80_000 }, (_, i) => [`https://host/${['a', 'b'][i % 2]}/item/${(i * 7919) % 79_999}`]),
+    );
+    let checks = 0;
+    const stop = new Error('no longer wanted');
+    // The view checks once before it sorts; a sort that never checked again would run to its end.
+    assert.throws(
+      () =>
+        computeView(t, q({ sortModel: [{ colId: 'c0', sort: 'asc' }] }), () => {
+          if (++checks > 2) throw stop;
+        }),
+      (e) => e === stop,
+    );
+  });
 });
