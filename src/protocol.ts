@@ -2,7 +2,7 @@
 // Shared by both bundles: no `vscode`, no Node built-ins. The webview pulls windows of rows; the host
 // validates every message it receives with `isFromWebview`. Every request settles: the host answers it once with
 // `replyTo` (an error reply when its handler fails), and the webview's `RequestTracker` gives up after a timeout.
-import { errorMessage } from './errors';
+import { CancellationError, errorMessage, isCancellation } from './errors';
 import type { ReferenceConfig } from './references';
 
 /** Inferred type of a column, shown in its header. */
@@ -241,8 +241,11 @@ export type ToWebview =
   | { type: 'stats'; inReplyTo: number; stats?: ColumnStats; error?: string }
   /** Reply to a request that only needs an outcome (copies, `export`, `openReference`). */
   | { type: 'ack'; inReplyTo: number; ok: boolean; message?: string }
-  /** Reply to any request whose handler failed: what went wrong, in one sentence. */
-  | { type: 'failed'; inReplyTo: number; message: string };
+  /**
+   * Reply to any request whose handler failed: what went wrong, in one sentence. `cancelled`: the work was
+   * stopped because it was no longer wanted (a newer sort or filter, the panel closing), not a failure to report.
+   */
+  | { type: 'failed'; inReplyTo: number; message: string; cancelled?: boolean };
 
 /** Messages the webview sends to the host. */
 export type FromWebview =
@@ -299,7 +302,7 @@ export async function replyTo(
   try {
     body = await handler();
   } catch (e) {
-    body = { type: 'failed', message: errorMessage(e) };
+    body = { type: 'failed', message: errorMessage(e), ...(isCancellation(e) ? { cancelled: true } : {}) };
   }
   await post({ ...body, inReplyTo: id } as Reply);
 }
@@ -315,9 +318,12 @@ const DEFAULT_REPLY_TIMEOUT_MS = 60_000;
 /**
  * Pairs requests with replies on the webview side: `request` allocates the `id`, `settle` resolves by
  * `inReplyTo`. Every request settles: with its reply, or rejected with a RequestFailedError when the host
- * answers `failed`, when sending throws, or when no reply comes within the timeout.
+ * answers `failed`, when sending throws, or when no reply comes within the timeout (with a CancellationError
+ * when the host says the work was stopped as no longer wanted).
  */
-export class RequestTracker<R extends { inReplyTo: number; type?: string; message?: string } = Reply> {
+export class RequestTracker<
+  R extends { inReplyTo: number; type?: string; message?: string; cancelled?: boolean } = Reply,
+> {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (reply: R) => void; reject: (e: Error) => void }>();
 
@@ -351,7 +357,10 @@ export class RequestTracker<R extends { inReplyTo: number; type?: string; messag
   settle(reply: R): boolean {
     const waiting = this.pending.get(reply.inReplyTo);
     if (!waiting) return false;
-    if (reply.type === 'failed') waiting.reject(new RequestFailedError(reply.message ?? 'The request failed.'));
+    if (reply.type === 'failed')
+      waiting.reject(
+        reply.cancelled ? new CancellationError() : new RequestFailedError(reply.message ?? 'The request failed.'),
+      );
     else waiting.resolve(reply);
     return true;
   }

@@ -220,7 +220,7 @@ export class GridView {
       return;
     }
     const shown = mode === 'client' ? api.getDisplayedRowCount() : serverTotal;
-    const where = mode === 'server' ? ' (sorted and filtered in the extension host)' : '';
+    const where = mode === 'server' ? ' (sorted and filtered in a background thread)' : '';
     // Sort, filter and search cover what was read: say so while that is not the whole object.
     const sorted = this.state.lastQuery !== undefined && !isFileOrder(this.state.lastQuery);
     const more = this.state.partial ? ' (Read Further reads more)' : done ? '' : ' (reading more)';

@@ -1,6 +1,6 @@
 // The webview's side of the protocol: posts messages to the host and matches replies to requests.
 import { RequestTracker } from '../src/protocol';
-import { errorMessage } from '../src/errors';
+import { errorMessage, isCancellation } from '../src/errors';
 import type { FromWebview, PersistedState, ToWebview } from '../src/protocol';
 
 /** What VS Code gives a webview script. */
@@ -35,7 +35,8 @@ export class HostClient {
     try {
       return await this.requests.request((id) => this.vscode.postMessage(message(id)), timeoutMs);
     } catch (e) {
-      this.onFailure(errorMessage(e));
+      // Work stopped because it was no longer wanted (the grid asked for another sort) is no failure to show.
+      if (!isCancellation(e)) this.onFailure(errorMessage(e));
       throw e;
     }
   }

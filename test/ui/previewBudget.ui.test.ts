@@ -76,5 +76,20 @@ describe('preview past the memory budget (UI)', function () {
       .waitFor({ timeout: 120_000 });
     assert.ok((await rowsShown()) > Number(first.replace(/,/g, '')), 'more rows after Read Further');
     assert.ok(server!.sent(`${BUCKET}/${KEY}`) < 0.1 * 3e9, 'the rest of the object was not downloaded');
+
+    // A text column (zero-padded ids) sorted from its header, descending: the largest id held comes first.
+    const heldRows = await rowsShown();
+    const header = grid.locator('.ag-header-cell-text', { hasText: /^id · string$/ });
+    await header.click();
+    await header.click();
+    const cell = (row: number) => grid.locator(`.ag-row[row-index="${row}"] [col-id="c0"]`).first();
+    await cell(0)
+      .filter({ hasText: String(heldRows - 1).padStart(10, '0') })
+      .waitFor({ timeout: 60_000 });
+    assert.equal((await cell(1).textContent())?.trim(), String(heldRows - 2).padStart(10, '0'));
+    // The ascending sort the second click replaced was stopped, and that is no error to show.
+    assert.deepEqual(await grid.locator('.messages [role="alert"]').allTextContents(), []);
+    await grid.locator('#showing').filter({ hasText: 'sorted and filtered in a background thread' }).waitFor();
+    console.log(`      sorted by a text column: ${await screenshot(page, 'preview-budget-sorted')}`);
   });
 });

@@ -1,6 +1,7 @@
 // Every protocol request settles: the host's envelope answers a throwing handler with an error reply, and the
 // webview's tracker rejects on that reply, on a send that throws, and after its timeout.
 import * as assert from 'node:assert/strict';
+import { CancellationError, isCancellation } from '../../src/errors';
 import { RequestTracker, replyTo, type Reply } from '../../src/protocol';
 
 describe('protocol: every request settles', () => {
@@ -52,6 +53,24 @@ describe('protocol: every request settles', () => {
       tracker.request(() => undefined),
       /No answer/,
     );
+    assert.equal(tracker.waiting, 0);
+  });
+
+  it('says a request was stopped as no longer wanted, and the webview side rejects it as a cancel, not a failure', async () => {
+    const tracker = new RequestTracker<Reply>(1000);
+    let sent = -1;
+    const superseded = tracker.request((id) => (sent = id));
+    const posted: Reply[] = [];
+    await replyTo(
+      sent,
+      async () => Promise.reject(new CancellationError()),
+      (r) => {
+        posted.push(r);
+        tracker.settle(r);
+      },
+    );
+    assert.deepEqual(posted, [{ type: 'failed', message: 'Cancelled', cancelled: true, inReplyTo: sent }]);
+    await assert.rejects(superseded, (e) => isCancellation(e));
     assert.equal(tracker.waiting, 0);
   });
 });
