@@ -55,6 +55,9 @@ export function unclosedQuoteRow(errors: readonly Papa.ParseError[]): number {
   return -1;
 }
 
+/** The quote character (papaparse's default; the same byte in UTF-8 and Windows-1252). */
+const QUOTE = 0x22;
+
 /** papaparse's parser proper, without the per-parse driver around it (no header, no empty-line filter). */
 const RowParser = (
   Papa as unknown as {
@@ -65,20 +68,23 @@ const RowParser = (
 ).Parser;
 
 /**
- * Characters of text papaparse parses at a time when the text has no quote (any newline ends a row then): the
- * rows of one piece are turned into columns before the next is parsed, so few are alive at any time.
+ * Bytes of a quote-free batch decoded and parsed at a time (cut at a newline, which UTF-8 never has inside a
+ * character): the rows of one piece are turned into columns before the next is decoded. The batch's text is
+ * never one string: a string that big goes to the large-object space, which only a full GC frees.
  */
-const PIECE_CHARS = 32 * 1024;
+const PIECE_BYTES = 32 * 1024;
+
+/** UTF-8 that rejects what is not UTF-8 (the caller then reads the batch as Windows-1252) and keeps a BOM. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Rows `bytes` holds when no cell is quoted: its newlines, plus the last row when no newline ends it. Builders
  * made this size hand over their arrays as they are.
  */
-function countRowEnds(bytes: Uint8Array, newline: number): number {
+function countRowEnds(bytes: Buffer, newline: number): number {
   // Buffer's search is native: about four times quicker than TypedArray#indexOf called once per row.
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let n = 0;
-  for (let at = buffer.indexOf(newline); at >= 0; at = buffer.indexOf(newline, at + 1)) n++;
+  for (let at = bytes.indexOf(newline); at >= 0; at = bytes.indexOf(newline, at + 1)) n++;
   return bytes.length > 0 && bytes[bytes.length - 1] !== newline ? n + 1 : n;
 }
 
@@ -99,22 +105,39 @@ function fullRows(rows: string[][], width: number): string[][] | undefined {
 }
 
 /**
- * Parses whole rows straight into typed columns in the layouts they had so far, a piece at a time; undefined
- * when a row does not fit (a cell the layout cannot hold, a field count other than the header's, a parse
- * error), and the caller parses the batch the row-by-row way instead.
+ * The text of a batch with no quote, a piece at a time: about PIECE_BYTES cut after a newline, which UTF-8
+ * never has inside a character. undefined for a piece that is not UTF-8.
  */
-function parseIntoLayouts(text: string, bytes: Uint8Array, config: CsvBatchConfig): ColumnBatch | undefined {
+function* quoteFreePieces(bytes: Buffer, newlineByte: number): Generator<string | undefined> {
+  for (let at = 0; at < bytes.length;) {
+    let end = bytes.indexOf(newlineByte, at + PIECE_BYTES);
+    end = end < 0 ? bytes.length : end + 1;
+    try {
+      yield strictUtf8.decode(bytes.subarray(at, end));
+    } catch {
+      yield undefined;
+    }
+    at = end;
+  }
+}
+
+/**
+ * Parses whole rows straight into typed columns in the layouts they had so far, a piece of text at a time;
+ * undefined when a row does not fit (a cell the layout cannot hold, a field count other than the header's, a
+ * parse error, a piece that is not UTF-8), and the caller parses the batch the row-by-row way instead.
+ */
+function parseIntoLayouts(
+  pieces: Iterable<string | undefined>,
+  capacity: number,
+  config: CsvBatchConfig,
+): ColumnBatch | undefined {
   const { width, delimiter, newline } = config;
-  const capacity = countRowEnds(bytes, newline.charCodeAt(newline.length - 1));
   const builders = columnBuilders(config.layouts, width, capacity);
-  const quoted = text.indexOf('"') >= 0;
   const parser = new RowParser({ delimiter, newline });
   let rows = 0;
-  for (let at = 0; at < text.length;) {
-    let end = quoted ? -1 : text.indexOf(newline, at + PIECE_CHARS);
-    end = end < 0 ? text.length : end + newline.length;
-    const parsed = parser.parse(at === 0 && end === text.length ? text : text.slice(at, end), 0, false);
-    at = end;
+  for (const text of pieces) {
+    if (text === undefined) return undefined;
+    const parsed = parser.parse(text, 0, false);
     if (parsed.errors.length > 0) return undefined;
     const piece = fullRows(parsed.data, width);
     if (!piece || rows + piece.length > capacity) return undefined;
@@ -126,9 +149,20 @@ function parseIntoLayouts(text: string, bytes: Uint8Array, config: CsvBatchConfi
 
 /** Parses whole rows (not the header) into a batch. */
 export function parseCsvBatch(bytes: Uint8Array, config: CsvBatchConfig): ParsedCsvBatch {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const newlineByte = config.newline.charCodeAt(config.newline.length - 1);
+  const capacity = countRowEnds(buffer, newlineByte);
+  const quoted = buffer.indexOf(QUOTE) >= 0;
+  if (!quoted) {
+    const direct = parseIntoLayouts(quoteFreePieces(buffer, newlineByte), capacity, config);
+    if (direct) return { ...direct, unclosedQuoteRow: -1, fallbackEncoding: false };
+  }
   const { text, fallbackEncoding } = decodeText(bytes, { stream: false, keepBom: true });
-  const direct = parseIntoLayouts(text, bytes, config);
-  if (direct) return { ...direct, unclosedQuoteRow: -1, fallbackEncoding };
+  if (quoted || fallbackEncoding) {
+    // Whole: a quoted cell may hold a newline, and Windows-1252 text is decoded once.
+    const direct = parseIntoLayouts([text], capacity, config);
+    if (direct) return { ...direct, unclosedQuoteRow: -1, fallbackEncoding };
+  }
   const handle = new ParserHandle({
     header: false,
     skipEmptyLines: true,

@@ -63,8 +63,10 @@ describe('parseCsvBatch', () => {
       LAYOUTS,
     ],
     ['text beyond ASCII', rows(300, (i) => `${i},1,ü,naïve ${i} 日本 🙂`), 4, LAYOUTS],
+    ['text beyond ASCII over many pieces', rows(20_000, (i) => `${i},1,ü,naïve ${i} 日本 🙂`), 4, LAYOUTS],
     ['one column with empty lines', '1\n\n2\n\n3\n', 1, ['number']],
     ['CRLF rows', rows(400).replaceAll('\n', '\r\n'), 4, LAYOUTS, '\r\n'],
+    ['CRLF rows over many pieces', rows(40_000).replaceAll('\n', '\r\n'), 4, LAYOUTS, '\r\n'],
   ];
   for (const [name, text, width, layouts, newline] of cases)
     it(`reads ${name} as the row-by-row path does`, () => {
@@ -82,6 +84,16 @@ describe('parseCsvBatch', () => {
     });
     assert.equal(latin1.fallbackEncoding, true);
     assert.equal(latin1.rows, 1);
+  });
+
+  it('reads a whole batch as Windows-1252 when a byte far into it is not UTF-8', () => {
+    const text = rows(20_000, (i) => `${i},1,a,${i === 19_990 ? 'caf\u00e9' : `note ${i}`}`);
+    const bytes = Uint8Array.from(text, (ch) => ch.charCodeAt(0));
+    const batch = parseCsvBatch(bytes, { delimiter: ',', newline: '\n', width: 4, layouts: LAYOUTS });
+    assert.equal(batch.fallbackEncoding, true);
+    assert.equal(batch.rows, 20_000);
+    const { unclosedQuoteRow, fallbackEncoding, ...columns } = batch;
+    assert.deepEqual(columns, byRows(text, 4, LAYOUTS));
   });
 
   it('hands over arrays as long as the rows, not as long as the rows it made room for', () => {
