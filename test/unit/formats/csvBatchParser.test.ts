@@ -92,7 +92,7 @@ describe('parseCsvBatch', () => {
     const batch = parseCsvBatch(bytes, { delimiter: ',', newline: '\n', width: 4, layouts: LAYOUTS });
     assert.equal(batch.fallbackEncoding, true);
     assert.equal(batch.rows, 20_000);
-    const { unclosedQuoteRow, fallbackEncoding, ...columns } = batch;
+    const { unclosedQuoteRow: _unclosed, fallbackEncoding: _fallback, ...columns } = batch;
     assert.deepEqual(columns, byRows(text, 4, LAYOUTS));
   });
 
