@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { jsonToTable } from '../../../src/formats/pandasJson';
 import { ColumnarTable } from '../../../src/formats/table';
-import { TableViewer, columnStats, computeView, radixSortByKey } from '../../../src/formats/tableView';
+import { radixSortByKey, radixSortWords } from '../../../src/formats/radixSort';
+import { TableViewer, columnStats, computeView } from '../../../src/formats/tableView';
 import { formatRows } from '../../../src/formats/textFormats';
 import { appendTextRows } from './helpers';
 import { IS_EXACTLY, emptyQuery, type ViewQuery } from '../../../src/protocol';
@@ -217,6 +218,55 @@ describe('radixSortByKey', () => {
   });
 });
 
+describe('radixSortWords', () => {
+  /** Keys of `n` rows whose varying digits are only those `vary` gives (others the same for every row). */
+  function keys(n: number, vary: (i: number) => [number, number]) {
+    const rows = Uint32Array.from({ length: n }, (_, i) => i);
+    const hi = new Uint32Array(n);
+    const lo = new Uint32Array(n);
+    for (let i = 0; i < n; i++) [hi[i], lo[i]] = vary(i);
+    return { rows, hi, lo };
+  }
+
+  for (const [what, digitBits, vary] of [
+    // One 16-bit pass runs (an odd number: the result is copied back), three are skipped.
+    [
+      'only the low 16 bits vary',
+      16,
+      (i: number): [number, number] => [0x12345678, 0xabcd0000 | ((i * 7919) % 65_536)],
+    ],
+    // Byte digits: three passes run, five are skipped; equal keys keep their order.
+    [
+      'three bytes vary, with ties',
+      8,
+      (i: number): [number, number] => [0x01000000 | (((i * 31) % 7) << 8), (i * 13) % 1000],
+    ],
+    ['every digit varies', 16, (i: number): [number, number] => [(i * 2_654_435_761) >>> 0, (i * 40_503) >>> 0]],
+  ] as const) {
+    it(`sorts rows by their keys stably and keeps keys and carried words with their rows: ${what}`, () => {
+      const n = 5000;
+      const { rows, hi, lo } = keys(n, vary);
+      const carried: [Uint32Array, Uint32Array] = [
+        Uint32Array.from(rows, (r) => r * 3),
+        Uint32Array.from(rows, (r) => r ^ 0x5555),
+      ];
+      const original = { hi: hi.slice(), lo: lo.slice() };
+      radixSortWords(rows, hi, lo, digitBits, carried);
+      const expected = Array.from({ length: n }, (_, i) => i).sort(
+        (a, b) => original.hi[a] - original.hi[b] || original.lo[a] - original.lo[b] || a - b,
+      );
+      assert.deepEqual(Array.from(rows), expected);
+      for (let i = 0; i < n; i++) {
+        const r = rows[i];
+        assert.equal(hi[i], original.hi[r], `hi of row ${r}`);
+        assert.equal(lo[i], original.lo[r], `lo of row ${r}`);
+        assert.equal(carried[0][i], r * 3, `first carried word of row ${r}`);
+        assert.equal(carried[1][i], r ^ 0x5555, `second carried word of row ${r}`);
+      }
+    });
+  }
+});
+
 describe('text sort', () => {
   it('orders mostly unique text like a comparator sort, both directions, missing last', function () {
     this.timeout(20_000);
@@ -290,6 +340,53 @@ describe('text sort', () => {
     }
     assertSortsLikeStableComparator(values);
   });
+  /** Values that repeat (`distinct` of them, every one in each batch of rows: too many for a dictionary), of
+   * every kind a radix key has to tell apart: accents, astral and the highest units, long shared prefixes. */
+  function repeating(rows: number, distinct: number): string[] {
+    const heads = ['', 'ä', 'ÿ', 'ő', 'Straße ', '😀', '\uffff', 'a much longer shared prefix of text/', 'Z'];
+    return Array.from({ length: rows }, (_, i) => {
+      const k = (i * 7919) % distinct;
+      return i % 97 === 0 ? '' : `${heads[k % heads.length]}${k}`;
+    });
+  }
+
+  it('orders text that repeats across the whole table (sorted by distinct value) like a stable comparator sort', () => {
+    assertSortsLikeStableComparator(repeating(80_000, 3001));
+  });
+
+  it('tells apart repeating values whose UTF-8 hashes the same', () => {
+    // 'label 0112789' and 'label 0349192' have the same 32-bit FNV-1a hash and length.
+    assertSortsLikeStableComparator(
+      repeating(60_000, 3001).map((v, i) => (i % 5 === 0 ? ['label 0349192', 'label 0112789'][i % 2] : v)),
+    );
+  });
+
+  it('orders text that repeats at first and then does not like a stable comparator sort', () => {
+    // The first half repeats 3,001 values, the second is unique: more distinct values than a sort by distinct
+    // value takes, found partway through.
+    const values = repeating(40_000, 3001);
+    for (let i = 0; i < 40_000; i++) values.push(i % 89 === 0 ? '' : `${i % 2 ? 'é' : ''}${(i * 104_729) % 1_000_003}`);
+    assertSortsLikeStableComparator(values);
+  });
+
+  it('orders long Latin-1 text that changes script further on like a stable comparator sort', function () {
+    this.timeout(20_000);
+    // Ties past 16 units (keys of the next round made with this one's), and text outside Latin-1 that first
+    // appears in units 8 to 15 after the shared prefix, or only in a later round.
+    const values = Array.from({ length: 50_000 }, (_, i) => {
+      const path = ['reports/daily', 'reports/dailyΩ', 'reports/weekly/summary', 'reports/daily/ñ', 'reports/ÿ'][i % 5];
+      return i % 101 === 0 ? '' : `s3://bucket/${path}/${(i * 7919) % 12_007}${['', 'Ж', 'ā'][i % 3]}`;
+    });
+    assertSortsLikeStableComparator(values);
+  });
+
+  it('orders Latin-1 text beside text just past it like a stable comparator sort', () => {
+    // 'aő…' and 'bQ…' would tie if a key of a byte per unit let U+0151 carry into the unit before it.
+    assertSortsLikeStableComparator(
+      Array.from({ length: 5000 }, (_, i) => `${['aő', 'bQ', 'ÿ', 'þ'][i % 4]}/${(i * 7919) % 4999}`),
+    );
+  });
+
   it('stops a text sort partway once it is no longer wanted', () => {
     const t = new ColumnarTable();
     t.addColumn('url');
