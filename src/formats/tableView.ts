@@ -14,6 +14,7 @@ import { tableProfileSteps } from './columnProfile';
 import { filterMask } from './tableFilters';
 import type { Column, ColumnarTable } from './table';
 import { radixSortByKey } from './radixSort';
+import { dictionaryRanks, sortsAsPlainText, sortsByValue } from './sortKeys';
 import { joinMissing, sortByText } from './textSort';
 import { topRows } from './topRows';
 
@@ -183,62 +184,53 @@ export function computeView(table: ColumnarTable, q: ViewQuery, check: () => voi
 }
 
 /** Sort keys as numbers: the value for numeric columns, the rank of the text otherwise. Missing = NaN. */
-function sortKey(col: Column, n: number): Float64Array {
+function sortKey(col: Column, n: number, check: () => void): Float64Array {
   const nums = col.numbers();
   if (nums) return nums.subarray(0, n);
   const key = new Float64Array(n);
   const dict = col.dictionary();
-  const numericText = col.type === 'integer' || col.type === 'float';
   if (dict) {
-    const order = dict.values.map((_, i) => i).slice(1);
-    const cmp = numericText
-      ? (a: number, b: number) => Number(dict.values[a]) - Number(dict.values[b])
-      : (a: number, b: number) => compareText(dict.values[a]!, dict.values[b]!);
-    order.sort(cmp);
-    const rank = new Float64Array(dict.values.length);
-    rank[0] = NaN;
-    order.forEach((code, r) => (rank[code] = r));
+    const rank = dictionaryRanks(col, dict);
     for (let i = 0; i < n; i++) key[i] = rank[dict.codes[i]];
     return key;
   }
-  const texts: (string | null)[] = new Array(n);
-  for (let i = 0; i < n; i++) texts[i] = col.get(i) as string | null;
-  if (numericText) {
-    for (let i = 0; i < n; i++) key[i] = texts[i] === null ? NaN : Number(texts[i]);
+  if (sortsByValue(col)) {
+    for (let i = 0; i < n; i++) {
+      const v = col.get(i);
+      key[i] = v === null ? NaN : Number(v);
+    }
     return key;
   }
-  const idx = new Uint32Array(n);
-  let m = 0;
-  for (let i = 0; i < n; i++) if (texts[i] !== null) idx[m++] = i;
-  const present = idx.subarray(0, m).sort((a, b) => compareText(texts[a]!, texts[b]!));
+  // Plain text: ranked by its own sort (sortByText), equal texts sharing a rank.
+  const order = sortByText(
+    col,
+    Uint32Array.from({ length: n }, (_, i) => i),
+    1,
+    check,
+  );
   key.fill(NaN);
   let rank = 0;
-  for (let j = 0; j < m; j++) {
-    if (j > 0 && texts[present[j]] !== texts[present[j - 1]]) rank = j;
-    key[present[j]] = rank;
+  let previous: string | null = null;
+  for (let j = 0; j < n; j++) {
+    const r = order[j];
+    const v = col.get(r) as string | null;
+    if (v === null) break;
+    if (v !== previous) rank = j;
+    key[r] = rank;
+    previous = v;
   }
   return key;
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function sortRows(table: ColumnarTable, rows: Uint32Array, sorts: SortItem[], check: () => void): Uint32Array {
   const n = table.rowCount;
   const firstCol = table.column(sorts[0].colId)!;
-  if (
-    sorts.length === 1 &&
-    !firstCol.numbers() &&
-    !firstCol.dictionary() &&
-    firstCol.type !== 'integer' &&
-    firstCol.type !== 'float'
-  ) {
+  if (sorts.length === 1 && sortsAsPlainText(firstCol)) {
     return sortByText(firstCol, rows, sorts[0].sort === 'desc' ? -1 : 1, check);
   }
   const keys = sorts.map((s) => {
     check();
-    return { key: sortKey(table.column(s.colId)!, n), dir: s.sort === 'desc' ? -1 : 1 };
+    return { key: sortKey(table.column(s.colId)!, n, check), dir: s.sort === 'desc' ? -1 : 1 };
   });
   check();
   const [first] = keys;
@@ -249,9 +241,14 @@ function sortRows(table: ColumnarTable, rows: Uint32Array, sorts: SortItem[], ch
   const out = Uint32Array.from(present);
   if (keys.length === 1) {
     radixSortByKey(out, first.key, first.dir);
-  } else {
-    out.sort((a, b) => {
-      for (const { key, dir } of keys) {
+    return joinMissing(out, missing, rows.length);
+  }
+  /** Compares by the keys from `from` on, then table order. */
+  const byKeys =
+    (from: number) =>
+    (a: number, b: number): number => {
+      for (let j = from; j < keys.length; j++) {
+        const { key, dir } = keys[j];
         const x = key[a];
         const y = key[b];
         if (x !== y) {
@@ -265,9 +262,10 @@ function sortRows(table: ColumnarTable, rows: Uint32Array, sorts: SortItem[], ch
         }
       }
       return a - b;
-    });
-  }
-  return joinMissing(out, missing, rows.length);
+    };
+  out.sort(byKeys(0));
+  // Rows missing the first key come last, in the order of the keys after it (as the grid's own sort has them).
+  return joinMissing(out, Uint32Array.from(missing).sort(byKeys(1)), rows.length);
 }
 
 /** Distinct values counted before `distinct` becomes a lower bound. */

@@ -305,7 +305,7 @@ export function sortByText(col: Column, rows: Uint32Array, dir: number, check: (
 }
 
 /** The sorted rows followed by the missing ones: `length` rows in all. */
-export function joinMissing(sorted: Uint32Array, missing: readonly number[], length: number): Uint32Array {
+export function joinMissing(sorted: Uint32Array, missing: ArrayLike<number>, length: number): Uint32Array {
   const result = new Uint32Array(length);
   result.set(sorted);
   result.set(missing, sorted.length);

@@ -3,6 +3,7 @@
 // typed comparison, missing values last in both directions, ties in table order.
 import type { SortItem } from '../protocol';
 import { CellBytes } from './columnStores';
+import { dictionaryRanks, sortsByValue } from './sortKeys';
 import type { Column, ColumnarTable } from './table';
 
 /**
@@ -16,21 +17,12 @@ type SortKey =
 function keyOf(col: Column): SortKey {
   const nums = col.numbers();
   if (nums) return { key: (r: number) => nums[r] };
-  const numericText = col.type === 'integer' || col.type === 'float';
   const dict = col.dictionary();
   if (dict) {
-    const order = dict.values.map((_, i) => i).slice(1);
-    order.sort(
-      numericText
-        ? (a, b) => Number(dict.values[a]) - Number(dict.values[b])
-        : (a, b) => (dict.values[a]! < dict.values[b]! ? -1 : dict.values[a]! > dict.values[b]! ? 1 : 0),
-    );
-    const rank = new Float64Array(dict.values.length);
-    rank[0] = NaN;
-    order.forEach((code, r) => (rank[code] = r));
+    const rank = dictionaryRanks(col, dict);
     return { key: (r: number) => rank[dict.codes[r]] };
   }
-  if (numericText) {
+  if (sortsByValue(col)) {
     return {
       key: (r: number) => {
         const v = col.get(r);
@@ -66,7 +58,8 @@ function compareUtf8(a: Uint8Array, start: number, end: number, b: Uint8Array): 
 function firstKeyOrder(x: number | string | null, y: number | string | null, dir: number): number {
   const mx = missing(x);
   const my = missing(y);
-  if (mx) return 1;
+  // Two missing keys tie: the keys after this one decide.
+  if (mx) return my ? 0 : 1;
   if (my) return -1;
   if (x === y) return 0;
   return x! < y! ? -dir : dir;
@@ -91,8 +84,6 @@ export function topRows(
       const y = key(b);
       const mx = missing(x);
       const my = missing(y);
-      // Rows missing the first key keep table order among themselves (the full sort appends them as they are).
-      if (j === 0 && mx && my) return a - b;
       if (mx && my) continue;
       if (mx) return 1;
       if (my) return -1;
@@ -111,7 +102,7 @@ export function topRows(
   const orderByBytes = (row: number): number => {
     if (worstBytes === undefined)
       worstBytes = firstBytes!(heap[0], cell) ? cell.bytes.slice(cell.start, cell.end) : null;
-    if (!firstBytes!(row, cell)) return 1;
+    if (!firstBytes!(row, cell)) return worstBytes === null ? 0 : 1;
     if (worstBytes === null) return -1;
     const c = compareUtf8(cell.bytes, cell.start, cell.end, worstBytes);
     if (c !== c) return firstKeyOrder(first.key(row), first.key(heap[0]), first.dir);

@@ -55,13 +55,18 @@ describe('top-N selection of a sort', () => {
       { colId: 'c0', sort: 'asc' },
       { colId: 'c2', sort: 'desc' },
     ],
+    // Rows missing the plain-text first key are ordered by the second.
+    [
+      { colId: 'c2', sort: 'asc' },
+      { colId: 'c0', sort: 'desc' },
+    ],
   ];
 
   for (const sortModel of sorts) {
     const label = sortModel.map((s) => `${s.colId} ${s.sort}`).join(', ');
     it(`gives the same first rows as the full sort (${label})`, () => {
       const query = { ...emptyQuery(), sortModel };
-      for (const k of [1, 100, 2999, 5000]) {
+      for (const k of [1, 100, 2800, 2999, 5000]) {
         const top = topRows(t, undefined, sortModel, k);
         assert.equal(top.total, 3000);
         assert.deepEqual(Array.from(top.rows), fullOrder(t, query, k), `first ${k}`);
@@ -106,6 +111,33 @@ describe('top-N selection of a sort', () => {
       }
     });
   }
+
+  it('orders rows missing a plain-text first key by the next key, as the full sort does', () => {
+    const table = new ColumnarTable();
+    table.addColumn('name');
+    table.addColumn('n');
+    appendTextRows(
+      table,
+      Array.from({ length: 20_000 }, (_, i) => [i % 5 < 2 ? '' : `t${(i * 7919) % 20_011}`, String((i * 31) % 13)]),
+      7000,
+    );
+    assert.equal(table.column('c0')!.layout, 'text');
+    const sortModel: SortItem[] = [
+      { colId: 'c0', sort: 'asc' },
+      { colId: 'c1', sort: 'desc' },
+    ];
+    const query = { ...emptyQuery(), sortModel };
+    const full = fullOrder(table, query, 20_000);
+    const missing = full.slice(12_000);
+    assert.ok(
+      missing.every(
+        (r, i) => table.row(r)[0] === null && (i === 0 || table.row(missing[i - 1])[1]! >= table.row(r)[1]!),
+      ),
+      'the full sort puts rows missing the name last, by n descending',
+    );
+    for (const k of [12_050, 15_000])
+      assert.deepEqual(Array.from(topRows(table, undefined, sortModel, k).rows), full.slice(0, k));
+  });
 
   it('selects among the rows the filters keep, and the viewer answers the first window from it', () => {
     const query: ViewQuery = { ...emptyQuery(), sortModel: [{ colId: 'c2', sort: 'asc' }], quickFilter: 'green' };
