@@ -13,6 +13,7 @@ import {
 import { tableProfileSteps } from './columnProfile';
 import { filterMask } from './tableFilters';
 import type { Column, ColumnarTable } from './table';
+import { CellBytes } from './columnStores';
 import { radixSortByKey } from './radixSort';
 import { dictionaryRanks, sortsAsPlainText, sortsByValue } from './sortKeys';
 import { joinMissing, sortByText } from './textSort';
@@ -201,25 +202,33 @@ function sortKey(col: Column, n: number, check: () => void): Float64Array {
     }
     return key;
   }
-  // Plain text: ranked by its own sort (sortByText), equal texts sharing a rank.
+  // Plain text: ranked by its own sort (sortByText), equal texts (the same UTF-8) sharing a rank.
   const order = sortByText(
     col,
     Uint32Array.from({ length: n }, (_, i) => i),
     1,
     check,
   );
+  const cells = col.cellBytes()!;
   key.fill(NaN);
+  let [previous, cell] = [new CellBytes(), new CellBytes()];
   let rank = 0;
-  let previous: string | null = null;
   for (let j = 0; j < n; j++) {
     const r = order[j];
-    const v = col.get(r) as string | null;
-    if (v === null) break;
-    if (v !== previous) rank = j;
+    if (!cells(r, cell)) break;
+    if (j === 0 || !sameBytes(previous, cell)) rank = j;
     key[r] = rank;
-    previous = v;
+    [previous, cell] = [cell, previous];
   }
   return key;
+}
+
+/** True when two cells hold the same UTF-8. */
+function sameBytes(x: CellBytes, y: CellBytes): boolean {
+  const length = x.end - x.start;
+  if (y.end - y.start !== length) return false;
+  for (let k = 0; k < length; k++) if (x.bytes[x.start + k] !== y.bytes[y.start + k]) return false;
+  return true;
 }
 
 function sortRows(table: ColumnarTable, rows: Uint32Array, sorts: SortItem[], check: () => void): Uint32Array {
@@ -232,40 +241,30 @@ function sortRows(table: ColumnarTable, rows: Uint32Array, sorts: SortItem[], ch
     check();
     return { key: sortKey(table.column(s.colId)!, n, check), dir: s.sort === 'desc' ? -1 : 1 };
   });
-  check();
-  const [first] = keys;
-  // Missing values go last in both directions: move them out before sorting.
-  const present: number[] = [];
-  const missing: number[] = [];
-  for (const r of rows) (first.key[r] === first.key[r] ? present : missing).push(r);
-  const out = Uint32Array.from(present);
-  if (keys.length === 1) {
-    radixSortByKey(out, first.key, first.dir);
-    return joinMissing(out, missing, rows.length);
+  // Least significant key first: each pass is stable, so rows that tie on a key keep the order of the keys
+  // after it (and, tying on all, table order). Rows missing a key go after the others, in that order too, as the
+  // grid's own sort has them.
+  let order = rows;
+  for (let j = keys.length - 1; j >= 0; j--) {
+    check();
+    order = sortPresentFirst(order, keys[j].key, keys[j].dir);
   }
-  /** Compares by the keys from `from` on, then table order. */
-  const byKeys =
-    (from: number) =>
-    (a: number, b: number): number => {
-      for (let j = from; j < keys.length; j++) {
-        const { key, dir } = keys[j];
-        const x = key[a];
-        const y = key[b];
-        if (x !== y) {
-          // Missing (NaN) goes last; two missing values tie and leave the order to the next key.
-          if (x !== x) {
-            if (y !== y) continue;
-            return 1;
-          }
-          if (y !== y) return -1;
-          return dir * (x - y);
-        }
-      }
-      return a - b;
-    };
-  out.sort(byKeys(0));
-  // Rows missing the first key come last, in the order of the keys after it (as the grid's own sort has them).
-  return joinMissing(out, Uint32Array.from(missing).sort(byKeys(1)), rows.length);
+  return order;
+}
+
+/** `rows` stably sorted by `key` (NaN = missing) in direction `dir`, the missing rows after, in their order. */
+function sortPresentFirst(rows: Uint32Array, key: Float64Array, dir: number): Uint32Array {
+  const present = new Uint32Array(rows.length);
+  const missing: number[] = [];
+  let m = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    if (key[r] === key[r]) present[m++] = r;
+    else missing.push(r);
+  }
+  const sorted = present.subarray(0, m);
+  radixSortByKey(sorted, key, dir);
+  return joinMissing(sorted, missing, rows.length);
 }
 
 /** Distinct values counted before `distinct` becomes a lower bound. */
