@@ -158,6 +158,12 @@ export class CellBytes {
   end = 0;
 }
 
+/** True when `length` bytes of `a` from `aStart` are those of `b` from `bStart`. */
+export function sameBytes(a: Uint8Array, aStart: number, b: Uint8Array, bStart: number, length: number): boolean {
+  for (let k = 0; k < length; k++) if (a[aStart + k] !== b[bStart + k]) return false;
+  return true;
+}
+
 /** A segment of text cells. */
 interface TextSegment {
   get(j: number): string | null;

@@ -13,7 +13,7 @@ import {
 import { tableProfileSteps } from './columnProfile';
 import { filterMask } from './tableFilters';
 import type { Column, ColumnarTable } from './table';
-import { CellBytes } from './columnStores';
+import { CellBytes, sameBytes } from './columnStores';
 import { radixSortByKey } from './radixSort';
 import { dictionaryRanks, sortsAsPlainText, sortsByValue } from './sortKeys';
 import { joinMissing, sortByText } from './textSort';
@@ -184,8 +184,11 @@ export function computeView(table: ColumnarTable, q: ViewQuery, check: () => voi
   return { rows, length: rows ? rows.length : n };
 }
 
-/** Sort keys as numbers: the value for numeric columns, the rank of the text otherwise. Missing = NaN. */
-function sortKey(col: Column, n: number, check: () => void): Float64Array {
+/**
+ * Sort keys as numbers, by row (n of them): the value for numeric columns, the rank of the text otherwise (of
+ * plain text, only `rows`' are set). Missing = NaN.
+ */
+function sortKey(col: Column, n: number, rows: Uint32Array, check: () => void): Float64Array {
   const nums = col.numbers();
   if (nums) return nums.subarray(0, n);
   const key = new Float64Array(n);
@@ -202,33 +205,25 @@ function sortKey(col: Column, n: number, check: () => void): Float64Array {
     }
     return key;
   }
-  // Plain text: ranked by its own sort (sortByText), equal texts (the same UTF-8) sharing a rank.
-  const order = sortByText(
-    col,
-    Uint32Array.from({ length: n }, (_, i) => i),
-    1,
-    check,
-  );
+  // Plain text: the rows sorted ranked by the text sort (sortByText), equal texts (the same UTF-8) sharing a rank.
+  const order = sortByText(col, rows, 1, check);
   const cells = col.cellBytes()!;
   key.fill(NaN);
   let [previous, cell] = [new CellBytes(), new CellBytes()];
   let rank = 0;
-  for (let j = 0; j < n; j++) {
+  for (let j = 0; j < order.length; j++) {
     const r = order[j];
     if (!cells(r, cell)) break;
-    if (j === 0 || !sameBytes(previous, cell)) rank = j;
+    const length = cell.end - cell.start;
+    const same =
+      j > 0 &&
+      previous.end - previous.start === length &&
+      sameBytes(previous.bytes, previous.start, cell.bytes, cell.start, length);
+    if (!same) rank = j;
     key[r] = rank;
     [previous, cell] = [cell, previous];
   }
   return key;
-}
-
-/** True when two cells hold the same UTF-8. */
-function sameBytes(x: CellBytes, y: CellBytes): boolean {
-  const length = x.end - x.start;
-  if (y.end - y.start !== length) return false;
-  for (let k = 0; k < length; k++) if (x.bytes[x.start + k] !== y.bytes[y.start + k]) return false;
-  return true;
 }
 
 function sortRows(table: ColumnarTable, rows: Uint32Array, sorts: SortItem[], check: () => void): Uint32Array {
@@ -239,7 +234,7 @@ function sortRows(table: ColumnarTable, rows: Uint32Array, sorts: SortItem[], ch
   }
   const keys = sorts.map((s) => {
     check();
-    return { key: sortKey(table.column(s.colId)!, n, check), dir: s.sort === 'desc' ? -1 : 1 };
+    return { key: sortKey(table.column(s.colId)!, n, rows, check), dir: s.sort === 'desc' ? -1 : 1 };
   });
   // Least significant key first: each pass is stable, so rows that tie on a key keep the order of the keys
   // after it (and, tying on all, table order). Rows missing a key go after the others, in that order too, as the

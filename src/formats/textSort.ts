@@ -1,16 +1,12 @@
 // The order of rows by one column of plain text (tableView.ts sorts by it): by distinct value when the values
 // repeat, else MSD radix rounds over UTF-16 units into ever smaller runs of tied rows, and comparisons only
 // inside short runs. Rows with equal text stay in table order; the order is JavaScript's string order.
-import { CellBytes } from './columnStores';
+import { CellBytes, sameBytes } from './columnStores';
 import { radixSortWords } from './radixSort';
 import type { Column } from './table';
 
-/**
- * Runs of rows that tie on a round's units are radix sorted on the next units while at least this long, with
- * byte digits below WIDE_DIGIT_RUN rows (65,536 buckets would cost more than the rows)…
- */
+/** Runs of rows that tie on a round's units are radix sorted on the next units while at least this long… */
 const RADIX_RUN = 64;
-const WIDE_DIGIT_RUN = 16_384;
 /** …for at most this many rounds; other runs are sorted by comparison. */
 const RADIX_ROUNDS = 10;
 /**
@@ -30,7 +26,9 @@ function radixUnit(s: string, k: number): number {
 
 /**
  * Keys of eight 8-bit units per pair of words (hi, lo): units `offset`… into words[0] and words[1], the eight
- * after them into words[2] and words[3] when given; XOR `flip`. False (keys unfinished) at a unit from U+00FF up.
+ * after them into words[2] and words[3] when given; XOR `flip`. Returns how many of the words every row's key
+ * fills: all, 2 once a unit from U+00FF up is among the later eight (those are dropped), 0 once one is among the
+ * first eight (no narrow key for this run).
  */
 function narrowKeys(
   texts: readonly string[],
@@ -38,20 +36,25 @@ function narrowKeys(
   offset: number,
   flip: number,
   words: readonly Uint32Array[],
-): boolean {
+): number {
+  let filled = words.length;
   for (let i = 0; i < out.length; i++) {
     const s = texts[out[i]];
-    for (let w = 0; w < words.length; w++) {
+    for (let w = 0; w < filled; w++) {
       let key = 0;
       for (let k = 0, at = offset + 4 * w; k < 4; k++, at++) {
         const u = at < s.length ? s.charCodeAt(at) + 1 : 0;
-        if (u > 0xff) return false;
+        if (u > 0xff) {
+          if (w < 2) return 0;
+          filled = 2;
+          break;
+        }
         key = (key << 8) | u;
       }
-      words[w][i] = (key ^ flip) >>> 0;
+      if (w < filled) words[w][i] = (key ^ flip) >>> 0;
     }
   }
-  return true;
+  return filled;
 }
 
 /** The keys of three 17-bit units from `offset` (any text), XOR `flip`. */
@@ -116,17 +119,15 @@ function sortTextRun(out: Uint32Array, sort: TextSort, offset: number, round: nu
   if (!narrow) {
     // Reading a text is what costs (its rows are scattered by now): the next round's keys are made with these,
     // unless every text ends within this round's units.
-    if (sort.longest > offset + NARROW_UNITS) {
-      next = [new Uint32Array(m), new Uint32Array(m)];
-      narrow = narrowKeys(all, out, offset, flip, [hi, lo, ...next]);
-      if (!narrow) next = undefined;
-    }
-    narrow ||= narrowKeys(all, out, offset, flip, [hi, lo]);
+    if (sort.longest > offset + NARROW_UNITS) next = [new Uint32Array(m), new Uint32Array(m)];
+    const filled = narrowKeys(all, out, offset, flip, next ? [hi, lo, ...next] : [hi, lo]);
+    if (filled < 4) next = undefined;
+    narrow = filled > 0;
     if (!narrow) wideKeys(all, out, offset, flip, hi, lo);
   }
   const [units, last] = narrow ? [NARROW_UNITS, NARROW_LAST] : [WIDE_UNITS, WIDE_LAST];
   // The keys travel with the rows: afterwards hi[i] and lo[i] (and next's) are out[i]'s.
-  radixSortWords(out, hi, lo, m < WIDE_DIGIT_RUN ? 8 : 16, next);
+  radixSortWords(out, hi, lo, next);
   for (let i = 0; i < m;) {
     let j = i + 1;
     while (j < m && hi[j] === hi[i] && lo[j] === lo[i]) j++;
@@ -211,10 +212,7 @@ function distinctCells(col: Column, rows: Uint32Array, limit: number, check: () 
         slots[e + 3] = length;
         pooled += length;
       } else if (slots[e + 1] === h && slots[e + 3] === length) {
-        const from = slots[e + 2];
-        let k = 0;
-        while (k < length && pool[from + k] === bytes[start + k]) k++;
-        if (k === length) code = slots[e] - 1;
+        if (sameBytes(pool, slots[e + 2], bytes, start, length)) code = slots[e] - 1;
       }
       slot = (slot + 1) & mask;
     }

@@ -251,7 +251,7 @@ describe('radixSortWords', () => {
         Uint32Array.from(rows, (r) => r ^ 0x5555),
       ];
       const original = { hi: hi.slice(), lo: lo.slice() };
-      radixSortWords(rows, hi, lo, digitBits, carried);
+      radixSortWords(rows, hi, lo, carried, digitBits);
       const expected = Array.from({ length: n }, (_, i) => i).sort(
         (a, b) => original.hi[a] - original.hi[b] || original.lo[a] - original.lo[b] || a - b,
       );
@@ -417,13 +417,16 @@ describe('text sort', () => {
         { colId: 'c0', sort: 'desc' },
       ],
     ] as const) {
-      const v = computeView(t, q({ sortModel: [...sortModel] }));
-      const sign = (k: 0 | 1) => (sortModel[k].sort === 'asc' ? 1 : -1);
-      const compare = sortModel[0].colId === 'c0' ? [byLabel, byNumber] : [byNumber, byLabel];
-      const expected = labels
-        .map((_, i) => i)
-        .sort((i, j) => compare[0](i, j, sign(0)) || compare[1](i, j, sign(1)) || i - j);
-      assert.deepEqual(Array.from(v.rows!), expected, JSON.stringify(sortModel));
+      // All rows, and the rows a quick search keeps (labels with a 'y'; no number has one).
+      for (const quickFilter of ['', 'y']) {
+        const v = computeView(t, q({ sortModel: [...sortModel], quickFilter }));
+        const sign = (k: 0 | 1) => (sortModel[k].sort === 'asc' ? 1 : -1);
+        const compare = sortModel[0].colId === 'c0' ? [byLabel, byNumber] : [byNumber, byLabel];
+        const expected = labels
+          .flatMap((label, i) => (label.includes(quickFilter) ? [i] : []))
+          .sort((i, j) => compare[0](i, j, sign(0)) || compare[1](i, j, sign(1)) || i - j);
+        assert.deepEqual(Array.from(v.rows!), expected, `${JSON.stringify(sortModel)} '${quickFilter}'`);
+      }
     }
   });
 
