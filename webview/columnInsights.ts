@@ -46,7 +46,10 @@ function dateLabel(ms: number, spanMs: number): string {
 function percent(part: number, whole: number): string {
   if (whole === 0) return '0%';
   const p = (100 * part) / whole;
-  return p > 0 && p < 1 ? '<1%' : `${Math.round(p)}%`;
+  // Neither a few rows nor all but a few round to none or all.
+  if (p > 0 && p < 1) return '<1%';
+  if (p > 99 && p < 100) return '>99%';
+  return `${Math.round(p)}%`;
 }
 
 function isNumeric(col: ColumnInfo): boolean {
