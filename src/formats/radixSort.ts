@@ -41,10 +41,10 @@ const WIDE_DIGIT_ROWS = 16_384;
 
 /**
  * Stable LSD radix sort of `rows` by the unsigned 64-bit keys (hi[i], lo[i]) given per position, with
- * `digitBits`-bit digits (by default 8 for fewer than WIDE_DIGIT_ROWS rows, else 16); sorts `rows` in place and the keys with them (afterwards hi[i] and lo[i] are rows[i]'s),
- * and the `carried` words too (a text sort's keys for its next round). Every digit's histogram is counted in one
- * read of the keys, and a pass whose digit is the same in every key (the high units of ASCII text, the low bits
- * of whole numbers held as doubles) is skipped.
+ * `digitBits`-bit digits (by default 8 for fewer than WIDE_DIGIT_ROWS rows, else 16); sorts `rows` in place and
+ * the keys with them (afterwards hi[i] and lo[i] are rows[i]'s), and the `carried` words too (a text sort's keys
+ * for its next round). Every digit's histogram is counted in one read of the keys, and a pass whose digit is the
+ * same in every key (the high units of ASCII text, the low bits of whole numbers held as doubles) is skipped.
  */
 export function radixSortWords(
   rows: Uint32Array,
