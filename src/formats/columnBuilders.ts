@@ -24,17 +24,15 @@ const ENCODE_CELLS = 2048;
 /** Rows as papaparse gives them, read column by column in place. */
 type Rows = readonly (readonly string[])[];
 
-/** One column being built; `add` returns false when a cell does not fit the layout. */
+/**
+ * One column being built. Each layout has its own loop over the cells (not a call per cell through this base
+ * class, which ten million cells of three layouts would make megamorphic and never inlined).
+ */
 abstract class ColumnBuilder {
-  abstract add(s: string, row: number): boolean;
+  /** Adds column `c` of rows `from`… as rows `at`…; false when a cell does not fit the layout. */
+  abstract addColumn(rows: Rows, c: number, at: number, from?: number): boolean;
   /** The first `rows` cells added, as a batch column whose arrays are exactly that long. */
   abstract finish(rows: number): BatchColumn;
-
-  /** Adds column `c` of rows `from`… as rows `at`…; false when a cell does not fit. */
-  addColumn(rows: Rows, c: number, at: number, from = 0): boolean {
-    for (let r = from; r < rows.length; r++) if (!this.add(rows[r][c] ?? '', at + r - from)) return false;
-    return true;
-  }
 }
 
 /**
@@ -52,31 +50,38 @@ class NumberBuilder extends ColumnBuilder {
     super();
   }
 
-  add(s: string, row: number): boolean {
-    let v = scanDecimal(s);
-    if (v !== undefined) {
-      this.counts[scannedInteger ? CellKind.Integer : CellKind.Float]++;
-      if (scannedFractionDigits > this.fractionDigits && this.fractionDigits >= 0)
-        this.fractionDigits = scannedFractionDigits;
-    } else {
-      this.fractionDigits = -1;
-      const kind = classify(s);
-      if (kind === CellKind.Null) v = NaN;
-      else if (kind === CellKind.Integer || kind === CellKind.Float) v = parseNumberText(s);
-      else return false;
-      this.counts[kind]++;
+  addColumn(rows: Rows, c: number, at: number, from = 0): boolean {
+    const { counts } = this;
+    let values = (this.values ??= new Int32Array(this.capacity));
+    let fractionDigits = this.fractionDigits;
+    for (let r = from, row = at; r < rows.length; r++, row++) {
+      const s = rows[r][c] ?? '';
+      let v = scanDecimal(s);
+      if (v !== undefined) {
+        counts[scannedInteger ? CellKind.Integer : CellKind.Float]++;
+        if (scannedFractionDigits > fractionDigits && fractionDigits >= 0) fractionDigits = scannedFractionDigits;
+      } else {
+        fractionDigits = -1;
+        const kind = classify(s);
+        if (kind === CellKind.Null) v = NaN;
+        else if (kind === CellKind.Integer || kind === CellKind.Float) v = parseNumberText(s);
+        else return false;
+        counts[kind]++;
+      }
+      if (this.integers && ((v | 0) !== v || (v === 0 && 1 / v < 0))) values = this.toDoubles();
+      values[row] = v;
     }
-    if (this.integers && ((v | 0) !== v || (v === 0 && 1 / v < 0))) this.toDoubles();
-    (this.values ??= new Int32Array(this.capacity))[row] = v;
+    this.fractionDigits = fractionDigits;
     return true;
   }
 
   /** From here on the column holds doubles (the integers so far are kept). */
-  private toDoubles(): void {
+  private toDoubles(): Float64Array {
     const doubles = new Float64Array(this.capacity);
     if (this.values) doubles.set(this.values);
     this.values = doubles;
     this.integers = false;
+    return doubles;
   }
 
   finish(rows: number): BatchColumn {
@@ -143,33 +148,39 @@ class DictionaryBuilder extends ColumnBuilder {
     this.limit = Math.max(DICTIONARY_MIN, capacity * DICTIONARY_SHARE);
   }
 
-  add(s: string, row: number): boolean {
-    const len = s.length;
-    if (len === 0) return true;
-    const slot = (len * 31 + s.charCodeAt(0) * 7 + s.charCodeAt(len - 1)) & (CACHE_SIZE - 1);
-    if (this.cachedText[slot] === s) {
-      this.codes[row] = this.cachedCode[slot];
-      return true;
+  addColumn(rows: Rows, c: number, at: number, from = 0): boolean {
+    const { cachedText, cachedCode, dict, values } = this;
+    let codes = this.codes;
+    for (let r = from, row = at; r < rows.length; r++, row++) {
+      const s = rows[r][c] ?? '';
+      const len = s.length;
+      if (len === 0) continue;
+      const slot = (len * 31 + s.charCodeAt(0) * 7 + s.charCodeAt(len - 1)) & (CACHE_SIZE - 1);
+      if (cachedText[slot] === s) {
+        codes[row] = cachedCode[slot];
+        continue;
+      }
+      let code = dict.get(s);
+      if (code === undefined) {
+        if (values.length > this.limit) return false;
+        code = values.length;
+        if (code === this.codeLimit) codes = this.widen();
+        dict.set(s, code);
+        values.push(s);
+      }
+      cachedText[slot] = s;
+      cachedCode[slot] = code;
+      codes[row] = code;
     }
-    let code = this.dict.get(s);
-    if (code === undefined) {
-      if (this.values.length > this.limit) return false;
-      code = this.values.length;
-      if (code === this.codeLimit) this.widen();
-      this.dict.set(s, code);
-      this.values.push(s);
-    }
-    this.cachedText[slot] = s;
-    this.cachedCode[slot] = code;
-    this.codes[row] = code;
     return true;
   }
 
-  private widen(): void {
+  private widen(): Uint16Array | Uint32Array {
     const wider = this.codeLimit === 0x100 ? new Uint16Array(this.codes.length) : new Uint32Array(this.codes.length);
     wider.set(this.codes);
     this.codes = wider;
     this.codeLimit = this.codeLimit === 0x100 ? 0x10000 : Infinity;
+    return wider;
   }
 
   finish(rows: number): BatchColumn {
@@ -205,26 +216,27 @@ class TextBuilder extends ColumnBuilder {
     this.bytes = new Uint8Array(Math.max(1024, capacity * 8));
   }
 
-  add(s: string, row: number): boolean {
-    this.pending.push(s);
-    if (s.length === 0) {
-      (this.nulls ??= new Uint8Array(this.capacity))[row] = 1;
-      this.counts[CellKind.Null]++;
-    } else if (this.settled) {
-      this.counts[CellKind.Text]++;
-    } else {
-      const kind = classify(s);
-      this.counts[kind]++;
-      // Once free text is seen the column's type is settled: classifying the rest would change nothing.
-      this.settled = kind === CellKind.Text;
+  addColumn(rows: Rows, c: number, at: number, from = 0): boolean {
+    const { pending, counts } = this;
+    let settled = this.settled;
+    for (let r = from, row = at; r < rows.length; r++, row++) {
+      const s = rows[r][c] ?? '';
+      pending.push(s);
+      if (s.length === 0) {
+        (this.nulls ??= new Uint8Array(this.capacity))[row] = 1;
+        counts[CellKind.Null]++;
+      } else if (settled) {
+        counts[CellKind.Text]++;
+      } else {
+        const kind = classify(s);
+        counts[kind]++;
+        // Once free text is seen the column's type is settled: classifying the rest would change nothing.
+        settled = kind === CellKind.Text;
+      }
     }
+    this.settled = settled;
+    if (pending.length >= ENCODE_CELLS) this.encodePending();
     return true;
-  }
-
-  override addColumn(rows: Rows, c: number, at: number, from = 0): boolean {
-    const added = super.addColumn(rows, c, at, from);
-    if (this.pending.length >= ENCODE_CELLS) this.encodePending();
-    return added;
   }
 
   /** Appends the held cells' UTF-8 to the buffer (grown as needed) and notes where each ends. */

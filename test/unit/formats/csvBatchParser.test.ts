@@ -162,6 +162,32 @@ describe('parseCsvBatch', () => {
     }
   });
 
+  it('reads every cell back when a column changes its arrays partway through a batch', () => {
+    // Codes outgrow 8 bits at the 256th value and 16 bits at the 65,536th; integers turn to doubles at row 3000.
+    for (const [n, distinct, codes] of [
+      [5000, 1000, 'Uint16Array'],
+      [300_000, 70_000, 'Uint32Array'],
+    ] as const) {
+      const value = (i: number) => (i % 11 === 0 ? '' : `v${(i * 7919) % distinct}`);
+      const number = (i: number) => (i < 3000 ? String(i - 1500) : `${i}.5`);
+      const { batch } = parse(
+        rows(n, (i) => `${i},${number(i)},${value(i)},n`),
+        4,
+        LAYOUTS,
+      );
+      const [, amounts, category] = batch.columns;
+      assert.equal(category.kind, 'dictionary', `${n} rows`);
+      assert.equal(amounts.kind, 'number', `${n} rows`);
+      if (category.kind !== 'dictionary' || amounts.kind !== 'number') continue;
+      assert.equal(category.codes.constructor.name, codes, `${n} rows`);
+      const scale = amounts.scale ?? 1;
+      for (let i = 0; i < n; i++) {
+        assert.equal(category.values[category.codes[i]] ?? '', value(i), `${n} rows: category of row ${i}`);
+        assert.equal(amounts.values[i] / scale, Number(number(i)), `${n} rows: amount of row ${i}`);
+      }
+    }
+  });
+
   /** The values of number column `c` as the table reads them. */
   function numbers(text: string, c: number): { values: number[]; scale?: number; array: string } {
     const col = parse(text, 2, ['number', 'number']).batch.columns[c];
