@@ -297,6 +297,8 @@ export class TextStore {
   private codes: SegmentedArray<Uint32Array> | undefined = new SegmentedArray((n) => new Uint32Array(n));
   private dict: Map<string, number> | undefined = new Map();
   private values: (string | null)[] = [null];
+  /** The dictionary values' text, counted as one byte a character (what V8 takes for Latin-1 strings). */
+  private valueBytes = 0;
   private segments: TextSegment[] = [];
   /** Bytes of the segments other than the tail, which still grows. */
   private closedBytes = 0;
@@ -321,6 +323,7 @@ export class TextStore {
     if (code === undefined) {
       code = this.values.length;
       this.values.push(s);
+      this.valueBytes += s.length;
       this.dict!.set(s, code);
     }
     return code;
@@ -399,6 +402,7 @@ export class TextStore {
     this.codes = undefined;
     this.dict = undefined;
     this.values = [];
+    this.valueBytes = 0;
     this.length = 0;
     for (let i = 0; i < n; i++) this.pushText(values[codes.get(i)]);
   }
@@ -431,7 +435,7 @@ export class TextStore {
 
   /** Bytes held. */
   get byteSize(): number {
-    if (this.codes) return this.codes.byteSize;
+    if (this.codes) return this.codes.byteSize + this.valueBytes;
     return this.closedBytes + (this.tail?.byteSize ?? 0);
   }
 }

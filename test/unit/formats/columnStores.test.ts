@@ -5,7 +5,10 @@ import type { DictionaryBatchColumn } from '../../../src/formats/columnBatch';
 import { ColumnarTable } from '../../../src/formats/table';
 import { appendTextRows, dump } from './helpers';
 
-/** Bytes of every typed array reachable from the table's columns, each buffer counted once. */
+/**
+ * Bytes of every typed array reachable from the table's columns, each buffer counted once, plus the text held in
+ * arrays (a dictionary's values) at a byte a character.
+ */
 function arrayBytes(table: ColumnarTable): number {
   const seen = new Set<ArrayBufferLike>();
   let bytes = 0;
@@ -19,6 +22,7 @@ function arrayBytes(table: ColumnarTable): number {
       return;
     }
     if (value instanceof Map || value instanceof Set) return;
+    if (Array.isArray(value)) for (const v of value) if (typeof v === 'string') bytes += v.length;
     for (const v of Array.isArray(value) ? value : Object.values(value)) visit(v, depth + 1);
   };
   for (const c of table.columns) visit(c, 0);
@@ -71,5 +75,21 @@ describe('column stores', () => {
       dump(table).rows.map((r) => r[0]),
       expected,
     );
+  });
+
+  it('count the text of a dictionary’s values, which the memory budget would not see in the codes alone', () => {
+    const table = new ColumnarTable();
+    table.addColumn('payload');
+    // 500 distinct values of 20,000 characters each, every one repeated: a dictionary of 10 MB of text.
+    const values = Array.from({ length: 500 }, (_, k) => `${k} `.padEnd(20_000, 'x'));
+    const codes = Array.from({ length: 2000 }, (_, r) => (r % 500) + 1);
+    table.appendBatch({
+      rows: codes.length,
+      columns: [{ ...dictionaryBatch(values, []), codes: Uint16Array.from(codes), counts: [0, 0, 0, 0, 0, 2000] }],
+      ragged: 0,
+    });
+    assert.equal(table.columns[0].layout, 'dictionary');
+    assert.ok(table.byteSize >= 10_000_000, `reports ${table.byteSize} B`);
+    assert.equal(table.byteSize, arrayBytes(table));
   });
 });
