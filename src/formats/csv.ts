@@ -2,6 +2,7 @@
 // chunk handling (delimiter and newline sniffing, BOM, a partial last row carried over), so they show
 // at once. The rest of the stream is cut at row ends (csvRowBoundaries.ts) into batches that papaparse
 // parses on worker threads in parallel; the batches come back as typed columns and are appended in order.
+import { formatBytes } from '../formatBytes';
 import { nextTurn } from '../timeSlices';
 import type { ColumnBatch } from './columnBatch';
 import { rowsToBatch } from './columnBuilders';
@@ -38,6 +39,11 @@ export interface CsvOptions {
   /** Bytes parsed on this thread before workers start: small objects never start any. */
   inThreadBytes?: number;
   /**
+   * Longest row held while its end is looked for (at most LONGEST_ROW_BYTES): past it, reading stops with a
+   * clear message and the rows before it are kept.
+   */
+  maxRowBytes?: number;
+  /**
    * True when the chunks are the reader's to give away: each one that spans its whole buffer is handed to a
    * parse worker as it is, with no copy (and its memory is freed there, where GCs are frequent).
    */
@@ -55,6 +61,13 @@ export interface CsvResult {
   /** Worker threads that parsed batches (0 when everything was parsed on the calling thread). */
   workerThreads: number;
 }
+
+/**
+ * The longest row read: a row is held whole until its end is found, and its text is then copied a few times
+ * over while it is parsed, so a row that never ends (an unclosed quote, an object that is not CSV) must not be
+ * held on and on.
+ */
+const LONGEST_ROW_BYTES = 64_000_000;
 
 /** Bytes papaparse looks at to guess the delimiter and the newline. */
 const SNIFF_BYTES = 64 * 1024;
@@ -118,6 +131,27 @@ class CsvStreamReader {
       indexColumn: this.indexColumn,
       workerThreads: queue.workerThreads,
     };
+  }
+
+  private get maxRowBytes(): number {
+    return Math.min(LONGEST_ROW_BYTES, this.options.maxRowBytes ?? LONGEST_ROW_BYTES);
+  }
+
+  /** Why reading stops at a row held to maxRowBytes without its end; `inQuotes`: it ends inside a quoted cell. */
+  private rowTooLong(inQuotes: boolean): Error {
+    const rows = this.table.rowCount;
+    const which =
+      this.header === undefined
+        ? ': the first row'
+        : rows === 0
+          ? ': the first row under the header'
+          : ` after ${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'}: the next row`;
+    const why = inQuotes
+      ? 'A quote opened in it is never closed, so all that follows reads as one cell.'
+      : `The object may not be CSV, or its rows may not end with the newline its first rows use.`;
+    return new Error(
+      `Reading stopped${which} runs past ${formatBytes(this.maxRowBytes)} without ending, longer than the preview reads in one row. ${why}${rows > 0 ? ' The rows before it are shown.' : ''}`,
+    );
   }
 
   private get batchBytes(): number {
@@ -215,7 +249,8 @@ class CsvStreamReader {
       const consumed = last ? text.length : result.meta.cursor;
       if (!last && consumed === 0) {
         // Not one whole row yet (a long header or a huge quoted cell): read more and try again.
-        target *= 2;
+        if (size >= this.maxRowBytes) throw this.rowTooLong(this.endsInQuotes());
+        target = Math.min(target * 2, this.maxRowBytes);
         continue;
       }
       this.noteEncoding(fallback);
@@ -233,6 +268,16 @@ class CsvStreamReader {
       if (this.header === undefined && !last) continue;
       return;
     }
+  }
+
+  /** True when the bytes held end inside a quoted cell. */
+  private endsInQuotes(): boolean {
+    const scanner = new RowBoundaryScanner(
+      this.delimiter.charCodeAt(0),
+      this.newline.charCodeAt(this.newline.length - 1),
+    );
+    for (const part of this.held.parts) scanner.scan(part);
+    return scanner.inQuotes;
   }
 
   /** Cuts the rest of the stream at row ends into batches for the queue and appends them in order. */
@@ -263,6 +308,13 @@ class CsvStreamReader {
           await queue.next();
           appendParsed();
         }
+      } else if (scanner.lastRowEnd <= 0 && this.held.size >= this.maxRowBytes) {
+        // The rows before this one go in first, so that the message counts them.
+        while (!queue.empty) {
+          await queue.next();
+          appendParsed();
+        }
+        throw this.rowTooLong(scanner.inQuotes);
       } else if (!(await this.readMore())) {
         break;
       }

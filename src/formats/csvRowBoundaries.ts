@@ -42,6 +42,11 @@ export class RowBoundaryScanner {
     return this.ends.length > 0 ? this.ends[this.ends.length - 1] : -1;
   }
 
+  /** True while the bytes scanned end inside a quoted field. */
+  get inQuotes(): boolean {
+    return this.state === State.Quoted || this.state === State.AfterQuote || this.state === State.AfterQuoteSpaces;
+  }
+
   /** The first row end at or after `offset`, or the last one if none is that far, or -1. */
   rowEndAtLeast(offset: number): number {
     for (const end of this.ends) if (end >= offset) return end;

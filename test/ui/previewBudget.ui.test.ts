@@ -7,12 +7,14 @@ import {
   fixedWidthCsv,
   startGeneratedObjectServer,
   type GeneratedObjectServer,
+  unendingRowCsv,
 } from '../fixtures/servers/generatedObjects';
 import { openPreview } from '../harness/previewUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const BUCKET = 'budget';
 const KEY = 'huge.csv';
+const UNCLOSED_KEY = 'unclosed-quote.csv';
 
 describe('preview past the memory budget (UI)', function () {
   this.timeout(300_000);
@@ -22,7 +24,10 @@ describe('preview past the memory budget (UI)', function () {
   let grid: FrameLocator;
 
   before(async () => {
-    server = await startGeneratedObjectServer({ [`${BUCKET}/${KEY}`]: fixedWidthCsv(3e9) });
+    server = await startGeneratedObjectServer({
+      [`${BUCKET}/${KEY}`]: fixedWidthCsv(3e9),
+      [`${BUCKET}/${UNCLOSED_KEY}`]: unendingRowCsv(3e9, 1000, true),
+    });
     wb = await openWorkbench({
       env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' },
       files: { '.vscode/settings.json': JSON.stringify({ 'xcomLens.preview.memoryBudgetMB': 64 }) },
@@ -91,5 +96,28 @@ describe('preview past the memory budget (UI)', function () {
     assert.deepEqual(await grid.locator('.messages [role="alert"]').allTextContents(), []);
     await grid.locator('#showing').filter({ hasText: 'sorted and filtered in a background thread' }).waitFor();
     console.log(`      sorted by a text column: ${await screenshot(page, 'preview-budget-sorted')}`);
+  });
+
+  it('stops at a row that never ends (a quote left open in a 3 GB CSV), says why, and shows the rows before it', async () => {
+    grid = await openPreview(wb!, page, {
+      s3: {
+        bucket: BUCKET,
+        key: UNCLOSED_KEY,
+        endpointUrl: server!.endpoint,
+        region: 'us-east-1',
+        forcePathStyle: true,
+      },
+    });
+    await grid
+      .locator('.messages [role="alert"]')
+      .filter({
+        hasText:
+          /Reading stopped after 1,000 rows: the next row runs past 64 MB without ending.*A quote opened in it is never closed.*The rows before it are shown\./,
+      })
+      .waitFor({ timeout: 60_000 });
+    assert.equal(await rowsShown(), 1000);
+    assert.equal((await grid.locator('.ag-row[row-index="0"] [col-id="c1"]').first().textContent())?.trim(), 'note 0');
+    assert.ok(server!.sent(`${BUCKET}/${UNCLOSED_KEY}`) < 64e6 + 32e6, 'the rest of the object was not downloaded');
+    console.log(`      a row that never ends: ${await screenshot(page, 'preview-unending-row')}`);
   });
 });

@@ -16,12 +16,15 @@ import {
   memoryObject,
   startGeneratedObjectServer,
   type GeneratedObjectServer,
+  unendingRowCsv,
 } from '../../fixtures/servers/generatedObjects';
 
 const BUCKET = 'big';
 const CSV_KEY = 'huge.csv';
 const PARQUET_KEY = 'groups.parquet';
 const GZ_PARQUET_KEY = 'groups.parquet.gz';
+const UNCLOSED_QUOTE_KEY = 'unclosed-quote.csv';
+const NO_NEWLINE_KEY = 'no-newline.csv';
 const CSV = fixedWidthCsv(4e9);
 const GROUP_ROWS = 5000;
 const GROUPS = 40;
@@ -57,6 +60,8 @@ describe('previews past the memory budget (S3 stand-in generating the bytes)', f
       [`${BUCKET}/${CSV_KEY}`]: CSV,
       [`${BUCKET}/${PARQUET_KEY}`]: memoryObject(parquet),
       [`${BUCKET}/${GZ_PARQUET_KEY}`]: memoryObject(gzipSync(parquet)),
+      [`${BUCKET}/${UNCLOSED_QUOTE_KEY}`]: unendingRowCsv(4e9, 1000, true),
+      [`${BUCKET}/${NO_NEWLINE_KEY}`]: unendingRowCsv(4e9, 0, false),
     });
     store = openS3ObjectStore(
       { endpointUrl: server.endpoint, forcePathStyle: true, region: 'us-east-1' },
@@ -158,6 +163,37 @@ describe('previews past the memory budget (S3 stand-in generating the bytes)', f
       'nothing more was downloaded after Cancel',
     );
   });
+
+  for (const [key, rowsBefore, said] of [
+    [
+      UNCLOSED_QUOTE_KEY,
+      1000,
+      /^Reading stopped after 1,000 rows: the next row runs past 16 MB without ending, longer than the preview reads in one row\. A quote opened in it is never closed, so all that follows reads as one cell\. The rows before it are shown\.$/,
+    ],
+    [
+      NO_NEWLINE_KEY,
+      0,
+      /^Reading stopped: the first row under the header runs past 16 MB without ending, longer than the preview reads in one row\. The object may not be CSV/,
+    ],
+  ] as const)
+    it(`stops a 4 GB CSV at a row that never ends (${key}) with a clear message, not at the end of memory`, async () => {
+      const table = client();
+      const budget = 16e6;
+      const before = server.sent(`${BUCKET}/${key}`);
+      await assert.rejects(
+        table.load(await s3Source(key), { signal: new AbortController().signal, budgetBytes: budget }),
+        (e: Error) => {
+          assert.match(e.message, said);
+          return true;
+        },
+      );
+      assert.equal(table.rowCount, rowsBefore, 'the rows before it are kept');
+      const rows = await table.request({ op: 'rows', query: emptyQuery(), start: 0, end: 1 });
+      assert.equal(rows.total, rowsBefore);
+      await new Promise((r) => setTimeout(r, 300));
+      const read = server.sent(`${BUCKET}/${key}`) - before;
+      assert.ok(read < budget + 24e6, `read ${read} bytes of 4 GB`);
+    });
 
   it('fetches Parquet row groups by range only up to the budget, and the rest on Read further', async () => {
     const table = client();

@@ -97,6 +97,42 @@ describe('parseCsv', () => {
     assert.match(t.warnings.join(), /Unclosed quote/);
   });
 
+  it('reads a row up to the longest it holds, and stops with a clear message at one that runs past it', async () => {
+    const long = (n: number) => 'x'.repeat(n);
+    const load = async (text: string) => {
+      const table = new ColumnarTable();
+      const reading = parseCsv(chunked(text, 64 * 1024), table, { maxRowBytes: 1e6, workers: 0 });
+      return { table, reading };
+    };
+    // Just under the limit: read whole, with the rows after it.
+    const fits = await load(`id,note\n1,"${long(900_000)}"\n2,b\n`);
+    await fits.reading;
+    assert.equal(fits.table.rowCount, 2);
+    assert.equal((fits.table.row(0)[1] as string).length, 900_000);
+    // Past it, whatever the path that looks for the row's end: the header, the first rows, the batches after them.
+    for (const [text, said, kept] of [
+      [
+        `id,${long(3e6)}`,
+        /^Reading stopped: the first row runs past 1\.0 MB without ending.*The object may not be CSV/,
+        0,
+      ],
+      [
+        `id,note\n1,"${long(3e6)}`,
+        /^Reading stopped: the first row under the header runs past 1\.0 MB.*A quote opened in it is never closed/,
+        0,
+      ],
+      [
+        `id,note\n${Array.from({ length: 50_000 }, (_, i) => `${i},n\n`).join('')}7,${long(3e6)}`,
+        /^Reading stopped after 50,000 rows: the next row runs past 1\.0 MB.*The rows before it are shown\.$/,
+        50_000,
+      ],
+    ] as const) {
+      const { table, reading } = await load(text);
+      await assert.rejects(reading, (e: Error) => said.test(e.message) || assert.fail(e.message));
+      assert.equal(table.rowCount, kept);
+    }
+  });
+
   it('falls back to Windows-1252 for non-UTF-8 bytes', async () => {
     const bytes = Uint8Array.from([0x61, 0x0a, 0x63, 0x61, 0x66, 0xe9, 0x0a]);
     const t = await read(bytes, 3);
