@@ -284,6 +284,9 @@ export const MAX_ROWS_PER_REQUEST = 100_000;
 /** Longest cell text sent for display; longer cells are cut and end with '…' (copies still take the whole cell). */
 export const MAX_SHOWN_CELL_CHARS = 10_000;
 
+/** Most text Copy Column puts on the clipboard (characters); a longer column is for Export CSV. */
+export const MAX_COLUMN_COPY_CHARS = 32_000_000;
+
 /** A cell as the grid shows it: text longer than `max` (MAX_SHOWN_CELL_CHARS) is cut, so a huge cell cannot freeze the grid. */
 export function shownCell(v: Cell, max = MAX_SHOWN_CELL_CHARS): Cell {
   return typeof v === 'string' && v.length > max ? `${v.slice(0, max)}…` : v;

@@ -4,10 +4,18 @@
 // which throws a CancellationError once their request was cancelled.
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import type { Cell, ColumnProfile, ColumnStats, CopyFormat, RowGroupCounts, ViewQuery } from '../protocol';
-import type { ColumnarTable } from './table';
-import { TableViewer, columnStats } from './tableView';
-import { csvLine, formatRows, type TextFormatOptions } from './textFormats';
+import {
+  type Cell,
+  type ColumnProfile,
+  type ColumnStats,
+  type CopyFormat,
+  MAX_COLUMN_COPY_CHARS,
+  type RowGroupCounts,
+  type ViewQuery,
+} from '../protocol';
+import type { Column, ColumnarTable } from './table';
+import { type TableView, TableViewer, columnStats } from './tableView';
+import { type RowFormatter, csvLine, formatRows, rowFormatter, type TextFormatOptions } from './textFormats';
 
 /** A request to the table, by operation. */
 export type TableRequest =
@@ -31,8 +39,11 @@ export interface TableReplies {
   cellText: string | undefined;
   /** The rows formatted for the clipboard, and how many. */
   rowsText: { text: string; count: number } | undefined;
-  /** One column of the view formatted for the clipboard, its name and how many values. */
-  columnText: { text: string; count: number; name: string } | undefined;
+  /**
+   * One column of the view formatted for the clipboard (undefined past MAX_COLUMN_COPY_CHARS), its name and how
+   * many values.
+   */
+  columnText: { text: string | undefined; count: number; name: string } | undefined;
   /** Rows written to the file. */
   exportCsv: { rows: number };
 }
@@ -42,6 +53,32 @@ export type TableOp = TableRequest['op'];
 
 /** Largest chunk of CSV text built before it is written out. */
 const EXPORT_CHUNK_CHARS = 1 << 20;
+
+/** Lines joined into one string at a time while a column's copy is built. */
+const COPY_LINES = 4096;
+
+/**
+ * The copy of one column of a view (header first), built a few thousand lines at a time; undefined when it
+ * would be longer than MAX_COLUMN_COPY_CHARS, found out before more than that is built.
+ */
+function columnCopy(col: Column, view: TableView, lines: RowFormatter, check: () => void): string | undefined {
+  const parts: string[] = [];
+  let pending = [lines.header([col.name])];
+  let chars = pending[0].length;
+  for (let i = 0; i < view.length; i++) {
+    const line = lines.row([col.textAt(view.rows ? view.rows[i] : i)]);
+    chars += line.length;
+    if (chars > MAX_COLUMN_COPY_CHARS) return undefined;
+    pending.push(line);
+    if (pending.length === COPY_LINES) {
+      parts.push(pending.join(''));
+      pending = [];
+      check();
+    }
+  }
+  parts.push(pending.join(''));
+  return parts.join('');
+}
 
 /** Answers table requests over one table (which may still be loading). */
 export class TableService {
@@ -104,10 +141,12 @@ export class TableService {
         const col = table.column(request.colId);
         if (!col) return undefined;
         const view = viewer.view(request.query, check);
-        const rows: string[][] = new Array(view.length);
-        for (let i = 0; i < view.length; i++) rows[i] = [col.textAt(view.rows ? view.rows[i] : i)];
-        check();
-        const text = formatRows([col.name], rows, request.format, { escapeFormulas: request.escapeFormulas });
+        const text = columnCopy(
+          col,
+          view,
+          rowFormatter(request.format, { escapeFormulas: request.escapeFormulas }),
+          check,
+        );
         return { text, count: view.length, name: col.name };
       }
       case 'exportCsv': {

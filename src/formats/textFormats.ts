@@ -32,6 +32,27 @@ export function csvLine(fields: readonly string[], options: TextFormatOptions = 
   return fields.map((s) => csvField(options.escapeFormulas ? escapeFormula(s) : s)).join(',') + '\n';
 }
 
+/** Text of a header and of rows, a line each (with its newline), in one of the copy formats. */
+export interface RowFormatter {
+  /** The header's line(s): a Markdown table's also has its separator line. */
+  header(cells: readonly string[]): string;
+  /** One row's line. */
+  row(cells: readonly string[]): string;
+}
+
+/** Lines of TSV, CSV or a Markdown table, a row at a time (so a long copy need not hold every row first). */
+export function rowFormatter(format: CopyFormat, options: TextFormatOptions = {}): RowFormatter {
+  if (format === 'markdown') {
+    const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+    const line = (cells: readonly string[]) => `| ${cells.map(esc).join(' | ')} |\n`;
+    return { header: (cells) => line(cells) + `| ${cells.map(() => '---').join(' | ')} |\n`, row: line };
+  }
+  const delim = format === 'tsv' ? '\t' : ',';
+  const field = (s: string) => csvField(options.escapeFormulas ? escapeFormula(s) : s, delim);
+  const line = (cells: readonly string[]) => cells.map(field).join(delim) + '\n';
+  return { header: line, row: line };
+}
+
 /** Formats rows (header first) as TSV, CSV or a Markdown table. */
 export function formatRows(
   header: readonly string[],
@@ -39,12 +60,6 @@ export function formatRows(
   format: CopyFormat,
   options: TextFormatOptions = {},
 ): string {
-  if (format === 'markdown') {
-    const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-    const line = (cells: readonly string[]) => `| ${cells.map(esc).join(' | ')} |`;
-    return [line(header), `| ${header.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n') + '\n';
-  }
-  const delim = format === 'tsv' ? '\t' : ',';
-  const field = (s: string) => csvField(options.escapeFormulas ? escapeFormula(s) : s, delim);
-  return [header, ...rows].map((r) => r.map(field).join(delim)).join('\n') + '\n';
+  const lines = rowFormatter(format, options);
+  return lines.header(header) + rows.map(lines.row).join('');
 }

@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../errors';
 import type { TableClient } from '../formats/tableClient';
-import type { ReplyBody, RequestMessage, ViewQuery } from '../protocol';
+import { formatBytes } from '../formatBytes';
+import { MAX_COLUMN_COPY_CHARS, type ReplyBody, type RequestMessage, type ViewQuery } from '../protocol';
 
 /** What the handlers of one preview work on. */
 export interface PreviewMessageContext {
@@ -74,6 +75,12 @@ export async function answerRequest(msg: RequestMessage, ctx: PreviewMessageCont
         signal,
       );
       if (!copied) return { type: 'ack', ok: false, message: 'Unknown column.' };
+      if (copied.text === undefined)
+        return {
+          type: 'ack',
+          ok: false,
+          message: `${copied.name || 'The index'} has ${copied.count.toLocaleString('en-US')} values${partOnly(ctx)}, more text than Copy Column puts on the clipboard (${formatBytes(MAX_COLUMN_COPY_CHARS)}): use Export CSV… for all of them, or filter the rows first.`,
+        };
       await vscode.env.clipboard.writeText(copied.text);
       return {
         type: 'ack',
