@@ -44,6 +44,12 @@ class SegmentIndex {
 /** Arrays a segment may be: what the cell-by-cell path fills, or what a parsed batch brought (narrowed). */
 type SegmentArray = Float64Array | Int32Array | Int16Array | Uint8Array | Uint16Array | Uint32Array;
 
+/**
+ * Lets go of the one store's values kept in one array (see SegmentedArray.all): a sort or filter reads one
+ * column's at a time, and keeping each column's would hold another copy of the table's numbers and codes, widened.
+ */
+let dropHeldFlat: (() => void) | undefined;
+
 /** A typed array in segments: numbers (NaN = missing) or dictionary codes. */
 class SegmentedArray<A extends Float64Array | Uint32Array> {
   length = 0;
@@ -55,6 +61,10 @@ class SegmentedArray<A extends Float64Array | Uint32Array> {
   private tail: A | undefined;
   private tailUsed = 0;
   private flat: A | undefined;
+  /** Lets go of the values kept in one array. */
+  private readonly dropFlat = (): void => {
+    this.flat = undefined;
+  };
   /** Bytes of all segments, kept as they change (the load asks after every batch). */
   private bytes = 0;
 
@@ -112,9 +122,14 @@ class SegmentedArray<A extends Float64Array | Uint32Array> {
     return scale === 1 ? v : v / scale;
   }
 
-  /** All values in one array (built on demand for sorting and filtering, cached until the next append). */
+  /**
+   * All values in one array, built on demand for sorting and filtering and kept until the next append or until
+   * another store's are asked for.
+   */
   all(): A {
     if (this.flat?.length !== this.length) {
+      if (dropHeldFlat !== this.dropFlat) dropHeldFlat?.();
+      dropHeldFlat = this.dropFlat;
       const out = this.make(this.length);
       this.segments.forEach((seg, k) => {
         const start = this.index.starts[k];

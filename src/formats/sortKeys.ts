@@ -9,7 +9,7 @@ export function sortsByValue(col: Column): boolean {
 
 /** True when the column sorts as plain text: held as UTF-8 text, neither numbers nor a dictionary, of no numeric type. */
 export function sortsAsPlainText(col: Column): boolean {
-  return !col.numbers() && !col.dictionary() && !sortsByValue(col);
+  return col.layout === 'text' && !sortsByValue(col);
 }
 
 /**

@@ -22,6 +22,14 @@ import { topRows } from './topRows';
 /** Longest run of profiling work before the thread is yielded. */
 const PROFILE_SLICE_MS = 10;
 
+/**
+ * Working memory a view takes per row of the table, beside the table: a sort by one number or dictionary column
+ * (its keys widened to doubles, the radix sort's words and their copies, the order) takes about 32 bytes a row,
+ * a filter 13. The memory budget keeps this much room per row held; a sort by text (about 110 bytes a row) or by
+ * two columns can go past it by as much again.
+ */
+export const VIEW_BYTES_PER_ROW = 48;
+
 /** Row order and membership for one query: `rows[i]` is the table row shown at position i. */
 export interface TableView {
   /** Table rows in display order; undefined means all rows in table order. */
@@ -174,21 +182,24 @@ export function computeView(table: ColumnarTable, q: ViewQuery, check: () => voi
   }
   const sorts = q.sortModel.filter((s) => table.column(s.colId));
   if (sorts.length > 0) {
-    if (!rows) {
-      rows = new Uint32Array(n);
-      for (let i = 0; i < n; i++) rows[i] = i;
-    }
     check();
     rows = sortRows(table, rows, sorts, check);
   }
   return { rows, length: rows ? rows.length : n };
 }
 
+/** The rows 0…n-1 in order. */
+function allRows(n: number): Uint32Array {
+  const rows = new Uint32Array(n);
+  for (let i = 0; i < n; i++) rows[i] = i;
+  return rows;
+}
+
 /**
  * Sort keys as numbers, by row (n of them): the value for numeric columns, the rank of the text otherwise (of
  * plain text, only `rows`' are set). Missing = NaN.
  */
-function sortKey(col: Column, n: number, rows: Uint32Array, check: () => void): Float64Array {
+function sortKey(col: Column, n: number, rows: Uint32Array | undefined, check: () => void): Float64Array {
   const nums = col.numbers();
   if (nums) return nums.subarray(0, n);
   const key = new Float64Array(n);
@@ -206,7 +217,7 @@ function sortKey(col: Column, n: number, rows: Uint32Array, check: () => void): 
     return key;
   }
   // Plain text: the rows sorted ranked by the text sort (sortByText), equal texts (the same UTF-8) sharing a rank.
-  const order = sortByText(col, rows, 1, check);
+  const order = sortByText(col, rows ?? allRows(n), 1, check);
   const cells = col.cellBytes()!;
   key.fill(NaN);
   let [previous, cell] = [new CellBytes(), new CellBytes()];
@@ -226,11 +237,17 @@ function sortKey(col: Column, n: number, rows: Uint32Array, check: () => void): 
   return key;
 }
 
-function sortRows(table: ColumnarTable, rows: Uint32Array, sorts: SortItem[], check: () => void): Uint32Array {
+/** `rows` (undefined: all of them) in the order of `sorts`. */
+function sortRows(
+  table: ColumnarTable,
+  rows: Uint32Array | undefined,
+  sorts: SortItem[],
+  check: () => void,
+): Uint32Array {
   const n = table.rowCount;
   const firstCol = table.column(sorts[0].colId)!;
   if (sorts.length === 1 && sortsAsPlainText(firstCol)) {
-    return sortByText(firstCol, rows, sorts[0].sort === 'desc' ? -1 : 1, check);
+    return sortByText(firstCol, rows ?? allRows(n), sorts[0].sort === 'desc' ? -1 : 1, check);
   }
   const keys = sorts.map((s) => {
     check();
@@ -242,24 +259,28 @@ function sortRows(table: ColumnarTable, rows: Uint32Array, sorts: SortItem[], ch
   let order = rows;
   for (let j = keys.length - 1; j >= 0; j--) {
     check();
-    order = sortPresentFirst(order, keys[j].key, keys[j].dir);
+    order = sortPresentFirst(order, n, keys[j].key, keys[j].dir);
   }
-  return order;
+  return order!;
 }
 
-/** `rows` stably sorted by `key` (NaN = missing) in direction `dir`, the missing rows after, in their order. */
-function sortPresentFirst(rows: Uint32Array, key: Float64Array, dir: number): Uint32Array {
-  const present = new Uint32Array(rows.length);
+/**
+ * `rows` (undefined: the first n rows in order) stably sorted by `key` (NaN = missing) in direction `dir`, the
+ * missing rows after, in their order.
+ */
+function sortPresentFirst(rows: Uint32Array | undefined, n: number, key: Float64Array, dir: number): Uint32Array {
+  const length = rows ? rows.length : n;
+  const present = new Uint32Array(length);
   const missing: number[] = [];
   let m = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
+  for (let i = 0; i < length; i++) {
+    const r = rows ? rows[i] : i;
     if (key[r] === key[r]) present[m++] = r;
     else missing.push(r);
   }
   const sorted = present.subarray(0, m);
   radixSortByKey(sorted, key, dir);
-  return joinMissing(sorted, missing, rows.length);
+  return joinMissing(sorted, missing, length);
 }
 
 /** Distinct values counted before `distinct` becomes a lower bound. */

@@ -12,7 +12,7 @@ import { appendPart } from './stackTables';
 import { ColumnarTable, type FormatHint, type TableSource } from './table';
 import { type ParseSummary, parseTableSource } from './tableParser';
 import { type TableRequest, TableService } from './tableService';
-import { windowShaper } from './tableView';
+import { VIEW_BYTES_PER_ROW, windowShaper } from './tableView';
 import { formatRows } from './textFormats';
 
 /** What the worker needs to know of a source; its bytes come in `bytes` messages or ranged reads. */
@@ -102,9 +102,15 @@ const loadAbort = new AbortController();
 let bytesIn = 0;
 let totalBytes: number | undefined;
 
+/** Memory the table holds for the budget: its arrays, and room to sort and filter its rows. */
+function memoryHeld(): number {
+  return table.byteSize + table.rowCount * VIEW_BYTES_PER_ROW;
+}
+
 /**
- * The memory budget: before more bytes are taken in, reading waits while the table holds the budget or more,
- * and the host hears that the preview holds part of the object; Read further raises the budget by as much again.
+ * The memory budget: before more bytes are taken in, reading waits while the table holds the budget or more
+ * (memoryHeld), and the host hears that the preview holds part of the object; Read further raises the budget by
+ * as much again.
  */
 class ReadGate {
   private limit = Infinity;
@@ -127,7 +133,7 @@ class ReadGate {
   }
 
   async pass(signal: AbortSignal): Promise<void> {
-    while ((table.byteSize >= this.limit || (this.firstGroupOnly && table.rowCount > 0)) && !signal.aborted) {
+    while ((memoryHeld() >= this.limit || (this.firstGroupOnly && table.rowCount > 0)) && !signal.aborted) {
       // Rows wait here a while: give back the spare room of their last chunks.
       table.compact();
       post({
@@ -147,7 +153,7 @@ class ReadGate {
   /** Reads on, up to the budget again past what the table holds now. */
   further(): void {
     this.firstGroupOnly = false;
-    this.limit = table.byteSize + this.step;
+    this.limit = memoryHeld() + this.step;
     this.resume?.();
   }
 
@@ -370,7 +376,7 @@ async function load(source: WorkerSource, budgetBytes: number, stackAs?: StackAs
         // Larger than the budget: the grid scrolls the whole file and each row group is fetched when shown.
         if (stackAs || source.kind !== 'bytes' || !source.sizeBytes || source.sizeBytes <= budgetBytes) return;
         store = new RowGroupStore(demandRange, source.sizeBytes, layout, table, () =>
-          Math.max(0, gate.budget - table.byteSize),
+          Math.max(0, gate.budget - memoryHeld()),
         );
         gate.stopAfterFirstGroup();
       },

@@ -304,6 +304,8 @@ export function sortByText(col: Column, rows: Uint32Array, dir: number, check: (
 
 /** The sorted rows followed by the missing ones: `length` rows in all. */
 export function joinMissing(sorted: Uint32Array, missing: ArrayLike<number>, length: number): Uint32Array {
+  // Nothing missing: the sorted rows are the result, when they span their buffer (no copy beside them).
+  if (missing.length === 0 && sorted.length === length && sorted.byteLength === sorted.buffer.byteLength) return sorted;
   const result = new Uint32Array(length);
   result.set(sorted);
   result.set(missing, sorted.length);

@@ -2,6 +2,7 @@
 // batch) is what their arrays take, and every cell reads back, whichever way a batch's codes or text came in.
 import * as assert from 'node:assert/strict';
 import type { DictionaryBatchColumn } from '../../../src/formats/columnBatch';
+import { NumberStore } from '../../../src/formats/columnStores';
 import { ColumnarTable } from '../../../src/formats/table';
 import { appendTextRows, dump } from './helpers';
 
@@ -75,6 +76,22 @@ describe('column stores', () => {
       dump(table).rows.map((r) => r[0]),
       expected,
     );
+  });
+
+  it('keep one store’s values in one array at a time, so sorting column after column holds one widened copy', () => {
+    const stores = [1, 2, 3].map((k) => {
+      const store = new NumberStore();
+      store.adopt(Int16Array.from({ length: 5000 }, (_, i) => i * k));
+      return store;
+    });
+    const [a, b, c] = stores;
+    const first = a.all();
+    assert.equal(a.all(), first, 'kept while no other store is asked');
+    assert.equal(b.all()[4999], 9998);
+    assert.equal(c.all()[4999], 14_997);
+    const again = a.all();
+    assert.notEqual(again, first, 'let go once another store was asked');
+    assert.deepEqual(again, first);
   });
 
   it('count the text of a dictionary’s values, which the memory budget would not see in the codes alone', () => {
