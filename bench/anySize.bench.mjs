@@ -1,7 +1,9 @@
 // Any-size benchmark: a 5 GB CSV that exists nowhere (an S3-compatible loopback stand-in generates its bytes,
 // test/fixtures/servers/generatedObjects.ts) previewed through the real S3 client and the table worker with the
 // default memory budget (512 MB): time to the first rows, time until reading stops at the budget, what the table
-// then holds, and the process's peak memory. Runs in a child process, so peak RSS is the preview's alone.
+// then holds, and the process's peak memory; then the peak memory of each operation on the rows held (sort, filter,
+// quick search, the header charts, Copy Column, Export CSV), on that table and on the narrowest one (`seq 1 N`, one
+// column of integers). Each runs in a child process of its own, so peak RSS is the preview's alone.
 //   node bench/anySize.bench.mjs            prints the figures as a table
 //   import { run } from './anySize.bench.mjs'  returns rows { figure, value, unit, comparedWith, ratio }
 //   ANY_SIZE_BENCH_BUDGET_MB=128 uses a smaller budget (quicker).
@@ -17,14 +19,51 @@ import { printWhenRun, round } from './benchRows.mjs';
 const SIZE = 5e9;
 const BUDGET_MB = Number(process.env.ANY_SIZE_BENCH_BUDGET_MB ?? 512);
 
+function query(over) {
+  return { sortModel: [], filterModel: {}, quickFilter: '', ...over };
+}
+/** A window of rows past the first thousand (so a sort is finished whole, not answered by a top-N selection). */
+function rows(over) {
+  return { op: 'rows', query: query(over), start: 5000, end: 5100 };
+}
+const COMMON = {
+  'quick search': rows({ quickFilter: '4242' }),
+  'header charts': { op: 'profile' },
+  'Copy Column': { op: 'columnText', query: query({}), colId: 'c0', format: 'tsv', escapeFormulas: false },
+  'Export CSV': { op: 'exportCsv', query: query({}), path: '', escapeFormulas: false },
+};
+
+/** The generated objects, and the operations run on the rows each holds at the budget (the grid's requests). */
+const OBJECTS = {
+  'huge.csv': {
+    what: '5 GB CSV of 4 columns (zero-padded ids as text, repeating labels)',
+    operations: {
+      'sort by text': rows({ sortModel: [{ colId: 'c0', sort: 'desc' }] }),
+      'sort by a repeating label': rows({ sortModel: [{ colId: 'c1', sort: 'asc' }] }),
+      filter: rows({ filterModel: { c0: { filterType: 'text', type: 'contains', filter: '42' } } }),
+      ...COMMON,
+    },
+  },
+  'seq.csv': {
+    what: '5 GB CSV of one integer column (seq)',
+    operations: {
+      'sort by a number': rows({ sortModel: [{ colId: 'c0', sort: 'desc' }] }),
+      filter: rows({ filterModel: { c0: { filterType: 'number', type: 'greaterThan', filter: 1000 } } }),
+      ...COMMON,
+    },
+  },
+};
+
 const CHILD = `
-const [formats, endpoint, budgetMb] = process.argv.slice(1);
+const [formats, endpoint, budgetMb, key, request] = process.argv.slice(1);
 const { TableClient, openS3ObjectStore, s3Source } = require(formats);
 const path = require('node:path');
+const os = require('node:os');
+const fs = require('node:fs');
 (async () => {
   const rss0 = process.memoryUsage().rss;
   const store = openS3ObjectStore({ endpointUrl: endpoint, region: 'us-east-1', forcePathStyle: true }, { credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
-  const loc = { bucket: 'big', key: 'huge.csv' };
+  const loc = { bucket: 'big', key };
   const client = new TableClient(path.join(path.dirname(formats), 'tableWorker.js'));
   const abort = new AbortController();
   const t0 = performance.now();
@@ -38,8 +77,18 @@ const path = require('node:path');
   const stopped = performance.now() - t0;
   const peak = process.resourceUsage().maxRSS * 1024 - rss0;
   abort.abort();
+  let op;
+  if (request) {
+    const asked = JSON.parse(request);
+    const dir = asked.op === 'exportCsv' ? fs.mkdtempSync(path.join(os.tmpdir(), 'xcom-lens-any-size-')) : undefined;
+    if (dir) asked.path = path.join(dir, 'export.csv');
+    const t1 = performance.now();
+    const reply = await client.request(asked);
+    op = { ms: performance.now() - t1, peak: process.resourceUsage().maxRSS * 1024 - rss0, refused: reply?.text === undefined && asked.op === 'columnText' };
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  }
   await client.close();
-  console.log(JSON.stringify({ first, stopped, rows: client.rowCount, tableBytes: client.tableBytes, bytesRead: partial.bytesRead, totalBytes: partial.totalBytes, peak }));
+  console.log(JSON.stringify({ first, stopped, rows: client.rowCount, tableBytes: client.tableBytes, bytesRead: partial.bytesRead, totalBytes: partial.totalBytes, peak, op }));
 })();`;
 
 /** Runs the benchmark and returns its figures. */
@@ -56,22 +105,49 @@ export async function run() {
     logLevel: 'warning',
   });
   // The stand-in runs here, so the child's memory is the preview's alone.
-  const { fixedWidthCsv, startGeneratedObjectServer } = createRequire(import.meta.url)(fixtures);
-  const server = await startGeneratedObjectServer({ 'big/huge.csv': fixedWidthCsv(SIZE) });
-  let m;
-  try {
-    const child = spawn(process.execPath, ['-e', CHILD, formats, server.endpoint, String(BUDGET_MB)]);
+  const { fixedWidthCsv, sequenceCsv, startGeneratedObjectServer } = createRequire(import.meta.url)(fixtures);
+  const server = await startGeneratedObjectServer({
+    'big/huge.csv': fixedWidthCsv(SIZE),
+    'big/seq.csv': sequenceCsv(SIZE),
+  });
+  const preview = async (key, request) => {
+    const args = [
+      '-e',
+      CHILD,
+      formats,
+      server.endpoint,
+      String(BUDGET_MB),
+      key,
+      request ? JSON.stringify(request) : '',
+    ];
+    const child = spawn(process.execPath, args);
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
     const [code] = await once(child, 'close');
     if (code !== 0) throw new Error(`bench child failed: ${err}`);
-    m = { ...JSON.parse(out.trim().split('\n').pop()), sent: server.sent('big/huge.csv') };
+    return JSON.parse(out.trim().split('\n').pop());
+  };
+  let m;
+  const operations = [];
+  try {
+    const before = server.sent('big/huge.csv');
+    m = { ...(await preview('huge.csv')), sent: server.sent('big/huge.csv') - before };
+    for (const [key, object] of Object.entries(OBJECTS))
+      for (const [name, request] of Object.entries(object.operations))
+        operations.push({ object, name, ...(await preview(key, request)) });
   } finally {
     await server.close();
   }
   const gb = (b) => (b / 1e9).toFixed(1);
+  const operationRows = operations.map((o) => ({
+    figure: `${o.object.what}, ${o.rows.toLocaleString('en-US')} rows held: ${o.name}, peak RSS delta of the process (load and operation)`,
+    value: round(o.op.peak / 1e6),
+    unit: 'MB',
+    comparedWith: `budget ${BUDGET_MB} MB; table ${round(o.tableBytes / 1e6)} MB; the operation took ${round(o.op.ms)} ms${o.op.refused ? ' (refused: more than the clipboard takes)' : ''}`,
+    ratio: round(o.op.peak / 1e6 / BUDGET_MB),
+  }));
   return [
     {
       figure: `5 GB CSV through S3 (generated on the fly): time to the first rows (target < 1 s)`,
@@ -94,6 +170,7 @@ export async function run() {
       comparedWith: `budget ${BUDGET_MB} MB`,
       ratio: round(m.peak / 1e6 / BUDGET_MB),
     },
+    ...operationRows,
   ];
 }
 

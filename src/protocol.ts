@@ -160,7 +160,10 @@ export type ColumnProfile =
       missing: number;
       top: { value: string; count: number }[];
       other: number;
+      /** Distinct values (a lower bound when `distinctCapped`). */
       distinct: number;
+      /** True when counting distinct values stopped at a cap: the top values are those of the values counted. */
+      distinctCapped?: boolean;
     }
   /** Every cell missing (or no rows). */
   | { colId: string; kind: 'empty'; rows: number; missing: number };

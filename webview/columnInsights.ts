@@ -103,7 +103,7 @@ function barsOf(col: ColumnInfo, p: ColumnProfile): Bar[] {
       bars.push({ key: `top${k}`, label: t.value === '' ? '(empty text)' : t.value, count: t.count, filter });
     }
     if (p.other > 0) {
-      const label = `${fmt(p.distinct - p.top.length)} other values`;
+      const label = `${fmt(p.distinct - p.top.length)}${p.distinctCapped ? '+' : ''} other values`;
       bars.push({ key: 'other', label, count: p.other, filter: undefined, variant: 'other' });
     }
   }
@@ -118,7 +118,7 @@ function barsOf(col: ColumnInfo, p: ColumnProfile): Bar[] {
 function captionOf(p: ColumnProfile): [string, string] {
   const missing = p.missing > 0 ? `missing ${percent(p.missing, p.rows)}` : 'none missing';
   if (p.kind === 'empty') return [p.rows === 0 ? 'no rows' : 'all missing', ''];
-  if (p.kind === 'top') return [`${fmt(p.distinct)} distinct`, missing];
+  if (p.kind === 'top') return [`${fmt(p.distinct)}${p.distinctCapped ? '+' : ''} distinct`, missing];
   const first = p.edges[0];
   const last = p.edges[p.edges.length - 1];
   const span = last - first;

@@ -141,6 +141,25 @@ describe('column profiles (header charts)', () => {
     });
   });
 
+  it('counts at most 100,000 distinct values of a text column, and says the count is a lower bound', () => {
+    const t = new ColumnarTable();
+    t.addColumn('id');
+    // 150,000 unique ids, then one value seen 50 times early on: it stays the top value.
+    const rows = Array.from({ length: 150_000 }, (_, i) => [`id-${i}`]);
+    for (let k = 0; k < 50; k++) rows.splice(k * 10, 0, ['often']);
+    appendTextRows(t, rows);
+    const p = profileOf(t);
+    assert.equal(p.kind, 'top');
+    if (p.kind !== 'top') return;
+    assert.equal(p.distinctCapped, true);
+    assert.equal(p.distinct, 100_000);
+    assert.deepEqual(p.top[0], { value: 'often', count: 50 });
+    assert.equal(p.other + p.top.reduce((sum, v) => sum + v.count, 0), 150_050, 'every cell is in a bar');
+    // Under the cap the count is exact and says so by leaving the flag out.
+    const few = profileOf(valueTable(['a', 'b', 'a']));
+    assert.equal(few.kind === 'top' && few.distinctCapped, undefined);
+  });
+
   it('shows booleans and mixed types as values, never as a range', () => {
     const bools = profileOf(valueTable([true, false, true, null]));
     assert.equal(bools.kind, 'top');
