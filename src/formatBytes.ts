@@ -15,11 +15,15 @@ export function formatBytes(bytes: number | null | undefined): string {
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
-/** "1.1 of 5.0 GB": a part and its whole in the whole's unit; just the part when the whole is unknown. */
+/**
+ * "1.1 of 5.0 GB": a part and its whole in the whole's unit, or "30 MB of 3.0 GB" when the part would read
+ * below 0.1 of that unit; just the part when the whole is unknown.
+ */
 export function formatBytesOf(part: number, whole: number | undefined): string {
   if (whole === undefined || !Number.isFinite(whole) || whole < 1000) return formatBytes(part);
   const unitOf = formatBytes(whole).split(' ')[1];
   const scale = 1000 ** (['KB', 'MB', 'GB', 'TB'].indexOf(unitOf) + 1);
   const value = part / scale;
+  if (value < 0.05) return `${formatBytes(part)} of ${formatBytes(whole)}`;
   return `${value.toFixed(value < 10 ? 1 : 0)} of ${formatBytes(whole)}`;
 }

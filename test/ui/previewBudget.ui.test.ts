@@ -50,7 +50,9 @@ describe('preview past the memory budget (UI)', function () {
     grid = await openPreview(wb!, page, {
       s3: { bucket: BUCKET, key: KEY, endpointUrl: server!.endpoint, region: 'us-east-1', forcePathStyle: true },
     });
-    const held = grid.locator('#progress').filter({ hasText: /the first [\d,]+ rows · [\d.]+ of 3\.0 GB read/ });
+    const held = grid
+      .locator('#progress')
+      .filter({ hasText: /the first [\d,]+ rows · [\d.]+ (?:[KM]B )?of 3\.0 GB read/ });
     await held.waitFor({ timeout: 120_000 }).catch(async (e: unknown) => {
       const text = async (selector: string) => (await grid.locator(selector).allTextContents()).join(' | ');
       console.log(
@@ -64,6 +66,11 @@ describe('preview past the memory budget (UI)', function () {
     assert.equal(await rowsShown(), Number(first.replace(/,/g, '')));
     const readFurther = grid.locator('vscode-button', { hasText: 'Read Further' });
     assert.equal(await readFurther.isVisible(), true);
+    // The header chart of the ids (unique text) counts up to 100,000 distinct values and says so.
+    await grid
+      .locator('.ag-floating-filter[aria-colindex="1"] .insight-caption')
+      .filter({ hasText: /^100,000\+ distinct/ })
+      .waitFor({ timeout: 60_000 });
     console.log(`      at the budget: ${await screenshot(page, 'preview-budget')}`);
     // A copy of a column says it covers only the part read.
     await grid.locator('.ag-row[row-index="0"] [col-id="c0"]').first().click();
@@ -77,7 +84,7 @@ describe('preview past the memory budget (UI)', function () {
     assert.equal(await readFurther.isVisible(), false, 'Read Further is hidden while reading');
     await grid
       .locator('#progress')
-      .filter({ hasText: new RegExp(`the first (?!${first} )[\\d,]+ rows · [\\d.]+ of 3\\.0 GB read`) })
+      .filter({ hasText: new RegExp(`the first (?!${first} )[\\d,]+ rows · [\\d.]+ (?:[KM]B )?of 3\\.0 GB read`) })
       .waitFor({ timeout: 120_000 });
     assert.ok((await rowsShown()) > Number(first.replace(/,/g, '')), 'more rows after Read Further');
     assert.ok(server!.sent(`${BUCKET}/${KEY}`) < 0.1 * 3e9, 'the rest of the object was not downloaded');

@@ -29,6 +29,9 @@ describe('tree formatting', () => {
     assert.equal(formatBytes(1_500_000), '1.5 MB');
     assert.equal(formatBytesOf(1.1e9, 5e9), '1.1 of 5.0 GB');
     assert.equal(formatBytesOf(250e6, 10e9), '0.3 of 10 GB');
+    // A part too small for the whole's unit is said in its own, never as "0.0 of".
+    assert.equal(formatBytesOf(30e6, 3e9), '30 MB of 3.0 GB');
+    assert.equal(formatBytesOf(0, 3e9), '0 B of 3.0 GB');
     assert.equal(formatBytesOf(3_000_000, undefined), '3.0 MB');
     assert.equal(formatTimestamp('2024-01-01T06:00:00.000Z'), '2024-01-01 06:00:00 UTC');
     const now = Date.parse('2024-01-10T00:00:00Z');
