@@ -285,7 +285,9 @@ export function sortByText(col: Column, rows: Uint32Array, dir: number, check: (
       : undefined;
   if (distinct) return joinMissing(orderByDistinct(distinct, dir, check), distinct.missing, rows.length);
   const all: string[] = new Array(col.length);
-  const present: number[] = [];
+  // The present rows fill an array of every row's size (no growing, no copy), which the result then reuses.
+  const present = new Uint32Array(rows.length);
+  let count = 0;
   const missing: number[] = [];
   for (let i = 0; i < rows.length; i++) {
     if ((i & 0xffff) === 0) check();
@@ -294,12 +296,13 @@ export function sortByText(col: Column, rows: Uint32Array, dir: number, check: (
     if (v === null) missing.push(r);
     else {
       all[r] = v as string;
-      present.push(r);
+      present[count++] = r;
     }
   }
-  const out = Uint32Array.from(present);
+  const out = present.subarray(0, count);
   sortTexts(out, all, dir, check);
-  return joinMissing(out, missing, rows.length);
+  present.set(missing, count);
+  return present;
 }
 
 /** The sorted rows followed by the missing ones: `length` rows in all. */
