@@ -59,6 +59,11 @@ export interface ParseSummary {
 
 /** Largest JSON document read into memory. */
 const MAX_JSON_BYTES = 512 * 1024 * 1024;
+/**
+ * About how many times its size a JSON document takes while it is decoded and put in the table (its text, the
+ * parsed objects, the table): 200 MB of records peaked at 1.4 GB. The budget allows a document of this share.
+ */
+const JSON_DECODE_FACTOR = 4;
 const HEAD_BYTES = 4096;
 
 /** Error for content that cannot be shown as a table (pickles, binary). */
@@ -137,21 +142,29 @@ function concat(chunks: readonly Uint8Array[], limit = Infinity): Uint8Array {
   return out;
 }
 
+/**
+ * Reads a document that is decoded whole: at most `max` bytes, and at most the memory budget divided by
+ * `decodeFactor`, how many times its size decoding it takes.
+ */
 async function collect(
   chunks: AsyncIterable<Uint8Array>,
   max: number,
   what: string,
   budget: number | undefined,
+  decodeFactor = 1,
 ): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let size = 0;
-  const limit = Math.min(max, budget ?? max);
+  const share = budget === undefined ? max : budget / decodeFactor;
+  const limit = Math.min(max, share);
   for await (const c of chunks) {
     size += c.byteLength;
     if (size > limit)
       throw new UnsupportedContentError(
         limit < max
-          ? `The ${what} has to be read whole and is larger than the preview's memory budget (${formatBytes(limit)}): raise xcomLens.preview.memoryBudgetMB to preview it.`
+          ? decodeFactor > 1
+            ? `The ${what} has to be read whole, and decoding it takes about ${decodeFactor} times its size: it is larger than the preview's memory budget allows (${formatBytes(limit)} for a budget of ${formatBytes(budget)}). Raise xcomLens.preview.memoryBudgetMB to preview it.`
+            : `The ${what} has to be read whole and is larger than the preview's memory budget (${formatBytes(limit)}): raise xcomLens.preview.memoryBudgetMB to preview it.`
           : `The ${what} is larger than ${formatBytes(max)}; it cannot be previewed as one document.`,
       );
     parts.push(c);
@@ -248,7 +261,13 @@ export async function parseTableSource(
       return { format: 'parquet', compression };
     }
     case 'json': {
-      const bytes = await collect(stream, MAX_JSON_BYTES, 'JSON document', options.maxDocumentBytes);
+      const bytes = await collect(
+        stream,
+        MAX_JSON_BYTES,
+        'JSON document',
+        options.maxDocumentBytes,
+        JSON_DECODE_FACTOR,
+      );
       report();
       let value: unknown;
       try {

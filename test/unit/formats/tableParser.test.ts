@@ -71,6 +71,28 @@ describe('parseTableSource', () => {
     await assert.rejects(load(source('"just a string"', { formatHint: 'json' })), /not a table|not valid JSON/);
   });
 
+  it('decodes a JSON document within a quarter of the memory budget, and refuses a larger one saying why', async () => {
+    const records = (n: number) =>
+      JSON.stringify(Array.from({ length: n }, (_, i) => ({ id: i, name: `name ${i}`, note: 'x'.repeat(20) })));
+    const within = (text: string) =>
+      parseTableSource(source(text), new ColumnarTable(), {
+        signal: new AbortController().signal,
+        codecs,
+        maxDocumentBytes: 400_000,
+      });
+    const fits = records(1500);
+    assert.ok(fits.length < 100_000);
+    assert.equal((await within(fits)).format, 'json');
+    const larger = records(3000);
+    assert.ok(larger.length > 100_000 && larger.length < 400_000);
+    await assert.rejects(
+      within(larger),
+      (e: Error) =>
+        e.message ===
+        "The JSON document has to be read whole, and decoding it takes about 4 times its size: it is larger than the preview's memory budget allows (100 KB for a budget of 400 KB). Raise xcomLens.preview.memoryBudgetMB to preview it.",
+    );
+  });
+
   it('trusts magic bytes over a wrong format hint', async () => {
     const bytes = rowGroupsParquet();
     const r = await load(source(bytes, { formatHint: 'csv', sizeBytes: undefined }));
