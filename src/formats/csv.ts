@@ -39,10 +39,10 @@ export interface CsvOptions {
   /** Bytes parsed on this thread before workers start: small objects never start any. */
   inThreadBytes?: number;
   /**
-   * Longest row held while its end is looked for (at most LONGEST_ROW_BYTES): past it, reading stops with a
-   * clear message and the rows before it are kept.
+   * The preview's memory budget: the longest row read is a share of it (ROW_BUDGET_SHARE, at most
+   * LONGEST_ROW_BYTES). Past it, reading stops with a clear message and the rows before it are kept.
    */
-  maxRowBytes?: number;
+  memoryBudget?: number;
   /**
    * True when the chunks are the reader's to give away: each one that spans its whole buffer is handed to a
    * parse worker as it is, with no copy (and its memory is freed there, where GCs are frequent).
@@ -63,11 +63,13 @@ export interface CsvResult {
 }
 
 /**
- * The longest row read: a row is held whole until its end is found, and its text is then copied a few times
- * over while it is parsed, so a row that never ends (an unclosed quote, an object that is not CSV) must not be
- * held on and on.
+ * The longest row read, as a share of the memory budget: a row is held whole until its end is found, and its
+ * text is then copied a few times over while it is parsed (a 64 MB row that never ended peaked at 312 MB), so a
+ * row that never ends (an unclosed quote, an object that is not CSV) must not be held on and on.
  */
-const LONGEST_ROW_BYTES = 64_000_000;
+const ROW_BUDGET_SHARE = 1 / 4;
+/** The longest row read whatever the budget: its text must stay well within the longest string V8 makes. */
+const LONGEST_ROW_BYTES = 256_000_000;
 
 /** Bytes papaparse looks at to guess the delimiter and the newline. */
 const SNIFF_BYTES = 64 * 1024;
@@ -134,7 +136,7 @@ class CsvStreamReader {
   }
 
   private get maxRowBytes(): number {
-    return Math.min(LONGEST_ROW_BYTES, this.options.maxRowBytes ?? LONGEST_ROW_BYTES);
+    return Math.min(LONGEST_ROW_BYTES, (this.options.memoryBudget ?? Infinity) * ROW_BUDGET_SHARE);
   }
 
   /** Why reading stops at a row held to maxRowBytes without its end; `inQuotes`: it ends inside a quoted cell. */

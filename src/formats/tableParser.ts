@@ -39,8 +39,8 @@ export interface ParseOptions extends ParseEvents {
   logger?: Logger;
   /** Largest object read whole before it is decoded (Parquet without ranged reads or compressed, JSON). */
   maxDocumentBytes?: number;
-  /** Longest CSV row held while its end is looked for (see csv.ts, LONGEST_ROW_BYTES). */
-  maxRowBytes?: number;
+  /** The preview's memory budget: a CSV reads rows up to a share of it (see csv.ts, ROW_BUDGET_SHARE). */
+  memoryBudget?: number;
   /** Parquet read by range: called with the file's layout once its footer is read, before any row group. */
   onParquetLayout?(layout: ParquetLayout): void;
 }
@@ -293,7 +293,7 @@ export async function parseTableSource(
     // Decompressors and the UTF-16 converter make fresh buffers: a chunk spanning one is still the parser's own.
     chunksAreOwned: source.chunksAreOwned === true,
     ...(source.indexColumn !== undefined ? { indexColumn: source.indexColumn } : {}),
-    ...(options.maxRowBytes !== undefined ? { maxRowBytes: options.maxRowBytes } : {}),
+    ...(options.memoryBudget !== undefined ? { memoryBudget: options.memoryBudget } : {}),
     onWarning: options.onWarning,
     onBatch: () => {
       if (!schemaSent && table.columns.length > 0) {

@@ -371,7 +371,7 @@ async function load(source: WorkerSource, budgetBytes: number, stackAs?: StackAs
       signal: loadAbort.signal,
       codecs: { sniffFormat, decompress },
       maxDocumentBytes: budgetBytes,
-      maxRowBytes: budgetBytes,
+      memoryBudget: budgetBytes,
       onParquetLayout: (layout) => {
         // Larger than the budget: the grid scrolls the whole file and each row group is fetched when shown.
         if (stackAs || source.kind !== 'bytes' || !source.sizeBytes || source.sizeBytes <= budgetBytes) return;

@@ -119,7 +119,7 @@ describe('preview past the memory budget (UI)', function () {
       .locator('.messages [role="alert"]')
       .filter({
         hasText:
-          /Reading stopped after 1,000 rows: the next row runs past 64 MB without ending.*A quote opened in it is never closed.*The rows before it are shown\./,
+          /Reading stopped after 1,000 rows: the next row runs past 16 MB without ending.*A quote opened in it is never closed.*The rows before it are shown\./,
       })
       .waitFor({ timeout: 60_000 });
     assert.equal(await rowsShown(), 1000);

@@ -171,12 +171,12 @@ describe('previews past the memory budget (S3 stand-in generating the bytes)', f
     [
       UNCLOSED_QUOTE_KEY,
       1000,
-      /^Reading stopped after 1,000 rows: the next row runs past 16 MB without ending, longer than the preview reads in one row\. A quote opened in it is never closed, so all that follows reads as one cell\. The rows before it are shown\.$/,
+      /^Reading stopped after 1,000 rows: the next row runs past 4\.0 MB without ending, longer than the preview reads in one row\. A quote opened in it is never closed, so all that follows reads as one cell\. The rows before it are shown\.$/,
     ],
     [
       NO_NEWLINE_KEY,
       0,
-      /^Reading stopped: the first row under the header runs past 16 MB without ending, longer than the preview reads in one row\. The object may not be CSV/,
+      /^Reading stopped: the first row under the header runs past 4\.0 MB without ending, longer than the preview reads in one row\. The object may not be CSV/,
     ],
   ] as const)
     it(`stops a 4 GB CSV at a row that never ends (${key}) with a clear message, not at the end of memory`, async () => {

@@ -101,7 +101,7 @@ describe('parseCsv', () => {
     const long = (n: number) => 'x'.repeat(n);
     const load = async (text: string) => {
       const table = new ColumnarTable();
-      const reading = parseCsv(chunked(text, 64 * 1024), table, { maxRowBytes: 1e6, workers: 0 });
+      const reading = parseCsv(chunked(text, 64 * 1024), table, { memoryBudget: 4e6, workers: 0 });
       return { table, reading };
     };
     // Just under the limit: read whole, with the rows after it.
