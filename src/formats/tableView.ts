@@ -25,8 +25,8 @@ const PROFILE_SLICE_MS = 10;
 /**
  * Working memory a view takes per row of the table, beside the table: a sort by one number or dictionary column
  * (its keys widened to doubles, the radix sort's words and their copies, the order) takes about 32 bytes a row,
- * a filter 13. The memory budget keeps this much room per row held; a sort by text (about 110 bytes a row) or by
- * two columns can go past it by as much again.
+ * a filter 13. The memory budget keeps this much room per row held; a sort by text (about 70 bytes a row: the
+ * cells' strings and the radix sort's keys) or by two columns (about 65) goes past it by half as much again.
  */
 export const VIEW_BYTES_PER_ROW = 48;
 
