@@ -151,7 +151,13 @@ describe('from a failed task to its cause (UI)', function () {
         await page.locator('.editor-group-container.active .detected-link', { hasText: 'site-packages' }).count(),
         0,
       );
-      await link.click({ modifiers: ['ControlOrMeta'] });
+      // Ctrl+click where the link is: the editor redraws a link it hovers with Ctrl held (the element is replaced),
+      // so a click that waits for the same element to stay put can wait for ever.
+      const box = await link.boundingBox();
+      assert.ok(box, 'the link is on screen');
+      await page.keyboard.down('ControlOrMeta');
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      await page.keyboard.up('ControlOrMeta');
       await page.locator('.tab.active', { hasText: 'etl_orders.py' }).waitFor({ timeout: 30_000 });
       await cursorAt(page, 21).waitFor({ timeout: 30_000 });
 
