@@ -37,9 +37,10 @@ export interface ParseOptions extends ParseEvents {
   codecs: FormatCodecs;
   /** Diagnostics. */
   logger?: Logger;
-  /** Largest object read whole before it is decoded (Parquet without ranged reads or compressed, JSON). */
-  maxDocumentBytes?: number;
-  /** The preview's memory budget: a CSV reads rows up to a share of it (see csv.ts, ROW_BUDGET_SHARE). */
+  /**
+   * The preview's memory budget: it bounds an object read whole before it is decoded (Parquet without ranged
+   * reads or compressed, JSON), and a CSV reads rows up to a share of it (see csv.ts, ROW_BUDGET_SHARE).
+   */
   memoryBudget?: number;
   /** Parquet read by range: called with the file's layout once its footer is read, before any row group. */
   onParquetLayout?(layout: ParquetLayout): void;
@@ -248,7 +249,7 @@ export async function parseTableSource(
         'The object is a Python pickle. XCom Lens does not unpickle data (it could run code); store DataFrames as CSV, JSON or Parquet to preview them.',
       );
     case 'parquet': {
-      const bytes = await collect(stream, Number.MAX_SAFE_INTEGER, 'Parquet file', options.maxDocumentBytes);
+      const bytes = await collect(stream, Number.MAX_SAFE_INTEGER, 'Parquet file', options.memoryBudget);
       bytesRead = total ?? bytes.byteLength;
       await parseParquet(memoryBuffer(bytes), table, {
         signal,
@@ -261,13 +262,7 @@ export async function parseTableSource(
       return { format: 'parquet', compression };
     }
     case 'json': {
-      const bytes = await collect(
-        stream,
-        MAX_JSON_BYTES,
-        'JSON document',
-        options.maxDocumentBytes,
-        JSON_DECODE_FACTOR,
-      );
+      const bytes = await collect(stream, MAX_JSON_BYTES, 'JSON document', options.memoryBudget, JSON_DECODE_FACTOR);
       report();
       let value: unknown;
       try {

@@ -15,7 +15,7 @@ import {
 } from '../protocol';
 import type { Column, ColumnarTable } from './table';
 import { type TableView, TableViewer, columnStats } from './tableView';
-import { type RowFormatter, csvLine, formatRows, rowFormatter, type TextFormatOptions } from './textFormats';
+import { type RowFormatter, formatRows, rowFormatter } from './textFormats';
 
 /** A request to the table, by operation. */
 export type TableRequest =
@@ -51,32 +51,41 @@ export interface TableReplies {
 /** Operation names. */
 export type TableOp = TableRequest['op'];
 
-/** Largest chunk of CSV text built before it is written out. */
-const EXPORT_CHUNK_CHARS = 1 << 20;
-
-/** Lines joined into one string at a time while a column's copy is built. */
-const COPY_LINES = 4096;
+/** Largest chunk of text built before it is handed on (written out, or joined into a copy). */
+const CHUNK_CHARS = 1 << 20;
 
 /**
- * The copy of one column of a view (header first), built a few thousand lines at a time; undefined when it
- * would be longer than MAX_COLUMN_COPY_CHARS, found out before more than that is built.
+ * The text of `columns` as `view` shows them, a header line first and then a line a row, in chunks of about a
+ * megabyte (`check` between them): an export writes them out as they come, a copy stops when they get too long.
  */
-function columnCopy(col: Column, view: TableView, lines: RowFormatter, check: () => void): string | undefined {
-  const parts: string[] = [];
-  let pending = [lines.header([col.name])];
-  let chars = pending[0].length;
+function* viewText(
+  view: TableView,
+  columns: readonly Column[],
+  lines: RowFormatter,
+  check: () => void,
+): Generator<string> {
+  let chunk = lines.header(columns.map((c) => c.name));
   for (let i = 0; i < view.length; i++) {
-    const line = lines.row([col.textAt(view.rows ? view.rows[i] : i)]);
-    chars += line.length;
-    if (chars > MAX_COLUMN_COPY_CHARS) return undefined;
-    pending.push(line);
-    if (pending.length === COPY_LINES) {
-      parts.push(pending.join(''));
-      pending = [];
+    const r = view.rows ? view.rows[i] : i;
+    chunk += lines.row(columns.map((c) => c.textAt(r)));
+    if (chunk.length > CHUNK_CHARS) {
+      yield chunk;
       check();
+      chunk = '';
     }
   }
-  parts.push(pending.join(''));
+  yield chunk;
+}
+
+/** The chunks joined, or undefined once they come to more than `max` characters (no more is built). */
+function joinAtMost(chunks: Iterable<string>, max: number): string | undefined {
+  const parts: string[] = [];
+  let chars = 0;
+  for (const chunk of chunks) {
+    chars += chunk.length;
+    if (chars > max) return undefined;
+    parts.push(chunk);
+  }
   return parts.join('');
 }
 
@@ -141,43 +150,19 @@ export class TableService {
         const col = table.column(request.colId);
         if (!col) return undefined;
         const view = viewer.view(request.query, check);
-        const text = columnCopy(
-          col,
-          view,
-          rowFormatter(request.format, { escapeFormulas: request.escapeFormulas }),
-          check,
-        );
+        const lines = rowFormatter(request.format, { escapeFormulas: request.escapeFormulas });
+        const text = joinAtMost(viewText(view, [col], lines, check), MAX_COLUMN_COPY_CHARS);
         return { text, count: view.length, name: col.name };
       }
       case 'exportCsv': {
-        const rows = viewer.view(request.query, check).length;
-        const chunks = this.csvChunks(request.query, { escapeFormulas: request.escapeFormulas }, check);
-        await pipeline(chunks, createWriteStream(request.path, { encoding: 'utf8' }));
-        return { rows };
+        const view = viewer.view(request.query, check);
+        const lines = rowFormatter('csv', { escapeFormulas: request.escapeFormulas });
+        await pipeline(
+          viewText(view, table.columns, lines, check),
+          createWriteStream(request.path, { encoding: 'utf8' }),
+        );
+        return { rows: view.length };
       }
     }
-  }
-
-  /** The CSV text of the table as `query` shows it, header first, in chunks of about a megabyte. */
-  private *csvChunks(query: ViewQuery, options: TextFormatOptions, check: () => void): Generator<string> {
-    const view = this.viewer.view(query, check);
-    const cols = this.table.columns;
-    let chunk = csvLine(
-      cols.map((c) => c.name),
-      options,
-    );
-    for (let i = 0; i < view.length; i++) {
-      const r = view.rows ? view.rows[i] : i;
-      chunk += csvLine(
-        cols.map((c) => c.textAt(r)),
-        options,
-      );
-      if (chunk.length > EXPORT_CHUNK_CHARS) {
-        yield chunk;
-        check();
-        chunk = '';
-      }
-    }
-    yield chunk;
   }
 }

@@ -370,7 +370,6 @@ async function load(source: WorkerSource, budgetBytes: number, stackAs?: StackAs
     summary = await parseTableSource(tableSource(source), into, {
       signal: loadAbort.signal,
       codecs: { sniffFormat, decompress },
-      maxDocumentBytes: budgetBytes,
       memoryBudget: budgetBytes,
       onParquetLayout: (layout) => {
         // Larger than the budget: the grid scrolls the whole file and each row group is fetched when shown.

@@ -27,9 +27,9 @@ export interface TextFormatOptions {
   escapeFormulas?: boolean;
 }
 
-/** One CSV line (with its newline) of `fields`, escaped as `options` say. */
-export function csvLine(fields: readonly string[], options: TextFormatOptions = {}): string {
-  return fields.map((s) => csvField(options.escapeFormulas ? escapeFormula(s) : s)).join(',') + '\n';
+/** One line (with its newline) of `fields` between `delimiter`s, each quoted as needed and escaped as `options` say. */
+function delimitedLine(fields: readonly string[], delimiter: string, options: TextFormatOptions): string {
+  return fields.map((s) => csvField(options.escapeFormulas ? escapeFormula(s) : s, delimiter)).join(delimiter) + '\n';
 }
 
 /** Text of a header and of rows, a line each (with its newline), in one of the copy formats. */
@@ -47,9 +47,8 @@ export function rowFormatter(format: CopyFormat, options: TextFormatOptions = {}
     const line = (cells: readonly string[]) => `| ${cells.map(esc).join(' | ')} |\n`;
     return { header: (cells) => line(cells) + `| ${cells.map(() => '---').join(' | ')} |\n`, row: line };
   }
-  const delim = format === 'tsv' ? '\t' : ',';
-  const field = (s: string) => csvField(options.escapeFormulas ? escapeFormula(s) : s, delim);
-  const line = (cells: readonly string[]) => cells.map(field).join(delim) + '\n';
+  const delimiter = format === 'tsv' ? '\t' : ',';
+  const line = (cells: readonly string[]) => delimitedLine(cells, delimiter, options);
   return { header: line, row: line };
 }
 

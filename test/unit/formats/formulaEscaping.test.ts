@@ -1,7 +1,7 @@
 // OWASP CSV-injection escaping for Export CSV and (when asked) copies: formula-like cells get a leading quote,
 // plain numbers stay numbers.
 import * as assert from 'node:assert/strict';
-import { csvLine, escapeFormula, formatRows } from '../../../src/formats/textFormats';
+import { escapeFormula, formatRows, rowFormatter } from '../../../src/formats/textFormats';
 
 describe('formula escaping (OWASP CSV injection)', () => {
   it('prefixes cells starting with = + - @ tab or CR, but not plain numbers', () => {
@@ -12,8 +12,8 @@ describe('formula escaping (OWASP CSV injection)', () => {
   });
 
   it('escapes export lines and copies only when asked, and still quotes per RFC 4180', () => {
-    assert.equal(csvLine(['=1+2', '-5', '@a,b'], { escapeFormulas: true }), `'=1+2,-5,"'@a,b"\n`);
-    assert.equal(csvLine(['=1+2', '-5']), '=1+2,-5\n');
+    assert.equal(rowFormatter('csv', { escapeFormulas: true }).row(['=1+2', '-5', '@a,b']), `'=1+2,-5,"'@a,b"\n`);
+    assert.equal(rowFormatter('csv').row(['=1+2', '-5']), '=1+2,-5\n');
     assert.equal(formatRows(['h'], [['=x']], 'tsv'), 'h\n=x\n');
     assert.equal(formatRows(['h'], [['=x']], 'tsv', { escapeFormulas: true }), "h\n'=x\n");
     assert.equal(formatRows(['h'], [['=x']], 'markdown', { escapeFormulas: true }), '| h |\n| --- |\n| =x |\n');

@@ -78,7 +78,7 @@ describe('parseTableSource', () => {
       parseTableSource(source(text), new ColumnarTable(), {
         signal: new AbortController().signal,
         codecs,
-        maxDocumentBytes: 400_000,
+        memoryBudget: 400_000,
       });
     const fits = records(1500);
     assert.ok(fits.length < 100_000);
