@@ -21,8 +21,16 @@ export function newestWebview(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
 }
 
-/** Opens a preview of `args` (as `xcomLens.preview` takes them) and returns its frame once headers show. */
-export async function openPreview(wb: Workbench, page: Page, args: unknown): Promise<FrameLocator> {
+/**
+ * Opens a preview of `args` (as `xcomLens.preview` takes them) and returns its frame once headers show (or what
+ * `shown` selects, for a preview that has none: a refusal, say).
+ */
+export async function openPreview(
+  wb: Workbench,
+  page: Page,
+  args: unknown,
+  shown = '.ag-header-cell-text',
+): Promise<FrameLocator> {
   // A preview left open would come back after the reload and be mistaken for the new one.
   if ((await page.locator('iframe.webview').count()) > 0) {
     await runCommand(page, 'View: Close All Editors');
@@ -49,7 +57,7 @@ export async function openPreview(wb: Workbench, page: Page, args: unknown): Pro
       .catch(() => undefined);
     await page.keyboard.press(KEY);
     try {
-      await frame.locator('.ag-header-cell-text').first().waitFor({ state: 'visible', timeout: 20_000 });
+      await frame.locator(shown).first().waitFor({ state: 'visible', timeout: 20_000 });
       return frame;
     } catch {
       // The extension host may still be starting: press again.

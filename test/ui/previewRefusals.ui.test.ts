@@ -1,0 +1,87 @@
+// What a preview refuses to do past the memory budget, as a user sees it in code-server + Chromium, with objects a
+// loopback S3 stand-in serves: Copy Column of more text than the clipboard takes says how many values there are
+// and points to Export CSV; a JSON document too large to decode within the budget says so and names the setting.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import {
+  fixedWidthCsv,
+  memoryObject,
+  startGeneratedObjectServer,
+  type GeneratedObjectServer,
+} from '../fixtures/servers/generatedObjects';
+import { openPreview } from '../harness/previewUi';
+import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
+
+const BUCKET = 'refusals';
+
+/** 24 MB of JSON records: more than a quarter of a 64 MB budget. */
+function largeJson(): Uint8Array {
+  const records = Array.from({ length: 200_000 }, (_, i) => ({ id: i, note: `note ${i} ${'x'.repeat(80)}` }));
+  return new TextEncoder().encode(JSON.stringify(records));
+}
+
+describe('preview refusals past the memory budget (UI)', function () {
+  this.timeout(300_000);
+  let server: GeneratedObjectServer | undefined;
+  let wb: Workbench | undefined;
+  let page: Page;
+  let grid: FrameLocator;
+  const settings = (budgetMB: number) =>
+    writeFileSync(
+      join(wb!.workspace, '.vscode', 'settings.json'),
+      JSON.stringify({ 'xcomLens.preview.memoryBudgetMB': budgetMB }),
+    );
+  const target = (key: string) => ({
+    s3: { bucket: BUCKET, key, endpointUrl: server!.endpoint, region: 'us-east-1', forcePathStyle: true },
+  });
+
+  before(async () => {
+    server = await startGeneratedObjectServer({
+      [`${BUCKET}/ids.csv`]: fixedWidthCsv(3e9),
+      [`${BUCKET}/records.json`]: memoryObject(largeJson()),
+    });
+    wb = await openWorkbench({
+      env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' },
+      files: { '.vscode/settings.json': JSON.stringify({ 'xcomLens.preview.memoryBudgetMB': 512 }) },
+    });
+    page = wb.page;
+  });
+  after(async () => {
+    await wb?.close();
+    await server?.close();
+  });
+
+  it('refuses Copy Column past 32 MB of text, saying how many values and what to use instead', async () => {
+    settings(512);
+    grid = await openPreview(wb!, page, target('ids.csv'));
+    // Millions of ids of 11 characters a line: more than the clipboard takes.
+    await grid
+      .locator('#progress')
+      .filter({ hasText: /the first [\d,]+ rows · .* of 3\.0 GB read/ })
+      .waitFor({ timeout: 120_000 });
+    await grid.locator('.ag-row[row-index="0"] [col-id="c0"]').first().click();
+    await grid.locator('vscode-button', { hasText: 'Copy Column' }).click();
+    await grid
+      .locator('.toast.visible')
+      .filter({
+        hasText:
+          /^id has [\d,]{9,} values \(only the part of the object read so far\), more text than Copy Column puts on the clipboard \(32 MB\): use Export CSV… for all of them, or filter the rows first\.$/,
+      })
+      .waitFor({ timeout: 60_000 });
+    console.log(`      Copy Column refused: ${await screenshot(page, 'preview-copy-column-refused')}`);
+  });
+
+  it('refuses a JSON document too large to decode within the budget, naming the setting', async () => {
+    settings(64);
+    grid = await openPreview(wb!, page, target('records.json'), '.messages [role="alert"]');
+    await grid
+      .locator('.messages [role="alert"]')
+      .filter({
+        hasText:
+          /The JSON document has to be read whole, and decoding it takes about 4 times its size: it is larger than the preview's memory budget allows \(16 MB for a budget of 64 MB\)\. Raise xcomLens\.preview\.memoryBudgetMB to preview it\./,
+      })
+      .waitFor({ timeout: 60_000 });
+    console.log(`      JSON refused: ${await screenshot(page, 'preview-json-refused')}`);
+  });
+});
