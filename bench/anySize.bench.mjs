@@ -40,6 +40,12 @@ const OBJECTS = {
     operations: {
       'sort by text': rows({ sortModel: [{ colId: 'c0', sort: 'desc' }] }),
       'sort by a repeating label': rows({ sortModel: [{ colId: 'c1', sort: 'asc' }] }),
+      'sort by two text columns': rows({
+        sortModel: [
+          { colId: 'c0', sort: 'desc' },
+          { colId: 'c2', sort: 'asc' },
+        ],
+      }),
       filter: rows({ filterModel: { c0: { filterType: 'text', type: 'contains', filter: '42' } } }),
       ...COMMON,
     },

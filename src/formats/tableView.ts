@@ -13,20 +13,21 @@ import {
 import { tableProfileSteps } from './columnProfile';
 import { filterMask } from './tableFilters';
 import type { Column, ColumnarTable } from './table';
-import { CellBytes, sameBytes } from './columnStores';
 import { radixSortByKey } from './radixSort';
-import { dictionaryRanks, sortsAsPlainText, sortsByValue } from './sortKeys';
-import { joinMissing, sortByText } from './textSort';
+import { dictionaryRanks, sortsAsPlainText } from './sortKeys';
+import { NO_RANK, type RankKey, joinMissing, rankByText, sortByText } from './textSort';
 import { topRows } from './topRows';
 
 /** Longest run of profiling work before the thread is yielded. */
 const PROFILE_SLICE_MS = 10;
 
 /**
- * Working memory a view takes per row of the table, beside the table, at the most: a sort by text takes about 69
- * bytes a row (the cells' strings and the radix sort's keys), by two columns about 65, by one number or dictionary
- * column 32 (its keys widened to doubles, the radix sort's words and their copies, the order), a filter 13. The
- * memory budget keeps this much room per row held, so that any of them stays within it.
+ * Working memory a view takes per row of the table, beside the table, at the most, measured in a process that
+ * holds a table at a small budget (where the garbage collector leaves the most slack): a sort by two columns of
+ * text and numbers about 58 bytes a row (a number column widened to doubles, ranks, the radix or counting sort's
+ * arrays and the garbage the passes leave), by one text column 32-40 (the rows and their radix keys, no string),
+ * by one number column 32, by a dictionary column 12, a filter 13. The memory budget keeps this much room per row
+ * held, so that any of them stays within it.
  */
 export const VIEW_BYTES_PER_ROW = 72;
 
@@ -195,46 +196,64 @@ function allRows(n: number): Uint32Array {
   return rows;
 }
 
-/**
- * Sort keys as numbers, by row (n of them): the value for numeric columns, the rank of the text otherwise (of
- * plain text, only `rows`' are set). Missing = NaN.
- */
-function sortKey(col: Column, n: number, rows: Uint32Array | undefined, check: () => void): Float64Array {
+/** Sort keys as numbers, by row (n of them), of a numeric column held as numbers or as text. Missing = NaN. */
+function sortKey(col: Column, n: number): Float64Array {
   const nums = col.numbers();
   if (nums) return nums.subarray(0, n);
   const key = new Float64Array(n);
-  const dict = col.dictionary();
-  if (dict) {
-    const rank = dictionaryRanks(col, dict);
-    for (let i = 0; i < n; i++) key[i] = rank[dict.codes[i]];
-    return key;
-  }
-  if (sortsByValue(col)) {
-    for (let i = 0; i < n; i++) {
-      const v = col.get(i);
-      key[i] = v === null ? NaN : Number(v);
-    }
-    return key;
-  }
-  // Plain text: the rows sorted ranked by the text sort (sortByText), equal texts (the same UTF-8) sharing a rank.
-  const order = sortByText(col, rows ?? allRows(n), 1, check);
-  const cells = col.cellBytes()!;
-  key.fill(NaN);
-  let [previous, cell] = [new CellBytes(), new CellBytes()];
-  let rank = 0;
-  for (let j = 0; j < order.length; j++) {
-    const r = order[j];
-    if (!cells(r, cell)) break;
-    const length = cell.end - cell.start;
-    const same =
-      j > 0 &&
-      previous.end - previous.start === length &&
-      sameBytes(previous.bytes, previous.start, cell.bytes, cell.start, length);
-    if (!same) rank = j;
-    key[r] = rank;
-    [previous, cell] = [cell, previous];
+  for (let i = 0; i < n; i++) {
+    const v = col.get(i);
+    key[i] = v === null ? NaN : Number(v);
   }
   return key;
+}
+
+/**
+ * The sort key of a column whose values can be ranked (plain text, a dictionary), as ranks by row; undefined for
+ * numbers.
+ */
+function rankKey(col: Column, n: number, rows: Uint32Array | undefined, check: () => void): RankKey | undefined {
+  if (col.numbers()) return undefined;
+  const dict = col.dictionary();
+  if (dict) {
+    const rankOfCode = dictionaryRanks(col, dict);
+    const ranks = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      const rank = rankOfCode[dict.codes[i]];
+      ranks[i] = rank === rank ? rank : NO_RANK;
+    }
+    return { ranks, buckets: dict.values.length };
+  }
+  if (sortsAsPlainText(col)) return rankByText(col, n, rows ?? allRows(n), check);
+  return undefined;
+}
+
+/**
+ * `rows` (undefined: the first n rows in order) stably sorted by ranks (a counting sort) in direction `dir`,
+ * the rows of no rank after, in their order.
+ */
+function sortByRank(rows: Uint32Array | undefined, n: number, key: RankKey, dir: number): Uint32Array {
+  const { ranks, buckets } = key;
+  const length = rows ? rows.length : n;
+  // starts[b + 1] counts the rows of bucket b (ranks reversed when descending); then where bucket b starts.
+  const starts = new Uint32Array(buckets + 1);
+  let present = 0;
+  for (let i = 0; i < length; i++) {
+    const rank = ranks[rows ? rows[i] : i];
+    if (rank === NO_RANK) continue;
+    starts[(dir < 0 ? buckets - 1 - rank : rank) + 1]++;
+    present++;
+  }
+  for (let b = 1; b <= buckets; b++) starts[b] += starts[b - 1];
+  const out = new Uint32Array(length);
+  let missingAt = present;
+  for (let i = 0; i < length; i++) {
+    const r = rows ? rows[i] : i;
+    const rank = ranks[r];
+    if (rank === NO_RANK) out[missingAt++] = r;
+    else out[starts[dir < 0 ? buckets - 1 - rank : rank]++] = r;
+  }
+  return out;
 }
 
 /** `rows` (undefined: all of them) in the order of `sorts`. */
@@ -249,17 +268,16 @@ function sortRows(
   if (sorts.length === 1 && sortsAsPlainText(firstCol)) {
     return sortByText(firstCol, rows ?? allRows(n), sorts[0].sort === 'desc' ? -1 : 1, check);
   }
-  const keys = sorts.map((s) => {
-    check();
-    return { key: sortKey(table.column(s.colId)!, n, rows, check), dir: s.sort === 'desc' ? -1 : 1 };
-  });
   // Least significant key first: each pass is stable, so rows that tie on a key keep the order of the keys
   // after it (and, tying on all, table order). Rows missing a key go after the others, in that order too, as the
-  // grid's own sort has them.
+  // grid's own sort has them. Each key is made for its pass, so one key's working memory is held at a time.
   let order = rows;
-  for (let j = keys.length - 1; j >= 0; j--) {
+  for (let j = sorts.length - 1; j >= 0; j--) {
     check();
-    order = sortPresentFirst(order, n, keys[j].key, keys[j].dir);
+    const col = table.column(sorts[j].colId)!;
+    const dir = sorts[j].sort === 'desc' ? -1 : 1;
+    const ranked = rankKey(col, n, rows, check);
+    order = ranked ? sortByRank(order, n, ranked, dir) : sortPresentFirst(order, n, sortKey(col, n), dir);
   }
   return order!;
 }

@@ -1,141 +1,148 @@
-// The order of rows by one column of plain text (tableView.ts sorts by it): by distinct value when the values
-// repeat, else MSD radix rounds over UTF-16 units into ever smaller runs of tied rows, and comparisons only
-// inside short runs. Rows with equal text stay in table order; the order is JavaScript's string order.
+// The order of rows by one column of plain text (tableView.ts sorts by it), read from the UTF-8 the column holds
+// (no string is made for a row): by distinct value when the values repeat, else MSD radix rounds over eight bytes
+// at a time into ever smaller runs of tied rows, and comparisons only inside short runs. Rows with equal text stay
+// in table order; the order is JavaScript's string order (utf8Order.ts).
 import { CellBytes, sameBytes } from './columnStores';
 import { radixSortWords } from './radixSort';
 import type { Column } from './table';
+import { UTF8_UNIT_RANK, compareUtf8 } from './utf8Order';
 
-/** Runs of rows that tie on a round's units are radix sorted on the next units while at least this long… */
+/** Points `at` at the UTF-8 of cell `index`; false when it is missing. */
+type Utf8Cells = (index: number, at: CellBytes) => boolean;
+
+/** Runs of rows that tie on a round's bytes are radix sorted on the next bytes while at least this long… */
 const RADIX_RUN = 64;
 /** …for at most this many rounds; other runs are sorted by comparison. */
 const RADIX_ROUNDS = 10;
-/**
- * UTF-16 units a round's key holds, in 64 bits: eight of 8 bits while every unit of the run is below U+00FF
- * (ASCII and Latin-1 text), else three of 17 bits. Each is the unit plus one, 0 past the end.
- */
-const NARROW_UNITS = 8;
-const WIDE_UNITS = 3;
-/** The last unit of a round's key: 0 when the text ended within the round's units. */
-const NARROW_LAST = 0xff;
-const WIDE_LAST = 0x1ffff;
-
-/** UTF-16 unit k of s for a radix key: 0 past the end (shorter strings first), real units shifted up by one. */
-function radixUnit(s: string, k: number): number {
-  return k < s.length ? s.charCodeAt(k) + 1 : 0;
-}
+/** Bytes a round's key holds, in two 32-bit words: each byte's rank (UTF8_UNIT_RANK), 0 past the end. */
+const ROUND_BYTES = 8;
+/** The last byte of a round's key: 0 when the text ended within the round's bytes. */
+const LAST_BYTE = 0xff;
 
 /**
- * Keys of eight 8-bit units per pair of words (hi, lo): units `offset`… into words[0] and words[1], the eight
- * after them into words[2] and words[3] when given; XOR `flip`. Returns how many of the words every row's key
- * fills: all, 2 once a unit from U+00FF up is among the later eight (those are dropped), 0 once one is among the
- * first eight (no narrow key for this run).
+ * Keys of `out`'s texts from byte `offset` on, four bytes per word: bytes `offset`… into words[0] and words[1],
+ * the four after each pair into the next pair when given; XOR `flip`.
  */
-function narrowKeys(
-  texts: readonly string[],
+function fillKeys(
+  cells: Utf8Cells,
   out: Uint32Array,
   offset: number,
   flip: number,
   words: readonly Uint32Array[],
-): number {
-  let filled = words.length;
+  at: CellBytes,
+): void {
+  const count = words.length;
   for (let i = 0; i < out.length; i++) {
-    const s = texts[out[i]];
-    for (let w = 0; w < filled; w++) {
+    cells(out[i], at);
+    const { bytes, end } = at;
+    for (let w = 0, p = at.start + offset; w < count; w++) {
       let key = 0;
-      for (let k = 0, at = offset + 4 * w; k < 4; k++, at++) {
-        const u = at < s.length ? s.charCodeAt(at) + 1 : 0;
-        if (u > 0xff) {
-          if (w < 2) return 0;
-          filled = 2;
-          break;
-        }
-        key = (key << 8) | u;
-      }
-      if (w < filled) words[w][i] = (key ^ flip) >>> 0;
+      for (let k = 0; k < 4; k++, p++) key = (key << 8) | (p < end ? UTF8_UNIT_RANK[bytes[p]] : 0);
+      words[w][i] = (key ^ flip) >>> 0;
     }
   }
-  return filled;
 }
 
-/** The keys of three 17-bit units from `offset` (any text), XOR `flip`. */
-function wideKeys(
-  texts: readonly string[],
-  out: Uint32Array,
-  offset: number,
-  flip: number,
-  hi: Uint32Array,
-  lo: Uint32Array,
-): void {
-  for (let i = 0; i < out.length; i++) {
-    const s = texts[out[i]];
-    const u0 = radixUnit(s, offset);
-    const u1 = radixUnit(s, offset + 1);
-    const u2 = radixUnit(s, offset + 2);
-    // The 51-bit key u0·2^34 + u1·2^17 + u2 as two 32-bit words.
-    hi[i] = (((u0 << 2) | (u1 >>> 15)) ^ flip) >>> 0;
-    lo[i] = ((((u1 & 0x7fff) << 17) | u2) ^ flip) >>> 0;
-  }
-}
-
-/** A run's keys of eight narrow units, made by the round before (in the order of the run's rows). */
-interface NarrowKeys {
+/** A run's keys, made by the round before (in the order of the run's rows). */
+interface RunKeys {
   hi: Uint32Array;
   lo: Uint32Array;
 }
 
 /** What every run of one text sort shares. */
 interface TextSort {
-  /** The text of each row sorted (by row index). */
-  all: readonly string[];
-  /** Units of the longest text. */
+  /** The text of each index sorted. */
+  cells: Utf8Cells;
+  /** Bytes of the longest text. */
   longest: number;
   /** 1 ascending, -1 descending. */
   dir: number;
-  /** The full comparison, ties in table order. */
-  cmp: (a: number, b: number) => number;
   /** Throws once the sort is no longer wanted. */
   check: () => void;
+  /** Cells the rounds read keys with. */
+  at: CellBytes;
+}
+
+/** The comparison of two texts that agree on their first `offset` bytes, in direction `dir`, then index order. */
+function comparisonFrom(cells: Utf8Cells, offset: number, dir: number): (a: number, b: number) => number {
+  const x = new CellBytes();
+  const y = new CellBytes();
+  return (a, b) => {
+    cells(a, x);
+    cells(b, y);
+    const c = compareUtf8(
+      x.bytes,
+      Math.min(x.start + offset, x.end),
+      x.end,
+      y.bytes,
+      Math.min(y.start + offset, y.end),
+      y.end,
+    );
+    return c !== 0 ? (c < 0 ? -dir : dir) : a - b;
+  };
+}
+
+/** Sets ties[k] where out[k] holds the same text as out[k - 1] (a run sorted by comparison). */
+function markEqualNeighbours(out: Uint32Array, cells: Utf8Cells, ties: Uint8Array): void {
+  const x = new CellBytes();
+  const y = new CellBytes();
+  cells(out[0], y);
+  for (let k = 1; k < out.length; k++) {
+    const [a, b] = k % 2 ? [y, x] : [x, y];
+    cells(out[k], b);
+    const length = b.end - b.start;
+    if (a.end - a.start === length && sameBytes(a.bytes, a.start, b.bytes, b.start, length)) ties[k] = 1;
+  }
 }
 
 /**
- * Sorts `out` (rows of present text, in table order) by their text from unit `offset` on, the units before it
- * being the same for all: radix sort on the next eight units (three beyond Latin-1), then each run that ties on
- * them the same way from there (by comparison once a run is short or after a few rounds). The radix sort is stable,
- * so rows with equal text stay in table order, as the comparator's tie-break has it.
+ * Sorts `out` (indices of present texts, ascending) by their text from byte `offset` on, the bytes before it
+ * being the same for all: radix sort on the next eight bytes, then each run that ties on them the same way from
+ * there (by comparison once a run is short or after a few rounds). The radix sort is stable, so equal texts stay
+ * in index order, as the comparison's tie-break has it. With `ties` (aligned with `out`), also marks each row
+ * whose text is the same as the row's before it.
  */
-function sortTextRun(out: Uint32Array, sort: TextSort, offset: number, round: number, keys?: NarrowKeys): void {
+function sortTextRun(
+  out: Uint32Array,
+  sort: TextSort,
+  offset: number,
+  round: number,
+  keys?: RunKeys,
+  ties?: Uint8Array,
+): void {
   const m = out.length;
   if (m < 2) return;
   if (m < RADIX_RUN || round >= RADIX_ROUNDS) {
-    out.sort(sort.cmp);
+    out.sort(comparisonFrom(sort.cells, offset, sort.dir));
+    if (ties) markEqualNeighbours(out, sort.cells, ties);
     return;
   }
   sort.check();
-  const { all, dir } = sort;
-  const flip = dir < 0 ? 0xffffffff : 0;
-  const { hi, lo } = keys ?? { hi: new Uint32Array(m), lo: new Uint32Array(m) };
+  const flip = sort.dir < 0 ? 0xffffffff : 0;
+  let hi: Uint32Array;
+  let lo: Uint32Array;
   let next: [Uint32Array, Uint32Array] | undefined;
-  let narrow = keys !== undefined;
-  if (!narrow) {
+  if (keys) {
+    ({ hi, lo } = keys);
+  } else {
+    hi = new Uint32Array(m);
+    lo = new Uint32Array(m);
     // Reading a text is what costs (its rows are scattered by now): the next round's keys are made with these,
-    // unless every text ends within this round's units.
-    if (sort.longest > offset + NARROW_UNITS) next = [new Uint32Array(m), new Uint32Array(m)];
-    const filled = narrowKeys(all, out, offset, flip, next ? [hi, lo, ...next] : [hi, lo]);
-    if (filled < 4) next = undefined;
-    narrow = filled > 0;
-    if (!narrow) wideKeys(all, out, offset, flip, hi, lo);
+    // unless every text ends within this round's bytes.
+    if (sort.longest > offset + ROUND_BYTES) next = [new Uint32Array(m), new Uint32Array(m)];
+    fillKeys(sort.cells, out, offset, flip, next ? [hi, lo, ...next] : [hi, lo], sort.at);
   }
-  const [units, last] = narrow ? [NARROW_UNITS, NARROW_LAST] : [WIDE_UNITS, WIDE_LAST];
   // The keys travel with the rows: afterwards hi[i] and lo[i] (and next's) are out[i]'s.
   radixSortWords(out, hi, lo, next);
   for (let i = 0; i < m;) {
     let j = i + 1;
     while (j < m && hi[j] === hi[i] && lo[j] === lo[i]) j++;
-    // A run whose texts end within these units is of equal texts, already in table order.
-    const ended = ((lo[i] ^ flip) & last) === 0;
-    if (j - i > 1 && !ended) {
+    // A run whose texts end within these bytes is of equal texts, already in index order.
+    const ended = ((lo[i] ^ flip) & LAST_BYTE) === 0;
+    if (j - i > 1 && ended) ties?.fill(1, i + 1, j);
+    else if (j - i > 1) {
       const given = next && { hi: next[0].subarray(i, j), lo: next[1].subarray(i, j) };
-      sortTextRun(out.subarray(i, j), sort, offset + units, round + 1, given);
+      sortTextRun(out.subarray(i, j), sort, offset + ROUND_BYTES, round + 1, given, ties?.subarray(i, j));
     }
     i = j;
   }
@@ -150,9 +157,10 @@ const DISTINCT_SORT_SHARE = 8;
 /** The present rows of a sort with a code per row into the distinct values, and the missing rows. */
 interface DistinctCells {
   present: Uint32Array;
-  /** codes[i]: which of `values` present[i] holds. */
+  /** codes[i]: which distinct value present[i] holds. */
   codes: Uint32Array;
-  values: string[];
+  /** The first row of each distinct value. */
+  firstRows: Uint32Array;
   missing: number[];
 }
 
@@ -164,9 +172,12 @@ const SLOT_INTS = 4;
  * as soon as there are more than `limit`. A slot holds what a probe compares, and each value's bytes are copied
  * into one pool, so a probe reads two places in memory rather than six.
  */
-function distinctCells(col: Column, rows: Uint32Array, limit: number, check: () => void): DistinctCells | undefined {
-  const cells = col.cellBytes();
-  if (!cells) return undefined;
+function distinctCells(
+  cells: Utf8Cells,
+  rows: Uint32Array,
+  limit: number,
+  check: () => void,
+): DistinctCells | undefined {
   const n = rows.length;
   const bits = Math.max(4, Math.ceil(Math.log2(limit * 2)));
   const mask = (1 << bits) - 1;
@@ -219,53 +230,64 @@ function distinctCells(col: Column, rows: Uint32Array, limit: number, check: () 
     present[m] = r;
     codes[m++] = code;
   }
-  const values = Array.from(firstRows.subarray(0, distinct), (r) => col.get(r) as string);
-  return { present: present.subarray(0, m), codes: codes.subarray(0, m), values, missing };
-}
-
-/**
- * Sorts `out` (indices into `texts`, ascending) by their text in direction `dir`, equal texts in index order:
- * radix rounds from the units every text starts with (sortTextRun).
- */
-function sortTexts(out: Uint32Array, texts: readonly string[], dir: number, check: () => void): void {
-  if (out.length === 0) return;
-  const first = texts[out[0]];
-  let common = first.length;
-  let longest = 0;
-  for (let i = 0; i < out.length; i++) {
-    const s = texts[out[i]];
-    if (s.length > longest) longest = s.length;
-    let k = 0;
-    while (k < common && k < s.length && s.charCodeAt(k) === first.charCodeAt(k)) k++;
-    common = k;
-  }
-  sortTextRun(out, { all: texts, longest, dir, cmp: comparison(texts, dir), check }, common, 0);
-}
-
-/** The full comparison of a text sort: by text in direction `dir`, then table order. */
-function comparison(texts: readonly string[], dir: number): (a: number, b: number) => number {
-  return (a, b) => {
-    const x = texts[a];
-    const y = texts[b];
-    return x < y ? -dir : x > y ? dir : a - b;
+  return {
+    present: present.subarray(0, m),
+    codes: codes.subarray(0, m),
+    firstRows: firstRows.subarray(0, distinct),
+    missing,
   };
 }
 
 /**
- * The rows in the order of their distinct values: each value sorted once (sortTextRun), then the rows placed by
- * a counting sort on their value's rank, in table order within a value.
+ * Sorts `out` (indices of present texts, ascending) by their text in direction `dir`, equal texts in index order:
+ * radix rounds from the bytes every text starts with (sortTextRun).
  */
-function orderByDistinct(cells: DistinctCells, dir: number, check: () => void): Uint32Array {
-  const { present, codes, values } = cells;
-  const order = new Uint32Array(values.length);
-  for (let k = 0; k < order.length; k++) order[k] = k;
-  sortTexts(order, values, dir, check);
-  const rankOf = new Uint32Array(values.length);
-  for (let k = 0; k < order.length; k++) rankOf[order[k]] = k;
+function sortTexts(out: Uint32Array, cells: Utf8Cells, dir: number, check: () => void, ties?: Uint8Array): void {
+  if (out.length === 0) return;
+  const at = new CellBytes();
+  const first = new CellBytes();
+  cells(out[0], first);
+  let common = first.end - first.start;
+  let longest = 0;
+  for (let i = 0; i < out.length; i++) {
+    if ((i & 0xffff) === 0) check();
+    cells(out[i], at);
+    const { bytes, start } = at;
+    const length = at.end - start;
+    if (length > longest) longest = length;
+    let k = 0;
+    while (k < common && k < length && bytes[start + k] === first.bytes[first.start + k]) k++;
+    common = k;
+  }
+  sortTextRun(out, { cells, longest, dir, check, at }, common, 0, undefined, ties);
+}
+
+/** Each distinct value's rank in ascending order, each value sorted once (sortTextRun). */
+function distinctRanks(cells: Utf8Cells, distinct: DistinctCells, check: () => void): Uint32Array {
+  const { firstRows } = distinct;
+  const count = firstRows.length;
+  const order = new Uint32Array(count);
+  for (let k = 0; k < count; k++) order[k] = k;
+  // Every value is present: its first row holds it.
+  sortTexts(order, (code, at) => cells(firstRows[code], at), 1, check);
+  const rankOf = new Uint32Array(count);
+  for (let k = 0; k < count; k++) rankOf[order[k]] = k;
+  return rankOf;
+}
+
+/**
+ * The rows in the order of their distinct values (distinctRanks), placed by a counting sort on their value's
+ * rank, in table order within a value.
+ */
+function orderByDistinct(cells: Utf8Cells, distinct: DistinctCells, dir: number, check: () => void): Uint32Array {
+  const { present, codes } = distinct;
+  const count = distinct.firstRows.length;
+  const ascendingRank = distinctRanks(cells, distinct, check);
+  const rankOf = dir < 0 ? ascendingRank.map((rank) => count - 1 - rank) : ascendingRank;
   // starts[rank]: where the rows of the value of that rank go.
-  const starts = new Uint32Array(values.length + 1);
+  const starts = new Uint32Array(count + 1);
   for (let i = 0; i < present.length; i++) starts[rankOf[codes[i]] + 1]++;
-  for (let k = 1; k <= values.length; k++) starts[k] += starts[k - 1];
+  for (let k = 1; k <= count; k++) starts[k] += starts[k - 1];
   const out = new Uint32Array(present.length);
   for (let i = 0; i < present.length; i++) out[starts[rankOf[codes[i]]]++] = present[i];
   return out;
@@ -275,34 +297,87 @@ function orderByDistinct(cells: DistinctCells, dir: number, check: () => void): 
  * The order of `rows` (table order) by one column of plain text, missing values last. When the values repeat
  * (words, labels, dates), by distinct value (orderByDistinct): otherwise the runs of equal values never get
  * short and every radix round would read them again down to their end. Else, after the prefix all values share,
- * radix sorts on three UTF-16 units at a time into ever smaller runs that tie (sortTextRun), and comparisons
- * only inside short ones.
+ * radix sorts on eight bytes at a time into ever smaller runs that tie (sortTextRun), and comparisons only inside
+ * short ones. Working memory: about 40 bytes a row (the rows, their keys for two rounds, and the radix sort's
+ * copies of them), and no string.
  */
 export function sortByText(col: Column, rows: Uint32Array, dir: number, check: () => void): Uint32Array {
-  const distinct =
-    rows.length >= DISTINCT_SORT_ROWS
-      ? distinctCells(col, rows, Math.min(DISTINCT_SORT_MAX, Math.floor(rows.length / DISTINCT_SORT_SHARE)), check)
-      : undefined;
-  if (distinct) return joinMissing(orderByDistinct(distinct, dir, check), distinct.missing, rows.length);
-  const all: string[] = new Array(col.length);
-  // The present rows fill an array of every row's size (no growing, no copy), which the result then reuses.
+  const cells = plainTextCells(col);
+  const distinct = tryDistinct(cells, rows, check);
+  if (distinct) return joinMissing(orderByDistinct(cells, distinct, dir, check), distinct.missing, rows.length);
+  const { present, count, missing } = presentRows(cells, rows, check);
+  const out = present.subarray(0, count);
+  sortTexts(out, cells, dir, check);
+  // The present rows filled an array of every row's size (no growing, no copy), which the result reuses.
+  present.set(missing, count);
+  return present;
+}
+
+/** A rank of a RankKey that marks a missing value (or a row not ranked). */
+export const NO_RANK = 0xffffffff;
+
+/** A sort key as ranks: by row, the rank of its value (equal values share it), from 0 to `buckets` - 1. */
+export interface RankKey {
+  ranks: Uint32Array;
+  buckets: number;
+}
+
+/**
+ * Each of `rows`' rank in the ascending order of one column of plain text, by row (`n` of them): rows with the
+ * same text share the rank; missing values and rows not in `rows` are NO_RANK. The ranks come from the sort
+ * itself (the runs it found equal, the distinct values it sorted): no cell is read again.
+ */
+export function rankByText(col: Column, n: number, rows: Uint32Array, check: () => void): RankKey {
+  const cells = plainTextCells(col);
+  const ranks = new Uint32Array(n).fill(NO_RANK);
+  const distinct = tryDistinct(cells, rows, check);
+  if (distinct) {
+    const rankOf = distinctRanks(cells, distinct, check);
+    const { present, codes } = distinct;
+    for (let i = 0; i < present.length; i++) ranks[present[i]] = rankOf[codes[i]];
+    return { ranks, buckets: rankOf.length };
+  }
+  const { present, count } = presentRows(cells, rows, check);
+  const out = present.subarray(0, count);
+  const ties = new Uint8Array(count);
+  sortTexts(out, cells, 1, check, ties);
+  for (let i = 0, rank = 0; i < count; i++) {
+    if (!ties[i]) rank = i;
+    ranks[out[i]] = rank;
+  }
+  return { ranks, buckets: count };
+}
+
+/** The column's cells read in place; it must sort as plain text (sortsAsPlainText). */
+function plainTextCells(col: Column): Utf8Cells {
+  const cells = col.cellBytes();
+  if (!cells) throw new Error(`Column ${col.name} does not hold plain text.`);
+  return cells;
+}
+
+/** `rows`' distinct values, when there are enough rows and few enough values to sort by distinct value. */
+function tryDistinct(cells: Utf8Cells, rows: Uint32Array, check: () => void): DistinctCells | undefined {
+  if (rows.length < DISTINCT_SORT_ROWS) return undefined;
+  return distinctCells(cells, rows, Math.min(DISTINCT_SORT_MAX, Math.floor(rows.length / DISTINCT_SORT_SHARE)), check);
+}
+
+/** `rows` with a text, in an array of all rows' size (`count` of it used), and the missing ones. */
+function presentRows(
+  cells: Utf8Cells,
+  rows: Uint32Array,
+  check: () => void,
+): { present: Uint32Array; count: number; missing: number[] } {
   const present = new Uint32Array(rows.length);
+  const at = new CellBytes();
   let count = 0;
   const missing: number[] = [];
   for (let i = 0; i < rows.length; i++) {
     if ((i & 0xffff) === 0) check();
     const r = rows[i];
-    const v = col.get(r);
-    if (v === null) missing.push(r);
-    else {
-      all[r] = v as string;
-      present[count++] = r;
-    }
+    if (cells(r, at)) present[count++] = r;
+    else missing.push(r);
   }
-  const out = present.subarray(0, count);
-  sortTexts(out, all, dir, check);
-  present.set(missing, count);
-  return present;
+  return { present, count, missing };
 }
 
 /** The sorted rows followed by the missing ones: `length` rows in all. */

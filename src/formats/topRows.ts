@@ -5,6 +5,7 @@ import type { SortItem } from '../protocol';
 import { CellBytes } from './columnStores';
 import { dictionaryRanks, sortsByValue } from './sortKeys';
 import type { Column, ColumnarTable } from './table';
+import { compareUtf8 } from './utf8Order';
 
 /**
  * A column's sort key by row, a number (NaN = missing) or a text (null = missing); for plain text also the same
@@ -34,21 +35,6 @@ function keyOf(col: Column): SortKey {
 }
 
 const missing = (v: number | string | null): boolean => v === null || v !== v;
-
-/**
- * UTF-8 cell `start`…`end` of `a` against the UTF-8 `b`, in the order of the strings they encode: below 0, 0 or
- * above 0. UTF-8 bytes sort as code points, and JavaScript strings as UTF-16 units; the two orders differ only
- * where the first characters that differ are both from U+E000 up, and there the answer is NaN (ask the strings).
- */
-function compareUtf8(a: Uint8Array, start: number, end: number, b: Uint8Array): number {
-  const n = Math.min(end - start, b.length);
-  for (let k = 0; k < n; k++) {
-    const x = a[start + k];
-    const y = b[k];
-    if (x !== y) return x >= 0xee && y >= 0xee ? NaN : x - y;
-  }
-  return end - start - b.length;
-}
 
 /**
  * How a later row with first key `x` compares with a kept row with first key `y`, by that key alone, as the
@@ -104,8 +90,7 @@ export function topRows(
       worstBytes = firstBytes!(heap[0], cell) ? cell.bytes.slice(cell.start, cell.end) : null;
     if (!firstBytes!(row, cell)) return worstBytes === null ? 0 : 1;
     if (worstBytes === null) return -1;
-    const c = compareUtf8(cell.bytes, cell.start, cell.end, worstBytes);
-    if (c !== c) return firstKeyOrder(first.key(row), first.key(heap[0]), first.dir);
+    const c = compareUtf8(cell.bytes, cell.start, cell.end, worstBytes, 0, worstBytes.length);
     return c < 0 ? -first.dir : c > 0 ? first.dir : 0;
   };
   // A max-heap of the k best rows so far: the worst of them at the root.

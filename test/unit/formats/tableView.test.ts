@@ -387,48 +387,54 @@ describe('text sort', () => {
     );
   });
 
-  it('sorts by plain text and a number together like a stable comparator sort, either key first', () => {
-    const t = new ColumnarTable();
-    t.addColumn('label');
-    t.addColumn('n');
-    const labels = Array.from({ length: 30_000 }, (_, i) =>
-      i % 97 === 0 ? '' : `${['x', 'y', 'é', '😀'][i % 4]}${(i * 7919) % 3001}`,
-    );
-    const numbers = labels.map((_, i) => (i * 31) % 7);
-    appendTextRows(
-      t,
-      labels.map((label, i) => [label, String(numbers[i])]),
-    );
-    assert.equal(t.columns[0].layout, 'text', 'held as text, not as a dictionary');
-    const byLabel = (i: number, j: number, sign: number): number => {
-      const [a, b] = [labels[i], labels[j]];
-      // Missing last in both directions; two missing labels tie.
-      if (a === '' || b === '') return a === b ? 0 : a === '' ? 1 : -1;
-      return a < b ? -sign : a > b ? sign : 0;
-    };
-    const byNumber = (i: number, j: number, sign: number): number => sign * (numbers[i] - numbers[j]);
-    for (const sortModel of [
-      [
-        { colId: 'c0', sort: 'asc' },
-        { colId: 'c1', sort: 'desc' },
-      ],
-      [
-        { colId: 'c1', sort: 'asc' },
-        { colId: 'c0', sort: 'desc' },
-      ],
-    ] as const) {
-      // All rows, and the rows a quick search keeps (labels with a 'y'; no number has one).
-      for (const quickFilter of ['', 'y']) {
-        const v = computeView(t, q({ sortModel: [...sortModel], quickFilter }));
-        const sign = (k: 0 | 1) => (sortModel[k].sort === 'asc' ? 1 : -1);
-        const compare = sortModel[0].colId === 'c0' ? [byLabel, byNumber] : [byNumber, byLabel];
-        const expected = labels
-          .flatMap((label, i) => (label.includes(quickFilter) ? [i] : []))
-          .sort((i, j) => compare[0](i, j, sign(0)) || compare[1](i, j, sign(1)) || i - j);
-        assert.deepEqual(Array.from(v.rows!), expected, `${JSON.stringify(sortModel)} '${quickFilter}'`);
+  for (const [kind, labels] of [
+    [
+      'mostly distinct',
+      Array.from({ length: 30_000 }, (_, i) =>
+        i % 97 === 0 ? '' : `${['x', 'y', 'é', '😀'][i % 4]}${(i * 7919) % 3001}`,
+      ),
+    ],
+    ['repeating: sorted by distinct value', repeating(40_000, 3001).map((v) => v.replace('Z', 'y'))],
+  ] as const)
+    it(`sorts by plain text (${kind}) and a number together like a stable comparator sort, either key first`, () => {
+      const t = new ColumnarTable();
+      t.addColumn('label');
+      t.addColumn('n');
+      const numbers = labels.map((_, i) => (i * 31) % 7);
+      appendTextRows(
+        t,
+        labels.map((label, i) => [label, String(numbers[i])]),
+      );
+      assert.equal(t.columns[0].layout, 'text', 'held as text, not as a dictionary');
+      const byLabel = (i: number, j: number, sign: number): number => {
+        const [a, b] = [labels[i], labels[j]];
+        // Missing last in both directions; two missing labels tie.
+        if (a === '' || b === '') return a === b ? 0 : a === '' ? 1 : -1;
+        return a < b ? -sign : a > b ? sign : 0;
+      };
+      const byNumber = (i: number, j: number, sign: number): number => sign * (numbers[i] - numbers[j]);
+      for (const sortModel of [
+        [
+          { colId: 'c0', sort: 'asc' },
+          { colId: 'c1', sort: 'desc' },
+        ],
+        [
+          { colId: 'c1', sort: 'asc' },
+          { colId: 'c0', sort: 'desc' },
+        ],
+      ] as const) {
+        // All rows, and the rows a quick search keeps (labels with a 'y'; no number has one).
+        for (const quickFilter of ['', 'y']) {
+          const v = computeView(t, q({ sortModel: [...sortModel], quickFilter }));
+          const sign = (k: 0 | 1) => (sortModel[k].sort === 'asc' ? 1 : -1);
+          const compare = sortModel[0].colId === 'c0' ? [byLabel, byNumber] : [byNumber, byLabel];
+          const expected = labels
+            .flatMap((label, i) => (label.includes(quickFilter) ? [i] : []))
+            .sort((i, j) => compare[0](i, j, sign(0)) || compare[1](i, j, sign(1)) || i - j);
+          assert.deepEqual(Array.from(v.rows!), expected, `${JSON.stringify(sortModel)} '${quickFilter}'`);
+        }
       }
-    }
-  });
+    });
 
   it('stops a text sort partway once it is no longer wanted', () => {
     const t = new ColumnarTable();
