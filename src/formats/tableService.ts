@@ -64,17 +64,23 @@ function* viewText(
   lines: RowFormatter,
   check: () => void,
 ): Generator<string> {
-  let chunk = lines.header(columns.map((c) => c.name));
+  // A chunk's lines are joined once, into one flat string: a string grown line by line (`+=`) is a rope of
+  // every line, several times the size of its text, and a copy holds up to 32 such chunks.
+  const chunk = [lines.header(columns.map((c) => c.name))];
+  let chars = chunk[0].length;
   for (let i = 0; i < view.length; i++) {
     const r = view.rows ? view.rows[i] : i;
-    chunk += lines.row(columns.map((c) => c.textAt(r)));
-    if (chunk.length > CHUNK_CHARS) {
-      yield chunk;
+    const line = lines.row(columns.map((c) => c.textAt(r)));
+    chunk.push(line);
+    chars += line.length;
+    if (chars > CHUNK_CHARS) {
+      yield chunk.join('');
       check();
-      chunk = '';
+      chunk.length = 0;
+      chars = 0;
     }
   }
-  yield chunk;
+  yield chunk.join('');
 }
 
 /** The chunks joined, or undefined once they come to more than `max` characters (no more is built). */
