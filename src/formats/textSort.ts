@@ -155,29 +155,23 @@ const DISTINCT_SORT_MAX = 1 << 18;
 const DISTINCT_SORT_SHARE = 8;
 
 /** The present rows of a sort with a code per row into the distinct values, and the missing rows. */
-interface DistinctCells {
-  present: Uint32Array;
-  /** codes[i]: which distinct value present[i] holds. */
-  codes: Uint32Array;
-  /** The first row of each distinct value. */
-  firstRows: Uint32Array;
-  missing: number[];
-}
 
 /** Ints per slot of distinctCells' hash table: code + 1 (0: empty), hash, where the value's bytes start, length. */
 const SLOT_INTS = 4;
 
 /**
- * The distinct texts of `rows`, found by hashing their UTF-8 in place (no string is made for a row): undefined
- * as soon as there are more than `limit`. A slot holds what a probe compares, and each value's bytes are copied
- * into one pool, so a probe reads two places in memory rather than six.
+ * The distinct texts of `rows`, found by hashing their UTF-8 in place (no string is made for a row): each row's
+ * code written to `codeOf` by row (NO_RANK for a missing value), and the first row of each distinct value; undefined
+ * as soon as there are more than `limit` (`codeOf` then holds codes of some rows). A slot holds what a probe
+ * compares, and each value's bytes are copied into one pool, so a probe reads two places in memory rather than six.
  */
 function distinctCells(
   cells: Utf8Cells,
   rows: Uint32Array,
   limit: number,
+  codeOf: Uint32Array,
   check: () => void,
-): DistinctCells | undefined {
+): Uint32Array | undefined {
   const n = rows.length;
   const bits = Math.max(4, Math.ceil(Math.log2(limit * 2)));
   const mask = (1 << bits) - 1;
@@ -185,17 +179,13 @@ function distinctCells(
   let pool = new Uint8Array(64 * 1024);
   let pooled = 0;
   const firstRows = new Uint32Array(limit);
-  const present = new Uint32Array(n);
-  const codes = new Uint32Array(n);
-  const missing: number[] = [];
   const at = new CellBytes();
-  let m = 0;
   let distinct = 0;
   for (let i = 0; i < n; i++) {
     if ((i & 0xffff) === 0) check();
     const r = rows[i];
     if (!cells(r, at)) {
-      missing.push(r);
+      codeOf[r] = NO_RANK;
       continue;
     }
     const { bytes, start, end } = at;
@@ -227,15 +217,9 @@ function distinctCells(
       }
       slot = (slot + 1) & mask;
     }
-    present[m] = r;
-    codes[m++] = code;
+    codeOf[r] = code;
   }
-  return {
-    present: present.subarray(0, m),
-    codes: codes.subarray(0, m),
-    firstRows: firstRows.subarray(0, distinct),
-    missing,
-  };
+  return firstRows.subarray(0, distinct);
 }
 
 /**
@@ -262,13 +246,11 @@ function sortTexts(out: Uint32Array, cells: Utf8Cells, dir: number, check: () =>
   sortTextRun(out, { cells, longest, dir, check, at }, common, 0, undefined, ties);
 }
 
-/** Each distinct value's rank in ascending order, each value sorted once (sortTextRun). */
-function distinctRanks(cells: Utf8Cells, distinct: DistinctCells, check: () => void): Uint32Array {
-  const { firstRows } = distinct;
+/** Each distinct value's rank in ascending order (given by its first row), each value sorted once (sortTextRun). */
+function distinctRanks(cells: Utf8Cells, firstRows: Uint32Array, check: () => void): Uint32Array {
   const count = firstRows.length;
   const order = new Uint32Array(count);
   for (let k = 0; k < count; k++) order[k] = k;
-  // Every value is present: its first row holds it.
   sortTexts(order, (code, at) => cells(firstRows[code], at), 1, check);
   const rankOf = new Uint32Array(count);
   for (let k = 0; k < count; k++) rankOf[order[k]] = k;
@@ -276,20 +258,38 @@ function distinctRanks(cells: Utf8Cells, distinct: DistinctCells, check: () => v
 }
 
 /**
- * The rows in the order of their distinct values (distinctRanks), placed by a counting sort on their value's
- * rank, in table order within a value.
+ * `rows` in the order of their distinct values (codeOf, firstRows: distinctCells), placed by a counting sort on
+ * their value's rank, in table order within a value, the missing after them.
  */
-function orderByDistinct(cells: Utf8Cells, distinct: DistinctCells, dir: number, check: () => void): Uint32Array {
-  const { present, codes } = distinct;
-  const count = distinct.firstRows.length;
-  const ascendingRank = distinctRanks(cells, distinct, check);
+function orderByDistinct(
+  cells: Utf8Cells,
+  rows: Uint32Array,
+  codeOf: Uint32Array,
+  firstRows: Uint32Array,
+  dir: number,
+  check: () => void,
+): Uint32Array {
+  const count = firstRows.length;
+  const ascendingRank = distinctRanks(cells, firstRows, check);
   const rankOf = dir < 0 ? ascendingRank.map((rank) => count - 1 - rank) : ascendingRank;
   // starts[rank]: where the rows of the value of that rank go.
   const starts = new Uint32Array(count + 1);
-  for (let i = 0; i < present.length; i++) starts[rankOf[codes[i]] + 1]++;
+  let present = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const code = codeOf[rows[i]];
+    if (code === NO_RANK) continue;
+    starts[rankOf[code] + 1]++;
+    present++;
+  }
   for (let k = 1; k <= count; k++) starts[k] += starts[k - 1];
-  const out = new Uint32Array(present.length);
-  for (let i = 0; i < present.length; i++) out[starts[rankOf[codes[i]]]++] = present[i];
+  const out = new Uint32Array(rows.length);
+  let missingAt = present;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    const code = codeOf[r];
+    if (code === NO_RANK) out[missingAt++] = r;
+    else out[starts[rankOf[code]]++] = r;
+  }
   return out;
 }
 
@@ -303,8 +303,11 @@ function orderByDistinct(cells: Utf8Cells, distinct: DistinctCells, dir: number,
  */
 export function sortByText(col: Column, rows: Uint32Array, dir: number, check: () => void): Uint32Array {
   const cells = plainTextCells(col);
-  const distinct = tryDistinct(cells, rows, check);
-  if (distinct) return joinMissing(orderByDistinct(cells, distinct, dir, check), distinct.missing, rows.length);
+  if (rows.length >= DISTINCT_SORT_ROWS) {
+    const codeOf = new Uint32Array(col.length);
+    const firstRows = distinctCells(cells, rows, distinctLimit(rows), codeOf, check);
+    if (firstRows) return orderByDistinct(cells, rows, codeOf, firstRows, dir, check);
+  }
   const { present, count, missing } = presentRows(cells, rows, check);
   const out = present.subarray(0, count);
   sortTexts(out, cells, dir, check);
@@ -330,12 +333,18 @@ export interface RankKey {
 export function rankByText(col: Column, n: number, rows: Uint32Array, check: () => void): RankKey {
   const cells = plainTextCells(col);
   const ranks = new Uint32Array(n).fill(NO_RANK);
-  const distinct = tryDistinct(cells, rows, check);
-  if (distinct) {
-    const rankOf = distinctRanks(cells, distinct, check);
-    const { present, codes } = distinct;
-    for (let i = 0; i < present.length; i++) ranks[present[i]] = rankOf[codes[i]];
-    return { ranks, buckets: rankOf.length };
+  if (rows.length >= DISTINCT_SORT_ROWS) {
+    // The codes go where the ranks will: each is turned into its value's rank in place.
+    const firstRows = distinctCells(cells, rows, distinctLimit(rows), ranks, check);
+    if (firstRows) {
+      const rankOf = distinctRanks(cells, firstRows, check);
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i];
+        if (ranks[r] !== NO_RANK) ranks[r] = rankOf[ranks[r]];
+      }
+      return { ranks, buckets: rankOf.length };
+    }
+    ranks.fill(NO_RANK);
   }
   const { present, count } = presentRows(cells, rows, check);
   const out = present.subarray(0, count);
@@ -355,10 +364,9 @@ function plainTextCells(col: Column): Utf8Cells {
   return cells;
 }
 
-/** `rows`' distinct values, when there are enough rows and few enough values to sort by distinct value. */
-function tryDistinct(cells: Utf8Cells, rows: Uint32Array, check: () => void): DistinctCells | undefined {
-  if (rows.length < DISTINCT_SORT_ROWS) return undefined;
-  return distinctCells(cells, rows, Math.min(DISTINCT_SORT_MAX, Math.floor(rows.length / DISTINCT_SORT_SHARE)), check);
+/** Most distinct values a sort of `rows` by distinct value takes. */
+function distinctLimit(rows: Uint32Array): number {
+  return Math.min(DISTINCT_SORT_MAX, Math.floor(rows.length / DISTINCT_SORT_SHARE));
 }
 
 /** `rows` with a text, in an array of all rows' size (`count` of it used), and the missing ones. */
