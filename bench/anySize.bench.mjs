@@ -7,6 +7,7 @@
 //   node bench/anySize.bench.mjs            prints the figures as a table
 //   import { run } from './anySize.bench.mjs'  returns rows { figure, value, unit, comparedWith, ratio }
 //   ANY_SIZE_BENCH_BUDGET_MB=128 uses a smaller budget (quicker).
+//   ANY_SIZE_BENCH_ONLY='sort by' measures only the operations whose name contains it.
 import * as esbuild from 'esbuild';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -18,6 +19,7 @@ import { printWhenRun, round } from './benchRows.mjs';
 
 const SIZE = 5e9;
 const BUDGET_MB = Number(process.env.ANY_SIZE_BENCH_BUDGET_MB ?? 512);
+const ONLY = process.env.ANY_SIZE_BENCH_ONLY ?? '';
 
 function query(over) {
   return { sortModel: [], filterModel: {}, quickFilter: '', ...over };
@@ -142,7 +144,7 @@ export async function run() {
     m = { ...(await preview('huge.csv')), sent: server.sent('big/huge.csv') - before };
     for (const [key, object] of Object.entries(OBJECTS))
       for (const [name, request] of Object.entries(object.operations))
-        operations.push({ object, name, ...(await preview(key, request)) });
+        if (name.includes(ONLY)) operations.push({ object, name, ...(await preview(key, request)) });
   } finally {
     await server.close();
   }

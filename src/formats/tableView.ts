@@ -189,13 +189,6 @@ export function computeView(table: ColumnarTable, q: ViewQuery, check: () => voi
   return { rows, length: rows ? rows.length : n };
 }
 
-/** The rows 0…n-1 in order. */
-function allRows(n: number): Uint32Array {
-  const rows = new Uint32Array(n);
-  for (let i = 0; i < n; i++) rows[i] = i;
-  return rows;
-}
-
 /** Sort keys as numbers, by row (n of them), of a numeric column held as numbers or as text. Missing = NaN. */
 function sortKey(col: Column, n: number): Float64Array {
   const nums = col.numbers();
@@ -224,7 +217,7 @@ function rankKey(col: Column, n: number, rows: Uint32Array | undefined, check: (
     }
     return { ranks, buckets: dict.values.length };
   }
-  if (sortsAsPlainText(col)) return rankByText(col, n, rows ?? allRows(n), check);
+  if (sortsAsPlainText(col)) return rankByText(col, n, { rows, count: rows ? rows.length : n }, check);
   return undefined;
 }
 
@@ -266,7 +259,7 @@ function sortRows(
   const n = table.rowCount;
   const firstCol = table.column(sorts[0].colId)!;
   if (sorts.length === 1 && sortsAsPlainText(firstCol)) {
-    return sortByText(firstCol, rows ?? allRows(n), sorts[0].sort === 'desc' ? -1 : 1, check);
+    return sortByText(firstCol, { rows, count: rows ? rows.length : n }, sorts[0].sort === 'desc' ? -1 : 1, check);
   }
   // Least significant key first: each pass is stable, so rows that tie on a key keep the order of the keys
   // after it (and, tying on all, table order). Rows missing a key go after the others, in that order too, as the

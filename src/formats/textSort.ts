@@ -10,6 +10,17 @@ import { UTF8_UNIT_RANK, compareUtf8 } from './utf8Order';
 /** Points `at` at the UTF-8 of cell `index`; false when it is missing. */
 type Utf8Cells = (index: number, at: CellBytes) => boolean;
 
+/** The rows a sort takes: `rows`, or when undefined all `count` rows of the table in order (no array made). */
+interface SortedRows {
+  rows: Uint32Array | undefined;
+  count: number;
+}
+
+/** Row i of the rows a sort takes. */
+function rowAt({ rows }: SortedRows, i: number): number {
+  return rows ? rows[i] : i;
+}
+
 /** Runs of rows that tie on a round's bytes are radix sorted on the next bytes while at least this long… */
 const RADIX_RUN = 64;
 /** …for at most this many rounds; other runs are sorted by comparison. */
@@ -160,19 +171,20 @@ const DISTINCT_SORT_SHARE = 8;
 const SLOT_INTS = 4;
 
 /**
- * The distinct texts of `rows`, found by hashing their UTF-8 in place (no string is made for a row): each row's
- * code written to `codeOf` by row (NO_RANK for a missing value), and the first row of each distinct value; undefined
- * as soon as there are more than `limit` (`codeOf` then holds codes of some rows). A slot holds what a probe
- * compares, and each value's bytes are copied into one pool, so a probe reads two places in memory rather than six.
+ * The distinct texts of the rows `taken`, found by hashing their UTF-8 in place (no string is made for a row):
+ * each row's code written to `codeOf` by row (NO_RANK for a missing value), and the first row of each distinct
+ * value; undefined as soon as there are more than `limit` (`codeOf` then holds codes of some rows). A slot holds
+ * what a probe compares, and each value's bytes are copied into one pool, so a probe reads two places in memory
+ * rather than six.
  */
 function distinctCells(
   cells: Utf8Cells,
-  rows: Uint32Array,
+  taken: SortedRows,
   limit: number,
   codeOf: Uint32Array,
   check: () => void,
 ): Uint32Array | undefined {
-  const n = rows.length;
+  const n = taken.count;
   const bits = Math.max(4, Math.ceil(Math.log2(limit * 2)));
   const mask = (1 << bits) - 1;
   const slots = new Int32Array((1 << bits) * SLOT_INTS);
@@ -183,7 +195,7 @@ function distinctCells(
   let distinct = 0;
   for (let i = 0; i < n; i++) {
     if ((i & 0xffff) === 0) check();
-    const r = rows[i];
+    const r = rowAt(taken, i);
     if (!cells(r, at)) {
       codeOf[r] = NO_RANK;
       continue;
@@ -258,12 +270,12 @@ function distinctRanks(cells: Utf8Cells, firstRows: Uint32Array, check: () => vo
 }
 
 /**
- * `rows` in the order of their distinct values (codeOf, firstRows: distinctCells), placed by a counting sort on
- * their value's rank, in table order within a value, the missing after them.
+ * The rows `taken` in the order of their distinct values (codeOf, firstRows: distinctCells), placed by a counting
+ * sort on their value's rank, in table order within a value, the missing after them.
  */
 function orderByDistinct(
   cells: Utf8Cells,
-  rows: Uint32Array,
+  taken: SortedRows,
   codeOf: Uint32Array,
   firstRows: Uint32Array,
   dir: number,
@@ -275,17 +287,17 @@ function orderByDistinct(
   // starts[rank]: where the rows of the value of that rank go.
   const starts = new Uint32Array(count + 1);
   let present = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const code = codeOf[rows[i]];
+  for (let i = 0; i < taken.count; i++) {
+    const code = codeOf[rowAt(taken, i)];
     if (code === NO_RANK) continue;
     starts[rankOf[code] + 1]++;
     present++;
   }
   for (let k = 1; k <= count; k++) starts[k] += starts[k - 1];
-  const out = new Uint32Array(rows.length);
+  const out = new Uint32Array(taken.count);
   let missingAt = present;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
+  for (let i = 0; i < taken.count; i++) {
+    const r = rowAt(taken, i);
     const code = codeOf[r];
     if (code === NO_RANK) out[missingAt++] = r;
     else out[starts[rankOf[code]]++] = r;
@@ -294,21 +306,21 @@ function orderByDistinct(
 }
 
 /**
- * The order of `rows` (table order) by one column of plain text, missing values last. When the values repeat
- * (words, labels, dates), by distinct value (orderByDistinct): otherwise the runs of equal values never get
- * short and every radix round would read them again down to their end. Else, after the prefix all values share,
- * radix sorts on eight bytes at a time into ever smaller runs that tie (sortTextRun), and comparisons only inside
- * short ones. Working memory: about 40 bytes a row (the rows, their keys for two rounds, and the radix sort's
- * copies of them), and no string.
+ * The order of the rows `taken` (in table order) by one column of plain text, missing values last. When the
+ * values repeat (words, labels, dates), by distinct value (orderByDistinct): otherwise the runs of equal values
+ * never get short and every radix round would read them again down to their end. Else, after the prefix all values
+ * share, radix sorts on eight bytes at a time into ever smaller runs that tie (sortTextRun), and comparisons only
+ * inside short ones. Working memory: about 40 bytes a row at the most (the rows, their keys for two rounds, and
+ * the radix sort's copies of them), and no string.
  */
-export function sortByText(col: Column, rows: Uint32Array, dir: number, check: () => void): Uint32Array {
+export function sortByText(col: Column, taken: SortedRows, dir: number, check: () => void): Uint32Array {
   const cells = plainTextCells(col);
-  if (rows.length >= DISTINCT_SORT_ROWS) {
+  if (taken.count >= DISTINCT_SORT_ROWS) {
     const codeOf = new Uint32Array(col.length);
-    const firstRows = distinctCells(cells, rows, distinctLimit(rows), codeOf, check);
-    if (firstRows) return orderByDistinct(cells, rows, codeOf, firstRows, dir, check);
+    const firstRows = distinctCells(cells, taken, distinctLimit(taken), codeOf, check);
+    if (firstRows) return orderByDistinct(cells, taken, codeOf, firstRows, dir, check);
   }
-  const { present, count, missing } = presentRows(cells, rows, check);
+  const { present, count, missing } = presentRows(cells, taken, check);
   const out = present.subarray(0, count);
   sortTexts(out, cells, dir, check);
   // The present rows filled an array of every row's size (no growing, no copy), which the result reuses.
@@ -326,27 +338,27 @@ export interface RankKey {
 }
 
 /**
- * Each of `rows`' rank in the ascending order of one column of plain text, by row (`n` of them): rows with the
- * same text share the rank; missing values and rows not in `rows` are NO_RANK. The ranks come from the sort
+ * The rank of each of the rows `taken` in the ascending order of one column of plain text, by row (`n` of them):
+ * rows with the same text share the rank; missing values and rows not taken are NO_RANK. The ranks come from the sort
  * itself (the runs it found equal, the distinct values it sorted): no cell is read again.
  */
-export function rankByText(col: Column, n: number, rows: Uint32Array, check: () => void): RankKey {
+export function rankByText(col: Column, n: number, taken: SortedRows, check: () => void): RankKey {
   const cells = plainTextCells(col);
   const ranks = new Uint32Array(n).fill(NO_RANK);
-  if (rows.length >= DISTINCT_SORT_ROWS) {
+  if (taken.count >= DISTINCT_SORT_ROWS) {
     // The codes go where the ranks will: each is turned into its value's rank in place.
-    const firstRows = distinctCells(cells, rows, distinctLimit(rows), ranks, check);
+    const firstRows = distinctCells(cells, taken, distinctLimit(taken), ranks, check);
     if (firstRows) {
       const rankOf = distinctRanks(cells, firstRows, check);
-      for (let i = 0; i < rows.length; i++) {
-        const r = rows[i];
+      for (let i = 0; i < taken.count; i++) {
+        const r = rowAt(taken, i);
         if (ranks[r] !== NO_RANK) ranks[r] = rankOf[ranks[r]];
       }
       return { ranks, buckets: rankOf.length };
     }
     ranks.fill(NO_RANK);
   }
-  const { present, count } = presentRows(cells, rows, check);
+  const { present, count } = presentRows(cells, taken, check);
   const out = present.subarray(0, count);
   const ties = new Uint8Array(count);
   sortTexts(out, cells, 1, check, ties);
@@ -365,23 +377,23 @@ function plainTextCells(col: Column): Utf8Cells {
 }
 
 /** Most distinct values a sort of `rows` by distinct value takes. */
-function distinctLimit(rows: Uint32Array): number {
-  return Math.min(DISTINCT_SORT_MAX, Math.floor(rows.length / DISTINCT_SORT_SHARE));
+function distinctLimit(taken: SortedRows): number {
+  return Math.min(DISTINCT_SORT_MAX, Math.floor(taken.count / DISTINCT_SORT_SHARE));
 }
 
-/** `rows` with a text, in an array of all rows' size (`count` of it used), and the missing ones. */
+/** The rows `taken` that have a text, in an array of all their size (`count` of it used), and the missing ones. */
 function presentRows(
   cells: Utf8Cells,
-  rows: Uint32Array,
+  taken: SortedRows,
   check: () => void,
 ): { present: Uint32Array; count: number; missing: number[] } {
-  const present = new Uint32Array(rows.length);
+  const present = new Uint32Array(taken.count);
   const at = new CellBytes();
   let count = 0;
   const missing: number[] = [];
-  for (let i = 0; i < rows.length; i++) {
+  for (let i = 0; i < taken.count; i++) {
     if ((i & 0xffff) === 0) check();
-    const r = rows[i];
+    const r = rowAt(taken, i);
     if (cells(r, at)) present[count++] = r;
     else missing.push(r);
   }
