@@ -1,11 +1,14 @@
-// Parquet → ColumnarTable with hyparquet, one row group at a time over ranged reads, so only the footer
-// and the row groups are fetched and the first rows show before the last group is read.
+// Parquet → ColumnarTable with hyparquet, one part of a row group at a time over ranged reads, so only the footer
+// and the row groups are fetched and the first rows show before the last group is read. A row group of more than
+// PART_BYTES (as its writer counted it, uncompressed) is read in parts of rows: decoding a part decodes the pages
+// of its rows alone, so memory follows the part, not a writer's row-group size (pyarrow's was 64 M rows).
 import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { dayText, nanosecondsText } from './pandasText';
 import { parquetReason } from './serdeDataFrame';
 import { isCancellation } from '../errors';
+import { spansItsBuffer } from './ownedChunks';
 import { type Column, ColumnarTable } from './table';
 
 /** Options of `parseParquet`. */
@@ -18,6 +21,13 @@ export interface ParquetOptions {
   onWarning?: (message: string) => void;
   /** Called once the footer is read, before any row group. */
   onLayout?: (layout: ParquetLayout) => void;
+  /** Row groups of more uncompressed bytes than this are read in parts (PART_BYTES). */
+  partBytes?: number;
+  /**
+   * Awaited before each part after the first: the reader's memory budget can hold the read there (a part of a row
+   * group already fetched makes no read that it would otherwise hold).
+   */
+  beforePart?: () => Promise<void>;
 }
 
 /** Reads ranges of a file: `readRange(start, endInclusive)`. */
@@ -33,10 +43,52 @@ export function rangeBuffer(byteLength: number, read: RangeReader): AsyncBuffer 
       if (stop <= start) return new ArrayBuffer(0);
       const bytes = await read(start, stop - 1);
       buffer.bytesRead += bytes.byteLength;
+      // Bytes that span their buffer are handed over as they are (a range of a row group is tens of megabytes).
+      if (spansItsBuffer(bytes)) return bytes.buffer as ArrayBuffer;
       return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     },
   };
   return buffer;
+}
+
+/**
+ * The column chunks fetched for a part of a row group, kept for the next part of the same group (a file without
+ * an offset index gives every part of a group its whole column chunks) and let go once a part of another group is
+ * read. Only slices fetched whole are kept: a read stopped for one part never fails another.
+ */
+export class GroupSlices {
+  private group = -1;
+  private held = new Map<string, ArrayBuffer>();
+
+  constructor(private readonly layout: ParquetLayout) {}
+
+  /** Bytes of the slices kept. */
+  get byteSize(): number {
+    let sum = 0;
+    for (const b of this.held.values()) sum += b.byteLength;
+    return sum;
+  }
+
+  /** `file` as part `part` reads it: slices of its row group already fetched come from here. */
+  file(part: number, file: AsyncBuffer): AsyncBuffer {
+    const g = this.layout.partGroups[part];
+    if (g !== this.group) {
+      this.group = g;
+      this.held = new Map();
+    }
+    const held = this.held;
+    return {
+      byteLength: file.byteLength,
+      async slice(start, end) {
+        const key = `${start}-${end ?? ''}`;
+        const kept = held.get(key);
+        if (kept) return kept;
+        const bytes = await file.slice(start, end);
+        held.set(key, bytes);
+        return bytes;
+      },
+    };
+  }
 }
 
 /** An AsyncBuffer over bytes already in memory. */
@@ -122,10 +174,17 @@ export interface ParquetLayout {
   readonly utc: Set<string>;
   /** First row of each row group, and the row count after the last. */
   readonly groupStarts: number[];
+  /** First row of each part (a row group, or a stretch of rows of a large one), and the row count after the last. */
+  readonly partStarts: number[];
+  /** The row group of each part. */
+  readonly partGroups: number[];
 }
 
-/** The layout of a file from its footer. */
-function parquetLayout(metadata: FileMetaData): ParquetLayout {
+/** Uncompressed bytes of a row group above which it is read in parts of about this size. */
+export const PART_BYTES = 16 * 1024 * 1024;
+
+/** The layout of a file from its footer; row groups of more than `partBytes` are read in parts. */
+function parquetLayout(metadata: FileMetaData, partBytes = PART_BYTES): ParquetLayout {
   const schema = parquetSchema(metadata);
   const index = pandasIndexColumns(metadata);
   const topNames = schema.children.map((c) => c.element.name);
@@ -137,9 +196,19 @@ function parquetLayout(metadata: FileMetaData): ParquetLayout {
       .map((c) => c.element.name),
   );
   const groupStarts = [0];
-  for (const group of metadata.row_groups)
-    groupStarts.push(groupStarts[groupStarts.length - 1] + Number(group.num_rows));
-  return { metadata, ordered, index, utc, groupStarts };
+  const partStarts = [0];
+  const partGroups: number[] = [];
+  metadata.row_groups.forEach((group, g) => {
+    const start = groupStarts[g];
+    const rows = Number(group.num_rows);
+    const parts = Math.max(1, Math.min(rows, Math.ceil(Number(group.total_byte_size) / partBytes)));
+    for (let k = 1; k <= parts; k++) {
+      partStarts.push(start + Math.round((rows * k) / parts));
+      partGroups.push(g);
+    }
+    groupStarts.push(start + rows);
+  });
+  return { metadata, ordered, index, utc, groupStarts, partStarts, partGroups };
 }
 
 /** Adds the layout's columns to `table`; returns them by Parquet column name. */
@@ -149,16 +218,16 @@ function addLayoutColumns(layout: ParquetLayout, table: ColumnarTable): Map<stri
   );
 }
 
-/** Decodes row group `group` onto the end of `table` (whose columns came from `addLayoutColumns`). */
-async function readGroupInto(
+/** Decodes part `part` onto the end of `table` (whose columns came from `addLayoutColumns`). */
+async function readPartInto(
   file: AsyncBuffer,
   layout: ParquetLayout,
   cols: Map<string, Column>,
   table: ColumnarTable,
-  group: number,
+  part: number,
 ): Promise<void> {
-  const base = layout.groupStarts[group];
-  const rowEnd = layout.groupStarts[group + 1];
+  const base = layout.partStarts[part];
+  const rowEnd = layout.partStarts[part + 1];
   const offset = table.rowCount - base;
   await parquetRead({
     file,
@@ -166,6 +235,8 @@ async function readGroupInto(
     compressors,
     rowStart: base,
     rowEnd,
+    // A part of a row group fetches only its pages where the file has an offset index (else its column chunks).
+    useOffsetIndex: true,
     parsers: PANDAS_PARSERS,
     onChunk: ({ columnName, columnData, rowStart: chunkStart }) => {
       const col = cols.get(columnName);
@@ -187,14 +258,14 @@ async function readGroupInto(
 }
 
 /**
- * Row group `group` of the file as a table of its own (rows 0… are the group's), fetched by range and decoded.
- * Bytes the reader cannot parse end in a {@link CorruptParquetError}.
+ * Part `part` of the file as a table of its own (rows 0… are the part's), fetched by range and decoded. Bytes the
+ * reader cannot parse end in a {@link CorruptParquetError}.
  */
-export async function readRowGroup(file: AsyncBuffer, layout: ParquetLayout, group: number): Promise<ColumnarTable> {
+export async function readPart(file: AsyncBuffer, layout: ParquetLayout, part: number): Promise<ColumnarTable> {
   const table = new ColumnarTable();
   const cols = addLayoutColumns(layout, table);
   try {
-    await readGroupInto(file, layout, cols, table, group);
+    await readPartInto(file, layout, cols, table, part);
     table.compact();
   } catch (error) {
     if (isCancellation(error) || !(error instanceof RangeError || error instanceof TypeError)) throw error;
@@ -208,13 +279,16 @@ async function readParquet(
   table: ColumnarTable,
   options: ParquetOptions,
 ): Promise<void> {
-  const layout = parquetLayout(await parquetMetadataAsync(file));
+  const layout = parquetLayout(await parquetMetadataAsync(file), options.partBytes);
   options.onLayout?.(layout);
   const cols = addLayoutColumns(layout, table);
   options.onBatch?.(file.bytesRead ?? 0);
-  for (let group = 0; group < layout.metadata.row_groups.length; group++) {
+  // The parts of one row group read the same column chunks: fetched once for all of them.
+  const slices = new GroupSlices(layout);
+  for (let part = 0; part + 1 < layout.partStarts.length; part++) {
+    if (part > 0) await options.beforePart?.();
     if (options.signal?.aborted) return;
-    await readGroupInto(file, layout, cols, table, group);
+    await readPartInto(slices.file(part, file), layout, cols, table, part);
     options.onBatch?.(file.bytesRead ?? 0);
   }
 }

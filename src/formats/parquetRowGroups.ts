@@ -1,20 +1,22 @@
 // Parquet rows on demand: the footer says how many rows each row group holds and where its bytes are, so
-// the grid can scroll the whole file at once; a window in a row group not held fetches that group by range,
-// decodes it, and keeps it in a least-recently-used cache bounded by the memory budget.
+// the grid can scroll the whole file at once; a window in a part of a row group not held (a row group, or a
+// stretch of rows of a large one: parquet.ts) fetches it by range, decodes it, and keeps it in a
+// least-recently-used cache bounded by the memory budget.
 import type { Cell, RowGroupCounts } from '../protocol';
-import { type ParquetLayout, rangeBuffer, readRowGroup } from './parquet';
+import { GroupSlices, type ParquetLayout, rangeBuffer, readPart } from './parquet';
 import type { ColumnarTable } from './table';
 
-/** Row groups of one Parquet file, fetched on demand and held within a byte budget. */
+/** Row groups of one Parquet file, fetched on demand (a part at a time) and held within a byte budget. */
 export class RowGroupStore {
-  /** Cached groups by index, least recently used first (a Map keeps insertion order). */
+  /** Cached parts by index, least recently used first (a Map keeps insertion order). */
   private readonly cached = new Map<number, ColumnarTable>();
   private readonly pending = new Map<
     number,
     { table: Promise<ColumnarTable>; stop: AbortController; waiting: number }
   >();
-  /** Bytes fetched for groups read on demand. */
+  /** Bytes fetched for parts read on demand. */
   bytesFetched = 0;
+  private readonly slices: GroupSlices;
 
   constructor(
     /** Reads bytes [start, endInclusive] of the file; `signal` stops the read. */
@@ -25,33 +27,40 @@ export class RowGroupStore {
     private readonly prefix: ColumnarTable,
     /** Bytes the cache may hold: the budget less what the prefix table holds (at least one group is kept). */
     private readonly capacity: () => number,
-  ) {}
+  ) {
+    this.slices = new GroupSlices(layout);
+  }
 
   /** Rows in the file. */
   get rowCount(): number {
     return this.layout.groupStarts[this.layout.groupStarts.length - 1];
   }
 
-  /** Bytes held by cached groups. */
+  /** Bytes held by cached parts (and the column chunks kept for the next part of a row group). */
   get cachedBytes(): number {
-    let sum = 0;
+    let sum = this.slices.byteSize;
     for (const t of this.cached.values()) sum += t.byteSize;
     return sum;
   }
 
-  /** Rows, groups and groups held. */
+  /** Rows, row groups, and the row groups of which a part is held. */
   counts(): RowGroupCounts {
-    const starts = this.layout.groupStarts;
-    let inPrefix = 0;
-    while (inPrefix < starts.length - 1 && starts[inPrefix + 1] <= this.prefix.rowCount) inPrefix++;
-    let held = inPrefix;
-    for (const g of this.cached.keys()) if (g >= inPrefix) held++;
-    return { rows: this.rowCount, groups: starts.length - 1, held, heldBytes: this.prefix.byteSize + this.cachedBytes };
+    const { partStarts, partGroups, groupStarts } = this.layout;
+    const held = new Set<number>();
+    for (let p = 0; p + 1 < partStarts.length && partStarts[p + 1] <= this.prefix.rowCount; p++)
+      held.add(partGroups[p]);
+    for (const p of this.cached.keys()) held.add(partGroups[p]);
+    return {
+      rows: this.rowCount,
+      groups: groupStarts.length - 1,
+      held: held.size,
+      heldBytes: this.prefix.byteSize + this.cachedBytes,
+    };
   }
 
-  /** The row group holding file row `r`. */
-  groupOf(r: number): number {
-    const starts = this.layout.groupStarts;
+  /** The part holding file row `r`. */
+  partOf(r: number): number {
+    const starts = this.layout.partStarts;
     let lo = 0;
     let hi = starts.length - 2;
     while (lo < hi) {
@@ -85,12 +94,12 @@ export class RowGroupStore {
         if (!shape(row)) break;
         continue;
       }
-      const g = this.groupOf(r);
-      const base = this.layout.groupStarts[g];
-      const groupEnd = Math.min(stop, this.layout.groupStarts[g + 1]);
-      const table = await this.group(g, signal);
+      const p = this.partOf(r);
+      const base = this.layout.partStarts[p];
+      const partEnd = Math.min(stop, this.layout.partStarts[p + 1]);
+      const table = await this.part(p, signal);
       let full = false;
-      for (; r < groupEnd && !full; r++) {
+      for (; r < partEnd && !full; r++) {
         const row = table.row(r - base);
         rows.push(row);
         rowIds.push(r);
@@ -105,13 +114,13 @@ export class RowGroupStore {
   async cellText(r: number, colId: string, signal: AbortSignal): Promise<string | undefined> {
     if (r < 0 || r >= this.rowCount) return undefined;
     if (r < this.prefix.rowCount) return this.prefix.column(colId)?.textAt(r);
-    const g = this.groupOf(r);
-    const table = await this.group(g, signal);
-    return table.column(colId)?.textAt(r - this.layout.groupStarts[g]);
+    const p = this.partOf(r);
+    const table = await this.part(p, signal);
+    return table.column(colId)?.textAt(r - this.layout.partStarts[p]);
   }
 
-  /** Row group `g`, from the cache or fetched by range (one fetch however many windows ask at once). */
-  private async group(g: number, signal: AbortSignal): Promise<ColumnarTable> {
+  /** Part `g`, from the cache or fetched by range (one fetch however many windows ask at once). */
+  private async part(g: number, signal: AbortSignal): Promise<ColumnarTable> {
     const hit = this.cached.get(g);
     if (hit) {
       this.cached.delete(g);
@@ -126,7 +135,7 @@ export class RowGroupStore {
         this.bytesFetched += bytes.byteLength;
         return bytes;
       });
-      const table = readRowGroup(file, this.layout, g);
+      const table = readPart(this.slices.file(g, file), this.layout, g);
       const entry = { table, stop, waiting: 0 };
       fetching = entry;
       this.pending.set(g, entry);
@@ -156,7 +165,7 @@ export class RowGroupStore {
     }
   }
 
-  /** Drops least recently used groups (never `keep`) while the cache holds more than its capacity. */
+  /** Drops least recently used parts (never `keep`) while the cache holds more than its capacity. */
   private evict(keep: number): void {
     const capacity = this.capacity();
     let bytes = this.cachedBytes;

@@ -27,8 +27,9 @@ export interface ByteTableSource {
   /** Column the backend reads back as the row index (`pd.read_csv(..., index_col=N)`), whatever its header. */
   indexColumn?: number;
   /**
-   * True when the chunks `open` yields are fresh buffers nothing else keeps (an HTTP body's): they are handed
-   * on to the parser's threads without a copy. Left out, every chunk is copied first.
+   * True when the chunks `open` yields, and the bytes `readRange` gives, are fresh buffers nothing else keeps (an
+   * HTTP body's): those that span their buffer are handed on to the parser's threads without a copy. Left out,
+   * every chunk is copied first.
    */
   chunksAreOwned?: boolean;
   /** Streams the bytes; aborting `signal` stops the read. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CancellationError, errorMessage, isCancellation } from '../errors';
 import type { ColumnInfo, RowGroupCounts } from '../protocol';
-import { ownedChunkGroups } from './ownedChunks';
+import { ownedChunkGroups, spansItsBuffer } from './ownedChunks';
 import { readAhead } from './readAhead';
 import { type PartSchema, schemaDifferences } from './stackTables';
 import { type ByteTableSource, type InlineTableSource, type StackedTableSource, type TableSource } from './table';
@@ -64,6 +64,15 @@ interface Waiting {
   reject(error: Error): void;
 }
 
+/**
+ * `bytes` to transfer to the worker: as they are when they are the caller's to give away and span their buffer,
+ * else a copy of their own (a Buffer's `slice` is a view of a shared one). A range of a Parquet row group is tens
+ * of megabytes: a copy of it would stay on this thread as garbage until a full GC.
+ */
+function transferable(bytes: Uint8Array, owned: boolean): Uint8Array<ArrayBuffer> {
+  return owned && spansItsBuffer(bytes) ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
+}
+
 /** One table living in a worker thread. */
 export class TableClient {
   /** Rows parsed so far. */
@@ -76,6 +85,8 @@ export class TableClient {
   rowGroups: RowGroupCounts | undefined;
   /** Reads ranges of the loaded source, for row groups fetched on demand. */
   private rangeReader: ((start: number, end: number, signal: AbortSignal) => Promise<Uint8Array>) | undefined;
+  /** True when the range reader's bytes are this thread's to give away (ByteTableSource.chunksAreOwned). */
+  private rangesAreOwned = false;
   /** Ranged reads on demand under way, by id. */
   private readonly demandReads = new Map<number, AbortController>();
   private readonly worker: Worker;
@@ -160,8 +171,7 @@ export class TableClient {
     this.demandReads.set(message.id, stop);
     try {
       if (!this.rangeReader) throw new Error('The object cannot be read by range.');
-      // A copy of its own to transfer (`slice` of a Buffer would be a view of a shared one).
-      const bytes = new Uint8Array(await this.rangeReader(message.start, message.end, stop.signal));
+      const bytes = transferable(await this.rangeReader(message.start, message.end, stop.signal), this.rangesAreOwned);
       this.send({ type: 'range', id: message.id, bytes }, [bytes.buffer]);
     } catch (e) {
       this.send({
@@ -174,10 +184,17 @@ export class TableClient {
     }
   }
 
+  /** Answers the worker's ranged reads from `source`, when it can read by range. */
+  private useRanges(source: ByteTableSource): void {
+    if (!source.readRange) return;
+    this.rangeReader = source.readRange.bind(source);
+    this.rangesAreOwned = source.chunksAreOwned === true;
+  }
+
   /** Loads `source` into the worker's table; resolves when done or cancelled, rejects with a readable error. */
   async load(source: TableSource, options: LoadOptions): Promise<ParseSummary> {
     if (source.kind === 'stacked') return this.loadStacked(source, options);
-    if (source.kind === 'bytes' && source.readRange) this.rangeReader = source.readRange.bind(source);
+    if (source.kind === 'bytes') this.useRanges(source);
     return this.loadDescribed(source, described(source), options);
   }
 
@@ -210,7 +227,7 @@ export class TableClient {
       let bytesRead = 0;
       try {
         if (part instanceof Error) throw part;
-        if (part.kind === 'bytes' && part.readRange) this.rangeReader = part.readRange.bind(part);
+        if (part.kind === 'bytes') this.useRanges(part);
         const summary = await this.loadDescribed(
           part,
           described(part),
@@ -280,7 +297,7 @@ export class TableClient {
       const answerRange = async (id: number, start: number, end: number): Promise<void> => {
         if (source.kind !== 'bytes' || !source.readRange) return;
         try {
-          const bytes = new Uint8Array(await source.readRange(start, end, signal));
+          const bytes = transferable(await source.readRange(start, end, signal), source.chunksAreOwned === true);
           this.send({ type: 'range', id, bytes }, [bytes.buffer]);
         } catch (e) {
           this.send({ type: 'range', id, error: errorMessage(e) });

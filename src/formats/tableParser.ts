@@ -44,6 +44,8 @@ export interface ParseOptions extends ParseEvents {
   memoryBudget?: number;
   /** Parquet read by range: called with the file's layout once its footer is read, before any row group. */
   onParquetLayout?(layout: ParquetLayout): void;
+  /** Parquet read by range: awaited before each part of the file after the first (ParquetOptions.beforePart). */
+  beforeParquetPart?(): Promise<void>;
 }
 
 /** What was read. */
@@ -203,6 +205,7 @@ export async function parseTableSource(
         signal,
         onWarning: options.onWarning,
         onLayout: options.onParquetLayout,
+        ...(options.beforeParquetPart ? { beforePart: options.beforeParquetPart } : {}),
         onBatch: (read) => {
           bytesRead = read;
           options.onSchema?.();

@@ -115,7 +115,7 @@ function memoryHeld(): number {
 class ReadGate {
   private limit = Infinity;
   private step = Infinity;
-  private firstGroupOnly = false;
+  private firstPartOnly = false;
   private resume: (() => void) | undefined;
 
   setBudget(bytes: number): void {
@@ -127,13 +127,13 @@ class ReadGate {
     return this.step;
   }
 
-  /** Rows come on demand: read only the first row group in order until Read further. */
-  stopAfterFirstGroup(): void {
-    this.firstGroupOnly = true;
+  /** Rows come on demand: read only the first part of the file in order (a row group, or part of a large one) until Read further. */
+  stopAfterFirstPart(): void {
+    this.firstPartOnly = true;
   }
 
   async pass(signal: AbortSignal): Promise<void> {
-    while ((memoryHeld() >= this.limit || (this.firstGroupOnly && table.rowCount > 0)) && !signal.aborted) {
+    while ((memoryHeld() >= this.limit || (this.firstPartOnly && table.rowCount > 0)) && !signal.aborted) {
       // Rows wait here a while: give back the spare room of their last chunks.
       table.compact();
       post({
@@ -152,7 +152,7 @@ class ReadGate {
 
   /** Reads on, up to the budget again past what the table holds now. */
   further(): void {
-    this.firstGroupOnly = false;
+    this.firstPartOnly = false;
     this.limit = memoryHeld() + this.step;
     this.resume?.();
   }
@@ -377,8 +377,9 @@ async function load(source: WorkerSource, budgetBytes: number, stackAs?: StackAs
         store = new RowGroupStore(demandRange, source.sizeBytes, layout, table, () =>
           Math.max(0, gate.budget - memoryHeld()),
         );
-        gate.stopAfterFirstGroup();
+        gate.stopAfterFirstPart();
       },
+      beforeParquetPart: () => gate.pass(loadAbort.signal),
       onSchema: () => sendSchema(false),
       onProgress: (bytesRead, totalBytes) => {
         const now = Date.now();

@@ -257,22 +257,24 @@ export class S3ObjectStore {
     };
   }
 
-  /** Bytes [start, endInclusive] of an object in one buffer (Parquet footers, sniffing). */
+  /**
+   * Bytes [start, endInclusive] of an object in one buffer of its own (Parquet footers and row groups, sniffing).
+   * The pieces are copied in as they come: a row group of tens of megabytes is not held twice.
+   */
   async readRange(loc: ObjectLocation, start: number, endInclusive: number, signal?: AbortSignal): Promise<Uint8Array> {
-    const pieces: Uint8Array[] = [];
-    let length = 0;
-    for await (const piece of this.readRangeStream(loc, start, endInclusive, signal)) {
-      pieces.push(piece);
-      length += piece.byteLength;
-    }
-    if (pieces.length === 1) return pieces[0];
-    const out = new Uint8Array(length);
+    let out = new Uint8Array(Math.max(0, endInclusive - start + 1));
     let at = 0;
-    for (const p of pieces) {
-      out.set(p, at);
-      at += p.byteLength;
+    for await (const piece of this.readRangeStream(loc, start, endInclusive, signal)) {
+      // A server that sends more than was asked (it should not) still gets all of it read.
+      if (at + piece.byteLength > out.length) {
+        const grown = new Uint8Array(at + piece.byteLength);
+        grown.set(out.subarray(0, at));
+        out = grown;
+      }
+      out.set(piece, at);
+      at += piece.byteLength;
     }
-    return out;
+    return at === out.length ? out : out.subarray(0, at);
   }
 
   /** A presigned GET URL valid for `expiresSeconds`. */

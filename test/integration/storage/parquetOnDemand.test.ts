@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { parquetMetadata } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { isCancellation } from '../../../src/errors';
+import { PART_BYTES } from '../../../src/formats/parquet';
 import type { ByteTableSource } from '../../../src/formats/table';
 import { type PartialRead, TableClient } from '../../../src/formats/tableClient';
 import { openS3ObjectStore, type S3ObjectStore } from '../../../src/storage/objectStore';
@@ -40,6 +41,27 @@ function manyGroupsParquet(): Uint8Array {
   );
 }
 
+const BIG_KEY = 'bigrowgroup.parquet';
+const BIG_ROWS = 600_000;
+
+/**
+ * 600,000 rows in one row group of more than PART_BYTES (as the writer counts it, uncompressed), in pages of
+ * 64 KB with an offset index (pyarrow writes one when asked, hyparquet-writer by default).
+ */
+function bigRowGroupParquet(): Uint8Array {
+  return new Uint8Array(
+    parquetWriteBuffer({
+      columnData: [
+        { name: 'id', data: Int32Array.from({ length: BIG_ROWS }, (_, i) => i), type: 'INT32' },
+        { name: 'value', data: Float64Array.from({ length: BIG_ROWS }, (_, i) => i / 4), type: 'DOUBLE' },
+        { name: 'label', data: Array.from({ length: BIG_ROWS }, (_, i) => label(i)), type: 'STRING' },
+      ],
+      rowGroupSize: BIG_ROWS,
+      pageSize: 64 * 1024,
+    }),
+  );
+}
+
 /** The byte span [start, end) of each row group's column chunks, from the footer. */
 function groupSpans(file: Uint8Array): [number, number][] {
   const metadata = parquetMetadata(
@@ -63,12 +85,16 @@ describe('Parquet row groups read on demand (S3 stand-in)', function () {
   const parquet = manyGroupsParquet();
   const spans = groupSpans(parquet);
   const footerStart = spans[GROUPS - 1][1];
+  const big = bigRowGroupParquet();
   let server: GeneratedObjectServer;
   let store: S3ObjectStore;
   const clients: TableClient[] = [];
 
   before(async () => {
-    server = await startGeneratedObjectServer({ [`${BUCKET}/${KEY}`]: memoryObject(parquet) });
+    server = await startGeneratedObjectServer({
+      [`${BUCKET}/${KEY}`]: memoryObject(parquet),
+      [`${BUCKET}/${BIG_KEY}`]: memoryObject(big),
+    });
     store = openS3ObjectStore(
       { endpointUrl: server.endpoint, forcePathStyle: true, region: 'us-east-1' },
       { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } },
@@ -79,14 +105,14 @@ describe('Parquet row groups read on demand (S3 stand-in)', function () {
     await server.close();
   });
 
-  async function s3Source(): Promise<ByteTableSource> {
-    const loc = { bucket: BUCKET, key: KEY };
+  async function s3Source(key = KEY): Promise<ByteTableSource> {
+    const loc = { bucket: BUCKET, key };
     const { size } = await store.head(loc);
     return {
       kind: 'bytes',
-      title: KEY,
+      title: key,
       sizeBytes: size,
-      keyName: KEY,
+      keyName: key,
       open: (signal, onProgress) => store.read(loc, { signal, size, onProgress: (read) => onProgress?.(read, size) }),
       readRange: (start, end, signal) => store.readRange(loc, start, end, signal),
     };
@@ -265,5 +291,51 @@ describe('Parquet row groups read on demand (S3 stand-in)', function () {
     });
     assert.equal(wider.total, table.rowCount);
     assert.ok(table.rowCount < ROWS / 4, `read in order up to the budget: ${table.rowCount} rows`);
+  });
+
+  it('reads a row group larger than PART_BYTES a part at a time: the first rows, and a jump, fetch only their part', async () => {
+    const key = `${BUCKET}/${BIG_KEY}`;
+    const [group] = parquetMetadata(
+      big.buffer.slice(big.byteOffset, big.byteOffset + big.byteLength) as ArrayBuffer,
+    ).row_groups;
+    const parts = Math.ceil(Number(group.total_byte_size) / PART_BYTES);
+    assert.ok(parts >= 2, `the row group (${group.total_byte_size} bytes) is read in ${parts} parts`);
+    const [[groupStart, groupEnd]] = groupSpans(big);
+    const { table, stop } = await openOnDemand(await s3Source(BIG_KEY));
+    assert.deepEqual(
+      { ...stop.rowGroups!, heldBytes: undefined },
+      { rows: BIG_ROWS, groups: 1, held: 1, heldBytes: undefined },
+    );
+    assert.equal(
+      table.rowCount,
+      Math.round(BIG_ROWS / parts),
+      'the first part of the row group is read, not all of it',
+    );
+    const opened = server.sent(key);
+    assert.ok(opened < 524_288 + (groupEnd - groupStart) * 0.75, `opening downloaded ${opened} of ${big.length} bytes`);
+
+    // The last rows: their part's pages only.
+    const asked = server.ranges(key).length;
+    const last = await window(table, BIG_ROWS - 3, BIG_ROWS);
+    assert.deepEqual(
+      last.rows.map((r) => r.slice(0, 3)),
+      [3, 2, 1].map((k) => [BIG_ROWS - k, (BIG_ROWS - k) / 4, label(BIG_ROWS - k)]),
+    );
+    const fetched = server
+      .ranges(key)
+      .slice(asked)
+      .reduce((sum, [s, e]) => sum + (e - s), 0);
+    assert.ok(
+      fetched > 0 && fetched < (groupEnd - groupStart) * 0.75,
+      `the jump fetched ${fetched} bytes of a row group of ${groupEnd - groupStart}`,
+    );
+    // Rows on both sides of a part boundary, in one window.
+    const boundary = Math.round(BIG_ROWS / parts);
+    const across = await window(table, boundary - 2, boundary + 2);
+    assert.deepEqual(across.rowIds, [boundary - 2, boundary - 1, boundary, boundary + 1]);
+    assert.deepEqual(
+      across.rows.map((r) => r[2]),
+      across.rowIds.map((r) => label(r)),
+    );
   });
 });

@@ -1,5 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { CorruptParquetError, memoryBuffer, parseParquet, rangeBuffer } from '../../../src/formats/parquet';
+import {
+  CorruptParquetError,
+  type ParquetLayout,
+  memoryBuffer,
+  parseParquet,
+  rangeBuffer,
+} from '../../../src/formats/parquet';
 import { ColumnarTable } from '../../../src/formats/table';
 import { parseInline } from '../../../src/formats/tableParser';
 import { parquetWriteBuffer } from 'hyparquet-writer';
@@ -26,6 +32,55 @@ describe('parseParquet', () => {
       ranges.length > 0 && ranges.every(([s, e]) => s >= 0 && e < bytes.length),
       'reads through ranges within the file',
     );
+  });
+
+  it('reads a large row group in parts, each one batch, fetching its column chunks once for all of them', async () => {
+    // One row group of 20,000 rows in pages of 4 KB without an offset index: every part reads the whole column
+    // chunks, which the parts of the group share.
+    const rows = 20_000;
+    const bytes = new Uint8Array(
+      parquetWriteBuffer({
+        columnData: [
+          { name: 'id', data: Int32Array.from({ length: rows }, (_, i) => i), type: 'INT32', offsetIndex: false },
+          {
+            name: 'label',
+            data: Array.from({ length: rows }, (_, i) => `label ${i}`),
+            type: 'STRING',
+            offsetIndex: false,
+          },
+        ],
+        rowGroupSize: rows,
+        pageSize: 4096,
+      }),
+    );
+    const file = rangeBuffer(bytes.length, async (s, e) => bytes.slice(s, e + 1));
+    const table = new ColumnarTable();
+    let layout: ParquetLayout | undefined;
+    let batches = 0;
+    let waits = 0;
+    await parseParquet(file, table, {
+      partBytes: 64 * 1024,
+      onLayout: (l) => (layout = l),
+      onBatch: () => batches++,
+      beforePart: async () => {
+        waits++;
+      },
+    });
+    const parts = layout!.partStarts.length - 1;
+    assert.ok(parts >= 4, `${parts} parts`);
+    assert.deepEqual(layout!.partGroups, new Array(parts).fill(0));
+    assert.equal(batches, parts + 1, 'a batch after the footer and after each part');
+    assert.equal(waits, parts - 1, 'the budget is asked before each part after the first');
+    assert.equal(table.rowCount, rows);
+    const { rows: read } = dump(table);
+    assert.deepEqual(read[0], [0, 'label 0']);
+    assert.deepEqual(read[rows - 1], [rows - 1, `label ${rows - 1}`]);
+    assert.ok(
+      read.every((row, i) => row[0] === i && row[1] === `label ${i}`),
+      'every row once, in order, across the parts',
+    );
+    // The footer's fetch (hyparquet reads the file's last 512 KB: all of this one), then the column chunks once.
+    assert.ok(file.bytesRead <= 2 * bytes.length, `fetched ${file.bytesRead} bytes of a ${bytes.length}-byte file`);
   });
 
   it('reads snappy pages and mixed types', async () => {
