@@ -25,7 +25,7 @@ export class RowGroupStore {
     readonly layout: ParquetLayout,
     /** The table the file's first row groups are read into in order (rows 0 … its rowCount). */
     private readonly prefix: ColumnarTable,
-    /** Bytes the cache may hold: the budget less what the prefix table holds (at least one group is kept). */
+    /** Bytes the cache may hold: the budget less what the prefix table holds (at least one part is kept). */
     private readonly capacity: () => number,
   ) {
     this.slices = new GroupSlices(layout);
@@ -119,15 +119,15 @@ export class RowGroupStore {
     return table.column(colId)?.textAt(r - this.layout.partStarts[p]);
   }
 
-  /** Part `g`, from the cache or fetched by range (one fetch however many windows ask at once). */
-  private async part(g: number, signal: AbortSignal): Promise<ColumnarTable> {
-    const hit = this.cached.get(g);
+  /** Part `p`, from the cache or fetched by range (one fetch however many windows ask at once). */
+  private async part(p: number, signal: AbortSignal): Promise<ColumnarTable> {
+    const hit = this.cached.get(p);
     if (hit) {
-      this.cached.delete(g);
-      this.cached.set(g, hit);
+      this.cached.delete(p);
+      this.cached.set(p, hit);
       return hit;
     }
-    let fetching = this.pending.get(g);
+    let fetching = this.pending.get(p);
     if (!fetching) {
       const stop = new AbortController();
       const file = rangeBuffer(this.byteLength, async (start, end) => {
@@ -135,18 +135,18 @@ export class RowGroupStore {
         this.bytesFetched += bytes.byteLength;
         return bytes;
       });
-      const table = readPart(this.slices.file(g, file), this.layout, g);
+      const table = readPart(this.slices.file(p, file), this.layout, p);
       const entry = { table, stop, waiting: 0 };
       fetching = entry;
-      this.pending.set(g, entry);
+      this.pending.set(p, entry);
       table
         .then((t) => {
-          this.cached.set(g, t);
-          this.evict(g);
+          this.cached.set(p, t);
+          this.evict(p);
         })
         .catch(() => {})
         .finally(() => {
-          if (this.pending.get(g) === entry) this.pending.delete(g);
+          if (this.pending.get(p) === entry) this.pending.delete(p);
         });
     }
     const entry = fetching;
@@ -157,7 +157,7 @@ export class RowGroupStore {
       // Nobody wants the group any more: stop its download.
       if (signal.aborted && entry.waiting === 1) {
         entry.stop.abort(signal.reason);
-        if (this.pending.get(g) === entry) this.pending.delete(g);
+        if (this.pending.get(p) === entry) this.pending.delete(p);
       }
       throw error;
     } finally {

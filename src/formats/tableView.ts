@@ -15,7 +15,7 @@ import { filterMask } from './tableFilters';
 import type { Column, ColumnarTable } from './table';
 import { radixSortByKey } from './radixSort';
 import { dictionaryRanks, sortsAsPlainText } from './sortKeys';
-import { NO_RANK, type RankKey, joinMissing, rankByText, sortByText } from './textSort';
+import { NO_RANK, type RankKey, type SortedRows, joinMissing, rankByText, sortByText } from './textSort';
 import { topRows } from './topRows';
 
 /** Longest run of profiling work before the thread is yielded. */
@@ -205,8 +205,9 @@ function sortKey(col: Column, n: number): Float64Array {
  * The sort key of a column whose values can be ranked (plain text, a dictionary), as ranks by row; undefined for
  * numbers.
  */
-function rankKey(col: Column, n: number, rows: Uint32Array | undefined, check: () => void): RankKey | undefined {
-  if (col.numbers()) return undefined;
+function rankKey(col: Column, n: number, taken: SortedRows, check: () => void): RankKey | undefined {
+  // By layout, not col.numbers(): that would widen a number column's values only to be told it holds numbers.
+  if (col.layout === 'number') return undefined;
   const dict = col.dictionary();
   if (dict) {
     const rankOfCode = dictionaryRanks(col, dict);
@@ -217,7 +218,7 @@ function rankKey(col: Column, n: number, rows: Uint32Array | undefined, check: (
     }
     return { ranks, buckets: dict.values.length };
   }
-  if (sortsAsPlainText(col)) return rankByText(col, n, { rows, count: rows ? rows.length : n }, check);
+  if (sortsAsPlainText(col)) return rankByText(col, n, taken, check);
   return undefined;
 }
 
@@ -257,9 +258,10 @@ function sortRows(
   check: () => void,
 ): Uint32Array {
   const n = table.rowCount;
+  const taken: SortedRows = { rows, count: rows ? rows.length : n };
   const firstCol = table.column(sorts[0].colId)!;
   if (sorts.length === 1 && sortsAsPlainText(firstCol)) {
-    return sortByText(firstCol, { rows, count: rows ? rows.length : n }, sorts[0].sort === 'desc' ? -1 : 1, check);
+    return sortByText(firstCol, taken, sorts[0].sort === 'desc' ? -1 : 1, check);
   }
   // Least significant key first: each pass is stable, so rows that tie on a key keep the order of the keys
   // after it (and, tying on all, table order). Rows missing a key go after the others, in that order too, as the
@@ -269,7 +271,7 @@ function sortRows(
     check();
     const col = table.column(sorts[j].colId)!;
     const dir = sorts[j].sort === 'desc' ? -1 : 1;
-    const ranked = rankKey(col, n, rows, check);
+    const ranked = rankKey(col, n, taken, check);
     order = ranked ? sortByRank(order, n, ranked, dir) : sortPresentFirst(order, n, sortKey(col, n), dir);
   }
   return order!;

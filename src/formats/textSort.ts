@@ -11,7 +11,7 @@ import { UTF8_UNIT_RANK, compareUtf8 } from './utf8Order';
 type Utf8Cells = (index: number, at: CellBytes) => boolean;
 
 /** The rows a sort takes: `rows`, or when undefined all `count` rows of the table in order (no array made). */
-interface SortedRows {
+export interface SortedRows {
   rows: Uint32Array | undefined;
   count: number;
 }
