@@ -12,6 +12,9 @@ import { createS3Client, DEFAULT_CLIENT_OPTIONS } from './s3ClientFactory';
 import { StorageError, isTransientError, toStorageError, type StorageErrorContext } from './storageErrors';
 import type { ObjectLocation, StaticCredentials, StorageSettings } from './storageSettings';
 
+/** Most bytes readRange sets aside before they arrive (a larger range grows its buffer as it comes). */
+const RANGE_BUFFER_BYTES = 64 * 1024 * 1024;
+
 /** What a HEAD tells about an object. */
 export interface ObjectHead {
   /** Size in bytes. */
@@ -262,12 +265,13 @@ export class S3ObjectStore {
    * The pieces are copied in as they come: a row group of tens of megabytes is not held twice.
    */
   async readRange(loc: ObjectLocation, start: number, endInclusive: number, signal?: AbortSignal): Promise<Uint8Array> {
-    let out = new Uint8Array(Math.max(0, endInclusive - start + 1));
+    // Made for the whole range up to a bound, and grown past it only as bytes come: a range a corrupt footer
+    // claims is not allocated before the server sends it.
+    let out = new Uint8Array(Math.min(Math.max(0, endInclusive - start + 1), RANGE_BUFFER_BYTES));
     let at = 0;
     for await (const piece of this.readRangeStream(loc, start, endInclusive, signal)) {
-      // A server that sends more than was asked (it should not) still gets all of it read.
       if (at + piece.byteLength > out.length) {
-        const grown = new Uint8Array(at + piece.byteLength);
+        const grown = new Uint8Array(Math.max(out.length * 2, at + piece.byteLength));
         grown.set(out.subarray(0, at));
         out = grown;
       }
