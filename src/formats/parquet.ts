@@ -1,14 +1,16 @@
 // Parquet → ColumnarTable with hyparquet, one part of a row group at a time over ranged reads, so only the footer
 // and the row groups are fetched and the first rows show before the last group is read. A row group of more than
-// PART_BYTES (as its writer counted it, uncompressed) is read in parts of rows: decoding a part decodes the pages
-// of its rows alone, so memory follows the part, not a writer's row-group size (pyarrow's was 64 M rows).
+// PART_BYTES (as its writer counted it, uncompressed) is read in parts of rows: a part fetches its group's column
+// chunks only as far as its last row (from the offset index, or from page headers: parquetPages.ts) and decodes
+// the pages of its rows alone, so memory follows the part, not a writer's row-group size (pyarrow's was 64 M rows).
 import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
-import type { AsyncBuffer, FileMetaData } from 'hyparquet';
+import type { AsyncBuffer, FileMetaData, OffsetIndex, ParquetReadOptions } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { dayText, nanosecondsText } from './pandasText';
 import { parquetReason } from './serdeDataFrame';
 import { isCancellation } from '../errors';
 import { spansItsBuffer } from './ownedChunks';
+import { GroupPages } from './parquetPages';
 import { type Column, ColumnarTable } from './table';
 
 /** Options of `parseParquet`. */
@@ -19,8 +21,11 @@ export interface ParquetOptions {
   onBatch?: (bytesRead: number) => void;
   /** A message for the user. */
   onWarning?: (message: string) => void;
-  /** Called once the footer is read, before any row group. */
-  onLayout?: (layout: ParquetLayout) => void;
+  /**
+   * Called once the footer is read, before any row group, with the layout and the bytes of row groups kept for
+   * their parts (a reader of parts on demand shares them: a jump into the group being read reads on from there).
+   */
+  onLayout?: (layout: ParquetLayout, pages: GroupPages) => void;
   /** Row groups of more uncompressed bytes than this are read in parts (PART_BYTES). */
   partBytes?: number;
   /**
@@ -49,46 +54,6 @@ export function rangeBuffer(byteLength: number, read: RangeReader): AsyncBuffer 
     },
   };
   return buffer;
-}
-
-/**
- * The column chunks fetched for a part of a row group, kept for the next part of the same group (a file without
- * an offset index gives every part of a group its whole column chunks) and let go once a part of another group is
- * read. Only slices fetched whole are kept: a read stopped for one part never fails another.
- */
-export class GroupSlices {
-  private group = -1;
-  private held = new Map<string, ArrayBuffer>();
-
-  constructor(private readonly layout: ParquetLayout) {}
-
-  /** Bytes of the slices kept. */
-  get byteSize(): number {
-    let sum = 0;
-    for (const b of this.held.values()) sum += b.byteLength;
-    return sum;
-  }
-
-  /** `file` as part `part` reads it: slices of its row group already fetched come from here. */
-  file(part: number, file: AsyncBuffer): AsyncBuffer {
-    const g = this.layout.partGroups[part];
-    if (g !== this.group) {
-      this.group = g;
-      this.held = new Map();
-    }
-    const held = this.held;
-    return {
-      byteLength: file.byteLength,
-      async slice(start, end) {
-        const key = `${start}-${end ?? ''}`;
-        const kept = held.get(key);
-        if (kept) return kept;
-        const bytes = await file.slice(start, end);
-        held.set(key, bytes);
-        return bytes;
-      },
-    };
-  }
 }
 
 /** An AsyncBuffer over bytes already in memory. */
@@ -218,9 +183,13 @@ function addLayoutColumns(layout: ParquetLayout, table: ColumnarTable): Map<stri
   );
 }
 
-/** Decodes part `part` onto the end of `table` (whose columns came from `addLayoutColumns`). */
+/**
+ * Decodes part `part` onto the end of `table` (whose columns came from `addLayoutColumns`), reading its group's
+ * column chunks through `pages` (GroupPages: only as far as the part's pages where their locations are known).
+ */
 async function readPartInto(
   file: AsyncBuffer,
+  pages: GroupPages,
   layout: ParquetLayout,
   cols: Map<string, Column>,
   table: ColumnarTable,
@@ -229,13 +198,19 @@ async function readPartInto(
   const base = layout.partStarts[part];
   const rowEnd = layout.partStarts[part + 1];
   const offset = table.rowCount - base;
+  const { file: partFile, pageLocations } = await pages.prepare(part, file);
+  const pageLocationsByGroup: Record<string, OffsetIndex['page_locations']>[] = [];
+  if (pageLocations) pageLocationsByGroup[layout.partGroups[part]] = pageLocations;
+  // hyparquet's planner reads page locations found elsewhere than in an offset index (its types do not say so).
+  const locations = { pageLocationsByGroup } as Partial<ParquetReadOptions>;
   await parquetRead({
-    file,
+    ...locations,
+    file: partFile,
     metadata: layout.metadata,
     compressors,
     rowStart: base,
     rowEnd,
-    // A part of a row group fetches only its pages where the file has an offset index (else its column chunks).
+    // A part of a row group fetches only its pages: from the offset index where the file has one.
     useOffsetIndex: true,
     parsers: PANDAS_PARSERS,
     onChunk: ({ columnName, columnData, rowStart: chunkStart }) => {
@@ -261,11 +236,16 @@ async function readPartInto(
  * Part `part` of the file as a table of its own (rows 0… are the part's), fetched by range and decoded. Bytes the
  * reader cannot parse end in a {@link CorruptParquetError}.
  */
-export async function readPart(file: AsyncBuffer, layout: ParquetLayout, part: number): Promise<ColumnarTable> {
+export async function readPart(
+  file: AsyncBuffer,
+  pages: GroupPages,
+  layout: ParquetLayout,
+  part: number,
+): Promise<ColumnarTable> {
   const table = new ColumnarTable();
   const cols = addLayoutColumns(layout, table);
   try {
-    await readPartInto(file, layout, cols, table, part);
+    await readPartInto(file, pages, layout, cols, table, part);
     table.compact();
   } catch (error) {
     if (isCancellation(error) || !(error instanceof RangeError || error instanceof TypeError)) throw error;
@@ -280,15 +260,15 @@ async function readParquet(
   options: ParquetOptions,
 ): Promise<void> {
   const layout = parquetLayout(await parquetMetadataAsync(file), options.partBytes);
-  options.onLayout?.(layout);
+  // The parts of one row group read the same column chunks: fetched once for all of them.
+  const pages = new GroupPages(layout);
+  options.onLayout?.(layout, pages);
   const cols = addLayoutColumns(layout, table);
   options.onBatch?.(file.bytesRead ?? 0);
-  // The parts of one row group read the same column chunks: fetched once for all of them.
-  const slices = new GroupSlices(layout);
   for (let part = 0; part + 1 < layout.partStarts.length; part++) {
     if (part > 0) await options.beforePart?.();
     if (options.signal?.aborted) return;
-    await readPartInto(slices.file(part, file), layout, cols, table, part);
+    await readPartInto(file, pages, layout, cols, table, part);
     options.onBatch?.(file.bytesRead ?? 0);
   }
 }

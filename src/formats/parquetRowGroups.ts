@@ -3,7 +3,8 @@
 // stretch of rows of a large one: parquet.ts) fetches it by range, decodes it, and keeps it in a
 // least-recently-used cache bounded by the memory budget.
 import type { Cell, RowGroupCounts } from '../protocol';
-import { GroupSlices, type ParquetLayout, rangeBuffer, readPart } from './parquet';
+import { type ParquetLayout, rangeBuffer, readPart } from './parquet';
+import type { GroupPages } from './parquetPages';
 import type { ColumnarTable } from './table';
 
 /** Row groups of one Parquet file, fetched on demand (a part at a time) and held within a byte budget. */
@@ -16,20 +17,19 @@ export class RowGroupStore {
   >();
   /** Bytes fetched for parts read on demand. */
   bytesFetched = 0;
-  private readonly slices: GroupSlices;
 
   constructor(
     /** Reads bytes [start, endInclusive] of the file; `signal` stops the read. */
     private readonly read: (start: number, endInclusive: number, signal: AbortSignal) => Promise<Uint8Array>,
     private readonly byteLength: number,
     readonly layout: ParquetLayout,
+    /** The bytes of row groups kept for their parts, shared with the read of the first row groups in order. */
+    private readonly pages: GroupPages,
     /** The table the file's first row groups are read into in order (rows 0 … its rowCount). */
     private readonly prefix: ColumnarTable,
     /** Bytes the cache may hold: the budget less what the prefix table holds (at least one part is kept). */
     private readonly capacity: () => number,
-  ) {
-    this.slices = new GroupSlices(layout);
-  }
+  ) {}
 
   /** Rows in the file. */
   get rowCount(): number {
@@ -38,7 +38,7 @@ export class RowGroupStore {
 
   /** Bytes held by cached parts (and the column chunks kept for the next part of a row group). */
   get cachedBytes(): number {
-    let sum = this.slices.byteSize;
+    let sum = this.pages.byteSize;
     for (const t of this.cached.values()) sum += t.byteSize;
     return sum;
   }
@@ -135,7 +135,7 @@ export class RowGroupStore {
         this.bytesFetched += bytes.byteLength;
         return bytes;
       });
-      const table = readPart(this.slices.file(p, file), this.layout, p);
+      const table = readPart(file, this.pages, this.layout, p);
       const entry = { table, stop, waiting: 0 };
       fetching = entry;
       this.pending.set(p, entry);

@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import { parseCsv } from './csv';
 import { NotATableError, jsonToTable, parseLenientJson } from './pandasJson';
 import { CorruptParquetError, type ParquetLayout, memoryBuffer, parseParquet, rangeBuffer } from './parquet';
+import type { GroupPages } from './parquetPages';
 import { corruptDataFrameMessage, isSerdeDataFrame, parquetHexProblem } from './serdeDataFrame';
 import type { SniffFormat } from './sniff';
 import { utf16ByteOrder, utf16ToUtf8 } from './textEncoding';
@@ -42,8 +43,11 @@ export interface ParseOptions extends ParseEvents {
    * reads or compressed, JSON), and a CSV reads rows up to a share of it (see csv.ts, ROW_BUDGET_SHARE).
    */
   memoryBudget?: number;
-  /** Parquet read by range: called with the file's layout once its footer is read, before any row group. */
-  onParquetLayout?(layout: ParquetLayout): void;
+  /**
+   * Parquet read by range: called with the file's layout once its footer is read, before any row group, and the
+   * bytes of row groups its parts keep (parquetPages.ts).
+   */
+  onParquetLayout?(layout: ParquetLayout, pages: GroupPages): void;
   /** Parquet read by range: awaited before each part of the file after the first (ParquetOptions.beforePart). */
   beforeParquetPart?(): Promise<void>;
 }

@@ -371,10 +371,10 @@ async function load(source: WorkerSource, budgetBytes: number, stackAs?: StackAs
       signal: loadAbort.signal,
       codecs: { sniffFormat, decompress },
       memoryBudget: budgetBytes,
-      onParquetLayout: (layout) => {
+      onParquetLayout: (layout, pages) => {
         // Larger than the budget: the grid scrolls the whole file and each row group is fetched when shown.
         if (stackAs || source.kind !== 'bytes' || !source.sizeBytes || source.sizeBytes <= budgetBytes) return;
-        store = new RowGroupStore(demandRange, source.sizeBytes, layout, table, () =>
+        store = new RowGroupStore(demandRange, source.sizeBytes, layout, pages, table, () =>
           Math.max(0, gate.budget - memoryHeld()),
         );
         gate.stopAfterFirstPart();

@@ -42,20 +42,22 @@ function manyGroupsParquet(): Uint8Array {
 }
 
 const BIG_KEY = 'bigrowgroup.parquet';
+/** The same rows written without an offset index, as pyarrow writes by default. */
+const BIG_PLAIN_KEY = 'bigrowgroup-noindex.parquet';
 const BIG_ROWS = 600_000;
 
 /**
  * 600,000 rows in one row group of more than PART_BYTES (as the writer counts it, uncompressed), in pages of
- * 64 KB with an offset index (pyarrow writes one when asked, hyparquet-writer by default).
+ * 64 KB, with an offset index (pyarrow writes one when asked, hyparquet-writer by default) or without.
  */
-function bigRowGroupParquet(): Uint8Array {
+function bigRowGroupParquet(offsetIndex: boolean): Uint8Array {
   return new Uint8Array(
     parquetWriteBuffer({
       columnData: [
-        { name: 'id', data: Int32Array.from({ length: BIG_ROWS }, (_, i) => i), type: 'INT32' },
-        { name: 'value', data: Float64Array.from({ length: BIG_ROWS }, (_, i) => i / 4), type: 'DOUBLE' },
-        { name: 'label', data: Array.from({ length: BIG_ROWS }, (_, i) => label(i)), type: 'STRING' },
-      ],
+        { name: 'id', data: Int32Array.from({ length: BIG_ROWS }, (_, i) => i), type: 'INT32' as const },
+        { name: 'value', data: Float64Array.from({ length: BIG_ROWS }, (_, i) => i / 4), type: 'DOUBLE' as const },
+        { name: 'label', data: Array.from({ length: BIG_ROWS }, (_, i) => label(i)), type: 'STRING' as const },
+      ].map((c) => ({ ...c, offsetIndex })),
       rowGroupSize: BIG_ROWS,
       pageSize: 64 * 1024,
     }),
@@ -85,7 +87,7 @@ describe('Parquet row groups read on demand (S3 stand-in)', function () {
   const parquet = manyGroupsParquet();
   const spans = groupSpans(parquet);
   const footerStart = spans[GROUPS - 1][1];
-  const big = bigRowGroupParquet();
+  const bigFiles = { [BIG_KEY]: bigRowGroupParquet(true), [BIG_PLAIN_KEY]: bigRowGroupParquet(false) };
   let server: GeneratedObjectServer;
   let store: S3ObjectStore;
   const clients: TableClient[] = [];
@@ -93,7 +95,8 @@ describe('Parquet row groups read on demand (S3 stand-in)', function () {
   before(async () => {
     server = await startGeneratedObjectServer({
       [`${BUCKET}/${KEY}`]: memoryObject(parquet),
-      [`${BUCKET}/${BIG_KEY}`]: memoryObject(big),
+      [`${BUCKET}/${BIG_KEY}`]: memoryObject(bigFiles[BIG_KEY]),
+      [`${BUCKET}/${BIG_PLAIN_KEY}`]: memoryObject(bigFiles[BIG_PLAIN_KEY]),
     });
     store = openS3ObjectStore(
       { endpointUrl: server.endpoint, forcePathStyle: true, region: 'us-east-1' },
@@ -293,49 +296,57 @@ describe('Parquet row groups read on demand (S3 stand-in)', function () {
     assert.ok(table.rowCount < ROWS / 4, `read in order up to the budget: ${table.rowCount} rows`);
   });
 
-  it('reads a row group larger than PART_BYTES a part at a time: the first rows, and a jump, fetch only their part', async () => {
-    const key = `${BUCKET}/${BIG_KEY}`;
-    const [group] = parquetMetadata(
-      big.buffer.slice(big.byteOffset, big.byteOffset + big.byteLength) as ArrayBuffer,
-    ).row_groups;
-    const parts = Math.ceil(Number(group.total_byte_size) / PART_BYTES);
-    assert.ok(parts >= 2, `the row group (${group.total_byte_size} bytes) is read in ${parts} parts`);
-    const [[groupStart, groupEnd]] = groupSpans(big);
-    const { table, stop } = await openOnDemand(await s3Source(BIG_KEY));
-    assert.deepEqual(
-      { ...stop.rowGroups!, heldBytes: undefined },
-      { rows: BIG_ROWS, groups: 1, held: 1, heldBytes: undefined },
-    );
-    assert.equal(
-      table.rowCount,
-      Math.round(BIG_ROWS / parts),
-      'the first part of the row group is read, not all of it',
-    );
-    const opened = server.sent(key);
-    assert.ok(opened < 524_288 + (groupEnd - groupStart) * 0.75, `opening downloaded ${opened} of ${big.length} bytes`);
+  for (const [bigKey, written] of [
+    [BIG_KEY, 'with an offset index'],
+    [BIG_PLAIN_KEY, "without an offset index (pyarrow's default)"],
+  ] as const)
+    it(`reads a row group larger than PART_BYTES a part at a time, ${written}: the first rows, and a jump, fetch only their part`, async () => {
+      const big = bigFiles[bigKey];
+      const key = `${BUCKET}/${bigKey}`;
+      const [group] = parquetMetadata(
+        big.buffer.slice(big.byteOffset, big.byteOffset + big.byteLength) as ArrayBuffer,
+      ).row_groups;
+      const parts = Math.ceil(Number(group.total_byte_size) / PART_BYTES);
+      assert.ok(parts >= 2, `the row group (${group.total_byte_size} bytes) is read in ${parts} parts`);
+      const [[groupStart, groupEnd]] = groupSpans(big);
+      const { table, stop } = await openOnDemand(await s3Source(bigKey));
+      assert.deepEqual(
+        { ...stop.rowGroups!, heldBytes: undefined },
+        { rows: BIG_ROWS, groups: 1, held: 1, heldBytes: undefined },
+      );
+      assert.equal(
+        table.rowCount,
+        Math.round(BIG_ROWS / parts),
+        'the first part of the row group is read, not all of it',
+      );
+      const opened = server.sent(key);
+      assert.ok(
+        opened < 524_288 + (groupEnd - groupStart) * 0.75,
+        `opening downloaded ${opened} of ${big.length} bytes`,
+      );
 
-    // The last rows: their part's pages only.
-    const asked = server.ranges(key).length;
-    const last = await window(table, BIG_ROWS - 3, BIG_ROWS);
-    assert.deepEqual(
-      last.rows.map((r) => r.slice(0, 3)),
-      [3, 2, 1].map((k) => [BIG_ROWS - k, (BIG_ROWS - k) / 4, label(BIG_ROWS - k)]),
-    );
-    const fetched = server
-      .ranges(key)
-      .slice(asked)
-      .reduce((sum, [s, e]) => sum + (e - s), 0);
-    assert.ok(
-      fetched > 0 && fetched < (groupEnd - groupStart) * 0.75,
-      `the jump fetched ${fetched} bytes of a row group of ${groupEnd - groupStart}`,
-    );
-    // Rows on both sides of a part boundary, in one window.
-    const boundary = Math.round(BIG_ROWS / parts);
-    const across = await window(table, boundary - 2, boundary + 2);
-    assert.deepEqual(across.rowIds, [boundary - 2, boundary - 1, boundary, boundary + 1]);
-    assert.deepEqual(
-      across.rows.map((r) => r[2]),
-      across.rowIds.map((r) => label(r)),
-    );
-  });
+      // The last rows: their part's pages only.
+      const asked = server.ranges(key).length;
+      const last = await window(table, BIG_ROWS - 3, BIG_ROWS);
+      assert.deepEqual(
+        last.rows.map((r) => r.slice(0, 3)),
+        [3, 2, 1].map((k) => [BIG_ROWS - k, (BIG_ROWS - k) / 4, label(BIG_ROWS - k)]),
+      );
+      const fetched = server
+        .ranges(key)
+        .slice(asked)
+        .reduce((sum, [s, e]) => sum + (e - s), 0);
+      assert.ok(
+        fetched > 0 && fetched < (groupEnd - groupStart) * 0.75,
+        `the jump fetched ${fetched} bytes of a row group of ${groupEnd - groupStart}`,
+      );
+      // Rows on both sides of a part boundary, in one window.
+      const boundary = Math.round(BIG_ROWS / parts);
+      const across = await window(table, boundary - 2, boundary + 2);
+      assert.deepEqual(across.rowIds, [boundary - 2, boundary - 1, boundary, boundary + 1]);
+      assert.deepEqual(
+        across.rows.map((r) => r[2]),
+        across.rowIds.map((r) => label(r)),
+      );
+    });
 });

@@ -1,0 +1,268 @@
+// Where the pages of a row group's column chunks start, for files written without an offset index (pyarrow's
+// default): a part of a large row group then fetches its column chunks only as far as its last row, not whole.
+// The page headers are read from each chunk's start, in windows sized by the rows still to find, and the bytes
+// fetched for them are kept: the part's pages are read from them, and the next part of the group reads on.
+import type { AsyncBuffer, OffsetIndex } from 'hyparquet';
+import { parquetHeader } from 'hyparquet/src/column.js';
+import { getMaxRepetitionLevel, getTreePath } from 'hyparquet/src/schema.js';
+import { parquetSchema } from 'hyparquet';
+import type { ParquetLayout } from './parquet';
+
+/** Where a page starts, its bytes with its header, and its group's row it starts at (an offset index's entry). */
+type PageLocation = OffsetIndex['page_locations'][number];
+
+/** Bytes a page header may take (its statistics can hold long values): past this, the chunk's pages are not sought. */
+const HEADER_LIMIT = 1 << 20;
+/** Bytes a page header is first read from (most take a few dozen; longer ones are read again from more). */
+const HEADER_GUESS = 4096;
+/** Bytes fetched past the estimate of where a chunk's wanted rows end: the header of the page after them. */
+const WINDOW_SLACK = 64 * 1024;
+
+/** Bytes of a column chunk fetched from its start, in the windows they came in. */
+class ChunkPrefix {
+  private readonly windows: { start: number; bytes: Uint8Array }[] = [];
+  /** File offset where the fetched bytes end. */
+  end: number;
+
+  constructor(readonly start: number) {
+    this.end = start;
+  }
+
+  get byteSize(): number {
+    return this.end - this.start;
+  }
+
+  add(bytes: ArrayBuffer): void {
+    this.windows.push({ start: this.end, bytes: new Uint8Array(bytes) });
+    this.end += bytes.byteLength;
+  }
+
+  /** True when file bytes [start, end) are all here. */
+  holds(start: number, end: number): boolean {
+    return start >= this.start && end <= this.end;
+  }
+
+  /** File bytes [start, end), which must be held: a view when one window has them all, else a copy. */
+  view(start: number, end: number): DataView {
+    for (const w of this.windows)
+      if (start >= w.start && end <= w.start + w.bytes.length)
+        return new DataView(w.bytes.buffer, w.bytes.byteOffset + start - w.start, end - start);
+    return new DataView(this.copy(start, end));
+  }
+
+  /** A copy of file bytes [start, end), which must be held. */
+  copy(start: number, end: number): ArrayBuffer {
+    const out = new Uint8Array(end - start);
+    for (const w of this.windows) {
+      const from = Math.max(start, w.start);
+      const to = Math.min(end, w.start + w.bytes.length);
+      if (from < to) out.set(w.bytes.subarray(from - w.start, to - w.start), from - start);
+    }
+    return out.buffer;
+  }
+}
+
+/** The page locations of one column chunk found so far, read on as more rows are wanted. */
+class ChunkPages {
+  readonly pages: PageLocation[] = [];
+  /** Offset of the next page header to read. */
+  private next: number;
+  /** Rows of the group before the next page. */
+  private rows = 0;
+  /** Set once the chunk's headers cannot be read (the part then reads the chunk whole). */
+  failed = false;
+
+  constructor(
+    readonly prefix: ChunkPrefix,
+    private readonly chunkEnd: number,
+    private readonly groupRows: number,
+    /** True when rows can be counted from DATA_PAGE headers (no repeated level). */
+    private readonly flat: boolean,
+  ) {
+    this.next = prefix.start;
+  }
+
+  /** True once the pages found reach row `target` of the group (or the chunk's end). */
+  private covers(target: number): boolean {
+    return this.rows >= target || this.next >= this.chunkEnd;
+  }
+
+  /** Finds run one after another: two parts of the group wanted at once read the chunk on in turn. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** Finds the pages up to row `target`; false when the headers could not be read. */
+  find(target: number, file: AsyncBuffer): Promise<boolean> {
+    const found = this.queue.then(() => this.findNow(target, file));
+    this.queue = found.catch(() => undefined);
+    return found;
+  }
+
+  private async findNow(target: number, file: AsyncBuffer): Promise<boolean> {
+    while (!this.failed && !this.covers(target)) {
+      const header = this.readHeader();
+      if (header === 'more') {
+        // A file shorter than its footer says gives no more bytes: its chunks are read whole (and found corrupt).
+        if (!(await this.fetch(target, file))) this.failed = true;
+        continue;
+      }
+      if (!header) {
+        this.failed = true;
+        break;
+      }
+      const { type, size, length } = header;
+      const pageEnd = this.next + length + size;
+      if (!Number.isSafeInteger(size) || size < 0 || pageEnd > this.chunkEnd) {
+        this.failed = true;
+        break;
+      }
+      if (type === 'DATA_PAGE' || type === 'DATA_PAGE_V2') {
+        const rows = header.rows;
+        if (rows === undefined || !Number.isSafeInteger(rows) || rows <= 0) {
+          this.failed = true;
+          break;
+        }
+        this.pages.push({
+          offset: BigInt(this.next),
+          compressed_page_size: length + size,
+          first_row_index: BigInt(this.rows),
+        });
+        this.rows += rows;
+      }
+      this.next = pageEnd;
+    }
+    // The last page found is read from here too: fetch the rest of it.
+    if (!this.failed && this.prefix.end < this.next) {
+      const rest = await file.slice(this.prefix.end, this.next);
+      if (rest.byteLength === this.next - this.prefix.end) this.prefix.add(rest);
+      else this.failed = true;
+    }
+    return !this.failed;
+  }
+
+  /** The header at `next`, 'more' when its bytes are not all fetched yet, undefined when it cannot be read. */
+  private readHeader(): { type: string; size: number; length: number; rows?: number } | 'more' | undefined {
+    const { prefix } = this;
+    const available = Math.min(prefix.end - this.next, HEADER_LIMIT);
+    if (available <= 0) return this.next < this.chunkEnd ? 'more' : undefined;
+    for (let length = Math.min(available, HEADER_GUESS); ; length = available) {
+      const reader = { view: prefix.view(this.next, this.next + length), offset: 0 };
+      try {
+        const h = parquetHeader(reader);
+        const rows = h.data_page_header_v2
+          ? h.data_page_header_v2.num_rows
+          : h.data_page_header && this.flat
+            ? h.data_page_header.num_values
+            : undefined;
+        return { type: h.type, size: h.compressed_page_size, length: reader.offset, rows };
+      } catch (error) {
+        // A header cut off where the bytes read end reads past the view: read it from more bytes.
+        if (!(error instanceof RangeError)) return undefined;
+        if (length < available) continue;
+        return prefix.end < this.chunkEnd && available < HEADER_LIMIT ? 'more' : undefined;
+      }
+    }
+  }
+
+  /**
+   * Fetches the next window: as far as row `target` is estimated to end (bytes spread evenly over rows), and a
+   * slack; false when the file gave no bytes.
+   */
+  private async fetch(target: number, file: AsyncBuffer): Promise<boolean> {
+    const { prefix } = this;
+    const perRow = (this.chunkEnd - prefix.start) / this.groupRows;
+    const estimate = prefix.start + Math.ceil(perRow * target * 1.05) + WINDOW_SLACK;
+    const end = Math.min(this.chunkEnd, Math.max(estimate, prefix.end + WINDOW_SLACK));
+    const bytes = await file.slice(prefix.end, end);
+    if (bytes.byteLength === 0) return false;
+    prefix.add(bytes.byteLength > end - prefix.end ? bytes.slice(0, end - prefix.end) : bytes);
+    return true;
+  }
+}
+
+/**
+ * What a part of a row group reads from: the file, with the bytes its group's parts have fetched already served
+ * from memory, and the page locations of the group's column chunks that have no offset index. Bytes are kept
+ * until a part of another row group is read. Only slices fetched whole are kept: a read stopped for one part
+ * never fails another.
+ */
+export class GroupPages {
+  private group = -1;
+  /** Slices fetched whole by the reader (column chunks read whole), by range. */
+  private slices = new Map<string, ArrayBuffer>();
+  /** Page locations being found, by column path. */
+  private chunks = new Map<string, ChunkPages>();
+
+  constructor(private readonly layout: ParquetLayout) {}
+
+  /** Bytes kept for the current row group. */
+  get byteSize(): number {
+    let sum = 0;
+    for (const b of this.slices.values()) sum += b.byteLength;
+    for (const c of this.chunks.values()) sum += c.prefix.byteSize;
+    return sum;
+  }
+
+  /**
+   * The file as part `part` reads it, and the page locations of its group's chunks up to the part's last row (by
+   * column path; a chunk with an offset index or whose headers could not be read has none, and is read whole).
+   */
+  async prepare(
+    part: number,
+    file: AsyncBuffer,
+  ): Promise<{ file: AsyncBuffer; pageLocations?: Record<string, PageLocation[]> }> {
+    const { partGroups, partStarts, groupStarts, metadata } = this.layout;
+    const g = partGroups[part];
+    if (g !== this.group) {
+      this.group = g;
+      this.slices = new Map();
+      this.chunks = new Map();
+    }
+    const fetched = this.file(file);
+    const whole = partGroups[part - 1] !== g && partGroups[part + 1] !== g;
+    if (whole) return { file: fetched };
+    const rowGroup = metadata.row_groups[g];
+    const groupRows = Number(rowGroup.num_rows);
+    const target = partStarts[part + 1] - groupStarts[g];
+    const tree = parquetSchema(metadata);
+    const pageLocations: Record<string, PageLocation[]> = {};
+    await Promise.all(
+      rowGroup.columns.map(async (chunk) => {
+        const meta = chunk.meta_data;
+        if (!meta || chunk.offset_index_offset !== undefined || chunk.file_path) return;
+        const path = meta.path_in_schema.join('.');
+        let pages = this.chunks.get(path);
+        if (!pages) {
+          const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
+          let flat = false;
+          try {
+            flat = getMaxRepetitionLevel(getTreePath(tree, meta.path_in_schema)) === 0;
+          } catch {
+            return;
+          }
+          pages = new ChunkPages(new ChunkPrefix(start), start + Number(meta.total_compressed_size), groupRows, flat);
+          this.chunks.set(path, pages);
+        }
+        if ((await pages.find(target, file)) && pages.pages.length > 0) pageLocations[path] = [...pages.pages];
+      }),
+    );
+    return { file: fetched, pageLocations };
+  }
+
+  /** `file`, with the bytes already fetched for this row group served from memory. */
+  private file(file: AsyncBuffer): AsyncBuffer {
+    const { slices, chunks } = this;
+    return {
+      byteLength: file.byteLength,
+      async slice(start, end) {
+        const stop = end ?? file.byteLength;
+        for (const c of chunks.values()) if (c.prefix.holds(start, stop)) return c.prefix.copy(start, stop);
+        const key = `${start}-${stop}`;
+        const kept = slices.get(key);
+        if (kept) return kept;
+        const bytes = await file.slice(start, end);
+        slices.set(key, bytes);
+        return bytes;
+      },
+    };
+  }
+}
