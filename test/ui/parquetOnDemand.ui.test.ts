@@ -1,6 +1,8 @@
 // A Parquet object far larger than the memory budget, as a user sees it in code-server + Chromium: a virtual 1 GB
 // file (test/fixtures/virtualParquet.ts) served by the loopback S3 stand-in. The grid's scroll range is the whole
 // file at once; jumping to the last row fetches that row group only, and the panel says how many row groups it holds.
+// A file of 3,000,000-row groups written without an offset index opens on the first part of its first group, fetched
+// only as far as that part's rows.
 import * as assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import { startGeneratedObjectServer, type GeneratedObjectServer } from '../fixtures/servers/generatedObjects';
@@ -10,10 +12,12 @@ import { openWorkbench, screenshot, type Workbench } from '../harness/workbench'
 
 const BUCKET = 'ondemand';
 const KEY = 'big.parquet';
+const BIG_GROUPS_KEY = 'big-groups.parquet';
 
 describe('Parquet read on demand (UI)', function () {
   this.timeout(300_000);
   const file = virtualParquet(1e9);
+  const bigGroups = virtualParquet(1e9, 3_000_000);
   const fmt = (n: number): string => n.toLocaleString('en-US');
   let server: GeneratedObjectServer | undefined;
   let wb: Workbench | undefined;
@@ -21,7 +25,10 @@ describe('Parquet read on demand (UI)', function () {
   let grid: FrameLocator;
 
   before(async () => {
-    server = await startGeneratedObjectServer({ [`${BUCKET}/${KEY}`]: file });
+    server = await startGeneratedObjectServer({
+      [`${BUCKET}/${KEY}`]: file,
+      [`${BUCKET}/${BIG_GROUPS_KEY}`]: bigGroups,
+    });
     wb = await openWorkbench({
       env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' },
       files: { '.vscode/settings.json': JSON.stringify({ 'xcomLens.preview.memoryBudgetMB': 64 }) },
@@ -33,31 +40,39 @@ describe('Parquet read on demand (UI)', function () {
     await server?.close();
   });
 
-  it('scrolls the whole file and fetches only the row group it jumps to', async () => {
+  /**
+   * Opens `key` (the virtual file `f`) in the preview, waits for the status of a file read on demand, drags the
+   * scroll bar to the last row, and returns the bytes fetched to open it and for the jump.
+   */
+  async function openAndJumpToEnd(
+    key: string,
+    f: typeof file,
+    shot: string,
+  ): Promise<{ opened: number; jumped: number }> {
     grid = await openPreview(wb!, page, {
-      s3: { bucket: BUCKET, key: KEY, endpointUrl: server!.endpoint, region: 'us-east-1', forcePathStyle: true },
+      s3: { bucket: BUCKET, key, endpointUrl: server!.endpoint, region: 'us-east-1', forcePathStyle: true },
     });
     const held = (n: number) =>
       grid
         .locator('#progress')
-        .filter({ hasText: `${fmt(file.rows)} rows · row groups read on demand (${n} of ${fmt(file.groups)} held)` });
+        .filter({ hasText: `${fmt(f.rows)} rows · row groups read on demand (${n} of ${fmt(f.groups)} held)` });
     await held(1)
       .waitFor({ timeout: 60_000 })
       .catch(async (e: unknown) => {
         const text = async (selector: string) => (await grid.locator(selector).allTextContents()).join(' | ');
         console.log(`      progress: ${await text('#progress')}; showing: ${await text('#showing')}`);
-        console.log(`      ${await screenshot(page, 'parquet-on-demand-failed')}`);
+        console.log(`      ${await screenshot(page, `${shot}-failed`)}`);
         throw e;
       });
     await grid
       .locator('#showing')
-      .filter({ hasText: `all ${fmt(file.rows)} rows in file order; sort, filter and search cover only the first` })
+      .filter({ hasText: `all ${fmt(f.rows)} rows in file order; sort, filter and search cover only the first` })
       .waitFor();
-    const opened = server!.sent(`${BUCKET}/${KEY}`);
+    const opened = server!.sent(`${BUCKET}/${key}`);
 
     // Drag the scroll bar to the end, as a user would: the grid scrolls to the last row (the grid stretches its
     // scroll range for this many rows, so the first drag may stop a few rows short: drag again until it shows).
-    const lastLabel = grid.locator('.ag-cell', { hasText: virtualLabel(file.groupRows - 1) }).first();
+    const lastLabel = grid.locator('.ag-cell', { hasText: virtualLabel(f.groupRows - 1) }).first();
     const scrollBar = grid.locator('.ag-body-vertical-scroll-viewport');
     for (let attempt = 0; attempt < 20 && !(await lastLabel.isVisible()); attempt++) {
       await scrollBar.evaluate((e) => (e.scrollTop = e.scrollHeight));
@@ -67,13 +82,34 @@ describe('Parquet read on demand (UI)', function () {
       const text = async (selector: string) => (await grid.locator(selector).allTextContents()).join(' | ');
       console.log(`      progress: ${await text('#progress')}; showing: ${await text('#showing')}`);
       console.log(`      rows: ${(await grid.locator('.ag-row').allTextContents()).slice(0, 5).join(' / ')}`);
-      console.log(`      ${await screenshot(page, 'parquet-on-demand-failed')}`);
+      console.log(`      ${await screenshot(page, `${shot}-failed`)}`);
       throw e;
     });
     await held(2).waitFor({ timeout: 30_000 });
-    const jumped = server!.sent(`${BUCKET}/${KEY}`) - opened;
+    const jumped = server!.sent(`${BUCKET}/${key}`) - opened;
+    assert.ok(server!.sent(`${BUCKET}/${key}`) < 0.2 * f.size, 'the rest of the file was not downloaded');
+    console.log(`      at the last row: ${await screenshot(page, shot)}`);
+    return { opened, jumped };
+  }
+
+  it('scrolls the whole file and fetches only the row group it jumps to', async () => {
+    const { jumped } = await openAndJumpToEnd(KEY, file, 'parquet-on-demand');
     assert.ok(jumped <= 2 * file.groupBytes, `the jump fetched ${jumped} bytes (a row group is ${file.groupBytes})`);
-    assert.ok(server!.sent(`${BUCKET}/${KEY}`) < 0.02 * file.size, 'the rest of the file was not downloaded');
-    console.log(`      at the last row: ${await screenshot(page, 'parquet-on-demand')}`);
+  });
+
+  it('opens a file of 3,000,000-row groups on the first rows of its first group, fetched only that far', async () => {
+    const { opened, jumped } = await openAndJumpToEnd(BIG_GROUPS_KEY, bigGroups, 'parquet-large-groups');
+    assert.ok(
+      opened < bigGroups.footerBytes + bigGroups.groupBytes / 2,
+      `opening fetched ${opened} bytes (a row group is ${bigGroups.groupBytes})`,
+    );
+    assert.ok(
+      jumped <= 1.1 * bigGroups.groupBytes,
+      `the jump fetched ${jumped} bytes (a row group is ${bigGroups.groupBytes})`,
+    );
+    await grid
+      .locator('.ag-cell', { hasText: virtualLabel(bigGroups.groupRows - 2) })
+      .first()
+      .waitFor();
   });
 });
