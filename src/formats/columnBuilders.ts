@@ -5,7 +5,15 @@
 // at a time (csvBatchParser.ts), which builds every column in the layout it had so far and gives up on the
 // first cell that does not fit.
 import type { BatchColumn, ColumnBatch, ColumnLayout } from './columnBatch';
-import { CellKind, classify, parseNumberText, scanDecimal, scannedFractionDigits, scannedInteger } from './columnTypes';
+import {
+  CellKind,
+  classify,
+  isPlainIsoDatetimeBytes,
+  parseNumberText,
+  scanDecimal,
+  scannedFractionDigits,
+  scannedInteger,
+} from './columnTypes';
 
 /** Text columns keep a dictionary while distinct values stay under this share of the rows… */
 const DICTIONARY_SHARE = 0.25;
@@ -25,12 +33,48 @@ const ENCODE_CELLS = 2048;
 type Rows = readonly (readonly string[])[];
 
 /**
+ * The bytes a piece of rows was parsed from, when each of its characters is one byte (ASCII) and its rows are
+ * all there, each its cells joined by a one-byte delimiter: a cell's bytes are then where its text was, and a
+ * text column copies them instead of encoding the cells again.
+ */
+export interface RowBytes {
+  /** The piece's bytes. */
+  bytes: Uint8Array;
+  /** Where each row starts in `bytes`, and (last) where the row after the last would. */
+  starts: Int32Array;
+  /** Bytes of the newline that ends each row. */
+  newline: number;
+}
+
+/**
+ * RowBytes of a piece of ASCII text `bytes` that papaparse cut into `rows` (every row, the header's width), or
+ * undefined when a row has another width.
+ */
+export function rowBytesOf(bytes: Uint8Array, rows: Rows, width: number, newline: number): RowBytes | undefined {
+  const starts = new Int32Array(rows.length + 1);
+  let at = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    if (row.length !== width) return undefined;
+    starts[r] = at;
+    at += width - 1 + newline;
+    for (let c = 0; c < width; c++) at += row[c].length;
+  }
+  starts[rows.length] = at;
+  // The rows must account for every byte (the last one may lack its newline).
+  return at === bytes.length || at - newline === bytes.length ? { bytes, starts, newline } : undefined;
+}
+
+/**
  * One column being built. Each layout has its own loop over the cells (not a call per cell through this base
  * class, which ten million cells of three layouts would make megamorphic and never inlined).
  */
 abstract class ColumnBuilder {
-  /** Adds column `c` of rows `from`… as rows `at`…; false when a cell does not fit the layout. */
-  abstract addColumn(rows: Rows, c: number, at: number, from?: number): boolean;
+  /**
+   * Adds column `c` of rows `from`… as rows `at`…; false when a cell does not fit the layout. `source`: the bytes
+   * the rows were parsed from (then `from` is 0), for a builder that can take cells' bytes as they are.
+   */
+  abstract addColumn(rows: Rows, c: number, at: number, from?: number, source?: RowBytes): boolean;
   /** The first `rows` cells added, as a batch column whose arrays are exactly that long. */
   abstract finish(rows: number): BatchColumn;
 }
@@ -216,19 +260,27 @@ class TextBuilder extends ColumnBuilder {
     this.bytes = new Uint8Array(Math.max(1024, capacity * 8));
   }
 
-  addColumn(rows: Rows, c: number, at: number, from = 0): boolean {
+  addColumn(rows: Rows, c: number, at: number, from = 0, source?: RowBytes): boolean {
     const { pending, counts } = this;
+    if (source) {
+      this.encodePending();
+      this.copyCells(rows, c, source);
+    }
     let settled = this.settled;
     for (let r = from, row = at; r < rows.length; r++, row++) {
       const s = rows[r][c] ?? '';
-      pending.push(s);
+      if (!source) pending.push(s);
       if (s.length === 0) {
         (this.nulls ??= new Uint8Array(this.capacity))[row] = 1;
         counts[CellKind.Null]++;
       } else if (settled) {
         counts[CellKind.Text]++;
       } else {
-        const kind = classify(s);
+        // A cell copied as bytes is checked for the common date shapes there (quicker than in a cut-out string).
+        const kind =
+          source && isPlainIsoDatetimeBytes(this.bytes, this.ends[row] - s.length, s.length)
+            ? CellKind.Datetime
+            : classify(s);
         counts[kind]++;
         // Once free text is seen the column's type is settled: classifying the rest would change nothing.
         settled = kind === CellKind.Text;
@@ -237,6 +289,48 @@ class TextBuilder extends ColumnBuilder {
     this.settled = settled;
     if (pending.length >= ENCODE_CELLS) this.encodePending();
     return true;
+  }
+
+  /** Appends column `c`'s cells of `rows` from the bytes they were parsed from, and notes where each ends. */
+  private copyCells(rows: Rows, c: number, source: RowBytes): void {
+    const { bytes: from, starts, newline } = source;
+    const width = rows.length > 0 ? rows[0].length : 0;
+    const { ends } = this;
+    let to = this.bytes;
+    let written = this.written;
+    let row = this.added;
+    // From whichever end of the row is nearer the cell: fewer lengths to add up.
+    const fromStart = c <= width / 2;
+    for (let r = 0; r < rows.length; r++) {
+      const cells = rows[r];
+      const len = cells[c].length;
+      let at: number;
+      if (fromStart) {
+        at = starts[r] + c;
+        for (let k = 0; k < c; k++) at += cells[k].length;
+      } else {
+        at = starts[r + 1] - newline + 1;
+        for (let k = c; k < width; k++) at -= cells[k].length + 1;
+      }
+      if (written + len > to.length) {
+        this.written = written;
+        this.grow(written + len);
+        to = this.bytes;
+      }
+      if (len > 32) to.set(from.subarray(at, at + len), written);
+      else for (let i = 0; i < len; i++) to[written + i] = from[at + i];
+      written += len;
+      ends[row++] = written;
+    }
+    this.written = written;
+    this.added = row;
+  }
+
+  /** Grows the buffer to hold at least `size` bytes. */
+  private grow(size: number): void {
+    const grown = new Uint8Array(Math.max(this.bytes.length * 2, size));
+    grown.set(this.bytes.subarray(0, this.written));
+    this.bytes = grown;
   }
 
   /** Appends the held cells' UTF-8 to the buffer (grown as needed) and notes where each ends. */
@@ -252,9 +346,7 @@ class TextBuilder extends ColumnBuilder {
       this.written += result.written;
       if (read === joined.length) break;
       // At most 3 bytes for each UTF-16 unit still to encode.
-      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.written + (joined.length - read) * 3));
-      grown.set(this.bytes.subarray(0, this.written));
-      this.bytes = grown;
+      this.grow(this.written + (joined.length - read) * 3);
     }
     const { ends } = this;
     let row = this.added;

@@ -162,6 +162,26 @@ function isPlainIsoDatetime(s: string): boolean {
   );
 }
 
+/** isPlainIsoDatetime of the ASCII text in `bytes[at, at + length)`: the same shapes, read from bytes. */
+export function isPlainIsoDatetimeBytes(bytes: Uint8Array, at: number, length: number): boolean {
+  if (length !== 10 && length !== 19) return false;
+  if (bytes[at + 4] !== 45 || bytes[at + 7] !== 45) return false;
+  for (const i of DATE_DIGITS) if (!isDigitByte(bytes[at + i])) return false;
+  if (length === 10) return true;
+  const t = bytes[at + 10];
+  if ((t !== 84 && t !== 32) || bytes[at + 13] !== 58 || bytes[at + 16] !== 58) return false;
+  for (const i of TIME_DIGITS) if (!isDigitByte(bytes[at + i])) return false;
+  return true;
+}
+
+function isDigitByte(b: number): boolean {
+  return b >= 48 && b <= 57;
+}
+
+/** Where the digits of `2024-01-31` are, and of the `10:00:00` after it. */
+const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
+const TIME_DIGITS = [11, 12, 14, 15, 17, 18];
+
 /** Classifies one text cell. */
 export function classify(s: string): CellKind {
   if (isPlainIsoDatetime(s)) return CellKind.Datetime;

@@ -2,7 +2,7 @@
 // papaparse. Runs in a worker thread (csvWorker.ts) or, for small inputs, on the calling thread.
 import Papa from 'papaparse';
 import type { ColumnBatch, ColumnLayout } from './columnBatch';
-import { columnBuilders, rowsToBatch } from './columnBuilders';
+import { type RowBytes, columnBuilders, rowBytesOf, rowsToBatch } from './columnBuilders';
 
 /** What a batch needs to know about the file, learnt from its first rows. */
 export interface CsvBatchConfig {
@@ -104,21 +104,36 @@ function fullRows(rows: string[][], width: number): string[][] | undefined {
   return kept;
 }
 
+/** A piece of a batch's text, and its bytes when it is a stretch of the batch with no quote. */
+interface Piece {
+  text: string;
+  bytes?: Uint8Array;
+}
+
 /**
  * The text of a batch with no quote, a piece at a time: about PIECE_BYTES cut after a newline, which UTF-8
  * never has inside a character. undefined for a piece that is not UTF-8.
  */
-function* quoteFreePieces(bytes: Buffer, newlineByte: number): Generator<string | undefined> {
+function* quoteFreePieces(bytes: Buffer, newlineByte: number): Generator<Piece | undefined> {
   for (let at = 0; at < bytes.length;) {
     let end = bytes.indexOf(newlineByte, at + PIECE_BYTES);
     end = end < 0 ? bytes.length : end + 1;
+    const piece = bytes.subarray(at, end);
     try {
-      yield strictUtf8.decode(bytes.subarray(at, end));
+      yield { text: strictUtf8.decode(piece), bytes: piece };
     } catch {
       yield undefined;
     }
     at = end;
   }
+}
+
+/** The bytes of a quote-free ASCII piece as its rows' cells (columnBuilders.ts RowBytes), when they line up. */
+function rowBytes(piece: Piece, rows: string[][], config: CsvBatchConfig): RowBytes | undefined {
+  const { bytes, text } = piece;
+  // As many characters as bytes: every one is ASCII, so each cell's bytes are where its characters are.
+  if (!bytes || text.length !== bytes.length || config.delimiter.length !== 1) return undefined;
+  return rowBytesOf(bytes, rows, config.width, config.newline.length);
 }
 
 /**
@@ -127,7 +142,7 @@ function* quoteFreePieces(bytes: Buffer, newlineByte: number): Generator<string 
  * parse error, a piece that is not UTF-8), and the caller parses the batch the row-by-row way instead.
  */
 function parseIntoLayouts(
-  pieces: Iterable<string | undefined>,
+  pieces: Iterable<Piece | undefined>,
   capacity: number,
   config: CsvBatchConfig,
 ): ColumnBatch | undefined {
@@ -135,13 +150,14 @@ function parseIntoLayouts(
   const builders = columnBuilders(config.layouts, width, capacity);
   const parser = new RowParser({ delimiter, newline });
   let rows = 0;
-  for (const text of pieces) {
-    if (text === undefined) return undefined;
-    const parsed = parser.parse(text, 0, false);
+  for (const p of pieces) {
+    if (p === undefined) return undefined;
+    const parsed = parser.parse(p.text, 0, false);
     if (parsed.errors.length > 0) return undefined;
     const piece = fullRows(parsed.data, width);
     if (!piece || rows + piece.length > capacity) return undefined;
-    for (let c = 0; c < width; c++) if (!builders[c].addColumn(piece, c, rows)) return undefined;
+    const source = rowBytes(p, piece, config);
+    for (let c = 0; c < width; c++) if (!builders[c].addColumn(piece, c, rows, 0, source)) return undefined;
     rows += piece.length;
   }
   return { rows, columns: builders.map((b) => b.finish(rows)), ragged: 0 };
@@ -160,7 +176,7 @@ export function parseCsvBatch(bytes: Uint8Array, config: CsvBatchConfig): Parsed
   const { text, fallbackEncoding } = decodeText(bytes, { stream: false, keepBom: true });
   if (quoted || fallbackEncoding) {
     // Whole: a quoted cell may hold a newline, and Windows-1252 text is decoded once.
-    const direct = parseIntoLayouts([text], capacity, config);
+    const direct = parseIntoLayouts([{ text }], capacity, config);
     if (direct) return { ...direct, unclosedQuoteRow: -1, fallbackEncoding };
   }
   const handle = new ParserHandle({

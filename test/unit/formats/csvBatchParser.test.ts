@@ -30,6 +30,15 @@ function rows(
 
 const LAYOUTS: ColumnLayout[] = ['number', 'number', 'dictionary', 'text'];
 
+/** Text shaped almost like the ISO dates a column of them holds. */
+const NEAR_DATES = [
+  '2024-01-1xT10:00:00',
+  '2024-01-10Tx0:00:00',
+  '2024-01-10T10:00-00',
+  '2024-01_10',
+  '2024-01-10X10:00:00',
+];
+
 describe('parseCsvBatch', () => {
   const cases: [string, string, number, ColumnLayout[], string?][] = [
     ['plain rows in the layouts they had', rows(5000), 4, LAYOUTS],
@@ -67,7 +76,38 @@ describe('parseCsvBatch', () => {
     ['one column with empty lines', '1\n\n2\n\n3\n', 1, ['number']],
     ['CRLF rows', rows(400).replaceAll('\n', '\r\n'), 4, LAYOUTS, '\r\n'],
     ['CRLF rows over many pieces', rows(40_000).replaceAll('\n', '\r\n'), 4, LAYOUTS, '\r\n'],
+    [
+      'text columns first, in the middle and last, with dates, gaps and long cells, over many pieces',
+      rows(
+        20_000,
+        (i) =>
+          `n ${i},${i},${i % 11 ? `2024-01-${10 + (i % 20)}${i % 2 ? 'T10:00:00' : ''}` : ''},${'w'.repeat(i % 50)},${i % 3 ? '' : `y${i}`}`,
+      ),
+      5,
+      ['text', 'number', 'text', 'text', 'text'],
+    ],
+    [
+      'CRLF rows with text columns first and in the middle',
+      rows(3000, (i) => `n ${i},2024-02-0${1 + (i % 9)},${i},m ${i}`).replaceAll('\n', '\r\n'),
+      4,
+      ['text', 'text', 'number', 'text'],
+      '\r\n',
+    ],
+    [
+      'a last row without its newline',
+      `${rows(3000, (i) => `n ${i},${i},x ${i},y`)}n,1,x,y`,
+      4,
+      ['text', 'number', 'text', 'text'],
+    ],
   ];
+  // A column of dates until one cell is shaped almost like one: that cell is text, and so is the column.
+  for (const near of NEAR_DATES)
+    cases.push([
+      `dates, then ${near}`,
+      rows(3000, (i) => `n ${i},${i === 2500 ? near : `2024-01-1${i % 10}T10:00:00`},m ${i}`),
+      3,
+      ['text', 'text', 'text'],
+    ]);
   for (const [name, text, width, layouts, newline] of cases)
     it(`reads ${name} as the row-by-row path does`, () => {
       const { batch } = parse(text, width, layouts, newline);
