@@ -15,8 +15,13 @@ type PageLocation = OffsetIndex['page_locations'][number];
 const HEADER_LIMIT = 1 << 20;
 /** Bytes a page header is first read from (most take a few dozen; longer ones are read again from more). */
 const HEADER_GUESS = 4096;
-/** Bytes fetched past the estimate of where a chunk's wanted rows end: the header of the page after them. */
-const WINDOW_SLACK = 64 * 1024;
+/**
+ * Bytes fetched past the estimate of where a chunk's wanted rows end (rows are not all the same size): a 32nd of
+ * the chunk, from 4 KB to 64 KB. Where the estimate still falls short, another window is fetched.
+ */
+function windowSlack(chunkBytes: number): number {
+  return Math.min(64 * 1024, Math.max(4096, Math.ceil(chunkBytes / 32)));
+}
 
 /** Bytes of a column chunk fetched from its start, in the windows they came in. */
 class ChunkPrefix {
@@ -35,11 +40,6 @@ class ChunkPrefix {
   add(bytes: ArrayBuffer): void {
     this.windows.push({ start: this.end, bytes: new Uint8Array(bytes) });
     this.end += bytes.byteLength;
-  }
-
-  /** True when file bytes [start, end) are all here. */
-  holds(start: number, end: number): boolean {
-    return start >= this.start && end <= this.end;
   }
 
   /** File bytes [start, end), which must be held: a view when one window has them all, else a copy. */
@@ -92,9 +92,34 @@ class ChunkPages {
 
   /** Finds the pages up to row `target`; false when the headers could not be read. */
   find(target: number, file: AsyncBuffer): Promise<boolean> {
-    const found = this.queue.then(() => this.findNow(target, file));
-    this.queue = found.catch(() => undefined);
-    return found;
+    return this.inTurn(() => this.findNow(target, file));
+  }
+
+  /** True when a read of file bytes [start, end) starts in this chunk's fetched bytes and stays in the chunk. */
+  reads(start: number, end: number): boolean {
+    return start >= this.prefix.start && start <= this.prefix.end && end <= this.chunkEnd;
+  }
+
+  /**
+   * File bytes [start, end) (see `reads`): from those fetched, and the rest fetched on (a chunk read whole after
+   * its headers could not all be read reuses the bytes fetched for them).
+   */
+  slice(start: number, end: number, file: AsyncBuffer): Promise<ArrayBuffer> {
+    return this.inTurn(async () => {
+      const { prefix } = this;
+      if (prefix.end < end) {
+        const rest = await file.slice(prefix.end, end);
+        if (rest.byteLength !== end - prefix.end) return file.slice(start, end);
+        prefix.add(rest);
+      }
+      return prefix.copy(start, end);
+    });
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const done = this.queue.then(work);
+    this.queue = done.catch(() => undefined);
+    return done;
   }
 
   private async findNow(target: number, file: AsyncBuffer): Promise<boolean> {
@@ -169,9 +194,10 @@ class ChunkPages {
    */
   private async fetch(target: number, file: AsyncBuffer): Promise<boolean> {
     const { prefix } = this;
-    const perRow = (this.chunkEnd - prefix.start) / this.groupRows;
-    const estimate = prefix.start + Math.ceil(perRow * target * 1.05) + WINDOW_SLACK;
-    const end = Math.min(this.chunkEnd, Math.max(estimate, prefix.end + WINDOW_SLACK));
+    const chunkBytes = this.chunkEnd - prefix.start;
+    const slack = windowSlack(chunkBytes);
+    const estimate = prefix.start + Math.ceil((chunkBytes / this.groupRows) * target * 1.05) + slack;
+    const end = Math.min(this.chunkEnd, Math.max(estimate, prefix.end + slack));
     const bytes = await file.slice(prefix.end, end);
     if (bytes.byteLength === 0) return false;
     prefix.add(bytes.byteLength > end - prefix.end ? bytes.slice(0, end - prefix.end) : bytes);
@@ -255,7 +281,7 @@ export class GroupPages {
       byteLength: file.byteLength,
       async slice(start, end) {
         const stop = end ?? file.byteLength;
-        for (const c of chunks.values()) if (c.prefix.holds(start, stop)) return c.prefix.copy(start, stop);
+        for (const c of chunks.values()) if (c.reads(start, stop)) return c.slice(start, stop, file);
         const key = `${start}-${stop}`;
         const kept = slices.get(key);
         if (kept) return kept;

@@ -8,12 +8,16 @@ import {
 } from '../../../src/formats/parquet';
 import { ColumnarTable } from '../../../src/formats/table';
 import { parseInline } from '../../../src/formats/tableParser';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parquetMetadata } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { cellText } from '../../../src/cellText';
 import { dump } from './helpers';
 
 import { MIXED_ROWS, ROW_GROUPS_ROWS, mixedParquet, rowGroupsParquet } from '../../fixtures/parquet/parquetFixtures';
+
+const PARQUET_FIXTURES = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'parquet');
 
 describe('parseParquet', () => {
   it('reads a file with several row groups, row group by row group, over ranged reads', async () => {
@@ -112,6 +116,42 @@ describe('parseParquet', () => {
     const sorted = afterFooter.toSorted((a, b) => a[0] - b[0]);
     assert.ok(
       sorted.every(([s], k) => k === 0 || s > sorted[k - 1][1]),
+      'no byte is fetched twice',
+    );
+  });
+
+  it("reads pyarrow's default pages (DATA_PAGE v1, no page index) in parts, each fetched only as far as its rows", async () => {
+    // test/fixtures/parquet/writePyarrowPages.py: 10,000 rows with gaps, a dictionary column and a list column.
+    const bytes = new Uint8Array(readFileSync(join(PARQUET_FIXTURES, 'pyarrow-v1-pages.parquet')));
+    const whole = new ColumnarTable();
+    await parseParquet(memoryBuffer(bytes), whole);
+    const expected = dump(whole);
+    assert.equal(whole.rowCount, 10_000);
+    assert.deepEqual(expected.rows[1].slice(0, 4), [1, 'label 1', 0.25, 'b']);
+    assert.deepEqual(expected.rows[9999].slice(0, 4), [9999, 'label 9999', 9999 / 4, 'a']);
+    const ranges: [number, number][] = [];
+    const file = rangeBuffer(bytes.length, async (s, e) => {
+      ranges.push([s, e]);
+      return bytes.slice(s, e + 1);
+    });
+    const parted = new ColumnarTable();
+    let layout: ParquetLayout | undefined;
+    const fetchedAtBatch: number[] = [];
+    await parseParquet(file, parted, {
+      partBytes: 32 * 1024,
+      onLayout: (l) => (layout = l),
+      onBatch: (read) => fetchedAtBatch.push(read),
+    });
+    const parts = layout!.partStarts.length - 1;
+    assert.ok(parts >= 8, `${parts} parts`);
+    assert.deepEqual(dump(parted), expected, 'the same rows as the file read whole');
+    const chunks = chunkBytes(bytes);
+    const firstPart = fetchedAtBatch[1] - fetchedAtBatch[0];
+    assert.ok(firstPart < chunks / 2, `the first of ${parts} parts fetched ${firstPart} of ${chunks} bytes of chunks`);
+    // The list column's pages cannot say their rows (v1 counts values): its chunk is read whole, once.
+    const afterFooter = ranges.slice(1).toSorted((a, b) => a[0] - b[0]);
+    assert.ok(
+      afterFooter.every(([s], k) => k === 0 || s > afterFooter[k - 1][1]),
       'no byte is fetched twice',
     );
   });
