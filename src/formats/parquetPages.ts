@@ -197,7 +197,8 @@ class ChunkPages {
     const chunkBytes = this.chunkEnd - prefix.start;
     const slack = windowSlack(chunkBytes);
     const estimate = prefix.start + Math.ceil((chunkBytes / this.groupRows) * target * 1.05) + slack;
-    const end = Math.min(this.chunkEnd, Math.max(estimate, prefix.end + slack));
+    // At least past the next header: a page longer than the estimate is skipped in one fetch, not many.
+    const end = Math.min(this.chunkEnd, Math.max(estimate, prefix.end + slack, this.next + slack));
     const bytes = await file.slice(prefix.end, end);
     if (bytes.byteLength === 0) return false;
     prefix.add(bytes.byteLength > end - prefix.end ? bytes.slice(0, end - prefix.end) : bytes);
