@@ -206,27 +206,51 @@ class ChunkPages {
   }
 }
 
+/** What is kept for one row group: slices fetched whole (column chunks read whole) by range, and page locations. */
+interface GroupBytes {
+  slices: Map<string, ArrayBuffer>;
+  /** Page locations being found, by column path. */
+  chunks: Map<string, ChunkPages>;
+}
+
+/**
+ * Row groups whose bytes are kept: the one read in order and one a jump went to, so that neither fetches its
+ * bytes again when the other is read (Read further after a jump, windows on both sides).
+ */
+const GROUPS_KEPT = 2;
+
 /**
  * What a part of a row group reads from: the file, with the bytes its group's parts have fetched already served
- * from memory, and the page locations of the group's column chunks that have no offset index. Bytes are kept
- * until a part of another row group is read. Only slices fetched whole are kept: a read stopped for one part
+ * from memory, and the page locations of the group's column chunks that have no offset index. The bytes of the
+ * last GROUPS_KEPT row groups read are kept. Only slices fetched whole are kept: a read stopped for one part
  * never fails another.
  */
 export class GroupPages {
-  private group = -1;
-  /** Slices fetched whole by the reader (column chunks read whole), by range. */
-  private slices = new Map<string, ArrayBuffer>();
-  /** Page locations being found, by column path. */
-  private chunks = new Map<string, ChunkPages>();
+  /** Kept row groups, least recently read first (a Map keeps insertion order). */
+  private readonly groups = new Map<number, GroupBytes>();
 
   constructor(private readonly layout: ParquetLayout) {}
 
-  /** Bytes kept for the current row group. */
+  /** Bytes kept. */
   get byteSize(): number {
     let sum = 0;
-    for (const b of this.slices.values()) sum += b.byteLength;
-    for (const c of this.chunks.values()) sum += c.prefix.byteSize;
+    for (const { slices, chunks } of this.groups.values()) {
+      for (const b of slices.values()) sum += b.byteLength;
+      for (const c of chunks.values()) sum += c.prefix.byteSize;
+    }
     return sum;
+  }
+
+  /** The bytes kept for row group `g`, made the most recently read (the least recent beyond GROUPS_KEPT go). */
+  private bytesOf(g: number): GroupBytes {
+    const kept = this.groups.get(g) ?? { slices: new Map(), chunks: new Map() };
+    this.groups.delete(g);
+    this.groups.set(g, kept);
+    for (const oldest of this.groups.keys()) {
+      if (this.groups.size <= GROUPS_KEPT) break;
+      this.groups.delete(oldest);
+    }
+    return kept;
   }
 
   /**
@@ -239,14 +263,10 @@ export class GroupPages {
   ): Promise<{ file: AsyncBuffer; pageLocations?: Record<string, PageLocation[]> }> {
     const { partGroups, partStarts, groupStarts, metadata } = this.layout;
     const g = partGroups[part];
-    if (g !== this.group) {
-      this.group = g;
-      this.slices = new Map();
-      this.chunks = new Map();
-    }
-    const fetched = this.file(file);
-    const whole = partGroups[part - 1] !== g && partGroups[part + 1] !== g;
-    if (whole) return { file: fetched };
+    // A row group read in one part reads its chunks once: nothing to keep.
+    if (partGroups[part - 1] !== g && partGroups[part + 1] !== g) return { file };
+    const kept = this.bytesOf(g);
+    const fetched = keptFile(file, kept);
     const rowGroup = metadata.row_groups[g];
     const groupRows = Number(rowGroup.num_rows);
     const target = partStarts[part + 1] - groupStarts[g];
@@ -257,7 +277,7 @@ export class GroupPages {
         const meta = chunk.meta_data;
         if (!meta || chunk.offset_index_offset !== undefined || chunk.file_path) return;
         const path = meta.path_in_schema.join('.');
-        let pages = this.chunks.get(path);
+        let pages = kept.chunks.get(path);
         if (!pages) {
           const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
           let flat = false;
@@ -267,29 +287,28 @@ export class GroupPages {
             return;
           }
           pages = new ChunkPages(new ChunkPrefix(start), start + Number(meta.total_compressed_size), groupRows, flat);
-          this.chunks.set(path, pages);
+          kept.chunks.set(path, pages);
         }
         if ((await pages.find(target, file)) && pages.pages.length > 0) pageLocations[path] = [...pages.pages];
       }),
     );
     return { file: fetched, pageLocations };
   }
+}
 
-  /** `file`, with the bytes already fetched for this row group served from memory. */
-  private file(file: AsyncBuffer): AsyncBuffer {
-    const { slices, chunks } = this;
-    return {
-      byteLength: file.byteLength,
-      async slice(start, end) {
-        const stop = end ?? file.byteLength;
-        for (const c of chunks.values()) if (c.reads(start, stop)) return c.slice(start, stop, file);
-        const key = `${start}-${stop}`;
-        const kept = slices.get(key);
-        if (kept) return kept;
-        const bytes = await file.slice(start, end);
-        slices.set(key, bytes);
-        return bytes;
-      },
-    };
-  }
+/** `file`, with the bytes already fetched for one row group served from memory. */
+function keptFile(file: AsyncBuffer, { slices, chunks }: GroupBytes): AsyncBuffer {
+  return {
+    byteLength: file.byteLength,
+    async slice(start, end) {
+      const stop = end ?? file.byteLength;
+      for (const c of chunks.values()) if (c.reads(start, stop)) return c.slice(start, stop, file);
+      const key = `${start}-${stop}`;
+      const held = slices.get(key);
+      if (held) return held;
+      const bytes = await file.slice(start, end);
+      slices.set(key, bytes);
+      return bytes;
+    },
+  };
 }

@@ -64,6 +64,22 @@ function bigRowGroupParquet(offsetIndex: boolean): Uint8Array {
   );
 }
 
+/** Two row groups of BIG_ROWS rows each, without an offset index. */
+const TWO_BIG_KEY = 'twobiggroups.parquet';
+function twoBigGroupsParquet(): Uint8Array {
+  const rows = 2 * BIG_ROWS;
+  return new Uint8Array(
+    parquetWriteBuffer({
+      columnData: [
+        { name: 'id', data: Int32Array.from({ length: rows }, (_, i) => i), type: 'INT32' as const },
+        { name: 'label', data: Array.from({ length: rows }, (_, i) => label(i)), type: 'STRING' as const },
+      ].map((c) => ({ ...c, offsetIndex: false })),
+      rowGroupSize: BIG_ROWS,
+      pageSize: 64 * 1024,
+    }),
+  );
+}
+
 /** The byte span [start, end) of each row group's column chunks, from the footer. */
 function groupSpans(file: Uint8Array): [number, number][] {
   const metadata = parquetMetadata(
@@ -88,6 +104,7 @@ describe('Parquet row groups read on demand (S3 stand-in)', function () {
   const spans = groupSpans(parquet);
   const footerStart = spans[GROUPS - 1][1];
   const bigFiles = { [BIG_KEY]: bigRowGroupParquet(true), [BIG_PLAIN_KEY]: bigRowGroupParquet(false) };
+  const twoBig = twoBigGroupsParquet();
   let server: GeneratedObjectServer;
   let store: S3ObjectStore;
   const clients: TableClient[] = [];
@@ -97,6 +114,7 @@ describe('Parquet row groups read on demand (S3 stand-in)', function () {
       [`${BUCKET}/${KEY}`]: memoryObject(parquet),
       [`${BUCKET}/${BIG_KEY}`]: memoryObject(bigFiles[BIG_KEY]),
       [`${BUCKET}/${BIG_PLAIN_KEY}`]: memoryObject(bigFiles[BIG_PLAIN_KEY]),
+      [`${BUCKET}/${TWO_BIG_KEY}`]: memoryObject(twoBig),
     });
     store = openS3ObjectStore(
       { endpointUrl: server.endpoint, forcePathStyle: true, region: 'us-east-1' },
@@ -349,4 +367,40 @@ describe('Parquet row groups read on demand (S3 stand-in)', function () {
         across.rowIds.map((r) => label(r)),
       );
     });
+
+  it('reads further in the first large row group after a jump to the last one without fetching its first part again', async () => {
+    const key = `${BUCKET}/${TWO_BIG_KEY}`;
+    const [first] = groupSpans(twoBig);
+    const { table, stops } = await openOnDemand(await s3Source(TWO_BIG_KEY));
+    const firstPartRows = table.rowCount;
+    assert.ok(firstPartRows < BIG_ROWS, `the first part of the first group: ${firstPartRows} rows`);
+    const last = await window(table, 2 * BIG_ROWS - 2, 2 * BIG_ROWS);
+    assert.deepEqual(
+      last.rows.map((r) => r[1]),
+      [label(2 * BIG_ROWS - 2), label(2 * BIG_ROWS - 1)],
+    );
+    const beforeFurther = server.sent(key);
+    const stopped = new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (stops.length > 1) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 20);
+    });
+    table.readFurther();
+    await stopped;
+    assert.ok(table.rowCount > firstPartRows, `Read further read on: ${table.rowCount} rows`);
+    const further = server.sent(key) - beforeFurther;
+    // The first group's bytes fetched for its first part are still there: only the next part's are fetched.
+    assert.ok(
+      further < (first[1] - first[0]) * 0.75,
+      `Read further fetched ${further} bytes of a row group of ${first[1] - first[0]}`,
+    );
+    const after = await window(table, firstPartRows - 1, firstPartRows + 1);
+    assert.deepEqual(
+      after.rows.map((r) => r[1]),
+      [label(firstPartRows - 1), label(firstPartRows)],
+    );
+  });
 });
