@@ -126,61 +126,31 @@ function looksIntegral(s: string): boolean {
   return s.indexOf('.') < 0 && s.indexOf('e') < 0 && s.indexOf('E') < 0;
 }
 
-function isDigit(s: string, i: number): boolean {
-  const c = s.charCodeAt(i);
-  return c >= 48 && c <= 57;
+/**
+ * The two common ISO shapes (`2024-01-31`, `2024-01-31T10:00:00` or with a space), a character code per position:
+ * 0 for a digit, -1 for the `T` or space between date and time. No number has them.
+ */
+const ISO_SHAPE = [0, 0, 0, 0, 45, 0, 0, 45, 0, 0, -1, 0, 0, 58, 0, 0, 58, 0, 0];
+
+/** True when character code `code` is what ISO_SHAPE wants at a position (`want`). */
+function fitsIsoShape(code: number, want: number): boolean {
+  return want === 0 ? code >= 48 && code <= 57 : want < 0 ? code === 84 || code === 32 : code === want;
 }
 
-/** The two common ISO shapes (`2024-01-31`, `2024-01-31T10:00:00` or with a space) checked by hand; no number has them. */
+/** True when `s` has one of the ISO_SHAPE shapes, checked by hand. */
 function isPlainIsoDatetime(s: string): boolean {
   const n = s.length;
   if (n !== 10 && n !== 19) return false;
-  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
-  if (!(
-    isDigit(s, 0) &&
-    isDigit(s, 1) &&
-    isDigit(s, 2) &&
-    isDigit(s, 3) &&
-    isDigit(s, 5) &&
-    isDigit(s, 6) &&
-    isDigit(s, 8) &&
-    isDigit(s, 9)
-  ))
-    return false;
-  if (n === 10) return true;
-  const t = s.charCodeAt(10);
-  return (
-    (t === 84 || t === 32) &&
-    s.charCodeAt(13) === 58 &&
-    s.charCodeAt(16) === 58 &&
-    isDigit(s, 11) &&
-    isDigit(s, 12) &&
-    isDigit(s, 14) &&
-    isDigit(s, 15) &&
-    isDigit(s, 17) &&
-    isDigit(s, 18)
-  );
-}
-
-/** isPlainIsoDatetime of the ASCII text in `bytes[at, at + length)`: the same shapes, read from bytes. */
-export function isPlainIsoDatetimeBytes(bytes: Uint8Array, at: number, length: number): boolean {
-  if (length !== 10 && length !== 19) return false;
-  if (bytes[at + 4] !== 45 || bytes[at + 7] !== 45) return false;
-  for (const i of DATE_DIGITS) if (!isDigitByte(bytes[at + i])) return false;
-  if (length === 10) return true;
-  const t = bytes[at + 10];
-  if ((t !== 84 && t !== 32) || bytes[at + 13] !== 58 || bytes[at + 16] !== 58) return false;
-  for (const i of TIME_DIGITS) if (!isDigitByte(bytes[at + i])) return false;
+  for (let i = 0; i < n; i++) if (!fitsIsoShape(s.charCodeAt(i), ISO_SHAPE[i])) return false;
   return true;
 }
 
-function isDigitByte(b: number): boolean {
-  return b >= 48 && b <= 57;
+/** isPlainIsoDatetime of the ASCII text in `bytes[at, at + length)`, read from the bytes. */
+export function isPlainIsoDatetimeBytes(bytes: Uint8Array, at: number, length: number): boolean {
+  if (length !== 10 && length !== 19) return false;
+  for (let i = 0; i < length; i++) if (!fitsIsoShape(bytes[at + i], ISO_SHAPE[i])) return false;
+  return true;
 }
-
-/** Where the digits of `2024-01-31` are, and of the `10:00:00` after it. */
-const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
-const TIME_DIGITS = [11, 12, 14, 15, 17, 18];
 
 /** Classifies one text cell. */
 export function classify(s: string): CellKind {

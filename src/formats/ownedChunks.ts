@@ -26,6 +26,14 @@ export function spansItsBuffer(chunk: Uint8Array): boolean {
   return chunk.byteOffset === 0 && chunk.buffer instanceof ArrayBuffer && chunk.byteLength === chunk.buffer.byteLength;
 }
 
+/**
+ * `bytes` to transfer to another thread: as they are when they are the caller's to give away (`owned`) and span
+ * their buffer, else a copy of their own (a Buffer's `slice` is a view of a shared one).
+ */
+export function transferable(bytes: Uint8Array, owned: boolean): Uint8Array<ArrayBuffer> {
+  return owned && spansItsBuffer(bytes) ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
+}
+
 /** Size of the gathering buffer that copies take turns in. */
 const GATHER_BYTES = 64 * 1024;
 

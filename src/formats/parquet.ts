@@ -9,7 +9,7 @@ import { compressors } from 'hyparquet-compressors';
 import { dayText, nanosecondsText } from './pandasText';
 import { parquetReason } from './serdeDataFrame';
 import { isCancellation } from '../errors';
-import { spansItsBuffer } from './ownedChunks';
+import { transferable } from './ownedChunks';
 import { GroupPages } from './parquetPages';
 import { type Column, ColumnarTable } from './table';
 
@@ -49,8 +49,7 @@ export function rangeBuffer(byteLength: number, read: RangeReader): AsyncBuffer 
       const bytes = await read(start, stop - 1);
       buffer.bytesRead += bytes.byteLength;
       // Bytes that span their buffer are handed over as they are (a range of a row group is tens of megabytes).
-      if (spansItsBuffer(bytes)) return bytes.buffer as ArrayBuffer;
-      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      return transferable(bytes, true).buffer;
     },
   };
   return buffer;

@@ -2,7 +2,7 @@
 // default): a part of a large row group then fetches its column chunks only as far as its last row, not whole.
 // The page headers are read from each chunk's start, in windows sized by the rows still to find, and the bytes
 // fetched for them are kept: the part's pages are read from them, and the next part of the group reads on.
-import type { AsyncBuffer, OffsetIndex } from 'hyparquet';
+import type { AsyncBuffer, OffsetIndex, SchemaTree } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { getMaxRepetitionLevel, getTreePath } from 'hyparquet/src/schema.js';
 import { parquetSchema } from 'hyparquet';
@@ -229,7 +229,12 @@ export class GroupPages {
   /** Kept row groups, least recently read first (a Map keeps insertion order). */
   private readonly groups = new Map<number, GroupBytes>();
 
-  constructor(private readonly layout: ParquetLayout) {}
+  /** The file's schema, where a column's repetition levels are found. */
+  private readonly tree: SchemaTree;
+
+  constructor(private readonly layout: ParquetLayout) {
+    this.tree = parquetSchema(layout.metadata);
+  }
 
   /** Bytes kept. */
   get byteSize(): number {
@@ -270,7 +275,6 @@ export class GroupPages {
     const rowGroup = metadata.row_groups[g];
     const groupRows = Number(rowGroup.num_rows);
     const target = partStarts[part + 1] - groupStarts[g];
-    const tree = parquetSchema(metadata);
     const pageLocations: Record<string, PageLocation[]> = {};
     await Promise.all(
       rowGroup.columns.map(async (chunk) => {
@@ -282,7 +286,7 @@ export class GroupPages {
           const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
           let flat = false;
           try {
-            flat = getMaxRepetitionLevel(getTreePath(tree, meta.path_in_schema)) === 0;
+            flat = getMaxRepetitionLevel(getTreePath(this.tree, meta.path_in_schema)) === 0;
           } catch {
             return;
           }

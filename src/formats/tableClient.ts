@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CancellationError, errorMessage, isCancellation } from '../errors';
 import type { ColumnInfo, RowGroupCounts } from '../protocol';
-import { ownedChunkGroups, spansItsBuffer } from './ownedChunks';
+import { ownedChunkGroups, transferable } from './ownedChunks';
 import { readAhead } from './readAhead';
 import { type PartSchema, schemaDifferences } from './stackTables';
 import { type ByteTableSource, type InlineTableSource, type StackedTableSource, type TableSource } from './table';
@@ -62,15 +62,6 @@ const CANCEL_SLOTS = 1024;
 interface Waiting {
   resolve(value: unknown): void;
   reject(error: Error): void;
-}
-
-/**
- * `bytes` to transfer to the worker: as they are when they are the caller's to give away and span their buffer,
- * else a copy of their own (a Buffer's `slice` is a view of a shared one). A range of a Parquet row group is tens
- * of megabytes: a copy of it would stay on this thread as garbage until a full GC.
- */
-function transferable(bytes: Uint8Array, owned: boolean): Uint8Array<ArrayBuffer> {
-  return owned && spansItsBuffer(bytes) ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
 }
 
 /** One table living in a worker thread. */

@@ -158,6 +158,20 @@ describe('Parquet row groups read on demand (S3 stand-in)', function () {
     return { table, stop, stops };
   }
 
+  /** Read further, and wait until the read stops again (a second stop among `stops`). */
+  async function readFurther(table: TableClient, stops: readonly PartialRead[]): Promise<void> {
+    const stopped = new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (stops.length > 1) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 20);
+    });
+    table.readFurther();
+    await stopped;
+  }
+
   /** The rows [start, end) in file order. */
   const window = (table: TableClient, start: number, end: number, signal?: AbortSignal) =>
     table.request({ op: 'rows', query: emptyQuery(), start, end }, signal);
@@ -293,16 +307,7 @@ describe('Parquet row groups read on demand (S3 stand-in)', function () {
       sorted.rows.map((r) => r[0]),
       [GROUP_ROWS - 1, GROUP_ROWS - 2, GROUP_ROWS - 3],
     );
-    const stopped = new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (stops.length > 1) {
-          clearInterval(poll);
-          resolve();
-        }
-      }, 20);
-    });
-    table.readFurther();
-    await stopped;
+    await readFurther(table, stops);
     assert.ok(stops[1].rowGroups!.heldBytes <= BUDGET * 1.2, `held ${stops[1].rowGroups!.heldBytes}`);
     const wider = await table.request({
       op: 'rows',
@@ -380,16 +385,7 @@ describe('Parquet row groups read on demand (S3 stand-in)', function () {
       [label(2 * BIG_ROWS - 2), label(2 * BIG_ROWS - 1)],
     );
     const beforeFurther = server.sent(key);
-    const stopped = new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (stops.length > 1) {
-          clearInterval(poll);
-          resolve();
-        }
-      }, 20);
-    });
-    table.readFurther();
-    await stopped;
+    await readFurther(table, stops);
     assert.ok(table.rowCount > firstPartRows, `Read further read on: ${table.rowCount} rows`);
     const further = server.sent(key) - beforeFurther;
     // The first group's bytes fetched for its first part are still there: only the next part's are fetched.

@@ -1,5 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { CellKind, TypeTally, classify, parseNumberText, scanDecimal } from '../../../src/formats/columnTypes';
+import {
+  CellKind,
+  TypeTally,
+  classify,
+  isPlainIsoDatetimeBytes,
+  parseNumberText,
+  scanDecimal,
+} from '../../../src/formats/columnTypes';
 
 describe('column type inference', () => {
   it('classifies cells', () => {
@@ -28,6 +35,25 @@ describe('column type inference', () => {
       ['abc', CellKind.Text],
     ];
     for (const [text, kind] of cases) assert.equal(classify(text), kind, text);
+  });
+
+  it('tells the two common ISO shapes from text shaped almost like them, in a string and in bytes', () => {
+    const dates = ['2024-01-31', '2024-01-31T10:00:00', '2024-01-31 10:00:00'];
+    const near = [
+      '2024-01-3x',
+      '2024/01/31',
+      '2024-01_31',
+      '2024-01-31X10:00:00',
+      '2024-01-31T10:00-00',
+      '2024-01-31Tx0:00:00',
+    ];
+    const encoder = new TextEncoder();
+    for (const [text, want] of [...dates.map((d) => [d, true] as const), ...near.map((d) => [d, false] as const)]) {
+      assert.equal(classify(text) === CellKind.Datetime, want, text);
+      // Inside a larger buffer, as a CSV text column holds it.
+      const bytes = encoder.encode(`xx${text}yy`);
+      assert.equal(isPlainIsoDatetimeBytes(bytes, 2, text.length), want, `${text} in bytes`);
+    }
   });
 
   it('parses numbers pandas writes and nothing else', () => {

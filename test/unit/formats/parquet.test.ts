@@ -72,9 +72,11 @@ describe('parseParquet', () => {
     };
   }
 
-  it('reads a large row group in parts, each one batch, each part fetching its column chunks only as far as its rows', async () => {
-    const rows = 200_000;
-    const bytes = plainRowGroup(rows);
+  /**
+   * Reads `bytes` by range in parts of `partBytes`: the table, its layout and parts, every range read, and the
+   * bytes fetched by each batch (after the footer and after each part).
+   */
+  async function readInParts(bytes: Uint8Array, partBytes: number, beforePart?: () => Promise<void>) {
     const ranges: [number, number][] = [];
     const file = rangeBuffer(bytes.length, async (s, e) => {
       ranges.push([s, e]);
@@ -83,18 +85,30 @@ describe('parseParquet', () => {
     const table = new ColumnarTable();
     let layout: ParquetLayout | undefined;
     const fetchedAtBatch: number[] = [];
-    let waits = 0;
     await parseParquet(file, table, {
-      partBytes: 256 * 1024,
+      partBytes,
       onLayout: (l) => (layout = l),
       onBatch: (read) => fetchedAtBatch.push(read),
-      beforePart: async () => {
-        waits++;
-      },
+      ...(beforePart ? { beforePart } : {}),
     });
-    const parts = layout!.partStarts.length - 1;
+    return { table, layout: layout!, parts: layout!.partStarts.length - 1, ranges, fetchedAtBatch };
+  }
+
+  /** True when no byte is in two of `ranges` (inclusive ends). */
+  function noByteTwice(ranges: readonly [number, number][]): boolean {
+    const sorted = ranges.toSorted((a, b) => a[0] - b[0]);
+    return sorted.every(([s], k) => k === 0 || s > sorted[k - 1][1]);
+  }
+
+  it('reads a large row group in parts, each one batch, each part fetching its column chunks only as far as its rows', async () => {
+    const rows = 200_000;
+    const bytes = plainRowGroup(rows);
+    let waits = 0;
+    const { table, layout, parts, ranges, fetchedAtBatch } = await readInParts(bytes, 256 * 1024, async () => {
+      waits++;
+    });
     assert.ok(parts >= 4, `${parts} parts`);
-    assert.deepEqual(layout!.partGroups, new Array(parts).fill(0));
+    assert.deepEqual(layout.partGroups, new Array(parts).fill(0));
     assert.equal(fetchedAtBatch.length, parts + 1, 'a batch after the footer and after each part');
     assert.equal(waits, parts - 1, 'the budget is asked before each part after the first');
     assert.equal(table.rowCount, rows);
@@ -115,11 +129,7 @@ describe('parseParquet', () => {
     assert.ok(total <= chunks, `the parts fetched ${total} bytes of ${chunks} bytes of column chunks`);
     // A window or two per column and part (the estimate of where a part's rows end can fall short once).
     assert.ok(afterFooter.length <= parts * 2 * 2, `${afterFooter.length} reads for ${parts} parts of 2 columns`);
-    const sorted = afterFooter.toSorted((a, b) => a[0] - b[0]);
-    assert.ok(
-      sorted.every(([s], k) => k === 0 || s > sorted[k - 1][1]),
-      'no byte is fetched twice',
-    );
+    assert.ok(noByteTwice(afterFooter), 'no byte is fetched twice');
   });
 
   it("reads pyarrow's default pages (DATA_PAGE v1, no page index) in parts, each fetched only as far as its rows", async () => {
@@ -131,31 +141,14 @@ describe('parseParquet', () => {
     assert.equal(whole.rowCount, 10_000);
     assert.deepEqual(expected.rows[1].slice(0, 4), [1, 'label 1', 0.25, 'b']);
     assert.deepEqual(expected.rows[9999].slice(0, 4), [9999, 'label 9999', 9999 / 4, 'a']);
-    const ranges: [number, number][] = [];
-    const file = rangeBuffer(bytes.length, async (s, e) => {
-      ranges.push([s, e]);
-      return bytes.slice(s, e + 1);
-    });
-    const parted = new ColumnarTable();
-    let layout: ParquetLayout | undefined;
-    const fetchedAtBatch: number[] = [];
-    await parseParquet(file, parted, {
-      partBytes: 32 * 1024,
-      onLayout: (l) => (layout = l),
-      onBatch: (read) => fetchedAtBatch.push(read),
-    });
-    const parts = layout!.partStarts.length - 1;
+    const { table: parted, parts, ranges, fetchedAtBatch } = await readInParts(bytes, 32 * 1024);
     assert.ok(parts >= 8, `${parts} parts`);
     assert.deepEqual(dump(parted), expected, 'the same rows as the file read whole');
     const chunks = chunkBytes(bytes);
     const firstPart = fetchedAtBatch[1] - fetchedAtBatch[0];
     assert.ok(firstPart < chunks / 2, `the first of ${parts} parts fetched ${firstPart} of ${chunks} bytes of chunks`);
     // The list column's pages cannot say their rows (v1 counts values): its chunk is read whole, once.
-    const afterFooter = ranges.slice(1).toSorted((a, b) => a[0] - b[0]);
-    assert.ok(
-      afterFooter.every(([s], k) => k === 0 || s > afterFooter[k - 1][1]),
-      'no byte is fetched twice',
-    );
+    assert.ok(noByteTwice(ranges.slice(1)), 'no byte is fetched twice');
   });
 
   it('names a large row group whose page headers are garbled as corrupt, reading it in parts', async () => {
