@@ -88,6 +88,7 @@ const toolbar: Toolbar = new Toolbar(state.quickFilter, {
     progressBar.hidden = false;
     toolbar.cancelButton.hidden = false;
     delete document.body.dataset.loaded;
+    insights.readingOn();
     host.post({ type: 'readFurther' });
     view.updateShowing();
   },
@@ -152,7 +153,7 @@ function receive(msg: ToWebview): void {
       view.finish();
       ended();
       toolbar.readFurtherButton.hidden = !msg.partial || msg.cancelled === true;
-      void insights.load();
+      void insights.load(msg.rowCount);
       break;
     case 'error':
       messages.add('error', msg.message);

@@ -149,6 +149,12 @@ export class ColumnInsights {
   private profiles = new Map<string, ColumnProfile>();
   private rows = 0;
   private partial = false;
+  /** Why the charts drawn are not of the rows held now: reading on, or a new distribution being computed. */
+  private pending: 'reading' | 'computing' | undefined;
+  /** The rows the distribution being computed covers. */
+  private pendingRows = 0;
+  /** Counts requests, so that only the reply to the latest one is drawn. */
+  private generation = 0;
   /** What a chart without a profile says: waiting for the table, computing, or why there is none. */
   private status = 'distribution once loaded';
   private readonly headers = new Set<InsightChart>();
@@ -162,19 +168,34 @@ export class ColumnInsights {
     this.element.hidden = true;
   }
 
-  /** Asks the host for every column's distribution over the rows it holds, and redraws the headers. */
-  async load(): Promise<void> {
+  /**
+   * Asks the host for every column's distribution over the `rows` it holds, and redraws the headers. Charts drawn
+   * before stay until the new ones arrive, and the note says they are being computed.
+   */
+  async load(rows: number): Promise<void> {
+    const generation = ++this.generation;
     this.status = 'computing distribution…';
+    this.pending = 'computing';
+    this.pendingRows = rows;
     this.redraw();
     const r = await this.host
       .request((id) => ({ type: 'getProfile', id }))
       .catch((e: unknown) => (e instanceof Error ? e : undefined));
+    if (generation !== this.generation) return;
+    this.pending = undefined;
     this.status = r instanceof Error ? `no distribution: ${r.message}` : 'no distribution';
     if (r && !(r instanceof Error) && r.type === 'profile') {
       this.profiles = new Map(r.profiles.map((p) => [p.colId, p]));
       this.rows = r.rows;
       this.partial = r.partial;
     }
+    this.redraw();
+  }
+
+  /** Reading goes on past the rows the charts cover (Read Further): the note says so until `load` is called. */
+  readingOn(): void {
+    this.generation++;
+    this.pending = 'reading';
     this.redraw();
   }
 
@@ -273,8 +294,16 @@ export class ColumnInsights {
     for (const h of this.headers) h.draw();
     this.element.replaceChildren();
     const notes: string[] = [];
-    if (this.partial && this.profiles.size > 0)
-      notes.push(`Header charts cover the ${fmt(this.rows)} rows loaded (loading stopped before the end).`);
+    if (this.profiles.size > 0) {
+      if (this.pending === 'reading')
+        notes.push(`Header charts cover the first ${fmt(this.rows)} rows; they are redrawn when reading stops.`);
+      else if (this.pending === 'computing' && this.pendingRows !== this.rows)
+        notes.push(
+          `Header charts cover the first ${fmt(this.rows)} rows; computing them for the ${fmt(this.pendingRows)} rows loaded…`,
+        );
+      else if (this.partial)
+        notes.push(`Header charts cover the ${fmt(this.rows)} rows loaded (loading stopped before the end).`);
+    }
     const active = [...this.profiles.keys()].flatMap((colId) => this.activeBar(colId) ?? []);
     if (active.length > 0) {
       const labels = active.map(({ col, bar }) => `${col.name || 'index'}: ${bar.label}`).join('; ');

@@ -39,6 +39,7 @@ describe('preview past the memory budget (UI)', function () {
     await server?.close();
   });
 
+  const fmt = (n: number) => n.toLocaleString('en-US');
   const rowsShown = async (): Promise<number> =>
     Number(
       /of (?:the first )?([\d,]+) rows/
@@ -80,14 +81,27 @@ describe('preview past the memory budget (UI)', function () {
       .filter({ hasText: /Copied [\d,]+ values of .* \(only the part of the object read so far\)\./ })
       .waitFor({ timeout: 60_000 });
 
+    const chartsNote = grid.locator('#insight-filter');
+    await chartsNote
+      .filter({ hasText: `Header charts cover the ${first} rows loaded (loading stopped before the end).` })
+      .waitFor();
     await readFurther.click();
     assert.equal(await readFurther.isVisible(), false, 'Read Further is hidden while reading');
+    await chartsNote
+      .filter({ hasText: `Header charts cover the first ${first} rows; they are redrawn when reading stops.` })
+      .waitFor();
     await grid
       .locator('#progress')
       .filter({ hasText: new RegExp(`the first (?!${first} )[\\d,]+ rows · [\\d.]+ (?:[KM]B )?of 3\\.0 GB read`) })
       .waitFor({ timeout: 120_000 });
     assert.ok((await rowsShown()) > Number(first.replace(/,/g, '')), 'more rows after Read Further');
     assert.ok(server!.sent(`${BUCKET}/${KEY}`) < 0.1 * 3e9, 'the rest of the object was not downloaded');
+    // The charts are computed again for every row held, and their note says so.
+    await chartsNote
+      .filter({
+        hasText: `Header charts cover the ${fmt(await rowsShown())} rows loaded (loading stopped before the end).`,
+      })
+      .waitFor({ timeout: 60_000 });
 
     // A text column (zero-padded ids) sorted from its header, descending: the largest id held comes first.
     const heldRows = await rowsShown();
