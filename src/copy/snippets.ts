@@ -48,6 +48,8 @@ export function pandasSnippet(object: SnippetObject, access: SnippetAccess): str
             : 'gzip';
     args.push(`compression=${pythonString(name)}`);
   }
+  // A `.jsonl` / `.ndjson` name holds JSON Lines, which read_json reads only when told.
+  if (reader === 'read_json' && /\.(jsonl|ndjson)(\.(gz|bz2|zst|xz|zip))?$/i.test(object.key)) args.push('lines=True');
   const storage: Record<string, unknown> = {};
   if (access.profile) storage.profile = access.profile;
   const clientKwargs: Record<string, unknown> = {};

@@ -437,7 +437,7 @@ function rawColumns(value: unknown, orient: JsonOrient): { columns: RawColumn[];
 }
 
 /** Union of keys in first-seen order. */
-function collectKeys(objects: readonly object[]): string[] {
+export function collectKeys(objects: readonly object[]): string[] {
   if (objects.length === 0) return [];
   // pandas writes the same keys in the same order in every object: check that before building a set.
   const first = Object.keys(objects[0]);
@@ -452,6 +452,7 @@ function collectKeys(objects: readonly object[]): string[] {
   return [...seen];
 }
 
-function labelText(v: unknown): string {
+/** A column label as header text: strings as they are, anything else as its JSON. */
+export function labelText(v: unknown): string {
   return typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
 }

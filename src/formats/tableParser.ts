@@ -4,6 +4,7 @@ import { formatBytes } from '../formatBytes';
 import { isCancellation } from '../errors';
 import type { Logger } from '../logger';
 import { parseCsv } from './csv';
+import { type JsonLayout, jsonLayout, parseJsonLines } from './jsonLines';
 import { NotATableError, jsonToTable, parseLenientJson } from './pandasJson';
 import { CorruptParquetError, type ParquetLayout, memoryBuffer, parseParquet, rangeBuffer } from './parquet';
 import type { GroupPages } from './parquetPages';
@@ -55,7 +56,7 @@ export interface ParseOptions extends ParseEvents {
 /** What was read. */
 export interface ParseSummary {
   /** The format used. */
-  format: 'csv' | 'json' | 'parquet' | 'inline' | 'tables';
+  format: 'csv' | 'json' | 'json lines' | 'parquet' | 'inline' | 'tables';
   /** Compression undone, if any. */
   compression?: string;
   /** Worker threads that parsed the CSV (0 or absent: all on the calling thread). */
@@ -72,6 +73,10 @@ const MAX_JSON_BYTES = 512 * 1024 * 1024;
  */
 const JSON_DECODE_FACTOR = 4;
 const HEAD_BYTES = 4096;
+/** The longest JSON Lines line read whatever the budget. */
+const LONGEST_JSON_LINE_BYTES = 64 * 1024 * 1024;
+/** Bytes looked at to tell JSON Lines from one JSON document when the first record is long. */
+const JSON_LAYOUT_BYTES = 1024 * 1024;
 
 /** Error for content that cannot be shown as a table (pickles, binary). */
 class UnsupportedContentError extends Error {}
@@ -179,6 +184,28 @@ async function collect(
   return concat(parts);
 }
 
+/**
+ * Whether a JSON object holds JSON Lines or one document, from its first record (up to JSON_LAYOUT_BYTES) or, when
+ * that is longer, from its name (`.jsonl`, `.ndjson`); with the stream to read on.
+ */
+async function jsonLayoutOf(
+  stream: AsyncIterable<Uint8Array>,
+  keyName: string | undefined,
+): Promise<{ layout: JsonLayout; stream: AsyncIterable<Uint8Array> }> {
+  const it = stream[Symbol.asyncIterator]();
+  const chunks: Uint8Array[] = [];
+  let layout: JsonLayout | undefined;
+  for (const want of [HEAD_BYTES, JSON_LAYOUT_BYTES]) {
+    const more = await readHead(it, want - chunks.reduce((n, c) => n + c.byteLength, 0));
+    chunks.push(...more.chunks);
+    const head = concat(chunks, JSON_LAYOUT_BYTES);
+    layout = jsonLayout(new TextDecoder().decode(head), head.byteLength < want);
+    if (layout) break;
+  }
+  layout ??= /\.(jsonl|ndjson)(\.[a-z0-9]+)?$/i.test(keyName ?? '') ? 'lines' : 'document';
+  return { layout, stream: prepend(chunks, it) };
+}
+
 function pickFormat(hint: FormatHint | undefined, sniffed: SniffFormat): SniffFormat {
   // Magic bytes beat a declared format: a `.csv` key holding Parquet is Parquet.
   if (sniffed === 'parquet' || sniffed === 'pickle' || sniffed === 'empty') return sniffed;
@@ -269,6 +296,23 @@ export async function parseTableSource(
       return { format: 'parquet', compression };
     }
     case 'json': {
+      const layout = await jsonLayoutOf(stream, source.keyName);
+      stream = layout.stream;
+      if (layout.layout === 'lines') {
+        await parseJsonLines(stream, table, {
+          signal,
+          maxLineBytes: Math.min(
+            LONGEST_JSON_LINE_BYTES,
+            (options.memoryBudget ?? Infinity) / JSON_DECODE_FACTOR / JSON_DECODE_FACTOR,
+          ),
+          onBatch: () => {
+            options.onSchema?.();
+            report();
+          },
+        });
+        options.onSchema?.();
+        return { format: 'json lines', compression };
+      }
       const bytes = await collect(stream, MAX_JSON_BYTES, 'JSON document', options.memoryBudget, JSON_DECODE_FACTOR);
       report();
       let value: unknown;

@@ -14,19 +14,24 @@ import { s3Source as previewSource } from '../../../src/panels/s3TableSource';
 import { emptyQuery } from '../../../src/protocol';
 import {
   fixedWidthCsv,
+  fixedWidthJsonLines,
   memoryObject,
   startGeneratedObjectServer,
   type GeneratedObjectServer,
+  unendingJsonLine,
   unendingRowCsv,
 } from '../../fixtures/servers/generatedObjects';
 
 const BUCKET = 'big';
 const CSV_KEY = 'huge.csv';
+const JSON_LINES_KEY = 'huge.jsonl';
+const UNENDING_LINE_KEY = 'unending-line.jsonl';
 const PARQUET_KEY = 'groups.parquet';
 const GZ_PARQUET_KEY = 'groups.parquet.gz';
 const UNCLOSED_QUOTE_KEY = 'unclosed-quote.csv';
 const NO_NEWLINE_KEY = 'no-newline.csv';
 const CSV = fixedWidthCsv(4e9);
+const JSON_LINES = fixedWidthJsonLines(4e9);
 const GROUP_ROWS = 5000;
 const GROUPS = 40;
 
@@ -59,6 +64,8 @@ describe('previews past the memory budget (S3 stand-in generating the bytes)', f
   before(async () => {
     server = await startGeneratedObjectServer({
       [`${BUCKET}/${CSV_KEY}`]: CSV,
+      [`${BUCKET}/${JSON_LINES_KEY}`]: JSON_LINES,
+      [`${BUCKET}/${UNENDING_LINE_KEY}`]: unendingJsonLine(4e9, 1000),
       [`${BUCKET}/${PARQUET_KEY}`]: memoryObject(parquet),
       [`${BUCKET}/${GZ_PARQUET_KEY}`]: memoryObject(gzipSync(parquet)),
       [`${BUCKET}/${UNCLOSED_QUOTE_KEY}`]: unendingRowCsv(4e9, 1000, true),
@@ -165,6 +172,60 @@ describe('previews past the memory budget (S3 stand-in generating the bytes)', f
       server.sent(`${BUCKET}/${CSV_KEY}`) < second.bytesRead + 24e6,
       'nothing more was downloaded after Cancel',
     );
+  });
+
+  it('stops 4 GB of JSON Lines at the budget with pandas dtypes, reads further on request and cancels', async () => {
+    const table = client();
+    const abort = new AbortController();
+    const source = await s3Source(JSON_LINES_KEY);
+    const budget = 32e6;
+    const { loading, nextStop } = startLoad(table, source, budget, abort.signal);
+
+    const first = await nextStop(1);
+    const rowsAtFirst = table.rowCount;
+    assert.equal(first.totalBytes, JSON_LINES.size);
+    assert.ok(rowsAtFirst > 100_000, `rows: ${rowsAtFirst}`);
+    assert.ok(first.bytesRead < 0.05 * JSON_LINES.size, `read ${first.bytesRead} of ${JSON_LINES.size}`);
+    const held = table.tableBytes + table.rowCount * VIEW_BYTES_PER_ROW;
+    assert.ok(held >= budget && held < 2 * budget, `table holds ${table.tableBytes} bytes, ${table.rowCount} rows`);
+    // read_json(lines=True)'s dtypes: numeric text such as the zero-padded id becomes int64, created_at a datetime.
+    assert.deepEqual(
+      table.columns.map((c) => `${c.name}: ${c.type}`),
+      ['id: integer', 'category: string', 'amount: integer', 'created_at: datetime'],
+    );
+    const top = await table.request({ op: 'rows', query: emptyQuery(), start: 1, end: 2 });
+    assert.deepEqual(top.rows[0].slice(0, 3), [1, 'online_', 1_007_919]);
+
+    table.readFurther();
+    const second = await nextStop(2);
+    assert.ok(table.rowCount > 1.5 * rowsAtFirst, `rows after Read further: ${table.rowCount}`);
+    assert.ok(second.bytesRead < 0.1 * JSON_LINES.size);
+    const next = await table.request({ op: 'rows', query: emptyQuery(), start: rowsAtFirst, end: rowsAtFirst + 1 });
+    assert.equal(next.rows[0][0], rowsAtFirst, 'no line lost or read twice at the stop');
+
+    abort.abort();
+    await assert.rejects(loading, (e) => isCancellation(e));
+    await new Promise((r) => setTimeout(r, 300));
+    const sent = server.sent(`${BUCKET}/${JSON_LINES_KEY}`);
+    assert.ok(sent < second.bytesRead + 24e6, `downloaded ${sent} bytes after Cancel`);
+  });
+
+  it('stops JSON Lines at a line that never ends with a clear message, keeping the rows before it', async () => {
+    const table = client();
+    const budget = 16e6;
+    await assert.rejects(
+      table.load(await s3Source(UNENDING_LINE_KEY), { signal: new AbortController().signal, budgetBytes: budget }),
+      (e: Error) => {
+        assert.match(
+          e.message,
+          /^Reading stopped at line 1,001 of the JSON Lines object: it runs past 1\.0 MB without ending, longer than the preview reads in one line\. The 1,000 rows before it are shown\.$/,
+        );
+        return true;
+      },
+    );
+    assert.equal(table.rowCount, 1000);
+    const read = server.sent(`${BUCKET}/${UNENDING_LINE_KEY}`);
+    assert.ok(read < budget + 24e6, `read ${read} bytes of 4 GB`);
   });
 
   for (const [key, rowsBefore, said] of [

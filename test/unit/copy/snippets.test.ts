@@ -77,6 +77,10 @@ describe('copy snippets', () => {
       ),
       'import pandas as pd\n\ndf = pd.read_json(\n    "s3://b/s3_xcom_1",\n    compression="gzip",\n    storage_options={"profile": "dev", "client_kwargs": {"endpoint_url": "http://localhost:9000"}},\n)\n',
     );
+    assert.equal(
+      pandasSnippet({ bucket: 'b', key: 'run/part-0.jsonl.gz', format: 'json', compression: 'gzip' }, {}),
+      'import pandas as pd\n\ndf = pd.read_json(\n    "s3://b/run/part-0.jsonl.gz",\n    lines=True,\n)\n',
+    );
     assert.match(
       pandasSnippet({ bucket: 'b', key: 'x.parquet', format: 'parquet' }, {}),
       /pd\.read_parquet\("s3:\/\/b\/x\.parquet"\)/,

@@ -22,7 +22,7 @@ interface DumpedColumn {
 }
 interface Frames {
   pandas: string;
-  cases: { name: string; json: string; readBack: DumpedColumn[] }[];
+  cases: { name: string; json: string; lines?: boolean; readBack: DumpedColumn[] }[];
   utf16Csv: { base64: string; readBack: DumpedColumn[] };
 }
 
@@ -55,6 +55,19 @@ function shown(table: ColumnarTable): DumpedColumn[] {
   });
 }
 
+/** The first way `ours` differs from `theirs` (names, dtypes, then cells), short enough to read for 20,000 rows. */
+function difference(ours: DumpedColumn[], theirs: DumpedColumn[]): string | undefined {
+  const heads = (t: DumpedColumn[]) => t.map((c) => `${c.name}${c.index ? ' (index)' : ''}: ${c.type}`).join(', ');
+  if (heads(ours) !== heads(theirs)) return `columns ${heads(ours)}, pandas ${heads(theirs)}`;
+  for (const [k, col] of theirs.entries()) {
+    if (ours[k].cells.length !== col.cells.length)
+      return `${col.name}: ${ours[k].cells.length} rows, pandas ${col.cells.length}`;
+    const row = col.cells.findIndex((cell, r) => ours[k].cells[r] !== cell);
+    if (row >= 0) return `${col.name}, row ${row}: ${ours[k].cells[row]}, pandas ${col.cells[row]}`;
+  }
+  return undefined;
+}
+
 describe('tables as pandas reads them back (fixtures written by pandas)', function () {
   this.timeout(60_000);
   let frames: Frames;
@@ -65,11 +78,38 @@ describe('tables as pandas reads them back (fixtures written by pandas)', functi
   it('decodes every to_json output as read_json returns it, cell by cell', () => {
     assert.ok(frames.cases.length >= 30, 'the generator wrote the cases');
     const failures: string[] = [];
-    for (const c of frames.cases) {
+    for (const c of frames.cases.filter((x) => !x.lines)) {
       const table = new ColumnarTable();
       jsonToTable(parseLenientJson(c.json), table);
       try {
         assert.deepEqual(shown(table), c.readBack);
+      } catch (error) {
+        failures.push(`${c.name} (pandas ${frames.pandas})\n${(error as Error).message}`);
+      }
+    }
+    assert.equal(failures.length, 0, failures.join('\n\n'));
+  });
+
+  it('reads JSON Lines from to_json(lines=True) as read_json(lines=True) returns them, batch after batch', async () => {
+    const cases = frames.cases.filter((x) => x.lines);
+    assert.ok(cases.length >= 6, 'the generator wrote the JSON Lines cases');
+    const failures: string[] = [];
+    for (const c of cases) {
+      const table = new ColumnarTable();
+      const bytes = new TextEncoder().encode(c.json);
+      const source = {
+        kind: 'bytes' as const,
+        title: 'frame.json',
+        keyName: 'frame.json',
+        open: () => chunked(bytes, 997),
+      };
+      const summary = await parseTableSource(source, table, {
+        signal: new AbortController().signal,
+        codecs: { sniffFormat, decompress },
+      });
+      try {
+        assert.equal(summary.format, 'json lines');
+        assert.equal(difference(shown(table), c.readBack), undefined);
       } catch (error) {
         failures.push(`${c.name} (pandas ${frames.pandas})\n${(error as Error).message}`);
       }
