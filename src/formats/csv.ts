@@ -38,6 +38,8 @@ export interface CsvOptions {
   workerScript?: string;
   /** Bytes parsed on this thread before workers start: small objects never start any. */
   inThreadBytes?: number;
+  /** The stream's length when known: workers start at once when it is more than inThreadBytes. */
+  expectedBytes?: number;
   /**
    * The preview's memory budget: the longest row read is a share of it (ROW_BUDGET_SHARE, at most
    * LONGEST_ROW_BYTES). Past it, reading stops with a clear message and the rows before it are kept.
@@ -110,12 +112,14 @@ class CsvStreamReader {
 
   /** Reads the whole stream (or until aborted). */
   async read(): Promise<CsvResult> {
+    const inThreadBytes = this.options.inThreadBytes ?? 1024 * 1024;
     const queue = new CsvBatchQueue({
       workers: this.options.workers ?? defaultWorkerCount(),
       workerScript: this.options.workerScript ?? defaultCsvWorkerScript,
-      inThreadBytes: this.options.inThreadBytes ?? 1024 * 1024,
+      inThreadBytes,
     });
     try {
+      if ((this.options.expectedBytes ?? 0) > inThreadBytes) queue.startWorkers();
       await this.parseHeld(this.options.firstBatchBytes ?? 64 * 1024);
       // The first rows are in the table: let the panel show them before parsing on.
       await nextTurn();

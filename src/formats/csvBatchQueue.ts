@@ -59,11 +59,7 @@ export class CsvBatchQueue {
    * the worker stops. Until a worker is ready, and for a batch too big for a worker's heap, parses here.
    */
   add(parts: readonly Uint8Array[], config: CsvBatchConfig, transferable = false): void {
-    const { workers, workerScript, inThreadBytes } = this.options;
-    if (!this.pool && this.added >= inThreadBytes && workers > 0) {
-      this.pool = CsvWorkerPool.start(workerScript, workers);
-      this.workerThreads = this.pool?.size ?? 0;
-    }
+    if (this.added >= this.options.inThreadBytes) this.startWorkers();
     const size = partsLength(parts);
     this.added += size;
     const pool = this.pool && this.pool.ready > 0 && size <= MAX_WORKER_BATCH_BYTES ? this.pool : undefined;
@@ -99,6 +95,17 @@ export class CsvBatchQueue {
       },
     );
     this.queue.push(entry);
+  }
+
+  /**
+   * Starts the workers now, not once inThreadBytes are added: for an object known to be big enough, they get
+   * ready while its first rows are read and parsed here.
+   */
+  startWorkers(): void {
+    const { workers, workerScript } = this.options;
+    if (this.pool || workers < 1) return;
+    this.pool = CsvWorkerPool.start(workerScript, workers);
+    this.workerThreads = this.pool?.size ?? 0;
   }
 
   /** Waits until the oldest batch is parsed. */

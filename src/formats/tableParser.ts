@@ -338,6 +338,8 @@ export async function parseTableSource(
     signal,
     // Decompressors and the UTF-16 converter make fresh buffers: a chunk spanning one is still the parser's own.
     chunksAreOwned: source.chunksAreOwned === true,
+    // Compressed, the text is longer than the object: big enough for the workers whenever the object is.
+    ...(total !== undefined ? { expectedBytes: total } : {}),
     ...(source.indexColumn !== undefined ? { indexColumn: source.indexColumn } : {}),
     ...(options.memoryBudget !== undefined ? { memoryBudget: options.memoryBudget } : {}),
     onWarning: options.onWarning,

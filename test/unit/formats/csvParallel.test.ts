@@ -61,6 +61,17 @@ describe('parseCsv on worker threads', () => {
     assert.deepEqual(workers.warnings, []);
   });
 
+  it('starts the workers with the first rows when the object is known to be big, not after its first megabyte', async () => {
+    // Under a megabyte arrives, with a pause once batches are on their way: only workers started at once are ready.
+    const options = { firstBatchBytes: 100, batchBytes: 2000, chunksAreOwned: true };
+    const unknown = await parseCsv(waitingForTheWorkers(text), new ColumnarTable(), options);
+    assert.equal(unknown.workerThreads, 0, 'an object of unknown size under a megabyte is parsed here');
+    const big = new ColumnarTable();
+    const known = await parseCsv(waitingForTheWorkers(text), big, { ...options, expectedBytes: 50_000_000 });
+    assert.ok(known.workerThreads > 0, 'a 50 MB object starts its workers with its first rows');
+    assert.deepEqual(dump(big).rows, (await load(text, { workers: 0 })).rows);
+  });
+
   it('parses a batch itself when a worker stops', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-worker-'));
     const crashing = join(dir, 'crash.js');
