@@ -49,3 +49,14 @@ export function cancellableSleep(ms: number, signal?: AbortSignal): Promise<void
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * `code` of a failed ranged read whose server does not serve byte ranges (it sends the whole object), the bytes
+ * being too far into the object to reach that way. Set by the object store, read by the table parser.
+ */
+export const RANGES_NOT_SERVED = 'RangesNotServed';
+
+/** True for a failed ranged read whose server does not serve byte ranges. */
+export function isRangesNotServed(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === RANGES_NOT_SERVED;
+}

@@ -34,7 +34,11 @@ export interface ByteTableSource {
   chunksAreOwned?: boolean;
   /** Streams the bytes; aborting `signal` stops the read. */
   open(signal: AbortSignal, onProgress?: (bytesRead: number, totalBytes?: number) => void): AsyncIterable<Uint8Array>;
-  /** Reads bytes [start, endInclusive]; lets Parquet read only the footer and the row groups. */
+  /**
+   * Reads bytes [start, endInclusive]; lets Parquet read only the footer and the row groups. Rejects with an
+   * error whose `code` is RANGES_NOT_SERVED (errors.ts) when the server sends the whole object instead and the bytes are too
+   * far into it to reach that way.
+   */
   readRange?(start: number, endInclusive: number, signal?: AbortSignal): Promise<Uint8Array>;
   /** JSON-able description the panel serializer can turn back into a source after a reload. */
   persist?: unknown;

@@ -3,7 +3,7 @@
 // with cancellation. The host keeps only what the panel shows of the table: its row count and schema.
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CancellationError, errorMessage, isCancellation } from '../errors';
+import { CancellationError, RANGES_NOT_SERVED, errorMessage, isCancellation, isRangesNotServed } from '../errors';
 import type { ColumnInfo, RowGroupCounts } from '../protocol';
 import { ownedChunkGroups, transferable } from './ownedChunks';
 import { readAhead } from './readAhead';
@@ -52,6 +52,11 @@ function described(source: ByteTableSource | InlineTableSource): WorkerSource {
     keyName: source.keyName,
     ranged: source.readRange !== undefined,
   };
+}
+
+/** A failed ranged read as the worker gets it: its message, and whether the server does not serve ranges. */
+function rangeFailure(e: unknown): { error: string; code?: string } {
+  return { error: errorMessage(e), ...(isRangesNotServed(e) ? { code: RANGES_NOT_SERVED } : {}) };
 }
 
 /** Chunks sent to the worker and not yet taken by its parser: bounds what waits in the worker's queue. */
@@ -168,7 +173,7 @@ export class TableClient {
       this.send({
         type: 'range',
         id: message.id,
-        ...(stop.signal.aborted ? { cancelled: true } : { error: errorMessage(e) }),
+        ...(stop.signal.aborted ? { cancelled: true } : rangeFailure(e)),
       });
     } finally {
       this.demandReads.delete(message.id);
@@ -291,7 +296,7 @@ export class TableClient {
           const bytes = transferable(await source.readRange(start, end, signal), source.chunksAreOwned === true);
           this.send({ type: 'range', id, bytes }, [bytes.buffer]);
         } catch (e) {
-          this.send({ type: 'range', id, error: errorMessage(e) });
+          this.send({ type: 'range', id, ...rangeFailure(e) });
         }
       };
       const handler = (message: FromTableWorker): void => {

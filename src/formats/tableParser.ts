@@ -1,7 +1,7 @@
 // TableSource → ColumnarTable: sniffs the format, decompresses, and hands the bytes to the CSV, JSON or
 // Parquet reader. Bad input gives a clear error or a best-effort table plus a warning, never nothing.
 import { formatBytes } from '../formatBytes';
-import { isCancellation } from '../errors';
+import { isCancellation, isRangesNotServed } from '../errors';
 import type { Logger } from '../logger';
 import { parseCsv } from './csv';
 import { type JsonLayout, jsonLayout, parseJsonLines } from './jsonLines';
@@ -228,8 +228,14 @@ export async function parseTableSource(
   const report = (): void => options.onProgress?.(bytesRead, total);
 
   // Parquet with ranged reads: fetch the footer and then row groups, never the whole object at once.
+  // A server that does not serve ranges this far in leaves the stream, which a Parquet object fits only whole.
+  let rangesNotServed: Error | undefined;
   if (source.readRange && total !== undefined && total >= 12 && !source.compression) {
-    const magic = await source.readRange(total - 4, total - 1, signal);
+    const magic = await source.readRange(total - 4, total - 1, signal).catch((e: unknown) => {
+      if (!isRangesNotServed(e)) throw e;
+      rangesNotServed = e as Error;
+      return new Uint8Array(0);
+    });
     if (new TextDecoder().decode(magic) === 'PAR1') {
       const file = rangeBuffer(total, (start, end) => source.readRange!(start, end, signal));
       await parseParquet(file, table, {
@@ -283,6 +289,10 @@ export async function parseTableSource(
         'The object is a Python pickle. XCom Lens does not unpickle data (it could run code); store DataFrames as CSV, JSON or Parquet to preview them.',
       );
     case 'parquet': {
+      if (rangesNotServed && total !== undefined && total > (options.memoryBudget ?? Infinity))
+        throw new UnsupportedContentError(
+          `${rangesNotServed.message} A Parquet object is read by range, or whole, and this one (${formatBytes(total)}) is larger than the preview's memory budget (${formatBytes(options.memoryBudget)}).`,
+        );
       const bytes = await collect(stream, Number.MAX_SAFE_INTEGER, 'Parquet file', options.memoryBudget);
       bytesRead = total ?? bytes.byteLength;
       await parseParquet(memoryBuffer(bytes), table, {

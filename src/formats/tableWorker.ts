@@ -46,7 +46,7 @@ export type ToTableWorker =
   | { type: 'bytes'; chunks: Uint8Array[] }
   | { type: 'end' }
   | { type: 'fail'; message: string }
-  | { type: 'range'; id: number; bytes?: Uint8Array; error?: string; cancelled?: boolean }
+  | { type: 'range'; id: number; bytes?: Uint8Array; error?: string; code?: string; cancelled?: boolean }
   | { type: 'abortLoad' }
   | { type: 'request'; id: number; request: TableRequest };
 
@@ -466,7 +466,13 @@ port.on('message', (message: ToTableWorker) => {
       demandRanges.delete(message.id);
       if (message.bytes) waiting?.resolve(message.bytes);
       else if (message.cancelled) waiting?.reject(new CancellationError());
-      else waiting?.reject(new Error(message.error ?? 'The ranged read failed.'));
+      else
+        waiting?.reject(
+          Object.assign(
+            new Error(message.error ?? 'The ranged read failed.'),
+            message.code ? { code: message.code } : {},
+          ),
+        );
       return;
     }
     case 'abortLoad':

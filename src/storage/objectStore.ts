@@ -6,6 +6,7 @@ import { CancellationError, cancellableSleep } from '../errors';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import { objectUrl } from './objectUrl';
+import { MOST_BYTES_SKIPPED, isWholeObject, rangeNotServed, servedStart } from './rangeReply';
 import { resolveRegion } from './awsCredentials';
 import { createS3Client, DEFAULT_CLIENT_OPTIONS } from './s3ClientFactory';
 
@@ -104,6 +105,14 @@ class BoundedWait {
 type Body = AsyncIterable<Uint8Array> & { destroy?(error?: Error): void };
 
 /** A ranged GET on its way: read it once, or close it unread (which aborts its body). */
+/** How a range read as part of a longer stream (`read`) goes on when the server sends the whole object. */
+interface StreamedRange {
+  /** The stream's last byte: a whole object sent for one range is read on to it, not cut at the range's end. */
+  streamEnd: number;
+  /** Called when the server sent the whole object: no further range is worth sending ahead. */
+  onWholeObject(): void;
+}
+
 interface StartedRange extends AsyncIterable<Uint8Array> {
   /** Its first byte. */
   start: number;
@@ -218,11 +227,14 @@ export class S3ObjectStore {
     const total = end - start + 1;
     let read = 0;
     let next: StartedRange | undefined;
+    // An endpoint that ignores ranges sends the whole object for the first one: it is read on to the end.
+    let wholeObject = false;
+    const streamed: StreamedRange = { streamEnd: end, onWholeObject: () => (wholeObject = true) };
     try {
       for (let offset = start; offset <= end;) {
         const last = Math.min(offset + chunkSize - 1, end);
         // The range sent ahead, unless the last one came short (then read on from where it stopped).
-        const range = next?.start === offset ? next : this.startRange(loc, offset, last, signal);
+        const range = next?.start === offset ? next : this.startRange(loc, offset, last, signal, streamed);
         if (range !== next) next?.close();
         next = undefined;
         for await (const piece of range) {
@@ -231,7 +243,8 @@ export class S3ObjectStore {
           options.onProgress?.(read, total);
           yield piece;
           // Once the reader has this range's first piece (not before: the first rows come first).
-          if (!next && last < end) next = this.startRange(loc, last + 1, Math.min(last + chunkSize, end), signal);
+          if (!next && last < end && !wholeObject)
+            next = this.startRange(loc, last + 1, Math.min(last + chunkSize, end), signal, streamed);
         }
       }
     } finally {
@@ -240,8 +253,14 @@ export class S3ObjectStore {
   }
 
   /** A ranged GET sent now and read later: its failure, if any, surfaces when it is read. */
-  private startRange(loc: ObjectLocation, start: number, endInclusive: number, signal?: AbortSignal): StartedRange {
-    const pieces = this.readRangeStream(loc, start, endInclusive, signal)[Symbol.asyncIterator]();
+  private startRange(
+    loc: ObjectLocation,
+    start: number,
+    endInclusive: number,
+    signal: AbortSignal | undefined,
+    streamed: StreamedRange,
+  ): StartedRange {
+    const pieces = this.readRangeStream(loc, start, endInclusive, signal, streamed)[Symbol.asyncIterator]();
     const first = pieces.next();
     first.catch(() => undefined);
     let finished = false;
@@ -303,37 +322,59 @@ export class S3ObjectStore {
 
   /**
    * One explicit range, streamed; a transient failure (before or during the body) resumes from the first
-   * byte not yet delivered, up to `rangeRetries` times. Aborting destroys the body at once.
+   * byte not yet delivered, up to `rangeRetries` times. Aborting destroys the body at once. Only the bytes
+   * asked for are delivered, whatever the server sends: an endpoint that ignores ranges sends the whole object,
+   * whose bytes before the range are skipped (up to MOST_BYTES_SKIPPED) and after it left unread (except to
+   * `streamed.streamEnd`, for a range of a longer stream).
    */
   private async *readRangeStream(
     loc: ObjectLocation,
     start: number,
     endInclusive: number,
     signal?: AbortSignal,
+    streamed?: StreamedRange,
   ): AsyncIterable<Uint8Array> {
     let offset = start;
+    let end = endInclusive;
     let attempt = 0;
     // Set when the reader kept the last piece longer than the bound: the socket may have timed out meanwhile.
     let pausedLong = false;
     while (true) {
       let body: Body | undefined;
-      const what = `GET s3://${loc.bucket}/${loc.key} bytes ${offset}-${endInclusive}`;
+      const what = `GET s3://${loc.bucket}/${loc.key} bytes ${offset}-${end}`;
       const wait = new BoundedWait(this.waitTimeoutMs, signal);
       const onAbort = () => body?.destroy?.(new CancellationError());
       try {
         if (signal?.aborted) throw new CancellationError();
         const out = await this.client.send(
-          new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key, Range: `bytes=${offset}-${endInclusive}` }),
+          new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key, Range: `bytes=${offset}-${end}` }),
           { abortSignal: wait.signal },
         );
         body = out.Body as unknown as Body | undefined;
         if (!body) return;
         wait.signal.addEventListener('abort', onAbort, { once: true });
         if (wait.signal.aborted) onAbort();
+        const served = servedStart(out, offset);
+        if (served > offset || offset - served > MOST_BYTES_SKIPPED) throw rangeNotServed(loc, offset, served, out);
+        let skip = offset - served;
+        if (streamed && isWholeObject(out)) {
+          end = Math.max(end, streamed.streamEnd);
+          streamed.onWholeObject();
+        }
         wait.restart();
         for await (const chunk of body) {
           if (wait.signal.aborted) throw new CancellationError();
-          const piece = chunk instanceof Uint8Array ? chunk : new Uint8Array(chunk as ArrayBuffer);
+          let piece = chunk instanceof Uint8Array ? chunk : new Uint8Array(chunk as ArrayBuffer);
+          if (skip > 0) {
+            const dropped = Math.min(skip, piece.byteLength);
+            skip -= dropped;
+            piece = piece.subarray(dropped);
+            if (piece.byteLength === 0) continue;
+          }
+          // The rest of a body longer than the range (a whole object) is not wanted.
+          const wanted = end - offset + 1;
+          if (wanted <= 0) return;
+          if (piece.byteLength > wanted) piece = piece.subarray(0, wanted);
           offset += piece.byteLength;
           // The bound is on S3's waits, not the reader's: a reader that pauses (at the memory budget, or a
           // range sent ahead) does not time the request out.
@@ -348,7 +389,7 @@ export class S3ObjectStore {
       } catch (error) {
         body?.destroy?.();
         if (signal?.aborted || wait.timedOut) throw this.failure(error, loc, what, wait, signal);
-        if (offset > endInclusive) return;
+        if (offset > end) return;
         // A wait that ran out is not retried: the setting bounds how long the user waits.
         const seen = toStorageError(error);
         const timedOut = seen instanceof StorageError && seen.kind === 'timeout';

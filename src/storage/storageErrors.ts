@@ -15,6 +15,7 @@ export type StorageErrorKind =
   | 'unreachable'
   | 'timeout'
   | 'invalidRange'
+  | 'rangeNotServed'
   | 'unknown';
 
 /** An S3 access failure, with a message fit for users. */

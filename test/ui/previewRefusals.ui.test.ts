@@ -1,12 +1,15 @@
 // What a preview refuses to do past the memory budget, as a user sees it in code-server + Chromium, with objects a
 // loopback S3 stand-in serves: Copy Column of more text than the clipboard takes says how many values there are
-// and points to Export CSV; a JSON document too large to decode within the budget says so and names the setting.
+// and points to Export CSV; a JSON document too large to decode within the budget says so and names the setting;
+// a 4 GB Parquet object on an endpoint that ignores byte ranges says the endpoint does not serve them.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { FrameLocator, Page } from 'playwright-core';
 import {
   fixedWidthCsv,
   memoryObject,
+  parquetFarIn,
   startGeneratedObjectServer,
   type GeneratedObjectServer,
 } from '../fixtures/servers/generatedObjects';
@@ -14,6 +17,15 @@ import { openPreview } from '../harness/previewUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const BUCKET = 'refusals';
+
+/** A small Parquet file (its footer goes at the end of a 4 GB object). */
+function smallParquet(): Uint8Array {
+  return new Uint8Array(
+    parquetWriteBuffer({
+      columnData: [{ name: 'id', data: Int32Array.from({ length: 100 }, (_, i) => i), type: 'INT32' }],
+    }),
+  );
+}
 
 /** 24 MB of JSON records: more than a quarter of a 64 MB budget. */
 function largeJson(): Uint8Array {
@@ -24,6 +36,8 @@ function largeJson(): Uint8Array {
 describe('preview refusals past the memory budget (UI)', function () {
   this.timeout(300_000);
   let server: GeneratedObjectServer | undefined;
+  /** The same objects from an endpoint that answers every GET with the whole object. */
+  let noRanges: GeneratedObjectServer | undefined;
   let wb: Workbench | undefined;
   let page: Page;
   let grid: FrameLocator;
@@ -32,15 +46,18 @@ describe('preview refusals past the memory budget (UI)', function () {
       join(wb!.workspace, '.vscode', 'settings.json'),
       JSON.stringify({ 'xcomLens.preview.memoryBudgetMB': budgetMB }),
     );
-  const target = (key: string) => ({
-    s3: { bucket: BUCKET, key, endpointUrl: server!.endpoint, region: 'us-east-1', forcePathStyle: true },
+  const target = (key: string, endpoint = server!.endpoint) => ({
+    s3: { bucket: BUCKET, key, endpointUrl: endpoint, region: 'us-east-1', forcePathStyle: true },
   });
 
   before(async () => {
-    server = await startGeneratedObjectServer({
+    const objects = {
       [`${BUCKET}/ids.csv`]: fixedWidthCsv(3e9),
       [`${BUCKET}/records.json`]: memoryObject(largeJson()),
-    });
+      [`${BUCKET}/events.parquet`]: parquetFarIn(smallParquet(), 4e9),
+    };
+    server = await startGeneratedObjectServer(objects);
+    noRanges = await startGeneratedObjectServer(objects, { ignoresRanges: true });
     wb = await openWorkbench({
       env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' },
       files: { '.vscode/settings.json': JSON.stringify({ 'xcomLens.preview.memoryBudgetMB': 512 }) },
@@ -50,6 +67,7 @@ describe('preview refusals past the memory budget (UI)', function () {
   after(async () => {
     await wb?.close();
     await server?.close();
+    await noRanges?.close();
   });
 
   it('refuses Copy Column past 32 MB of text, saying how many values and what to use instead', async () => {
@@ -83,5 +101,20 @@ describe('preview refusals past the memory budget (UI)', function () {
       })
       .waitFor({ timeout: 60_000 });
     console.log(`      JSON refused: ${await screenshot(page, 'preview-json-refused')}`);
+  });
+
+  it('says an endpoint that ignores byte ranges cannot serve a 4 GB Parquet object, without downloading it', async () => {
+    settings(64);
+    grid = await openPreview(wb!, page, target('events.parquet', noRanges!.endpoint), '.messages [role="alert"]');
+    await grid
+      .locator('.messages [role="alert"]')
+      .filter({
+        hasText:
+          /The S3 endpoint sent the whole of s3:\/\/refusals\/events\.parquet \(4\.0 GB\) when asked for its bytes from [\d,]+ on: it, or a proxy in front of it, does not serve byte ranges\./,
+      })
+      .waitFor({ timeout: 60_000 });
+    const sent = noRanges!.sent(`${BUCKET}/events.parquet`);
+    if (sent > 64e6) throw new Error(`downloaded ${sent} bytes of the 4 GB object`);
+    console.log(`      ranges not served: ${await screenshot(page, 'preview-ranges-not-served')}`);
   });
 });

@@ -9,13 +9,14 @@ import { isCancellation } from '../../../src/errors';
 import { PART_BYTES } from '../../../src/formats/parquet';
 import type { ByteTableSource } from '../../../src/formats/table';
 import { type PartialRead, TableClient } from '../../../src/formats/tableClient';
-import { openS3ObjectStore, type S3ObjectStore } from '../../../src/storage/objectStore';
+import type { S3ObjectStore } from '../../../src/storage/objectStore';
 import { emptyQuery } from '../../../src/protocol';
 import {
   memoryObject,
   startGeneratedObjectServer,
   type GeneratedObjectServer,
 } from '../../fixtures/servers/generatedObjects';
+import { standInStore } from './standInPreview';
 
 const BUCKET = 'big';
 const KEY = 'rowgroups.parquet';
@@ -116,10 +117,7 @@ describe('Parquet row groups read on demand (S3 stand-in)', function () {
       [`${BUCKET}/${BIG_PLAIN_KEY}`]: memoryObject(bigFiles[BIG_PLAIN_KEY]),
       [`${BUCKET}/${TWO_BIG_KEY}`]: memoryObject(twoBig),
     });
-    store = openS3ObjectStore(
-      { endpointUrl: server.endpoint, forcePathStyle: true, region: 'us-east-1' },
-      { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } },
-    );
+    store = standInStore(server);
   });
   after(async () => {
     await Promise.all(clients.map((c) => c.close()));

@@ -7,10 +7,9 @@ import { gzipSync } from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { isCancellation } from '../../../src/errors';
 import type { ByteTableSource } from '../../../src/formats/table';
-import { type PartialRead, TableClient } from '../../../src/formats/tableClient';
+import type { PartialRead, TableClient } from '../../../src/formats/tableClient';
 import { VIEW_BYTES_PER_ROW } from '../../../src/formats/tableView';
-import { openS3ObjectStore, type S3ObjectStore } from '../../../src/storage/objectStore';
-import { s3Source as previewSource } from '../../../src/panels/s3TableSource';
+import type { S3ObjectStore } from '../../../src/storage/objectStore';
 import { emptyQuery } from '../../../src/protocol';
 import {
   fixedWidthCsv,
@@ -21,6 +20,7 @@ import {
   unendingJsonLine,
   unendingRowCsv,
 } from '../../fixtures/servers/generatedObjects';
+import { TableClients, previewSourceOf, standInStore } from './standInPreview';
 
 const BUCKET = 'big';
 const CSV_KEY = 'huge.csv';
@@ -59,7 +59,7 @@ describe('previews past the memory budget (S3 stand-in generating the bytes)', f
   const parquet = manyGroupsParquet();
   let server: GeneratedObjectServer;
   let store: S3ObjectStore;
-  const clients: TableClient[] = [];
+  const clients = new TableClients();
 
   before(async () => {
     server = await startGeneratedObjectServer({
@@ -71,28 +71,15 @@ describe('previews past the memory budget (S3 stand-in generating the bytes)', f
       [`${BUCKET}/${UNCLOSED_QUOTE_KEY}`]: unendingRowCsv(4e9, 1000, true),
       [`${BUCKET}/${NO_NEWLINE_KEY}`]: unendingRowCsv(4e9, 0, false),
     });
-    store = openS3ObjectStore(
-      { endpointUrl: server.endpoint, forcePathStyle: true, region: 'us-east-1' },
-      { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } },
-    );
+    store = standInStore(server);
   });
   after(async () => {
-    await Promise.all(clients.map((c) => c.close()));
+    await clients.closeAll();
     await server.close();
   });
 
-  /** The source the preview builds for an S3 object: HEAD, then streamed and ranged reads. */
-  async function s3Source(key: string): Promise<ByteTableSource> {
-    return previewSource(async () => store, { bucket: BUCKET, key }, { title: key }).resolve(
-      new AbortController().signal,
-    ) as Promise<ByteTableSource>;
-  }
-
-  function client(): TableClient {
-    const c = new TableClient();
-    clients.push(c);
-    return c;
-  }
+  const s3Source = (key: string): Promise<ByteTableSource> => previewSourceOf(store, BUCKET, key);
+  const client = (): TableClient => clients.open();
 
   /** Starts a load and returns a way to wait for each stop at the budget. */
   function startLoad(table: TableClient, source: ByteTableSource, budgetBytes: number, signal: AbortSignal) {
