@@ -49,7 +49,8 @@ export function s3Source(
     persist: options.persist,
     async resolve(signal) {
       const reader = await store();
-      const { size } = await reader.head(loc, signal);
+      // Every later GET asks for the version this HEAD saw: an object replaced meanwhile stops the read clearly.
+      const { size, etag } = await reader.head(loc, signal);
       return {
         kind: 'bytes',
         title: options.title,
@@ -61,8 +62,14 @@ export function s3Source(
         persist: options.persist,
         // Socket reads: each chunk is a buffer of its own that the SDK does not keep.
         chunksAreOwned: true,
-        open: (s, onProgress) => reader.read(loc, { signal: s, size, onProgress: (read) => onProgress?.(read, size) }),
-        readRange: (start, endInclusive, s) => reader.readRange(loc, start, endInclusive, s),
+        open: (s, onProgress) =>
+          reader.read(loc, {
+            signal: s,
+            size,
+            ...(etag ? { ifMatch: etag } : {}),
+            onProgress: (read) => onProgress?.(read, size),
+          }),
+        readRange: (start, endInclusive, s) => reader.readRange(loc, start, endInclusive, s, etag),
       };
     },
   };

@@ -42,6 +42,11 @@ export interface ReadOptions {
   onProgress?(bytesRead: number, totalBytes: number): void;
   /** The object's size when already known (skips the HEAD). */
   size?: number;
+  /**
+   * The object's ETag as its HEAD gave it (the one made here when `size` is not given): every GET asks for that
+   * version, so an object replaced mid-read stops the read with a clear error, never stitching two versions.
+   */
+  ifMatch?: string;
 }
 
 /** Options of an S3ObjectStore. */
@@ -111,6 +116,8 @@ interface StreamedRange {
   streamEnd: number;
   /** Called when the server sent the whole object: no further range is worth sending ahead. */
   onWholeObject(): void;
+  /** The ETag every range must have (ReadOptions.ifMatch). */
+  ifMatch?: string | undefined;
 }
 
 interface StartedRange extends AsyncIterable<Uint8Array> {
@@ -211,7 +218,9 @@ export class S3ObjectStore {
   async *read(loc: ObjectLocation, options: ReadOptions = {}): AsyncIterable<Uint8Array> {
     const { signal } = options;
     const chunkSize = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK_SIZE));
-    const size = options.size ?? (await this.head(loc, signal)).size;
+    const head = options.size === undefined ? await this.head(loc, signal) : undefined;
+    const size = options.size ?? head!.size;
+    const ifMatch = options.ifMatch ?? head?.etag;
     const start = options.start ?? 0;
     const end = Math.min(options.end ?? size - 1, size - 1);
     if (signal?.aborted) throw new CancellationError(`Reading s3://${loc.bucket}/${loc.key} was cancelled.`);
@@ -229,7 +238,7 @@ export class S3ObjectStore {
     let next: StartedRange | undefined;
     // An endpoint that ignores ranges sends the whole object for the first one: it is read on to the end.
     let wholeObject = false;
-    const streamed: StreamedRange = { streamEnd: end, onWholeObject: () => (wholeObject = true) };
+    const streamed: StreamedRange = { streamEnd: end, ifMatch, onWholeObject: () => (wholeObject = true) };
     try {
       for (let offset = start; offset <= end;) {
         const last = Math.min(offset + chunkSize - 1, end);
@@ -249,6 +258,15 @@ export class S3ObjectStore {
       }
     } finally {
       next?.close();
+    }
+  }
+
+  /** True when the object's HEAD still gives `etag` (false when it does not, or the HEAD fails). */
+  private async keepsEtag(loc: ObjectLocation, etag: string, signal?: AbortSignal): Promise<boolean> {
+    try {
+      return (await this.head(loc, signal)).etag === etag;
+    } catch {
+      return false;
     }
   }
 
@@ -287,12 +305,18 @@ export class S3ObjectStore {
    * Bytes [start, endInclusive] of an object in one buffer of its own (Parquet footers and row groups, sniffing).
    * The pieces are copied in as they come: a row group of tens of megabytes is not held twice.
    */
-  async readRange(loc: ObjectLocation, start: number, endInclusive: number, signal?: AbortSignal): Promise<Uint8Array> {
+  async readRange(
+    loc: ObjectLocation,
+    start: number,
+    endInclusive: number,
+    signal?: AbortSignal,
+    ifMatch?: string,
+  ): Promise<Uint8Array> {
     // Made for the whole range up to a bound, and grown past it only as bytes come: a range a corrupt footer
     // claims is not allocated before the server sends it.
     let out = new Uint8Array(Math.min(Math.max(0, endInclusive - start + 1), RANGE_BUFFER_BYTES));
     let at = 0;
-    for await (const piece of this.readRangeStream(loc, start, endInclusive, signal)) {
+    for await (const piece of this.readRangeStream(loc, start, endInclusive, signal, { ifMatch })) {
       if (at + piece.byteLength > out.length) {
         const grown = new Uint8Array(Math.max(out.length * 2, at + piece.byteLength));
         grown.set(out.subarray(0, at));
@@ -325,15 +349,16 @@ export class S3ObjectStore {
    * byte not yet delivered, up to `rangeRetries` times. Aborting destroys the body at once. Only the bytes
    * asked for are delivered, whatever the server sends: an endpoint that ignores ranges sends the whole object,
    * whose bytes before the range are skipped (up to MOST_BYTES_SKIPPED) and after it left unread (except to
-   * `streamed.streamEnd`, for a range of a longer stream).
+   * `streamed.streamEnd`, for a range of a longer stream). With `ifMatch`, only that version of the object is read.
    */
   private async *readRangeStream(
     loc: ObjectLocation,
     start: number,
     endInclusive: number,
     signal?: AbortSignal,
-    streamed?: StreamedRange,
+    streamed?: Partial<StreamedRange>,
   ): AsyncIterable<Uint8Array> {
+    let ifMatch = streamed?.ifMatch;
     let offset = start;
     let end = endInclusive;
     let attempt = 0;
@@ -347,7 +372,12 @@ export class S3ObjectStore {
       try {
         if (signal?.aborted) throw new CancellationError();
         const out = await this.client.send(
-          new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key, Range: `bytes=${offset}-${end}` }),
+          new GetObjectCommand({
+            Bucket: loc.bucket,
+            Key: loc.key,
+            Range: `bytes=${offset}-${end}`,
+            ...(ifMatch ? { IfMatch: ifMatch } : {}),
+          }),
           { abortSignal: wait.signal },
         );
         body = out.Body as unknown as Body | undefined;
@@ -357,9 +387,9 @@ export class S3ObjectStore {
         const served = servedStart(out, offset);
         if (served > offset || offset - served > MOST_BYTES_SKIPPED) throw rangeNotServed(loc, offset, served, out);
         let skip = offset - served;
-        if (streamed && isWholeObject(out)) {
+        if (streamed?.streamEnd !== undefined && isWholeObject(out)) {
           end = Math.max(end, streamed.streamEnd);
-          streamed.onWholeObject();
+          streamed.onWholeObject?.();
         }
         wait.restart();
         for await (const chunk of body) {
@@ -393,6 +423,19 @@ export class S3ObjectStore {
         // A wait that ran out is not retried: the setting bounds how long the user waits.
         const seen = toStorageError(error);
         const timedOut = seen instanceof StorageError && seen.kind === 'timeout';
+        if (
+          ifMatch &&
+          seen instanceof StorageError &&
+          seen.kind === 'changed' &&
+          (await this.keepsEtag(loc, ifMatch, signal))
+        ) {
+          // The object is as it was: this endpoint does not match ETags as its HEAD gives them. Read without.
+          this.logger.warn(
+            `S3 read ${what}: the endpoint refused If-Match with the object's own ETag; reading without it.`,
+          );
+          ifMatch = undefined;
+          continue;
+        }
         // After a long pause of the reader, a dropped socket is the pause's doing, not S3's: read on.
         if (attempt < this.rangeRetries && (pausedLong || (!timedOut && isTransientError(error)))) {
           attempt++;

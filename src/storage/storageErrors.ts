@@ -16,6 +16,7 @@ export type StorageErrorKind =
   | 'timeout'
   | 'invalidRange'
   | 'rangeNotServed'
+  | 'changed'
   | 'unknown';
 
 /** An S3 access failure, with a message fit for users. */
@@ -157,6 +158,11 @@ function isBodiless(e: SdkLikeError): boolean {
   return /^(\d{3}|Unknown|UnknownError|BadRequest)$/.test(name);
 }
 
+/** Why a read stopped when the object was replaced after its first request (its ETag no longer matches). */
+function changedMessage(what: string): string {
+  return `${what} changed while it was being read: it was replaced after reading began, so the parts read would not belong together. Reopen it to read the new version.`;
+}
+
 /** A few words for the tree: what kind of failure an object's HEAD met. */
 export function storageErrorLabel(error: unknown): string {
   if (!(error instanceof StorageError)) return 'unreadable';
@@ -255,6 +261,8 @@ export function toStorageError(
         `The bucket ${bucket} is not in region ${context.region ?? '(unset)'}${region ? `: use region ${region}` : ''}. Set the region in the connection's S3 settings.`,
       );
     }
+    case 'PreconditionFailed':
+      return make('changed', changedMessage(what));
     case 'InvalidRange':
       return make(
         'invalidRange',
@@ -317,6 +325,7 @@ export function toStorageError(
   }
   if (status === 403) return make('accessDenied', `Access to ${what} was denied for ${creds} (HTTP 403).`);
   if (status === 416) return make('invalidRange', `The requested byte range is outside ${what} (HTTP 416).`);
+  if (status === 412) return make('changed', changedMessage(what));
   if (status === 301 || status === 307) {
     const region = expectedRegion(e);
     return make(
