@@ -122,9 +122,13 @@ describe('previews past the memory budget (S3 stand-in generating the bytes)', f
     const first = await nextStop(1);
     const rowsAtFirst = table.rowCount;
     assert.equal(first.totalBytes, CSV.size);
-    // The budget holds the table and the room to sort and filter its rows.
+    // The budget holds the table and the room to sort and filter its rows. Reading stops once they reach it; the
+    // table then gives back the spare room of its last chunks, so it may hold a little less when the stop is told.
     const held = table.tableBytes + table.rowCount * VIEW_BYTES_PER_ROW;
-    assert.ok(held >= budget && held < 2 * budget, `table holds ${table.tableBytes} bytes, ${table.rowCount} rows`);
+    assert.ok(
+      held >= 0.75 * budget && held < 2 * budget,
+      `table holds ${table.tableBytes} bytes, ${table.rowCount} rows`,
+    );
     assert.ok(rowsAtFirst > 100_000, `rows: ${rowsAtFirst}`);
     assert.ok(first.bytesRead < 0.05 * CSV.size, `read ${first.bytesRead} of ${CSV.size}`);
     const top = await table.request({ op: 'rows', query: emptyQuery(), start: 0, end: 2 });
@@ -174,7 +178,10 @@ describe('previews past the memory budget (S3 stand-in generating the bytes)', f
     assert.ok(rowsAtFirst > 100_000, `rows: ${rowsAtFirst}`);
     assert.ok(first.bytesRead < 0.05 * JSON_LINES.size, `read ${first.bytesRead} of ${JSON_LINES.size}`);
     const held = table.tableBytes + table.rowCount * VIEW_BYTES_PER_ROW;
-    assert.ok(held >= budget && held < 2 * budget, `table holds ${table.tableBytes} bytes, ${table.rowCount} rows`);
+    assert.ok(
+      held >= 0.75 * budget && held < 2 * budget,
+      `table holds ${table.tableBytes} bytes, ${table.rowCount} rows`,
+    );
     // read_json(lines=True)'s dtypes: numeric text such as the zero-padded id becomes int64, created_at a datetime.
     assert.deepEqual(
       table.columns.map((c) => `${c.name}: ${c.type}`),
