@@ -155,19 +155,28 @@ const FORMAT_EXTENSIONS: Record<string, ReferenceFormat> = {
   pkl: 'pickle',
 };
 
-/** Format and compression an object name's extensions declare, e.g. `x.csv.gz` → csv + gzip. */
-export function formatFromKey(key: string): { formatHint?: ReferenceFormat; compression?: ReferenceCompression } {
+/** An object name's format extension (lower case) and the compression its last extension declares. */
+function extensions(key: string): { format?: string; compression?: ReferenceCompression } {
   const name = key.slice(key.lastIndexOf('/') + 1).toLowerCase();
   const parts = name.split('.');
   if (parts.length < 2) return {};
-  let ext = parts.pop() as string;
-  const compression = COMPRESSION_EXTENSIONS[ext];
-  if (compression) {
-    if (parts.length < 2) return { compression };
-    ext = parts.pop() as string;
-  }
-  const formatHint = FORMAT_EXTENSIONS[ext];
+  const last = parts.pop() as string;
+  const compression = COMPRESSION_EXTENSIONS[last];
+  if (!compression) return { format: last };
+  return parts.length < 2 ? { compression } : { format: parts.pop() as string, compression };
+}
+
+/** Format and compression an object name's extensions declare, e.g. `x.csv.gz` → csv + gzip. */
+export function formatFromKey(key: string): { formatHint?: ReferenceFormat; compression?: ReferenceCompression } {
+  const { format, compression } = extensions(key);
+  const formatHint = format !== undefined ? FORMAT_EXTENSIONS[format] : undefined;
   return { ...(formatHint ? { formatHint } : {}), ...(compression ? { compression } : {}) };
+}
+
+/** True when an object name says it holds JSON Lines (`.jsonl`, `.ndjson`, compressed or not). */
+export function isJsonLinesKey(key: string): boolean {
+  const { format } = extensions(key);
+  return format === 'jsonl' || format === 'ndjson';
 }
 
 function reference(

@@ -1,4 +1,4 @@
-import { toS3Uri } from '../references';
+import { isJsonLinesKey, toS3Uri } from '../references';
 import { pythonDict, pythonString, shellWord } from './quoting';
 
 /** Where an offloaded object lives and how to reach it, for snippets. */
@@ -49,7 +49,7 @@ export function pandasSnippet(object: SnippetObject, access: SnippetAccess): str
     args.push(`compression=${pythonString(name)}`);
   }
   // A `.jsonl` / `.ndjson` name holds JSON Lines, which read_json reads only when told.
-  if (reader === 'read_json' && /\.(jsonl|ndjson)(\.(gz|bz2|zst|xz|zip))?$/i.test(object.key)) args.push('lines=True');
+  if (reader === 'read_json' && isJsonLinesKey(object.key)) args.push('lines=True');
   const storage: Record<string, unknown> = {};
   if (access.profile) storage.profile = access.profile;
   const clientKwargs: Record<string, unknown> = {};

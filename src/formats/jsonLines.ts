@@ -3,6 +3,7 @@
 // goes through read_json's conversions (readJsonColumn), column by column, as `read_json(lines=True)` does.
 import { formatBytes } from '../formatBytes';
 import type { ColumnType, MissingMarker } from '../protocol';
+import { joinParts } from './heldBytes';
 import { collectKeys, isPlainObject, labelText, parseLenientJson } from './pandasJson';
 import { readJsonColumn } from './pandasReadJson';
 import type { Column, ColumnarTable } from './table';
@@ -135,27 +136,16 @@ export async function parseJsonLines(
     }
     // Whole lines up to the chunk's last newline; a newline byte is never part of a multi-byte character.
     const head = chunk.subarray(0, end);
-    take(rest.length > 0 ? decoder.decode(join([...rest, head], restBytes + head.byteLength)) : decoder.decode(head));
+    take(decoder.decode(restBytes > 0 ? joinParts([...rest, head]) : head));
     rest = [chunk.subarray(end + 1)];
     restBytes = chunk.byteLength - end - 1;
   }
-  if (!options.signal.aborted && restBytes > 0) take(decoder.decode(join(rest, restBytes)));
+  if (!options.signal.aborted && restBytes > 0) take(decoder.decode(joinParts(rest)));
   flush();
 }
 
 function lineTooLong(line: number, max: number): string {
   return `Reading stopped at line ${line.toLocaleString('en-US')} of the JSON Lines object: it runs past ${formatBytes(max)} without ending, longer than the preview reads in one line.`;
-}
-
-function join(parts: readonly Uint8Array[], size: number): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
 }
 
 /**

@@ -3,7 +3,9 @@
 import { formatBytes } from '../formatBytes';
 import { isCancellation, isRangesNotServed } from '../errors';
 import type { Logger } from '../logger';
+import { isJsonLinesKey } from '../references';
 import { parseCsv } from './csv';
+import { partsLength } from './heldBytes';
 import { type JsonLayout, jsonLayout, parseJsonLines } from './jsonLines';
 import { NotATableError, jsonToTable, parseLenientJson } from './pandasJson';
 import { CorruptParquetError, type ParquetLayout, memoryBuffer, parseParquet, rangeBuffer } from './parquet';
@@ -196,13 +198,13 @@ async function jsonLayoutOf(
   const chunks: Uint8Array[] = [];
   let layout: JsonLayout | undefined;
   for (const want of [HEAD_BYTES, JSON_LAYOUT_BYTES]) {
-    const more = await readHead(it, want - chunks.reduce((n, c) => n + c.byteLength, 0));
+    const more = await readHead(it, want - partsLength(chunks));
     chunks.push(...more.chunks);
     const head = concat(chunks, JSON_LAYOUT_BYTES);
     layout = jsonLayout(new TextDecoder().decode(head), head.byteLength < want);
     if (layout) break;
   }
-  layout ??= /\.(jsonl|ndjson)(\.[a-z0-9]+)?$/i.test(keyName ?? '') ? 'lines' : 'document';
+  layout ??= keyName !== undefined && isJsonLinesKey(keyName) ? 'lines' : 'document';
   return { layout, stream: prepend(chunks, it) };
 }
 

@@ -6,7 +6,7 @@ import { CancellationError, cancellableSleep } from '../errors';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import { objectUrl } from './objectUrl';
-import { MOST_BYTES_SKIPPED, isWholeObject, rangeNotServed, servedStart } from './rangeReply';
+import { MOST_BYTES_SKIPPED, isWholeObject, rangesNotServed, servedStart } from './rangeReply';
 import { resolveRegion } from './awsCredentials';
 import { createS3Client, DEFAULT_CLIENT_OPTIONS } from './s3ClientFactory';
 
@@ -109,17 +109,20 @@ class BoundedWait {
 
 type Body = AsyncIterable<Uint8Array> & { destroy?(error?: Error): void };
 
-/** A ranged GET on its way: read it once, or close it unread (which aborts its body). */
-/** How a range read as part of a longer stream (`read`) goes on when the server sends the whole object. */
-interface StreamedRange {
-  /** The stream's last byte: a whole object sent for one range is read on to it, not cut at the range's end. */
-  streamEnd: number;
-  /** Called when the server sent the whole object: no further range is worth sending ahead. */
-  onWholeObject(): void;
-  /** The ETag every range must have (ReadOptions.ifMatch). */
+/** How one range is read. */
+interface RangeReading {
+  /** The ETag the object must still have (ReadOptions.ifMatch). */
   ifMatch?: string | undefined;
+  /**
+   * For a range of a longer stream (`read`): the stream's last byte. A whole object sent for the range (an
+   * endpoint that ignores ranges) is read on to it rather than cut at the range's end.
+   */
+  streamEnd?: number;
+  /** Called when the server sent the whole object: no further range is worth sending ahead. */
+  onWholeObject?(): void;
 }
 
+/** A ranged GET on its way: read it once, or close it unread (which aborts its body). */
 interface StartedRange extends AsyncIterable<Uint8Array> {
   /** Its first byte. */
   start: number;
@@ -238,12 +241,12 @@ export class S3ObjectStore {
     let next: StartedRange | undefined;
     // An endpoint that ignores ranges sends the whole object for the first one: it is read on to the end.
     let wholeObject = false;
-    const streamed: StreamedRange = { streamEnd: end, ifMatch, onWholeObject: () => (wholeObject = true) };
+    const reading: RangeReading = { streamEnd: end, ifMatch, onWholeObject: () => (wholeObject = true) };
     try {
       for (let offset = start; offset <= end;) {
         const last = Math.min(offset + chunkSize - 1, end);
         // The range sent ahead, unless the last one came short (then read on from where it stopped).
-        const range = next?.start === offset ? next : this.startRange(loc, offset, last, signal, streamed);
+        const range = next?.start === offset ? next : this.startRange(loc, offset, last, signal, reading);
         if (range !== next) next?.close();
         next = undefined;
         for await (const piece of range) {
@@ -253,7 +256,7 @@ export class S3ObjectStore {
           yield piece;
           // Once the reader has this range's first piece (not before: the first rows come first).
           if (!next && last < end && !wholeObject)
-            next = this.startRange(loc, last + 1, Math.min(last + chunkSize, end), signal, streamed);
+            next = this.startRange(loc, last + 1, Math.min(last + chunkSize, end), signal, reading);
         }
       }
     } finally {
@@ -276,9 +279,9 @@ export class S3ObjectStore {
     start: number,
     endInclusive: number,
     signal: AbortSignal | undefined,
-    streamed: StreamedRange,
+    reading: RangeReading,
   ): StartedRange {
-    const pieces = this.readRangeStream(loc, start, endInclusive, signal, streamed)[Symbol.asyncIterator]();
+    const pieces = this.readRangeStream(loc, start, endInclusive, signal, reading)[Symbol.asyncIterator]();
     const first = pieces.next();
     first.catch(() => undefined);
     let finished = false;
@@ -349,16 +352,16 @@ export class S3ObjectStore {
    * byte not yet delivered, up to `rangeRetries` times. Aborting destroys the body at once. Only the bytes
    * asked for are delivered, whatever the server sends: an endpoint that ignores ranges sends the whole object,
    * whose bytes before the range are skipped (up to MOST_BYTES_SKIPPED) and after it left unread (except to
-   * `streamed.streamEnd`, for a range of a longer stream). With `ifMatch`, only that version of the object is read.
+   * `reading.streamEnd`, for a range of a longer stream). With `reading.ifMatch`, only that version is read.
    */
   private async *readRangeStream(
     loc: ObjectLocation,
     start: number,
     endInclusive: number,
     signal?: AbortSignal,
-    streamed?: Partial<StreamedRange>,
+    reading: RangeReading = {},
   ): AsyncIterable<Uint8Array> {
-    let ifMatch = streamed?.ifMatch;
+    let { ifMatch } = reading;
     let offset = start;
     let end = endInclusive;
     let attempt = 0;
@@ -385,11 +388,11 @@ export class S3ObjectStore {
         wait.signal.addEventListener('abort', onAbort, { once: true });
         if (wait.signal.aborted) onAbort();
         const served = servedStart(out, offset);
-        if (served > offset || offset - served > MOST_BYTES_SKIPPED) throw rangeNotServed(loc, offset, served, out);
+        if (served > offset || offset - served > MOST_BYTES_SKIPPED) throw rangesNotServed(loc, offset, served, out);
         let skip = offset - served;
-        if (streamed?.streamEnd !== undefined && isWholeObject(out)) {
-          end = Math.max(end, streamed.streamEnd);
-          streamed.onWholeObject?.();
+        if (reading.streamEnd !== undefined && isWholeObject(out)) {
+          end = Math.max(end, reading.streamEnd);
+          reading.onWholeObject?.();
         }
         wait.restart();
         for await (const chunk of body) {

@@ -15,7 +15,7 @@ export type StorageErrorKind =
   | 'unreachable'
   | 'timeout'
   | 'invalidRange'
-  | 'rangeNotServed'
+  | 'rangesNotServed'
   | 'changed'
   | 'unknown';
 

@@ -90,7 +90,7 @@ describe('an S3 endpoint that ignores byte ranges (whole object for every GET)',
     const key = `${BUCKET}/${HUGE_KEY}`;
     const sentBefore = server.sent(key);
     await assert.rejects(store.readRange(loc(HUGE_KEY), HUGE.size - 100, HUGE.size - 1), (e: Error) => {
-      assert.ok(e instanceof StorageError && e.kind === 'rangeNotServed', `a StorageError: ${e.message}`);
+      assert.ok(e instanceof StorageError && e.kind === 'rangesNotServed', `a StorageError: ${e.message}`);
       assert.match(
         e.message,
         /^The S3 endpoint sent the whole of s3:\/\/plain\/huge\.csv \(4\.0 GB\) when asked for its bytes from 3,999,99[\d,]+ on: it, or a proxy in front of it, does not serve byte ranges\. Reaching those bytes means downloading 4\.0 GB first, more than the preview downloads to skip \(16 MB\)\. Use an endpoint that serves byte ranges/,
