@@ -1,10 +1,12 @@
 // A preview of an object far larger than the memory budget, as a user sees it in code-server + Chromium: a 3 GB CSV
 // served by a loopback S3 stand-in that generates its bytes. Reading stops at the budget; the panel says exactly what
-// it holds and that sort, filter and search cover that part; Read Further reads on; Cancel stops.
+// it holds and that sort, filter and search cover that part; Read Further reads on; Cancel stops. 3 GB of JSON Lines
+// stop at the budget the same way, with read_json's dtypes in the headers.
 import * as assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import {
   fixedWidthCsv,
+  fixedWidthJsonLines,
   startGeneratedObjectServer,
   type GeneratedObjectServer,
   unendingRowCsv,
@@ -15,6 +17,7 @@ import { openWorkbench, screenshot, type Workbench } from '../harness/workbench'
 const BUCKET = 'budget';
 const KEY = 'huge.csv';
 const UNCLOSED_KEY = 'unclosed-quote.csv';
+const JSON_LINES_KEY = 'huge.jsonl';
 
 describe('preview past the memory budget (UI)', function () {
   this.timeout(300_000);
@@ -27,6 +30,7 @@ describe('preview past the memory budget (UI)', function () {
     server = await startGeneratedObjectServer({
       [`${BUCKET}/${KEY}`]: fixedWidthCsv(3e9),
       [`${BUCKET}/${UNCLOSED_KEY}`]: unendingRowCsv(3e9, 1000, true),
+      [`${BUCKET}/${JSON_LINES_KEY}`]: fixedWidthJsonLines(3e9),
     });
     wb = await openWorkbench({
       env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' },
@@ -140,5 +144,33 @@ describe('preview past the memory budget (UI)', function () {
     assert.equal((await grid.locator('.ag-row[row-index="0"] [col-id="c1"]').first().textContent())?.trim(), 'note 0');
     assert.ok(server!.sent(`${BUCKET}/${UNCLOSED_KEY}`) < 64e6 + 32e6, 'the rest of the object was not downloaded');
     console.log(`      a row that never ends: ${await screenshot(page, 'preview-unending-row')}`);
+  });
+
+  it('stops 3 GB of JSON Lines at the budget with read_json dtypes, and reads further on request', async () => {
+    grid = await openPreview(wb!, page, {
+      s3: {
+        bucket: BUCKET,
+        key: JSON_LINES_KEY,
+        endpointUrl: server!.endpoint,
+        region: 'us-east-1',
+        forcePathStyle: true,
+      },
+    });
+    const stopped = (not?: string) =>
+      grid.locator('#progress').filter({
+        hasText: new RegExp(`the first ${not ? `(?!${not} )` : ''}[\\d,]+ rows · [\\d.]+ (?:[KM]B )?of 3\\.0 GB read`),
+      });
+    await stopped().waitFor({ timeout: 120_000 });
+    const first = /the first ([\d,]+) rows/.exec((await stopped().textContent()) ?? '')![1];
+    // read_json(lines=True) reads the zero-padded id text as int64 and created_at's epoch milliseconds as dates.
+    for (const header of ['id · integer', 'category · string', 'amount · integer', 'created_at · datetime'])
+      await grid.locator('.ag-header-cell-text', { hasText: header }).first().waitFor();
+    const cell = (row: number, col: string) => grid.locator(`.ag-row[row-index="${row}"] [col-id="${col}"]`).first();
+    assert.equal((await cell(1, 'c0').textContent())?.trim(), '1');
+    console.log(`      JSON Lines at the budget: ${await screenshot(page, 'preview-budget-json-lines')}`);
+    await grid.locator('vscode-button', { hasText: 'Read Further' }).click();
+    await stopped(first).waitFor({ timeout: 120_000 });
+    assert.ok((await rowsShown()) > Number(first.replace(/,/g, '')), 'more rows after Read Further');
+    assert.ok(server!.sent(`${BUCKET}/${JSON_LINES_KEY}`) < 0.1 * 3e9, 'the rest of the object was not downloaded');
   });
 });
