@@ -5,7 +5,7 @@ import { formatBytes, formatBytesOf } from '../src/formatBytes';
 import { isToWebview } from '../src/protocol';
 import { buildRules } from '../src/references';
 import type { ToWebview } from '../src/protocol';
-import { debounce, el, fmt } from './dom';
+import { el, fmt, throttle } from './dom';
 import { ColumnInsights } from './columnInsights';
 import { GridActions } from './gridActions';
 import { GridView, onDemandText } from './gridView';
@@ -16,7 +16,10 @@ import { MessageList, Toast } from './toast';
 import { Toolbar } from './toolbar';
 import './style.css';
 
-/** Sort, filters and scroll are persisted this long after the last change. */
+/**
+ * Sort, filters, search and scroll are persisted as they change, at most this often: a change a reload follows at
+ * once is kept.
+ */
 const PERSIST_DELAY_MS = 300;
 
 const toast = new Toast();
@@ -48,7 +51,7 @@ function persist(): void {
   const grid = state.api?.getState() ?? state.savedGrid;
   host.saveState({ source: state.source, title: titleEl.textContent ?? undefined, query: view.currentQuery(), grid });
 }
-const persistSoon = debounce(persist, PERSIST_DELAY_MS);
+const persistSoon = throttle(persist, PERSIST_DELAY_MS);
 
 const insights = new ColumnInsights(
   host,

@@ -35,3 +35,24 @@ export function debounce(fn: () => void, ms: number): () => void {
     timer = setTimeout(fn, ms);
   };
 }
+
+/**
+ * `fn` run at once when it has not run in the last `ms`, else once when that time is up: the first change of a
+ * burst takes effect at once, and the last one at most `ms` later (a debounce would put off a burst's first
+ * change for as long as the burst goes on).
+ */
+export function throttle(fn: () => void, ms: number): () => void {
+  let last = -Infinity;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const run = () => {
+    timer = undefined;
+    last = performance.now();
+    fn();
+  };
+  return () => {
+    if (timer !== undefined) return;
+    const wait = last + ms - performance.now();
+    if (wait <= 0) run();
+    else timer = setTimeout(run, wait);
+  };
+}
