@@ -2,23 +2,77 @@
 // (through a user keybinding, so the extension needs no test hook), and reading the system clipboard.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
-import type { Workbench } from './workbench';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { screenshot, type Workbench } from './workbench';
 
 /** The key bound to `xcomLens.preview` with the test's arguments. */
 const KEY = 'F9';
 
-/** Runs a command by its title from the command palette. */
+/** Runs a command by its title from the command palette, once the palette's top entry is that command. */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('Control+Shift+P');
-  await page.keyboard.type(title);
-  await page.waitForTimeout(700);
-  await page.keyboard.press('Enter');
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input');
+  const top = widget.locator('.quick-input-list .monaco-list-row').first();
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await page.keyboard.press('Control+Shift+P');
+    const opened = await input.waitFor({ state: 'visible', timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (opened) {
+      // Filled whole, so that no keystroke typed while the palette opens is lost.
+      await input.fill(`>${title}`);
+      const found = await top
+        .filter({ hasText: title })
+        .waitFor({ state: 'visible', timeout: 10_000 })
+        .then(
+          () => true,
+          () => false,
+        );
+      if (found && (await top.getAttribute('aria-label'))?.startsWith(title)) {
+        await input.press('Enter');
+        return;
+      }
+    }
+    await page.keyboard.press('Escape');
+  }
+  throw new Error(`the command palette did not offer "${title}" (${await workbenchState(page, 'palette-missed')})`);
 }
 
 /** The innermost frame of the newest webview (the preview's document). */
 export function newestWebview(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+}
+
+/** Reloads the window (through the command, which saves the open editors for the new page to restore). */
+export async function reloadWindow(page: Page): Promise<void> {
+  // A mark on the old page tells it from the new one: the reload has happened once the mark is gone.
+  await page.evaluate(() => Object.assign(globalThis, { xcomLensBeforeReload: true }));
+  await runCommand(page, 'Developer: Reload Window');
+  const end = Date.now() + 60_000;
+  for (;;) {
+    const old = await page.evaluate(() => 'xcomLensBeforeReload' in globalThis).catch(() => true);
+    if (!old) break;
+    if (Date.now() > end) throw new Error(`the window did not reload (${await workbenchState(page, 'no-reload')})`);
+    await page.waitForTimeout(200);
+  }
+  await page.locator('.monaco-workbench .activitybar').waitFor({ state: 'visible', timeout: 60_000 });
+  // The extension's view container shows once the extension host has registered the extensions.
+  await page
+    .locator('.activitybar')
+    .getByRole('tab', { name: /^XCom Lens/ })
+    .waitFor({ state: 'visible', timeout: 60_000 })
+    .catch(() => undefined);
+}
+
+/** What the workbench shows, for a message that says why a step timed out: notifications, and a screenshot. */
+async function workbenchState(page: Page, name: string): Promise<string> {
+  const notices = await page
+    .locator('.notifications-toasts .notification-list-item-message')
+    .allTextContents()
+    .catch(() => []);
+  const path = await screenshot(page, name).catch(() => 'no screenshot');
+  return `notifications: ${JSON.stringify(notices)}; screenshot: ${path}`;
 }
 
 /**
@@ -29,7 +83,8 @@ export async function openPreview(
   wb: Workbench,
   page: Page,
   args: unknown,
-  shown = '.ag-header-cell-text',
+  shown: string | ((frame: FrameLocator) => Locator) = '.ag-header-cell-text',
+  attemptTimeoutMs = 20_000,
 ): Promise<FrameLocator> {
   // A preview left open would come back after the reload and be mistaken for the new one.
   if ((await page.locator('iframe.webview').count()) > 0) {
@@ -45,25 +100,28 @@ export async function openPreview(
     join(wb.workspace, '..', 'user-data', 'User', 'keybindings.json'),
     JSON.stringify([{ key: KEY.toLowerCase(), command: 'xcomLens.preview', args }]),
   );
-  await runCommand(page, 'Developer: Reload Window');
-  await page.waitForTimeout(2000);
-  await page.locator('.monaco-workbench .activitybar').waitFor({ state: 'visible', timeout: 60_000 });
+  await reloadWindow(page);
   const frame = newestWebview(page);
+  const target = typeof shown === 'string' ? frame.locator(shown).first() : shown(frame).first();
   for (let attempt = 0; attempt < 5; attempt++) {
     await page.waitForTimeout(1500);
+    // The key goes to the editor area: a notification or an open quick input would take it.
+    await page.keyboard.press('Escape');
     await page
       .locator('.monaco-workbench .part.editor')
       .click()
       .catch(() => undefined);
     await page.keyboard.press(KEY);
     try {
-      await frame.locator(shown).first().waitFor({ state: 'visible', timeout: 20_000 });
+      await target.waitFor({ state: 'visible', timeout: attemptTimeoutMs });
       return frame;
     } catch {
       // The extension host may still be starting: press again.
     }
   }
-  throw new Error('the preview did not open');
+  throw new Error(
+    `the preview did not open after 5 presses of ${KEY} (${await workbenchState(page, 'preview-did-not-open')})`,
+  );
 }
 
 /** Switches the color theme in user settings and reloads the window: the preview must come back by itself. */
@@ -71,9 +129,7 @@ export async function setTheme(wb: Workbench, page: Page, theme: string): Promis
   const file = join(wb.workspace, '..', 'user-data', 'User', 'settings.json');
   const settings = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   writeFileSync(file, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
-  await runCommand(page, 'Developer: Reload Window');
-  await page.waitForTimeout(2000);
-  await page.locator('.monaco-workbench .activitybar').waitFor({ state: 'visible', timeout: 60_000 });
+  await reloadWindow(page);
   const frame = newestWebview(page);
   await frame.locator('.ag-header-cell-text').first().waitFor({ state: 'visible', timeout: 30_000 });
   await page.waitForTimeout(1000);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { createSqliteFixture } from '../fixtures/airflow/builder';
 import { expand, treeItem } from '../harness/treeUi';
-import { runCommand } from '../harness/previewUi';
+import { reloadWindow } from '../harness/previewUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 /**
@@ -32,9 +32,7 @@ async function showView(page: Page): Promise<void> {
 }
 
 async function reload(page: Page): Promise<void> {
-  await runCommand(page, 'Developer: Reload Window');
-  await page.waitForTimeout(2000);
-  await page.locator('.monaco-workbench .activitybar').waitFor({ state: 'visible', timeout: 60_000 });
+  await reloadWindow(page);
   await showView(page);
 }
 

@@ -51,6 +51,36 @@ describe('preview past the memory budget (UI)', function () {
         .replace(/,/g, '') ?? NaN,
     );
 
+  /** What the panel showed, each time it changed, since {@link recordPanel}. */
+  interface Shown {
+    note: string;
+    readFurtherHidden: boolean;
+  }
+
+  /** Starts recording, in the panel, the charts note and whether Read Further is hidden at every change. */
+  const recordPanel = (panel: FrameLocator) =>
+    panel.locator('body').evaluate((body) => {
+      const doc = body.ownerDocument;
+      const seen: Shown[] = [];
+      const note = () => ({
+        note: doc.querySelector('#insight-filter')?.textContent ?? '',
+        readFurtherHidden: [...doc.querySelectorAll('vscode-button')].some(
+          (b) => b.textContent === 'Read Further' && (b as unknown as { hidden: boolean }).hidden,
+        ),
+      });
+      const view = doc.defaultView as unknown as {
+        MutationObserver: new (changed: () => void) => { observe(target: unknown, options: object): void };
+      };
+      const observer = new view.MutationObserver(() => seen.push(note()));
+      observer.observe(body, { subtree: true, childList: true, characterData: true, attributes: true });
+      Object.assign(doc.defaultView as object, { xcomLensShown: seen });
+    });
+
+  const recorded = (panel: FrameLocator) =>
+    panel
+      .locator('body')
+      .evaluate((body) => (body.ownerDocument.defaultView as unknown as { xcomLensShown: Shown[] }).xcomLensShown);
+
   it('stops at the budget, says what it holds, reads further on request', async () => {
     grid = await openPreview(wb!, page, {
       s3: { bucket: BUCKET, key: KEY, endpointUrl: server!.endpoint, region: 'us-east-1', forcePathStyle: true },
@@ -89,15 +119,21 @@ describe('preview past the memory budget (UI)', function () {
     await chartsNote
       .filter({ hasText: `Header charts cover the ${first} rows loaded (loading stopped before the end).` })
       .waitFor();
+    // Reading on may end within a second: what the panel shows meanwhile is recorded as it changes, not polled.
+    await recordPanel(grid);
     await readFurther.click();
-    assert.equal(await readFurther.isVisible(), false, 'Read Further is hidden while reading');
-    await chartsNote
-      .filter({ hasText: `Header charts cover the first ${first} rows; they are redrawn when reading stops.` })
-      .waitFor();
     await grid
       .locator('#progress')
       .filter({ hasText: new RegExp(`the first (?!${first} )[\\d,]+ rows · [\\d.]+ (?:[KM]B )?of 3\\.0 GB read`) })
       .waitFor({ timeout: 120_000 });
+    const whileReading = (await recorded(grid)).filter((shown) =>
+      shown.note.includes(`Header charts cover the first ${first} rows; they are redrawn when reading stops.`),
+    );
+    assert.ok(whileReading.length > 0, 'the charts note said they are redrawn when reading stops');
+    assert.ok(
+      whileReading.every((shown) => shown.readFurtherHidden),
+      'Read Further is hidden while reading',
+    );
     assert.ok((await rowsShown()) > Number(first.replace(/,/g, '')), 'more rows after Read Further');
     assert.ok(server!.sent(`${BUCKET}/${KEY}`) < 0.1 * 3e9, 'the rest of the object was not downloaded');
     // The charts are computed again for every row held, and their note says so.
