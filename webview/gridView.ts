@@ -364,10 +364,11 @@ export class GridView {
       colId: c.id,
       headerName: `${c.index ? c.name || 'index' : c.name} · ${c.type}`,
       headerTooltip: `${c.index ? 'Row index' : c.name} (${c.type}); missing cells read ${missingMarker(c)}`,
-      valueGetter: (p) => p.data?.[i] ?? null,
+      // undefined: the row is not loaded (its block is on its way, or failed), which is not a missing value.
+      valueGetter: (p) => (p.data ? (p.data[i] ?? null) : undefined),
       // Shown as pandas prints it: 0.0 for a float zero, True/False, and the missing marker instead of nothing.
-      valueFormatter: (p) => cellText((p.value as Cell | undefined) ?? null, c),
-      getQuickFilterText: (p) => cellText((p.value as Cell | undefined) ?? null, c),
+      valueFormatter: (p) => shownText(p.value as Cell | undefined, c),
+      getQuickFilterText: (p) => shownText(p.value as Cell | undefined, c),
       comparator: compareCells,
       cellDataType: false,
       ...columnFilter(c),
@@ -376,7 +377,7 @@ export class GridView {
       floatingFilterComponentParams: { insights: this.insights },
       suppressFloatingFilterButton: true,
       cellClass: isNumeric(c) ? 'num' : undefined,
-      cellClassRules: { 'missing-value': (p) => p.value === null || p.value === undefined },
+      cellClassRules: { 'missing-value': (p) => p.value === null },
       pinned: c.index ? 'left' : undefined,
       cellRenderer: !isNumeric(c) && links ? (p: ICellRendererParams<Cell[]>) => this.renderCell(p, c) : undefined,
       minWidth: 60,
@@ -406,10 +407,15 @@ export class GridView {
       });
       span.append(a);
     } else {
-      span.textContent = cellText(v ?? null, column);
+      span.textContent = shownText(v, column);
     }
     return span;
   }
+}
+
+/** A cell's text: as pandas prints it, or nothing for a row not loaded (`undefined`). */
+function shownText(value: Cell | undefined, column: ColumnInfo): string {
+  return value === undefined ? '' : cellText(value, column);
 }
 
 /** The grid shows rows in file order: no sort, filter or search. */

@@ -2,7 +2,8 @@
 // file (test/fixtures/virtualParquet.ts) served by the loopback S3 stand-in. The grid's scroll range is the whole
 // file at once; jumping to the last row fetches that row group only, and the panel says how many row groups it holds.
 // A file of 3,000,000-row groups written without an offset index opens on the first part of its first group, fetched
-// only as far as that part's rows.
+// only as far as that part's rows. A file replaced after it was opened (a task re-run uploading over the key) is
+// not read on against its old footer: the jump says the object changed and to reopen it.
 import * as assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import { startGeneratedObjectServer, type GeneratedObjectServer } from '../fixtures/servers/generatedObjects';
@@ -13,6 +14,7 @@ import { openWorkbench, screenshot, type Workbench } from '../harness/workbench'
 const BUCKET = 'ondemand';
 const KEY = 'big.parquet';
 const BIG_GROUPS_KEY = 'big-groups.parquet';
+const REPLACED_KEY = 'rerun.parquet';
 
 describe('Parquet read on demand (UI)', function () {
   this.timeout(300_000);
@@ -28,6 +30,7 @@ describe('Parquet read on demand (UI)', function () {
     server = await startGeneratedObjectServer({
       [`${BUCKET}/${KEY}`]: file,
       [`${BUCKET}/${BIG_GROUPS_KEY}`]: bigGroups,
+      [`${BUCKET}/${REPLACED_KEY}`]: file,
     });
     wb = await openWorkbench({
       env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' },
@@ -111,5 +114,42 @@ describe('Parquet read on demand (UI)', function () {
       jumped <= 1.1 * bigGroups.groupBytes,
       `the jump fetched ${jumped} bytes (a row group is ${bigGroups.groupBytes})`,
     );
+  });
+
+  it('says the object changed when a re-run replaced it after it was opened, and shows no value for rows not fetched', async () => {
+    grid = await openPreview(wb!, page, {
+      s3: {
+        bucket: BUCKET,
+        key: REPLACED_KEY,
+        endpointUrl: server!.endpoint,
+        region: 'us-east-1',
+        forcePathStyle: true,
+      },
+    });
+    await grid
+      .locator('#progress')
+      .filter({ hasText: `${fmt(file.rows)} rows · row groups read on demand (1 of ${fmt(file.groups)} held)` })
+      .waitFor({ timeout: 60_000 });
+    // Another file of the same size, with its own footer and row groups, under the same key.
+    server!.replace(`${BUCKET}/${REPLACED_KEY}`, bigGroups);
+    const alert = grid.locator('.messages [role="alert"]').filter({
+      hasText: /s3:\/\/ondemand\/rerun\.parquet changed while it was being read: .*Reopen it to read the new version\./,
+    });
+    const scrollBar = grid.locator('.ag-body-vertical-scroll-viewport');
+    for (let attempt = 0; attempt < 40 && !(await alert.isVisible()); attempt++) {
+      await scrollBar.evaluate((e) => (e.scrollTop = e.scrollHeight));
+      await page.waitForTimeout(500);
+    }
+    await alert.waitFor({ timeout: 30_000 });
+    // The rows it could not fetch show nothing: not the NaN and None of missing values, nor rows of the new file.
+    const cells = await grid.locator('.ag-row .ag-cell').filter({ visible: true }).allTextContents();
+    assert.ok(cells.length > 0, 'rows are laid out where the grid jumped to');
+    assert.deepEqual(
+      cells.filter((text) => text.trim() !== ''),
+      [],
+      'the rows not fetched show no value',
+    );
+    assert.equal(await grid.locator('.ag-cell.missing-value').filter({ visible: true }).count(), 0);
+    console.log(`      replaced while open: ${await screenshot(page, 'parquet-replaced')}`);
   });
 });
