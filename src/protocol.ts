@@ -205,6 +205,8 @@ export type ToWebview =
       source?: unknown;
       clientRowCap: number;
       references: ReferenceConfig;
+      /** The source can be read again from the start (`reopen`): the panel offers it when reading fails. */
+      reopenable: boolean;
     }
   /** Columns are known (may be re-sent when types firm up at the end of parsing). */
   | { type: 'schema'; columns: ColumnInfo[] }
@@ -264,6 +266,8 @@ export type FromWebview =
   | { type: 'cancel' }
   /** Reading stopped at the memory budget: read on, up to as much again. */
   | { type: 'readFurther' }
+  /** Read the source again from the start, as it is now (after a failure, or an object replaced meanwhile). */
+  | { type: 'reopen' }
   /** Copy one cell of the table (by row id), whole even when the grid shows it cut. */
   | { type: 'copyCell'; id: number; rowId: number; colId: string }
   /** Copy table rows (by row id, in this order) with a header of the given columns; cells are copied whole, not as shown. */
@@ -468,6 +472,7 @@ export function isFromWebview(msg: unknown): msg is FromWebview {
     case 'ready':
     case 'cancel':
     case 'readFurther':
+    case 'reopen':
       return true;
     case 'getRows':
       return (

@@ -5,7 +5,7 @@ import { formatBytes, formatBytesOf } from '../src/formatBytes';
 import { isToWebview } from '../src/protocol';
 import { buildRules } from '../src/references';
 import type { ToWebview } from '../src/protocol';
-import { el, fmt, throttle } from './dom';
+import { button, el, fmt, throttle } from './dom';
 import { ColumnInsights } from './columnInsights';
 import { GridActions } from './gridActions';
 import { GridView, onDemandText } from './gridView';
@@ -24,10 +24,17 @@ const PERSIST_DELAY_MS = 300;
 
 const toast = new Toast();
 const messages = new MessageList();
-const host = new HostClient((message) => {
-  messages.add('error', message);
+const host = new HostClient((message, request) => {
+  // Rows that could not be fetched (a row group read on demand) may come once the source is read again.
+  messages.add('error', message, request === 'getRows' ? reopenButton() : undefined);
   toast.show(message);
 });
+
+/** Reopen, on a failure to read, when the host can read the source again from the start. */
+function reopenButton(): HTMLElement | undefined {
+  if (!state.reopenable) return undefined;
+  return button('Reopen', 'Read it again from the start, as it is now', () => host.post({ type: 'reopen' }), false);
+}
 const saved = host.savedState();
 const state = initialState(saved);
 const nonce = document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce ?? '';
@@ -121,6 +128,7 @@ function receive(msg: ToWebview): void {
       state.clientRowCap = msg.clientRowCap;
       state.referenceRules = buildRules(msg.references);
       state.source = msg.source;
+      state.reopenable = msg.reopenable;
       persist();
       break;
     case 'schema':
@@ -159,7 +167,7 @@ function receive(msg: ToWebview): void {
       void insights.load(msg.rowCount);
       break;
     case 'error':
-      messages.add('error', msg.message);
+      messages.add('error', msg.message, reopenButton());
       state.done = true;
       view.updateShowing();
       ended();

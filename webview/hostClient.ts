@@ -23,7 +23,8 @@ export class HostClient {
   private readonly vscode = acquireVsCodeApi();
   private readonly requests = new RequestTracker<Reply>();
 
-  constructor(private readonly onFailure: (message: string) => void) {}
+  /** `onFailure` hears what failed and the type of request it answered. */
+  constructor(private readonly onFailure: (message: string, request: FromWebview['type']) => void) {}
 
   /** Sends a message that expects no reply. */
   post(msg: FromWebview): void {
@@ -32,11 +33,16 @@ export class HostClient {
 
   /** Sends the message built for a new request id; rejects (after reporting) on a failed reply or a timeout. */
   async request(message: (id: number) => FromWebview, timeoutMs?: number): Promise<Reply> {
+    let type: FromWebview['type'] | undefined;
     try {
-      return await this.requests.request((id) => this.vscode.postMessage(message(id)), timeoutMs);
+      return await this.requests.request((id) => {
+        const sent = message(id);
+        type = sent.type;
+        this.vscode.postMessage(sent);
+      }, timeoutMs);
     } catch (e) {
       // Work stopped because it was no longer wanted (the grid asked for another sort) is no failure to show.
-      if (!isCancellation(e)) this.onFailure(errorMessage(e));
+      if (!isCancellation(e) && type) this.onFailure(errorMessage(e), type);
       throw e;
     }
   }

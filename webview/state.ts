@@ -13,6 +13,8 @@ export interface PreviewState {
   referenceRules: ReferenceRule[];
   /** How the host can reopen this table (persisted, opaque). */
   source: unknown;
+  /** The host can read the source again from the start: a failure to read offers Reopen. */
+  reopenable: boolean;
   /** Client mode (rows in the grid) or server mode (rows paged from the host). */
   mode: 'client' | 'server';
   /** The grid, once there are columns. */
@@ -46,6 +48,7 @@ export function initialState(saved: PersistedState): PreviewState {
     clientRowCap: 200_000,
     referenceRules: [],
     source: saved.source,
+    reopenable: false,
     mode: 'client',
     api: undefined,
     rowsParsed: 0,

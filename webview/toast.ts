@@ -33,10 +33,17 @@ export class MessageList {
     this.element.setAttribute('aria-live', 'polite');
   }
 
-  /** Adds a warning (a note) or an error (an alert). */
-  add(kind: 'warning' | 'error', text: string): void {
-    const m = el('div', kind, text);
+  /**
+   * Adds a warning (a note) or an error (an alert), with a button after the text that acts on it when given. The
+   * same message twice (every window of rows a failing fetch was asked for) is shown once.
+   */
+  add(kind: 'warning' | 'error', text: string, action?: HTMLElement): void {
+    for (const shown of this.element.children)
+      if (shown.classList.contains(kind) && shown.firstElementChild?.textContent === text) return;
+    const m = el('div', kind);
     m.setAttribute('role', kind === 'error' ? 'alert' : 'note');
+    m.append(el('span', undefined, text));
+    if (action) m.append(action);
     this.element.append(m);
   }
 }

@@ -35,6 +35,8 @@ export interface PreviewRequest {
   subtitle?: string;
   /** Where the table comes from. */
   source: TableSource | PendingTableSource;
+  /** False when reading the source again cannot help (a preview that could not be restored): no Reopen. */
+  reopenable?: boolean;
 }
 
 /** The settings a preview reads. */
@@ -134,6 +136,8 @@ class PreviewSession implements vscode.Disposable {
     private readonly settings: () => PreviewSettings,
     private readonly options: PreviewPanelsOptions,
     private readonly openPreview: (request: PreviewRequest) => Promise<void>,
+    /** Reads the source again from the start, in this panel (a new session takes it over). */
+    private readonly reopen: () => void,
   ) {
     panel.webview.options = previewWebviewOptions(extensionUri);
     panel.webview.html = previewHtml(panel.webview, extensionUri, request.title);
@@ -317,6 +321,7 @@ class PreviewSession implements vscode.Disposable {
       source: source.persist,
       clientRowCap: this.settings().clientRowCap,
       references: this.options.referenceConfig?.(this.request) ?? NO_REFERENCES,
+      reopenable: this.request.reopenable !== false,
     });
     if (this.table.columns.length > 0) this.post({ type: 'schema', columns: this.table.columns });
     for (const message of this.warnings) this.post({ type: 'warning', message });
@@ -332,6 +337,7 @@ class PreviewSession implements vscode.Disposable {
     if (raw.type === 'ready') return this.onReady();
     if (raw.type === 'cancel') return this.abort.abort();
     if (raw.type === 'readFurther') return this.readFurther();
+    if (raw.type === 'reopen') return this.reopen();
     const msg = raw;
     const request = new AbortController();
     if (msg.type === 'getRows') {
@@ -384,16 +390,22 @@ class PreviewSession implements vscode.Disposable {
     };
   }
 
-  /** Stops loading and releases the panel. */
-  dispose(): void {
+  /** Stops loading and lets the panel go, open, to another session (Reopen). */
+  detach(): void {
     if (this.disposed) return;
     this.disposed = true;
     this.abort.abort();
     this.closed.abort();
     void this.table.close();
     if (this.progressTimer) clearTimeout(this.progressTimer);
-    this.panel.dispose();
     this.disposables.dispose();
+  }
+
+  /** Stops loading and releases the panel. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.detach();
+    this.panel.dispose();
   }
 }
 
@@ -439,18 +451,35 @@ export class PreviewPanels implements vscode.Disposable {
           throw new Error('This preview cannot be restored after a reload. Open it again from the XCom tree.');
         },
       };
-      await this.attach(panel, { title: state?.title ?? panel.title, source: unavailable }).loaded;
+      await this.attach(panel, { title: state?.title ?? panel.title, source: unavailable, reopenable: false }).loaded;
       return;
     }
     await this.attach(panel, { ...request, title: state?.title ?? request.title }).loaded;
   }
 
   private attach(panel: vscode.WebviewPanel, request: PreviewRequest): PreviewSession {
-    const session = new PreviewSession(panel, request, this.extensionUri, this.log, this.settings, this.options, (r) =>
-      this.open(r),
+    const session: PreviewSession = new PreviewSession(
+      panel,
+      request,
+      this.extensionUri,
+      this.log,
+      this.settings,
+      this.options,
+      (r) => this.open(r),
+      () => {
+        // The source is resolved again (a fresh HEAD: the object as it is now) in a new page of the same panel.
+        this.log.info(`preview ${request.title}: reopened`);
+        session.detach();
+        this.sessions.delete(session);
+        released.dispose();
+        this.attach(panel, request);
+      },
     );
     this.sessions.add(session);
-    panel.onDidDispose(() => this.sessions.delete(session));
+    const released = panel.onDidDispose(() => {
+      this.sessions.delete(session);
+      released.dispose();
+    });
     return session;
   }
 

@@ -1,6 +1,7 @@
 // What a preview refuses to do past the memory budget, as a user sees it in code-server + Chromium, with objects a
 // loopback S3 stand-in serves: Copy Column of more text than the clipboard takes says how many values there are
-// and points to Export CSV; a JSON document too large to decode within the budget says so and names the setting;
+// and points to Export CSV; a JSON document too large to decode within the budget says so and names the setting,
+// and once the setting is raised, Reopen in that alert reads it;
 // a 4 GB Parquet object on an endpoint that ignores byte ranges says the endpoint does not serve them.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -90,7 +91,7 @@ describe('preview refusals past the memory budget (UI)', function () {
     console.log(`      Copy Column refused: ${await screenshot(page, 'preview-copy-column-refused')}`);
   });
 
-  it('refuses a JSON document too large to decode within the budget, naming the setting', async () => {
+  it('refuses a JSON document too large to decode within the budget, naming the setting; raised, Reopen reads it', async () => {
     settings(64);
     grid = await openPreview(wb!, page, target('records.json'), '.messages [role="alert"]');
     await grid
@@ -101,6 +102,23 @@ describe('preview refusals past the memory budget (UI)', function () {
       })
       .waitFor({ timeout: 60_000 });
     console.log(`      JSON refused: ${await screenshot(page, 'preview-json-refused')}`);
+
+    // The user raises the budget as the alert says, then Reopen in it reads the document.
+    settings(128);
+    const headers = grid.locator('.ag-header-cell-text', { hasText: /^note · string$/ });
+    // The workbench takes the edited settings file in a moment: a Reopen before that is refused again.
+    for (let attempt = 0; attempt < 10 && !(await headers.isVisible()); attempt++) {
+      await page.waitForTimeout(1000);
+      const reopen = grid.locator('.messages [role="alert"] vscode-button', { hasText: 'Reopen' });
+      if (await reopen.isVisible()) await reopen.click();
+      await headers.waitFor({ timeout: 5_000 }).catch(() => undefined);
+    }
+    await headers.waitFor({ timeout: 30_000 });
+    await grid
+      .locator('#progress')
+      .filter({ hasText: /^loaded in/ })
+      .waitFor({ timeout: 30_000 });
+    await grid.locator('#showing').filter({ hasText: 'showing 200,000 of 200,000 rows' }).waitFor();
   });
 
   it('says an endpoint that ignores byte ranges cannot serve a 4 GB Parquet object, without downloading it', async () => {

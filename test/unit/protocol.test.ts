@@ -20,6 +20,8 @@ describe('protocol', () => {
     const ok = [
       { type: 'ready' },
       { type: 'cancel' },
+      { type: 'readFurther' },
+      { type: 'reopen' },
       { type: 'getRows', id: 1, startRow: 0, endRow: 100, ...query },
       { type: 'getStats', id: 2, colId: 'c0' },
       { type: 'copyCell', id: 3, rowId: 4, colId: 'c1' },
