@@ -14,14 +14,24 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   const input = widget.locator('input');
   const top = widget.locator('.quick-input-list .monaco-list-row').first();
   for (let attempt = 0; attempt < 3; attempt++) {
+    // A quick input still open (a file dialog closing, say) would take the keys meant for the palette.
+    if (await input.isVisible()) {
+      await page.keyboard.press('Escape');
+      await input.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+    }
     await page.keyboard.press('Control+Shift+P');
     const opened = await input.waitFor({ state: 'visible', timeout: 10_000 }).then(
       () => true,
       () => false,
     );
-    if (opened) {
-      // Filled whole, so that no keystroke typed while the palette opens is lost.
-      await input.fill(`>${title}`);
+    // Filled whole, so that no keystroke typed while the palette opens is lost.
+    const filled =
+      opened &&
+      (await input.fill(`>${title}`, { timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      ));
+    if (filled) {
       const found = await top
         .filter({ hasText: title })
         .waitFor({ state: 'visible', timeout: 10_000 })
