@@ -13,6 +13,14 @@ const BATCH_ROWS = 8192;
 /** Text parsed before its rows are put in the table, whatever their number. */
 const BATCH_CHARS = 4 * 1024 * 1024;
 
+/** The longest line read whatever the memory budget… */
+const LONGEST_LINE_BYTES = 64 * 1024 * 1024;
+/**
+ * …and its share of the budget: a line is decoded to a string (up to twice its bytes) and parsed into objects
+ * (several times more) before its record joins the table.
+ */
+const LINE_BUDGET_SHARE = 1 / 16;
+
 /** How a JSON document's first bytes are laid out. */
 export type JsonLayout = 'lines' | 'document';
 
@@ -52,8 +60,11 @@ function isSpace(c: number): boolean {
 /** How to read a JSON Lines stream. */
 export interface JsonLinesOptions {
   signal: AbortSignal;
-  /** The longest line read: past it, reading stops with a clear message and the rows before it are kept. */
-  maxLineBytes: number;
+  /**
+   * The preview's memory budget: the longest line read is a share of it (LINE_BUDGET_SHARE, at most
+   * LONGEST_LINE_BYTES). Past it, reading stops with a clear message and the rows before it are kept.
+   */
+  memoryBudget?: number;
   /** Called after each batch of rows is in the table. */
   onBatch?: () => void;
   /** Rows per batch (tests make it small to cross batches). */
@@ -83,6 +94,7 @@ export async function parseJsonLines(
   const decoder = new TextDecoder();
   const columns = new Map<string, LineColumn>();
   const batchRows = options.batchRows ?? BATCH_ROWS;
+  const maxLineBytes = Math.min(LONGEST_LINE_BYTES, (options.memoryBudget ?? Infinity) * LINE_BUDGET_SHARE);
   let records: unknown[] = [];
   let chars = 0;
   let line = 0;
@@ -131,7 +143,7 @@ export async function parseJsonLines(
     if (end < 0) {
       rest.push(chunk);
       restBytes += chunk.byteLength;
-      if (restBytes > options.maxLineBytes) throw fail(lineTooLong(line + 1, options.maxLineBytes));
+      if (restBytes > maxLineBytes) throw fail(lineTooLong(line + 1, maxLineBytes));
       continue;
     }
     // Whole lines up to the chunk's last newline; a newline byte is never part of a multi-byte character.

@@ -43,7 +43,8 @@ export interface ParseOptions extends ParseEvents {
   logger?: Logger;
   /**
    * The preview's memory budget: it bounds an object read whole before it is decoded (Parquet without ranged
-   * reads or compressed, JSON), and a CSV reads rows up to a share of it (see csv.ts, ROW_BUDGET_SHARE).
+   * reads or compressed, JSON), and a CSV or JSON Lines reads rows up to a share of it (csv.ts ROW_BUDGET_SHARE,
+   * jsonLines.ts LINE_BUDGET_SHARE).
    */
   memoryBudget?: number;
   /**
@@ -75,8 +76,6 @@ const MAX_JSON_BYTES = 512 * 1024 * 1024;
  */
 const JSON_DECODE_FACTOR = 4;
 const HEAD_BYTES = 4096;
-/** The longest JSON Lines line read whatever the budget. */
-const LONGEST_JSON_LINE_BYTES = 64 * 1024 * 1024;
 /** Bytes looked at to tell JSON Lines from one JSON document when the first record is long. */
 const JSON_LAYOUT_BYTES = 1024 * 1024;
 
@@ -313,10 +312,7 @@ export async function parseTableSource(
       if (layout.layout === 'lines') {
         await parseJsonLines(stream, table, {
           signal,
-          maxLineBytes: Math.min(
-            LONGEST_JSON_LINE_BYTES,
-            (options.memoryBudget ?? Infinity) / JSON_DECODE_FACTOR / JSON_DECODE_FACTOR,
-          ),
+          ...(options.memoryBudget !== undefined ? { memoryBudget: options.memoryBudget } : {}),
           onBatch: () => {
             options.onSchema?.();
             report();

@@ -2,7 +2,7 @@
 // object's size), single ranges for Parquet footers, presigned URLs and plain object URLs. Never writes.
 import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { CancellationError, cancellableSleep } from '../errors';
+import { CancellationError, cancellableSleep, isCancellation } from '../errors';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import { objectUrl } from './objectUrl';
@@ -264,11 +264,12 @@ export class S3ObjectStore {
     }
   }
 
-  /** True when the object's HEAD still gives `etag` (false when it does not, or the HEAD fails). */
+  /** True when the object's HEAD still gives `etag` (false when it does not, or the HEAD fails; Cancel rejects). */
   private async keepsEtag(loc: ObjectLocation, etag: string, signal?: AbortSignal): Promise<boolean> {
     try {
       return (await this.head(loc, signal)).etag === etag;
-    } catch {
+    } catch (error) {
+      if (isCancellation(error)) throw error;
       return false;
     }
   }

@@ -60,7 +60,7 @@ describe('JSON Lines', () => {
     const table = new ColumnarTable();
     await parseJsonLines(chunked(lines.join('\n'), 4096), table, {
       signal: new AbortController().signal,
-      maxLineBytes: 1e6,
+      memoryBudget: 16e6,
       batchRows: 100,
     });
     const r = dump(table);
