@@ -146,6 +146,24 @@ export async function setTheme(wb: Workbench, page: Page, theme: string): Promis
   return frame;
 }
 
+/** `xcomLens.preview` arguments for an object of a loopback S3 server (path-style, test region by default). */
+export function s3PreviewArgs(endpointUrl: string, bucket: string, key: string, region = 'us-east-1') {
+  return { s3: { bucket, key, endpointUrl, region, forcePathStyle: true } };
+}
+
+/**
+ * Logs what a preview panel shows (progress, status, messages, the first rows) and saves a screenshot: for a step
+ * that timed out, before its error is thrown.
+ */
+export async function logPanelState(page: Page, panel: FrameLocator, shot: string): Promise<void> {
+  const text = async (selector: string) => (await panel.locator(selector).allTextContents()).join(' | ');
+  console.log(
+    `      progress: ${await text('#progress')}; showing: ${await text('#showing')}; messages: ${await text('.warning, .error')}`,
+  );
+  console.log(`      rows: ${(await panel.locator('.ag-row').allTextContents()).slice(0, 5).join(' / ')}`);
+  console.log(`      ${await screenshot(page, shot)}`);
+}
+
 /** Lets the page read the clipboard the workbench writes (what the extension's copy commands put there). */
 export async function allowClipboard(page: Page): Promise<void> {
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);

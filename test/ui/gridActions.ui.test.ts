@@ -9,7 +9,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import type { FrameLocator, Page } from 'playwright-core';
 import { startS3Server, type S3Server } from '../fixtures/servers/s3';
 import { startThrottledProxy, type ThrottledProxy } from '../fixtures/servers/throttledProxy';
-import { allowClipboard, clipboardAfter, openPreview, resetClipboard } from '../harness/previewUi';
+import { allowClipboard, clipboardAfter, openPreview, resetClipboard, s3PreviewArgs } from '../harness/previewUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const BUCKET = 'grid-actions';
@@ -37,9 +37,7 @@ describe('grid actions (UI)', function () {
   let grid: FrameLocator;
   const dialogs: string[] = [];
 
-  const target = (key: string, endpointUrl: string) => ({
-    s3: { bucket: BUCKET, key, endpointUrl, region: s3!.region, forcePathStyle: true },
-  });
+  const target = (key: string, endpointUrl: string) => s3PreviewArgs(endpointUrl, BUCKET, key, s3!.region);
 
   before(async () => {
     s3 = await startS3Server(join(mkdtempSync(join(tmpdir(), 'xcom-lens-grid-ui-')), 's3'));

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import { startGeneratedObjectServer, type GeneratedObjectServer } from '../fixtures/servers/generatedObjects';
 import { virtualLabel, virtualParquet } from '../fixtures/virtualParquet';
-import { openPreview } from '../harness/previewUi';
+import { logPanelState, openPreview, s3PreviewArgs } from '../harness/previewUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const BUCKET = 'ondemand';
@@ -52,9 +52,7 @@ describe('Parquet read on demand (UI)', function () {
     f: typeof file,
     shot: string,
   ): Promise<{ opened: number; jumped: number }> {
-    grid = await openPreview(wb!, page, {
-      s3: { bucket: BUCKET, key, endpointUrl: server!.endpoint, region: 'us-east-1', forcePathStyle: true },
-    });
+    grid = await openPreview(wb!, page, s3PreviewArgs(server!.endpoint, BUCKET, key));
     const held = (n: number) =>
       grid
         .locator('#progress')
@@ -62,9 +60,7 @@ describe('Parquet read on demand (UI)', function () {
     await held(1)
       .waitFor({ timeout: 60_000 })
       .catch(async (e: unknown) => {
-        const text = async (selector: string) => (await grid.locator(selector).allTextContents()).join(' | ');
-        console.log(`      progress: ${await text('#progress')}; showing: ${await text('#showing')}`);
-        console.log(`      ${await screenshot(page, `${shot}-failed`)}`);
+        await logPanelState(page, grid, `${shot}-failed`);
         throw e;
       });
     await grid
@@ -85,10 +81,7 @@ describe('Parquet read on demand (UI)', function () {
     }
     await Promise.all([lastLabel.waitFor({ timeout: 30_000 }), beforeLastLabel.waitFor({ timeout: 30_000 })]).catch(
       async (e: unknown) => {
-        const text = async (selector: string) => (await grid.locator(selector).allTextContents()).join(' | ');
-        console.log(`      progress: ${await text('#progress')}; showing: ${await text('#showing')}`);
-        console.log(`      rows: ${(await grid.locator('.ag-row').allTextContents()).slice(0, 5).join(' / ')}`);
-        console.log(`      ${await screenshot(page, `${shot}-failed`)}`);
+        await logPanelState(page, grid, `${shot}-failed`);
         throw e;
       },
     );
@@ -117,15 +110,7 @@ describe('Parquet read on demand (UI)', function () {
   });
 
   it('says the object changed when a re-run replaced it after it was opened, shows no value for rows not fetched, and reopens it', async () => {
-    grid = await openPreview(wb!, page, {
-      s3: {
-        bucket: BUCKET,
-        key: REPLACED_KEY,
-        endpointUrl: server!.endpoint,
-        region: 'us-east-1',
-        forcePathStyle: true,
-      },
-    });
+    grid = await openPreview(wb!, page, s3PreviewArgs(server!.endpoint, BUCKET, REPLACED_KEY));
     await grid
       .locator('#progress')
       .filter({ hasText: `${fmt(file.rows)} rows · row groups read on demand (1 of ${fmt(file.groups)} held)` })

@@ -11,7 +11,7 @@ import {
   type GeneratedObjectServer,
   unendingRowCsv,
 } from '../fixtures/servers/generatedObjects';
-import { openPreview } from '../harness/previewUi';
+import { logPanelState, openPreview, s3PreviewArgs } from '../harness/previewUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const BUCKET = 'budget';
@@ -82,18 +82,12 @@ describe('preview past the memory budget (UI)', function () {
       .evaluate((body) => (body.ownerDocument.defaultView as unknown as { xcomLensShown: Shown[] }).xcomLensShown);
 
   it('stops at the budget, says what it holds, reads further on request', async () => {
-    grid = await openPreview(wb!, page, {
-      s3: { bucket: BUCKET, key: KEY, endpointUrl: server!.endpoint, region: 'us-east-1', forcePathStyle: true },
-    });
+    grid = await openPreview(wb!, page, s3PreviewArgs(server!.endpoint, BUCKET, KEY));
     const held = grid
       .locator('#progress')
       .filter({ hasText: /the first [\d,]+ rows · [\d.]+ (?:[KM]B )?of 3\.0 GB read/ });
     await held.waitFor({ timeout: 120_000 }).catch(async (e: unknown) => {
-      const text = async (selector: string) => (await grid.locator(selector).allTextContents()).join(' | ');
-      console.log(
-        `      progress: ${await text('#progress')}; showing: ${await text('#showing')}; messages: ${await text('.warning, .error')}`,
-      );
-      console.log(`      ${await screenshot(page, 'preview-budget-failed')}`);
+      await logPanelState(page, grid, 'preview-budget-failed');
       throw e;
     });
     const first = /the first ([\d,]+) rows/.exec((await held.textContent()) ?? '')![1];
@@ -160,15 +154,7 @@ describe('preview past the memory budget (UI)', function () {
   });
 
   it('stops at a row that never ends (a quote left open in a 3 GB CSV), says why, and shows the rows before it', async () => {
-    grid = await openPreview(wb!, page, {
-      s3: {
-        bucket: BUCKET,
-        key: UNCLOSED_KEY,
-        endpointUrl: server!.endpoint,
-        region: 'us-east-1',
-        forcePathStyle: true,
-      },
-    });
+    grid = await openPreview(wb!, page, s3PreviewArgs(server!.endpoint, BUCKET, UNCLOSED_KEY));
     await grid
       .locator('.messages [role="alert"]')
       .filter({
@@ -183,15 +169,7 @@ describe('preview past the memory budget (UI)', function () {
   });
 
   it('stops 3 GB of JSON Lines at the budget with read_json dtypes, and reads further on request', async () => {
-    grid = await openPreview(wb!, page, {
-      s3: {
-        bucket: BUCKET,
-        key: JSON_LINES_KEY,
-        endpointUrl: server!.endpoint,
-        region: 'us-east-1',
-        forcePathStyle: true,
-      },
-    });
+    grid = await openPreview(wb!, page, s3PreviewArgs(server!.endpoint, BUCKET, JSON_LINES_KEY));
     const stopped = (not?: string) =>
       grid.locator('#progress').filter({
         hasText: new RegExp(`the first ${not ? `(?!${not} )` : ''}[\\d,]+ rows · [\\d.]+ (?:[KM]B )?of 3\\.0 GB read`),

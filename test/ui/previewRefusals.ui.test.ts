@@ -14,7 +14,7 @@ import {
   startGeneratedObjectServer,
   type GeneratedObjectServer,
 } from '../fixtures/servers/generatedObjects';
-import { openPreview } from '../harness/previewUi';
+import { openPreview, s3PreviewArgs } from '../harness/previewUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const BUCKET = 'refusals';
@@ -47,9 +47,7 @@ describe('preview refusals past the memory budget (UI)', function () {
       join(wb!.workspace, '.vscode', 'settings.json'),
       JSON.stringify({ 'xcomLens.preview.memoryBudgetMB': budgetMB }),
     );
-  const target = (key: string, endpoint = server!.endpoint) => ({
-    s3: { bucket: BUCKET, key, endpointUrl: endpoint, region: 'us-east-1', forcePathStyle: true },
-  });
+  const target = (key: string, endpoint = server!.endpoint) => s3PreviewArgs(endpoint, BUCKET, key);
 
   before(async () => {
     const objects = {

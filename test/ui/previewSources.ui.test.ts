@@ -11,7 +11,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import type { FrameLocator, Page } from 'playwright-core';
 import { createSqliteFixture } from '../fixtures/airflow/builder';
 import { startS3Server, type S3Server } from '../fixtures/servers/s3';
-import { newestWebview, openPreview, runCommand } from '../harness/previewUi';
+import { newestWebview, openPreview, runCommand, s3PreviewArgs } from '../harness/previewUi';
 import { chooseFromMenu, expand, treeItem } from '../harness/treeUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
@@ -186,10 +186,7 @@ describe('preview sources (UI)', function () {
   });
 
   it('an S3 endpoint that never answers: the panel opens at once, says it waits for the HEAD, and Cancel ends it', async () => {
-    const args = {
-      title: 'silent',
-      s3: { bucket: 'b', key: 'k.csv', endpointUrl: silentEndpoint, region: 'us-east-1', forcePathStyle: true },
-    };
+    const args = { title: 'silent', ...s3PreviewArgs(silentEndpoint, 'b', 'k.csv') };
     const waiting = (panel: FrameLocator) =>
       panel.locator('#progress').filter({ hasText: 'Waiting for S3 (HEAD s3://b/k.csv)…' });
     // The panel says what it waits for within seconds of the key press, or openPreview presses again.

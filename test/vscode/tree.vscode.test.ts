@@ -350,6 +350,29 @@ describe('compare with the last successful run', function () {
   });
 });
 
+/** The XCom `ref_<name>` of a fixture connected with one object, `key` holding `body`, and one reference to it. */
+async function referenceXCom(name: string, key: string, body: string): Promise<TreeNode> {
+  const walk = await connectFixture(name, { [key]: body }, { [name]: `xcom_s3://${BUCKET}/${key}` });
+  const run = (await walk.children(await walk.path(name, 'xcom_zoo')))[0];
+  return walk.child((await walk.children(run))[0], `ref_${name}`);
+}
+
+describe('pandas snippet of a JSON Lines object', function () {
+  this.timeout(60_000);
+
+  after(removeAllConnections);
+
+  it('tells read_json the object holds JSON Lines, from the tree item', async () => {
+    const xcom = await referenceXCom('lines', 'data_lines.jsonl', '{"a":1}\n{"a":2}\n');
+    await vscode.env.clipboard.writeText('');
+    await vscode.commands.executeCommand('xcomLens.copyPandasSnippet', xcom);
+    assert.match(
+      await vscode.env.clipboard.readText(),
+      /^import pandas as pd\n\ndf = pd\.read_json\(\n    "s3:\/\/xcom-lens-test\/data_lines\.jsonl",\n    lines=True,\n    storage_options=/,
+    );
+  });
+});
+
 describe('download', function () {
   this.timeout(60_000);
 
@@ -377,18 +400,11 @@ describe('download', function () {
     assert.ok(!existsSync(join(folder, '..', 'escape.csv')) && !existsSync(join(folder, '..', '..', 'escape.csv')));
   });
 
-  /** The XCom `ref_<name>` of a fixture connected with `objects` and one reference to `key`. */
-  async function downloadable(name: string, key: string, body: string): Promise<TreeNode> {
-    const walk = await connectFixture(name, { [key]: body }, { [name]: `xcom_s3://${BUCKET}/${key}` });
-    const run = (await walk.children(await walk.path(name, 'xcom_zoo')))[0];
-    return walk.child((await walk.children(run))[0], `ref_${name}`);
-  }
-
   /** Files in `folder`, temp files included. */
   const filesIn = (folder: string) => readdirSync(folder).sort();
 
   it('asks before replacing a file that exists; dismissing the question changes nothing', async () => {
-    const xcom = await downloadable('exists', 'data_exists.csv', 'a,b\n1,2\n');
+    const xcom = await referenceXCom('exists', 'data_exists.csv', 'a,b\n1,2\n');
     const folder = mkdtempSync(join(tmpdir(), 'xcom-lens-dl-exists-'));
     writeFileSync(join(folder, 'data_exists.csv'), 'mine\n');
     const pending = vscode.commands.executeCommand<string | undefined>(
@@ -409,7 +425,7 @@ describe('download', function () {
   });
 
   it('Keep Both saves beside the existing file; Replace replaces it', async () => {
-    const xcom = await downloadable('both', 'data_both.csv', 'a,b\n3,4\n');
+    const xcom = await referenceXCom('both', 'data_both.csv', 'a,b\n3,4\n');
     const folder = mkdtempSync(join(tmpdir(), 'xcom-lens-dl-both-'));
     writeFileSync(join(folder, 'data_both.csv'), 'mine\n');
     const kept = await vscode.commands.executeCommand<string>(
@@ -433,7 +449,7 @@ describe('download', function () {
   });
 
   it('a folder that cannot be written gives a clear message and ends, leaving no partial file', async () => {
-    const xcom = await downloadable('readonly', 'data_ro.csv', 'a,b\n5,6\n');
+    const xcom = await referenceXCom('readonly', 'data_ro.csv', 'a,b\n5,6\n');
     // Tests run as root, who ignores permission bits: /sys refuses new files even to root (EACCES), and an
     // immutable folder (chattr +i) refuses them too (EPERM).
     const folders: Array<[string, string]> = [['/sys', 'EACCES']];
