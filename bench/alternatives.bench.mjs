@@ -1,8 +1,8 @@
 // XCom Lens against the tools a user would pick instead, side by side in one run, on the 1,000,000 × 10 bench CSV
 // (grid.bench.mjs): the full load from a local S3 server (s3rver) into the preview's sortable table, against
 // pandas.read_csv and papaparse alone (on one thread and on both cores) on the local file, with DuckDB's read_csv as
-// the ceiling; plus the first 100 rows sorted by a text column. Each measurement runs in its own child process
-// (peak RSS is that process's alone).
+// the ceiling; plus the first 100 rows sorted by a text column, and the CPU time each spends (all of its threads).
+// Each measurement runs in its own child process (peak RSS and CPU time are that process's alone).
 //   node bench/alternatives.bench.mjs            prints the figures as a table
 //   import { run } from './alternatives.bench.mjs'  returns rows { figure, value, unit, comparedWith, ratio }
 // DuckDB (@duckdb/node-api, native) is installed on demand under .tmp/bench/duckdb: it is never a dependency.
@@ -19,7 +19,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchDir, root } from './bundle.mjs';
 import { benchCsv } from './grid.bench.mjs';
@@ -31,14 +31,18 @@ const KEY = 'grid/bench.csv';
 const DUCKDB_VERSION = '1.5.6-r.1';
 const duckdbDir = join(benchDir, 'duckdb');
 
+/** A child's CPU time in ms, every thread of its process (user + system). */
+const CPU_MS = 'const cpuMs = (u) => (u.user + u.system) / 1000;';
+
 /** The preview's pipeline: HEAD, ranged GETs through the SDK, the table worker; then a sorted first window. */
-const CHILD_OURS = `
+const CHILD_OURS = `${CPU_MS}
 const [formats, endpoint, bucket, key, file] = process.argv.slice(1);
 const { TableClient, openS3ObjectStore, s3Source } = require(formats);
 const path = require('node:path');
 const fs = require('node:fs');
 (async () => {
   const rss0 = process.memoryUsage().rss;
+  const cpu0 = process.cpuUsage();
   const client = new TableClient(path.join(path.dirname(formats), 'tableWorker.js'));
   let source;
   const t0 = performance.now();
@@ -53,24 +57,26 @@ const fs = require('node:fs');
   let rssAtFirst = 0;
   await client.load(source, { signal: new AbortController().signal, onProgress: () => { if (!first && client.rowCount > 0) { first = performance.now() - t0; rssAtFirst = process.memoryUsage().rss - rss0; } } });
   const load = performance.now() - t0;
+  const cpu = cpuMs(process.cpuUsage(cpu0));
   const t1 = performance.now();
   await client.request({ op: 'rows', query: { sortModel: [{ colId: 'c6', sort: 'asc' }], filterModel: {}, quickFilter: '' }, start: 0, end: 100 });
   const sortedFirst = performance.now() - t1;
   const peak = process.resourceUsage().maxRSS * 1024 - rss0;
   await client.close();
-  console.log(JSON.stringify({ rows: client.rowCount, load, first, rssAtFirst, sortedFirst, peak, tableBytes: client.tableBytes }));
+  console.log(JSON.stringify({ rows: client.rowCount, load, cpu, first, rssAtFirst, sortedFirst, peak, tableBytes: client.tableBytes }));
 })();`;
 
-const CHILD_PAPA = `
+const CHILD_PAPA = `${CPU_MS}
 const Papa = require(process.argv[2]);
 const fs = require('node:fs');
 const rss0 = process.memoryUsage().rss;
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 let rows = 0;
 Papa.parse(fs.createReadStream(process.argv[1], { encoding: 'utf8', highWaterMark: 1 << 20 }), {
   header: false, skipEmptyLines: true,
   chunk: (r) => { rows += r.data.length; },
-  complete: () => console.log(JSON.stringify({ rows: rows - 1, load: performance.now() - t0, peak: process.resourceUsage().maxRSS * 1024 - rss0 })),
+  complete: () => console.log(JSON.stringify({ rows: rows - 1, load: performance.now() - t0, cpu: cpuMs(process.cpuUsage(cpu0)), peak: process.resourceUsage().maxRSS * 1024 - rss0 })),
 });`;
 
 /**
@@ -99,20 +105,22 @@ Promise.all([[0, mid], [mid, size]].map(([start, end]) => new Promise((resolve, 
   new Worker(half, { eval: true, workerData: { file, papaparse, start, end } }).once('message', resolve).once('error', reject),
 ))).then(([a, b]) => console.log(JSON.stringify({ rows: a + b - 1, load: performance.now() - t0 })));`;
 
-const CHILD_DUCKDB = `
+const CHILD_DUCKDB = `${CPU_MS}
 const { DuckDBInstance } = require(process.argv[2]);
 (async () => {
   const instance = await DuckDBInstance.create(':memory:');
   const con = await instance.connect();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await con.run("CREATE TABLE t AS SELECT * FROM read_csv('" + process.argv[1].replaceAll("'", "''") + "')");
   const load = performance.now() - t0;
+  const cpu = cpuMs(process.cpuUsage(cpu0));
   const rows = Number((await con.runAndReadAll('SELECT count(*) FROM t')).getRows()[0][0]);
   const t1 = performance.now();
   await con.runAndReadAll('SELECT * FROM t ORDER BY "user" LIMIT 100');
   const sortedFirst = performance.now() - t1;
   const threads = (await con.runAndReadAll("SELECT current_setting('threads')")).getRows()[0][0];
-  console.log(JSON.stringify({ rows, load, sortedFirst, threads: Number(threads) }));
+  console.log(JSON.stringify({ rows, load, cpu, sortedFirst, threads: Number(threads) }));
 })();`;
 
 function child(script, args) {
@@ -123,10 +131,12 @@ function child(script, args) {
 
 function pandas(csv) {
   const code =
-    'import sys, time, pandas\nt = time.perf_counter()\ndf = pandas.read_csv(sys.argv[1])\nprint(time.perf_counter() - t, len(df))';
+    'import sys, time, pandas\nt = time.perf_counter()\nc = time.process_time()\ndf = pandas.read_csv(sys.argv[1])\nprint(time.perf_counter() - t, time.process_time() - c, len(df))';
   for (const python of ['/usr/bin/python3', 'python3']) {
     const r = spawnSync(python, ['-c', code, csv], { encoding: 'utf8' });
-    if (r.status === 0) return Number(r.stdout.trim().split(' ')[0]) * 1000;
+    if (r.status !== 0) continue;
+    const [wall, cpu] = r.stdout.trim().split(' ').map(Number);
+    return { load: wall * 1000, cpu: cpu * 1000 };
   }
   return undefined;
 }
@@ -167,6 +177,7 @@ export async function run() {
   const m = createRequire(import.meta.url)(formats);
   const size = statSync(csv).size;
   const mb = size / 1e6;
+  const cores = availableParallelism();
   const tmp = mkdtempSync(join(tmpdir(), 'xcom-lens-alternatives-'));
   let server;
   try {
@@ -178,7 +189,8 @@ export async function run() {
     const fromFile = best(() => child(CHILD_OURS, [formats, 'file', '', '', csv]));
     const papa = best(() => child(CHILD_PAPA, [csv, join(root, 'node_modules', 'papaparse')]));
     const papaBothCores = best(() => child(CHILD_PAPA_TWO_THREADS, [csv, join(root, 'node_modules', 'papaparse')]));
-    const pandasMs = pandas(csv);
+    const pandasRun = pandas(csv);
+    const pandasMs = pandasRun?.load;
     const duck = duckdb();
     const duckdbRun = duck ? best(() => child(CHILD_DUCKDB, [csv, duck])) : undefined;
     for (const [name, r] of [
@@ -221,6 +233,13 @@ export async function run() {
         unit: 'ms',
         comparedWith: `papaparse alone on two worker threads, rows discarded: ${round(papaBothCores.load)} ms; on one: ${round(papa.load)} ms`,
         ratio: round(fromFile.load / papaBothCores.load),
+      },
+      {
+        figure: `CPU time of the full load from the local S3 server, every thread of the process (on ${cores} cores the load takes at least 1/${cores} of it)`,
+        value: round(fromS3.cpu),
+        unit: 'ms',
+        comparedWith: `papaparse alone, rows discarded: ${round(papa.cpu)} ms; pandas.read_csv ${pandasRun ? `${round(pandasRun.cpu)} ms` : '–'}; DuckDB ${duckdbRun ? `${round(duckdbRun.cpu)} ms` : '–'}; XCom Lens from the file ${round(fromFile.cpu)} ms`,
+        ratio: round(fromS3.cpu / papa.cpu),
       },
       {
         figure: 'host memory: peak RSS delta of the process during the S3 load (target ≤ 1.5× the file)',
