@@ -60,3 +60,14 @@ export const RANGES_NOT_SERVED = 'RangesNotServed';
 export function isRangesNotServed(error: unknown): boolean {
   return (error as { code?: unknown } | undefined)?.code === RANGES_NOT_SERVED;
 }
+
+/**
+ * `code` of a read refused because the object is no longer the version reading began on (a GET's If-Match failed:
+ * a re-run uploaded over the key). Set by the object store, read by the table client.
+ */
+export const OBJECT_CHANGED = 'ObjectChanged';
+
+/** True for a read refused because the object changed since reading began. */
+export function isObjectChanged(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === OBJECT_CHANGED;
+}

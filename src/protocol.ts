@@ -228,6 +228,8 @@ export type ToWebview =
   | { type: 'error'; message: string }
   /** Something the user should know about the data (best effort parse, dropped rows, …). */
   | { type: 'warning'; message: string }
+  /** A read found the object replaced since the preview began reading it: reading further cannot succeed, Reopen can. */
+  | { type: 'sourceChanged' }
   /** Reply to `getRows`. `totalRows` counts rows matching the query (−1 while unknown). */
   | {
       type: 'rows';
@@ -521,9 +523,20 @@ export function isToWebview(msg: unknown): msg is ToWebview {
   return (
     isObject(msg) &&
     typeof msg.type === 'string' &&
-    ['init', 'schema', 'progress', 'done', 'error', 'warning', 'rows', 'stats', 'profile', 'ack', 'failed'].includes(
-      msg.type,
-    )
+    [
+      'init',
+      'schema',
+      'progress',
+      'done',
+      'error',
+      'warning',
+      'sourceChanged',
+      'rows',
+      'stats',
+      'profile',
+      'ack',
+      'failed',
+    ].includes(msg.type)
   );
 }
 

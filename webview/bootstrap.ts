@@ -163,7 +163,7 @@ function receive(msg: ToWebview): void {
           : `${msg.cancelled ? 'cancelled' : 'loaded'} in ${(msg.elapsedMs / 1000).toFixed(1)} s`;
       view.finish();
       ended();
-      toolbar.readFurtherButton.hidden = !msg.partial || msg.cancelled === true;
+      toolbar.readFurtherButton.hidden = !msg.partial || msg.cancelled === true || state.sourceChanged;
       void insights.load(msg.rowCount);
       break;
     case 'error':
@@ -174,6 +174,11 @@ function receive(msg: ToWebview): void {
       break;
     case 'warning':
       messages.add('warning', msg.message);
+      break;
+    case 'sourceChanged':
+      state.sourceChanged = true;
+      toolbar.readFurtherButton.hidden = true;
+      view.updateShowing();
       break;
     case 'rows':
     case 'stats':

@@ -223,7 +223,8 @@ export class GridView {
     const where = mode === 'server' ? ' (sorted and filtered in a background thread)' : '';
     // Sort, filter and search cover what was read: say so while that is not the whole object.
     const sorted = this.state.lastQuery !== undefined && !isFileOrder(this.state.lastQuery);
-    const more = this.state.partial ? ' (Read Further reads more)' : done ? '' : ' (reading more)';
+    const more =
+      this.state.partial && !this.state.sourceChanged ? ' (Read Further reads more)' : done ? '' : ' (reading more)';
     this.elements.showing.textContent = this.state.rowGroups
       ? sorted
         ? `showing ${fmt(shown)} of the first ${fmt(rowsParsed)} rows read in order; sort, filter and search cover only those${more}`

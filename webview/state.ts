@@ -15,6 +15,8 @@ export interface PreviewState {
   source: unknown;
   /** The host can read the source again from the start: a failure to read offers Reopen. */
   reopenable: boolean;
+  /** A read found the object replaced: Read Further is no longer offered (Reopen reads the new version). */
+  sourceChanged: boolean;
   /** Client mode (rows in the grid) or server mode (rows paged from the host). */
   mode: 'client' | 'server';
   /** The grid, once there are columns. */
@@ -49,6 +51,7 @@ export function initialState(saved: PersistedState): PreviewState {
     referenceRules: [],
     source: saved.source,
     reopenable: false,
+    sourceChanged: false,
     mode: 'client',
     api: undefined,
     rowsParsed: 0,

@@ -3,7 +3,14 @@
 // with cancellation. The host keeps only what the panel shows of the table: its row count and schema.
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CancellationError, RANGES_NOT_SERVED, errorMessage, isCancellation, isRangesNotServed } from '../errors';
+import {
+  CancellationError,
+  RANGES_NOT_SERVED,
+  errorMessage,
+  isCancellation,
+  isObjectChanged,
+  isRangesNotServed,
+} from '../errors';
 import type { ColumnInfo, RowGroupCounts } from '../protocol';
 import { ownedChunkGroups, transferable } from './ownedChunks';
 import { readAhead } from './readAhead';
@@ -94,6 +101,9 @@ export class TableClient {
   private stopped: Error | undefined;
   private closing = false;
   private handlers: ((message: FromTableWorker) => void)[] = [];
+  private readonly changeListeners: (() => void)[] = [];
+  /** True once a read found the object replaced since the load began: reading further cannot succeed. */
+  sourceChanged = false;
 
   constructor(script = defaultTableWorkerScript) {
     const data: TableWorkerData = {
@@ -122,6 +132,18 @@ export class TableClient {
 
   private snapshot(): { rowCount: number; columns: ColumnInfo[]; tableBytes: number; cancelled: boolean } {
     return { rowCount: this.rowCount, columns: this.columns, tableBytes: this.tableBytes, cancelled: false };
+  }
+
+  /** Calls `listener` once a read finds the object replaced since the load began. */
+  onSourceChanged(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  /** Notes a failed read of the source: a replaced object is told to the listeners, once. */
+  private noteReadFailure(error: unknown): void {
+    if (this.sourceChanged || !isObjectChanged(error)) return;
+    this.sourceChanged = true;
+    for (const listener of this.changeListeners) listener();
   }
 
   private send(message: ToTableWorker, transfer?: ArrayBuffer[]): void {
@@ -170,6 +192,7 @@ export class TableClient {
       const bytes = transferable(await this.rangeReader(message.start, message.end, stop.signal), this.rangesAreOwned);
       this.send({ type: 'range', id: message.id, bytes }, [bytes.buffer]);
     } catch (e) {
+      if (!stop.signal.aborted) this.noteReadFailure(e);
       this.send({
         type: 'range',
         id: message.id,
@@ -287,7 +310,10 @@ export class TableClient {
           }
           if (!over) this.send({ type: 'end' });
         } catch (e) {
-          if (!signal.aborted && !over) this.send({ type: 'fail', message: errorMessage(e) });
+          if (!signal.aborted && !over) {
+            this.noteReadFailure(e);
+            this.send({ type: 'fail', message: errorMessage(e) });
+          }
         }
       };
       const answerRange = async (id: number, start: number, end: number): Promise<void> => {
@@ -296,6 +322,7 @@ export class TableClient {
           const bytes = transferable(await source.readRange(start, end, signal), source.chunksAreOwned === true);
           this.send({ type: 'range', id, bytes }, [bytes.buffer]);
         } catch (e) {
+          if (!signal.aborted) this.noteReadFailure(e);
           this.send({ type: 'range', id, ...rangeFailure(e) });
         }
       };

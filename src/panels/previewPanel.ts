@@ -145,6 +145,10 @@ class PreviewSession implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((msg: unknown) => this.receive(msg)),
       panel.onDidDispose(() => this.dispose()),
     );
+    this.table.onSourceChanged(() => {
+      this.log.info(`preview ${this.request.title}: the object changed while it was being read`);
+      this.post({ type: 'sourceChanged' });
+    });
     this.loaded = new Promise((resolve) => (this.stopped = resolve));
     void this.load().then(this.stopped);
   }
@@ -271,7 +275,7 @@ class PreviewSession implements vscode.Disposable {
   }
 
   private readFurther(): void {
-    if (!this.partial || this.abort.signal.aborted) return;
+    if (!this.partial || this.abort.signal.aborted || this.table.sourceChanged) return;
     this.partial = undefined;
     this.finished = undefined;
     this.table.readFurther();

@@ -1,6 +1,6 @@
 // SDK and network errors → StorageError: one kind per cause and a message users understand, naming which
 // object, bucket, endpoint or credentials were involved, never a secret.
-import { CancellationError, isCancellation } from '../errors';
+import { CancellationError, OBJECT_CHANGED, isCancellation } from '../errors';
 import type { ObjectLocation } from './storageSettings';
 
 /** Causes of a failed S3 access. */
@@ -28,7 +28,7 @@ export class StorageError extends Error {
     message: string,
     /** HTTP status when the server answered. */
     readonly status?: number,
-    /** SDK error name or network error code. */
+    /** SDK error name or network error code; OBJECT_CHANGED (errors.ts) for an object replaced since reading began. */
     readonly code?: string,
   ) {
     super(message);
@@ -209,7 +209,9 @@ export function toStorageError(
       kind,
       redact(message, context.secrets),
       status,
-      (name && name !== 'Error' ? name : undefined) ?? sdkCode ?? networkCode(error) ?? (name || undefined),
+      kind === 'changed'
+        ? OBJECT_CHANGED
+        : ((name && name !== 'Error' ? name : undefined) ?? sdkCode ?? networkCode(error) ?? (name || undefined)),
     );
 
   if (signal?.aborted || isCancellation(error)) {

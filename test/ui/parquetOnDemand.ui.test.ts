@@ -3,7 +3,8 @@
 // file at once; jumping to the last row fetches that row group only, and the panel says how many row groups it holds.
 // A file of 3,000,000-row groups written without an offset index opens on the first part of its first group, fetched
 // only as far as that part's rows. A file replaced after it was opened (a task re-run uploading over the key) is
-// not read on against its old footer: the jump says the object changed, and Reopen in that alert reads the new file.
+// not read on against its old footer: the jump says the object changed, Read Further is withdrawn, and Reopen in
+// that alert reads the new file.
 import * as assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import { startGeneratedObjectServer, type GeneratedObjectServer } from '../fixtures/servers/generatedObjects';
@@ -109,12 +110,14 @@ describe('Parquet read on demand (UI)', function () {
     );
   });
 
-  it('says the object changed when a re-run replaced it after it was opened, shows no value for rows not fetched, and reopens it', async () => {
+  it('says the object changed when a re-run replaced it after it was opened, withdraws Read Further, shows no value for rows not fetched, and reopens it', async () => {
     grid = await openPreview(wb!, page, s3PreviewArgs(server!.endpoint, BUCKET, REPLACED_KEY));
     await grid
       .locator('#progress')
       .filter({ hasText: `${fmt(file.rows)} rows · row groups read on demand (1 of ${fmt(file.groups)} held)` })
       .waitFor({ timeout: 60_000 });
+    const readFurther = grid.locator('#read-further');
+    assert.ok(await readFurther.isVisible(), 'Read Further is offered while the first row groups are held');
     // Another file of the same size, with its own footer and row groups, under the same key.
     server!.replace(`${BUCKET}/${REPLACED_KEY}`, bigGroups);
     const alert = grid.locator('.messages [role="alert"]').filter({
@@ -126,6 +129,9 @@ describe('Parquet read on demand (UI)', function () {
       await page.waitForTimeout(500);
     }
     await alert.waitFor({ timeout: 30_000 });
+    // Reading further would meet the same refusal: only Reopen is offered now.
+    await readFurther.waitFor({ state: 'hidden', timeout: 5_000 });
+    assert.doesNotMatch((await grid.locator('#showing').textContent()) ?? '', /Read Further/);
     // Every window the grid asked for failed the same way: the panel says it once.
     await page.waitForTimeout(1000);
     assert.equal(await grid.locator('.messages [role="alert"]').count(), 1, 'one alert');

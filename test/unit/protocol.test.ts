@@ -104,6 +104,7 @@ describe('protocol', () => {
     assert.ok(
       isToWebview({ type: 'rows', inReplyTo: 1, startRow: 0, rows: [], rowIds: [], totalRows: 0, tableRows: 0 }),
     );
+    assert.ok(isToWebview({ type: 'sourceChanged' }), 'the panel hears that the object changed');
     assert.equal(isToWebview({ type: 'eval' }), false);
   });
 

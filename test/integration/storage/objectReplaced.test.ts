@@ -82,9 +82,11 @@ describe('an object replaced while it is read (S3 stand-in honouring If-Match)',
     assert.ok(bytes.equals(Buffer.from(CSV.bytes(0, bytes.length))), 'every byte delivered is of the first version');
   });
 
-  it('refuses a Parquet row group fetched on demand after the object was replaced, saying why', async () => {
+  it('refuses a Parquet row group fetched on demand after the object was replaced, saying why, and says once that reading further cannot succeed', async () => {
     const key = 'groups.parquet';
     const table = clients.open();
+    let changes = 0;
+    table.onSourceChanged(() => changes++);
     const source = await previewSourceOf(standInStore(server), BUCKET, key);
     const stopped = new Promise<PartialRead>((resolve, reject) => {
       table
@@ -99,6 +101,10 @@ describe('an object replaced while it is read (S3 stand-in honouring If-Match)',
       table.request({ op: 'rows', query: emptyQuery(), start: ROWS - 5, end: ROWS }),
       /s3:\/\/replaced\/groups\.parquet changed while it was being read: .* Reopen it to read the new version\./,
     );
+    assert.equal(table.sourceChanged, true);
+    // Another row group refused the same way: the change is told once.
+    await assert.rejects(table.request({ op: 'rows', query: emptyQuery(), start: ROWS / 2, end: ROWS / 2 + 5 }));
+    assert.equal(changes, 1, 'the change is told once');
   });
 
   it('reads an endpoint that refuses If-Match even with the object’s own ETag, without the condition', async () => {
