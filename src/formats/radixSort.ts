@@ -1,16 +1,17 @@
 // Stable LSD radix sorts of row indices by 64-bit keys: the numeric sorts of tableView.ts and the rounds of
 // a text sort (textSort.ts).
+import { type SortScratch, scratchUint32 } from './sortScratch';
 
 /**
  * Stable LSD radix sort of `rows` by `key[row]` (no NaN), ascending for dir 1 and descending for -1: four passes
  * over 16-bit digits of the key's order-preserving bit pattern, O(n) instead of a comparator sort.
  */
-export function radixSortByKey(rows: Uint32Array, key: Float64Array, dir: number): void {
+export function radixSortByKey(rows: Uint32Array, key: Float64Array, dir: number, scratch?: SortScratch): void {
   const n = rows.length;
   const bits = new Float64Array(1);
   const words = new Uint32Array(bits.buffer);
-  const lo = new Uint32Array(n);
-  const hi = new Uint32Array(n);
+  const lo = scratchUint32(scratch, 'key.lo', n);
+  const hi = scratchUint32(scratch, 'key.hi', n);
   for (let i = 0; i < n; i++) {
     bits[0] = dir * key[rows[i]] + 0; // + 0 folds -0 into 0
     let h = words[1];
@@ -25,7 +26,7 @@ export function radixSortByKey(rows: Uint32Array, key: Float64Array, dir: number
     hi[i] = h;
     lo[i] = l;
   }
-  radixSortWords(rows, hi, lo);
+  radixSortWords(rows, hi, lo, undefined, undefined, scratch);
 }
 
 /** Rows with their keys and, optionally, two more words per row that travel with them. */
@@ -44,7 +45,8 @@ const WIDE_DIGIT_ROWS = 16_384;
  * `digitBits`-bit digits (by default 8 for fewer than WIDE_DIGIT_ROWS rows, else 16); sorts `rows` in place and
  * the keys with them (afterwards hi[i] and lo[i] are rows[i]'s), and the `carried` words too (a text sort's keys
  * for its next round). Every digit's histogram is counted in one read of the keys, and a pass whose digit is the
- * same in every key (the high units of ASCII text, the low bits of whole numbers held as doubles) is skipped.
+ * same in every key (the high units of ASCII text, the low bits of whole numbers held as doubles) is skipped. The
+ * copies the passes scatter into come from `scratch` when given.
  */
 export function radixSortWords(
   rows: Uint32Array,
@@ -52,6 +54,7 @@ export function radixSortWords(
   lo: Uint32Array,
   carried?: [Uint32Array, Uint32Array],
   digitBits: 8 | 16 = rows.length < WIDE_DIGIT_ROWS ? 8 : 16,
+  scratch?: SortScratch,
 ): void {
   const n = rows.length;
   if (n < 2) return;
@@ -68,10 +71,10 @@ export function radixSortWords(
     const count = counts.subarray(pass * digits, (pass + 1) * digits);
     if (count[(word[0] >>> shift) & (digits - 1)] === n) continue;
     dst ??= {
-      rows: new Uint32Array(n),
-      hi: new Uint32Array(n),
-      lo: new Uint32Array(n),
-      carried: carried && [new Uint32Array(n), new Uint32Array(n)],
+      rows: scratchUint32(scratch, 'radix.rows', n),
+      hi: scratchUint32(scratch, 'radix.hi', n),
+      lo: scratchUint32(scratch, 'radix.lo', n),
+      carried: carried && [scratchUint32(scratch, 'radix.carried0', n), scratchUint32(scratch, 'radix.carried1', n)],
     };
     startsFromCounts(count);
     scatter(src, dst, word, shift, digits - 1, count);

@@ -14,6 +14,7 @@ import { tableProfileSteps } from './columnProfile';
 import { filterMask } from './tableFilters';
 import type { Column, ColumnarTable } from './table';
 import { radixSortByKey } from './radixSort';
+import { SortScratch } from './sortScratch';
 import { dictionaryRanks, sortsAsPlainText } from './sortKeys';
 import { NO_RANK, type RankKey, type SortedRows, joinMissing, rankByText, sortByText } from './textSort';
 import { topRows } from './topRows';
@@ -25,9 +26,9 @@ const PROFILE_SLICE_MS = 10;
  * Working memory a view takes per row of the table, beside the table, at the most, measured in a process that
  * holds a table at a small budget (where the garbage collector leaves the most slack): a sort by two columns of
  * text and numbers about 58 bytes a row (a number column widened to doubles, ranks, the radix or counting sort's
- * arrays and the garbage the passes leave), by one text column 32-40 (the rows and their radix keys, no string),
- * by one number column 32, by a dictionary column 12, a filter 13. The memory budget keeps this much room per row
- * held, so that any of them stays within it.
+ * arrays), by two text columns about 57 (their passes share those arrays: sortScratch.ts), by one text column 32-40
+ * (the rows and their radix keys, no string), by one number column 32, by a dictionary column 12, a filter 13. The
+ * memory budget keeps this much room per row held, so that any of them stays within it.
  */
 export const VIEW_BYTES_PER_ROW = 72;
 
@@ -202,23 +203,29 @@ function sortKey(col: Column, n: number): Float64Array {
 }
 
 /**
- * The sort key of a column whose values can be ranked (plain text, a dictionary), as ranks by row; undefined for
- * numbers.
+ * The sort key of a column whose values can be ranked (plain text, a dictionary), as ranks by row (in `scratch`:
+ * good until the next pass); undefined for numbers.
  */
-function rankKey(col: Column, n: number, taken: SortedRows, check: () => void): RankKey | undefined {
+function rankKey(
+  col: Column,
+  n: number,
+  taken: SortedRows,
+  check: () => void,
+  scratch: SortScratch,
+): RankKey | undefined {
   // By layout, not col.numbers(): that would widen a number column's values only to be told it holds numbers.
   if (col.layout === 'number') return undefined;
   const dict = col.dictionary();
   if (dict) {
     const rankOfCode = dictionaryRanks(col, dict);
-    const ranks = new Uint32Array(n);
+    const ranks = scratch.uint32('ranks', n);
     for (let i = 0; i < n; i++) {
       const rank = rankOfCode[dict.codes[i]];
       ranks[i] = rank === rank ? rank : NO_RANK;
     }
     return { ranks, buckets: dict.values.length };
   }
-  if (sortsAsPlainText(col)) return rankByText(col, n, taken, check);
+  if (sortsAsPlainText(col)) return rankByText(col, n, taken, check, scratch);
   return undefined;
 }
 
@@ -265,14 +272,16 @@ function sortRows(
   }
   // Least significant key first: each pass is stable, so rows that tie on a key keep the order of the keys
   // after it (and, tying on all, table order). Rows missing a key go after the others, in that order too, as the
-  // grid's own sort has them. Each key is made for its pass, so one key's working memory is held at a time.
+  // grid's own sort has them. Each key is made for its pass, in working arrays every pass shares (sortScratch.ts),
+  // so one pass's working memory is held at a time.
+  const scratch = new SortScratch();
   let order = rows;
   for (let j = sorts.length - 1; j >= 0; j--) {
     check();
     const col = table.column(sorts[j].colId)!;
     const dir = sorts[j].sort === 'desc' ? -1 : 1;
-    const ranked = rankKey(col, n, taken, check);
-    order = ranked ? sortByRank(order, n, ranked, dir) : sortPresentFirst(order, n, sortKey(col, n), dir);
+    const ranked = rankKey(col, n, taken, check, scratch);
+    order = ranked ? sortByRank(order, n, ranked, dir) : sortPresentFirst(order, n, sortKey(col, n), dir, scratch);
   }
   return order!;
 }
@@ -281,7 +290,13 @@ function sortRows(
  * `rows` (undefined: the first n rows in order) stably sorted by `key` (NaN = missing) in direction `dir`, the
  * missing rows after, in their order.
  */
-function sortPresentFirst(rows: Uint32Array | undefined, n: number, key: Float64Array, dir: number): Uint32Array {
+function sortPresentFirst(
+  rows: Uint32Array | undefined,
+  n: number,
+  key: Float64Array,
+  dir: number,
+  scratch: SortScratch,
+): Uint32Array {
   const length = rows ? rows.length : n;
   const present = new Uint32Array(length);
   const missing: number[] = [];
@@ -292,7 +307,7 @@ function sortPresentFirst(rows: Uint32Array | undefined, n: number, key: Float64
     else missing.push(r);
   }
   const sorted = present.subarray(0, m);
-  radixSortByKey(sorted, key, dir);
+  radixSortByKey(sorted, key, dir, scratch);
   return joinMissing(sorted, missing, length);
 }
 

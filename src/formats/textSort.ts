@@ -4,6 +4,7 @@
 // in table order; the order is JavaScript's string order (utf8Order.ts).
 import { CellBytes, sameBytes } from './columnStores';
 import { radixSortWords } from './radixSort';
+import { type SortScratch, scratchUint32 } from './sortScratch';
 import type { Column } from './table';
 import { UTF8_UNIT_RANK, compareUtf8 } from './utf8Order';
 
@@ -72,6 +73,8 @@ interface TextSort {
   check: () => void;
   /** Cells the rounds read keys with. */
   at: CellBytes;
+  /** Where the first round's keys and the radix sort's copies are taken from, when the sort shares them. */
+  scratch?: SortScratch;
 }
 
 /** The comparison of two texts that agree on their first `offset` bytes, in direction `dir`, then index order. */
@@ -136,15 +139,18 @@ function sortTextRun(
   if (keys) {
     ({ hi, lo } = keys);
   } else {
-    hi = new Uint32Array(m);
-    lo = new Uint32Array(m);
+    // The first round's keys are as long as the sort: from the scratch. A later round's, for one run, are not.
+    const scratch = round === 0 ? sort.scratch : undefined;
+    hi = scratchUint32(scratch, 'text.hi', m);
+    lo = scratchUint32(scratch, 'text.lo', m);
     // Reading a text is what costs (its rows are scattered by now): the next round's keys are made with these,
     // unless every text ends within this round's bytes.
-    if (sort.longest > offset + ROUND_BYTES) next = [new Uint32Array(m), new Uint32Array(m)];
+    if (sort.longest > offset + ROUND_BYTES)
+      next = [scratchUint32(scratch, 'text.next0', m), scratchUint32(scratch, 'text.next1', m)];
     fillKeys(sort.cells, out, offset, flip, next ? [hi, lo, ...next] : [hi, lo], sort.at);
   }
   // The keys travel with the rows: afterwards hi[i] and lo[i] (and next's) are out[i]'s.
-  radixSortWords(out, hi, lo, next);
+  radixSortWords(out, hi, lo, next, undefined, sort.scratch);
   for (let i = 0; i < m;) {
     let j = i + 1;
     while (j < m && hi[j] === hi[i] && lo[j] === lo[i]) j++;
@@ -238,7 +244,14 @@ function distinctCells(
  * Sorts `out` (indices of present texts, ascending) by their text in direction `dir`, equal texts in index order:
  * radix rounds from the bytes every text starts with (sortTextRun).
  */
-function sortTexts(out: Uint32Array, cells: Utf8Cells, dir: number, check: () => void, ties?: Uint8Array): void {
+function sortTexts(
+  out: Uint32Array,
+  cells: Utf8Cells,
+  dir: number,
+  check: () => void,
+  ties?: Uint8Array,
+  scratch?: SortScratch,
+): void {
   if (out.length === 0) return;
   const at = new CellBytes();
   const first = new CellBytes();
@@ -255,7 +268,7 @@ function sortTexts(out: Uint32Array, cells: Utf8Cells, dir: number, check: () =>
     while (k < common && k < length && bytes[start + k] === first.bytes[first.start + k]) k++;
     common = k;
   }
-  sortTextRun(out, { cells, longest, dir, check, at }, common, 0, undefined, ties);
+  sortTextRun(out, { cells, longest, dir, check, at, ...(scratch ? { scratch } : {}) }, common, 0, undefined, ties);
 }
 
 /** Each distinct value's rank in ascending order (given by its first row), each value sorted once (sortTextRun). */
@@ -340,11 +353,18 @@ export interface RankKey {
 /**
  * The rank of each of the rows `taken` in the ascending order of one column of plain text, by row (`n` of them):
  * rows with the same text share the rank; missing values and rows not taken are NO_RANK. The ranks come from the sort
- * itself (the runs it found equal, the distinct values it sorted): no cell is read again.
+ * itself (the runs it found equal, the distinct values it sorted): no cell is read again. The ranks and the working
+ * arrays come from `scratch` when given (the ranks are then good until its next user).
  */
-export function rankByText(col: Column, n: number, taken: SortedRows, check: () => void): RankKey {
+export function rankByText(
+  col: Column,
+  n: number,
+  taken: SortedRows,
+  check: () => void,
+  scratch?: SortScratch,
+): RankKey {
   const cells = plainTextCells(col);
-  const ranks = new Uint32Array(n).fill(NO_RANK);
+  const ranks = scratchUint32(scratch, 'ranks', n).fill(NO_RANK);
   if (taken.count >= DISTINCT_SORT_ROWS) {
     // The codes go where the ranks will: each is turned into its value's rank in place.
     const firstRows = distinctCells(cells, taken, distinctLimit(taken), ranks, check);
@@ -358,10 +378,10 @@ export function rankByText(col: Column, n: number, taken: SortedRows, check: () 
     }
     ranks.fill(NO_RANK);
   }
-  const { present, count } = presentRows(cells, taken, check);
+  const { present, count } = presentRows(cells, taken, check, scratch);
   const out = present.subarray(0, count);
-  const ties = new Uint8Array(count);
-  sortTexts(out, cells, 1, check, ties);
+  const ties = scratch ? scratch.zeroedBytes('ties', count) : new Uint8Array(count);
+  sortTexts(out, cells, 1, check, ties, scratch);
   for (let i = 0, rank = 0; i < count; i++) {
     if (!ties[i]) rank = i;
     ranks[out[i]] = rank;
@@ -386,8 +406,9 @@ function presentRows(
   cells: Utf8Cells,
   taken: SortedRows,
   check: () => void,
+  scratch?: SortScratch,
 ): { present: Uint32Array; count: number; missing: number[] } {
-  const present = new Uint32Array(taken.count);
+  const present = scratchUint32(scratch, 'present', taken.count);
   const at = new CellBytes();
   let count = 0;
   const missing: number[] = [];
