@@ -295,6 +295,8 @@ class PreviewSession implements vscode.Disposable {
       });
     }
     if (this.finished) this.post(this.finished);
+    // A webview made again (the panel moved, say) hears it too: Read Further stays withdrawn.
+    if (this.table.sourceChanged) this.post({ type: 'sourceChanged' });
   }
 
   /** What the preview loaded (for the command's return value and tests). */
