@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import { startGeneratedObjectServer, type GeneratedObjectServer } from '../fixtures/servers/generatedObjects';
 import { virtualLabel, virtualParquet } from '../fixtures/virtualParquet';
-import { logPanelState, openPreview, s3PreviewArgs } from '../harness/previewUi';
+import { logPanelState, newestWebview, openPreview, s3PreviewArgs } from '../harness/previewUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const BUCKET = 'ondemand';
@@ -145,6 +145,25 @@ describe('Parquet read on demand (UI)', function () {
     );
     assert.equal(await grid.locator('.ag-cell.missing-value').filter({ visible: true }).count(), 0);
     console.log(`      replaced while open: ${await screenshot(page, 'parquet-replaced')}`);
+
+    // Hidden behind another editor and shown again, the panel is made anew: it still offers Reopen alone.
+    const explorer = page.locator('.explorer-folders-view');
+    await explorer.locator('.monaco-list-row', { hasText: '.vscode' }).click();
+    await explorer.locator('.monaco-list-row', { hasText: 'settings.json' }).click();
+    await page.locator('.tab.active', { hasText: 'settings.json' }).waitFor({ timeout: 30_000 });
+    await page.locator('.tab', { hasText: REPLACED_KEY }).click();
+    grid = newestWebview(page);
+    await grid
+      .locator('#progress')
+      .filter({ hasText: `${fmt(file.rows)} rows · row groups read on demand` })
+      .waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(500);
+    assert.equal(await grid.locator('#read-further').isVisible(), false, 'Read Further stays withdrawn');
+    // Its alert was the old panel's: the rows it cannot fetch bring it back.
+    for (let attempt = 0; attempt < 40 && !(await alert.isVisible()); attempt++) {
+      await scrollBar.evaluate((e) => (e.scrollTop = e.scrollHeight));
+      await page.waitForTimeout(500);
+    }
 
     // Reopen, in the alert, reads the object as it is now: the new file's footer and row groups, and no alert.
     await alert.locator('vscode-button', { hasText: 'Reopen' }).click();
