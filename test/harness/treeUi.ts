@@ -28,5 +28,15 @@ export async function chooseFromMenu(page: Page, row: Locator, label: string): P
   // The menu fades in; a click during the animation can be lost, so hover first and wait for the highlight.
   await item.hover();
   await page.locator('.context-view .action-item.focused', { hasText: label }).waitFor({ timeout: 10_000 });
-  await item.click();
+  // A click on a busy machine can still be lost while the item is highlighted: the menu then stays open. Clicked
+  // again only while it is open, so the command runs once.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await item.click();
+    const closed = await item.waitFor({ state: 'hidden', timeout: 3_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (closed) return;
+  }
+  throw new Error(`the context menu stayed open after three clicks on "${label}"`);
 }
