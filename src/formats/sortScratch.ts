@@ -13,6 +13,11 @@ export class SortScratch {
     return new Uint32Array(this.buffer(role, length * 4), 0, length);
   }
 
+  /** `length` 32-bit signed words for `role`, all zero. */
+  zeroedInt32(role: string, length: number): Int32Array {
+    return new Int32Array(this.buffer(role, length * 4), 0, length).fill(0);
+  }
+
   /** `length` bytes for `role`, all zero. */
   zeroedBytes(role: string, length: number): Uint8Array {
     return new Uint8Array(this.buffer(role, length), 0, length).fill(0);

@@ -189,11 +189,14 @@ function distinctCells(
   limit: number,
   codeOf: Uint32Array,
   check: () => void,
+  scratch?: SortScratch,
 ): Uint32Array | undefined {
   const n = taken.count;
   const bits = Math.max(4, Math.ceil(Math.log2(limit * 2)));
   const mask = (1 << bits) - 1;
-  const slots = new Int32Array((1 << bits) * SLOT_INTS);
+  // The hash table is the size of the most distinct values taken (8 MB for a quarter of a million): from the scratch.
+  const size = (1 << bits) * SLOT_INTS;
+  const slots = scratch ? scratch.zeroedInt32('distinct.slots', size) : new Int32Array(size);
   let pool = new Uint8Array(64 * 1024);
   let pooled = 0;
   const firstRows = new Uint32Array(limit);
@@ -367,7 +370,7 @@ export function rankByText(
   const ranks = scratchUint32(scratch, 'ranks', n).fill(NO_RANK);
   if (taken.count >= DISTINCT_SORT_ROWS) {
     // The codes go where the ranks will: each is turned into its value's rank in place.
-    const firstRows = distinctCells(cells, taken, distinctLimit(taken), ranks, check);
+    const firstRows = distinctCells(cells, taken, distinctLimit(taken), ranks, check, scratch);
     if (firstRows) {
       const rankOf = distinctRanks(cells, firstRows, check);
       for (let i = 0; i < taken.count; i++) {

@@ -449,17 +449,20 @@ describe('text sort', () => {
       i % 89 === 0 ? '' : `c${(i * 31) % 20_011}é-${((i * 31) % 20_011) % 7}`,
     );
     const numbers = Array.from({ length: rows }, (_, i) => (i * 13) % 5);
+    // And labels few enough to sort by distinct value, in the hash table the codes' attempt at it filled.
+    const labels = repeating(rows, 3001);
     const t = new ColumnarTable();
     t.addColumn('id');
     t.addColumn('code');
     t.addColumn('n');
+    t.addColumn('label');
     appendTextRows(
       t,
-      ids.map((id, i) => [id, codes[i], String(numbers[i])]),
+      ids.map((id, i) => [id, codes[i], String(numbers[i]), labels[i]]),
     );
     assert.deepEqual(
       t.columns.map((c) => c.layout),
-      ['text', 'text', 'number'],
+      ['text', 'text', 'number', 'text'],
     );
     const byText =
       (values: string[]) =>
@@ -472,6 +475,7 @@ describe('text sort', () => {
       byText(ids),
       byText(codes),
       (i: number, j: number, sign: number) => sign * (numbers[i] - numbers[j]),
+      byText(labels),
     ];
     for (const sortModel of [
       [
@@ -484,6 +488,10 @@ describe('text sort', () => {
         { colId: 'c1', sort: 'asc' },
         { colId: 'c0', sort: 'desc' },
       ],
+      [
+        { colId: 'c3', sort: 'asc' },
+        { colId: 'c1', sort: 'desc' },
+      ],
     ] as const) {
       for (const quickFilter of ['', '7']) {
         const v = computeView(t, q({ sortModel: [...sortModel], quickFilter }));
@@ -492,7 +500,7 @@ describe('text sort', () => {
           sign: s.sort === 'asc' ? 1 : -1,
         }));
         const expected = ids
-          .flatMap((id, i) => (`${id}\t${codes[i]}\t${numbers[i]}`.includes(quickFilter) ? [i] : []))
+          .flatMap((id, i) => (`${id}\t${codes[i]}\t${numbers[i]}\t${labels[i]}`.includes(quickFilter) ? [i] : []))
           .sort((i, j) => keys.reduce((d, k) => d || k.compare(i, j, k.sign), 0) || i - j);
         assert.deepEqual(Array.from(v.rows!), expected, `${JSON.stringify(sortModel)} '${quickFilter}'`);
       }
