@@ -63,9 +63,24 @@ export function topRows(
 ): { rows: Uint32Array; total: number } {
   const n = table.rowCount;
   const keys = sorts.map((s) => ({ ...keyOf(table.column(s.colId)!), dir: s.sort === 'desc' ? -1 : 1 }));
+  // Plain text is compared as the UTF-8 it is stored as, in place: a heap kept busy (rows that come in the reverse
+  // of the order asked for replace its worst on every row) would otherwise make two strings per comparison.
+  const atA = new CellBytes();
+  const atB = new CellBytes();
   const cmp = (a: number, b: number): number => {
     for (let j = 0; j < keys.length; j++) {
-      const { key, dir } = keys[j];
+      const { key, bytes, dir } = keys[j];
+      if (bytes) {
+        const hasA = bytes(a, atA);
+        const hasB = bytes(b, atB);
+        if (!hasA || !hasB) {
+          if (hasA === hasB) continue;
+          return hasA ? -1 : 1;
+        }
+        const c = compareUtf8(atA.bytes, atA.start, atA.end, atB.bytes, atB.start, atB.end);
+        if (c !== 0) return c < 0 ? -dir : dir;
+        continue;
+      }
       const x = key(a);
       const y = key(b);
       const mx = missing(x);
