@@ -110,9 +110,11 @@ export class TableViewer {
     let total: number;
     let sortPending = false;
     const sorts = q.sortModel.filter((s) => this.table.column(s.colId));
-    if (!this.has(q) && sorts.length > 0 && end <= TOP_N_MAX) {
-      const mask = filterMask(this.table, q, check);
-      const top = topRows(this.table, mask, sorts, end);
+    const top =
+      !this.has(q) && sorts.length > 0 && end <= TOP_N_MAX
+        ? topRows(this.table, filterMask(this.table, q, check), sorts, end, true)
+        : undefined;
+    if (top) {
       ids = top.rows;
       total = top.total;
       sortPending = true;

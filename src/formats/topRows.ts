@@ -51,16 +51,45 @@ function firstKeyOrder(x: number | string | null, y: number | string | null, dir
   return x! < y! ? -dir : dir;
 }
 
+/** The first rows of a sort, and how many rows the filters keep. */
+interface TopRows {
+  rows: Uint32Array;
+  total: number;
+}
+
+/**
+ * Rows looked at before a selection may give up, and the share of them that must have entered the heap: rows that
+ * come in about the reverse of the order asked for (ids ascending, sorted descending) each go through the heap, and
+ * the full sort is then the quicker way to the first window (1.2 s against 1.7 s for 4.8 M rows by two texts).
+ */
+const GIVE_UP_AFTER_ROWS = 65_536;
+const GIVE_UP_SHARE = 0.5;
+
 /**
  * The first `k` rows, in order, of the table's rows that `mask` keeps (all rows when undefined) sorted by
- * `sorts` (columns that exist); `total` is how many rows the mask keeps.
+ * `sorts` (columns that exist); `total` is how many rows the mask keeps. With `giveUp`, undefined once the rows
+ * turn out to come in about the reverse of that order (the full sort is then quicker).
  */
 export function topRows(
   table: ColumnarTable,
   mask: Uint8Array | undefined,
   sorts: readonly SortItem[],
   k: number,
-): { rows: Uint32Array; total: number } {
+): TopRows;
+export function topRows(
+  table: ColumnarTable,
+  mask: Uint8Array | undefined,
+  sorts: readonly SortItem[],
+  k: number,
+  giveUp: boolean,
+): TopRows | undefined;
+export function topRows(
+  table: ColumnarTable,
+  mask: Uint8Array | undefined,
+  sorts: readonly SortItem[],
+  k: number,
+  giveUp = false,
+): TopRows | undefined {
   const n = table.rowCount;
   const keys = sorts.map((s) => ({ ...keyOf(table.column(s.colId)!), dir: s.sort === 'desc' ? -1 : 1 }));
   // Plain text is compared as the UTF-8 it is stored as, in place: a heap kept busy (rows that come in the reverse
@@ -112,6 +141,8 @@ export function topRows(
   const heap = new Uint32Array(Math.max(0, k));
   let size = 0;
   let total = 0;
+  /** Rows that replaced the heap's worst. */
+  let entered = 0;
   const siftDown = (i: number): void => {
     for (;;) {
       const l = 2 * i + 1;
@@ -152,7 +183,9 @@ export function topRows(
         siftDown(0);
         worstKey = undefined;
         worstBytes = undefined;
+        entered++;
       }
+      if (giveUp && total === GIVE_UP_AFTER_ROWS && entered > GIVE_UP_SHARE * total) return undefined;
     }
   }
   const rows = heap.slice(0, size).sort(cmp);

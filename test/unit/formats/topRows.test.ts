@@ -139,6 +139,28 @@ describe('top-N selection of a sort', () => {
       assert.deepEqual(Array.from(topRows(table, undefined, sortModel, k).rows), full.slice(0, k));
   });
 
+  it('answers the first window from the full sort when the rows come in the reverse of the order asked for', function () {
+    this.timeout(20_000);
+    // Ids ascending (held as text: zero-padded), sorted descending: every row would go through the heap.
+    const table = new ColumnarTable();
+    table.addColumn('id');
+    appendTextRows(
+      table,
+      Array.from({ length: 100_000 }, (_, i) => [String(i).padStart(8, '0')]),
+    );
+    assert.equal(table.columns[0].layout, 'text');
+    const sortModel: SortItem[] = [{ colId: 'c0', sort: 'desc' }];
+    const query = { ...emptyQuery(), sortModel };
+    assert.equal(topRows(table, undefined, sortModel, 100, true), undefined, 'the selection gives up');
+    const viewer = new TableViewer(table);
+    const first = viewer.window(query, 0, 100);
+    assert.equal(first.sortPending, undefined, 'the full order is made for it');
+    assert.deepEqual(first.rowIds, fullOrder(table, query, 100));
+    assert.equal(first.rowIds[0], 99_999);
+    // Asked for without giving up, the selection still gives the same rows.
+    assert.deepEqual(Array.from(topRows(table, undefined, sortModel, 100).rows), first.rowIds);
+  });
+
   it('selects among the rows the filters keep, and the viewer answers the first window from it', () => {
     const query: ViewQuery = { ...emptyQuery(), sortModel: [{ colId: 'c2', sort: 'asc' }], quickFilter: 'green' };
     const viewer = new TableViewer(t);
