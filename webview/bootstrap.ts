@@ -10,7 +10,7 @@ import { ColumnInsights } from './columnInsights';
 import { GridActions } from './gridActions';
 import { GridView, onDemandText } from './gridView';
 import { HostClient } from './hostClient';
-import { initialState } from './state';
+import { initialState, readFurtherOffered } from './state';
 import { StatsPanel } from './statsPanel';
 import { MessageList, Toast } from './toast';
 import { Toolbar } from './toolbar';
@@ -94,7 +94,7 @@ const toolbar: Toolbar = new Toolbar(state.quickFilter, {
   readFurther: () => {
     state.done = false;
     state.partial = undefined;
-    toolbar.readFurtherButton.hidden = true;
+    showReadFurther();
     progressBar.hidden = false;
     toolbar.cancelButton.hidden = false;
     delete document.body.dataset.loaded;
@@ -111,6 +111,11 @@ main.append(gridDiv, stats.element);
 document
   .getElementById('app')!
   .append(header, toolbar.element, progressBar, statusBar, insights.element, messages.element, main, toast.element);
+
+/** Read Further is shown while it can read on (readFurtherOffered). */
+function showReadFurther(): void {
+  toolbar.readFurtherButton.hidden = !readFurtherOffered(state);
+}
 
 /** The table is read (or failed): stop showing progress. */
 function ended(): void {
@@ -155,6 +160,7 @@ function receive(msg: ToWebview): void {
       state.done = true;
       state.rowsParsed = msg.rowCount;
       state.partial = msg.partial;
+      state.cancelled = msg.cancelled === true;
       state.rowGroups = msg.partial?.rowGroups ?? state.rowGroups;
       progressEl.textContent = msg.partial?.rowGroups
         ? onDemandText(msg.partial.rowGroups)
@@ -163,7 +169,7 @@ function receive(msg: ToWebview): void {
           : `${msg.cancelled ? 'cancelled' : 'loaded'} in ${(msg.elapsedMs / 1000).toFixed(1)} s`;
       view.finish();
       ended();
-      toolbar.readFurtherButton.hidden = !msg.partial || msg.cancelled === true || state.sourceChanged;
+      showReadFurther();
       void insights.load(msg.rowCount);
       break;
     case 'error':
@@ -177,7 +183,7 @@ function receive(msg: ToWebview): void {
       break;
     case 'sourceChanged':
       state.sourceChanged = true;
-      toolbar.readFurtherButton.hidden = true;
+      showReadFurther();
       view.updateShowing();
       break;
     case 'rows':

@@ -17,7 +17,7 @@ import type { Cell, ColumnInfo, RowGroupCounts, ViewQuery } from '../src/protoco
 import { type ColumnInsights, InsightChart } from './columnInsights';
 import { el, fmt } from './dom';
 import type { HostClient } from './hostClient';
-import type { PreviewState } from './state';
+import { type PreviewState, readFurtherOffered } from './state';
 import { theme } from './theme';
 import type { Toast } from './toast';
 
@@ -223,8 +223,7 @@ export class GridView {
     const where = mode === 'server' ? ' (sorted and filtered in a background thread)' : '';
     // Sort, filter and search cover what was read: say so while that is not the whole object.
     const sorted = this.state.lastQuery !== undefined && !isFileOrder(this.state.lastQuery);
-    const more =
-      this.state.partial && !this.state.sourceChanged ? ' (Read Further reads more)' : done ? '' : ' (reading more)';
+    const more = readFurtherOffered(this.state) ? ' (Read Further reads more)' : done ? '' : ' (reading more)';
     this.elements.showing.textContent = this.state.rowGroups
       ? sorted
         ? `showing ${fmt(shown)} of the first ${fmt(rowsParsed)} rows read in order; sort, filter and search cover only those${more}`

@@ -29,6 +29,8 @@ export interface PreviewState {
   pulling: boolean;
   /** The host has finished reading (done, cancelled or failed). */
   done: boolean;
+  /** The load was cancelled: the rows read so far are all there is. */
+  cancelled: boolean;
   /** Set while reading stopped at the memory budget: the table holds the first part of the object only. */
   partial: { bytesRead: number; totalBytes?: number; rowGroups?: RowGroupCounts } | undefined;
   /** Set once the host reads a Parquet object on demand: its rows and how many row groups it holds. */
@@ -58,9 +60,15 @@ export function initialState(saved: PersistedState): PreviewState {
     loaded: 0,
     pulling: false,
     done: false,
+    cancelled: false,
     partial: undefined,
     serverTotal: 0,
     quickFilter: saved.query?.quickFilter ?? '',
     savedGrid: saved.grid as GridState | undefined,
   };
+}
+
+/** True while Read Further can read on: reading waits at the budget, was not cancelled, and the object is unchanged. */
+export function readFurtherOffered(state: PreviewState): boolean {
+  return state.partial !== undefined && !state.cancelled && !state.sourceChanged;
 }
