@@ -2,6 +2,8 @@
 // xcomLens.preview.clientRowCap), as a user makes it in code-server + Chromium: a click on one header and a
 // Shift-click on another. Rows missing the first column's value come last, ordered by the second column, as the
 // grid's own sort orders smaller tables.
+// Ids stored ascending, sorted descending: enough rows that the first window comes from the full sort rather than
+// a top-N selection (topRows.ts gives way on rows in reverse order).
 import * as assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import { openPreview } from '../harness/previewUi';
@@ -70,5 +72,26 @@ describe('sort by two columns, paged from the table worker (UI)', function () {
     );
     assert.deepEqual(await grid.locator('.messages [role="alert"]').allTextContents(), []);
     console.log(`      sorted by group, then name: ${await screenshot(page, 'host-sort-two-columns')}`);
+  });
+
+  it('sorts 70,000 ids stored ascending into descending order with two clicks on the header', async () => {
+    // More rows than a top-N selection looks at before it gives way to the full sort on rows in reverse order.
+    const ids = Array.from({ length: 70_000 }, (_, i) => ({ id: `id${String(i).padStart(6, '0')}` }));
+    grid = await openPreview(wb, page, { title: 'ascending ids', inline: ids });
+    await grid.locator('#showing').filter({ hasText: 'showing 70,000 of 70,000 rows' }).waitFor({ timeout: 60_000 });
+    const header = grid.locator('.ag-header-cell[col-id="c0"] .ag-header-cell-label');
+    await header.click();
+    await grid.locator('.ag-row[row-index="0"] [col-id="c0"]').first().filter({ hasText: 'id000000' }).waitFor();
+    await header.click();
+    await grid
+      .locator('.ag-row[row-index="0"] [col-id="c0"]')
+      .first()
+      .filter({ hasText: 'id069999' })
+      .waitFor({ timeout: 30_000 });
+    const shown: (string | undefined)[] = [];
+    for (let r = 0; r < 5; r++) shown.push(await cellText(r, 'c0'));
+    assert.deepEqual(shown, ['id069999', 'id069998', 'id069997', 'id069996', 'id069995']);
+    assert.deepEqual(await grid.locator('.messages [role="alert"]').allTextContents(), []);
+    console.log(`      ids descending: ${await screenshot(page, 'host-sort-reversed')}`);
   });
 });
