@@ -11,6 +11,7 @@ import {
   isPlainIsoDatetimeBytes,
   parseNumberText,
   scanDecimal,
+  scanDecimalBytes,
   scannedFractionDigits,
   scannedInteger,
 } from './columnTypes';
@@ -42,8 +43,15 @@ export interface RowBytes {
   bytes: Uint8Array;
   /** Where each row starts in `bytes`, and (last) where the row after the last would. */
   starts: Int32Array;
-  /** Bytes of the newline that ends each row. */
-  newline: number;
+  /** Where each cell ends in `bytes` (row by row, `width` a row): a cell starts one byte past the one before. */
+  cellEnds: Int32Array;
+  /** Cells a row. */
+  width: number;
+}
+
+/** Where cell `i` (row `r`, column `c`: i = r × width + c) starts in the bytes. */
+function cellStart(source: RowBytes, r: number, c: number, i: number): number {
+  return c === 0 ? source.starts[r] : source.cellEnds[i - 1] + 1;
 }
 
 /**
@@ -52,17 +60,22 @@ export interface RowBytes {
  */
 export function rowBytesOf(bytes: Uint8Array, rows: Rows, width: number, newline: number): RowBytes | undefined {
   const starts = new Int32Array(rows.length + 1);
+  const cellEnds = new Int32Array(rows.length * width);
   let at = 0;
-  for (let r = 0; r < rows.length; r++) {
+  for (let r = 0, i = 0; r < rows.length; r++) {
     const row = rows[r];
     if (row.length !== width) return undefined;
     starts[r] = at;
-    at += width - 1 + newline;
-    for (let c = 0; c < width; c++) at += row[c].length;
+    for (let c = 0; c < width; c++, i++) {
+      at += row[c].length;
+      cellEnds[i] = at;
+      at++;
+    }
+    at += newline - 1;
   }
   starts[rows.length] = at;
   // The rows must account for every byte (the last one may lack its newline).
-  return at === bytes.length || at - newline === bytes.length ? { bytes, starts, newline } : undefined;
+  return at === bytes.length || at - newline === bytes.length ? { bytes, starts, cellEnds, width } : undefined;
 }
 
 /**
@@ -94,13 +107,20 @@ class NumberBuilder extends ColumnBuilder {
     super();
   }
 
-  addColumn(rows: Rows, c: number, at: number, from = 0): boolean {
+  addColumn(rows: Rows, c: number, at: number, from = 0, source?: RowBytes): boolean {
     const { counts } = this;
     let values = (this.values ??= new Int32Array(this.capacity));
     let fractionDigits = this.fractionDigits;
+    const width = source?.width ?? 0;
     for (let r = from, row = at; r < rows.length; r++, row++) {
-      const s = rows[r][c] ?? '';
-      let v = scanDecimal(s);
+      // A plain decimal is read from the bytes it was parsed from, when there are any: its string is not touched.
+      let v: number | undefined;
+      if (source) {
+        const i = r * width + c;
+        v = scanDecimalBytes(source.bytes, cellStart(source, r, c, i), source.cellEnds[i]);
+      }
+      const s = v === undefined ? (rows[r][c] ?? '') : '';
+      if (v === undefined && !source) v = scanDecimal(s);
       if (v !== undefined) {
         counts[scannedInteger ? CellKind.Integer : CellKind.Float]++;
         if (scannedFractionDigits > fractionDigits && fractionDigits >= 0) fractionDigits = scannedFractionDigits;
@@ -261,26 +281,23 @@ class TextBuilder extends ColumnBuilder {
   }
 
   addColumn(rows: Rows, c: number, at: number, from = 0, source?: RowBytes): boolean {
-    const { pending, counts } = this;
     if (source) {
       this.encodePending();
       this.copyCells(rows, c, source);
+      return true;
     }
+    const { pending, counts } = this;
     let settled = this.settled;
     for (let r = from, row = at; r < rows.length; r++, row++) {
       const s = rows[r][c] ?? '';
-      if (!source) pending.push(s);
+      pending.push(s);
       if (s.length === 0) {
         (this.nulls ??= new Uint8Array(this.capacity))[row] = 1;
         counts[CellKind.Null]++;
       } else if (settled) {
         counts[CellKind.Text]++;
       } else {
-        // A cell copied as bytes is checked for the common date shapes there (quicker than in a cut-out string).
-        const kind =
-          source && isPlainIsoDatetimeBytes(this.bytes, this.ends[row] - s.length, s.length)
-            ? CellKind.Datetime
-            : classify(s);
+        const kind = classify(s);
         counts[kind]++;
         // Once free text is seen the column's type is settled: classifying the rest would change nothing.
         settled = kind === CellKind.Text;
@@ -291,37 +308,44 @@ class TextBuilder extends ColumnBuilder {
     return true;
   }
 
-  /** Appends column `c`'s cells of `rows` from the bytes they were parsed from, and notes where each ends. */
+  /**
+   * Appends column `c` of `rows` from the bytes they were parsed from, notes where each cell
+   * ends, and counts their kinds: a cell is classified from its bytes (a plain date) or, until the column is
+   * settled as free text, from its string.
+   */
   private copyCells(rows: Rows, c: number, source: RowBytes): void {
-    const { bytes: from, starts, newline } = source;
-    const width = rows.length > 0 ? rows[0].length : 0;
-    const { ends } = this;
+    const { bytes: from, cellEnds, width } = source;
+    const { ends, counts } = this;
     let to = this.bytes;
     let written = this.written;
     let row = this.added;
-    // From whichever end of the row is nearer the cell: fewer lengths to add up.
-    const fromStart = c <= width / 2;
+    let settled = this.settled;
     for (let r = 0; r < rows.length; r++) {
-      const cells = rows[r];
-      const len = cells[c].length;
-      let at: number;
-      if (fromStart) {
-        at = starts[r] + c;
-        for (let k = 0; k < c; k++) at += cells[k].length;
-      } else {
-        at = starts[r + 1] - newline + 1;
-        for (let k = c; k < width; k++) at -= cells[k].length + 1;
-      }
+      const i = r * width + c;
+      const at = cellStart(source, r, c, i);
+      const len = cellEnds[i] - at;
       if (written + len > to.length) {
         this.written = written;
         this.grow(written + len);
         to = this.bytes;
       }
       if (len > 32) to.set(from.subarray(at, at + len), written);
-      else for (let i = 0; i < len; i++) to[written + i] = from[at + i];
+      else for (let k = 0; k < len; k++) to[written + k] = from[at + k];
       written += len;
+      if (len === 0) {
+        (this.nulls ??= new Uint8Array(this.capacity))[row] = 1;
+        counts[CellKind.Null]++;
+      } else if (settled) {
+        counts[CellKind.Text]++;
+      } else {
+        // A plain date is checked for in the bytes (quicker than in a cut-out string).
+        const kind = isPlainIsoDatetimeBytes(from, at, len) ? CellKind.Datetime : classify(rows[r][c]);
+        counts[kind]++;
+        settled = kind === CellKind.Text;
+      }
       ends[row++] = written;
     }
+    this.settled = settled;
     this.written = written;
     this.added = row;
   }

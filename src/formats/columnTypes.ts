@@ -80,6 +80,9 @@ export let scannedInteger = false;
 /** Set by `scanDecimal`: the digits after the point of the last number scanned (0 for an integer). */
 export let scannedFractionDigits = 0;
 
+/** The characters of a string scanned by `scanDecimal`, as bytes (a plain decimal is at most 17 of them). */
+const decimalScratch = new Uint8Array(17);
+
 /**
  * Parses plain decimals ("-12", "3.25") with at most 15 significant digits by hand, which is exact (an integer
  * mantissa divided by an exact power of ten is correctly rounded) and much cheaper than `+s`. Returns undefined
@@ -87,23 +90,35 @@ export let scannedFractionDigits = 0;
  */
 export function scanDecimal(s: string): number | undefined {
   const n = s.length;
+  if (n === 0 || n > decimalScratch.length) return undefined;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return undefined;
+    decimalScratch[i] = c;
+  }
+  return scanDecimalBytes(decimalScratch, 0, n);
+}
+
+/** `scanDecimal` of the ASCII text in `bytes[start, end)`, read from the bytes (no string is made). */
+export function scanDecimalBytes(bytes: Uint8Array, start: number, end: number): number | undefined {
+  const n = end - start;
   if (n === 0 || n > 17) return undefined;
-  let i = 0;
+  let i = start;
   let neg = false;
-  let c = s.charCodeAt(0);
+  let c = bytes[i];
   if (c === 45) {
     neg = true;
-    i = 1;
+    i++;
   }
-  if (i >= n) return undefined;
-  c = s.charCodeAt(i);
+  if (i >= end) return undefined;
+  c = bytes[i];
   // Leading zeros are identifiers ("007"); "0" and "0.5" are numbers.
-  if (c === 48 && i + 1 < n && s.charCodeAt(i + 1) !== 46) return undefined;
+  if (c === 48 && i + 1 < end && bytes[i + 1] !== 46) return undefined;
   let m = 0;
   let digits = 0;
   let frac = -1;
-  for (; i < n; i++) {
-    c = s.charCodeAt(i);
+  for (; i < end; i++) {
+    c = bytes[i];
     if (c >= 48 && c <= 57) {
       m = m * 10 + (c - 48);
       digits++;

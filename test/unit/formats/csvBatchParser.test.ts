@@ -100,6 +100,33 @@ describe('parseCsvBatch', () => {
       ['text', 'number', 'text', 'text'],
     ],
   ];
+  // Each spelling in a number column of its own, over a few pieces: the scan of a cell's bytes reads the plain
+  // decimals and leaves the rest (signs, zeros, exponents, long mantissas) to the full parse, as the string path does.
+  const SPELLINGS = [
+    '-0',
+    '0',
+    '0.5',
+    '-12.50',
+    '007',
+    '1e5',
+    '-1.5E-3',
+    '.5',
+    '5.',
+    '1234567890123456',
+    '123456789012345',
+    '-0.0',
+    '+3',
+    'inf',
+    '-inf',
+    '',
+  ];
+  for (const spelling of SPELLINGS)
+    cases.push([
+      `a number column with ${spelling === '' ? 'gaps' : spelling}`,
+      rows(3000, (i) => `${i},${i % 3 ? spelling : String(i / 4)},n ${i}`),
+      3,
+      ['number', 'number', 'text'],
+    ]);
   // A column of dates until one cell is shaped almost like one: that cell is text, and so is the column.
   for (const near of NEAR_DATES)
     cases.push([
