@@ -9,7 +9,7 @@
 //   --skip-checks   skip tsc and eslint (quicker local iterations; CI never passes it)
 //   --services=...  servers started for the vscode level (default: $XCOM_LENS_VSCODE_SERVICES or s3,postgres,mariadb)
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -158,10 +158,16 @@ if (!rows.some((r) => r.failed && checks.find((c) => c.name === r.name)?.fatal))
     const resultsFile = join(resultsDir, `${name}.json`);
     const args = name === 'vscode' ? [...level.args, '--services', services] : level.args;
     const t0 = Date.now();
+    // The level's temp folders (fixtures, servers' data, editors' profiles) go under one of its own, removed
+    // once the level is over, whether its tests cleaned up after themselves or not. Open to every user like
+    // the system's: the database servers run as their own users.
+    const levelTmp = mkdtempSync(join(tmpdir(), `xcom-lens-${name}-`));
+    chmodSync(levelTmp, 0o1777);
     const { code, timedOut } = await runNode([...args, resultsFile], {
       timeoutMs: level.timeoutMs,
-      env: { XCOM_LENS_TEST_RESULTS: resultsFile },
+      env: { XCOM_LENS_TEST_RESULTS: resultsFile, TMPDIR: levelTmp },
     });
+    rmSync(levelTmp, { recursive: true, force: true, maxRetries: 3 });
     const counts = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : undefined;
     const row = {
       name,
