@@ -8,6 +8,7 @@ import type { ColumnBatch } from './columnBatch';
 import { rowsToBatch } from './columnBuilders';
 import { type CsvBatchConfig, ParserHandle, decodeText, unclosedQuoteRow } from './csvBatchParser';
 import { CsvBatchQueue } from './csvBatchQueue';
+import type { CsvParserThreads } from './csvParserThreads';
 import { RowBoundaryScanner } from './csvRowBoundaries';
 import { defaultCsvWorkerScript, defaultWorkerCount } from './csvWorkerPool';
 import { HeldBytes } from './heldBytes';
@@ -36,6 +37,8 @@ export interface CsvOptions {
   workers?: number;
   /** The bundled worker script (csvWorker.ts). */
   workerScript?: string;
+  /** Threads to parse on, for a caller that stops them while reading waits (then `workers` and `workerScript` are theirs). */
+  threads?: CsvParserThreads;
   /** Bytes parsed on this thread before workers start: small objects never start any. */
   inThreadBytes?: number;
   /** The stream's length when known: workers start at once when it is more than inThreadBytes. */
@@ -117,6 +120,7 @@ class CsvStreamReader {
       workers: this.options.workers ?? defaultWorkerCount(),
       workerScript: this.options.workerScript ?? defaultCsvWorkerScript,
       inThreadBytes,
+      ...(this.options.threads ? { threads: this.options.threads } : {}),
     });
     try {
       if ((this.options.expectedBytes ?? 0) > inThreadBytes) queue.startWorkers();

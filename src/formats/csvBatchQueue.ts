@@ -2,7 +2,8 @@
 // object is big enough to pay for starting them and they are ready, on this thread before that, for a batch
 // too big for a worker, or when a worker fails.
 import { type CsvBatchConfig, type ParsedCsvBatch, parseCsvBatch } from './csvBatchParser';
-import { type CsvWorkerError, CsvWorkerPool } from './csvWorkerPool';
+import { CsvParserThreads } from './csvParserThreads';
+import type { CsvWorkerError } from './csvWorkerPool';
 import { nextTurn } from '../timeSlices';
 import { joinParts, partsLength } from './heldBytes';
 
@@ -30,21 +31,28 @@ export interface CsvBatchQueueOptions {
   workerScript: string;
   /** Bytes parsed on this thread before the workers start. */
   inThreadBytes: number;
+  /** Threads to parse on, when the caller stops them while reading waits (else the queue's own). */
+  threads?: CsvParserThreads;
 }
 
 /** Parses batches, in parallel when it pays, and hands them back in the order they were added. */
 export class CsvBatchQueue {
   private readonly queue: QueuedBatch[] = [];
-  private pool: CsvWorkerPool | undefined;
+  private readonly threads: CsvParserThreads;
   private added = 0;
-  /** Worker threads started. */
-  workerThreads = 0;
 
-  constructor(private readonly options: CsvBatchQueueOptions) {}
+  constructor(private readonly options: CsvBatchQueueOptions) {
+    this.threads = options.threads ?? new CsvParserThreads(options.workerScript, options.workers);
+  }
+
+  /** Most worker threads that parsed at once. */
+  get workerThreads(): number {
+    return this.threads.started;
+  }
 
   /** True while more batches are on their way than the workers can take on. */
   get full(): boolean {
-    return this.queue.length > (this.pool ? Math.max(1, this.pool.size) * 2 : 0);
+    return this.queue.length > (this.threads.running ? Math.max(1, this.threads.size) * 2 : 0);
   }
 
   /** True when no batch is on its way. */
@@ -62,7 +70,7 @@ export class CsvBatchQueue {
     if (this.added >= this.options.inThreadBytes) this.startWorkers();
     const size = partsLength(parts);
     this.added += size;
-    const pool = this.pool && this.pool.ready > 0 && size <= MAX_WORKER_BATCH_BYTES ? this.pool : undefined;
+    const pool = size <= MAX_WORKER_BATCH_BYTES ? this.threads.ready : undefined;
     if (!pool) {
       // Done on the next turn of the event loop, not at once: a caller adding batch after batch lets messages
       // in between (a worker saying it is ready, the grid asking for rows).
@@ -102,10 +110,7 @@ export class CsvBatchQueue {
    * ready while its first rows are read and parsed here.
    */
   startWorkers(): void {
-    const { workers, workerScript } = this.options;
-    if (this.pool || workers < 1) return;
-    this.pool = CsvWorkerPool.start(workerScript, workers);
-    this.workerThreads = this.pool?.size ?? 0;
+    this.threads.start();
   }
 
   /** Waits until the oldest batch is parsed. */
@@ -125,6 +130,6 @@ export class CsvBatchQueue {
 
   /** Stops the workers (batches still on their way are dropped). */
   async close(): Promise<void> {
-    await this.pool?.close();
+    await this.threads.stop();
   }
 }

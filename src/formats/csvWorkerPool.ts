@@ -54,6 +54,8 @@ interface PoolWorker {
 export class CsvWorkerPool {
   private readonly workers: PoolWorker[] = [];
   private nextId = 0;
+  /** Set by closeWhenIdle: the workers stop once the last parse on its way is back. */
+  private closing = false;
 
   private constructor(script: string, size: number) {
     for (let k = 0; k < size; k++) {
@@ -73,6 +75,7 @@ export class CsvWorkerPool {
         entry.pending.delete(reply.id);
         if (reply.batch) p.resolve(reply.batch);
         else p.reject(new CsvWorkerError(reply.error ?? 'The CSV worker failed.', reply.input));
+        this.closeIfIdle();
       });
       const stop = (error: Error): void => {
         entry.alive = false;
@@ -98,7 +101,7 @@ export class CsvWorkerPool {
 
   /** Number of workers running and ready for batches (none while they start). */
   get ready(): number {
-    return this.workers.filter((w) => w.alive && w.ready).length;
+    return this.closing ? 0 : this.workers.filter((w) => w.alive && w.ready).length;
   }
 
   /**
@@ -107,7 +110,7 @@ export class CsvWorkerPool {
    * afterwards (each part must span a buffer no other part uses).
    */
   parse(parts: Uint8Array[], config: CsvBatchConfig): Promise<ParsedCsvBatch> {
-    const ready = this.workers.filter((w) => w.alive && w.ready);
+    const ready = this.closing ? [] : this.workers.filter((w) => w.alive && w.ready);
     if (ready.length === 0) return Promise.reject(new CsvWorkerError('no CSV parse worker is ready'));
     const entry = ready.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = this.nextId++;
@@ -124,5 +127,15 @@ export class CsvWorkerPool {
   /** Stops every worker (pending parses are rejected). */
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+
+  /** Stops every worker once the parses on their way are back (their batches are kept); takes no new ones. */
+  closeWhenIdle(): void {
+    this.closing = true;
+    this.closeIfIdle();
+  }
+
+  private closeIfIdle(): void {
+    if (this.closing && this.workers.every((w) => w.pending.size === 0)) void this.close();
   }
 }

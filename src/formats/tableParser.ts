@@ -5,6 +5,7 @@ import { isCancellation, isRangesNotServed } from '../errors';
 import type { Logger } from '../logger';
 import { isJsonLinesKey } from '../references';
 import { parseCsv } from './csv';
+import type { CsvParserThreads } from './csvParserThreads';
 import { partsLength } from './heldBytes';
 import { type JsonLayout, jsonLayout, parseJsonLines } from './jsonLines';
 import { NotATableError, jsonToTable, parseLenientJson } from './pandasJson';
@@ -54,6 +55,8 @@ export interface ParseOptions extends ParseEvents {
   onParquetLayout?(layout: ParquetLayout, pages: GroupPages): void;
   /** Parquet read by range: awaited before each part of the file after the first (ParquetOptions.beforePart). */
   beforeParquetPart?(): Promise<void>;
+  /** The threads a CSV is parsed on, for a caller that stops them while reading waits. */
+  csvThreads?: CsvParserThreads;
 }
 
 /** What was read. */
@@ -350,6 +353,7 @@ export async function parseTableSource(
     ...(total !== undefined ? { expectedBytes: total } : {}),
     ...(source.indexColumn !== undefined ? { indexColumn: source.indexColumn } : {}),
     ...(options.memoryBudget !== undefined ? { memoryBudget: options.memoryBudget } : {}),
+    ...(options.csvThreads ? { threads: options.csvThreads } : {}),
     onWarning: options.onWarning,
     onBatch: () => {
       if (!schemaSent && table.columns.length > 0) {

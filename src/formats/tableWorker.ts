@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { CancellationError, errorMessage, isCancellation } from '../errors';
 import type { ColumnInfo, RowGroupCounts } from '../protocol';
+import { CsvParserThreads } from './csvParserThreads';
 import { decompress } from './decompress';
 import { RowGroupStore } from './parquetRowGroups';
 import { sniffFormat } from './sniff';
@@ -134,8 +135,9 @@ class ReadGate {
 
   async pass(signal: AbortSignal): Promise<void> {
     while ((memoryHeld() >= this.limit || (this.firstPartOnly && table.rowCount > 0)) && !signal.aborted) {
-      // Rows wait here a while: give back the spare room of their last chunks.
+      // Rows wait here a while: give back the spare room of their last chunks, and stop the parser threads.
       table.compact();
+      csvThreads?.stopWhenIdle();
       post({
         type: 'paused',
         rowCount: table.rowCount,
@@ -164,6 +166,8 @@ class ReadGate {
 }
 
 const gate = new ReadGate();
+/** The parser threads of the CSV being loaded: stopped while reading waits, started again when it reads on. */
+let csvThreads: CsvParserThreads | undefined;
 /** Set when a ranged Parquet object larger than the budget is read on demand. */
 let store: RowGroupStore | undefined;
 
@@ -366,9 +370,11 @@ async function load(source: WorkerSource, budgetBytes: number, stackAs?: StackAs
   };
   let summary: ParseSummary | undefined;
   let error: string | undefined;
+  csvThreads = new CsvParserThreads();
   try {
     summary = await parseTableSource(tableSource(source), into, {
       signal: loadAbort.signal,
+      csvThreads,
       codecs: { sniffFormat, decompress },
       memoryBudget: budgetBytes,
       onParquetLayout: (layout, pages) => {
@@ -396,6 +402,7 @@ async function load(source: WorkerSource, budgetBytes: number, stackAs?: StackAs
   } catch (e) {
     if (!loadAbort.signal.aborted || !isCancellation(e)) error = errorMessage(e);
   }
+  csvThreads = undefined;
   post({
     type: 'loaded',
     rowCount: table.rowCount,

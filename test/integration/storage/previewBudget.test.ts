@@ -3,9 +3,11 @@
 // stops at the budget, says how much of the object the table holds, reads further on request, and never downloads
 // the rest; Cancel works at every stage.
 import * as assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { isCancellation } from '../../../src/errors';
+import { defaultWorkerCount } from '../../../src/formats/csvWorkerPool';
 import type { ByteTableSource } from '../../../src/formats/table';
 import type { PartialRead, TableClient } from '../../../src/formats/tableClient';
 import { VIEW_BYTES_PER_ROW } from '../../../src/formats/tableView';
@@ -52,6 +54,37 @@ function manyGroupsParquet(): Uint8Array {
       rowGroupSize: GROUP_ROWS,
     }),
   );
+}
+
+/** The most threads this process ran while watched (Linux: /proc/self/task), sampled every few milliseconds. */
+class ThreadWatch {
+  private most = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor() {
+    this.watch();
+  }
+
+  count(): number {
+    return readdirSync('/proc/self/task').length;
+  }
+
+  watch(): void {
+    this.most = this.count();
+    this.timer = setInterval(() => (this.most = Math.max(this.most, this.count())), 5);
+  }
+
+  /** Stops watching; the most threads seen. */
+  stop(): number {
+    clearInterval(this.timer);
+    return Math.max(this.most, this.count());
+  }
+
+  /** Waits up to 5 s for the thread count to satisfy `test`. */
+  async until(test: (threads: number) => boolean, what: string): Promise<void> {
+    for (const started = Date.now(); !test(this.count()); await new Promise((r) => setTimeout(r, 20)))
+      if (Date.now() - started > 5000) assert.fail(`${what}: ${this.count()} threads`);
+  }
 }
 
 describe('previews past the memory budget (S3 stand-in generating the bytes)', function () {
@@ -117,10 +150,14 @@ describe('previews past the memory budget (S3 stand-in generating the bytes)', f
     const source = await s3Source(CSV_KEY);
     assert.equal(source.sizeBytes, CSV.size);
     const budget = 32e6;
+    const threads = new ThreadWatch();
     const { loading, nextStop } = startLoad(table, source, budget, abort.signal);
 
     const first = await nextStop(1);
     const rowsAtFirst = table.rowCount;
+    // While reading waits, the parser threads are stopped: they would hold their memory as long as the panel is open.
+    const whileReading = threads.stop();
+    await threads.until((n) => n <= whileReading - defaultWorkerCount(), 'the parser threads stop at the budget');
     assert.equal(first.totalBytes, CSV.size);
     // The budget holds the table and the room to sort and filter its rows. Reading stops once they reach it; the
     // table then gives back the spare room of its last chunks, so it may hold a little less when the stop is told.
@@ -148,10 +185,16 @@ describe('previews past the memory budget (S3 stand-in generating the bytes)', f
     assert.ok(server.sent(`${BUCKET}/${CSV_KEY}`) - first.bytesRead < 24e6, 'the download waits while reading waits');
     assert.ok(sentAtStop < 0.05 * CSV.size);
 
+    const whileWaiting = threads.count();
+    threads.watch();
     table.readFurther();
     const second = await nextStop(2);
     assert.ok(table.rowCount > 1.5 * rowsAtFirst, `rows after Read further: ${table.rowCount}`);
     assert.ok(second.bytesRead > first.bytesRead && second.bytesRead < 0.1 * CSV.size);
+    assert.ok(threads.stop() >= whileWaiting + defaultWorkerCount(), 'Read further parses on the parser threads again');
+    // The batches on their way when reading stopped were kept: the rows go on where they stopped.
+    const next = await table.request({ op: 'rows', query: emptyQuery(), start: rowsAtFirst, end: rowsAtFirst + 1 });
+    assert.equal(next.rows[0][0], String(rowsAtFirst).padStart(10, '0'), 'no row lost or read twice at the stop');
 
     // Cancel while waiting at the budget: the load ends, the rows stay, the download stops.
     abort.abort();
