@@ -13,7 +13,7 @@ import { appendPart } from './stackTables';
 import { ColumnarTable, type FormatHint, type TableSource } from './table';
 import { type ParseSummary, parseTableSource } from './tableParser';
 import { type TableRequest, TableService } from './tableService';
-import { VIEW_BYTES_PER_ROW, windowShaper } from './tableView';
+import { VIEW_BYTES_PER_ROW, tableShareOfBudget, windowShaper } from './tableView';
 import { formatRows } from './textFormats';
 
 /** What the worker needs to know of a source; its bytes come in `bytes` messages or ranged reads. */
@@ -109,9 +109,9 @@ function memoryHeld(): number {
 }
 
 /**
- * The memory budget: before more bytes are taken in, reading waits while the table holds the budget or more
- * (memoryHeld), and the host hears that the preview holds part of the object; Read further raises the budget by
- * as much again.
+ * The memory budget: before more bytes are taken in, reading waits while the table holds the budget (less the
+ * threads' reserve) or more (memoryHeld), and the host hears that the preview holds part of the object; Read
+ * further lets the table hold as much again.
  */
 class ReadGate {
   private limit = Infinity;
@@ -120,10 +120,10 @@ class ReadGate {
   private resume: (() => void) | undefined;
 
   setBudget(bytes: number): void {
-    this.limit = this.step = bytes;
+    this.limit = this.step = tableShareOfBudget(bytes);
   }
 
-  /** The budget. */
+  /** What the table may hold: the budget less the threads' reserve. */
   get budget(): number {
     return this.step;
   }
