@@ -8,9 +8,8 @@ import type { ColumnBatch } from './columnBatch';
 import { rowsToBatch } from './columnBuilders';
 import { type CsvBatchConfig, ParserHandle, decodeText, unclosedQuoteRow } from './csvBatchParser';
 import { CsvBatchQueue } from './csvBatchQueue';
-import type { CsvParserThreads } from './csvParserThreads';
+import { CsvParserThreads } from './csvParserThreads';
 import { RowBoundaryScanner } from './csvRowBoundaries';
-import { defaultCsvWorkerScript, defaultWorkerCount } from './csvWorkerPool';
 import { HeldBytes } from './heldBytes';
 import type { ColumnarTable } from './table';
 
@@ -117,10 +116,8 @@ class CsvStreamReader {
   async read(): Promise<CsvResult> {
     const inThreadBytes = this.options.inThreadBytes ?? 1024 * 1024;
     const queue = new CsvBatchQueue({
-      workers: this.options.workers ?? defaultWorkerCount(),
-      workerScript: this.options.workerScript ?? defaultCsvWorkerScript,
+      threads: this.options.threads ?? new CsvParserThreads(this.options.workerScript, this.options.workers),
       inThreadBytes,
-      ...(this.options.threads ? { threads: this.options.threads } : {}),
     });
     try {
       if ((this.options.expectedBytes ?? 0) > inThreadBytes) queue.startWorkers();

@@ -2,7 +2,7 @@
 // object is big enough to pay for starting them and they are ready, on this thread before that, for a batch
 // too big for a worker, or when a worker fails.
 import { type CsvBatchConfig, type ParsedCsvBatch, parseCsvBatch } from './csvBatchParser';
-import { CsvParserThreads } from './csvParserThreads';
+import type { CsvParserThreads } from './csvParserThreads';
 import type { CsvWorkerError } from './csvWorkerPool';
 import { nextTurn } from '../timeSlices';
 import { joinParts, partsLength } from './heldBytes';
@@ -25,34 +25,27 @@ interface QueuedBatch {
 
 /** Options of a CsvBatchQueue. */
 export interface CsvBatchQueueOptions {
-  /** Worker threads to start (0: parse everything on this thread). */
-  workers: number;
-  /** The bundled worker script. */
-  workerScript: string;
+  /** The worker threads to parse on (with a count of 0, every batch is parsed on this thread). */
+  threads: CsvParserThreads;
   /** Bytes parsed on this thread before the workers start. */
   inThreadBytes: number;
-  /** Threads to parse on, when the caller stops them while reading waits (else the queue's own). */
-  threads?: CsvParserThreads;
 }
 
 /** Parses batches, in parallel when it pays, and hands them back in the order they were added. */
 export class CsvBatchQueue {
   private readonly queue: QueuedBatch[] = [];
-  private readonly threads: CsvParserThreads;
   private added = 0;
 
-  constructor(private readonly options: CsvBatchQueueOptions) {
-    this.threads = options.threads ?? new CsvParserThreads(options.workerScript, options.workers);
-  }
+  constructor(private readonly options: CsvBatchQueueOptions) {}
 
   /** Most worker threads that parsed at once. */
   get workerThreads(): number {
-    return this.threads.started;
+    return this.options.threads.started;
   }
 
   /** True while more batches are on their way than the workers can take on. */
   get full(): boolean {
-    return this.queue.length > (this.threads.running ? Math.max(1, this.threads.size) * 2 : 0);
+    return this.queue.length > (this.options.threads.running ? Math.max(1, this.options.threads.size) * 2 : 0);
   }
 
   /** True when no batch is on its way. */
@@ -70,7 +63,7 @@ export class CsvBatchQueue {
     if (this.added >= this.options.inThreadBytes) this.startWorkers();
     const size = partsLength(parts);
     this.added += size;
-    const pool = size <= MAX_WORKER_BATCH_BYTES ? this.threads.ready : undefined;
+    const pool = size <= MAX_WORKER_BATCH_BYTES ? this.options.threads.ready : undefined;
     if (!pool) {
       // Done on the next turn of the event loop, not at once: a caller adding batch after batch lets messages
       // in between (a worker saying it is ready, the grid asking for rows).
@@ -110,7 +103,7 @@ export class CsvBatchQueue {
    * ready while its first rows are read and parsed here.
    */
   startWorkers(): void {
-    this.threads.start();
+    this.options.threads.start();
   }
 
   /** Waits until the oldest batch is parsed. */
@@ -130,6 +123,6 @@ export class CsvBatchQueue {
 
   /** Stops the workers (batches still on their way are dropped). */
   async close(): Promise<void> {
-    await this.threads.stop();
+    await this.options.threads.stop();
   }
 }
