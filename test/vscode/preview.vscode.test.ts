@@ -3,6 +3,7 @@
 // test/ui/preview.ui.test.ts.
 import { rowGroupsParquet } from '../fixtures/parquet/parquetFixtures';
 import * as assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
@@ -172,10 +173,19 @@ describe('preview panel', () => {
       const server = await startGeneratedObjectServer({ [`${bucket}/huge.csv`]: huge });
       const config = vscode.workspace.getConfiguration('xcomLens');
       await config.update('preview.memoryBudgetMB', 64, vscode.ConfigurationTarget.Global);
+      // This extension host's threads (Linux): the preview adds its table worker, and its parser threads while it reads.
+      const threads = (): number => readdirSync('/proc/self/task').length;
+      const before = threads();
       try {
         const summary = await preview({ s3: { ...target('huge.csv'), endpointUrl: server.endpoint } });
         assert.equal(summary.error, undefined);
         assert.ok(summary.partial, 'reading stopped at the budget');
+        // Waiting at the budget, the parser threads are stopped: only the table worker stays.
+        for (const started = Date.now(); threads() > before + 1; await new Promise((r) => setTimeout(r, 20)))
+          assert.ok(
+            Date.now() - started < 5000,
+            `the parser threads still run at the budget: ${threads()} threads, ${before} before`,
+          );
         assert.equal(summary.partial.totalBytes, huge.size);
         assert.ok(summary.partial.bytesRead < 0.1 * huge.size, `read ${summary.partial.bytesRead} bytes`);
         // The budget holds the table and the room to sort and filter its rows, and the threads' own memory.
