@@ -5,8 +5,15 @@ import { type TextBatchColumn, codeArrayOf, codeWidth } from './columnBatch';
 
 /** Cells per storage chunk filled cell by cell: arrays grow by whole chunks, never by copying everything (no 2× peaks). */
 const CHUNK = 1 << 16;
-/** Past this many distinct values, a text column stops keeping a dictionary if values are mostly unique. */
+/** Past this many distinct values, a text column stops keeping a dictionary if values are mostly unique… */
 const DICTIONARY_LIMIT = 65_536;
+/** …and past this many, if most of its values so far are distinct (a table of thousands of such columns). */
+const DICTIONARY_UNIQUE_LIMIT = 1024;
+/**
+ * What a dictionary value takes besides its text: its string's header, its entry in the lookup map and its slot
+ * in the values (measured: 69 bytes a value of 13 characters).
+ */
+export const DICTIONARY_ENTRY_BYTES = 56;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -50,6 +57,19 @@ type SegmentArray = Float64Array | Int32Array | Int16Array | Uint8Array | Uint16
  */
 let dropHeldFlat: (() => void) | undefined;
 
+/**
+ * Cells a segment filled in place has room for at first, doubled as it fills, up to CHUNK: a table of thousands
+ * of columns does not set aside CHUNK cells for each of them at its first row.
+ */
+const FIRST_ROOM = 1024;
+
+/**
+ * Batches of fewer rows are copied onto the store's open segment rather than kept as segments of their own: a
+ * typed array costs a few hundred bytes besides its values, more than a short batch's values (a table of
+ * thousands of columns parses in batches of a few rows each).
+ */
+const SMALL_BATCH_ROWS = 1024;
+
 /** A typed array in segments: numbers (NaN = missing) or dictionary codes. */
 class SegmentedArray<A extends Float64Array | Uint32Array> {
   length = 0;
@@ -57,9 +77,13 @@ class SegmentedArray<A extends Float64Array | Uint32Array> {
   /** What each segment's values are divided by (1, or a power of ten for decimals held as integers). */
   private readonly scales: number[] = [];
   private readonly index = new SegmentIndex();
-  /** The segment filled cell by cell, and how much of it is used. */
-  private tail: A | undefined;
-  private tailUsed = 0;
+  /**
+   * The last segment while it is still filled in place (cell by cell, or short batches copied on), and how much
+   * of it is used; `openTakesCells`: it is one `make` made, so cells pushed one by one go in it.
+   */
+  private open: SegmentArray | undefined;
+  private openUsed = 0;
+  private openTakesCells = false;
   private flat: A | undefined;
   /** Lets go of the values kept in one array. */
   private readonly dropFlat = (): void => {
@@ -71,48 +95,80 @@ class SegmentedArray<A extends Float64Array | Uint32Array> {
   constructor(private readonly make: (n: number) => A) {}
 
   push(n: number): void {
-    if (!this.tail || this.tailUsed === this.tail.length) {
-      this.tail = this.make(CHUNK);
-      this.tailUsed = 0;
-      this.index.add(this.length);
-      this.segments.push(this.tail);
-      this.scales.push(1);
-      this.bytes += this.tail.byteLength;
+    if (!this.openTakesCells) this.closeOpen();
+    if (!this.open || this.openUsed === this.open.length) {
+      this.roomFor(1, this.make, 1);
+      this.openTakesCells = true;
     }
-    this.tail[this.tailUsed++] = n;
+    this.open![this.openUsed++] = n;
     this.length++;
     this.flat = undefined;
   }
 
   /**
-   * Takes `values` over as a segment of its own (the caller must not change it afterwards); each value is read
-   * divided by `scale`.
+   * Takes `values` over as a segment of its own (the caller must not change it afterwards), or copies them onto
+   * the open segment when they are few; each value is read divided by `scale`.
    */
   adopt(values: SegmentArray, scale = 1): void {
     if (values.length === 0) return;
-    this.closeTail();
-    this.index.add(this.length);
-    this.segments.push(values);
-    this.scales.push(scale);
-    this.bytes += values.byteLength;
+    if (values.length < SMALL_BATCH_ROWS) {
+      const make = (n: number) => new (values.constructor as new (n: number) => SegmentArray)(n);
+      if (this.open?.constructor !== values.constructor || this.scales[this.scales.length - 1] !== scale)
+        this.closeOpen();
+      this.roomFor(values.length, make, scale);
+      this.open!.set(values, this.openUsed);
+      this.openUsed += values.length;
+    } else {
+      this.closeOpen();
+      this.index.add(this.length);
+      this.segments.push(values);
+      this.scales.push(scale);
+      this.bytes += values.byteLength;
+    }
     this.length += values.length;
     this.flat = undefined;
   }
 
-  /** Gives back spare room once no more values come (a row group read on demand, say). */
-  compact(): void {
-    this.closeTail();
+  /**
+   * Makes the open segment (of `make`'s kind, read divided by `scale`) hold `n` more values: grown, or closed and
+   * a new one opened once it would pass CHUNK.
+   */
+  private roomFor(n: number, make: (n: number) => SegmentArray, scale: number): void {
+    const open = this.open;
+    if (open && this.openUsed + n <= open.length) return;
+    if (open && this.openUsed + n <= CHUNK) {
+      const grown = make(Math.min(CHUNK, Math.max(open.length * 2, this.openUsed + n)));
+      grown.set(open.subarray(0, this.openUsed));
+      this.segments[this.segments.length - 1] = grown;
+      this.bytes += grown.byteLength - open.byteLength;
+      this.open = grown;
+      return;
+    }
+    this.closeOpen();
+    this.open = make(Math.max(FIRST_ROOM, n));
+    this.openUsed = 0;
+    this.index.add(this.length);
+    this.segments.push(this.open);
+    this.scales.push(scale);
+    this.bytes += this.open.byteLength;
   }
 
-  /** Ends the cell-by-cell segment, giving back its spare room. */
-  private closeTail(): void {
-    if (!this.tail) return;
-    if (this.tailUsed < this.tail.length) {
-      const used = this.tail.slice(0, this.tailUsed);
+  /** Gives back spare room once no more values come (a row group read on demand, say). */
+  compact(): void {
+    this.closeOpen();
+  }
+
+  /** Ends the open segment, giving back its spare room. */
+  private closeOpen(): void {
+    const open = this.open;
+    if (!open) return;
+    if (this.openUsed < open.length) {
+      const used = open.slice(0, this.openUsed);
       this.segments[this.segments.length - 1] = used;
-      this.bytes -= this.tail.byteLength - used.byteLength;
+      this.bytes -= open.byteLength - used.byteLength;
     }
-    this.tail = undefined;
+    this.open = undefined;
+    this.openTakesCells = false;
   }
 
   get(i: number): number {
@@ -187,29 +243,58 @@ interface TextSegment {
   readonly byteSize: number;
 }
 
-/** UTF-8 text of up to CHUNK cells filled cell by cell: one byte buffer, offsets and a missing-value map. */
+/**
+ * UTF-8 text of up to CHUNK cells filled in place (cell by cell, or short batches copied on): one byte buffer,
+ * offsets and a missing-value map, each grown as cells come.
+ */
 class TextChunk implements TextSegment {
   bytes: Uint8Array;
   used = 0;
-  offsets = new Uint32Array(CHUNK + 1);
-  nulls = new Uint8Array(CHUNK);
+  offsets = new Uint32Array(FIRST_ROOM + 1);
+  /** 1 where a cell is missing; made at the first missing cell. */
+  nulls: Uint8Array | undefined;
 
   /** `capacity`: expected bytes, e.g. what the previous chunk needed (saves regrowing and trimming). */
   constructor(capacity = 16 * 1024) {
     this.bytes = new Uint8Array(capacity);
   }
 
+  /** Makes room for cells up to `cells` (at most CHUNK). */
+  private roomForCells(cells: number): void {
+    const has = this.offsets.length - 1;
+    if (cells <= has) return;
+    const room = Math.min(CHUNK, Math.max(has * 2, cells));
+    const offsets = new Uint32Array(room + 1);
+    offsets.set(this.offsets);
+    this.offsets = offsets;
+    if (this.nulls) {
+      const nulls = new Uint8Array(room);
+      nulls.set(this.nulls);
+      this.nulls = nulls;
+    }
+  }
+
+  /** The missing-value map, made when the first cell is missing. */
+  private missing(): Uint8Array {
+    return (this.nulls ??= new Uint8Array(this.offsets.length - 1));
+  }
+
+  /** Makes room for `n` more bytes. */
+  private roomForBytes(n: number): void {
+    if (this.used + n <= this.bytes.length) return;
+    const next = new Uint8Array(Math.max(this.bytes.length * 2, this.used + n));
+    next.set(this.bytes.subarray(0, this.used));
+    this.bytes = next;
+  }
+
   /** Appends cell j of this chunk. */
   push(j: number, s: string | null): void {
+    this.roomForCells(j + 1);
     if (s === null) {
-      this.nulls[j] = 1;
+      this.missing()[j] = 1;
     } else {
       const n = s.length;
-      if (this.used + n * 3 > this.bytes.length) {
-        const next = new Uint8Array(Math.max(this.bytes.length * 2, this.used + n * 3));
-        next.set(this.bytes.subarray(0, this.used));
-        this.bytes = next;
-      }
+      this.roomForBytes(n * 3);
       const bytes = this.bytes;
       let at = this.used;
       let k = 0;
@@ -225,24 +310,41 @@ class TextChunk implements TextSegment {
     this.offsets[j + 1] = this.used;
   }
 
+  /** Appends a batch's cells (as TextBatchColumn holds them) as cells j… of this chunk. */
+  append(j: number, col: TextColumnBytes): void {
+    const n = col.ends.length;
+    this.roomForCells(j + n);
+    const size = n > 0 ? col.ends[n - 1] : 0;
+    this.roomForBytes(size);
+    this.bytes.set(col.bytes.subarray(0, size), this.used);
+    const { offsets, used } = this;
+    for (let k = 0; k < n; k++) offsets[j + k + 1] = used + col.ends[k];
+    if (col.nulls) this.missing().set(col.nulls.subarray(0, n), j);
+    this.used += size;
+  }
+
   /** Gives back all spare room: the chunk holds `cells` cells and takes no more. */
   close(cells: number): void {
     this.bytes = this.bytes.slice(0, this.used);
     this.offsets = this.offsets.slice(0, cells + 1);
-    this.nulls = this.nulls.slice(0, cells);
+    this.nulls = this.nulls?.slice(0, cells);
   }
 
-  /** Drops the spare capacity when it is worth a copy. */
-  trim(): void {
+  /** Drops the spare capacity when it is worth a copy; the chunk holds `cells` cells and takes no more. */
+  trim(cells: number): void {
     if (this.bytes.length - this.used > this.bytes.length / 8) this.bytes = this.bytes.slice(0, this.used);
+    if (cells + 1 < this.offsets.length) {
+      this.offsets = this.offsets.slice(0, cells + 1);
+      this.nulls = this.nulls?.slice(0, cells);
+    }
   }
 
   get(j: number): string | null {
-    return this.nulls[j] ? null : decodeCell(this.bytes, this.offsets[j], this.offsets[j + 1]);
+    return this.nulls?.[j] ? null : decodeCell(this.bytes, this.offsets[j], this.offsets[j + 1]);
   }
 
   locate(j: number, at: CellBytes): boolean {
-    if (this.nulls[j]) return false;
+    if (this.nulls?.[j]) return false;
     at.bytes = this.bytes;
     at.start = this.offsets[j];
     at.end = this.offsets[j + 1];
@@ -250,7 +352,7 @@ class TextChunk implements TextSegment {
   }
 
   get byteSize(): number {
-    return this.bytes.byteLength + this.offsets.byteLength + this.nulls.byteLength;
+    return this.bytes.byteLength + this.offsets.byteLength + (this.nulls?.byteLength ?? 0);
   }
 }
 
@@ -312,7 +414,10 @@ export class TextStore {
   private codes: SegmentedArray<Uint32Array> | undefined = new SegmentedArray((n) => new Uint32Array(n));
   private dict: Map<string, number> | undefined = new Map();
   private values: (string | null)[] = [null];
-  /** The dictionary values' text, counted as one byte a character (what V8 takes for Latin-1 strings). */
+  /**
+   * The dictionary values' text, counted as one byte a character (what V8 takes for Latin-1 strings), and what
+   * each value takes besides (DICTIONARY_ENTRY_BYTES).
+   */
   private valueBytes = 0;
   private segments: TextSegment[] = [];
   /** Bytes of the segments other than the tail, which still grows. */
@@ -338,18 +443,29 @@ export class TextStore {
     if (code === undefined) {
       code = this.values.length;
       this.values.push(s);
-      this.valueBytes += s.length;
+      this.valueBytes += s.length + DICTIONARY_ENTRY_BYTES;
       this.dict!.set(s, code);
     }
     return code;
   }
 
   private leaveDictionaryIfUnique(): void {
-    if (this.values.length > DICTIONARY_LIMIT && this.values.length * 4 > this.length) this.toText();
+    const distinct = this.values.length;
+    if (
+      (distinct > DICTIONARY_LIMIT && distinct * 4 > this.length) ||
+      (distinct > DICTIONARY_UNIQUE_LIMIT && distinct * 2 > this.length)
+    )
+      this.toText();
   }
 
   private pushText(s: string | null): void {
-    if (!this.tail || this.tailCells === CHUNK) {
+    this.tailWithRoom(1).push(this.tailCells++, s);
+    this.length++;
+  }
+
+  /** The chunk filled in place, a new one when it cannot take `cells` more. */
+  private tailWithRoom(cells: number): TextChunk {
+    if (!this.tail || this.tailCells + cells > CHUNK) {
       const previous = this.tail;
       this.closeTail();
       this.tail = new TextChunk(previous ? Math.ceil(previous.used * 1.05) + 1024 : undefined);
@@ -357,8 +473,7 @@ export class TextStore {
       this.index.add(this.length);
       this.segments.push(this.tail);
     }
-    this.tail.push(this.tailCells++, s);
-    this.length++;
+    return this.tail;
   }
 
   /** Appends cells given as codes into `values` (code 0 is null), merging them into this store's dictionary. */
@@ -393,15 +508,25 @@ export class TextStore {
   /** Ends the chunk filled cell by cell, giving back its spare room. */
   private closeTail(): void {
     if (!this.tail) return;
-    this.tail.trim();
+    this.tail.trim(this.tailCells);
     this.closedBytes += this.tail.byteSize;
     this.tail = undefined;
   }
 
-  /** Appends cells given as one UTF-8 buffer with end offsets (kept as they are); a dictionary store turns to text first. */
+  /**
+   * Appends cells given as one UTF-8 buffer with end offsets: kept as they are, or copied onto the chunk filled in
+   * place when they are few (see SMALL_BATCH_ROWS). A dictionary store turns to text first.
+   */
   appendText(col: TextColumnBytes): void {
     if (this.codes) this.toText();
-    if (col.ends.length === 0) return;
+    const n = col.ends.length;
+    if (n === 0) return;
+    if (n < SMALL_BATCH_ROWS) {
+      this.tailWithRoom(n).append(this.tailCells, col);
+      this.tailCells += n;
+      this.length += n;
+      return;
+    }
     this.closeTail();
     this.index.add(this.length);
     const segment = new BatchTextSegment(col);

@@ -402,6 +402,8 @@ async function load(source: WorkerSource, budgetBytes: number, stackAs?: StackAs
   } catch (e) {
     if (!loadAbort.signal.aborted || !isCancellation(e)) error = errorMessage(e);
   }
+  // The rows are all in: the columns give back the spare room of the segments they were filling.
+  table.compact();
   csvThreads = undefined;
   post({
     type: 'loaded',

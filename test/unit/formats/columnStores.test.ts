@@ -2,13 +2,13 @@
 // batch) is what their arrays take, and every cell reads back, whichever way a batch's codes or text came in.
 import * as assert from 'node:assert/strict';
 import type { DictionaryBatchColumn } from '../../../src/formats/columnBatch';
-import { NumberStore } from '../../../src/formats/columnStores';
+import { DICTIONARY_ENTRY_BYTES, NumberStore } from '../../../src/formats/columnStores';
 import { ColumnarTable } from '../../../src/formats/table';
 import { appendTextRows, dump } from './helpers';
 
 /**
  * Bytes of every typed array reachable from the table's columns, each buffer counted once, plus the text held in
- * arrays (a dictionary's values) at a byte a character.
+ * arrays (a dictionary's values) at a byte a character and what each such value takes besides its text.
  */
 function arrayBytes(table: ColumnarTable): number {
   const seen = new Set<ArrayBufferLike>();
@@ -23,7 +23,8 @@ function arrayBytes(table: ColumnarTable): number {
       return;
     }
     if (value instanceof Map || value instanceof Set) return;
-    if (Array.isArray(value)) for (const v of value) if (typeof v === 'string') bytes += v.length;
+    if (Array.isArray(value))
+      for (const v of value) if (typeof v === 'string') bytes += v.length + DICTIONARY_ENTRY_BYTES;
     for (const v of Array.isArray(value) ? value : Object.values(value)) visit(v, depth + 1);
   };
   for (const c of table.columns) visit(c, 0);
