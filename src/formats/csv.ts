@@ -75,6 +75,14 @@ const ROW_BUDGET_SHARE = 1 / 4;
 /** The longest row read whatever the budget: its text must stay well within the longest string V8 makes. */
 const LONGEST_ROW_BYTES = 256_000_000;
 
+/**
+ * Rows a batch holds at least when rows are long (thousands of columns): what a batch costs for each of its
+ * columns (a builder, an array, a part of the message) is then shared by as many rows.
+ */
+const MIN_BATCH_ROWS = 512;
+/** The most bytes a batch of long rows grows to: well within what a parser thread takes (csvBatchQueue.ts). */
+const LONG_ROWS_BATCH_BYTES = 1024 * 1024;
+
 /** Bytes papaparse looks at to guess the delimiter and the newline. */
 const SNIFF_BYTES = 64 * 1024;
 
@@ -97,6 +105,8 @@ class CsvStreamReader {
   private ragged = 0;
   private unclosedQuote = -1;
   private fallbackEncoding = false;
+  /** Bytes of the rows parsed on this thread (the first ones): with their count, how long a row is. */
+  private parsedHere = 0;
 
   constructor(
     chunks: AsyncIterable<Uint8Array>,
@@ -161,8 +171,13 @@ class CsvStreamReader {
     );
   }
 
+  /** Bytes per batch: the option's when given, else 256 KB, more for rows so long that a batch would hold few. */
   private get batchBytes(): number {
-    return this.options.batchBytes ?? 256 * 1024;
+    if (this.options.batchBytes !== undefined) return this.options.batchBytes;
+    const bytes = 256 * 1024;
+    const rows = this.table.rowCount;
+    if (rows === 0) return bytes;
+    return Math.max(bytes, Math.min(LONG_ROWS_BATCH_BYTES, Math.ceil((this.parsedHere / rows) * MIN_BATCH_ROWS)));
   }
 
   private async readMore(): Promise<boolean> {
@@ -270,7 +285,9 @@ class CsvStreamReader {
         unclosedQuoteRow: quoteRow < 0 ? -1 : Math.max(0, quoteRow - start),
       });
       const bom = first && !fallback && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-      this.held.drop(last ? size : fallback ? consumed : bom + Buffer.byteLength(text.slice(0, consumed), 'utf8'));
+      const parsed = last ? size : fallback ? consumed : bom + Buffer.byteLength(text.slice(0, consumed), 'utf8');
+      this.held.drop(parsed);
+      this.parsedHere += parsed;
       // Only blank lines so far: the header is still to come.
       if (this.header === undefined && !last) continue;
       return;
@@ -289,12 +306,12 @@ class CsvStreamReader {
 
   /** Cuts the rest of the stream at row ends into batches for the queue and appends them in order. */
   private async parseRest(queue: CsvBatchQueue): Promise<void> {
-    const { delimiter, newline } = this;
+    const { delimiter, newline, batchBytes } = this;
     const scanner = new RowBoundaryScanner(
       delimiter.charCodeAt(0),
       newline.charCodeAt(newline.length - 1),
       0x22,
-      this.batchBytes,
+      batchBytes,
     );
     this.scanner = scanner;
     for (const c of this.held.parts) scanner.scan(c);
@@ -306,9 +323,9 @@ class CsvStreamReader {
       }
     };
     while (!this.aborted) {
-      if (this.held.size >= this.batchBytes && scanner.lastRowEnd > 0) {
+      if (this.held.size >= batchBytes && scanner.lastRowEnd > 0) {
         // About batchBytes per batch, however big the chunks the stream delivers.
-        const cut = scanner.rowEndAtLeast(this.batchBytes);
+        const cut = scanner.rowEndAtLeast(batchBytes);
         scanner.drop(cut);
         this.queueRows(queue, cut, config());
         while (queue.full) {

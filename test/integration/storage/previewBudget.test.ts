@@ -21,6 +21,7 @@ import {
   type GeneratedObjectServer,
   unendingJsonLine,
   unendingRowCsv,
+  wideTextCsv,
 } from '../../fixtures/servers/generatedObjects';
 import { TableClients, previewSourceOf, standInStore } from './standInPreview';
 
@@ -32,7 +33,9 @@ const PARQUET_KEY = 'groups.parquet';
 const GZ_PARQUET_KEY = 'groups.parquet.gz';
 const UNCLOSED_QUOTE_KEY = 'unclosed-quote.csv';
 const NO_NEWLINE_KEY = 'no-newline.csv';
+const WIDE_CSV_KEY = 'wide.csv';
 const CSV = fixedWidthCsv(4e9);
+const WIDE_CSV = wideTextCsv(4e9, 2000);
 const JSON_LINES = fixedWidthJsonLines(4e9);
 const GROUP_ROWS = 5000;
 const GROUPS = 40;
@@ -98,6 +101,7 @@ describe('previews past the memory budget (S3 stand-in generating the bytes)', f
     server = await startGeneratedObjectServer({
       [`${BUCKET}/${CSV_KEY}`]: CSV,
       [`${BUCKET}/${JSON_LINES_KEY}`]: JSON_LINES,
+      [`${BUCKET}/${WIDE_CSV_KEY}`]: WIDE_CSV,
       [`${BUCKET}/${UNENDING_LINE_KEY}`]: unendingJsonLine(4e9, 1000),
       [`${BUCKET}/${PARQUET_KEY}`]: memoryObject(parquet),
       [`${BUCKET}/${GZ_PARQUET_KEY}`]: memoryObject(gzipSync(parquet)),
@@ -206,6 +210,35 @@ describe('previews past the memory budget (S3 stand-in generating the bytes)', f
       server.sent(`${BUCKET}/${CSV_KEY}`) < second.bytesRead + 24e6,
       'nothing more was downloaded after Cancel',
     );
+  });
+
+  it('stops a 4 GB CSV of 2,000 text columns at the budget, holding about what it says, each row read back', async () => {
+    const table = client();
+    const abort = new AbortController();
+    const budget = 256e6;
+    const before = process.memoryUsage.rss();
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
+    const started = Date.now();
+    const { loading, nextStop } = startLoad(table, await s3Source(WIDE_CSV_KEY), budget, abort.signal);
+    const stop = await nextStop(1);
+    const seconds = (Date.now() - started) / 1000;
+    clearInterval(sampler);
+    const grew = peak - before;
+    const rows = table.rowCount;
+    console.log(
+      `      wide CSV: ${rows} rows, table ${Math.round(table.tableBytes / 1e6)} MB, RSS +${Math.round(grew / 1e6)} MB, ${seconds} s`,
+    );
+    assert.ok(rows > 1000, `rows: ${rows}`);
+    assert.ok(stop.bytesRead < 0.1 * WIDE_CSV.size, `read ${stop.bytesRead}`);
+    // What the table says it holds is what the process took for it: not ten times more in lookup maps and arrays.
+    assert.ok(grew < 5 * budget, `the process grew by ${grew} bytes for a table of ${table.tableBytes}`);
+    for (const i of [0, Math.floor(rows / 2), rows - 1]) {
+      const got = await table.request({ op: 'rows', query: emptyQuery(), start: i, end: i + 1 });
+      assert.equal(`${got.rows[0].join(',')}\n`, WIDE_CSV.row(i), `row ${i}`);
+    }
+    abort.abort();
+    await assert.rejects(loading, (e) => isCancellation(e));
   });
 
   it('stops 4 GB of JSON Lines at the budget with pandas dtypes, reads further on request and cancels', async () => {
