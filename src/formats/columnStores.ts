@@ -9,6 +9,8 @@ const CHUNK = 1 << 16;
 const DICTIONARY_LIMIT = 65_536;
 /** …and past this many, if most of its values so far are distinct (a table of thousands of such columns). */
 const DICTIONARY_UNIQUE_LIMIT = 1024;
+/** Distinct values past which a dictionary that is mostly distinct becomes text once its cells are all in. */
+const DICTIONARY_COMPACT_MIN = 64;
 /**
  * What a dictionary value takes besides its text: its string's header, its entry in the lookup map and its slot
  * in the values (measured: 69 bytes a value of 13 characters).
@@ -498,8 +500,13 @@ export class TextStore {
     this.leaveDictionaryIfUnique();
   }
 
-  /** Gives back spare room once no more cells come (a row group read on demand, say). */
+  /**
+   * Gives back spare room once no more cells come (a row group read on demand, say): a dictionary whose values
+   * are mostly distinct becomes text then, which holds them in a fraction of the memory.
+   */
   compact(): void {
+    const distinct = this.values.length;
+    if (this.codes && distinct > DICTIONARY_COMPACT_MIN && distinct * 2 > this.length) this.toText();
     this.codes?.compact();
     this.tail?.close(this.tailCells);
     this.closeTail();
