@@ -9,8 +9,22 @@ const CHUNK = 1 << 16;
 const DICTIONARY_LIMIT = 65_536;
 /** …and past this many, if most of its values so far are distinct (a table of thousands of such columns). */
 const DICTIONARY_UNIQUE_LIMIT = 1024;
-/** Distinct values past which a dictionary that is mostly distinct becomes text once its cells are all in. */
+/**
+ * Distinct values past which a dictionary that is mostly distinct becomes text once its cells are all in, or
+ * while its table's dictionaries hold more than TABLE_DICTIONARY_ENTRIES values.
+ */
 const DICTIONARY_COMPACT_MIN = 64;
+/**
+ * Dictionary values a table's text columns hold between them before their mostly distinct ones turn to text
+ * early (about 18 MB): a table of thousands of columns would otherwise hold DICTIONARY_UNIQUE_LIMIT values in
+ * each before any of them does.
+ */
+const TABLE_DICTIONARY_ENTRIES = 262_144;
+
+/** The dictionary values held by all the text columns of one table. */
+export class DictionaryEntries {
+  count = 0;
+}
 /**
  * What a dictionary value takes besides its text: its string's header, its entry in the lookup map and its slot
  * in the values (measured: 69 bytes a value of 13 characters).
@@ -257,7 +271,7 @@ class TextChunk implements TextSegment {
   nulls: Uint8Array | undefined;
 
   /** `capacity`: expected bytes, e.g. what the previous chunk needed (saves regrowing and trimming). */
-  constructor(capacity = 16 * 1024) {
+  constructor(capacity = 1024) {
     this.bytes = new Uint8Array(capacity);
   }
 
@@ -413,6 +427,9 @@ class BatchTextSegment implements TextSegment {
 /** Text cells: a dictionary while values repeat, UTF-8 segments once they do not. */
 export class TextStore {
   length = 0;
+  /** `entries`: the count of dictionary values this store shares with the other text columns of its table. */
+  constructor(private readonly entries = new DictionaryEntries()) {}
+
   private codes: SegmentedArray<Uint32Array> | undefined = new SegmentedArray((n) => new Uint32Array(n));
   private dict: Map<string, number> | undefined = new Map();
   private values: (string | null)[] = [null];
@@ -446,6 +463,7 @@ export class TextStore {
       code = this.values.length;
       this.values.push(s);
       this.valueBytes += s.length + DICTIONARY_ENTRY_BYTES;
+      this.entries.count++;
       this.dict!.set(s, code);
     }
     return code;
@@ -453,9 +471,11 @@ export class TextStore {
 
   private leaveDictionaryIfUnique(): void {
     const distinct = this.values.length;
+    const mostlyDistinct = distinct * 2 > this.length;
+    const tableHoldsMany = this.entries.count > TABLE_DICTIONARY_ENTRIES && distinct > DICTIONARY_COMPACT_MIN;
     if (
       (distinct > DICTIONARY_LIMIT && distinct * 4 > this.length) ||
-      (distinct > DICTIONARY_UNIQUE_LIMIT && distinct * 2 > this.length)
+      (mostlyDistinct && (distinct > DICTIONARY_UNIQUE_LIMIT || tableHoldsMany))
     )
       this.toText();
   }
@@ -546,6 +566,7 @@ export class TextStore {
     const codes = this.codes!;
     const values = this.values;
     const n = this.length;
+    this.entries.count -= values.length - 1;
     this.codes = undefined;
     this.dict = undefined;
     this.values = [];

@@ -4,7 +4,7 @@
 import { cellText } from '../cellText';
 import type { Cell, ColumnInfo, ColumnType, MissingMarker } from '../protocol';
 import type { BatchColumn, ColumnBatch, ColumnLayout } from './columnBatch';
-import { type CellBytes, NumberStore, TextStore } from './columnStores';
+import { type CellBytes, DictionaryEntries, NumberStore, TextStore } from './columnStores';
 import { CellKind, TypeTally, classify } from './columnTypes';
 
 /** Object formats a source can declare; `auto` sniffs the bytes. */
@@ -99,11 +99,15 @@ export class Column {
   private declaredType: ColumnType | undefined;
   private missingMarker: MissingMarker | undefined;
 
-  /** `id` is the grid's field id, `name` the header text, `index` marks a row-index column. */
+  /**
+   * `id` is the grid's field id, `name` the header text, `index` marks a row-index column; `dictionaries` counts
+   * the dictionary values of all the table's text columns.
+   */
   constructor(
     readonly id: string,
     public name: string,
     public index = false,
+    private readonly dictionaries = new DictionaryEntries(),
   ) {}
 
   /** Number of cells. */
@@ -206,7 +210,7 @@ export class Column {
   private toText(): void {
     const nums = this.nums!;
     this.nums = undefined;
-    this.text = new TextStore();
+    this.text = new TextStore(this.dictionaries);
     for (let i = 0; i < nums.length; i++) {
       const n = nums.get(i);
       this.text.push(n === n ? formatNumber(n) : null);
@@ -306,6 +310,8 @@ export class ColumnarTable {
   /** Columns in display order. */
   readonly columns: Column[] = [];
   private rows = 0;
+  /** The dictionary values its text columns hold between them. */
+  private readonly dictionaries = new DictionaryEntries();
 
   /** Number of complete rows. */
   get rowCount(): number {
@@ -314,7 +320,7 @@ export class ColumnarTable {
 
   /** Adds a column; `index` marks a row-index column. */
   addColumn(name: string, index = false): Column {
-    const col = new Column(`c${this.columns.length}`, name, index);
+    const col = new Column(`c${this.columns.length}`, name, index, this.dictionaries);
     col.padTo(this.rows);
     this.columns.push(col);
     return col;

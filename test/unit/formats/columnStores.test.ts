@@ -95,6 +95,39 @@ describe('column stores', () => {
     assert.deepEqual(again, first);
   });
 
+  it('hold a wide table of short batches of distinct text as its cells: few arrays, no dictionary of every value', () => {
+    const table = new ColumnarTable();
+    const width = 2000;
+    for (let c = 0; c < width; c++) table.addColumn(`c${c}`);
+    const cell = (r: number, c: number) => `w${String((r * 7919 + c * 104_729) % 100_000).padStart(5, '0')}`;
+    const rows = 800;
+    // Batches of 20 rows, as a CSV of such rows parses: each column's cells as a dictionary of the batch's values.
+    for (let r = 0; r < rows; r += 20) {
+      const columns = Array.from({ length: width }, (_, c) =>
+        dictionaryBatch(
+          Array.from({ length: 20 }, (_, k) => cell(r + k, c)),
+          Array.from({ length: 20 }, (_, k) => k + 1),
+        ),
+      );
+      table.appendBatch({ rows: 20, columns, ragged: 0 });
+    }
+    // Six characters a cell and where it ends, with room to grow, and the few dictionaries the table keeps: a
+    // dictionary of every value would take over 60 bytes a cell.
+    const cells = rows * width;
+    assert.ok(table.byteSize < cells * 30, `${table.byteSize} B for ${cells} cells`);
+    let arrays = 0;
+    const count = (value: unknown, depth: number): void => {
+      if (depth > 6 || value === null || typeof value !== 'object') return;
+      if (ArrayBuffer.isView(value)) arrays++;
+      else for (const v of Array.isArray(value) ? value : Object.values(value)) count(v, depth + 1);
+    };
+    for (const c of table.columns) count(c, 0);
+    assert.ok(arrays < width * 4, `${arrays} arrays for ${width} columns of ${rows / 20} batches`);
+    assert.equal(table.row(0)[0], cell(0, 0));
+    assert.equal(table.row(rows - 1)[width - 1], cell(rows - 1, width - 1));
+    assert.equal(table.row(217)[1234], cell(217, 1234));
+  });
+
   it('count the text of a dictionary’s values, which the memory budget would not see in the codes alone', () => {
     const table = new ColumnarTable();
     table.addColumn('payload');
