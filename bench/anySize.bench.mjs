@@ -4,6 +4,7 @@
 // then holds, and the process's peak memory; then the peak memory of each operation on the rows held (sort, filter,
 // quick search, the header charts, Copy Column, Export CSV; a sort as the grid asks for it, its first window and then
 // the full order), on that table and on the narrowest one (`seq 1 N`, one column of integers). Each runs in a child process of its own, so peak RSS is the preview's alone.
+// A wide table too: a 5 GB CSV of 2,000 text columns, read until the stop at the budget.
 //   node bench/anySize.bench.mjs            prints the figures as a table
 //   import { run } from './anySize.bench.mjs'  returns rows { figure, value, unit, comparedWith, ratio }
 //   ANY_SIZE_BENCH_BUDGET_MB=128 uses a smaller budget (quicker).
@@ -18,6 +19,7 @@ import { bundle } from './hostStall.bench.mjs';
 import { printWhenRun, round } from './benchRows.mjs';
 
 const SIZE = 5e9;
+const WIDE_COLUMNS = 2000;
 const BUDGET_MB = Number(process.env.ANY_SIZE_BENCH_BUDGET_MB ?? 512);
 const ONLY = process.env.ANY_SIZE_BENCH_ONLY ?? '';
 
@@ -125,10 +127,13 @@ export async function run() {
     logLevel: 'warning',
   });
   // The stand-in runs here, so the child's memory is the preview's alone.
-  const { fixedWidthCsv, sequenceCsv, startGeneratedObjectServer } = createRequire(import.meta.url)(fixtures);
+  const { fixedWidthCsv, sequenceCsv, startGeneratedObjectServer, wideTextCsv } = createRequire(import.meta.url)(
+    fixtures,
+  );
   const server = await startGeneratedObjectServer({
     'big/huge.csv': fixedWidthCsv(SIZE),
     'big/seq.csv': sequenceCsv(SIZE),
+    'big/wide.csv': wideTextCsv(SIZE, WIDE_COLUMNS),
   });
   const preview = async (key, request) => {
     const args = [
@@ -150,10 +155,12 @@ export async function run() {
     return JSON.parse(out.trim().split('\n').pop());
   };
   let m;
+  let wide;
   const operations = [];
   try {
     const before = server.sent('big/huge.csv');
     m = { ...(await preview('huge.csv')), sent: server.sent('big/huge.csv') - before };
+    if (!ONLY) wide = await preview('wide.csv');
     for (const [key, object] of Object.entries(OBJECTS))
       for (const [name, request] of Object.entries(object.operations))
         if (name.includes(ONLY)) operations.push({ object, name, ...(await preview(key, request)) });
@@ -197,6 +204,24 @@ export async function run() {
       comparedWith: `table ${round(m.tableBytes / 1e6)} MB; threads of the process: ${m.waiting.threads} waiting, ${m.waiting.threadsAfterClose} once the preview is closed`,
       ratio: round(m.waiting.rss / 1e6 / BUDGET_MB),
     },
+    ...(wide
+      ? [
+          {
+            figure: `5 GB CSV of ${WIDE_COLUMNS.toLocaleString('en-US')} text columns: reading stops at the budget holding the first ${wide.rows.toLocaleString('en-US')} rows · ${gb(wide.bytesRead)} of ${gb(wide.totalBytes)} GB read`,
+            value: round(wide.stopped / 1000),
+            unit: 's',
+            comparedWith: `table ${round(wide.tableBytes / 1e6)} MB; first rows in ${round(wide.first)} ms`,
+            ratio: null,
+          },
+          {
+            figure: `5 GB CSV of ${WIDE_COLUMNS.toLocaleString('en-US')} text columns: peak RSS delta of the process until the stop at the budget`,
+            value: round(wide.peak / 1e6),
+            unit: 'MB',
+            comparedWith: `budget ${BUDGET_MB} MB; table ${round(wide.tableBytes / 1e6)} MB`,
+            ratio: round(wide.peak / 1e6 / BUDGET_MB),
+          },
+        ]
+      : []),
     ...operationRows,
   ];
 }
