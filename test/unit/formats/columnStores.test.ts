@@ -2,7 +2,7 @@
 // batch) is what their arrays take, and every cell reads back, whichever way a batch's codes or text came in.
 import * as assert from 'node:assert/strict';
 import type { DictionaryBatchColumn } from '../../../src/formats/columnBatch';
-import { DICTIONARY_ENTRY_BYTES, NumberStore } from '../../../src/formats/columnStores';
+import { DICTIONARY_ENTRY_BYTES, NumberStore, TextStore } from '../../../src/formats/columnStores';
 import { ColumnarTable } from '../../../src/formats/table';
 import { appendTextRows, dump } from './helpers';
 
@@ -93,6 +93,84 @@ describe('column stores', () => {
     const again = a.all();
     assert.notEqual(again, first, 'let go once another store was asked');
     assert.deepEqual(again, first);
+  });
+
+  it('read back every value, whatever mix of cells, short and long batches of each width and scale came in', () => {
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    const store = new NumberStore();
+    const expected: number[] = [];
+    for (let step = 0; step < 400; step++) {
+      const kind = random(5);
+      if (kind === 0) {
+        // Cells one by one.
+        for (let k = random(3000); k > 0; k--) {
+          const v = random(1000) / 8;
+          store.push(v);
+          expected.push(v);
+        }
+        continue;
+      }
+      // A batch: short (copied onto the open segment) or long (kept as it is), in 16 or 32 bits, or doubles.
+      const n = random(2) === 0 ? 1 + random(200) : 1024 + random(3000);
+      const scale = kind === 3 ? 100 : 1;
+      const values =
+        kind === 1 ? new Int16Array(n) : kind === 2 || kind === 3 ? new Int32Array(n) : new Float64Array(n);
+      for (let j = 0; j < n; j++) {
+        values[j] = kind === 4 ? random(1_000_000) / 7 : random(30_000) - 15_000;
+        expected.push(values[j] / scale);
+      }
+      store.adopt(values, scale);
+      if (random(50) === 0) store.compact();
+    }
+    assert.equal(store.length, expected.length);
+    for (let i = 0; i < expected.length; i += 1 + random(40)) assert.equal(store.get(i), expected[i], `value ${i}`);
+    assert.deepEqual(Array.from(store.all()), expected);
+    store.compact();
+    assert.deepEqual(Array.from(store.all()), expected);
+  });
+
+  it('read back every text cell, whatever mix of cells, dictionary and text batches, missing ones among them', () => {
+    let seed = 11;
+    const random = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    const word = () =>
+      random(8) === 0 ? null : `v${random(random(2) === 0 ? 50 : 1_000_000)}é`.slice(0, 2 + random(6));
+    const store = new TextStore();
+    const expected: (string | null)[] = [];
+    const encoder = new TextEncoder();
+    for (let step = 0; step < 300; step++) {
+      const kind = random(3);
+      const n = random(2) === 0 ? 1 + random(100) : 1024 + random(2000);
+      const cells = Array.from({ length: n }, word);
+      expected.push(...cells);
+      if (kind === 0) {
+        for (const c of cells) store.push(c);
+      } else if (kind === 1) {
+        const values = [null, ...new Set(cells.filter((c) => c !== null))];
+        store.appendCodes(
+          Uint32Array.from(cells, (c) => (c === null ? 0 : values.indexOf(c))),
+          values,
+        );
+      } else {
+        const parts = cells.map((c) => encoder.encode(c ?? ''));
+        const ends = new Uint32Array(n);
+        let at = 0;
+        parts.forEach((p, r) => (ends[r] = at += p.length));
+        const bytes = new Uint8Array(at);
+        parts.forEach((p, r) => bytes.set(p, r > 0 ? ends[r - 1] : 0));
+        const nulls = Uint8Array.from(cells, (c) => (c === null ? 1 : 0));
+        store.appendText({ bytes, ends, nulls, ascii: false });
+      }
+      if (random(40) === 0) store.compact();
+    }
+    assert.equal(store.length, expected.length);
+    for (let i = 0; i < expected.length; i++) assert.equal(store.get(i), expected[i], `cell ${i}`);
   });
 
   it('hold a wide table of short batches of distinct text as its cells: few arrays, no dictionary of every value', () => {
