@@ -75,6 +75,8 @@ const ROW_BUDGET_SHARE = 1 / 4;
 /** The longest row read whatever the budget: its text must stay well within the longest string V8 makes. */
 const LONGEST_ROW_BYTES = 256_000_000;
 
+/** Bytes per batch after the first rows, unless rows are long. */
+const BATCH_BYTES = 256 * 1024;
 /**
  * Rows a batch holds at least when rows are long (thousands of columns): what a batch costs for each of its
  * columns (a builder, an array, a part of the message) is then shared by as many rows.
@@ -174,10 +176,9 @@ class CsvStreamReader {
   /** Bytes per batch: the option's when given, else 256 KB, more for rows so long that a batch would hold few. */
   private get batchBytes(): number {
     if (this.options.batchBytes !== undefined) return this.options.batchBytes;
-    const bytes = 256 * 1024;
     const rows = this.table.rowCount;
-    if (rows === 0) return bytes;
-    return Math.max(bytes, Math.min(LONG_ROWS_BATCH_BYTES, Math.ceil((this.parsedHere / rows) * MIN_BATCH_ROWS)));
+    if (rows === 0) return BATCH_BYTES;
+    return Math.max(BATCH_BYTES, Math.min(LONG_ROWS_BATCH_BYTES, Math.ceil((this.parsedHere / rows) * MIN_BATCH_ROWS)));
   }
 
   private async readMore(): Promise<boolean> {

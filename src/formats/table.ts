@@ -4,7 +4,8 @@
 import { cellText } from '../cellText';
 import type { Cell, ColumnInfo, ColumnType, MissingMarker } from '../protocol';
 import type { BatchColumn, ColumnBatch, ColumnLayout } from './columnBatch';
-import { type CellBytes, DictionaryEntries, NumberStore, TextStore } from './columnStores';
+import { DictionaryEntries, NumberStore, TextStore } from './columnStores';
+import type { CellBytes } from './textSegments';
 import { CellKind, TypeTally, classify } from './columnTypes';
 
 /** Object formats a source can declare; `auto` sniffs the bytes. */

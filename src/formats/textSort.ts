@@ -2,7 +2,7 @@
 // (no string is made for a row): by distinct value when the values repeat, else MSD radix rounds over eight bytes
 // at a time into ever smaller runs of tied rows, and comparisons only inside short runs. Rows with equal text stay
 // in table order; the order is JavaScript's string order (utf8Order.ts).
-import { CellBytes, sameBytes } from './columnStores';
+import { CellBytes, sameBytes } from './textSegments';
 import { radixSortWords } from './radixSort';
 import { type SortScratch, scratchUint32 } from './sortScratch';
 import type { Column } from './table';

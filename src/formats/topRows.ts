@@ -2,7 +2,7 @@
 // LIMIT): one pass over the rows with a heap of the k best. Same order as the full sort in tableView.ts:
 // typed comparison, missing values last in both directions, ties in table order.
 import type { SortItem } from '../protocol';
-import { CellBytes } from './columnStores';
+import { CellBytes } from './textSegments';
 import { dictionaryRanks, sortsByValue } from './sortKeys';
 import type { Column, ColumnarTable } from './table';
 import { compareUtf8 } from './utf8Order';

@@ -1,0 +1,211 @@
+// Segments of a text column: a chunk filled in place (cell by cell, or short batches copied on), and a parsed
+// batch's text kept as it arrived; each reads a cell as a string or points at its UTF-8 in place.
+import type { TextBatchColumn } from './columnBatch';
+import { CHUNK, FIRST_ROOM } from './segmentedArray';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Reads cell `a`…`b` of a UTF-8 buffer; short ASCII cells skip the decoder. */
+function decodeCell(bytes: Uint8Array, a: number, b: number): string {
+  if (b - a <= 32) {
+    let ascii = true;
+    for (let k = a; k < b; k++) {
+      if (bytes[k] >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return String.fromCharCode.apply(null, bytes.subarray(a, b) as unknown as number[]);
+  }
+  return decoder.decode(bytes.subarray(a, b));
+}
+
+/** Text cells as a parsed batch carries them (see TextBatchColumn). */
+export type TextColumnBytes = Pick<TextBatchColumn, 'bytes' | 'ends' | 'nulls' | 'ascii'>;
+
+/** Where a text cell's UTF-8 sits, read in place (see TextStore.cellBytes). */
+export class CellBytes {
+  bytes: Uint8Array = new Uint8Array(0);
+  start = 0;
+  end = 0;
+}
+
+/** True when `length` bytes of `a` from `aStart` are those of `b` from `bStart`. */
+export function sameBytes(a: Uint8Array, aStart: number, b: Uint8Array, bStart: number, length: number): boolean {
+  for (let k = 0; k < length; k++) if (a[aStart + k] !== b[bStart + k]) return false;
+  return true;
+}
+
+/** A segment of text cells. */
+export interface TextSegment {
+  get(j: number): string | null;
+  /** Points `at` at cell j's UTF-8; false when the cell is missing. */
+  locate(j: number, at: CellBytes): boolean;
+  readonly byteSize: number;
+}
+
+/**
+ * UTF-8 text of up to CHUNK cells filled in place (cell by cell, or short batches copied on): one byte buffer,
+ * offsets and a missing-value map, each grown as cells come.
+ */
+export class TextChunk implements TextSegment {
+  bytes: Uint8Array;
+  used = 0;
+  offsets = new Uint32Array(FIRST_ROOM + 1);
+  /** 1 where a cell is missing; made at the first missing cell. */
+  nulls: Uint8Array | undefined;
+
+  /** `capacity`: expected bytes, e.g. what the previous chunk needed (saves regrowing and trimming). */
+  constructor(capacity = 1024) {
+    this.bytes = new Uint8Array(capacity);
+  }
+
+  /** Makes room for cells up to `cells` (at most CHUNK). */
+  private roomForCells(cells: number): void {
+    const has = this.offsets.length - 1;
+    if (cells <= has) return;
+    const room = Math.min(CHUNK, Math.max(has * 2, cells));
+    const offsets = new Uint32Array(room + 1);
+    offsets.set(this.offsets);
+    this.offsets = offsets;
+    if (this.nulls) {
+      const nulls = new Uint8Array(room);
+      nulls.set(this.nulls);
+      this.nulls = nulls;
+    }
+  }
+
+  /** The missing-value map, made when the first cell is missing. */
+  private missing(): Uint8Array {
+    return (this.nulls ??= new Uint8Array(this.offsets.length - 1));
+  }
+
+  /** Makes room for `n` more bytes. */
+  private roomForBytes(n: number): void {
+    if (this.used + n <= this.bytes.length) return;
+    const next = new Uint8Array(Math.max(this.bytes.length * 2, this.used + n));
+    next.set(this.bytes.subarray(0, this.used));
+    this.bytes = next;
+  }
+
+  /** Appends cell j of this chunk. */
+  push(j: number, s: string | null): void {
+    this.roomForCells(j + 1);
+    if (s === null) {
+      this.missing()[j] = 1;
+    } else {
+      const n = s.length;
+      this.roomForBytes(n * 3);
+      const bytes = this.bytes;
+      let at = this.used;
+      let k = 0;
+      // ASCII is written byte by byte: much cheaper than a TextEncoder call for short cells.
+      for (; k < n; k++) {
+        const c = s.charCodeAt(k);
+        if (c >= 0x80) break;
+        bytes[at++] = c;
+      }
+      if (k < n) at += encoder.encodeInto(s.slice(k), bytes.subarray(at)).written;
+      this.used = at;
+    }
+    this.offsets[j + 1] = this.used;
+  }
+
+  /** Appends a batch's cells (as TextBatchColumn holds them) as cells j… of this chunk. */
+  append(j: number, col: TextColumnBytes): void {
+    const n = col.ends.length;
+    this.roomForCells(j + n);
+    const size = n > 0 ? col.ends[n - 1] : 0;
+    this.roomForBytes(size);
+    this.bytes.set(col.bytes.subarray(0, size), this.used);
+    const { offsets, used } = this;
+    for (let k = 0; k < n; k++) offsets[j + k + 1] = used + col.ends[k];
+    if (col.nulls) this.missing().set(col.nulls.subarray(0, n), j);
+    this.used += size;
+  }
+
+  /** Gives back all spare room: the chunk holds `cells` cells and takes no more. */
+  close(cells: number): void {
+    this.bytes = this.bytes.slice(0, this.used);
+    this.offsets = this.offsets.slice(0, cells + 1);
+    this.nulls = this.nulls?.slice(0, cells);
+  }
+
+  /** Drops the spare capacity when it is worth a copy; the chunk holds `cells` cells and takes no more. */
+  trim(cells: number): void {
+    if (this.bytes.length - this.used > this.bytes.length / 8) this.bytes = this.bytes.slice(0, this.used);
+    if (cells + 1 < this.offsets.length) {
+      this.offsets = this.offsets.slice(0, cells + 1);
+      this.nulls = this.nulls?.slice(0, cells);
+    }
+  }
+
+  get(j: number): string | null {
+    return this.nulls?.[j] ? null : decodeCell(this.bytes, this.offsets[j], this.offsets[j + 1]);
+  }
+
+  locate(j: number, at: CellBytes): boolean {
+    if (this.nulls?.[j]) return false;
+    at.bytes = this.bytes;
+    at.start = this.offsets[j];
+    at.end = this.offsets[j + 1];
+    return true;
+  }
+
+  get byteSize(): number {
+    return this.bytes.byteLength + this.offsets.byteLength + (this.nulls?.byteLength ?? 0);
+  }
+}
+
+/** How many ASCII batch segments keep their text decoded at a time (reads of a column go segment by segment). */
+const DECODED_SEGMENTS = 8;
+/** Reads of one segment after which it is decoded whole. */
+const WHOLE_SEGMENT_READS = 64;
+const decodedRing: BatchTextSegment[] = [];
+
+/** A parsed batch's text column, kept as it arrived. */
+export class BatchTextSegment implements TextSegment {
+  /** The whole segment as one string while it is among the recently read (ASCII segments only). */
+  private text: string | undefined;
+  /** Cells read since the segment's text was last let go. */
+  private reads = 0;
+
+  constructor(private readonly col: TextColumnBytes) {}
+
+  get(j: number): string | null {
+    const { bytes, ends, nulls } = this.col;
+    if (nulls?.[j]) return null;
+    const a = j > 0 ? ends[j - 1] : 0;
+    // A few reads here and there (the rows of a sorted window) decode their cells alone; reads that go on in
+    // the segment (a scan) decode it once and then slice: far cheaper than decoding cells one by one.
+    if (!this.col.ascii || (this.text === undefined && ++this.reads < WHOLE_SEGMENT_READS))
+      return decodeCell(bytes, a, ends[j]);
+    this.text ??= this.decodeAll();
+    return this.text.slice(a, ends[j]);
+  }
+
+  private release(): void {
+    this.text = undefined;
+    this.reads = 0;
+  }
+
+  locate(j: number, at: CellBytes): boolean {
+    const { bytes, ends, nulls } = this.col;
+    if (nulls?.[j]) return false;
+    at.bytes = bytes;
+    at.start = j > 0 ? ends[j - 1] : 0;
+    at.end = ends[j];
+    return true;
+  }
+
+  private decodeAll(): string {
+    decodedRing.push(this);
+    if (decodedRing.length > DECODED_SEGMENTS) decodedRing.shift()!.release();
+    return decoder.decode(this.col.bytes);
+  }
+
+  get byteSize(): number {
+    return this.col.bytes.byteLength + this.col.ends.byteLength + (this.col.nulls?.byteLength ?? 0);
+  }
+}
