@@ -10,6 +10,7 @@ import {
   startGeneratedObjectServer,
   type GeneratedObjectServer,
   unendingRowCsv,
+  wideTextCsv,
 } from '../fixtures/servers/generatedObjects';
 import { logPanelState, openPreview, s3PreviewArgs } from '../harness/previewUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
@@ -18,6 +19,8 @@ const BUCKET = 'budget';
 const KEY = 'huge.csv';
 const UNCLOSED_KEY = 'unclosed-quote.csv';
 const JSON_LINES_KEY = 'huge.jsonl';
+const WIDE_KEY = 'wide.csv';
+const WIDE = wideTextCsv(3e9, 2000);
 
 describe('preview past the memory budget (UI)', function () {
   this.timeout(300_000);
@@ -31,6 +34,7 @@ describe('preview past the memory budget (UI)', function () {
       [`${BUCKET}/${KEY}`]: fixedWidthCsv(3e9),
       [`${BUCKET}/${UNCLOSED_KEY}`]: unendingRowCsv(3e9, 1000, true),
       [`${BUCKET}/${JSON_LINES_KEY}`]: fixedWidthJsonLines(3e9),
+      [`${BUCKET}/${WIDE_KEY}`]: WIDE,
     });
     wb = await openWorkbench({
       env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' },
@@ -186,5 +190,35 @@ describe('preview past the memory budget (UI)', function () {
     await stopped(first).waitFor({ timeout: 120_000 });
     assert.ok((await rowsShown()) > Number(first.replace(/,/g, '')), 'more rows after Read Further');
     assert.ok(server!.sent(`${BUCKET}/${JSON_LINES_KEY}`) < 0.1 * 3e9, 'the rest of the object was not downloaded');
+  });
+
+  it('stops a 3 GB CSV of 2,000 text columns at the budget and shows its rows as written', async () => {
+    grid = await openPreview(wb!, page, s3PreviewArgs(server!.endpoint, BUCKET, WIDE_KEY));
+    const held = grid
+      .locator('#progress')
+      .filter({ hasText: /the first [\d,]+ rows · [\d.]+ (?:[KM]B )?of 3\.0 GB read/ });
+    await held.waitFor({ timeout: 120_000 }).catch(async (e: unknown) => {
+      await logPanelState(page, grid, 'preview-budget-wide-failed');
+      throw e;
+    });
+    const first = Number(/the first ([\d,]+) rows/.exec((await held.textContent()) ?? '')![1].replace(/,/g, ''));
+    assert.ok(first > 1000, `rows held: ${first}`);
+    assert.equal(await rowsShown(), first);
+    // Wide rows come to the grid a few hundred at a time (replies are bounded in bytes): all of them, in the end.
+    await grid
+      .locator('#showing')
+      .filter({ hasText: `showing ${fmt(first)} of the first ${fmt(first)} rows read` })
+      .waitFor({ timeout: 60_000 });
+    const cells = WIDE.row(1).trimEnd().split(',');
+    for (const [col, text] of [
+      ['c0', cells[0]],
+      ['c1', cells[1]],
+    ])
+      assert.equal(
+        (await grid.locator(`.ag-row[row-index="1"] [col-id="${col}"]`).first().textContent())?.trim(),
+        text,
+      );
+    assert.ok(server!.sent(`${BUCKET}/${WIDE_KEY}`) < 0.1 * 3e9, 'the rest of the object was not downloaded');
+    console.log(`      2,000 columns at the budget (${first} rows): ${await screenshot(page, 'preview-budget-wide')}`);
   });
 });
