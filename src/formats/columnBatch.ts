@@ -1,6 +1,8 @@
 // One batch of typed columns, as parsed CSV rows become (columnBuilders.ts builds them): numbers as a typed
-// array, repeating text as dictionary codes, other text as one UTF-8 buffer with cell end offsets. A batch is
-// plain data (typed arrays and strings), so a worker thread can build it and transfer it to the host.
+// array, repeating text as dictionary codes, plain ISO dates and date-times as numbers, other text as one UTF-8
+// buffer with cell end offsets. A batch is plain data (typed arrays and strings), so a worker thread can build it
+// and transfer it to the host.
+import type { IsoShape } from './isoDatetimes';
 
 /** A column of a batch holding only numbers (NaN = missing). */
 export interface NumberBatchColumn {
@@ -52,11 +54,28 @@ export interface TextBatchColumn {
   counts: number[];
 }
 
-/** One column of a batch. */
-export type BatchColumn = NumberBatchColumn | DictionaryBatchColumn | TextBatchColumn;
+/**
+ * A column of a batch whose cells are all text of one plain ISO shape (`2024-01-31`, `2024-01-31 10:00:00`) or
+ * missing: each held as the number it writes back from (isoDatetimes.ts), in a quarter of its UTF-8.
+ */
+export interface IsoBatchColumn {
+  /** Discriminator. */
+  kind: 'iso';
+  /** Days (dates) or seconds (date-times) since 1970-01-01; 32-bit when they all fit. Missing cells hold 0. */
+  values: Int32Array | Float64Array;
+  /** The shape the cells are written back in. */
+  shape: IsoShape;
+  /** 1 where the cell is missing; absent when no cell is. */
+  nulls?: Uint8Array;
+  /** Cell kinds counted (index = CellKind). */
+  counts: number[];
+}
 
-/** How a column was stored so far: the layout to try first for the next batch. */
-export type ColumnLayout = BatchColumn['kind'];
+/** One column of a batch. */
+export type BatchColumn = NumberBatchColumn | DictionaryBatchColumn | TextBatchColumn | IsoBatchColumn;
+
+/** How a column was stored so far: the layout to try first for the next batch (ISO cells are text). */
+export type ColumnLayout = 'number' | 'dictionary' | 'text';
 
 /** Rows parsed from one stretch of a CSV, as columns. */
 export interface ColumnBatch {
@@ -85,6 +104,8 @@ export function transferables(batch: ColumnBatch): ArrayBuffer[] {
   for (const col of batch.columns) {
     if (col.kind === 'number') out.push(col.values.buffer as ArrayBuffer);
     else if (col.kind === 'dictionary') out.push(col.codes.buffer as ArrayBuffer);
+    else if (col.kind === 'iso')
+      out.push(col.values.buffer as ArrayBuffer, ...(col.nulls ? [col.nulls.buffer as ArrayBuffer] : []));
     else
       out.push(
         col.bytes.buffer as ArrayBuffer,

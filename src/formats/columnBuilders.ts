@@ -5,6 +5,7 @@
 // at a time (csvBatchParser.ts), which builds every column in the layout it had so far and gives up on the
 // first cell that does not fit.
 import type { BatchColumn, ColumnBatch, ColumnLayout } from './columnBatch';
+import { IsoShape, isoLength, isoValue, writeIso } from './isoDatetimes';
 import {
   CellKind,
   classify,
@@ -258,10 +259,26 @@ class DictionaryBuilder extends ColumnBuilder {
   }
 }
 
+/** A cell's characters as bytes, to read a date the way `isoValue` reads bytes. */
+const isoScratch = new Uint8Array(19);
+
+/** The number a text cell of `shape` is held as (isoDatetimes.ts), or NaN when it is not of that shape. */
+function isoValueOfString(s: string, shape: IsoShape): number {
+  if (s.length !== isoLength(shape)) return NaN;
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c >= 0x80) return NaN;
+    isoScratch[k] = c;
+  }
+  return isoValue(isoScratch, 0, shape);
+}
+
 /**
  * Text as one UTF-8 buffer. Cells are held a few thousand at a time, then joined and encoded onto the buffer at
  * once: a cell papaparse cut out of the text keeps all of that text alive while it is held, so holding a batch's
- * cells to its end would keep the whole batch's text alive with them.
+ * cells to its end would keep the whole batch's text alive with them. A column whose cells are all plain ISO dates
+ * or date-times of one shape is held as their numbers instead (IsoBatchColumn), its bytes written only if a cell
+ * of another kind comes.
  */
 class TextBuilder extends ColumnBuilder {
   private bytes: Uint8Array;
@@ -273,6 +290,11 @@ class TextBuilder extends ColumnBuilder {
   private readonly counts = [0, 0, 0, 0, 0, 0];
   private nulls: Uint8Array | undefined;
   private settled = false;
+  /** The shape every present cell so far has (0 once one has not, or before the first), and their values. */
+  private isoShape: IsoShape | 0 = 0;
+  private iso: Float64Array | undefined;
+  /** False once a cell decided the column is not ISO dates. */
+  private isoPossible = true;
 
   constructor(private readonly capacity: number) {
     super();
@@ -290,6 +312,7 @@ class TextBuilder extends ColumnBuilder {
     let settled = this.settled;
     for (let r = from, row = at; r < rows.length; r++, row++) {
       const s = rows[r][c] ?? '';
+      if (this.isoPossible && this.addIsoString(s, row)) continue;
       pending.push(s);
       if (s.length === 0) {
         (this.nulls ??= new Uint8Array(this.capacity))[row] = 1;
@@ -308,6 +331,62 @@ class TextBuilder extends ColumnBuilder {
     return true;
   }
 
+  /** Holds cell `row` (text `s`) as an ISO value when the column still can be; false once it cannot. */
+  private addIsoString(s: string, row: number): boolean {
+    if (s.length === 0) return this.addIsoMissing(row);
+    if (this.isoShape === 0) this.startIso(s.length, s.charCodeAt(10));
+    const v = this.isoShape === 0 ? NaN : isoValueOfString(s, this.isoShape);
+    return v === v ? this.addIsoValue(v, row) : this.leaveIso(row);
+  }
+
+  /** A missing cell while the column may be ISO dates (they may all be missing so far). */
+  private addIsoMissing(row: number): boolean {
+    (this.nulls ??= new Uint8Array(this.capacity))[row] = 1;
+    this.counts[CellKind.Null]++;
+    this.added = row + 1;
+    return true;
+  }
+
+  /** Starts holding ISO values, with the shape of the first present cell (its length, its 11th character). */
+  private startIso(length: number, separator: number): void {
+    const shape = length === 10 ? IsoShape.Date : length === 19 ? separator : 0;
+    if (shape !== IsoShape.Date && shape !== IsoShape.DatetimeT && shape !== IsoShape.DatetimeSpace) return;
+    this.isoShape = shape;
+    this.iso = new Float64Array(this.capacity);
+  }
+
+  private addIsoValue(v: number, row: number): boolean {
+    this.iso![row] = v;
+    this.counts[CellKind.Datetime]++;
+    this.added = row + 1;
+    return true;
+  }
+
+  /**
+   * Stops holding ISO values before cell `row`: the cells before it are written as the text they were read from.
+   * Returns false (the cell is then added as text).
+   */
+  private leaveIso(row: number): boolean {
+    const { iso, isoShape: shape, nulls } = this;
+    this.isoPossible = false;
+    this.isoShape = 0;
+    this.iso = undefined;
+    // Cells before `row` are values of `shape`, or missing (all of them, when no shape was seen).
+    const length = iso && shape !== 0 ? isoLength(shape) : 0;
+    if (this.written + row * length > this.bytes.length) this.grow(this.written + row * length);
+    const { bytes, ends } = this;
+    let written = this.written;
+    for (let r = 0; r < row; r++) {
+      if (iso && shape !== 0 && !nulls?.[r]) {
+        writeIso(iso[r], shape, bytes, written);
+        written += length;
+      }
+      ends[r] = written;
+    }
+    this.written = written;
+    return false;
+  }
+
   /**
    * Appends column `c` of `rows` from the bytes they were parsed from, notes where each cell
    * ends, and counts their kinds: a cell is classified from its bytes (a plain date) or, until the column is
@@ -320,7 +399,29 @@ class TextBuilder extends ColumnBuilder {
     let written = this.written;
     let row = this.added;
     let settled = this.settled;
-    for (let r = 0; r < rows.length; r++) {
+    let r = 0;
+    if (this.isoPossible) {
+      // ISO values while the cells are: no bytes are copied.
+      for (; r < rows.length; r++, row++) {
+        const i = r * width + c;
+        const at = cellStart(source, r, c, i);
+        const len = cellEnds[i] - at;
+        if (len === 0) {
+          this.addIsoMissing(row);
+          continue;
+        }
+        if (this.isoShape === 0) this.startIso(len, from[at + 10]);
+        const shape = this.isoShape;
+        const v = shape !== 0 && len === isoLength(shape) ? isoValue(from, at, shape) : NaN;
+        if (v !== v) break;
+        this.addIsoValue(v, row);
+      }
+      if (r === rows.length) return;
+      this.leaveIso(row);
+      to = this.bytes;
+      written = this.written;
+    }
+    for (; r < rows.length; r++) {
       const i = r * width + c;
       const at = cellStart(source, r, c, i);
       const len = cellEnds[i] - at;
@@ -386,12 +487,29 @@ class TextBuilder extends ColumnBuilder {
   }
 
   finish(rows: number): BatchColumn {
+    const nulls = this.nulls && this.nulls.length !== rows ? this.nulls.slice(0, rows) : this.nulls;
+    if (this.iso && this.isoShape !== 0) {
+      const values = asInt32IfExact(this.iso, rows) ?? exact(this.iso, rows);
+      return { kind: 'iso', values, shape: this.isoShape, ...(nulls ? { nulls } : {}), counts: this.counts };
+    }
+    // Every cell missing while the column could still be dates: no bytes were written, and none are needed.
+    if (this.isoPossible) this.leaveIso(rows);
     this.encodePending();
     const bytes = this.bytes.slice(0, this.written);
     const ends = bytes.length <= 0xffff ? Uint16Array.from(this.ends.subarray(0, rows)) : exact(this.ends, rows);
-    const nulls = this.nulls && this.nulls.length !== rows ? this.nulls.slice(0, rows) : this.nulls;
     return { kind: 'text', bytes, ends, ...(nulls ? { nulls } : {}), ascii: this.ascii, counts: this.counts };
   }
+}
+
+/** The first `rows` values as 32-bit integers when every one is (days and seconds of 1901–2038), else undefined. */
+function asInt32IfExact(values: Float64Array, rows: number): Int32Array | undefined {
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const v = values[r];
+    if ((v | 0) !== v) return undefined;
+    out[r] = v;
+  }
+  return out;
 }
 
 /** A builder of `layout` for at most `capacity` rows. */

@@ -2,7 +2,16 @@
 // while values repeat and UTF-8 segments (textSegments.ts) once they do not.
 import { codeArrayOf, codeWidth } from './columnBatch';
 import { CHUNK, SMALL_BATCH_ROWS, SegmentIndex, SegmentedArray } from './segmentedArray';
-import { BatchTextSegment, type CellBytes, type TextColumnBytes, TextChunk, type TextSegment } from './textSegments';
+import { isoLength, isoValue } from './isoDatetimes';
+import {
+  BatchTextSegment,
+  CellBytes,
+  type IsoColumnValues,
+  IsoSegment,
+  type TextColumnBytes,
+  TextChunk,
+  type TextSegment,
+} from './textSegments';
 
 /** Past this many distinct values, a text column stops keeping a dictionary if values are mostly unique… */
 const DICTIONARY_LIMIT = 65_536;
@@ -166,6 +175,62 @@ export class TextStore {
     this.segments.push(segment);
     this.closedBytes += segment.byteSize;
     this.length += col.ends.length;
+  }
+
+  /**
+   * Appends ISO cells held as numbers: kept as they are, or written out onto the chunk filled in place when they
+   * are few (see SMALL_BATCH_ROWS). A dictionary store turns to text first.
+   */
+  appendIso(col: IsoColumnValues): void {
+    if (this.codes) this.toText();
+    const n = col.values.length;
+    if (n === 0) return;
+    if (n < SMALL_BATCH_ROWS) {
+      this.tailWithRoom(n).appendIso(this.tailCells, col);
+      this.tailCells += n;
+      this.length += n;
+      return;
+    }
+    this.closeTail();
+    this.index.add(this.length);
+    const segment = new IsoSegment(col);
+    this.segments.push(segment);
+    this.closedBytes += segment.byteSize;
+    this.length += n;
+  }
+
+  /**
+   * The first n cells as numbers in the order of their text (NaN = missing), when the store holds ISO values
+   * and every other cell is missing or the text of one of the same shape (a short batch written out): a sort by
+   * them is the sort by text, without writing any text out. Undefined otherwise.
+   */
+  isoOrderKeys(n: number): Float64Array | undefined {
+    if (this.codes) return undefined;
+    const held = this.segments.find((s): s is IsoSegment => s instanceof IsoSegment);
+    if (!held) return undefined;
+    const { shape } = held;
+    const length = isoLength(shape);
+    const keys = new Float64Array(n);
+    const at = new CellBytes();
+    for (let k = 0, i = 0; k < this.segments.length && i < n; k++) {
+      const segment = this.segments[k];
+      const cells = Math.min(n, k + 1 < this.segments.length ? this.index.starts[k + 1] : this.length) - i;
+      if (segment instanceof IsoSegment) {
+        if (segment.shape !== shape) return undefined;
+        for (let j = 0; j < cells; j++) keys[i++] = segment.value(j);
+        continue;
+      }
+      for (let j = 0; j < cells; j++) {
+        if (!segment.locate(j, at)) {
+          keys[i++] = NaN;
+          continue;
+        }
+        const v = at.end - at.start === length ? isoValue(at.bytes, at.start, shape) : NaN;
+        if (v !== v) return undefined;
+        keys[i++] = v;
+      }
+    }
+    return keys;
   }
 
   private toText(): void {

@@ -205,6 +205,7 @@ export class Column {
     }
     if (this.nums) this.toText();
     if (col.kind === 'dictionary') this.text!.appendCodes(col.codes, col.values);
+    else if (col.kind === 'iso') this.text!.appendIso(col);
     else this.text!.appendText(col);
   }
 
@@ -243,6 +244,14 @@ export class Column {
   /** All values in one array while the column is numeric (NaN = missing). */
   numbers(): Float64Array | undefined {
     return this.nums?.all();
+  }
+
+  /**
+   * The first n cells as numbers in the order of their text (NaN = missing) while the column holds ISO dates as
+   * numbers (see TextStore.isoOrderKeys); undefined otherwise.
+   */
+  isoOrderKeys(n: number): Float64Array | undefined {
+    return this.text?.isoOrderKeys(n);
   }
 
   /** How the column is stored: numbers, a dictionary, or UTF-8 text. */

@@ -282,7 +282,10 @@ function sortRows(
   const n = table.rowCount;
   const taken: SortedRows = { rows, count: rows ? rows.length : n };
   const firstCol = table.column(sorts[0].colId)!;
-  if (sorts.length === 1 && sortsAsPlainText(firstCol)) {
+  // ISO dates held as numbers sort by them: the order of their text, none of it written out.
+  const isoKeys = (col: Column): Float64Array | undefined => (sortsAsPlainText(col) ? col.isoOrderKeys(n) : undefined);
+  const firstIso = sorts.length === 1 ? isoKeys(firstCol) : undefined;
+  if (sorts.length === 1 && sortsAsPlainText(firstCol) && !firstIso) {
     return sortByText(firstCol, taken, sorts[0].sort === 'desc' ? -1 : 1, check);
   }
   // Least significant key first: each pass is stable, so rows that tie on a key keep the order of the keys
@@ -295,8 +298,11 @@ function sortRows(
     check();
     const col = table.column(sorts[j].colId)!;
     const dir = sorts[j].sort === 'desc' ? -1 : 1;
-    const ranked = rankKey(col, n, taken, check, scratch);
-    order = ranked ? sortByRank(order, n, ranked, dir) : sortPresentFirst(order, n, sortKey(col, n), dir, scratch);
+    const iso = sorts.length === 1 ? firstIso : isoKeys(col);
+    const ranked = iso ? undefined : rankKey(col, n, taken, check, scratch);
+    order = ranked
+      ? sortByRank(order, n, ranked, dir)
+      : sortPresentFirst(order, n, iso ?? sortKey(col, n), dir, scratch);
   }
   return order!;
 }

@@ -1,6 +1,8 @@
-// Segments of a text column: a chunk filled in place (cell by cell, or short batches copied on), and a parsed
-// batch's text kept as it arrived; each reads a cell as a string or points at its UTF-8 in place.
-import type { TextBatchColumn } from './columnBatch';
+// Segments of a text column: a chunk filled in place (cell by cell, or short batches copied on), a parsed
+// batch's text kept as it arrived, and a batch of ISO dates held as numbers; each reads a cell as a string or
+// points at its UTF-8 (in place, or written out for the reader).
+import type { IsoBatchColumn, TextBatchColumn } from './columnBatch';
+import { type IsoShape, isoLength, isoText, writeIso } from './isoDatetimes';
 import { CHUNK, FIRST_ROOM } from './segmentedArray';
 
 const encoder = new TextEncoder();
@@ -29,7 +31,12 @@ export class CellBytes {
   bytes: Uint8Array = new Uint8Array(0);
   start = 0;
   end = 0;
+  /** Where a cell held as a number (an ISO date) is written out for this reader: valid until its next read. */
+  written: Uint8Array | undefined;
 }
+
+/** ISO cells as a parsed batch carries them (see IsoBatchColumn). */
+export type IsoColumnValues = Pick<IsoBatchColumn, 'values' | 'shape' | 'nulls'>;
 
 /** True when `length` bytes of `a` from `aStart` are those of `b` from `bStart`. */
 export function sameBytes(a: Uint8Array, aStart: number, b: Uint8Array, bStart: number, length: number): boolean {
@@ -125,6 +132,24 @@ export class TextChunk implements TextSegment {
     this.used += size;
   }
 
+  /** Appends a batch's ISO cells, written out as the text they were read from, as cells j… of this chunk. */
+  appendIso(j: number, col: IsoColumnValues): void {
+    const { values, shape, nulls } = col;
+    const n = values.length;
+    const length = isoLength(shape);
+    this.roomForCells(j + n);
+    this.roomForBytes(n * length);
+    const { bytes, offsets } = this;
+    for (let k = 0; k < n; k++) {
+      if (nulls?.[k]) this.missing()[j + k] = 1;
+      else {
+        writeIso(values[k], shape, bytes, this.used);
+        this.used += length;
+      }
+      offsets[j + k + 1] = this.used;
+    }
+  }
+
   /** Gives back all spare room: the chunk holds `cells` cells and takes no more. */
   close(cells: number): void {
     this.bytes = this.bytes.slice(0, this.used);
@@ -207,5 +232,44 @@ export class BatchTextSegment implements TextSegment {
 
   get byteSize(): number {
     return this.col.bytes.byteLength + this.col.ends.byteLength + (this.col.nulls?.byteLength ?? 0);
+  }
+}
+
+/** A parsed batch's ISO dates or date-times held as their numbers, each written out as its text when read. */
+export class IsoSegment implements TextSegment {
+  constructor(private readonly col: IsoColumnValues) {}
+
+  /** The shape its cells are written in. */
+  get shape(): IsoShape {
+    return this.col.shape;
+  }
+
+  /** Cells. */
+  get length(): number {
+    return this.col.values.length;
+  }
+
+  /** The number cell j is held as (days or seconds), NaN when it is missing: in the order of their text. */
+  value(j: number): number {
+    return this.col.nulls?.[j] ? NaN : this.col.values[j];
+  }
+
+  get(j: number): string | null {
+    return this.col.nulls?.[j] ? null : isoText(this.col.values[j], this.col.shape);
+  }
+
+  locate(j: number, at: CellBytes): boolean {
+    const { values, shape, nulls } = this.col;
+    if (nulls?.[j]) return false;
+    const out = (at.written ??= new Uint8Array(19));
+    writeIso(values[j], shape, out, 0);
+    at.bytes = out;
+    at.start = 0;
+    at.end = isoLength(shape);
+    return true;
+  }
+
+  get byteSize(): number {
+    return this.col.values.byteLength + (this.col.nulls?.byteLength ?? 0);
   }
 }

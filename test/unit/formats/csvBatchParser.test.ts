@@ -3,6 +3,7 @@ import Papa from 'papaparse';
 import type { ColumnLayout } from '../../../src/formats/columnBatch';
 import { rowsToBatch } from '../../../src/formats/columnBuilders';
 import { parseCsvBatch } from '../../../src/formats/csvBatchParser';
+import { ColumnarTable } from '../../../src/formats/table';
 
 /** The batch as papaparse's rows would give it, read row by row: what the direct path must equal. */
 function byRows(text: string, width: number, layouts: ColumnLayout[], newline = '\n') {
@@ -176,7 +177,9 @@ describe('parseCsvBatch', () => {
           ? [col.values]
           : col.kind === 'dictionary'
             ? [col.codes]
-            : [col.bytes, col.ends, col.nulls];
+            : col.kind === 'iso'
+              ? [col.values, col.nulls]
+              : [col.bytes, col.ends, col.nulls];
       for (const a of arrays)
         if (a) assert.equal(a.buffer.byteLength, a.byteLength, `${col.kind} column owns a buffer of its size`);
     }
@@ -302,4 +305,68 @@ describe('parseCsvBatch', () => {
         assert.ok(Object.is(v, cells[i] === '' ? NaN : Number(cells[i])), `${cells[i]}: ${v}`),
       );
     });
+});
+
+describe('CSV batches of ISO dates', () => {
+  const iso = (i: number) => {
+    const day = String(1 + (i % 28)).padStart(2, '0');
+    const hour = String(i % 24).padStart(2, '0');
+    return { date: `2024-03-${day}`, t: `2031-12-${day}T${hour}:05:59`, space: `2024-01-${day} ${hour}:00:00` };
+  };
+
+  it('holds columns of one ISO shape as their numbers, and reads every cell back as written', () => {
+    // Far dates (year 2400) do not fit 32-bit seconds: that column is held as doubles.
+    const text = rows(3000, (i) => {
+      const { date, t, space } = iso(i);
+      return `${i % 7 === 0 ? '' : date},${t},${i % 5 === 0 ? '' : space},2400-${t.slice(5)},${i === 2999 ? t : date}`;
+    });
+    for (const { batch } of [parse(text, 5, ['text', 'text', 'text', 'text', 'text'])]) {
+      const kinds = batch.columns.map((c) => c.kind);
+      assert.deepEqual(kinds, ['iso', 'iso', 'iso', 'iso', 'text'], 'the last column changes shape at its last row');
+      const [dates, , , far] = batch.columns;
+      assert.ok(dates.kind === 'iso' && dates.values instanceof Int32Array && dates.nulls);
+      assert.ok(far.kind === 'iso' && far.values instanceof Float64Array);
+      assert.equal(dates.counts[4], 3000 - 429, 'dates counted as such');
+      const table = new ColumnarTable();
+      for (let c = 0; c < 5; c++) table.addColumn(`c${c}`);
+      table.appendBatch(batch);
+      const expected = text
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.split(',').map((v) => (v === '' ? null : v)));
+      for (let r = 0; r < 3000; r++) assert.deepEqual(table.row(r), expected[r], `row ${r}`);
+      assert.deepEqual(
+        table.columns.map((c) => c.type),
+        ['datetime', 'datetime', 'datetime', 'datetime', 'datetime'],
+      );
+      // Four bytes a cell (plus the missing-value map) where its UTF-8 took ten or nineteen and its offset two.
+      assert.ok(table.columns[1].byteSize <= 3000 * 4, `${table.columns[1].byteSize} B`);
+    }
+  });
+
+  it('reads a column of dates as text from its first cell of another kind, on the direct and the row-by-row path', () => {
+    const text = rows(3000, (i) => `${i},${i === 1700 ? 'soon' : iso(i).space},${i % 3 === 0 ? '' : iso(i).date}`);
+    const direct = parse(text, 3, ['number', 'text', 'text']).batch;
+    assert.deepEqual(direct, byRows(text, 3, ['number', 'text', 'text']));
+    assert.deepEqual(
+      direct.columns.map((c) => c.kind),
+      ['number', 'text', 'iso'],
+    );
+    const dates = direct.columns[1];
+    assert.ok(dates.kind === 'text');
+    const cell = (r: number) =>
+      new TextDecoder().decode(dates.bytes.subarray(r ? dates.ends[r - 1] : 0, dates.ends[r]));
+    assert.equal(cell(0), iso(0).space);
+    assert.equal(cell(1699), iso(1699).space);
+    assert.equal(cell(1700), 'soon');
+  });
+
+  it('keeps a column with every cell missing as text', () => {
+    const { batch } = parse(
+      rows(2000, (i) => `${i},`),
+      2,
+      ['number', 'text'],
+    );
+    assert.equal(batch.columns[1].kind, 'text');
+  });
 });

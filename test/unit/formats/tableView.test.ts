@@ -4,6 +4,7 @@ import { ColumnarTable } from '../../../src/formats/table';
 import { radixSortByKey, radixSortWords } from '../../../src/formats/radixSort';
 import { TableViewer, columnStats, computeView } from '../../../src/formats/tableView';
 import { formatRows } from '../../../src/formats/textFormats';
+import { topRows } from '../../../src/formats/topRows';
 import { appendTextRows } from './helpers';
 import { IS_EXACTLY, emptyQuery, type ViewQuery } from '../../../src/protocol';
 
@@ -525,4 +526,72 @@ describe('text sort', () => {
       (e) => e === stop,
     );
   });
+});
+
+describe('ISO dates held as numbers', () => {
+  const stamp = (i: number, sep = 'T') =>
+    `20${String(10 + ((i * 7) % 30))}-0${1 + (i % 9)}-${String(10 + (i % 19)).padStart(2, '0')}${sep}${String(i % 24).padStart(2, '0')}:${String((i * 13) % 60).padStart(2, '0')}:00`;
+
+  /** A table of a date-time column and a repeating label, appended in a short batch then long ones. */
+  function build(values: readonly string[]): ColumnarTable {
+    const t = new ColumnarTable();
+    t.addColumn('at');
+    t.addColumn('label');
+    const rows = values.map((v, i) => [v, `l${i % 3}`]);
+    appendTextRows(t, rows.slice(0, 700), 700);
+    appendTextRows(t, rows.slice(700), 5000);
+    return t;
+  }
+
+  /** Asserts the same rows in the same order, naming the first row that differs (a whole diff would take long). */
+  function assertSameOrder(got: readonly number[], want: readonly number[], what: string): void {
+    const at = want.findIndex((r, i) => got[i] !== r);
+    assert.ok(at < 0 && got.length === want.length, `${what}: position ${at} has row ${got[at]}, not ${want[at]}`);
+  }
+
+  /** Rows in the order a stable comparator sort by the given keys gives (missing '' last, both directions). */
+  function expectedOrder(columns: readonly (readonly string[])[], dirs: readonly number[]): number[] {
+    const order = columns[0].map((_, i) => i);
+    return order.sort((i, j) => {
+      for (let k = 0; k < columns.length; k++) {
+        const [a, b] = [columns[k][i], columns[k][j]];
+        if (a === b) continue;
+        if (a === '') return 1;
+        if (b === '') return -1;
+        return (a < b ? -1 : 1) * dirs[k];
+      }
+      return i - j;
+    });
+  }
+
+  for (const [name, values] of [
+    ['one shape (held as numbers)', Array.from({ length: 30_000 }, (_, i) => (i % 101 === 0 ? '' : stamp(i)))],
+    [
+      'two shapes (held as text and numbers: sorted as text)',
+      Array.from({ length: 30_000 }, (_, i) => (i % 101 === 0 ? '' : stamp(i, i < 20_000 ? 'T' : ' '))),
+    ],
+  ] as const)
+    it(`sorts a column of ISO date-times of ${name} as their text sorts: alone, with a second key, first window`, () => {
+      const t = build(values);
+      const held = t.columns[0].isoOrderKeys(t.rowCount) !== undefined;
+      assert.equal(held, name.startsWith('one'), 'sorted by the numbers the dates are held as, when all are');
+      const labels = values.map((_, i) => `l${i % 3}`);
+      for (const dir of ['asc', 'desc'] as const) {
+        const sign = dir === 'asc' ? 1 : -1;
+        const alone = [{ colId: 'c0', sort: dir }];
+        assertSameOrder(order(t, q({ sortModel: alone })), expectedOrder([values], [sign]), `${dir} alone`);
+        const two = [
+          { colId: 'c1', sort: 'asc' as const },
+          { colId: 'c0', sort: dir },
+        ];
+        const full = expectedOrder([labels, values], [1, sign]);
+        assertSameOrder(order(t, q({ sortModel: two })), full, `${dir} after a label`);
+        assertSameOrder(Array.from(topRows(t, undefined, two, 50).rows), full.slice(0, 50), `${dir} first window`);
+      }
+      assert.deepEqual(
+        Array.from({ length: 1000 }, (_, r) => t.row(r * 30)[0]),
+        Array.from({ length: 1000 }, (_, r) => values[r * 30] || null),
+        'cells read back as written',
+      );
+    });
 });
