@@ -7,6 +7,8 @@ import { CHUNK, FIRST_ROOM } from './segmentedArray';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+/** ASCII written out by the segment itself: one byte a character. */
+const latin1 = new TextDecoder('latin1');
 
 /** Reads cell `a`…`b` of a UTF-8 buffer; short ASCII cells skip the decoder. */
 function decodeCell(bytes: Uint8Array, a: number, b: number): string {
@@ -187,10 +189,21 @@ export class TextChunk implements TextSegment {
 const DECODED_SEGMENTS = 8;
 /** Reads of one segment after which it is decoded whole. */
 const WHOLE_SEGMENT_READS = 64;
-const decodedRing: BatchTextSegment[] = [];
+/** A segment that keeps its text as one string while it is read often. */
+interface DecodedWhole {
+  /** Lets the string go. */
+  release(): void;
+}
+const decodedRing: DecodedWhole[] = [];
+
+/** Notes that `segment` now holds its text whole, letting go of the oldest such segment past DECODED_SEGMENTS. */
+function keepDecoded(segment: DecodedWhole): void {
+  decodedRing.push(segment);
+  if (decodedRing.length > DECODED_SEGMENTS) decodedRing.shift()!.release();
+}
 
 /** A parsed batch's text column, kept as it arrived. */
-export class BatchTextSegment implements TextSegment {
+export class BatchTextSegment implements TextSegment, DecodedWhole {
   /** The whole segment as one string while it is among the recently read (ASCII segments only). */
   private text: string | undefined;
   /** Cells read since the segment's text was last let go. */
@@ -210,7 +223,7 @@ export class BatchTextSegment implements TextSegment {
     return this.text.slice(a, ends[j]);
   }
 
-  private release(): void {
+  release(): void {
     this.text = undefined;
     this.reads = 0;
   }
@@ -225,8 +238,7 @@ export class BatchTextSegment implements TextSegment {
   }
 
   private decodeAll(): string {
-    decodedRing.push(this);
-    if (decodedRing.length > DECODED_SEGMENTS) decodedRing.shift()!.release();
+    keepDecoded(this);
     return decoder.decode(this.col.bytes);
   }
 
@@ -236,7 +248,12 @@ export class BatchTextSegment implements TextSegment {
 }
 
 /** A parsed batch's ISO dates or date-times held as their numbers, each written out as its text when read. */
-export class IsoSegment implements TextSegment {
+export class IsoSegment implements TextSegment, DecodedWhole {
+  /** Every cell's text, each isoLength(shape) characters, while the segment is among the recently read. */
+  private text: string | undefined;
+  /** Cells read since the segment's text was last let go. */
+  private reads = 0;
+
   constructor(private readonly col: IsoColumnValues) {}
 
   /** The shape its cells are written in. */
@@ -255,7 +272,28 @@ export class IsoSegment implements TextSegment {
   }
 
   get(j: number): string | null {
-    return this.col.nulls?.[j] ? null : isoText(this.col.values[j], this.col.shape);
+    const { values, shape, nulls } = this.col;
+    if (nulls?.[j]) return null;
+    // As for batch text: reads that go on in the segment (a scan, a search) write it out once and then slice.
+    if (this.text === undefined && ++this.reads < WHOLE_SEGMENT_READS) return isoText(values[j], shape);
+    this.text ??= this.writeAll();
+    const length = isoLength(shape);
+    return this.text.slice(j * length, (j + 1) * length);
+  }
+
+  release(): void {
+    this.text = undefined;
+    this.reads = 0;
+  }
+
+  /** Every cell's text at a fixed width (a missing cell's place left blank, never read). */
+  private writeAll(): string {
+    keepDecoded(this);
+    const { values, shape, nulls } = this.col;
+    const length = isoLength(shape);
+    const out = new Uint8Array(values.length * length);
+    for (let j = 0; j < values.length; j++) if (!nulls?.[j]) writeIso(values[j], shape, out, j * length);
+    return latin1.decode(out);
   }
 
   locate(j: number, at: CellBytes): boolean {
