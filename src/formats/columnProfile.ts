@@ -131,9 +131,9 @@ function* numericValues(
   col: Column,
   n: number,
   parse: (s: string) => number,
+  stored: Float64Array | undefined,
 ): Generator<void, { values: Float64Array; missing: number }> {
   let missing = 0;
-  const stored = col.numbers();
   if (stored) {
     const values = stored.subarray(0, n);
     for (let i = 0; i < n; i++) if (values[i] !== values[i]) missing++;
@@ -170,7 +170,9 @@ export function* columnProfileSteps(col: Column, n: number): Generator<void, Col
     if (missing === n) return { colId: col.id, kind: 'empty', rows: n, missing };
     return yield* topProfile(col, n, missing);
   }
-  const { values, missing } = yield* numericValues(col, n, datetime ? datetimeEpochMs : Number);
+  // Numbers as they are held: a column's own, or the epoch milliseconds of ISO dates held as numbers.
+  const stored = datetime ? col.isoEpochMs(n) : col.numbers();
+  const { values, missing } = yield* numericValues(col, n, datetime ? datetimeEpochMs : Number, stored);
   let finite = 0;
   for (let i = 0; i < n; i++) if (values[i] - values[i] === 0) finite++;
   if (missing === n) return { colId: col.id, kind: 'empty', rows: n, missing };

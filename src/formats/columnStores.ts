@@ -2,7 +2,7 @@
 // while values repeat and UTF-8 segments (textSegments.ts) once they do not.
 import { codeArrayOf, codeWidth } from './columnBatch';
 import { CHUNK, SMALL_BATCH_ROWS, SegmentIndex, SegmentedArray } from './segmentedArray';
-import { isoLength, isoValue } from './isoDatetimes';
+import { IsoShape, isoLength, isoValue } from './isoDatetimes';
 import {
   BatchTextSegment,
   CellBytes,
@@ -200,16 +200,18 @@ export class TextStore {
   }
 
   /**
-   * The first n cells as numbers in the order of their text (NaN = missing), when the store holds ISO values
-   * and every other cell is missing or the text of one of the same shape (a short batch written out): a sort by
-   * them is the sort by text, without writing any text out. Undefined otherwise.
+   * The first n cells as epoch milliseconds (NaN = missing, UTC as datetimeEpochMs reads a date without a zone)
+   * when the store holds ISO values and every other cell is missing or the text of one of the same shape (a
+   * short batch written out): they sort as the text sorts, and a date filter or a histogram reads them without
+   * writing any text out. Undefined otherwise.
    */
-  isoOrderKeys(n: number): Float64Array | undefined {
+  isoEpochMs(n: number): Float64Array | undefined {
     if (this.codes) return undefined;
     const held = this.segments.find((s): s is IsoSegment => s instanceof IsoSegment);
     if (!held) return undefined;
     const { shape } = held;
     const length = isoLength(shape);
+    const unit = shape === IsoShape.Date ? 86_400_000 : 1000;
     const keys = new Float64Array(n);
     const at = new CellBytes();
     for (let k = 0, i = 0; k < this.segments.length && i < n; k++) {
@@ -217,7 +219,7 @@ export class TextStore {
       const cells = Math.min(n, k + 1 < this.segments.length ? this.index.starts[k + 1] : this.length) - i;
       if (segment instanceof IsoSegment) {
         if (segment.shape !== shape) return undefined;
-        for (let j = 0; j < cells; j++) keys[i++] = segment.value(j);
+        for (let j = 0; j < cells; j++) keys[i++] = segment.value(j) * unit;
         continue;
       }
       for (let j = 0; j < cells; j++) {
@@ -227,7 +229,7 @@ export class TextStore {
         }
         const v = at.end - at.start === length ? isoValue(at.bytes, at.start, shape) : NaN;
         if (v !== v) return undefined;
-        keys[i++] = v;
+        keys[i++] = v * unit;
       }
     }
     return keys;

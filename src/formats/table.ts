@@ -247,11 +247,11 @@ export class Column {
   }
 
   /**
-   * The first n cells as numbers in the order of their text (NaN = missing) while the column holds ISO dates as
-   * numbers (see TextStore.isoOrderKeys); undefined otherwise.
+   * The first n cells as epoch milliseconds (NaN = missing) while the column holds ISO dates as numbers (see
+   * TextStore.isoEpochMs): in the order of their text; undefined otherwise.
    */
-  isoOrderKeys(n: number): Float64Array | undefined {
-    return this.text?.isoOrderKeys(n);
+  isoEpochMs(n: number): Float64Array | undefined {
+    return this.text?.isoEpochMs(n);
   }
 
   /** How the column is stored: numbers, a dictionary, or UTF-8 text. */

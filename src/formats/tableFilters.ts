@@ -6,6 +6,7 @@ import {
   type ViewQuery,
   IN_DATE_RANGE,
   IS_EXACTLY,
+  datetimeEpochMs,
   inDateRange,
 } from '../protocol';
 import { cellText } from '../cellText';
@@ -26,8 +27,9 @@ export function filterMask(table: ColumnarTable, q: ViewQuery, check: () => void
   const needle = q.quickFilter.trim().toLowerCase();
   if (needle) {
     const any = new Uint8Array(n);
-    // A number's text only holds digits, signs, '.', 'e', 'inf' and the marker 'NaN': other needles cannot match.
-    const numericNeedle = /^[0-9.e+\-infa]+$/.test(needle);
+    // A number's text only holds digits, signs, '.', 'e', 'inf' and the marker 'NaN', a sign only first or after
+    // the 'e', one point at most: other needles (a date, "2024-08-07") cannot match, and numbers are not read.
+    const numericNeedle = /^[0-9.e+\-infa]+$/.test(needle) && !/[^e][-+]|\..*\./.test(needle);
     for (const col of table.columns) {
       check();
       if (!numericNeedle && col.numeric) continue;
@@ -92,6 +94,13 @@ function conditionMask(col: Column, c: FilterCondition, n: number): Uint8Array {
   if (c.filterType === 'text' && c.type === IN_DATE_RANGE) {
     const from = c.filter ?? '';
     const to = c.filterTo ?? '';
+    // ISO dates held as numbers are compared as they are held: no text is written out or parsed.
+    const held = col.isoEpochMs(n);
+    if (held) {
+      const [a, b] = [datetimeEpochMs(from), datetimeEpochMs(to)];
+      for (let i = 0; i < n; i++) out[i] = held[i] >= a && held[i] < b ? 1 : 0;
+      return out;
+    }
     for (let i = 0; i < n; i++) out[i] = inDateRange(col.get(i) as string | null, from, to) ? 1 : 0;
     return out;
   }

@@ -283,7 +283,7 @@ function sortRows(
   const taken: SortedRows = { rows, count: rows ? rows.length : n };
   const firstCol = table.column(sorts[0].colId)!;
   // ISO dates held as numbers sort by them: the order of their text, none of it written out.
-  const isoKeys = (col: Column): Float64Array | undefined => (sortsAsPlainText(col) ? col.isoOrderKeys(n) : undefined);
+  const isoKeys = (col: Column): Float64Array | undefined => (sortsAsPlainText(col) ? col.isoEpochMs(n) : undefined);
   const firstIso = sorts.length === 1 ? isoKeys(firstCol) : undefined;
   if (sorts.length === 1 && sortsAsPlainText(firstCol) && !firstIso) {
     return sortByText(firstCol, taken, sorts[0].sort === 'desc' ? -1 : 1, check);

@@ -32,7 +32,7 @@ function keyOf(col: Column): SortKey {
     };
   }
   // ISO dates held as numbers compare by them: the order of their text, none of it written out.
-  const iso = col.isoOrderKeys(col.length);
+  const iso = col.isoEpochMs(col.length);
   if (iso) return { key: (r: number) => iso[r] };
   return { key: (r: number) => col.get(r) as string | null, bytes: col.cellBytes() };
 }

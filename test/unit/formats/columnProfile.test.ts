@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { HISTOGRAM_BINS, columnProfileSteps, histogram } from '../../../src/formats/columnProfile';
 import { ColumnarTable } from '../../../src/formats/table';
 import { TableViewer, computeView } from '../../../src/formats/tableView';
-import { type ColumnProfile, IN_DATE_RANGE, datetimeEpochMs, emptyQuery } from '../../../src/protocol';
+import { type ColumnProfile, IN_DATE_RANGE, datetimeEpochMs, emptyQuery, inDateRange } from '../../../src/protocol';
 import { appendTextRows } from './helpers';
 
 const NUMPY_SCRIPT = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'numpy', 'histogram.py');
@@ -106,6 +106,40 @@ describe('column profiles (header charts)', () => {
     const numpy = numpyHistograms({ d: texts.map(datetimeEpochMs) }).d;
     assert.deepEqual(p.counts, numpy.counts);
     assert.deepEqual(p.edges, numpy.edges);
+  });
+
+  it('bins and filters ISO dates held as numbers as it does their text, like numpy over datetime64[ms]', () => {
+    const t = new ColumnarTable();
+    t.addColumn('at');
+    t.addColumn('day');
+    const rnd = random(11);
+    const stamps = Array.from({ length: 5000 }, () => new Date(Date.UTC(1990, 0, 1) + rnd() * 2e12).toISOString());
+    const rows = stamps.map((iso, i) => [
+      i % 41 === 0 ? '' : iso.slice(0, 19).replace('T', ' '),
+      i % 43 === 0 ? '' : iso.slice(0, 10),
+    ]);
+    appendTextRows(t, rows);
+    for (const [c, name] of [
+      [0, 'at'],
+      [1, 'day'],
+    ] as const) {
+      assert.ok(t.columns[c].isoEpochMs(t.rowCount), `${name} is held as numbers`);
+      const texts = rows.map((r) => r[c]);
+      const p = profileOf(t, c);
+      assert.ok(p.kind === 'histogram' && p.valueType === 'datetime', name);
+      assert.equal(p.missing, texts.filter((x) => x === '').length, `${name} missing`);
+      const numpy = numpyHistograms({ d: texts.filter((x) => x !== '').map(datetimeEpochMs) }).d;
+      assert.deepEqual(p.counts, numpy.counts, `${name} counts`);
+      assert.deepEqual(p.edges, numpy.edges, `${name} edges`);
+      const [from, to] = [p.edges[3], p.edges[9]].map((ms) => new Date(ms).toISOString());
+      const v = computeView(t, {
+        ...emptyQuery(),
+        filterModel: { [`c${c}`]: { filterType: 'text', type: IN_DATE_RANGE, filter: from, filterTo: to } },
+      });
+      const want = texts.flatMap((x, i) => (x !== '' && inDateRange(x, from, to) ? [i] : []));
+      assert.ok(want.length > 500, `${name}: the range holds many rows`);
+      assert.deepEqual(Array.from(v.rows ?? []), want, `${name} in the range`);
+    }
   });
 
   it('shows the five most frequent texts, the rest as "other", and the missing share', () => {

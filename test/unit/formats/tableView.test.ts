@@ -82,6 +82,25 @@ describe('table views', () => {
     assert.deepEqual(order(t, q({ quickFilter: '10' })), [0, 3]);
   });
 
+  it('finds signs, points and exponents in numbers as the grid shows them, and dates only in their text', () => {
+    const t = new ColumnarTable();
+    t.addColumn('n');
+    t.addColumn('when');
+    appendTextRows(t, [
+      ['-5', '2024-08-07'],
+      ['0.00001', '2024-08-08'],
+      ['2024', '2023-12-31'],
+      ['1e+22', '2024-05-08'],
+    ]);
+    assert.equal(t.columns[0].numeric, true);
+    assert.deepEqual(order(t, q({ quickFilter: '-5' })), [0], 'a sign first');
+    assert.deepEqual(order(t, q({ quickFilter: 'e-05' })), [1], 'a sign after the exponent (Python writes 1e-05)');
+    assert.deepEqual(order(t, q({ quickFilter: 'e+22' })), [3]);
+    assert.deepEqual(order(t, q({ quickFilter: '2024-08' })), [0, 1], 'a date, not the number 2024');
+    assert.deepEqual(order(t, q({ quickFilter: '2024' })), [0, 1, 2, 3]);
+    assert.deepEqual(order(t, q({ quickFilter: '5-0' })), [3], 'a sign inside: only text holds it');
+  });
+
   it('filters missing cells apart from empty text, and finds them and float zeros by what the grid shows', () => {
     const t = new ColumnarTable();
     jsonToTable({ amount: [0.0, null, 2.5], note: ['', null, 'x'], created_at: [1795075200000, null, null] }, t);
@@ -573,7 +592,7 @@ describe('ISO dates held as numbers', () => {
   ] as const)
     it(`sorts a column of ISO date-times of ${name} as their text sorts: alone, with a second key, first window`, () => {
       const t = build(values);
-      const held = t.columns[0].isoOrderKeys(t.rowCount) !== undefined;
+      const held = t.columns[0].isoEpochMs(t.rowCount) !== undefined;
       assert.equal(held, name.startsWith('one'), 'sorted by the numbers the dates are held as, when all are');
       const labels = values.map((_, i) => `l${i % 3}`);
       for (const dir of ['asc', 'desc'] as const) {
