@@ -160,42 +160,37 @@ export class TextStore {
    * place when they are few (see SMALL_BATCH_ROWS). A dictionary store turns to text first.
    */
   appendText(col: TextColumnBytes): void {
-    if (this.codes) this.toText();
-    const n = col.ends.length;
-    if (n === 0) return;
-    if (n < SMALL_BATCH_ROWS) {
-      this.tailWithRoom(n).append(this.tailCells, col);
-      this.tailCells += n;
-      this.length += n;
-      return;
-    }
-    this.closeTail();
-    this.index.add(this.length);
-    const segment = new BatchTextSegment(col);
-    this.segments.push(segment);
-    this.closedBytes += segment.byteSize;
-    this.length += col.ends.length;
+    this.appendBatch(
+      col.ends.length,
+      (chunk, j) => chunk.append(j, col),
+      () => new BatchTextSegment(col),
+    );
   }
 
-  /**
-   * Appends ISO cells held as numbers: kept as they are, or written out onto the chunk filled in place when they
-   * are few (see SMALL_BATCH_ROWS). A dictionary store turns to text first.
-   */
+  /** Appends ISO cells held as numbers: kept as they are, or written out onto the chunk when they are few. */
   appendIso(col: IsoColumnValues): void {
+    this.appendBatch(
+      col.values.length,
+      (chunk, j) => chunk.appendIso(j, col),
+      () => new IsoSegment(col),
+    );
+  }
+
+  /** Appends a batch's n cells: `copyOnto` the chunk filled in place when they are few, else as `segment`. */
+  private appendBatch(n: number, copyOnto: (chunk: TextChunk, j: number) => void, segment: () => TextSegment): void {
     if (this.codes) this.toText();
-    const n = col.values.length;
     if (n === 0) return;
     if (n < SMALL_BATCH_ROWS) {
-      this.tailWithRoom(n).appendIso(this.tailCells, col);
+      copyOnto(this.tailWithRoom(n), this.tailCells);
       this.tailCells += n;
       this.length += n;
       return;
     }
     this.closeTail();
     this.index.add(this.length);
-    const segment = new IsoSegment(col);
-    this.segments.push(segment);
-    this.closedBytes += segment.byteSize;
+    const kept = segment();
+    this.segments.push(kept);
+    this.closedBytes += kept.byteSize;
     this.length += n;
   }
 
