@@ -1,0 +1,106 @@
+// ISO dates in a CSV preview as a user sees them, in code-server + Chromium: a column of date-times the way pandas
+// writes them and one of dates (held as numbers in the table worker, which sorts and searches past clientRowCap) show each cell exactly as written, sort by clicking
+// their headers in date order both ways with the missing cells last, and a quick search for a date finds its rows.
+import * as assert from 'node:assert/strict';
+import type { FrameLocator, Page } from 'playwright-core';
+import {
+  memoryObject,
+  startGeneratedObjectServer,
+  type GeneratedObjectServer,
+} from '../fixtures/servers/generatedObjects';
+import { openPreview, s3PreviewArgs } from '../harness/previewUi';
+import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
+
+const BUCKET = 'dates';
+const KEY = 'runs.csv';
+const ROWS = 5000;
+
+/** Rows of id, a date-time (pandas' to_csv spelling, spread over 1990–2052) and its date; every 97th at is missing. */
+const rows = Array.from({ length: ROWS }, (_, i) => {
+  const stamp = new Date(Date.UTC(1990, 0, 1) + ((i * 7919) % ROWS) * 397_000_000 + i * 1000).toISOString();
+  return { id: String(i), at: i % 97 === 0 ? '' : stamp.slice(0, 19).replace('T', ' '), day: stamp.slice(0, 10) };
+});
+const csv = `id,at,day\n${rows.map((r) => `${r.id},${r.at},${r.day}`).join('\n')}\n`;
+
+describe('ISO dates in the preview grid (UI)', function () {
+  this.timeout(240_000);
+  let server: GeneratedObjectServer | undefined;
+  let wb: Workbench | undefined;
+  let page: Page;
+  let grid: FrameLocator;
+
+  /** The texts of column `colId` in the first `n` rows the grid shows. */
+  const firstCells = async (colId: string, n: number): Promise<string[]> => {
+    const out: string[] = [];
+    for (let r = 0; r < n; r++)
+      out.push((await grid.locator(`.ag-row[row-index="${r}"] [col-id="${colId}"]`).first().textContent()) ?? '');
+    return out;
+  };
+
+  before(async () => {
+    server = await startGeneratedObjectServer({ [`${BUCKET}/${KEY}`]: memoryObject(new TextEncoder().encode(csv)) });
+    // Past clientRowCap the grid sorts and searches in the table worker, where the dates are held as numbers.
+    wb = await openWorkbench({
+      env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' },
+      files: { '.vscode/settings.json': JSON.stringify({ 'xcomLens.preview.clientRowCap': 1000 }) },
+    });
+    page = wb.page;
+    grid = await openPreview(wb, page, s3PreviewArgs(server.endpoint, BUCKET, KEY));
+    await grid
+      .locator('#showing')
+      .filter({ hasText: `showing ${ROWS.toLocaleString('en-US')} of ${ROWS.toLocaleString('en-US')} rows` })
+      .waitFor({ timeout: 60_000 });
+  });
+  after(async () => {
+    await wb?.close();
+    await server?.close();
+  });
+
+  it('types both columns as datetime and shows every cell as written', async () => {
+    const headers = await grid.locator('.ag-header-cell-text').allTextContents();
+    assert.deepEqual(headers, ['id · integer', 'at · datetime', 'day · datetime']);
+    assert.deepEqual(
+      await firstCells('c1', 5),
+      rows.slice(0, 5).map((r) => r.at || 'NaN'),
+    );
+    assert.deepEqual(
+      await firstCells('c2', 5),
+      rows.slice(0, 5).map((r) => r.day),
+    );
+  });
+
+  it('sorts by a date-time header in date order both ways, the missing cells last', async () => {
+    const present = rows.map((r) => r.at).filter((at) => at !== '');
+    const ascending = [...present].sort();
+    const header = grid.locator('.ag-header-cell[col-id="c1"] .ag-header-cell-label');
+    await header.click();
+    await page.waitForTimeout(800);
+    assert.deepEqual(await firstCells('c1', 8), ascending.slice(0, 8));
+    await header.click();
+    await page.waitForTimeout(800);
+    assert.deepEqual(await firstCells('c1', 8), [...ascending].reverse().slice(0, 8));
+    console.log(`      sorted by date-time, descending: ${await screenshot(page, 'preview-iso-dates-sorted')}`);
+    // The last rows of the descending order: the missing cells, shown as NaN.
+    const last = grid.locator(`.ag-row[row-index="${ROWS - 1}"] [col-id="c1"]`).first();
+    const scrollBar = grid.locator('.ag-body-vertical-scroll-viewport');
+    for (let attempt = 0; attempt < 20 && !(await last.isVisible()); attempt++) {
+      await scrollBar.evaluate((e) => (e.scrollTop = e.scrollHeight));
+      await page.waitForTimeout(500);
+    }
+    await last.waitFor({ timeout: 10_000 });
+    assert.equal(await last.textContent(), 'NaN');
+    await header.click();
+  });
+
+  it('finds the rows of a date with the quick search', async () => {
+    const day = rows[1234].day;
+    const want = rows.filter((r) => r.day === day || r.at.startsWith(day)).length;
+    await grid.locator('#quick-filter').click();
+    await page.keyboard.type(day);
+    await grid
+      .locator('#showing')
+      .filter({ hasText: `showing ${want} of ${ROWS.toLocaleString('en-US')} rows` })
+      .waitFor({ timeout: 10_000 });
+    assert.ok((await firstCells('c2', 1))[0] === day);
+  });
+});
