@@ -5,7 +5,7 @@
 // at a time (csvBatchParser.ts), which builds every column in the layout it had so far and gives up on the
 // first cell that does not fit.
 import type { BatchColumn, ColumnBatch, ColumnLayout } from './columnBatch';
-import { IsoShape, isoLength, isoValue, writeIso } from './isoDatetimes';
+import { type IsoShape, isoLength, isoShapeOf, isoValue, isoValueOfString, writeIso } from './isoDatetimes';
 import {
   CellKind,
   classify,
@@ -259,20 +259,6 @@ class DictionaryBuilder extends ColumnBuilder {
   }
 }
 
-/** A cell's characters as bytes, to read a date the way `isoValue` reads bytes. */
-const isoScratch = new Uint8Array(19);
-
-/** The number a text cell of `shape` is held as (isoDatetimes.ts), or NaN when it is not of that shape. */
-function isoValueOfString(s: string, shape: IsoShape): number {
-  if (s.length !== isoLength(shape)) return NaN;
-  for (let k = 0; k < s.length; k++) {
-    const c = s.charCodeAt(k);
-    if (c >= 0x80) return NaN;
-    isoScratch[k] = c;
-  }
-  return isoValue(isoScratch, 0, shape);
-}
-
 /**
  * Text as one UTF-8 buffer. Cells are held a few thousand at a time, then joined and encoded onto the buffer at
  * once: a cell papaparse cut out of the text keeps all of that text alive while it is held, so holding a batch's
@@ -290,9 +276,8 @@ class TextBuilder extends ColumnBuilder {
   private readonly counts = [0, 0, 0, 0, 0, 0];
   private nulls: Uint8Array | undefined;
   private settled = false;
-  /** The shape every present cell so far has (0 once one has not, or before the first), and their values. */
-  private isoShape: IsoShape | 0 = 0;
-  private iso: Float64Array | undefined;
+  /** From the first present cell while every one has its ISO shape: that shape, and each cell's value. */
+  private iso: { shape: IsoShape; values: Float64Array } | undefined;
   /** False once a cell decided the column is not ISO dates. */
   private isoPossible = true;
 
@@ -334,8 +319,8 @@ class TextBuilder extends ColumnBuilder {
   /** Holds cell `row` (text `s`) as an ISO value when the column still can be; false once it cannot. */
   private addIsoString(s: string, row: number): boolean {
     if (s.length === 0) return this.addIsoMissing(row);
-    if (this.isoShape === 0) this.startIso(s.length, s.charCodeAt(10));
-    const v = this.isoShape === 0 ? NaN : isoValueOfString(s, this.isoShape);
+    const iso = this.iso ?? this.startIso(s.length, s.charCodeAt(10));
+    const v = iso ? isoValueOfString(s, iso.shape) : NaN;
     return v === v ? this.addIsoValue(v, row) : this.leaveIso(row);
   }
 
@@ -347,16 +332,15 @@ class TextBuilder extends ColumnBuilder {
     return true;
   }
 
-  /** Starts holding ISO values, with the shape of the first present cell (its length, its 11th character). */
-  private startIso(length: number, separator: number): void {
-    const shape = length === 10 ? IsoShape.Date : length === 19 ? separator : 0;
-    if (shape !== IsoShape.Date && shape !== IsoShape.DatetimeT && shape !== IsoShape.DatetimeSpace) return;
-    this.isoShape = shape;
-    this.iso = new Float64Array(this.capacity);
+  /** Starts holding ISO values in the shape of the first present cell (its length, its 11th character), if any. */
+  private startIso(length: number, separator: number): TextBuilder['iso'] {
+    const shape = isoShapeOf(length, separator);
+    if (shape !== 0) this.iso = { shape, values: new Float64Array(this.capacity) };
+    return this.iso;
   }
 
   private addIsoValue(v: number, row: number): boolean {
-    this.iso![row] = v;
+    this.iso!.values[row] = v;
     this.counts[CellKind.Datetime]++;
     this.added = row + 1;
     return true;
@@ -367,18 +351,17 @@ class TextBuilder extends ColumnBuilder {
    * Returns false (the cell is then added as text).
    */
   private leaveIso(row: number): boolean {
-    const { iso, isoShape: shape, nulls } = this;
+    const { iso, nulls } = this;
     this.isoPossible = false;
-    this.isoShape = 0;
     this.iso = undefined;
-    // Cells before `row` are values of `shape`, or missing (all of them, when no shape was seen).
-    const length = iso && shape !== 0 ? isoLength(shape) : 0;
+    // Cells before `row` are values of the shape, or missing (all of them, when no shape was seen).
+    const length = iso ? isoLength(iso.shape) : 0;
     if (this.written + row * length > this.bytes.length) this.grow(this.written + row * length);
     const { bytes, ends } = this;
     let written = this.written;
     for (let r = 0; r < row; r++) {
-      if (iso && shape !== 0 && !nulls?.[r]) {
-        writeIso(iso[r], shape, bytes, written);
+      if (iso && !nulls?.[r]) {
+        writeIso(iso.values[r], iso.shape, bytes, written);
         written += length;
       }
       ends[r] = written;
@@ -410,9 +393,8 @@ class TextBuilder extends ColumnBuilder {
           this.addIsoMissing(row);
           continue;
         }
-        if (this.isoShape === 0) this.startIso(len, from[at + 10]);
-        const shape = this.isoShape;
-        const v = shape !== 0 && len === isoLength(shape) ? isoValue(from, at, shape) : NaN;
+        const iso = this.iso ?? this.startIso(len, from[at + 10]);
+        const v = iso && len === isoLength(iso.shape) ? isoValue(from, at, iso.shape) : NaN;
         if (v !== v) break;
         this.addIsoValue(v, row);
       }
@@ -488,9 +470,10 @@ class TextBuilder extends ColumnBuilder {
 
   finish(rows: number): BatchColumn {
     const nulls = this.nulls && this.nulls.length !== rows ? this.nulls.slice(0, rows) : this.nulls;
-    if (this.iso && this.isoShape !== 0) {
-      const values = asInt32IfExact(this.iso, rows) ?? exact(this.iso, rows);
-      return { kind: 'iso', values, shape: this.isoShape, ...(nulls ? { nulls } : {}), counts: this.counts };
+    if (this.iso) {
+      const { shape, values } = this.iso;
+      const held = asInt32IfExact(values, rows) ?? exact(values, rows);
+      return { kind: 'iso', values: held, shape, ...(nulls ? { nulls } : {}), counts: this.counts };
     }
     // Every cell missing while the column could still be dates: no bytes were written, and none are needed.
     if (this.isoPossible) this.leaveIso(rows);

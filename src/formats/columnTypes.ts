@@ -160,33 +160,11 @@ function isPlainIsoDatetime(s: string): boolean {
   return true;
 }
 
-/** True when `b` is the code of an ASCII digit. */
-function isDigit(b: number): boolean {
-  return (b - 48) >>> 0 <= 9;
-}
-
-/**
- * isPlainIsoDatetime of the ASCII text in `bytes[at, at + length)`, read from the bytes. Written out position by
- * position: a CSV's date column runs it once a cell.
- */
+/** isPlainIsoDatetime of the ASCII text in `bytes[at, at + length)`, read from the bytes. */
 export function isPlainIsoDatetimeBytes(bytes: Uint8Array, at: number, length: number): boolean {
   if (length !== 10 && length !== 19) return false;
-  if (bytes[at + 4] !== 45 || bytes[at + 7] !== 45) return false;
-  if (!isDigit(bytes[at]) || !isDigit(bytes[at + 1]) || !isDigit(bytes[at + 2]) || !isDigit(bytes[at + 3]))
-    return false;
-  if (!isDigit(bytes[at + 5]) || !isDigit(bytes[at + 6]) || !isDigit(bytes[at + 8]) || !isDigit(bytes[at + 9]))
-    return false;
-  if (length === 10) return true;
-  const t = bytes[at + 10];
-  if ((t !== 84 && t !== 32) || bytes[at + 13] !== 58 || bytes[at + 16] !== 58) return false;
-  return (
-    isDigit(bytes[at + 11]) &&
-    isDigit(bytes[at + 12]) &&
-    isDigit(bytes[at + 14]) &&
-    isDigit(bytes[at + 15]) &&
-    isDigit(bytes[at + 17]) &&
-    isDigit(bytes[at + 18])
-  );
+  for (let i = 0; i < length; i++) if (!fitsIsoShape(bytes[at + i], ISO_SHAPE[i])) return false;
+  return true;
 }
 
 /** Classifies one text cell. */

@@ -18,6 +18,13 @@ export function isoLength(shape: IsoShape): number {
   return shape === IsoShape.Date ? 10 : 19;
 }
 
+/** The shape a text of `length` characters whose 11th is `separator` may have, or 0 when it has none. */
+export function isoShapeOf(length: number, separator: number): IsoShape | 0 {
+  if (length === 10) return IsoShape.Date;
+  if (length !== 19) return 0;
+  return separator === IsoShape.DatetimeT || separator === IsoShape.DatetimeSpace ? separator : 0;
+}
+
 /** Days since 1970-01-01 of a proleptic Gregorian date (month 1–12). */
 function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
@@ -62,6 +69,20 @@ export function isoValue(bytes: Uint8Array, at: number, shape: IsoShape): number
   const seconds = twoDigits(bytes, at + 17);
   if (hours > 23 || minutes > 59 || seconds > 59) return NaN;
   return days * 86400 + hours * 3600 + minutes * 60 + seconds;
+}
+
+/** A string's characters as bytes, to read it as `isoValue` reads bytes. */
+const stringBytes = new Uint8Array(19);
+
+/** isoValue of a string (NaN when it is not exactly of `shape`, non-ASCII characters included). */
+export function isoValueOfString(s: string, shape: IsoShape): number {
+  if (s.length !== isoLength(shape)) return NaN;
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c >= 0x80) return NaN;
+    stringBytes[k] = c;
+  }
+  return isoValue(stringBytes, 0, shape);
 }
 
 /** Writes `n` (0–99) as two digits at `out[at]`. */

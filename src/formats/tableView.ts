@@ -281,12 +281,13 @@ function sortRows(
 ): Uint32Array {
   const n = table.rowCount;
   const taken: SortedRows = { rows, count: rows ? rows.length : n };
-  const firstCol = table.column(sorts[0].colId)!;
   // ISO dates held as numbers sort by them: the order of their text, none of it written out.
   const isoKeys = (col: Column): Float64Array | undefined => (sortsAsPlainText(col) ? col.isoEpochMs(n) : undefined);
-  const firstIso = sorts.length === 1 ? isoKeys(firstCol) : undefined;
-  if (sorts.length === 1 && sortsAsPlainText(firstCol) && !firstIso) {
-    return sortByText(firstCol, taken, sorts[0].sort === 'desc' ? -1 : 1, check);
+  const firstCol = table.column(sorts[0].colId)!;
+  if (sorts.length === 1 && sortsAsPlainText(firstCol)) {
+    const dir = sorts[0].sort === 'desc' ? -1 : 1;
+    const iso = isoKeys(firstCol);
+    return iso ? sortPresentFirst(rows, n, iso, dir, new SortScratch()) : sortByText(firstCol, taken, dir, check);
   }
   // Least significant key first: each pass is stable, so rows that tie on a key keep the order of the keys
   // after it (and, tying on all, table order). Rows missing a key go after the others, in that order too, as the
@@ -298,7 +299,7 @@ function sortRows(
     check();
     const col = table.column(sorts[j].colId)!;
     const dir = sorts[j].sort === 'desc' ? -1 : 1;
-    const iso = sorts.length === 1 ? firstIso : isoKeys(col);
+    const iso = isoKeys(col);
     const ranked = iso ? undefined : rankKey(col, n, taken, check, scratch);
     order = ranked
       ? sortByRank(order, n, ranked, dir)
