@@ -1,6 +1,7 @@
 // ISO dates in a CSV preview as a user sees them, in code-server + Chromium: a column of date-times the way pandas
-// writes them and one of dates (held as numbers in the table worker, which sorts and searches past clientRowCap) show each cell exactly as written, sort by clicking
-// their headers in date order both ways with the missing cells last, and a quick search for a date finds its rows.
+// writes them and one of dates, held as numbers in the table worker (which sorts and searches past clientRowCap).
+// Each cell shows exactly as written; a click on a header sorts in date order both ways, the missing cells last; the
+// header histogram's bin filters to its dates; a quick search for a date finds its rows.
 import * as assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import {
@@ -90,6 +91,26 @@ describe('ISO dates in the preview grid (UI)', function () {
     await last.waitFor({ timeout: 10_000 });
     assert.equal(await last.textContent(), 'NaN');
     await header.click();
+  });
+
+  it('draws the dates in a header histogram and filters to a bin of it, from included, to excluded', async () => {
+    // numpy.histogram's first of 20 equal bins over the days' epoch milliseconds: [min, min + width).
+    const days = rows.map((r) => Date.parse(`${r.day}T00:00:00Z`));
+    const [min, max] = [Math.min(...days), Math.max(...days)];
+    const inFirstBin = days.filter((ms) => ms < min + (max - min) / 20).length;
+    const bar = grid.locator('.ag-floating-filter[aria-colindex="3"] .insight .insight-bar').first();
+    await bar.waitFor({ timeout: 20_000 });
+    await bar.click();
+    await grid
+      .locator('#showing')
+      .filter({ hasText: `showing ${inFirstBin} of ${ROWS.toLocaleString('en-US')} rows` })
+      .waitFor({ timeout: 10_000 });
+    console.log(`      filtered to the first bin of day: ${await screenshot(page, 'preview-iso-dates-bin')}`);
+    await grid.locator('#insight-filter vscode-button', { hasText: 'Clear' }).click();
+    await grid
+      .locator('#showing')
+      .filter({ hasText: `showing ${ROWS.toLocaleString('en-US')} of` })
+      .waitFor({ timeout: 10_000 });
   });
 
   it('finds the rows of a date with the quick search', async () => {
