@@ -164,6 +164,16 @@ export async function logPanelState(page: Page, panel: FrameLocator, shot: strin
   console.log(`      ${await screenshot(page, shot)}`);
 }
 
+/** Waits for `step`; when it fails (a wait timed out), logs what the panel shows (logPanelState) before throwing. */
+export async function waitOrLog<T>(page: Page, panel: FrameLocator, step: Promise<T>, shot: string): Promise<T> {
+  try {
+    return await step;
+  } catch (e) {
+    await logPanelState(page, panel, shot);
+    throw e;
+  }
+}
+
 /** Lets the page read the clipboard the workbench writes (what the extension's copy commands put there). */
 export async function allowClipboard(page: Page): Promise<void> {
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);

@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import { startGeneratedObjectServer, type GeneratedObjectServer } from '../fixtures/servers/generatedObjects';
 import { virtualLabel, virtualParquet } from '../fixtures/virtualParquet';
-import { logPanelState, newestWebview, openPreview, s3PreviewArgs } from '../harness/previewUi';
+import { newestWebview, openPreview, s3PreviewArgs, waitOrLog } from '../harness/previewUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const BUCKET = 'ondemand';
@@ -58,12 +58,7 @@ describe('Parquet read on demand (UI)', function () {
       grid
         .locator('#progress')
         .filter({ hasText: `${fmt(f.rows)} rows · row groups read on demand (${n} of ${fmt(f.groups)} held)` });
-    await held(1)
-      .waitFor({ timeout: 60_000 })
-      .catch(async (e: unknown) => {
-        await logPanelState(page, grid, `${shot}-failed`);
-        throw e;
-      });
+    await waitOrLog(page, grid, held(1).waitFor({ timeout: 60_000 }), `${shot}-failed`);
     await grid
       .locator('#showing')
       .filter({ hasText: `all ${fmt(f.rows)} rows in file order; sort, filter and search cover only the first` })
@@ -80,12 +75,11 @@ describe('Parquet read on demand (UI)', function () {
       await scrollBar.evaluate((e) => (e.scrollTop = e.scrollHeight));
       await page.waitForTimeout(500);
     }
-    await Promise.all([lastLabel.waitFor({ timeout: 30_000 }), beforeLastLabel.waitFor({ timeout: 30_000 })]).catch(
-      async (e: unknown) => {
-        await logPanelState(page, grid, `${shot}-failed`);
-        throw e;
-      },
-    );
+    const bothShown = Promise.all([
+      lastLabel.waitFor({ timeout: 30_000 }),
+      beforeLastLabel.waitFor({ timeout: 30_000 }),
+    ]);
+    await waitOrLog(page, grid, bothShown, `${shot}-failed`);
     await held(2).waitFor({ timeout: 30_000 });
     const jumped = server!.sent(`${BUCKET}/${key}`) - opened;
     assert.ok(server!.sent(`${BUCKET}/${key}`) < 0.2 * f.size, 'the rest of the file was not downloaded');

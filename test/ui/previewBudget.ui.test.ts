@@ -12,7 +12,7 @@ import {
   unendingRowCsv,
   wideTextCsv,
 } from '../fixtures/servers/generatedObjects';
-import { logPanelState, openPreview, s3PreviewArgs } from '../harness/previewUi';
+import { openPreview, s3PreviewArgs, waitOrLog } from '../harness/previewUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const BUCKET = 'budget';
@@ -47,6 +47,9 @@ describe('preview past the memory budget (UI)', function () {
     await server?.close();
   });
 
+  /** The progress line once reading stopped at the budget of a 3 GB object. */
+  const heldAtBudget = () =>
+    grid.locator('#progress').filter({ hasText: /the first [\d,]+ rows · [\d.]+ (?:[KM]B )?of 3\.0 GB read/ });
   const fmt = (n: number) => n.toLocaleString('en-US');
   const rowsShown = async (): Promise<number> =>
     Number(
@@ -87,13 +90,8 @@ describe('preview past the memory budget (UI)', function () {
 
   it('stops at the budget, says what it holds, reads further on request', async () => {
     grid = await openPreview(wb!, page, s3PreviewArgs(server!.endpoint, BUCKET, KEY));
-    const held = grid
-      .locator('#progress')
-      .filter({ hasText: /the first [\d,]+ rows · [\d.]+ (?:[KM]B )?of 3\.0 GB read/ });
-    await held.waitFor({ timeout: 120_000 }).catch(async (e: unknown) => {
-      await logPanelState(page, grid, 'preview-budget-failed');
-      throw e;
-    });
+    const held = heldAtBudget();
+    await waitOrLog(page, grid, held.waitFor({ timeout: 120_000 }), 'preview-budget-failed');
     const first = /the first ([\d,]+) rows/.exec((await held.textContent()) ?? '')![1];
     await grid.locator('#showing').filter({ hasText: 'sort, filter and search cover only the part read' }).waitFor();
     assert.equal(await rowsShown(), Number(first.replace(/,/g, '')));
@@ -194,13 +192,8 @@ describe('preview past the memory budget (UI)', function () {
 
   it('stops a 3 GB CSV of 2,000 text columns at the budget and shows its rows as written', async () => {
     grid = await openPreview(wb!, page, s3PreviewArgs(server!.endpoint, BUCKET, WIDE_KEY));
-    const held = grid
-      .locator('#progress')
-      .filter({ hasText: /the first [\d,]+ rows · [\d.]+ (?:[KM]B )?of 3\.0 GB read/ });
-    await held.waitFor({ timeout: 120_000 }).catch(async (e: unknown) => {
-      await logPanelState(page, grid, 'preview-budget-wide-failed');
-      throw e;
-    });
+    const held = heldAtBudget();
+    await waitOrLog(page, grid, held.waitFor({ timeout: 120_000 }), 'preview-budget-wide-failed');
     const first = Number(/the first ([\d,]+) rows/.exec((await held.textContent()) ?? '')![1].replace(/,/g, ''));
     assert.ok(first > 1000, `rows held: ${first}`);
     assert.equal(await rowsShown(), first);
