@@ -1,7 +1,7 @@
 // Column storage: numbers (NaN = missing) as typed arrays in segments (segmentedArray.ts); text as a dictionary
 // while values repeat and UTF-8 segments (textSegments.ts) once they do not.
 import { codeArrayOf, codeWidth } from './columnBatch';
-import { CHUNK, SMALL_BATCH_ROWS, SegmentIndex, SegmentedArray } from './segmentedArray';
+import { SMALL_BATCH_ROWS, SegmentIndex, SegmentedArray, nextRoom } from './segmentedArray';
 import { IsoShape, isoLength, isoValue } from './isoDatetimes';
 import {
   BatchTextSegment,
@@ -60,6 +60,8 @@ export class TextStore {
   /** The chunk filled cell by cell, and how many cells it holds. */
   private tail: TextChunk | undefined;
   private tailCells = 0;
+  /** UTF-8 bytes a cell of the last chunk closed took (what the next one sets aside), once one was. */
+  private bytesPerCell: number | undefined;
 
   /** Appends a text cell; null is a missing value. */
   push(s: string | null): void {
@@ -97,20 +99,21 @@ export class TextStore {
   }
 
   private pushText(s: string | null): void {
-    this.tailWithRoom(1).push(this.tailCells++, s);
+    this.tailWithRoom().push(this.tailCells++, s);
     this.length++;
   }
 
-  /** The chunk filled in place, a new one when it cannot take `cells` more. */
-  private tailWithRoom(cells: number): TextChunk {
-    if (!this.tail || this.tailCells + cells > CHUNK) {
-      const previous = this.tail;
-      this.closeTail();
-      this.tail = new TextChunk(previous ? Math.ceil(previous.used * 1.05) + 1024 : undefined);
-      this.tailCells = 0;
-      this.index.add(this.length);
-      this.segments.push(this.tail);
-    }
+  /** The chunk filled in place, with room for at least one more cell: a new one (nextRoom) once it is full. */
+  private tailWithRoom(): TextChunk {
+    if (this.tail && this.tailCells < this.tail.cells) return this.tail;
+    this.closeTail();
+    const cells = nextRoom(this.length);
+    // As many bytes a cell as the last chunk took, and a little more: the bytes are then seldom grown by a copy.
+    const bytes = this.bytesPerCell === undefined ? undefined : Math.ceil(this.bytesPerCell * cells * 1.05) + 1024;
+    this.tail = new TextChunk(cells, bytes);
+    this.tailCells = 0;
+    this.index.add(this.length);
+    this.segments.push(this.tail);
     return this.tail;
   }
 
@@ -150,6 +153,7 @@ export class TextStore {
   /** Ends the chunk filled cell by cell, giving back its spare room. */
   private closeTail(): void {
     if (!this.tail) return;
+    if (this.tailCells > 0) this.bytesPerCell = this.tail.used / this.tailCells;
     this.tail.trim(this.tailCells);
     this.closedBytes += this.tail.byteSize;
     this.tail = undefined;
@@ -162,7 +166,7 @@ export class TextStore {
   appendText(col: TextColumnBytes): void {
     this.appendBatch(
       col.ends.length,
-      (chunk, j) => chunk.append(j, col),
+      (chunk, j, from, to) => chunk.append(j, col, from, to),
       () => new BatchTextSegment(col),
     );
   }
@@ -171,19 +175,31 @@ export class TextStore {
   appendIso(col: IsoColumnValues): void {
     this.appendBatch(
       col.values.length,
-      (chunk, j) => chunk.appendIso(j, col),
+      (chunk, j, from, to) => chunk.appendIso(j, col, from, to),
       () => new IsoSegment(col),
     );
   }
 
-  /** Appends a batch's n cells: `copyOnto` the chunk filled in place when they are few, else as `segment`. */
-  private appendBatch(n: number, copyOnto: (chunk: TextChunk, j: number) => void, segment: () => TextSegment): void {
+  /**
+   * Appends a batch's n cells: when they are few, `copyOnto` the chunk filled in place (cells `from`…`to` of the
+   * batch as cells j… of the chunk; those that do not fit onto the next one), else as `segment`.
+   */
+  private appendBatch(
+    n: number,
+    copyOnto: (chunk: TextChunk, j: number, from: number, to: number) => void,
+    segment: () => TextSegment,
+  ): void {
     if (this.codes) this.toText();
     if (n === 0) return;
     if (n < SMALL_BATCH_ROWS) {
-      copyOnto(this.tailWithRoom(n), this.tailCells);
-      this.tailCells += n;
-      this.length += n;
+      for (let from = 0; from < n;) {
+        const chunk = this.tailWithRoom();
+        const to = Math.min(n, from + chunk.cells - this.tailCells);
+        copyOnto(chunk, this.tailCells, from, to);
+        this.tailCells += to - from;
+        this.length += to - from;
+        from = to;
+      }
       return;
     }
     this.closeTail();

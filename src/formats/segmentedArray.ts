@@ -1,10 +1,10 @@
 // Numbers and dictionary codes held as a typed array in segments: parsed batches are adopted as they arrive (no
-// copy), short ones and cells pushed one by one fill an open segment that grows to CHUNK cells, so a column never
-// grows by copying everything (no 2× peaks) and a table of thousands of columns holds its cells, not arrays around
-// them.
+// copy), short ones and cells pushed one by one fill open segments of growing room (up to CHUNK cells), so a
+// column never grows by copying (no 2× peaks, no garbage) and a table of thousands of columns holds its cells, not
+// arrays around them.
 
 /** Cells per storage chunk filled cell by cell: arrays grow by whole chunks, never by copying everything (no 2× peaks). */
-export const CHUNK = 1 << 16;
+const CHUNK = 1 << 16;
 
 /**
  * Rows held in segments of any length: chunks filled cell by cell, and parsed batches adopted as they
@@ -47,11 +47,18 @@ type SegmentArrayType = new (n: number) => SegmentArray;
  */
 let dropHeldFlat: (() => void) | undefined;
 
-/**
- * Cells a segment filled in place has room for at first, doubled as it fills, up to CHUNK: a table of thousands
- * of columns does not set aside CHUNK cells for each of them at its first row.
- */
+/** Cells a segment filled in place has room for at least. */
 export const FIRST_ROOM = 1024;
+
+/**
+ * Cells the next segment filled in place gets room for, in a store holding `held` cells: a quarter of them, at
+ * least FIRST_ROOM, at most CHUNK. A full segment is closed as it is and the next one opened, never grown by a copy:
+ * a copy leaves the room it grew from behind as garbage, and the columns of a wide table all grow at once (2,000
+ * columns left hundreds of megabytes of it); a quarter keeps the room set aside within a quarter of what is held.
+ */
+export function nextRoom(held: number): number {
+  return Math.min(CHUNK, Math.max(FIRST_ROOM, held >>> 2));
+}
 
 /**
  * Batches of fewer rows are copied onto the store's open segment rather than kept as segments of their own: a
@@ -82,59 +89,57 @@ export class SegmentedArray<A extends Float64Array | Uint32Array> {
   constructor(private readonly cells: new (n: number) => A) {}
 
   push(n: number): void {
-    this.roomFor(1, this.cells, 1);
-    this.open![this.openUsed++] = n;
+    const open = this.openFor(this.cells, 1);
+    open[this.openUsed++] = n;
     this.length++;
     this.flat = undefined;
   }
 
   /**
    * Takes `values` over as a segment of its own (the caller must not change it afterwards), or copies them onto
-   * the open segment when they are few; each value is read divided by `scale`.
+   * the open segment when they are few (onto the next one for those that do not fit); each value is read divided
+   * by `scale`.
    */
   adopt(values: SegmentArray, scale = 1): void {
     if (values.length === 0) return;
     if (values.length < SMALL_BATCH_ROWS) {
-      this.roomFor(values.length, values.constructor as SegmentArrayType, scale);
-      this.open!.set(values, this.openUsed);
-      this.openUsed += values.length;
+      for (let from = 0; from < values.length;) {
+        const open = this.openFor(values.constructor as SegmentArrayType, scale);
+        const n = Math.min(open.length - this.openUsed, values.length - from);
+        open.set(values.subarray(from, from + n), this.openUsed);
+        this.openUsed += n;
+        this.length += n;
+        from += n;
+      }
     } else {
       this.closeOpen();
       this.index.add(this.length);
       this.segments.push(values);
       this.scales.push(scale);
       this.bytes += values.byteLength;
+      this.length += values.length;
     }
-    this.length += values.length;
     this.flat = undefined;
   }
 
   /**
-   * Makes the open segment hold `n` more values of `type`, read divided by `scale`: as it is, grown, or closed and
-   * a new one opened (when it holds another type or scale, or would pass CHUNK).
+   * The open segment, with room for at least one more value of `type` read divided by `scale`: as it is, or a new
+   * one (nextRoom) when it is full (kept as it is) or holds another type or scale (its spare room given back).
    */
-  private roomFor(n: number, type: SegmentArrayType, scale: number): void {
-    let open = this.open;
-    if (open && (open.constructor !== type || this.scales[this.scales.length - 1] !== scale)) {
-      this.closeOpen();
-      open = undefined;
-    }
-    if (open && this.openUsed + n <= open.length) return;
-    if (open && this.openUsed + n <= CHUNK) {
-      const grown = new type(Math.min(CHUNK, Math.max(open.length * 2, this.openUsed + n)));
-      grown.set(open.subarray(0, this.openUsed));
-      this.segments[this.segments.length - 1] = grown;
-      this.bytes += grown.byteLength - open.byteLength;
-      this.open = grown;
-      return;
+  private openFor(type: SegmentArrayType, scale: number): SegmentArray {
+    const open = this.open;
+    if (open && open.constructor === type && this.scales[this.scales.length - 1] === scale) {
+      if (this.openUsed < open.length) return open;
     }
     this.closeOpen();
-    this.open = new type(Math.max(FIRST_ROOM, n));
+    const next = new type(nextRoom(this.length));
+    this.open = next;
     this.openUsed = 0;
     this.index.add(this.length);
-    this.segments.push(this.open);
+    this.segments.push(next);
     this.scales.push(scale);
-    this.bytes += this.open.byteLength;
+    this.bytes += next.byteLength;
+    return next;
   }
 
   /** Gives back spare room once no more values come (a row group read on demand, say). */

@@ -3,7 +3,7 @@
 // points at its UTF-8 (in place, or written out for the reader).
 import type { IsoBatchColumn, TextBatchColumn } from './columnBatch';
 import { type IsoShape, isoLength, isoText, writeIso } from './isoDatetimes';
-import { CHUNK, FIRST_ROOM } from './segmentedArray';
+import { FIRST_ROOM } from './segmentedArray';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -55,34 +55,26 @@ export interface TextSegment {
 }
 
 /**
- * UTF-8 text of up to CHUNK cells filled in place (cell by cell, or short batches copied on): one byte buffer,
- * offsets and a missing-value map, each grown as cells come.
+ * UTF-8 text of a set number of cells filled in place (cell by cell, or short batches copied on): one byte buffer,
+ * offsets and a missing-value map; the bytes grow as cells come.
  */
 export class TextChunk implements TextSegment {
   bytes: Uint8Array;
   used = 0;
-  offsets = new Uint32Array(FIRST_ROOM + 1);
+  offsets: Uint32Array;
   /** 1 where a cell is missing; made at the first missing cell. */
   nulls: Uint8Array | undefined;
 
-  /** `capacity`: expected bytes, e.g. what the previous chunk needed (saves regrowing and trimming). */
-  constructor(capacity = 1024) {
+  /**
+   * `cells`: the cells it has room for (it takes no more); `capacity`: the bytes they are expected to take, e.g.
+   * at the previous chunk's bytes a cell (saves regrowing and trimming).
+   */
+  constructor(
+    readonly cells = FIRST_ROOM,
+    capacity = 1024,
+  ) {
     this.bytes = new Uint8Array(capacity);
-  }
-
-  /** Makes room for cells up to `cells` (at most CHUNK). */
-  private roomForCells(cells: number): void {
-    const has = this.offsets.length - 1;
-    if (cells <= has) return;
-    const room = Math.min(CHUNK, Math.max(has * 2, cells));
-    const offsets = new Uint32Array(room + 1);
-    offsets.set(this.offsets);
-    this.offsets = offsets;
-    if (this.nulls) {
-      const nulls = new Uint8Array(room);
-      nulls.set(this.nulls);
-      this.nulls = nulls;
-    }
+    this.offsets = new Uint32Array(cells + 1);
   }
 
   /** The missing-value map, made when the first cell is missing. */
@@ -100,7 +92,6 @@ export class TextChunk implements TextSegment {
 
   /** Appends cell j of this chunk. */
   push(j: number, s: string | null): void {
-    this.roomForCells(j + 1);
     if (s === null) {
       this.missing()[j] = 1;
     } else {
@@ -121,34 +112,33 @@ export class TextChunk implements TextSegment {
     this.offsets[j + 1] = this.used;
   }
 
-  /** Appends a batch's cells (as TextBatchColumn holds them) as cells j… of this chunk. */
-  append(j: number, col: TextColumnBytes): void {
-    const n = col.ends.length;
-    this.roomForCells(j + n);
-    const size = n > 0 ? col.ends[n - 1] : 0;
+  /** Appends cells `from`…`to` of a batch (as TextBatchColumn holds them) as cells j… of this chunk. */
+  append(j: number, col: TextColumnBytes, from: number, to: number): void {
+    const { ends } = col;
+    const start = from > 0 ? ends[from - 1] : 0;
+    const size = (to > 0 ? ends[to - 1] : 0) - start;
     this.roomForBytes(size);
-    this.bytes.set(col.bytes.subarray(0, size), this.used);
-    const { offsets, used } = this;
-    for (let k = 0; k < n; k++) offsets[j + k + 1] = used + col.ends[k];
-    if (col.nulls) this.missing().set(col.nulls.subarray(0, n), j);
+    this.bytes.set(col.bytes.subarray(start, start + size), this.used);
+    const { offsets } = this;
+    const shift = this.used - start;
+    for (let k = from; k < to; k++) offsets[j + k - from + 1] = ends[k] + shift;
+    if (col.nulls) this.missing().set(col.nulls.subarray(from, to), j);
     this.used += size;
   }
 
-  /** Appends a batch's ISO cells, written out as the text they were read from, as cells j… of this chunk. */
-  appendIso(j: number, col: IsoColumnValues): void {
+  /** Appends ISO cells `from`…`to` of a batch, written out as the text they were read from, as cells j… of this chunk. */
+  appendIso(j: number, col: IsoColumnValues, from: number, to: number): void {
     const { values, shape, nulls } = col;
-    const n = values.length;
     const length = isoLength(shape);
-    this.roomForCells(j + n);
-    this.roomForBytes(n * length);
+    this.roomForBytes((to - from) * length);
     const { bytes, offsets } = this;
-    for (let k = 0; k < n; k++) {
-      if (nulls?.[k]) this.missing()[j + k] = 1;
+    for (let k = from; k < to; k++) {
+      if (nulls?.[k]) this.missing()[j + k - from] = 1;
       else {
         writeIso(values[k], shape, bytes, this.used);
         this.used += length;
       }
-      offsets[j + k + 1] = this.used;
+      offsets[j + k - from + 1] = this.used;
     }
   }
 
