@@ -19,7 +19,7 @@ const DICTIONARY_LIMIT = 65_536;
 const DICTIONARY_UNIQUE_LIMIT = 1024;
 /**
  * Distinct values past which a dictionary that is mostly distinct becomes text once its cells are all in, or
- * while its table's dictionaries hold more than TABLE_DICTIONARY_ENTRIES values.
+ * once its table's dictionaries have held more than TABLE_DICTIONARY_ENTRIES values between them.
  */
 const DICTIONARY_COMPACT_MIN = 64;
 /**
@@ -32,6 +32,14 @@ const TABLE_DICTIONARY_ENTRIES = 262_144;
 /** The dictionary values held by all the text columns of one table. */
 export class DictionaryEntries {
   count = 0;
+  /**
+   * Set once the count passed TABLE_DICTIONARY_ENTRIES, and kept (the count falls as dictionaries turn to text):
+   * a table that has had that many has too many columns of mostly distinct text to keep a dictionary for each
+   * up to DICTIONARY_UNIQUE_LIMIT values. Left to the count, its columns would take turns turning to text as it
+   * rose past the cap again, each dictionary filled to that limit first (2,000 columns: two million values made and
+   * dropped, the table worker's heap past 140 MB).
+   */
+  crowded = false;
 }
 /**
  * What a dictionary value takes besides its text: its string's header, its entry in the lookup map and its slot
@@ -88,7 +96,8 @@ export class TextStore {
 
   private leaveDictionaryIfUnique(): void {
     const distinct = this.values.length;
-    const least = this.entries.count > TABLE_DICTIONARY_ENTRIES ? DICTIONARY_COMPACT_MIN : DICTIONARY_UNIQUE_LIMIT;
+    if (this.entries.count > TABLE_DICTIONARY_ENTRIES) this.entries.crowded = true;
+    const least = this.entries.crowded ? DICTIONARY_COMPACT_MIN : DICTIONARY_UNIQUE_LIMIT;
     if ((distinct > DICTIONARY_LIMIT && distinct * 4 > this.length) || this.mostlyDistinctPast(least)) this.toText();
   }
 

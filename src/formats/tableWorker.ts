@@ -109,18 +109,43 @@ function memoryHeld(): number {
 }
 
 /**
+ * While a preview reads, the process's resident memory may grow by its budget, and by at least this much: memory
+ * outside the table (the threads' heaps, garbage not yet collected, what the allocator keeps) grows with a table's
+ * width, and a table of 2,000 text columns took the process to 1.65× the budget while the table itself held less
+ * than it. Below this size the threads a load starts would take much of a budget (300 MB at 2,000 columns).
+ */
+const PROCESS_ALLOWANCE_MIN_BYTES = 512e6;
+
+/** The process's resident memory (every thread's: the extension host's, when the preview runs there). */
+function processMemory(): number {
+  return process.memoryUsage.rss();
+}
+
+/**
  * The memory budget: before more bytes are taken in, reading waits while the table holds the budget (less the
- * threads' reserve) or more (memoryHeld), and the host hears that the preview holds part of the object; Read
- * further lets the table hold as much again.
+ * threads' reserve) or more (memoryHeld), or while the process has grown by its allowance (the budget, at least
+ * PROCESS_ALLOWANCE_MIN_BYTES) since the table was empty, and the host hears that the preview holds part of the
+ * object; Read further lets both grow as much again.
  */
 class ReadGate {
   private limit = Infinity;
   private step = Infinity;
+  /** How far the process's memory may grow in one step, and the resident size it may reach now. */
+  private allowance = Infinity;
+  private processLimit = Infinity;
   private firstPartOnly = false;
   private resume: (() => void) | undefined;
 
   setBudget(bytes: number): void {
     this.limit = this.step = tableShareOfBudget(bytes);
+    this.allowance = Math.max(bytes, PROCESS_ALLOWANCE_MIN_BYTES);
+    // From the first part of a table (a stacked table's later parts add to the same allowance).
+    if (table.rowCount === 0) this.processLimit = processMemory() + this.allowance;
+  }
+
+  /** True when the table holds its share of the budget, or the process has grown by its allowance. */
+  private get full(): boolean {
+    return memoryHeld() >= this.limit || processMemory() >= this.processLimit;
   }
 
   /** What the table may hold: the budget less the threads' reserve. */
@@ -134,9 +159,12 @@ class ReadGate {
   }
 
   async pass(signal: AbortSignal): Promise<void> {
-    while ((memoryHeld() >= this.limit || (this.firstPartOnly && table.rowCount > 0)) && !signal.aborted) {
-      // Rows wait here a while: give back the spare room of their last chunks, and stop the parser threads.
-      table.compact();
+    while ((this.full || (this.firstPartOnly && table.rowCount > 0)) && !signal.aborted) {
+      // Rows wait here a while: stop the parser threads. At the budget, the chunks being filled keep their room (at
+      // most a quarter of what each column holds): giving it back would copy them, a peak past the budget of up to
+      // a fifth of the table, for room that reading further fills again. The first part of a Parquet file read on
+      // demand gives it back: the row groups shown later are held in what is left of the budget.
+      if (!this.full) table.compact();
       csvThreads?.stopWhenIdle();
       post({
         type: 'paused',
@@ -152,10 +180,11 @@ class ReadGate {
     }
   }
 
-  /** Reads on, up to the budget again past what the table holds now. */
+  /** Reads on, up to the budget again past what the table holds now (and the process's allowance past its size). */
   further(): void {
     this.firstPartOnly = false;
     this.limit = memoryHeld() + this.step;
+    this.processLimit = processMemory() + this.allowance;
     this.resume?.();
   }
 

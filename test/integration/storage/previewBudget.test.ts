@@ -241,6 +241,32 @@ describe('previews past the memory budget (S3 stand-in generating the bytes)', f
     await assert.rejects(loading, (e) => isCancellation(e));
   });
 
+  it('keeps the whole process within the default budget on 2,000 text columns, whose threads grow with the width', async () => {
+    // What the table holds is not all a wide table costs: the threads' heaps and garbage grow with the width, and
+    // took the process to 1.65× the budget. Reading stops once the process has grown by the budget too.
+    const table = client();
+    const abort = new AbortController();
+    const budget = 512e6;
+    const before = process.memoryUsage.rss();
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
+    const { loading, nextStop } = startLoad(table, await s3Source(WIDE_CSV_KEY), budget, abort.signal);
+    const stop = await nextStop(1);
+    clearInterval(sampler);
+    const grew = peak - before;
+    const rows = table.rowCount;
+    console.log(
+      `      wide CSV at the default budget: ${rows} rows, table ${Math.round(table.tableBytes / 1e6)} MB, RSS +${Math.round(grew / 1e6)} MB`,
+    );
+    assert.ok(grew < 1.2 * budget, `the process grew by ${Math.round(grew / 1e6)} MB for a ${budget / 1e6} MB budget`);
+    assert.ok(rows > 1000, `rows: ${rows}`);
+    assert.ok(stop.bytesRead < 0.1 * WIDE_CSV.size, `read ${stop.bytesRead}`);
+    const last = await table.request({ op: 'rows', query: emptyQuery(), start: rows - 1, end: rows });
+    assert.equal(`${last.rows[0].join(',')}\n`, WIDE_CSV.row(rows - 1), 'the last row held reads back');
+    abort.abort();
+    await assert.rejects(loading, (e) => isCancellation(e));
+  });
+
   it('stops 4 GB of JSON Lines at the budget with pandas dtypes, reads further on request and cancels', async () => {
     const table = client();
     const abort = new AbortController();
