@@ -118,6 +118,19 @@ describe('previews past the memory budget (S3 stand-in generating the bytes)', f
   const s3Source = (key: string): Promise<ByteTableSource> => previewSourceOf(store, BUCKET, key);
   const client = (): TableClient => clients.open();
 
+  /** Samples the process's RSS every 5 ms from now; `stop` says how far past its size now it peaked. */
+  function rssGrowth(): { stop(): number } {
+    const before = process.memoryUsage.rss();
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
+    return {
+      stop: () => {
+        clearInterval(sampler);
+        return peak - before;
+      },
+    };
+  }
+
   /** Starts a load and returns a way to wait for each stop at the budget. */
   function startLoad(table: TableClient, source: ByteTableSource, budgetBytes: number, signal: AbortSignal) {
     const stops: PartialRead[] = [];
@@ -216,15 +229,12 @@ describe('previews past the memory budget (S3 stand-in generating the bytes)', f
     const table = client();
     const abort = new AbortController();
     const budget = 256e6;
-    const before = process.memoryUsage.rss();
-    let peak = before;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
+    const growth = rssGrowth();
     const started = Date.now();
     const { loading, nextStop } = startLoad(table, await s3Source(WIDE_CSV_KEY), budget, abort.signal);
     const stop = await nextStop(1);
     const seconds = (Date.now() - started) / 1000;
-    clearInterval(sampler);
-    const grew = peak - before;
+    const grew = growth.stop();
     const rows = table.rowCount;
     console.log(
       `      wide CSV: ${rows} rows, table ${Math.round(table.tableBytes / 1e6)} MB, RSS +${Math.round(grew / 1e6)} MB, ${seconds} s`,
@@ -247,13 +257,10 @@ describe('previews past the memory budget (S3 stand-in generating the bytes)', f
     const table = client();
     const abort = new AbortController();
     const budget = 512e6;
-    const before = process.memoryUsage.rss();
-    let peak = before;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
+    const growth = rssGrowth();
     const { loading, nextStop } = startLoad(table, await s3Source(WIDE_CSV_KEY), budget, abort.signal);
     const stop = await nextStop(1);
-    clearInterval(sampler);
-    const grew = peak - before;
+    const grew = growth.stop();
     const rows = table.rowCount;
     console.log(
       `      wide CSV at the default budget: ${rows} rows, table ${Math.round(table.tableBytes / 1e6)} MB, RSS +${Math.round(grew / 1e6)} MB`,
