@@ -35,12 +35,14 @@ export interface CsvBatchQueueOptions {
 export class CsvBatchQueue {
   private readonly queue: QueuedBatch[] = [];
   private added = 0;
+  /** Set by parseHereOnly: no batch goes to a worker thread again, and none is started. */
+  private hereOnly = false;
 
   constructor(private readonly options: CsvBatchQueueOptions) {}
 
-  /** Most worker threads that parsed at once. */
+  /** Most worker threads that parsed at once (none when every batch was parsed here). */
   get workerThreads(): number {
-    return this.options.threads.started;
+    return this.hereOnly ? 0 : this.options.threads.started;
   }
 
   /** True while more batches are on their way than the workers can take on. */
@@ -63,7 +65,7 @@ export class CsvBatchQueue {
     if (this.added >= this.options.inThreadBytes) this.startWorkers();
     const size = partsLength(parts);
     this.added += size;
-    const pool = size <= MAX_WORKER_BATCH_BYTES ? this.options.threads.ready : undefined;
+    const pool = size <= MAX_WORKER_BATCH_BYTES && !this.hereOnly ? this.options.threads.ready : undefined;
     if (!pool) {
       // Done on the next turn of the event loop, not at once: a caller adding batch after batch lets messages
       // in between (a worker saying it is ready, the grid asking for rows).
@@ -103,7 +105,13 @@ export class CsvBatchQueue {
    * ready while its first rows are read and parsed here.
    */
   startWorkers(): void {
-    this.options.threads.start();
+    if (!this.hereOnly) this.options.threads.start();
+  }
+
+  /** Parses every batch from now on on this thread, and stops the worker threads (batches on their way are dropped). */
+  async parseHereOnly(): Promise<void> {
+    this.hereOnly = true;
+    await this.options.threads.stop();
   }
 
   /** Waits until the oldest batch is parsed. */

@@ -73,6 +73,25 @@ describe('parseCsv on worker threads', () => {
     assert.deepEqual(dump(big).rows, (await load(text, { workers: 0 })).rows);
   });
 
+  it('parses a table of 500 columns or more on this thread, however big: its threads would add memory, not speed', async () => {
+    const csvOf = (width: number) => {
+      const lines = [Array.from({ length: width }, (_, c) => `c${c}`).join(',')];
+      for (let r = 0; r < 400; r++)
+        lines.push(Array.from({ length: width }, (_, c) => `v${(r * 31 + c) % 977}`).join(','));
+      return lines.join('\n') + '\n';
+    };
+    const options = { firstBatchBytes: 100, batchBytes: 64 * 1024, chunksAreOwned: true, expectedBytes: 50_000_000 };
+    const wide = csvOf(500);
+    const table = new ColumnarTable();
+    const result = await parseCsv(waitingForTheWorkers(wide), table, options);
+    assert.equal(result.workerThreads, 0, 'no batch went to a worker thread');
+    assert.equal(table.rowCount, 400);
+    assert.deepEqual(dump(table).rows, (await load(wide, { workers: 0 })).rows);
+    // A column fewer, and as big an object: worker threads parse it.
+    const threaded = await parseCsv(waitingForTheWorkers(csvOf(499)), new ColumnarTable(), options);
+    assert.ok(threaded.workerThreads > 0, 'a table of 499 columns is parsed on worker threads');
+  });
+
   it('parses a batch itself when a worker stops', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-worker-'));
     const crashing = join(dir, 'crash.js');
