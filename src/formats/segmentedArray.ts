@@ -3,7 +3,7 @@
 // column never grows by copying (no 2× peaks, no garbage) and a table of thousands of columns holds its cells, not
 // arrays around them.
 
-/** Cells per storage chunk filled cell by cell: arrays grow by whole chunks, never by copying everything (no 2× peaks). */
+/** Most cells a segment filled in place has room for (see nextRoom). */
 const CHUNK = 1 << 16;
 
 /**
@@ -128,9 +128,8 @@ export class SegmentedArray<A extends Float64Array | Uint32Array> {
    */
   private openFor(type: SegmentArrayType, scale: number): SegmentArray {
     const open = this.open;
-    if (open && open.constructor === type && this.scales[this.scales.length - 1] === scale) {
-      if (this.openUsed < open.length) return open;
-    }
+    const sameKind = open?.constructor === type && this.scales[this.scales.length - 1] === scale;
+    if (open && sameKind && this.openUsed < open.length) return open;
     this.closeOpen();
     const next = new type(nextRoom(this.length));
     this.open = next;
