@@ -21,6 +21,8 @@ interface QueuedBatch {
   /** Parses the batch on this thread when its worker could not. */
   retry?: () => ParsedCsvBatch;
   done: boolean;
+  /** True for a batch parsed on this thread as it was added. */
+  parsedHere: boolean;
 }
 
 /** Options of a CsvBatchQueue. */
@@ -45,8 +47,16 @@ export class CsvBatchQueue {
     return this.hereOnly ? 0 : this.options.threads.started;
   }
 
-  /** True while more batches are on their way than the workers can take on. */
+  /**
+   * True while the caller should take parsed batches before adding another: more batches are on their way than
+   * the workers can take on, or the newest was parsed on this thread and is not taken yet. A batch parsed here
+   * is parsed as it is added, in the layouts the table has then: while the threads start, the next batch waits
+   * for the one before it to reach the table, so that one column changing layout (a date column's first rows
+   * all distinct, held as a dictionary until the second batch) does not make every batch after it fail its
+   * layouts and be parsed twice.
+   */
   get full(): boolean {
+    if (this.queue[this.queue.length - 1]?.parsedHere) return true;
     return this.queue.length > (this.options.threads.running ? Math.max(1, this.options.threads.size) * 2 : 0);
   }
 
@@ -73,6 +83,7 @@ export class CsvBatchQueue {
         settled: Promise.resolve(),
         batch: parseCsvBatch(joinParts(parts), config),
         done: false,
+        parsedHere: true,
       };
       here.settled = nextTurn().then(() => {
         here.done = true;
@@ -80,7 +91,7 @@ export class CsvBatchQueue {
       this.queue.push(here);
       return;
     }
-    const entry: QueuedBatch = { settled: Promise.resolve(), done: false };
+    const entry: QueuedBatch = { settled: Promise.resolve(), done: false, parsedHere: false };
     entry.settled = pool.parse(transferable ? [...parts] : [joinParts(parts)], config).then(
       (batch) => {
         entry.batch = batch;

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DICTIONARY_ENTRY_BYTES } from '../../../src/formats/columnStores';
 import { parseCsv } from '../../../src/formats/csv';
+import { CsvBatchQueue } from '../../../src/formats/csvBatchQueue';
+import { CsvParserThreads } from '../../../src/formats/csvParserThreads';
 import { defaultCsvWorkerScript } from '../../../src/formats/csvWorkerPool';
 import { ColumnarTable } from '../../../src/formats/table';
 import { chunked, dump, ownedChunks } from './helpers';
@@ -90,6 +92,26 @@ describe('parseCsv on worker threads', () => {
     // A column fewer, and as big an object: worker threads parse it.
     const threaded = await parseCsv(waitingForTheWorkers(csvOf(499)), new ColumnarTable(), options);
     assert.ok(threaded.workerThreads > 0, 'a table of 499 columns is parsed on worker threads');
+  });
+
+  it('has each batch parsed here while the threads start reach the table before the next is cut', async () => {
+    // Threads that start and never get ready: every batch is parsed on this thread, as it is added.
+    const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-worker-'));
+    const starting = join(dir, 'starting.js');
+    writeFileSync(starting, 'setInterval(() => {}, 1000);\n');
+    const queue = new CsvBatchQueue({ threads: new CsvParserThreads(starting, 2), inThreadBytes: 0 });
+    try {
+      queue.startWorkers();
+      const config = { delimiter: ',', newline: '\n', width: 2, layouts: [] };
+      queue.add([Buffer.from('1,2024-01-01T00:00:01\n2,2024-01-01T00:00:02\n')], config);
+      assert.equal(queue.full, true, 'the reader waits for the batch parsed here before cutting the next');
+      await queue.next();
+      const [batch] = queue.takeParsed();
+      assert.equal(batch.rows, 2);
+      assert.equal(queue.full, false, 'once the batch is taken, the next can be cut (in the layouts it left)');
+    } finally {
+      await queue.close();
+    }
   });
 
   it('parses a batch itself when a worker stops', async () => {
