@@ -73,8 +73,12 @@ function rangeFailure(e: unknown): { error: string; code?: string } {
  */
 const TABLE_WORKER_HEAP = { maxYoungGenerationSizeMb: 8 };
 
-/** Chunks sent to the worker and not yet taken by its parser: bounds what waits in the worker's queue. */
-const CHUNKS_IN_FLIGHT = 8;
+/**
+ * Groups of chunks (up to a megabyte each) sent to the worker and not yet taken by its parser: bounds what waits
+ * in the worker's queue. Parsing is slower than a local download, so the queue stays full: three keep the parser
+ * fed and hold 5 MB less than eight (measured on the 95 MB bench CSV: 7–9 MB less at the peak, no slower).
+ */
+const CHUNKS_IN_FLIGHT = 3;
 /** Cancel slots shared with the worker (request ids are spread over them). */
 const CANCEL_SLOTS = 1024;
 
