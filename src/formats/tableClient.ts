@@ -78,7 +78,7 @@ const TABLE_WORKER_HEAP = { maxYoungGenerationSizeMb: 8 };
  * in the worker's queue. Parsing is slower than a local download, so the queue stays full: three keep the parser
  * fed and hold 5 MB less than eight (measured on the 95 MB bench CSV: 7–9 MB less at the peak, no slower).
  */
-const CHUNKS_IN_FLIGHT = 3;
+const GROUPS_IN_FLIGHT = 3;
 /** Cancel slots shared with the worker (request ids are spread over them). */
 const CANCEL_SLOTS = 1024;
 
@@ -290,7 +290,7 @@ export class TableClient {
   ): Promise<ParseSummary> {
     const { signal } = options;
     return new Promise<ParseSummary>((resolve, reject) => {
-      let credit = CHUNKS_IN_FLIGHT;
+      let credit = GROUPS_IN_FLIGHT;
       let wakePump: (() => void) | undefined;
       // Set once the worker says the load is over: the pump stops (and closes the stream) rather than send bytes
       // the next load (a stacked table's next part) would take for its own.

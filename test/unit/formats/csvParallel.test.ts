@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DICTIONARY_ENTRY_BYTES } from '../../../src/formats/columnStores';
@@ -33,6 +33,17 @@ async function* waitingForTheWorkers(text: string): AsyncIterable<Uint8Array> {
     sent += c.byteLength;
     yield c;
   }
+}
+
+/** Worker scripts that misbehave, in a folder of their own removed once the tests are done. */
+const scriptsDir = mkdtempSync(join(tmpdir(), 'xcom-lens-worker-'));
+after(() => rmSync(scriptsDir, { recursive: true, force: true }));
+
+/** Writes a worker script `source` named `name` and returns its path. */
+function workerScript(name: string, source: string): string {
+  const path = join(scriptsDir, name);
+  writeFileSync(path, source);
+  return path;
 }
 
 async function load(text: string, options: Parameters<typeof parseCsv>[2]) {
@@ -96,9 +107,7 @@ describe('parseCsv on worker threads', () => {
 
   it('has each batch parsed here while the threads start reach the table before the next is cut', async () => {
     // Threads that start and never get ready: every batch is parsed on this thread, as it is added.
-    const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-worker-'));
-    const starting = join(dir, 'starting.js');
-    writeFileSync(starting, 'setInterval(() => {}, 1000);\n');
+    const starting = workerScript('starting.js', 'setInterval(() => {}, 1000);\n');
     const queue = new CsvBatchQueue({ threads: new CsvParserThreads(starting, 2), inThreadBytes: 0 });
     try {
       queue.startWorkers();
@@ -115,9 +124,7 @@ describe('parseCsv on worker threads', () => {
   });
 
   it('parses a batch itself when a worker stops', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-worker-'));
-    const crashing = join(dir, 'crash.js');
-    writeFileSync(crashing, 'process.exit(3);\n');
+    const crashing = workerScript('crash.js', 'process.exit(3);\n');
     const t = await load(text, {
       workers: 2,
       workerScript: crashing,
@@ -144,11 +151,9 @@ describe('parseCsv on worker threads', () => {
   });
 
   it('ends the load with a clear message, rows before it kept, when a worker stops holding handed-over rows', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'xcom-lens-worker-'));
-    const stopping = join(dir, 'stop.js');
     // Ready, then gone at the first batch: its bytes went with it.
-    writeFileSync(
-      stopping,
+    const stopping = workerScript(
+      'stop.js',
       "const { parentPort } = require('node:worker_threads');\nparentPort.on('message', () => process.exit(3));\nparentPort.postMessage({ ready: true });\n",
     );
     const table = new ColumnarTable();
