@@ -1,11 +1,12 @@
 // Stream chunks handed to the table worker in groups, each chunk owning its whole ArrayBuffer so the group
-// can be transferred. A chunk from an HTTP body already owns its buffer (Node allocates one per socket read):
-// it travels as it is, with no copy, and its memory leaves this thread at once. A copy would stay here as
-// garbage until a full GC, and the extension host allocates so little while a preview loads that dead
-// buffers pile up to V8's external-memory limit (about 64 MB) before one runs. Views into a shared buffer,
-// and small chunks, are copied into a gathering buffer instead. Groups of about a megabyte keep the messages
-// few; the first group is small so the first rows come at once, and a group waits no longer than
-// `maxWaitMs` for more bytes, so a slow stream still shows its progress.
+// can be transferred. A chunk from an HTTP body already owns its buffer (Node's HTTP parser copies each piece
+// of a body into one of its own): it travels as it is, with no copy, and its memory leaves this thread at
+// once. A copy would stay here as garbage until a full GC, and the extension host allocates so little while a
+// preview loads that dead buffers pile up to V8's external-memory limit (about 64 MB) before one runs (the
+// socket reads the parser copied from are freed by the S3 client's agents: readReleasingAgents.ts). Views
+// into a shared buffer, and small chunks, are copied into a gathering buffer instead. Groups of about a
+// megabyte keep the messages few; the first group is small so the first rows come at once, and a group waits
+// no longer than `maxWaitMs` for more bytes, so a slow stream still shows its progress.
 
 /** Options of `ownedChunkGroups`. */
 export interface OwnedChunkOptions {

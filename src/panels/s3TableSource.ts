@@ -60,7 +60,7 @@ export function s3Source(
         compression: options.compression,
         ...(options.indexColumn !== undefined ? { indexColumn: options.indexColumn } : {}),
         persist: options.persist,
-        // Socket reads: each chunk is a buffer of its own that the SDK does not keep.
+        // Body pieces: Node's HTTP parser copies each into a buffer of its own, which the SDK does not keep.
         chunksAreOwned: true,
         open: (s, onProgress) =>
           reader.read(loc, {

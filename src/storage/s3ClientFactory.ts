@@ -2,6 +2,7 @@
 // endpoint, path-style addressing, timeouts and retries.
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { awsCredentials, resolveRegion } from './awsCredentials';
+import { readReleasingAgents } from './readReleasingAgents';
 import type { StaticCredentials, StorageSettings } from './storageSettings';
 
 /** Timeouts and retries of the client. */
@@ -45,6 +46,7 @@ export function s3ClientConfig(
       requestTimeout: o.requestTimeoutMs,
       socketTimeout: o.socketTimeoutMs,
       throwOnRequestTimeout: true,
+      ...readReleasingAgents(),
     },
     // Checksums only where S3 requires them: ranged reads cannot be validated anyway, and S3-compatible
     // servers differ in what they accept.

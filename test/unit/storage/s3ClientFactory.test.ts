@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { describeCredentialSource, maskKeyId, resolveRegion } from '../../../src/storage/awsCredentials';
 import { createS3Client, s3ClientConfig } from '../../../src/storage/s3ClientFactory';
 
@@ -14,12 +16,16 @@ describe('s3ClientFactory', () => {
     assert.equal(config.forcePathStyle, true);
     assert.deepEqual(config.credentials, { accessKeyId: 'A', secretAccessKey: 'S' });
     assert.equal(config.maxAttempts, 3);
-    assert.deepEqual(config.requestHandler, {
+    const { httpAgent, httpsAgent, ...timeouts } = config.requestHandler as Record<string, unknown>;
+    assert.deepEqual(timeouts, {
       connectionTimeout: 5000,
       requestTimeout: 30000,
       socketTimeout: 30000,
       throwOnRequestTimeout: true,
     });
+    // Agents whose sockets free each read once parsed (readReleasingAgents.test.ts), kept alive as the SDK's own.
+    assert.ok(httpAgent instanceof http.Agent && httpsAgent instanceof https.Agent);
+    for (const agent of [httpAgent, httpsAgent]) assert.equal((agent as { keepAlive?: boolean }).keepAlive, true);
     const client = createS3Client(
       { endpointUrl: 'http://127.0.0.1:9000', forcePathStyle: false },
       { accessKeyId: 'A', secretAccessKey: 'S' },
