@@ -16,6 +16,7 @@ import {
   scannedFractionDigits,
   scannedInteger,
 } from './columnTypes';
+import { giveBackScratch, takeScratch } from './scratchBuffers';
 
 /** Text columns keep a dictionary while distinct values stay under this share of the rows… */
 const DICTIONARY_SHARE = 0.25;
@@ -55,18 +56,25 @@ function cellStart(source: RowBytes, r: number, c: number, i: number): number {
   return c === 0 ? source.starts[r] : source.cellEnds[i - 1] + 1;
 }
 
+/** The arrays of the last RowBytes made (rowBytesOf), reused by the next. */
+let rowStarts = new Int32Array(0);
+let rowCellEnds = new Int32Array(0);
+
 /**
  * RowBytes of a piece of ASCII text `bytes` that papaparse cut into `rows` (every row, the header's width), or
- * undefined when a row has another width.
+ * undefined when a row has another width. Its arrays are reused by the next call: read it before then.
  */
 export function rowBytesOf(bytes: Uint8Array, rows: Rows, width: number, newline: number): RowBytes | undefined {
-  const starts = new Int32Array(rows.length + 1);
-  const cellEnds = new Int32Array(rows.length * width);
+  if (rowStarts.length < rows.length + 1) rowStarts = new Int32Array(Math.ceil((rows.length + 1) * 1.25));
+  if (rowCellEnds.length < rows.length * width) rowCellEnds = new Int32Array(Math.ceil(rows.length * width * 1.25));
+  const starts = rowStarts;
+  const cellEnds = rowCellEnds;
   let at = 0;
-  for (let r = 0, i = 0; r < rows.length; r++) {
+  for (let r = 0, i = 0; ; r++) {
+    starts[r] = at;
+    if (r === rows.length) break;
     const row = rows[r];
     if (row.length !== width) return undefined;
-    starts[r] = at;
     for (let c = 0; c < width; c++, i++) {
       at += row[c].length;
       cellEnds[i] = at;
@@ -74,7 +82,6 @@ export function rowBytesOf(bytes: Uint8Array, rows: Rows, width: number, newline
     }
     at += newline - 1;
   }
-  starts[rows.length] = at;
   // The rows must account for every byte (the last one may lack its newline).
   return at === bytes.length || at - newline === bytes.length ? { bytes, starts, cellEnds, width } : undefined;
 }
@@ -83,19 +90,32 @@ export function rowBytesOf(bytes: Uint8Array, rows: Rows, width: number, newline
  * One column being built. Each layout has its own loop over the cells (not a call per cell through this base
  * class, which ten million cells of three layouts would make megamorphic and never inlined).
  */
-abstract class ColumnBuilder {
+export abstract class ColumnBuilder {
   /**
    * Adds column `c` of rows `from`… as rows `at`…; false when a cell does not fit the layout. `source`: the bytes
    * the rows were parsed from (then `from` is 0), for a builder that can take cells' bytes as they are.
    */
   abstract addColumn(rows: Rows, c: number, at: number, from?: number, source?: RowBytes): boolean;
-  /** The first `rows` cells added, as a batch column whose arrays are exactly that long. */
+  /**
+   * The first `rows` cells added, as a batch column whose arrays are exactly that long and its own (copied out of
+   * the builder's scratch buffers, which it gives back).
+   */
   abstract finish(rows: number): BatchColumn;
+  /** Gives the builder's scratch buffers back without a column (the batch is parsed another way). */
+  abstract release(): void;
+}
+
+/** `length` elements of a zeroed scratch buffer (scratchBuffers.ts). */
+function scratchOf<A extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>(
+  Type: { new (buffer: ArrayBuffer, offset: number, length: number): A; BYTES_PER_ELEMENT: number },
+  length: number,
+): A {
+  return new Type(takeScratch(length * Type.BYTES_PER_ELEMENT), 0, length);
 }
 
 /**
  * Numbers (NaN = missing): 32-bit integers while every cell is one (half the memory), doubles from the first
- * that is not. The array is made for the first cell and written in place: no array is left over to collect.
+ * that is not, written in a scratch buffer and copied out at the end in the narrowest array that holds them.
  */
 class NumberBuilder extends ColumnBuilder {
   private values: Int32Array | Float64Array | undefined;
@@ -110,7 +130,7 @@ class NumberBuilder extends ColumnBuilder {
 
   addColumn(rows: Rows, c: number, at: number, from = 0, source?: RowBytes): boolean {
     const { counts } = this;
-    let values = (this.values ??= new Int32Array(this.capacity));
+    let values = (this.values ??= scratchOf(Int32Array, this.capacity));
     let fractionDigits = this.fractionDigits;
     const width = source?.width ?? 0;
     for (let r = from, row = at; r < rows.length; r++, row++) {
@@ -142,26 +162,40 @@ class NumberBuilder extends ColumnBuilder {
 
   /** From here on the column holds doubles (the integers so far are kept). */
   private toDoubles(): Float64Array {
-    const doubles = new Float64Array(this.capacity);
-    if (this.values) doubles.set(this.values);
+    const doubles = scratchOf(Float64Array, this.capacity);
+    if (this.values) {
+      doubles.set(this.values);
+      giveBackScratch(this.values.buffer as ArrayBuffer);
+    }
     this.values = doubles;
     this.integers = false;
     return doubles;
   }
 
   finish(rows: number): BatchColumn {
-    const values = exact(this.values ?? new Int32Array(rows), rows);
-    if (values instanceof Int32Array) return { kind: 'number', values: asShortIntegers(values), counts: this.counts };
-    const scaled = asScaledDecimals(values, this.fractionDigits);
-    return scaled
-      ? { kind: 'number', values: scaled.values, scale: scaled.scale, counts: this.counts }
-      : { kind: 'number', values, counts: this.counts };
+    const held = this.values?.subarray(0, rows) ?? new Int32Array(rows);
+    let column: BatchColumn;
+    if (held instanceof Int32Array) {
+      column = { kind: 'number', values: asShortIntegers(held), counts: this.counts };
+    } else {
+      const scaled = asScaledDecimals(held, this.fractionDigits);
+      column = scaled
+        ? { kind: 'number', values: scaled.values, scale: scaled.scale, counts: this.counts }
+        : { kind: 'number', values: held.slice(), counts: this.counts };
+    }
+    this.release();
+    return column;
+  }
+
+  release(): void {
+    if (this.values) giveBackScratch(this.values.buffer as ArrayBuffer);
+    this.values = undefined;
   }
 }
 
-/** The integers in 16 bits when they all fit (quantities, codes, years), else as they are. */
+/** A copy of the integers, in 16 bits when they all fit (quantities, codes, years). */
 function asShortIntegers(values: Int32Array): Int32Array | Int16Array {
-  for (let r = 0; r < values.length; r++) if (values[r] !== (values[r] << 16) >> 16) return values;
+  for (let r = 0; r < values.length; r++) if (values[r] !== (values[r] << 16) >> 16) return values.slice();
   return Int16Array.from(values);
 }
 
@@ -185,14 +219,6 @@ function asScaledDecimals(values: Float64Array, digits: number): { values: Int32
   return { values: out, scale };
 }
 
-/** The first `rows` of `values`, in a buffer of their own size (what is handed over is what is kept). */
-function exact<A extends Float64Array | Int32Array | Uint8Array | Uint16Array | Uint32Array>(
-  values: A,
-  rows: number,
-): A {
-  return (values.length === rows ? values : values.slice(0, rows)) as A;
-}
-
 /**
  * Repeating text as codes into the distinct values (code 0 = missing); each value is classified once. Codes
  * are written in the narrowest array that holds them, widened when a code outgrows it.
@@ -209,7 +235,7 @@ class DictionaryBuilder extends ColumnBuilder {
 
   constructor(capacity: number) {
     super();
-    this.codes = new Uint8Array(capacity);
+    this.codes = scratchOf(Uint8Array, capacity);
     this.limit = Math.max(DICTIONARY_MIN, capacity * DICTIONARY_SHARE);
   }
 
@@ -241,8 +267,10 @@ class DictionaryBuilder extends ColumnBuilder {
   }
 
   private widen(): Uint16Array | Uint32Array {
-    const wider = this.codeLimit === 0x100 ? new Uint16Array(this.codes.length) : new Uint32Array(this.codes.length);
+    const length = this.codes.length;
+    const wider = this.codeLimit === 0x100 ? scratchOf(Uint16Array, length) : scratchOf(Uint32Array, length);
     wider.set(this.codes);
+    giveBackScratch(this.codes.buffer as ArrayBuffer);
     this.codes = wider;
     this.codeLimit = this.codeLimit === 0x100 ? 0x10000 : Infinity;
     return wider;
@@ -255,7 +283,14 @@ class DictionaryBuilder extends ColumnBuilder {
     for (let r = 0; r < rows; r++) occurrences[codes[r]]++;
     const counts = [occurrences[0], 0, 0, 0, 0, 0];
     for (let k = 1; k < values.length; k++) counts[classify(values[k]!)] += occurrences[k];
-    return { kind: 'dictionary', codes: exact(this.codes, rows), values, counts };
+    const column: BatchColumn = { kind: 'dictionary', codes: codes.slice(), values, counts };
+    this.release();
+    return column;
+  }
+
+  release(): void {
+    giveBackScratch(this.codes.buffer as ArrayBuffer);
+    this.codes = new Uint8Array(0);
   }
 }
 
@@ -269,7 +304,7 @@ class DictionaryBuilder extends ColumnBuilder {
 class TextBuilder extends ColumnBuilder {
   private bytes: Uint8Array;
   private written = 0;
-  private readonly ends: Uint32Array;
+  private ends: Uint32Array;
   private readonly pending: string[] = [];
   private added = 0;
   private ascii = true;
@@ -283,8 +318,8 @@ class TextBuilder extends ColumnBuilder {
 
   constructor(private readonly capacity: number) {
     super();
-    this.ends = new Uint32Array(capacity);
-    this.bytes = new Uint8Array(Math.max(1024, capacity * 8));
+    this.ends = scratchOf(Uint32Array, capacity);
+    this.bytes = new Uint8Array(takeScratch(capacity * 8));
   }
 
   addColumn(rows: Rows, c: number, at: number, from = 0, source?: RowBytes): boolean {
@@ -335,7 +370,7 @@ class TextBuilder extends ColumnBuilder {
   /** Starts holding ISO values in the shape of the first present cell (its length, its 11th character), if any. */
   private startIso(length: number, separator: number): TextBuilder['iso'] {
     const shape = isoShapeOf(length, separator);
-    if (shape !== 0) this.iso = { shape, values: new Float64Array(this.capacity) };
+    if (shape !== 0) this.iso = { shape, values: scratchOf(Float64Array, this.capacity) };
     return this.iso;
   }
 
@@ -367,6 +402,7 @@ class TextBuilder extends ColumnBuilder {
       ends[r] = written;
     }
     this.written = written;
+    if (iso) giveBackScratch(iso.values.buffer as ArrayBuffer);
     return false;
   }
 
@@ -435,8 +471,9 @@ class TextBuilder extends ColumnBuilder {
 
   /** Grows the buffer to hold at least `size` bytes. */
   private grow(size: number): void {
-    const grown = new Uint8Array(Math.max(this.bytes.length * 2, size));
+    const grown = new Uint8Array(takeScratch(Math.max(this.bytes.length * 2, size)));
     grown.set(this.bytes.subarray(0, this.written));
+    giveBackScratch(this.bytes.buffer as ArrayBuffer);
     this.bytes = grown;
   }
 
@@ -470,17 +507,32 @@ class TextBuilder extends ColumnBuilder {
 
   finish(rows: number): BatchColumn {
     const nulls = this.nulls && this.nulls.length !== rows ? this.nulls.slice(0, rows) : this.nulls;
+    let column: BatchColumn;
     if (this.iso) {
       const { shape, values } = this.iso;
-      const held = asInt32IfExact(values, rows) ?? exact(values, rows);
-      return { kind: 'iso', values: held, shape, ...(nulls ? { nulls } : {}), counts: this.counts };
+      const held = asInt32IfExact(values, rows) ?? values.slice(0, rows);
+      column = { kind: 'iso', values: held, shape, ...(nulls ? { nulls } : {}), counts: this.counts };
+    } else {
+      // Every cell missing while the column could still be dates: no bytes were written, and none are needed.
+      if (this.isoPossible) this.leaveIso(rows);
+      this.encodePending();
+      const bytes = this.bytes.slice(0, this.written);
+      const cellEnds = this.ends.subarray(0, rows);
+      const ends = bytes.length <= 0xffff ? Uint16Array.from(cellEnds) : cellEnds.slice();
+      column = { kind: 'text', bytes, ends, ...(nulls ? { nulls } : {}), ascii: this.ascii, counts: this.counts };
     }
-    // Every cell missing while the column could still be dates: no bytes were written, and none are needed.
-    if (this.isoPossible) this.leaveIso(rows);
-    this.encodePending();
-    const bytes = this.bytes.slice(0, this.written);
-    const ends = bytes.length <= 0xffff ? Uint16Array.from(this.ends.subarray(0, rows)) : exact(this.ends, rows);
-    return { kind: 'text', bytes, ends, ...(nulls ? { nulls } : {}), ascii: this.ascii, counts: this.counts };
+    this.release();
+    return column;
+  }
+
+  release(): void {
+    const empty = new Uint8Array(0);
+    if (this.iso) giveBackScratch(this.iso.values.buffer as ArrayBuffer);
+    giveBackScratch(this.bytes.buffer as ArrayBuffer);
+    giveBackScratch(this.ends.buffer as ArrayBuffer);
+    this.iso = undefined;
+    this.bytes = empty;
+    this.ends = new Uint32Array(0);
   }
 }
 
@@ -546,6 +598,7 @@ export function rowsToBatch(
         columns.push(builder.finish(n));
         break;
       }
+      builder.release();
     }
   }
   return { rows: n, columns, ragged };

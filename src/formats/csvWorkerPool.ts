@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CsvBatchConfig, ParsedCsvBatch } from './csvBatchParser';
 import type { CsvWorkerReply, CsvWorkerRequest } from './csvWorker';
+import { YOUNG_GENERATION_MB } from './workerHeap';
 
 /** Where the bundled worker script sits: next to the module that loads it (dist/ in the VSIX). */
 export const defaultCsvWorkerScript = join(__dirname, 'csvWorker.js');
@@ -23,8 +24,9 @@ export function defaultWorkerCount(): number {
 /**
  * Heap limits of a worker. A batch's text is parsed a piece at a time (csvBatchParser.ts), so few cells are
  * alive when the GC runs: a small young generation costs little time and keeps each worker's memory small.
+ * YOUNG_GENERATION_MB says how small.
  */
-const WORKER_HEAP = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 };
+const WORKER_HEAP = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: 64 };
 
 /** Why a batch came back unparsed; `input` holds its bytes when the worker could hand them back. */
 export class CsvWorkerError extends Error {

@@ -19,6 +19,7 @@ import { type ByteTableSource, type InlineTableSource, type StackedTableSource, 
 import type { ParseEvents, ParseSummary } from './tableParser';
 import type { TableOp, TableReplies, TableRequest } from './tableService';
 import type { FromTableWorker, StackAs, TableWorkerData, ToTableWorker, WorkerSource } from './tableWorker';
+import { YOUNG_GENERATION_MB } from './workerHeap';
 
 /** How much of the object a preview holds when reading stopped at the memory budget. */
 export interface PartialRead {
@@ -69,9 +70,9 @@ function rangeFailure(e: unknown): { error: string; code?: string } {
 /**
  * The table worker's young generation: its garbage is short-lived (cut-out cells, the first rows parsed here,
  * window replies), so a small one costs little time, where V8's default grows to tens of megabytes that stay in
- * memory beside the table (measured: 7–9 MB less at the peak of a 95 MB CSV's load, no slower).
+ * memory beside the table (workerHeap.ts).
  */
-const TABLE_WORKER_HEAP = { maxYoungGenerationSizeMb: 8 };
+const TABLE_WORKER_HEAP = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
 
 /**
  * Groups of chunks (up to a megabyte each) sent to the worker and not yet taken by its parser: bounds what waits
