@@ -15,6 +15,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -124,6 +125,18 @@ const { DuckDBInstance } = require(process.argv[2]);
   console.log(JSON.stringify({ rows, load, cpu, sortedFirst, threads: Number(threads) }));
 })();`;
 
+/** CPU time (user + system) a process has spent, in ms, from /proc; undefined where there is none. */
+function processCpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 function child(script, args) {
   const r = spawnSync(process.execPath, ['-e', script, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
@@ -190,7 +203,12 @@ export async function run() {
       Array.from({ length: n }, f)
         .filter(Boolean)
         .sort((a, b) => a.load - b.load)[0];
-    const fromS3 = best(() => child(CHILD_OURS, [formats, server.endpoint, BUCKET, KEY, '']));
+    const fromS3 = best(() => {
+      // The server shares the cores with the load: its CPU time while it serves the load is read beside it.
+      const before = processCpuMs(server.pid);
+      const run = child(CHILD_OURS, [formats, server.endpoint, BUCKET, KEY, '']);
+      return { ...run, serverCpu: before === undefined ? undefined : processCpuMs(server.pid) - before };
+    });
     const fromFile = best(() => child(CHILD_OURS, [formats, 'file', '', '', csv]));
     const papa = best(() => child(CHILD_PAPA, [csv, join(root, 'node_modules', 'papaparse')]));
     const papaBothCores = best(() => child(CHILD_PAPA_TWO_THREADS, [csv, join(root, 'node_modules', 'papaparse')]));
@@ -207,6 +225,7 @@ export async function run() {
     ])
       if (r && r.rows !== fromFile.rows) throw new Error(`${name} read ${r.rows} rows, XCom Lens ${fromFile.rows}`);
     const mbps = (ms) => mb / (ms / 1000);
+    const floorMs = (r) => (r.cpu + r.serverCpu) / cores;
     const vs = (label, ms) => (ms ? `${label} ${round(ms)} ms` : `${label} not available`);
     const rows = [
       {
@@ -245,6 +264,16 @@ export async function run() {
         unit: 'ms',
         comparedWith: `papaparse alone, rows discarded: ${round(papa.cpu)} ms; pandas.read_csv ${pandasRun ? `${round(pandasRun.cpu)} ms` : '–'}; DuckDB ${duckdbRun ? `${round(duckdbRun.cpu)} ms` : '–'}; XCom Lens from the file ${round(fromFile.cpu)} ms`,
         ratio: round(fromS3.cpu / papa.cpu),
+      },
+      {
+        figure: `CPU time of the local S3 server while it serves that load (on the same ${cores} cores)`,
+        value: fromS3.serverCpu === undefined ? null : round(fromS3.serverCpu),
+        unit: 'ms',
+        comparedWith:
+          fromS3.serverCpu === undefined
+            ? 'not measured here (no /proc)'
+            : `the least the load can take on ${cores} cores, (XCom Lens + server CPU) / ${cores}: ${round(floorMs(fromS3))} ms; ratio: that against 0.5× pandas (${pandasMs ? round(pandasMs / 2) : '–'} ms)`,
+        ratio: fromS3.serverCpu === undefined || !pandasMs ? null : round(floorMs(fromS3) / (pandasMs / 2)),
       },
       {
         figure: 'host memory: peak RSS delta of the process during the S3 load (target ≤ 1.5× the file)',
