@@ -319,7 +319,7 @@ class TextBuilder extends ColumnBuilder {
   constructor(private readonly capacity: number) {
     super();
     this.ends = scratchOf(Uint32Array, capacity);
-    this.bytes = new Uint8Array(takeScratch(capacity * 8));
+    this.bytes = new Uint8Array(takeScratch(Math.max(1024, capacity * 8)));
   }
 
   addColumn(rows: Rows, c: number, at: number, from = 0, source?: RowBytes): boolean {

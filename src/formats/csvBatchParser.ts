@@ -72,7 +72,7 @@ const RowParser = (
  * character): the rows of one piece are turned into columns before the next is decoded. The batch's text is
  * never one string: a string that big goes to the large-object space, which only a full GC frees. A piece this
  * small (about a hundred rows of ten columns) is garbage before the worker's small young generation
- * (workerHeap.ts) is next collected, so little of it is copied or kept (95 MB bench CSV: 4–5 MB less at the
+ * (csvWorkerPool.ts) is next collected, so little of it is copied or kept (95 MB bench CSV: 4–5 MB less at the
  * peak than pieces of 32 KB, no slower).
  */
 const PIECE_BYTES = 8 * 1024;

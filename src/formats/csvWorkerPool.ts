@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CsvBatchConfig, ParsedCsvBatch } from './csvBatchParser';
 import type { CsvWorkerReply, CsvWorkerRequest } from './csvWorker';
-import { YOUNG_GENERATION_MB } from './workerHeap';
 
 /** Where the bundled worker script sits: next to the module that loads it (dist/ in the VSIX). */
 export const defaultCsvWorkerScript = join(__dirname, 'csvWorker.js');
@@ -23,10 +22,13 @@ export function defaultWorkerCount(): number {
 
 /**
  * Heap limits of a worker. A batch's text is parsed a piece at a time (csvBatchParser.ts), so few cells are
- * alive when the GC runs: a small young generation costs little time and keeps each worker's memory small.
- * YOUNG_GENERATION_MB says how small.
+ * alive when the GC runs: a small young generation costs little time and keeps each worker's memory small. V8
+ * splits a young generation of N MB into two semi-spaces of N/3 MB rounded up to a power of two (plus room for
+ * large young objects): 7 or 8 MB make 4 MB semi-spaces, 4 to 6 MB make 2 MB ones, so 6 holds 4 MB less in each
+ * worker than 8, for a few more scavenges that find little alive (95 MB bench CSV from the local S3 server,
+ * medians of 10 interleaved runs: 147 → 136 MB at the peak, load time within the runs' spread).
  */
-const WORKER_HEAP = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: 64 };
+const WORKER_HEAP = { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb: 64 };
 
 /** Why a batch came back unparsed; `input` holds its bytes when the worker could hand them back. */
 export class CsvWorkerError extends Error {

@@ -3,33 +3,36 @@
 // at its exact size. Without them each batch left several times its own size in short-lived arrays, and the
 // memory allocator kept the holes they left between the arrays the table keeps: about 4 MB a parse thread.
 
-/** Buffers given back, reused for the next that fit. */
-const free: ArrayBuffer[] = [];
-/** Most buffers kept for reuse (a batch of a wide table takes a few a column). */
-const MAX_FREE = 64;
-/** Least size handed out: smaller requests share the sizes the next batches will ask for again. */
-const MIN_BYTES = 4096;
+/** Buffers given back, by size (a power of two), reused for the next asked for in that size. */
+const free = new Map<number, ArrayBuffer[]>();
+/** Bytes held in `free`: enough for a batch of thousands of columns, each taking a few buffers. */
+let freeBytes = 0;
+const MAX_FREE_BYTES = 16 * 1024 * 1024;
+/** Least size handed out: a wide table's batches hold a few dozen rows, in thousands of columns. */
+const MIN_BYTES = 256;
 
-/**
- * A zeroed buffer of at least `bytes`, reused when one given back fits (the smallest that does), else new and
- * rounded up to a power of two so that the next batches, a little larger or smaller, fit it too.
- */
+/** The size a request for `bytes` is served in: a power of two, which the next batches' requests share. */
+function sizeFor(bytes: number): number {
+  return Math.max(MIN_BYTES, 2 ** Math.ceil(Math.log2(Math.max(1, bytes))));
+}
+
+/** A zeroed buffer of at least `bytes`: one given back in its size, else a new one. */
 export function takeScratch(bytes: number): ArrayBuffer {
-  let best = -1;
-  for (let i = 0; i < free.length; i++) {
-    const size = free[i].byteLength;
-    if (size >= bytes && (best < 0 || size < free[best].byteLength)) best = i;
-  }
-  if (best < 0) return new ArrayBuffer(Math.max(MIN_BYTES, 2 ** Math.ceil(Math.log2(Math.max(1, bytes)))));
-  const buffer = free[best];
-  free[best] = free[free.length - 1];
-  free.pop();
-  new Uint8Array(buffer, 0, Math.min(bytes, buffer.byteLength)).fill(0);
+  const size = sizeFor(bytes);
+  const buffer = free.get(size)?.pop();
+  if (!buffer) return new ArrayBuffer(size);
+  freeBytes -= size;
+  new Uint8Array(buffer, 0, bytes).fill(0);
   return buffer;
 }
 
-/** Gives a buffer from takeScratch back for reuse; nothing that is still read may view it. */
+/** Gives a buffer from takeScratch back for reuse, once; nothing that is still read may view it. */
 export function giveBackScratch(buffer: ArrayBuffer): void {
+  const size = buffer.byteLength;
   // A transferred (detached) buffer has no bytes left to reuse.
-  if (buffer.byteLength > 0 && free.length < MAX_FREE && !free.includes(buffer)) free.push(buffer);
+  if (size === 0 || freeBytes + size > MAX_FREE_BYTES) return;
+  let list = free.get(size);
+  if (!list) free.set(size, (list = []));
+  list.push(buffer);
+  freeBytes += size;
 }
