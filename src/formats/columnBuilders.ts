@@ -16,7 +16,8 @@ import {
   scannedFractionDigits,
   scannedInteger,
 } from './columnTypes';
-import { giveBackScratch, takeScratch } from './scratchBuffers';
+import { type RowBytes, type Rows, cellStart } from './rowBytes';
+import { giveBackScratch, scratchArray, takeScratch } from './scratchBuffers';
 
 /** Text columns keep a dictionary while distinct values stay under this share of the rows… */
 const DICTIONARY_SHARE = 0.25;
@@ -31,60 +32,6 @@ const encoder = new TextEncoder();
  * that each call into the encoder does a good stretch of work.
  */
 const ENCODE_CELLS = 2048;
-
-/** Rows as papaparse gives them, read column by column in place. */
-type Rows = readonly (readonly string[])[];
-
-/**
- * The bytes a piece of rows was parsed from, when each of its characters is one byte (ASCII) and its rows are
- * all there, each its cells joined by a one-byte delimiter: a cell's bytes are then where its text was, and a
- * text column copies them instead of encoding the cells again.
- */
-export interface RowBytes {
-  /** The piece's bytes. */
-  bytes: Uint8Array;
-  /** Where each row starts in `bytes`, and (last) where the row after the last would. */
-  starts: Int32Array;
-  /** Where each cell ends in `bytes` (row by row, `width` a row): a cell starts one byte past the one before. */
-  cellEnds: Int32Array;
-  /** Cells a row. */
-  width: number;
-}
-
-/** Where cell `i` (row `r`, column `c`: i = r × width + c) starts in the bytes. */
-function cellStart(source: RowBytes, r: number, c: number, i: number): number {
-  return c === 0 ? source.starts[r] : source.cellEnds[i - 1] + 1;
-}
-
-/** The arrays of the last RowBytes made (rowBytesOf), reused by the next. */
-let rowStarts = new Int32Array(0);
-let rowCellEnds = new Int32Array(0);
-
-/**
- * RowBytes of a piece of ASCII text `bytes` that papaparse cut into `rows` (every row, the header's width), or
- * undefined when a row has another width. Its arrays are reused by the next call: read it before then.
- */
-export function rowBytesOf(bytes: Uint8Array, rows: Rows, width: number, newline: number): RowBytes | undefined {
-  if (rowStarts.length < rows.length + 1) rowStarts = new Int32Array(Math.ceil((rows.length + 1) * 1.25));
-  if (rowCellEnds.length < rows.length * width) rowCellEnds = new Int32Array(Math.ceil(rows.length * width * 1.25));
-  const starts = rowStarts;
-  const cellEnds = rowCellEnds;
-  let at = 0;
-  for (let r = 0, i = 0; ; r++) {
-    starts[r] = at;
-    if (r === rows.length) break;
-    const row = rows[r];
-    if (row.length !== width) return undefined;
-    for (let c = 0; c < width; c++, i++) {
-      at += row[c].length;
-      cellEnds[i] = at;
-      at++;
-    }
-    at += newline - 1;
-  }
-  // The rows must account for every byte (the last one may lack its newline).
-  return at === bytes.length || at - newline === bytes.length ? { bytes, starts, cellEnds, width } : undefined;
-}
 
 /**
  * One column being built. Each layout has its own loop over the cells (not a call per cell through this base
@@ -105,14 +52,6 @@ export abstract class ColumnBuilder {
   abstract release(): void;
 }
 
-/** `length` elements of a zeroed scratch buffer (scratchBuffers.ts). */
-function scratchOf<A extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>(
-  Type: { new (buffer: ArrayBuffer, offset: number, length: number): A; BYTES_PER_ELEMENT: number },
-  length: number,
-): A {
-  return new Type(takeScratch(length * Type.BYTES_PER_ELEMENT), 0, length);
-}
-
 /**
  * Numbers (NaN = missing): 32-bit integers while every cell is one (half the memory), doubles from the first
  * that is not, written in a scratch buffer and copied out at the end in the narrowest array that holds them.
@@ -130,7 +69,7 @@ class NumberBuilder extends ColumnBuilder {
 
   addColumn(rows: Rows, c: number, at: number, from = 0, source?: RowBytes): boolean {
     const { counts } = this;
-    let values = (this.values ??= scratchOf(Int32Array, this.capacity));
+    let values = (this.values ??= scratchArray(Int32Array, this.capacity));
     let fractionDigits = this.fractionDigits;
     const width = source?.width ?? 0;
     for (let r = from, row = at; r < rows.length; r++, row++) {
@@ -162,7 +101,7 @@ class NumberBuilder extends ColumnBuilder {
 
   /** From here on the column holds doubles (the integers so far are kept). */
   private toDoubles(): Float64Array {
-    const doubles = scratchOf(Float64Array, this.capacity);
+    const doubles = scratchArray(Float64Array, this.capacity);
     if (this.values) {
       doubles.set(this.values);
       giveBackScratch(this.values.buffer as ArrayBuffer);
@@ -235,7 +174,7 @@ class DictionaryBuilder extends ColumnBuilder {
 
   constructor(capacity: number) {
     super();
-    this.codes = scratchOf(Uint8Array, capacity);
+    this.codes = scratchArray(Uint8Array, capacity);
     this.limit = Math.max(DICTIONARY_MIN, capacity * DICTIONARY_SHARE);
   }
 
@@ -268,7 +207,7 @@ class DictionaryBuilder extends ColumnBuilder {
 
   private widen(): Uint16Array | Uint32Array {
     const length = this.codes.length;
-    const wider = this.codeLimit === 0x100 ? scratchOf(Uint16Array, length) : scratchOf(Uint32Array, length);
+    const wider = this.codeLimit === 0x100 ? scratchArray(Uint16Array, length) : scratchArray(Uint32Array, length);
     wider.set(this.codes);
     giveBackScratch(this.codes.buffer as ArrayBuffer);
     this.codes = wider;
@@ -318,7 +257,7 @@ class TextBuilder extends ColumnBuilder {
 
   constructor(private readonly capacity: number) {
     super();
-    this.ends = scratchOf(Uint32Array, capacity);
+    this.ends = scratchArray(Uint32Array, capacity);
     this.bytes = new Uint8Array(takeScratch(Math.max(1024, capacity * 8)));
   }
 
@@ -370,7 +309,7 @@ class TextBuilder extends ColumnBuilder {
   /** Starts holding ISO values in the shape of the first present cell (its length, its 11th character), if any. */
   private startIso(length: number, separator: number): TextBuilder['iso'] {
     const shape = isoShapeOf(length, separator);
-    if (shape !== 0) this.iso = { shape, values: scratchOf(Float64Array, this.capacity) };
+    if (shape !== 0) this.iso = { shape, values: scratchArray(Float64Array, this.capacity) };
     return this.iso;
   }
 
@@ -526,12 +465,11 @@ class TextBuilder extends ColumnBuilder {
   }
 
   release(): void {
-    const empty = new Uint8Array(0);
     if (this.iso) giveBackScratch(this.iso.values.buffer as ArrayBuffer);
     giveBackScratch(this.bytes.buffer as ArrayBuffer);
     giveBackScratch(this.ends.buffer as ArrayBuffer);
     this.iso = undefined;
-    this.bytes = empty;
+    this.bytes = new Uint8Array(0);
     this.ends = new Uint32Array(0);
   }
 }

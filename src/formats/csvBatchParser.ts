@@ -2,7 +2,8 @@
 // papaparse. Runs in a worker thread (csvWorker.ts) or, for small inputs, on the calling thread.
 import Papa from 'papaparse';
 import type { ColumnBatch, ColumnLayout } from './columnBatch';
-import { type ColumnBuilder, type RowBytes, columnBuilders, rowBytesOf, rowsToBatch } from './columnBuilders';
+import { type ColumnBuilder, columnBuilders, rowsToBatch } from './columnBuilders';
+import { type RowBytes, rowBytesOf } from './rowBytes';
 
 /** What a batch needs to know about the file, learnt from its first rows. */
 export interface CsvBatchConfig {
@@ -131,7 +132,7 @@ function* quoteFreePieces(bytes: Buffer, newlineByte: number): Generator<Piece |
   }
 }
 
-/** The bytes of a quote-free ASCII piece as its rows' cells (columnBuilders.ts RowBytes), when they line up. */
+/** The bytes of a quote-free ASCII piece as its rows' cells (rowBytes.ts), when they line up. */
 function rowBytes(piece: Piece, rows: string[][], config: CsvBatchConfig): RowBytes | undefined {
   const { bytes, text } = piece;
   // As many characters as bytes: every one is ASCII, so each cell's bytes are where its characters are.

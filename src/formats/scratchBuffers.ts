@@ -36,3 +36,11 @@ export function giveBackScratch(buffer: ArrayBuffer): void {
   list.push(buffer);
   freeBytes += size;
 }
+
+/** `length` elements of a zeroed scratch buffer (takeScratch); give back its `buffer` once done. */
+export function scratchArray<A extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>(
+  Type: { new (buffer: ArrayBuffer, offset: number, length: number): A; BYTES_PER_ELEMENT: number },
+  length: number,
+): A {
+  return new Type(takeScratch(length * Type.BYTES_PER_ELEMENT), 0, length);
+}

@@ -1,0 +1,56 @@
+// Where each cell of a piece of CSV rows sits in the bytes it was parsed from, so that a column can read a cell's
+// bytes (a number, a date, text to copy) instead of the string papaparse cut out of the piece.
+
+/** Rows as papaparse gives them, read column by column in place. */
+export type Rows = readonly (readonly string[])[];
+
+/**
+ * The bytes a piece of rows was parsed from, when each of its characters is one byte (ASCII) and its rows are
+ * all there, each its cells joined by a one-byte delimiter: a cell's bytes are then where its text was, and a
+ * text column copies them instead of encoding the cells again.
+ */
+export interface RowBytes {
+  /** The piece's bytes. */
+  bytes: Uint8Array;
+  /** Where each row starts in `bytes`, and (last) where the row after the last would. */
+  starts: Int32Array;
+  /** Where each cell ends in `bytes` (row by row, `width` a row): a cell starts one byte past the one before. */
+  cellEnds: Int32Array;
+  /** Cells a row. */
+  width: number;
+}
+
+/** Where cell `i` (row `r`, column `c`: i = r × width + c) starts in the bytes. */
+export function cellStart(source: RowBytes, r: number, c: number, i: number): number {
+  return c === 0 ? source.starts[r] : source.cellEnds[i - 1] + 1;
+}
+
+/** The arrays of the last RowBytes made (rowBytesOf), reused by the next. */
+let rowStarts = new Int32Array(0);
+let rowCellEnds = new Int32Array(0);
+
+/**
+ * RowBytes of a piece of ASCII text `bytes` that papaparse cut into `rows` (every row, the header's width), or
+ * undefined when a row has another width. Its arrays are reused by the next call: read it before then.
+ */
+export function rowBytesOf(bytes: Uint8Array, rows: Rows, width: number, newline: number): RowBytes | undefined {
+  if (rowStarts.length < rows.length + 1) rowStarts = new Int32Array(Math.ceil((rows.length + 1) * 1.25));
+  if (rowCellEnds.length < rows.length * width) rowCellEnds = new Int32Array(Math.ceil(rows.length * width * 1.25));
+  const starts = rowStarts;
+  const cellEnds = rowCellEnds;
+  let at = 0;
+  for (let r = 0, i = 0; ; r++) {
+    starts[r] = at;
+    if (r === rows.length) break;
+    const row = rows[r];
+    if (row.length !== width) return undefined;
+    for (let c = 0; c < width; c++, i++) {
+      at += row[c].length;
+      cellEnds[i] = at;
+      at++;
+    }
+    at += newline - 1;
+  }
+  // The rows must account for every byte (the last one may lack its newline).
+  return at === bytes.length || at - newline === bytes.length ? { bytes, starts, cellEnds, width } : undefined;
+}
