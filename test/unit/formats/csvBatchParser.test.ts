@@ -266,6 +266,15 @@ describe('parseCsvBatch', () => {
     const scale = col.scale ?? 1;
     return { values: Array.from(col.values, (k) => k / scale), scale: col.scale, array: col.values.constructor.name };
   }
+  it('reads a number column back as written when its integers give way to decimals, a gap and integers again', () => {
+    const cell = (i: number) =>
+      i < 1000 ? String(i) : i < 1500 ? `${i}.0` : i < 2000 ? `${i}.25` : i === 2000 ? '' : String(-i);
+    const text = rows(3000, (i) => `${i},${cell(i)}`);
+    const got = numbers(text, 1);
+    got.values.forEach((v, i) => assert.ok(Object.is(v, cell(i) === '' ? NaN : Number(cell(i))), `row ${i}: ${v}`));
+    assert.deepEqual(parse(text, 2, ['number', 'number']).batch, byRows(text, 2, ['number', 'number']));
+  });
+
   it('holds integers in 16 bits while they all fit, in 32 past that', () => {
     for (const [cells, width] of [
       [['0', '-32768', '32767', '999'], 'Int16Array'],
