@@ -1,7 +1,7 @@
 // Column storage: numbers (NaN = missing) as typed arrays in segments (segmentedArray.ts); text as a dictionary
 // while values repeat and UTF-8 segments (textSegments.ts) once they do not.
 import { codeArrayOf, codeWidth } from './columnBatch';
-import { SMALL_BATCH_ROWS, SegmentIndex, SegmentedArray, nextRoom } from './segmentedArray';
+import { SegmentIndex, SegmentedArray, isSmallBatch, nextRoom } from './segmentedArray';
 import { IsoShape, isoLength, isoValue } from './isoDatetimes';
 import {
   BatchTextSegment,
@@ -170,7 +170,7 @@ export class TextStore {
 
   /**
    * Appends cells given as one UTF-8 buffer with end offsets: kept as they are, or copied onto the chunk filled in
-   * place when they are few (see SMALL_BATCH_ROWS). A dictionary store turns to text first.
+   * place when they are few (see isSmallBatch). A dictionary store turns to text first.
    */
   appendText(col: TextColumnBytes): void {
     this.appendBatch(
@@ -200,7 +200,7 @@ export class TextStore {
   ): void {
     if (this.codes) this.toText();
     if (n === 0) return;
-    if (n < SMALL_BATCH_ROWS) {
+    if (isSmallBatch(n)) {
       for (let from = 0; from < n;) {
         const chunk = this.tailWithRoom();
         const to = Math.min(n, from + chunk.cells - this.tailCells);

@@ -4,7 +4,7 @@
 // then dropped, so their memory is freed by this thread's next young-generation GC, a few milliseconds on.
 import { parentPort } from 'node:worker_threads';
 import { packBatch, transferables } from './columnBatch';
-import { SMALL_BATCH_ROWS } from './segmentedArray';
+import { isSmallBatch } from './segmentedArray';
 import { type CsvBatchConfig, type ParsedCsvBatch, parseCsvBatch } from './csvBatchParser';
 import { joinParts, partsLength } from './heldBytes';
 
@@ -52,7 +52,7 @@ parentPort?.on('message', (request: CsvWorkerRequest) => {
     reply = { id: request.id, batch };
     // A batch the table copies (a few rows, of a wide table) travels as one buffer; a longer one's arrays are
     // kept by the table as they are, each its own.
-    transfer = batch.rows < SMALL_BATCH_ROWS ? [packBatch(batch)] : transferables(batch);
+    transfer = isSmallBatch(batch.rows) ? [packBatch(batch)] : transferables(batch);
   } catch (e) {
     // A copy (`slice` of a Buffer would be a view of the same memory).
     const input = new Uint8Array(bytes);

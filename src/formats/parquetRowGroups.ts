@@ -5,6 +5,7 @@
 import type { Cell, RowGroupCounts } from '../protocol';
 import { type ParquetLayout, rangeBuffer, readPart } from './parquet';
 import type { GroupPages } from './parquetPages';
+import { partHolding } from './segmentedArray';
 import type { ColumnarTable } from './table';
 
 /** Row groups of one Parquet file, fetched on demand (a part at a time) and held within a byte budget. */
@@ -58,17 +59,10 @@ export class RowGroupStore {
     };
   }
 
-  /** The part holding file row `r`. */
+  /** The part holding file row `r` (partStarts ends with the row after the last part). */
   partOf(r: number): number {
     const starts = this.layout.partStarts;
-    let lo = 0;
-    let hi = starts.length - 2;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= r) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return partHolding(starts, starts.length - 1, r);
   }
 
   /**

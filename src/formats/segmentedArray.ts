@@ -7,6 +7,21 @@
 const CHUNK = 1 << 16;
 
 /**
+ * Of the first `count` of `starts` (the first row of each part, ascending, starting at 0), the last at or before
+ * row `i`: the part holding it. A binary search.
+ */
+export function partHolding(starts: readonly number[], count: number, i: number): number {
+  let lo = 0;
+  let hi = count - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
  * Rows held in segments of any length: chunks filled cell by cell, and parsed batches adopted as they
  * arrive (no copy). Finds the segment of a row by binary search, remembering the last hit because reads
  * are mostly in order.
@@ -24,15 +39,8 @@ export class SegmentIndex {
     const s = this.starts;
     const k = this.last;
     if (k < s.length && s[k] <= i && (k + 1 === s.length || s[k + 1] > i)) return k;
-    let lo = 0;
-    let hi = s.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (s[mid] <= i) lo = mid;
-      else hi = mid - 1;
-    }
-    this.last = lo;
-    return lo;
+    this.last = partHolding(s, s.length, i);
+    return this.last;
   }
 }
 
@@ -60,12 +68,18 @@ export function nextRoom(held: number): number {
   return Math.min(CHUNK, Math.max(FIRST_ROOM, held >>> 2));
 }
 
+/** Rows a batch has at least to be kept as segments of its own (see isSmallBatch). */
+const SMALL_BATCH_ROWS = 1024;
+
 /**
- * Batches of fewer rows are copied onto the store's open segment rather than kept as segments of their own: a
- * typed array costs a few hundred bytes besides its values, more than a short batch's values (a table of
- * thousands of columns parses in batches of a few rows each).
+ * True for a batch of so few rows that its cells are copied onto the store's open segment rather than kept as
+ * segments of their own: a typed array costs a few hundred bytes besides its values, more than a short batch's
+ * values (a table of thousands of columns parses in batches of a few rows each). A parse thread sends such a
+ * batch packed in one buffer, since the table copies it anyway.
  */
-export const SMALL_BATCH_ROWS = 1024;
+export function isSmallBatch(rows: number): boolean {
+  return rows < SMALL_BATCH_ROWS;
+}
 
 /** A typed array in segments: numbers (NaN = missing) or dictionary codes. */
 export class SegmentedArray<A extends Float64Array | Uint32Array> {
@@ -102,7 +116,7 @@ export class SegmentedArray<A extends Float64Array | Uint32Array> {
    */
   adopt(values: SegmentArray, scale = 1): void {
     if (values.length === 0) return;
-    if (values.length < SMALL_BATCH_ROWS) {
+    if (isSmallBatch(values.length)) {
       for (let from = 0; from < values.length;) {
         const open = this.openFor(values.constructor as SegmentArrayType, scale);
         const n = Math.min(open.length - this.openUsed, values.length - from);

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { XComLensApi } from '../../src/extension';
 import { startAirflowApi, type AirflowApi } from '../fixtures/servers/airflowApi';
 import { startGceMetadata, type GceMetadata } from '../fixtures/servers/gceMetadata';
+import { setProcessEnv } from './processEnv';
 import { removeAllConnections, TreeWalker } from './treeWalker';
 
 describe('an Airflow API server signed in with Google Application Default Credentials', function () {
@@ -17,7 +18,7 @@ describe('an Airflow API server signed in with Google Application Default Creden
   let airflow: AirflowApi;
   let metadata: GceMetadata;
   let dir: string;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv: (() => void) | undefined;
   const name = 'Composer prod';
 
   before(async () => {
@@ -28,17 +29,12 @@ describe('an Airflow API server signed in with Google Application Default Creden
     airflow = await startAirflowApi({ generation: 3, runs: 3 });
     metadata = await startGceMetadata(airflow);
     dir = mkdtempSync(join(tmpdir(), 'xcom-lens-gcloud-'));
-    const env = {
+    restoreEnv = setProcessEnv({
       GCE_METADATA_HOST: metadata.host,
       CLOUDSDK_CONFIG: dir,
       GOOGLE_APPLICATION_CREDENTIALS: undefined,
       METADATA_SERVER_DETECTION: undefined,
-    };
-    for (const [k, v] of Object.entries(env)) {
-      saved[k] = process.env[k];
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    });
     await vscode.commands.executeCommand('xcomLens.addConnection', {
       name,
       url: `${airflow.url}/home`,
@@ -48,10 +44,7 @@ describe('an Airflow API server signed in with Google Application Default Creden
 
   after(async () => {
     await vscode.workspace.getConfiguration('xcomLens').update('connections', [], vscode.ConfigurationTarget.Global);
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreEnv?.();
     await metadata.stop();
     await airflow.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { XComLensApi } from '../../src/extension';
 import { startAirflowApi, type AirflowApi } from '../fixtures/servers/airflowApi';
 import { MWAA_KEYS, startMwaaApi, type MwaaApiStandIn } from '../fixtures/servers/mwaaApi';
+import { setProcessEnv } from './processEnv';
 import { removeAllConnections, TreeWalker } from './treeWalker';
 
 describe('an Amazon MWAA environment in the Airflow tree', function () {
@@ -17,7 +18,7 @@ describe('an Amazon MWAA environment in the Airflow tree', function () {
   let airflow: AirflowApi;
   let mwaa: MwaaApiStandIn;
   let dir: string;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv: (() => void) | undefined;
   const name = 'MWAA prod';
 
   before(async () => {
@@ -39,11 +40,10 @@ describe('an Amazon MWAA environment in the Airflow tree', function () {
       `[mwaa-viewer]\naws_access_key_id = ${MWAA_KEYS.accessKeyId}\naws_secret_access_key = ${MWAA_KEYS.secretAccessKey}\n`,
     );
     writeFileSync(join(dir, 'config'), '');
-    const env = { AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_CONFIG_FILE: join(dir, 'config') };
-    for (const [k, v] of Object.entries(env)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
+    restoreEnv = setProcessEnv({
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+      AWS_CONFIG_FILE: join(dir, 'config'),
+    });
     await vscode.commands.executeCommand('xcomLens.addConnection', {
       name,
       url: `mwaa://MyAirflowEnvironment?region=eu-west-1&profile=mwaa-viewer&endpoint=${encodeURIComponent(mwaa.url)}`,
@@ -52,10 +52,7 @@ describe('an Amazon MWAA environment in the Airflow tree', function () {
 
   after(async () => {
     await vscode.workspace.getConfiguration('xcomLens').update('connections', [], vscode.ConfigurationTarget.Global);
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreEnv?.();
     await mwaa.stop();
     await airflow.stop();
     rmSync(dir, { recursive: true, force: true });
