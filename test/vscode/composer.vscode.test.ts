@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { XComLensApi } from '../../src/extension';
 import { startAirflowApi, type AirflowApi } from '../fixtures/servers/airflowApi';
 import { startGceMetadata, type GceMetadata } from '../fixtures/servers/gceMetadata';
-import { setProcessEnv } from './processEnv';
+import { setProcessEnv } from '../fixtures/processEnv';
 import { removeAllConnections, TreeWalker } from './treeWalker';
 
 describe('an Airflow API server signed in with Google Application Default Credentials', function () {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { XComLensApi } from '../../src/extension';
 import { createSqliteFixture } from '../fixtures/airflow/builder';
+import { setProcessEnv } from '../fixtures/processEnv';
 import { labelOf, removeAllConnections, TreeWalker } from './treeWalker';
 
 const AIRFLOW_ENV = ['AIRFLOW_HOME', 'AIRFLOW_CONFIG', 'AIRFLOW__DATABASE__SQL_ALCHEMY_CONN', 'AIRFLOW__API__BASE_URL'];
@@ -17,7 +18,7 @@ describe("first open with Airflow's own configuration", function () {
   let api: XComLensApi;
   let walk: TreeWalker;
   let dbPath: string;
-  const savedEnv = new Map(AIRFLOW_ENV.map((name) => [name, process.env[name]]));
+  let restoreEnv: (() => void) | undefined;
   const config = () => vscode.workspace.getConfiguration('xcomLens');
 
   /** Sets Airflow's environment as a user's shell would, and refreshes (which reads Airflow's configuration again). */
@@ -34,15 +35,13 @@ describe("first open with Airflow's own configuration", function () {
     api = await extension.activate();
     walk = new TreeWalker(api);
     await removeAllConnections();
+    restoreEnv = setProcessEnv(Object.fromEntries(AIRFLOW_ENV.map((name) => [name, undefined])));
     dbPath = join(mkdtempSync(join(tmpdir(), 'xcom-lens-first-open-')), 'airflow.db');
     await createSqliteFixture(dbPath, 3);
   });
 
   after(async () => {
-    for (const [name, value] of savedEnv) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    restoreEnv?.();
     await removeAllConnections();
     await vscode.commands.executeCommand('xcomLens.refresh');
   });

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { XComLensApi } from '../../src/extension';
 import { startAirflowApi, type AirflowApi } from '../fixtures/servers/airflowApi';
 import { MWAA_KEYS, startMwaaApi, type MwaaApiStandIn } from '../fixtures/servers/mwaaApi';
-import { setProcessEnv } from './processEnv';
+import { setProcessEnv } from '../fixtures/processEnv';
 import { removeAllConnections, TreeWalker } from './treeWalker';
 
 describe('an Amazon MWAA environment in the Airflow tree', function () {

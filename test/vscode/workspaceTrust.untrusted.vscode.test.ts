@@ -8,6 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { XComLensApi } from '../../src/extension';
+import { setProcessEnv } from '../fixtures/processEnv';
 
 const USER_ID = 'user-conn-1';
 const PASSWORD = 'us#er-pa/ss?-T3';
@@ -159,7 +160,7 @@ describe('an untrusted workspace cannot redirect connections, secrets, rules or 
         `[api]\nbase_url = http://127.0.0.1:${workspaceTarget.port}\n`,
     );
     const envName = 'AIRFLOW__DATABASE__SQL_ALCHEMY_CONN';
-    const before = process.env[envName];
+    let restoreEnv: (() => void) | undefined;
     try {
       await vscode.commands.executeCommand('xcomLens.refresh');
       const detected = async () =>
@@ -167,14 +168,13 @@ describe('an untrusted workspace cannot redirect connections, secrets, rules or 
           .map((n) => api.tree.getTreeItem(n) as vscode.TreeItem)
           .filter((i) => i.contextValue === 'detectedConnection');
       assert.deepEqual(await detected(), [], "the workspace's airflow.cfg names no connection here");
-      process.env[envName] = 'sqlite:////tmp/xcom-lens-untrusted-env.db';
+      restoreEnv = setProcessEnv({ [envName]: 'sqlite:////tmp/xcom-lens-untrusted-env.db' });
       await vscode.commands.executeCommand('xcomLens.refresh');
       assert.equal((await detected()).length, 1, "the user's own environment still names one");
       await new Promise((r) => setTimeout(r, 500));
       assert.equal(workspaceTarget.accepted(), 0, 'nothing reached the host the workspace named');
     } finally {
-      if (before === undefined) delete process.env[envName];
-      else process.env[envName] = before;
+      restoreEnv?.();
       await vscode.commands.executeCommand('xcomLens.refresh');
     }
   });

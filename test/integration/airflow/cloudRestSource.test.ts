@@ -15,6 +15,7 @@ import { EXPIRED_SESSION_TOKEN, MWAA_KEYS, startMwaaApi, type MwaaApiStandIn } f
 import { startGceMetadata, type GceMetadata } from '../../fixtures/servers/gceMetadata';
 import { startFaultProxy } from '../../fixtures/servers/faultProxy';
 import { startMwaaWebServer, type MwaaWebServer } from '../../fixtures/servers/mwaaWebServer';
+import { setProcessEnv } from '../../fixtures/processEnv';
 
 const PAGE = { offset: 0, limit: 50 };
 const SETTINGS = { queryTimeoutSeconds: 10 } as Settings;
@@ -24,19 +25,6 @@ const ENV = 'MyAirflowEnvironment';
 function recordingLogger(lines: string[]): Logger {
   const push = (m: string): void => void lines.push(m);
   return { debug: push, info: push, warn: push, error: push };
-}
-
-/** Sets environment variables for one test; returns the undo. */
-function withEnv(values: Record<string, string | undefined>): () => void {
-  const before = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
-  const apply = (v: Record<string, string | undefined>): void => {
-    for (const [k, x] of Object.entries(v)) {
-      if (x === undefined) delete process.env[k];
-      else process.env[k] = x;
-    }
-  };
-  apply(values);
-  return () => apply(before);
 }
 
 /** The first pages of the tree: DAGs, the runs of etl, the task instances of a run and the XComs of extract. */
@@ -97,7 +85,7 @@ for (const generation of [2, 3] as const) {
         ].join('\n'),
       );
       writeFileSync(join(dir, 'config'), '');
-      restoreEnv = withEnv({
+      restoreEnv = setProcessEnv({
         AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
         AWS_CONFIG_FILE: join(dir, 'config'),
         AWS_PROFILE: undefined,
@@ -296,7 +284,7 @@ describe('Amazon MWAA (Airflow 2) through a web login token', function () {
       `[xcom-lens-test]\naws_access_key_id = ${MWAA_KEYS.accessKeyId}\naws_secret_access_key = ${MWAA_KEYS.secretAccessKey}\n`,
     );
     writeFileSync(join(dir, 'config'), '');
-    restoreEnv = withEnv({
+    restoreEnv = setProcessEnv({
       AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
       AWS_CONFIG_FILE: join(dir, 'config'),
       AWS_PROFILE: undefined,
@@ -367,7 +355,7 @@ describe('Google Cloud Composer through Application Default Credentials', functi
     airflow = await startAirflowApi({ generation: 3, runs: 3 });
     metadata = await startGceMetadata(airflow);
     dir = mkdtempSync(join(tmpdir(), 'xcom-lens-gcloud-'));
-    restoreEnv = withEnv({
+    restoreEnv = setProcessEnv({
       GOOGLE_APPLICATION_CREDENTIALS: undefined,
       CLOUDSDK_CONFIG: dir, // no gcloud application-default credentials here
       GCE_METADATA_HOST: metadata.host,
