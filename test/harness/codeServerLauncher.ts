@@ -3,8 +3,7 @@
 // Starts the test servers (s3 by default) and passes their coordinates as XCOM_LENS_TEST_SERVICES; everything
 // runs under a temp folder and is stopped at the end, whatever happens. Exit code: the suite's (0 = all passed).
 // The *.untrusted.vscode.test.ts files run afterwards in a second code-server start whose workspace is untrusted.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { format } from 'node:util';
 import type { BrowserContext } from 'playwright-core';
@@ -19,6 +18,7 @@ import { UNTRUSTED_SUFFIX } from '../vscode/index';
 import { listFiles } from './mochaRunner';
 import { isNoise, launchBrowser, startCodeServer, workbenchUrl, type CodeServer } from './codeServer';
 import { repoRoot, withTimeout } from './processes';
+import { makeRunFolder } from './runFolder';
 
 /** The whole run (services, both code-server starts, workbench, tests) must end within this. */
 const RUN_TIMEOUT_MS = Number(process.env.XCOM_LENS_VSCODE_TIMEOUT_MS ?? 360_000);
@@ -51,14 +51,11 @@ async function runSuite(
   deadline: number,
 ): Promise<number> {
   const started = Date.now();
-  const tempDir = mkdtempSync(join(tmpdir(), 'xcom-lens-vscode-'));
+  const folder = makeRunFolder('xcom-lens-vscode-');
+  const tempDir = folder.path;
   const workspace = join(tempDir, 'workspace');
   mkdirSync(workspace, { recursive: true });
   writeFileSync(join(workspace, 'README.md'), '# XCom Lens extension-host test workspace\n');
-  // Interrupted runs skip `finally`; the process groups die in processes.ts, the folder here.
-  process.once('exit', () => {
-    if (!process.env.XCOM_LENS_KEEP_TEMP) rmSync(tempDir, { recursive: true, force: true });
-  });
   let server: CodeServer | undefined;
   let browser: BrowserContext | undefined;
   try {
@@ -104,7 +101,7 @@ async function runSuite(
   } finally {
     await browser?.close().catch(() => undefined);
     await server?.stop();
-    if (!process.env.XCOM_LENS_KEEP_TEMP) rmSync(tempDir, { recursive: true, force: true, maxRetries: 3 });
+    folder.remove();
   }
 }
 
@@ -119,8 +116,7 @@ function readCounts(file: string): { passed: number; failed: number; pending: nu
 async function main(): Promise<number> {
   const deadline = Date.now() + RUN_TIMEOUT_MS;
   const selection = parseServices(process.argv.slice(2));
-  const resultsDir = mkdtempSync(join(tmpdir(), 'xcom-lens-vscode-results-'));
-  process.once('exit', () => rmSync(resultsDir, { recursive: true, force: true }));
+  const resultsDir = makeRunFolder('xcom-lens-vscode-results-').path;
   const resultsFile = process.env.XCOM_LENS_TEST_RESULTS ?? join(resultsDir, 'results.json');
   try {
     const servicesStarted = Date.now();

@@ -1,12 +1,12 @@
 // Runs the same extension-host suite (out/test/vscode/index.js) in desktop VS Code downloaded by @vscode/test-electron:
 //   npm run test:electron        (needs internet: it fails with ENOTFOUND on machines without it; use the vscode level)
 // VS Code version: $VSCODE_VERSION, default "stable". Test servers as in codeServerLauncher (s3 by default).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { startTestServices, stopServices, TEST_SERVICES_ENV } from '../integration/services';
 import { repoRoot, withTimeout } from './processes';
+import { makeRunFolder } from './runFolder';
 
 /** Download, start and test run must end within this. */
 const RUN_TIMEOUT_MS = Number(process.env.XCOM_LENS_ELECTRON_TIMEOUT_MS ?? 600_000);
@@ -15,7 +15,8 @@ async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const at = argv.indexOf('--services');
   const names = at >= 0 ? (argv[at + 1] ?? '').split(',') : ['s3'];
-  const tempDir = mkdtempSync(join(tmpdir(), 'xcom-lens-electron-'));
+  const folder = makeRunFolder('xcom-lens-electron-');
+  const tempDir = folder.path;
   const workspace = join(tempDir, 'workspace');
   mkdirSync(workspace, { recursive: true });
   writeFileSync(join(workspace, 'README.md'), '# XCom Lens extension-host test workspace\n');
@@ -55,7 +56,7 @@ async function main(): Promise<number> {
     );
   } finally {
     await stopServices().catch((error: unknown) => console.error(`could not stop services: ${String(error)}`));
-    if (!process.env.XCOM_LENS_KEEP_TEMP) rmSync(tempDir, { recursive: true, force: true, maxRetries: 3 });
+    folder.remove();
   }
 }
 

@@ -1,10 +1,10 @@
 // Opens the real workbench (code-server + Chromium) with this extension loaded in development mode, for the UI tests.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { isNoise, launchBrowser, startCodeServer, workbenchUrl, type CodeServer } from './codeServer';
 import { artifactsDir, repoRoot } from './processes';
+import { makeRunFolder } from './runFolder';
 
 /** A workbench page and how to tear everything down. */
 export interface Workbench {
@@ -26,22 +26,20 @@ export interface WorkbenchOptions {
 
 /** Starts code-server and Chromium, opens a fresh workspace with the extension under development loaded. */
 export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
-  const tempDir = mkdtempSync(join(tmpdir(), 'xcom-lens-ui-'));
+  const folder = makeRunFolder('xcom-lens-ui-');
+  const tempDir = folder.path;
   const workspace = join(tempDir, 'workspace');
   mkdirSync(workspace, { recursive: true });
   for (const [path, text] of Object.entries(options.files ?? {})) {
     mkdirSync(join(workspace, path, '..'), { recursive: true });
     writeFileSync(join(workspace, path), text);
   }
-  process.once('exit', () => {
-    if (!process.env.XCOM_LENS_KEEP_TEMP) rmSync(tempDir, { recursive: true, force: true });
-  });
   let server: CodeServer | undefined;
   let browser: BrowserContext | undefined;
   const close = async () => {
     await browser?.close().catch(() => undefined);
     await server?.stop();
-    if (!process.env.XCOM_LENS_KEEP_TEMP) rmSync(tempDir, { recursive: true, force: true, maxRetries: 3 });
+    folder.remove();
   };
   try {
     server = await startCodeServer({

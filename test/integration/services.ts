@@ -1,10 +1,10 @@
 // Real servers for the integration tests, started lazily on loopback, on free ports, inside this run's temp
 // folder, and stopped by mochaGlobalTeardown (globalSetup.ts) even when tests fail. A server that cannot start
 // fails the tests that asked for it: nothing is skipped.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunningServer } from '../fixtures/servers/runningServer';
+import { makeRunFolder, type RunFolder } from '../harness/runFolder';
 
 /** A PostgreSQL or MariaDB server: `url` like postgresql://user@127.0.0.1:PORT/db. */
 export type DatabaseServer = RunningServer & { url: string; port: number };
@@ -30,23 +30,18 @@ export interface TestServices {
 /** Name of the environment variable carrying {@link TestServices}. */
 export const TEST_SERVICES_ENV = 'XCOM_LENS_TEST_SERVICES';
 
-let runDir: string | undefined;
+let runFolder: RunFolder | undefined;
 const started: RunningServer[] = [];
 const pending = new Map<string, Promise<unknown>>();
 
 /** The temp folder of this run (created on first use); servers keep their data under it. */
 export function serviceRunDir(): string {
-  if (!runDir) {
-    runDir = mkdtempSync(join(tmpdir(), 'xcom-lens-services-'));
+  if (!runFolder) {
+    runFolder = makeRunFolder('xcom-lens-services-');
     // PostgreSQL refuses to run as root: its starter runs it as the postgres user, who must reach its folder.
-    chmodSync(runDir, 0o755);
-    const dir = runDir;
-    // Interrupted runs (a signal, a time limit) skip the teardown: at least leave no folder behind.
-    process.once('exit', () => {
-      if (!process.env.XCOM_LENS_KEEP_TEMP) rmSync(dir, { recursive: true, force: true });
-    });
+    chmodSync(runFolder.path, 0o755);
   }
-  return runDir;
+  return runFolder.path;
 }
 
 function lazy<T extends RunningServer>(name: string, start: (workDir: string) => Promise<T>): () => Promise<T> {
@@ -97,8 +92,8 @@ export async function stopServices(): Promise<void> {
     }
   }
   pending.clear();
-  if (runDir && !process.env.XCOM_LENS_KEEP_TEMP) rmSync(runDir, { recursive: true, force: true, maxRetries: 3 });
-  runDir = undefined;
+  runFolder?.remove();
+  runFolder = undefined;
   if (errors.length) throw new AggregateError(errors, 'some test servers did not stop cleanly');
 }
 
