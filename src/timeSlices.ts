@@ -21,3 +21,19 @@ export class TimeSlices {
     this.until = performance.now() + this.ms;
   }
 }
+
+/**
+ * An AbortSignal for sliced work that has no signal of its own to poll: it aborts once `check` (a request's cancel
+ * check) throws, polled every 10 ms while the work yields between its slices; `done` stops the polling.
+ */
+export function pollCheck(check: () => void): { signal: AbortSignal; done(): void } {
+  const stop = new AbortController();
+  const poll = setInterval(() => {
+    try {
+      check();
+    } catch (e) {
+      stop.abort(e);
+    }
+  }, 10);
+  return { signal: stop.signal, done: () => clearInterval(poll) };
+}

@@ -11,10 +11,8 @@ import { CellKind, TypeTally, classify } from './columnTypes';
 /** Object formats a source can declare; `auto` sniffs the bytes. */
 export type FormatHint = 'auto' | 'csv' | 'json' | 'parquet';
 
-/** A table stored as bytes somewhere (S3, a file, memory). */
-export interface ByteTableSource {
-  /** Discriminator. */
-  kind: 'bytes';
+/** What a byte source says of its bytes, apart from how to read them: all the table's worker thread is told. */
+export interface ByteSourceFacts {
   /** Shown in the panel title. */
   title: string;
   /** Object size when known (progress, ranged Parquet reads). */
@@ -27,6 +25,12 @@ export interface ByteTableSource {
   keyName?: string;
   /** Column the backend reads back as the row index (`pd.read_csv(..., index_col=N)`), whatever its header. */
   indexColumn?: number;
+}
+
+/** A table stored as bytes somewhere (S3, a file, memory). */
+export interface ByteTableSource extends ByteSourceFacts {
+  /** Discriminator. */
+  kind: 'bytes';
   /**
    * True when the chunks `open` yields, and the bytes `readRange` gives, are fresh buffers nothing else keeps (an
    * HTTP body's): those that span their buffer are handed on to the parser's threads without a copy. Left out,
@@ -43,6 +47,22 @@ export interface ByteTableSource {
   readRange?(start: number, endInclusive: number, signal?: AbortSignal): Promise<Uint8Array>;
   /** JSON-able description the panel serializer can turn back into a source after a reload. */
   persist?: unknown;
+}
+
+/**
+ * The facts of a byte source: every field but how its bytes are read (and the panel's own `persist`), so that a
+ * field added to the source reaches the worker thread without being listed again here.
+ */
+export function byteSourceFacts(source: ByteTableSource): ByteSourceFacts {
+  const {
+    kind: _kind,
+    open: _open,
+    readRange: _readRange,
+    chunksAreOwned: _owned,
+    persist: _persist,
+    ...facts
+  } = source;
+  return facts;
 }
 
 /** A table already in memory: decoded JSON (records, columns, split, …) or Airflow's serde DataFrame wrapper. */

@@ -15,7 +15,13 @@ import type { ColumnInfo, RowGroupCounts } from '../protocol';
 import { ownedChunkGroups, transferable } from './ownedChunks';
 import { readAhead } from './readAhead';
 import { type PartSchema, schemaDifferences } from './stackTables';
-import { type ByteTableSource, type InlineTableSource, type StackedTableSource, type TableSource } from './table';
+import {
+  type ByteTableSource,
+  type InlineTableSource,
+  type StackedTableSource,
+  type TableSource,
+  byteSourceFacts,
+} from './table';
 import type { ParseEvents, ParseSummary } from './tableParser';
 import type { TableOp, TableReplies, TableRequest } from './tableService';
 import type { FromTableWorker, StackAs, TableWorkerData, ToTableWorker, WorkerSource } from './tableWorker';
@@ -50,15 +56,7 @@ const READ_AHEAD_BYTES = 1024 * 1024;
 /** A byte or inline source as the worker is told of it. */
 function described(source: ByteTableSource | InlineTableSource): WorkerSource {
   if (source.kind === 'inline') return { kind: 'inline', title: source.title, value: source.value };
-  return {
-    kind: 'bytes',
-    title: source.title,
-    sizeBytes: source.sizeBytes,
-    formatHint: source.formatHint,
-    compression: source.compression,
-    keyName: source.keyName,
-    ranged: source.readRange !== undefined,
-  };
+  return { ...byteSourceFacts(source), kind: 'bytes', ranged: source.readRange !== undefined };
 }
 
 /** A failed ranged read as the worker gets it: its message, and whether the server does not serve ranges. */

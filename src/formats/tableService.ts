@@ -13,6 +13,7 @@ import {
   type RowGroupCounts,
   type ViewQuery,
 } from '../protocol';
+import { pollCheck } from '../timeSlices';
 import type { Column, ColumnarTable } from './table';
 import { type TableView, TableViewer, columnStats } from './tableView';
 import { type RowFormatter, formatRows, rowFormatter } from './textFormats';
@@ -129,19 +130,12 @@ export class TableService {
       }
       case 'profile': {
         // The profile runs in slices that yield between them: poll for the request's cancel meanwhile.
-        const stop = new AbortController();
-        const poll = setInterval(() => {
-          try {
-            check();
-          } catch (e) {
-            stop.abort(e);
-          }
-        }, 10);
+        const polled = pollCheck(check);
         try {
-          const profiles = await viewer.profileColumns(stop.signal);
+          const profiles = await viewer.profileColumns(polled.signal);
           return { profiles, rows: profiles[0]?.rows ?? table.rowCount };
         } finally {
-          clearInterval(poll);
+          polled.done();
         }
       }
       case 'cellText': {

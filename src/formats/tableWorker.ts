@@ -5,12 +5,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { CancellationError, errorMessage, isCancellation } from '../errors';
 import type { ColumnInfo, RowGroupCounts } from '../protocol';
+import { pollCheck } from '../timeSlices';
 import { CsvParserThreads } from './csvParserThreads';
 import { decompress } from './decompress';
 import { RowGroupStore } from './parquetRowGroups';
 import { sniffFormat } from './sniff';
 import { appendPart } from './stackTables';
-import { ColumnarTable, type FormatHint, type TableSource } from './table';
+import { type ByteSourceFacts, ColumnarTable, type TableSource } from './table';
 import { type ParseSummary, parseTableSource } from './tableParser';
 import { type TableRequest, TableService } from './tableService';
 import { VIEW_BYTES_PER_ROW, tableShareOfBudget, windowShaper } from './tableView';
@@ -19,16 +20,11 @@ import { formatRows } from './textFormats';
 /** What the worker needs to know of a source; its bytes come in `bytes` messages or ranged reads. */
 export type WorkerSource =
   | { kind: 'inline'; title: string; value: unknown }
-  | {
+  | (ByteSourceFacts & {
       kind: 'bytes';
-      title: string;
-      sizeBytes?: number;
-      formatHint?: FormatHint;
-      compression?: string;
-      keyName?: string;
       /** The host can answer ranged reads. */
       ranged: boolean;
-    };
+    });
 
 /** How a load joins a stacked table: the part column and this part's value in it. */
 export interface StackAs {
@@ -313,19 +309,6 @@ function demandRange(start: number, end: number, signal: AbortSignal): Promise<U
   });
 }
 
-/** An AbortSignal that aborts once `check` throws (polled every 10 ms); `done` stops the polling. */
-function pollCheck(check: () => void): { signal: AbortSignal; done(): void } {
-  const stop = new AbortController();
-  const poll = setInterval(() => {
-    try {
-      check();
-    } catch (e) {
-      stop.abort(e);
-    }
-  }, 10);
-  return { signal: stop.signal, done: () => clearInterval(poll) };
-}
-
 /** The grid asks for rows in file order: no sort, filter or search. */
 function inFileOrder(request: TableRequest): boolean {
   if (request.op !== 'rows') return false;
@@ -360,13 +343,9 @@ async function answerOnDemand(request: TableRequest, signal: AbortSignal): Promi
 
 function tableSource(source: WorkerSource): TableSource {
   if (source.kind === 'inline') return source;
+  const { ranged, ...facts } = source;
   return {
-    kind: 'bytes',
-    title: source.title,
-    sizeBytes: source.sizeBytes,
-    formatHint: source.formatHint,
-    compression: source.compression,
-    keyName: source.keyName,
+    ...facts,
     // The host transfers every chunk (tableClient.ts): each is this thread's own, to hand on to the parsers.
     chunksAreOwned: true,
     open: (signal, onProgress) =>
@@ -374,7 +353,7 @@ function tableSource(source: WorkerSource): TableSource {
         bytesIn = read;
         onProgress?.(read, source.sizeBytes);
       }),
-    ...(source.ranged ? { readRange } : {}),
+    ...(ranged ? { readRange } : {}),
   };
 }
 

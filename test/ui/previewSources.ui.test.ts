@@ -20,6 +20,8 @@ const PARENT = 'data_0a1b2c3d-0000-4000-8000-000000000001.csv';
 const CHILD = 'data_0a1b2c3d-0000-4000-8000-000000000002.csv';
 /** A reference without a bucket (Astronomer's shape): a link only where the connection's bucket completes it. */
 const BUCKETLESS = 'xcom_s3://data_0a1b2c3d-0000-4000-8000-000000000003.csv';
+/** An object a custom rule of the workspace reads the way its backend does, its second column as the index. */
+const INDEXED = 'indexed_0a1b2c3d-0000-4000-8000-000000000004.csv';
 /** The objects fanout_mapped › process offloaded, map index by map index (the third was never written). */
 const MAPPED = ['data_0a1b2c3d-0000-4000-8000-00000000000a.csv', 'data_0a1b2c3d-0000-4000-8000-00000000000b.csv'];
 
@@ -41,6 +43,8 @@ describe('preview sources (UI)', function () {
     const child = 'city,total\nOslo,11\nLima,22\nPune,33\n';
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: PARENT, Body: Buffer.from(parent) }));
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: CHILD, Body: Buffer.from(child) }));
+    const indexed = 'day,city,total\n2024-01-01,Oslo,11\n2024-01-02,Lima,22\n';
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: INDEXED, Body: Buffer.from(indexed) }));
     const mapped = ['id,amount,discount\n1,10,0.5\n2,20,0\n3,30,0.25\n', 'id,amount\n4,unknown\n5,50\n'];
     for (const [i, key] of MAPPED.entries())
       await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: Buffer.from(mapped[i]) }));
@@ -48,13 +52,15 @@ describe('preview sources (UI)', function () {
     const dbPath = join(dir, 'airflow.db');
     await createSqliteFixture(dbPath, 2, {
       bucket: BUCKET,
-      references: { parent: `xcom_s3://${BUCKET}/${PARENT}` },
+      references: { parent: `xcom_s3://${BUCKET}/${PARENT}`, indexed: `lake_csv://${BUCKET}/${INDEXED}` },
       mappedTables: [...MAPPED, 'data_0a1b2c3d-0000-4000-8000-00000000000c.csv'].map((k) => `xcom_s3://${BUCKET}/${k}`),
     });
     silent = createServer(() => undefined);
     await new Promise<void>((resolve) => silent!.listen(0, '127.0.0.1', resolve));
     silentEndpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
     const settings = {
+      // A team's own backend: `lake_csv://<bucket>/<key>`, read back with pd.read_csv(..., index_col=1).
+      'xcomLens.references.customRules': [{ name: 'lake CSV', prefix: 'lake_csv://', format: 'csv', indexColumn: 1 }],
       'xcomLens.connections': [
         {
           id: 'minio',
@@ -90,15 +96,21 @@ describe('preview sources (UI)', function () {
     silent?.close();
   });
 
-  it('a reference clicked in a preview opened from the tree is read through the same connection', async () => {
-    await page
-      .locator('.activitybar')
-      .getByRole('tab', { name: /^XCom Lens/ })
-      .click({ timeout: 60_000 });
+  /** Opens the tree down to the task instance that pushed the references. */
+  async function openPushEverything(): Promise<void> {
+    if (!(await treeItem(page, /Custom S3/).isVisible()))
+      await page
+        .locator('.activitybar')
+        .getByRole('tab', { name: /^XCom Lens/ })
+        .click({ timeout: 60_000 });
     await expand(page, /Custom S3/);
     await expand(page, /xcom_zoo/);
     await expand(page, /manual__2024-01-01/);
     await expand(page, /push_everything/);
+  }
+
+  it('a reference clicked in a preview opened from the tree is read through the same connection', async () => {
+    await openPushEverything();
     // Click once the HEAD has answered: the row is redrawn then, and a click on the row being replaced is lost.
     const refParent = treeItem(page, /ref_parent/);
     await refParent.filter({ hasNotText: 'checking' }).waitFor({ timeout: 60_000 });
@@ -116,6 +128,27 @@ describe('preview sources (UI)', function () {
     await child.locator('#showing').filter({ hasText: 'showing 3 of 3 rows' }).waitFor({ timeout: 30_000 });
     assert.deepEqual((await child.locator('.ag-cell[col-id="c0"]').allTextContents()).sort(), ['Lima', 'Oslo', 'Pune']);
     await screenshot(page, 'sources-reference-through-connection');
+  });
+
+  it("a custom rule's index column is the grid's row index, pinned at the left, as the backend reads it back", async () => {
+    await runCommand(page, 'View: Close All Editors');
+    await openPushEverything();
+    const indexed = treeItem(page, /ref_indexed/);
+    await indexed.filter({ hasNotText: 'checking' }).waitFor({ timeout: 60_000 });
+    await indexed.click();
+    await page.locator('.tab', { hasText: 'ref_indexed' }).waitFor({ timeout: 30_000 });
+    const grid = newestWebview(page);
+    await grid.locator('#showing').filter({ hasText: 'showing 2 of 2 rows' }).waitFor({ timeout: 60_000 });
+    const texts = async (selector: string) => (await grid.locator(selector).allTextContents()).map((t) => t.trim());
+    // The one column pinned at the left (ag-grid marks the last pinned header and cells) is the index.
+    assert.deepEqual(await texts('.ag-header-cell-last-left-pinned .ag-header-cell-text'), ['city · string']);
+    assert.deepEqual((await texts('.ag-cell-last-left-pinned')).sort(), ['Lima', 'Oslo']);
+    const headers = await texts('.ag-header-cell-text');
+    assert.ok(
+      headers.some((t) => t.startsWith('day')) && headers.some((t) => t.startsWith('total')),
+      headers.join(', '),
+    );
+    await screenshot(page, 'sources-custom-rule-index-column');
   });
 
   it("Preview All Map Indexes, chosen from a mapped task's XCom menu, stacks the map indexes in one grid", async () => {

@@ -116,6 +116,27 @@ describe('table in a worker thread', function () {
     }
   });
 
+  it('reads the column a reference rule names as the index, as the backend reads it back (index_col)', async () => {
+    // A header with no empty first name, so only the source's own setting can make the second column the index.
+    const text = 'when,key,value\n2024-01-01,a,1\n2024-01-02,b,2\n';
+    const forced = client();
+    await forced.load(source(text, { indexColumn: 1 }), { signal: new AbortController().signal });
+    assert.deepEqual(
+      forced.columns.map((c) => [c.name, c.index === true]),
+      [
+        ['when', false],
+        ['key', true],
+        ['value', false],
+      ],
+    );
+    const plain = client();
+    await plain.load(source(text), { signal: new AbortController().signal });
+    assert.deepEqual(
+      plain.columns.map((c) => c.index === true),
+      [false, false, false],
+    );
+  });
+
   it('profiles every column in the worker', async () => {
     const table = client();
     await table.load(source(csvText(30_000)), { signal: new AbortController().signal });
