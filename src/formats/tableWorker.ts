@@ -105,12 +105,16 @@ function memoryHeld(): number {
 }
 
 /**
- * While a preview reads, the process's resident memory may grow by its budget, and by at least this much: memory
- * outside the table (the threads' heaps, garbage not yet collected, what the allocator keeps) grows with a table's
- * width, and a table of 2,000 text columns took the process to 1.65× the budget while the table itself held less
- * than it. Below this size the threads a load starts would take much of a budget (300 MB at 2,000 columns).
+ * While a preview reads, the process's resident memory may grow by the table's share of the budget (the budget less
+ * the threads' reserve), and by at least this much, the default budget's share: memory outside the table (the
+ * threads' heaps, garbage not yet collected, what the allocator keeps) grows with a table's width, and a table of
+ * 2,000 text columns took the process to 1.65× the budget while the table itself held less than it. Reading stops
+ * once the process has grown that far; the reserve is what is on its way then (the batches being parsed and their
+ * garbage): a 5 GB CSV of 2,000 text columns peaked at 495–505 MB at the default 512 MB budget, where an allowance of
+ * the whole budget peaked at 541–570 MB. Below this size the threads a load starts would take much of a budget
+ * (300 MB at 2,000 columns).
  */
-const PROCESS_ALLOWANCE_MIN_BYTES = 512e6;
+const PROCESS_ALLOWANCE_MIN_BYTES = tableShareOfBudget(512e6);
 
 /** The process's resident memory (every thread's: the extension host's, when the preview runs there). */
 function processMemory(): number {
@@ -119,7 +123,7 @@ function processMemory(): number {
 
 /**
  * The memory budget: before more bytes are taken in, reading waits while the table holds the budget (less the
- * threads' reserve) or more (memoryHeld), or while the process has grown by its allowance (the budget, at least
+ * threads' reserve) or more (memoryHeld), or while the process has grown by its allowance (the table's share, at least
  * PROCESS_ALLOWANCE_MIN_BYTES) since the table was empty, and the host hears that the preview holds part of the
  * object; Read further lets both grow as much again.
  */
@@ -134,7 +138,7 @@ class ReadGate {
 
   setBudget(bytes: number): void {
     this.limit = this.step = tableShareOfBudget(bytes);
-    this.allowance = Math.max(bytes, PROCESS_ALLOWANCE_MIN_BYTES);
+    this.allowance = Math.max(tableShareOfBudget(bytes), PROCESS_ALLOWANCE_MIN_BYTES);
     // From the first part of a table (a stacked table's later parts add to the same allowance).
     if (table.rowCount === 0) this.processLimit = processMemory() + this.allowance;
   }

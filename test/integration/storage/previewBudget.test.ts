@@ -253,7 +253,8 @@ describe('previews past the memory budget (S3 stand-in generating the bytes)', f
 
   it('keeps the whole process within the default budget on 2,000 text columns, whose threads grow with the width', async () => {
     // What the table holds is not all a wide table costs: the threads' heaps and garbage grow with the width, and
-    // took the process to 1.65× the budget. Reading stops once the process has grown by the budget too.
+    // took the process to 1.65× the budget. Reading stops once the process has grown by the table's share of the
+    // budget too, the threads' reserve left for what is on its way.
     const table = client();
     const abort = new AbortController();
     const budget = 512e6;
@@ -265,7 +266,7 @@ describe('previews past the memory budget (S3 stand-in generating the bytes)', f
     console.log(
       `      wide CSV at the default budget: ${rows} rows, table ${Math.round(table.tableBytes / 1e6)} MB, RSS +${Math.round(grew / 1e6)} MB`,
     );
-    assert.ok(grew < 1.2 * budget, `the process grew by ${Math.round(grew / 1e6)} MB for a ${budget / 1e6} MB budget`);
+    assert.ok(grew < 1.1 * budget, `the process grew by ${Math.round(grew / 1e6)} MB for a ${budget / 1e6} MB budget`);
     assert.ok(rows > 1000, `rows: ${rows}`);
     assert.ok(stop.bytesRead < 0.1 * WIDE_CSV.size, `read ${stop.bytesRead}`);
     const last = await table.request({ op: 'rows', query: emptyQuery(), start: rows - 1, end: rows });
