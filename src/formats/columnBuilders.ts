@@ -23,8 +23,21 @@ import { giveBackScratch, scratchArray, takeScratch } from './scratchBuffers';
 const DICTIONARY_SHARE = 0.25;
 /** …or under this count, whichever is larger. */
 const DICTIONARY_MIN = 1024;
-/** Slots of the dictionary's lookup cache (a power of two). */
+/** Most slots of the dictionary's lookup cache (a power of two)… */
 const CACHE_SIZE = 256;
+/**
+ * …and the fewest, for a batch of a few rows. A wide table's batch holds a few rows of thousands of columns, each
+ * with a builder of its own: there a cache of 256 slots costs more to make than it saves, and their garbage (two
+ * arrays a column, a batch) keeps the collector busy.
+ */
+const CACHE_MIN_SIZE = 8;
+
+/** Slots of the lookup cache of a dictionary of `capacity` rows: about one for every eight, within the bounds above. */
+function cacheSlots(capacity: number): number {
+  let slots = CACHE_MIN_SIZE;
+  while (slots < CACHE_SIZE && slots * 8 < capacity) slots *= 2;
+  return slots;
+}
 
 const encoder = new TextEncoder();
 /**
@@ -169,23 +182,27 @@ class DictionaryBuilder extends ColumnBuilder {
   private readonly values: (string | null)[] = [null];
   private readonly limit: number;
   // A small cache in front of the map: comparing a short string with the cached one is cheaper than hashing it.
-  private readonly cachedText: string[] = new Array(CACHE_SIZE).fill('');
-  private readonly cachedCode = new Uint32Array(CACHE_SIZE);
+  private readonly cachedText: string[];
+  private readonly cachedCode: Uint32Array;
 
   constructor(capacity: number) {
     super();
     this.codes = scratchArray(Uint8Array, capacity);
     this.limit = Math.max(DICTIONARY_MIN, capacity * DICTIONARY_SHARE);
+    const slots = cacheSlots(capacity);
+    this.cachedText = new Array<string>(slots).fill('');
+    this.cachedCode = new Uint32Array(slots);
   }
 
   addColumn(rows: Rows, c: number, at: number, from = 0): boolean {
     const { cachedText, cachedCode, dict, values } = this;
+    const mask = cachedText.length - 1;
     let codes = this.codes;
     for (let r = from, row = at; r < rows.length; r++, row++) {
       const s = rows[r][c] ?? '';
       const len = s.length;
       if (len === 0) continue;
-      const slot = (len * 31 + s.charCodeAt(0) * 7 + s.charCodeAt(len - 1)) & (CACHE_SIZE - 1);
+      const slot = (len * 31 + s.charCodeAt(0) * 7 + s.charCodeAt(len - 1)) & mask;
       if (cachedText[slot] === s) {
         codes[row] = cachedCode[slot];
         continue;
