@@ -110,7 +110,7 @@ function memoryHeld(): number {
  * threads' heaps, garbage not yet collected, what the allocator keeps) grows with a table's width, and a table of
  * 2,000 text columns took the process to 1.65× the budget while the table itself held less than it. Reading stops
  * once the process has grown that far; the reserve is what is on its way then (the batches being parsed and their
- * garbage): a 5 GB CSV of 2,000 text columns peaked at 495–505 MB at the default 512 MB budget, where an allowance of
+ * garbage): a 5 GB CSV of 2,000 text columns peaked at 490–505 MB at the default 512 MB budget, where an allowance of
  * the whole budget peaked at 541–570 MB. Below this size the threads a load starts would take much of a budget
  * (300 MB at 2,000 columns).
  */
