@@ -10,7 +10,7 @@ import { matchReference, objectOf, type ReferenceRule, type XComReference } from
 import type { S3ObjectStore } from '../storage/objectStore';
 import { XComNode } from '../views/treeNodes/xcomNode';
 import type { PreviewRequest } from './previewPanel';
-import { referenceTableOptions, s3Source } from './s3TableSource';
+import { type TableReadOptions, referenceTableOptions, s3Source } from './s3TableSource';
 
 /** An S3 object to preview, with optional client settings (credentials come from the AWS chain). */
 export interface S3Target {
@@ -46,8 +46,8 @@ type PersistedReference = Pick<
 
 /** What a preview persists so that a window reload can reopen it: no secrets, a connection by its id only. */
 export type PersistedSource =
-  /** An S3 object named by the command's explicit `s3` target (AWS credential chain). */
-  | { kind: 's3'; target: S3Target; formatHint?: FormatHint }
+  /** An S3 object named by the command's explicit `s3` target (AWS credential chain), and how to read it. */
+  | ({ kind: 's3'; target: S3Target } & TableReadOptions)
   /** An inline value; `connectionId` is the connection whose references its cells may hold. */
   | { kind: 'inline'; value: unknown; connectionId?: string }
   /** An object referenced by an XCom, read with its connection's S3 settings and keys. */
@@ -88,6 +88,16 @@ function isS3Target(v: unknown): v is S3Target {
 function isPersistedReference(v: unknown): v is PersistedReference {
   const r = v as Partial<PersistedReference> | undefined;
   return typeof r?.bucket === 'string' && r.bucket.length > 0 && typeof r.key === 'string' && r.key.length > 0;
+}
+
+/** How a persisted S3 preview read its object, from what its webview saved (anything else is left out). */
+function persistedReadOptions(p: Partial<TableReadOptions>): TableReadOptions {
+  const { formatHint, compression, indexColumn } = p;
+  return {
+    ...(FORMAT_HINTS.includes(formatHint as string) ? { formatHint } : {}),
+    ...(typeof compression === 'string' && compression ? { compression } : {}),
+    ...(Number.isInteger(indexColumn) && indexColumn! >= 0 ? { indexColumn } : {}),
+  };
 }
 
 /** Parses the command argument; returns a message when it is not usable. */
@@ -152,7 +162,7 @@ export class PreviewSources {
 
   /** The preview of parsed command arguments. */
   fromArgs(args: PreviewArgs): PreviewRequest {
-    if (args.s3) return this.s3Target(args.s3, args.formatHint, args.title);
+    if (args.s3) return this.s3Target(args.s3, args.formatHint ? { formatHint: args.formatHint } : {}, args.title);
     const title = args.title ?? 'Inline value';
     return { title, source: { kind: 'inline', title, value: args.inline, persist: persistInline(args.inline) } };
   }
@@ -169,8 +179,7 @@ export class PreviewSources {
       };
     }
     if (p?.kind === 's3' && isS3Target(p.target)) {
-      const formatHint = FORMAT_HINTS.includes(p.formatHint as string) ? p.formatHint : undefined;
-      return this.s3Target(p.target, formatHint, title);
+      return this.s3Target(p.target, persistedReadOptions(p), title);
     }
     if (p?.kind === 'xcomObject' && typeof p.connectionId === 'string' && isPersistedReference(p.reference)) {
       const connection = this.deps.connections.get(p.connectionId);
@@ -193,8 +202,8 @@ export class PreviewSources {
     const title = loc.key.split('/').pop() || loc.key;
     if (connection) return this.xcomObject(connection, loc, title);
     const base = persisted?.kind === 's3' && persisted.target ? persisted.target : undefined;
-    const hint = match.kind === 'reference' ? match.reference.formatHint : undefined;
-    return this.s3Target({ ...base, bucket: loc.bucket, key: loc.key }, hint && hint !== 'pickle' ? hint : undefined);
+    // The rule's own reading (format, compression, index column), as through a connection.
+    return this.s3Target({ ...base, bucket: loc.bucket, key: loc.key }, referenceTableOptions(loc), title);
   }
 
   /** The connection a preview came from (its rules decide which cells are references), if it has one. */
@@ -223,8 +232,8 @@ export class PreviewSources {
   }
 
   /** An object named by an explicit target: the only place the plain AWS credential chain is used. */
-  private s3Target(target: S3Target, formatHint?: FormatHint, title?: string): PreviewRequest {
-    const persist: PersistedSource = { kind: 's3', target, formatHint };
+  private s3Target(target: S3Target, read: TableReadOptions, title?: string): PreviewRequest {
+    const persist: PersistedSource = { kind: 's3', target, ...read };
     const settings = { endpointUrl: target.endpointUrl, region: target.region, forcePathStyle: target.forcePathStyle };
     let store: Promise<S3ObjectStore> | undefined;
     // The AWS SDK is loaded on first use, not during activation.
@@ -233,7 +242,7 @@ export class PreviewSources {
         openS3ObjectStore(settings, { logger: this.deps.log, waitTimeoutMs: this.deps.waitTimeoutMs() }),
       ));
     const name = title ?? (target.key.split('/').pop() || target.key);
-    const source = s3Source(load, { bucket: target.bucket, key: target.key }, { title: name, formatHint, persist });
+    const source = s3Source(load, { bucket: target.bucket, key: target.key }, { title: name, ...read, persist });
     return { title: name, subtitle: `s3://${target.bucket}/${target.key}`, source };
   }
 }

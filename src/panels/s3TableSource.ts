@@ -20,10 +20,13 @@ export interface S3TableOptions {
   persist?: unknown;
 }
 
+/** How an object is read as a table, apart from the panel's title and what it persists. */
+export type TableReadOptions = Omit<S3TableOptions, 'title' | 'persist'>;
+
 /** The table options a reference's rule gives: what the backend wrote and how it reads it back. */
 export function referenceTableOptions(
   reference: Pick<XComReference, 'formatHint' | 'compression' | 'read'>,
-): Omit<S3TableOptions, 'title' | 'persist'> {
+): TableReadOptions {
   const { formatHint, compression, read } = reference;
   return {
     ...(formatHint && formatHint !== 'pickle' ? { formatHint } : {}),

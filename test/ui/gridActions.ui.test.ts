@@ -1,6 +1,7 @@
 // The grid's actions as a user clicks them in code-server + Chromium, on CSV objects in a real S3 server:
 // Copy Cell, Copy Rows and Copy Column (the clipboard text checked exactly), Export CSV through the save
-// dialog (the file checked exactly), and Cancel while a large object is still downloading over a slow link.
+// dialog (the file checked exactly), Cancel while a large object is still downloading over a slow link, and a
+// reference in a cell followed the way its rule reads it (before and after a window reload).
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,15 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import type { FrameLocator, Page } from 'playwright-core';
 import { startS3Server, type S3Server } from '../fixtures/servers/s3';
 import { startThrottledProxy, type ThrottledProxy } from '../fixtures/servers/throttledProxy';
-import { allowClipboard, clipboardAfter, openPreview, resetClipboard, s3PreviewArgs } from '../harness/previewUi';
+import {
+  allowClipboard,
+  clipboardAfter,
+  newestWebview,
+  openPreview,
+  reloadWindow,
+  resetClipboard,
+  s3PreviewArgs,
+} from '../harness/previewUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const BUCKET = 'grid-actions';
@@ -21,6 +30,8 @@ const FORMULAS = 'id,expr,n\n1,=1+1,-5\n2,-5,7\n3,@SUM(A1),0\n';
 const XSS_KEY = '<img src=x onerror=alert(1)>.csv';
 const WIDE_CELL = 'w'.repeat(49_990) + ' end.';
 const HUGE_CELL_BYTES = 100 * 1024 * 1024;
+/** A team's own backend reference (a workspace rule reads it with `pd.read_csv(..., index_col=1)`), in a cell. */
+const LAKE_REFERENCE = `lake_csv://${BUCKET}/indexed.csv`;
 
 function largeCsv(): string {
   const lines = ['id,label,value'];
@@ -55,6 +66,12 @@ describe('grid actions (UI)', function () {
     );
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'formulas.csv', Body: FORMULAS }));
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: XSS_KEY, Body: 'a,b\n1,2\n' }));
+    await client.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: 'links.csv', Body: `id,next\n1,${LAKE_REFERENCE}\n` }),
+    );
+    // The index column has no name, as to_csv writes a DataFrame's index: it reads as `index`, else as `Unnamed: 1`.
+    const indexed = 'day,,total\n2024-01-01,Oslo,11\n2024-01-02,Lima,22\n';
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'indexed.csv', Body: indexed }));
     const huge = Buffer.alloc(HUGE_CELL_BYTES + 20, 'h');
     huge.write('id,blob\n1,"', 0);
     huge.write('"\n', huge.length - 2);
@@ -63,6 +80,11 @@ describe('grid actions (UI)', function () {
     slow = await startThrottledProxy(Number(new URL(s3.endpoint).port), 1.5 * 1024 * 1024);
     wb = await openWorkbench({
       env: { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: s3.region },
+      files: {
+        '.vscode/settings.json': JSON.stringify({
+          'xcomLens.references.customRules': [{ name: 'lake CSV', prefix: 'lake_csv://', indexColumn: 1 }],
+        }),
+      },
     });
     page = wb.page;
     page.on('dialog', (d) => {
@@ -249,5 +271,27 @@ describe('grid actions (UI)', function () {
     assert.ok((await page.locator('.tab', { hasText: XSS_KEY }).count()) > 0, 'the tab label shows the key as text');
     assert.equal(await page.locator('.tab img').count(), 0);
     assert.deepEqual(dialogs, []);
+  });
+
+  it("follows a reference in a cell the way its rule reads it: the rule's index column pinned at the left", async () => {
+    grid = await openPreview(wb!, page, target('links.csv', s3!.endpoint));
+    const link = grid.locator('a.reference', { hasText: LAKE_REFERENCE });
+    await link.waitFor({ timeout: 30_000 });
+    await link.click();
+    await page.locator('.tab', { hasText: 'indexed.csv' }).waitFor({ timeout: 30_000 });
+    const child = newestWebview(page);
+    await child.locator('#showing').filter({ hasText: 'showing 2 of 2 rows' }).waitFor({ timeout: 30_000 });
+    const pinned = async (panel: FrameLocator) => ({
+      header: (await panel.locator('.ag-header-cell-last-left-pinned .ag-header-cell-text').allTextContents()).map(
+        (t) => t.trim(),
+      ),
+      cells: (await panel.locator('.ag-cell-last-left-pinned').allTextContents()).map((t) => t.trim()).sort(),
+    });
+    assert.deepEqual(await pinned(child), { header: ['index · string'], cells: ['Lima', 'Oslo'] });
+    // Reopened after a window reload from what the panel saved: read the same way.
+    await reloadWindow(page);
+    const revived = newestWebview(page);
+    await revived.locator('#showing').filter({ hasText: 'showing 2 of 2 rows' }).waitFor({ timeout: 60_000 });
+    assert.deepEqual(await pinned(revived), { header: ['index · string'], cells: ['Lima', 'Oslo'] });
   });
 });
