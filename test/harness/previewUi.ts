@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { viewIcon } from './treeUi';
 import { screenshot, type Workbench } from './workbench';
 
 /** The key bound to `xcomLens.preview` with the test's arguments. */
@@ -54,6 +55,18 @@ export function newestWebview(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
 }
 
+/**
+ * The column pinned at the left of a preview's grid, where the table's row index is shown: its header and its cells
+ * (sorted), as ag-grid marks the last left-pinned header and cells.
+ */
+export async function pinnedColumn(panel: FrameLocator): Promise<{ header: string[]; cells: string[] }> {
+  const texts = async (selector: string) => (await panel.locator(selector).allTextContents()).map((t) => t.trim());
+  return {
+    header: await texts('.ag-header-cell-last-left-pinned .ag-header-cell-text'),
+    cells: (await texts('.ag-cell-last-left-pinned')).sort(),
+  };
+}
+
 /** Reloads the window (through the command, which saves the open editors for the new page to restore). */
 export async function reloadWindow(page: Page): Promise<void> {
   // A mark on the old page tells it from the new one: the reload has happened once the mark is gone.
@@ -68,9 +81,7 @@ export async function reloadWindow(page: Page): Promise<void> {
   }
   await page.locator('.monaco-workbench .activitybar').waitFor({ state: 'visible', timeout: 60_000 });
   // The extension's view container shows once the extension host has registered the extensions.
-  await page
-    .locator('.activitybar')
-    .getByRole('tab', { name: /^XCom Lens/ })
+  await viewIcon(page)
     .waitFor({ state: 'visible', timeout: 60_000 })
     .catch(() => undefined);
 }

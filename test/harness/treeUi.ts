@@ -1,5 +1,29 @@
-// The Airflow tree as a user clicks it in the workbench: find a row by its accessible name, expand it.
+// The Airflow tree as a user clicks it in the workbench: open the view, find a row by its accessible name, expand it.
 import type { Locator, Page } from 'playwright-core';
+
+/** The XCom Lens icon in the activity bar. */
+export function viewIcon(page: Page): Locator {
+  return page.locator('.activitybar').getByRole('tab', { name: /^XCom Lens/ });
+}
+
+/**
+ * Opens the XCom Lens view unless it is open already (clicking its tab again would close the side bar). After a
+ * reload the workbench restores its side bar on its own a moment later, so the check repeats until the view's tab is
+ * selected with the side bar shown, whichever of the two opened it.
+ */
+export async function showView(page: Page): Promise<void> {
+  const tab = viewIcon(page);
+  await tab.waitFor({ state: 'visible', timeout: 60_000 });
+  const sideBar = page.locator('.part.sidebar');
+  const end = Date.now() + 30_000;
+  while (Date.now() < end) {
+    const selected = (await tab.getAttribute('aria-selected')) === 'true';
+    if (selected && (await sideBar.isVisible())) return;
+    if (!selected) await tab.click();
+    await page.waitForTimeout(500);
+  }
+  throw new Error('the XCom Lens view did not open');
+}
 
 /** The first tree row of the XCom Lens view whose accessible name matches `name`. */
 export function treeItem(page: Page, name: string | RegExp): Locator {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { codeServerCli, launchBrowser, startCodeServer } from '../harness/codeServer';
+import { showView } from '../harness/treeUi';
 import { screenshot } from '../harness/workbench';
 import { repoRoot } from '../harness/processes';
 import { zipEntries } from '../harness/zip';
@@ -101,10 +102,7 @@ describe('VSIX package', function () {
       const page = browser.pages()[0] ?? (await browser.newPage());
       // No extensionDevelopmentPath: only the installed VSIX provides XCom Lens.
       await page.goto(`${server.baseUrl}/?folder=${encodeURIComponent(workspace)}`, { timeout: 60_000 });
-      await page
-        .locator('.activitybar')
-        .getByRole('tab', { name: /^XCom Lens/ })
-        .click({ timeout: 60_000 });
+      await showView(page);
       await page
         .locator('.pane-body .welcome-view-content')
         .getByText('No Airflow metadata database is connected yet.')

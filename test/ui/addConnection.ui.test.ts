@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSqliteFixture } from '../fixtures/airflow/builder';
+import { showView } from '../harness/treeUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 describe('adding a connection from the welcome view', function () {
@@ -24,10 +25,7 @@ describe('adding a connection from the welcome view', function () {
 
   it('walks through the prompts and shows the new connection in the tree', async () => {
     const page = workbench!.page;
-    await page
-      .locator('.activitybar')
-      .getByRole('tab', { name: /^XCom Lens/ })
-      .click({ timeout: 60_000 });
+    await showView(page);
     await page
       .locator('.pane-body .welcome-view-content')
       .getByRole('button', { name: 'Add Connection', exact: true })

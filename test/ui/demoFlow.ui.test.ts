@@ -10,7 +10,7 @@ import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { createDemoDatabase } from '../fixtures/airflow/demo';
 import { seedOffloadedObjects, uploadLargeCsv } from '../fixtures/s3/seedOffloadedObjects';
 import { startS3Server, type S3Server } from '../fixtures/servers/s3';
-import { chooseFromMenu, expand, treeItem } from '../harness/treeUi';
+import { chooseFromMenu, expand, showView, treeItem } from '../harness/treeUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const BUCKET = 'xcom-lens-demo';
@@ -86,10 +86,7 @@ describe('the demo, as a user clicks through it', function () {
   });
 
   it('opens the view and shows the connection with its Airflow version', async () => {
-    await page
-      .locator('.activitybar')
-      .getByRole('tab', { name: /^XCom Lens/ })
-      .click({ timeout: 60_000 });
+    await showView(page);
     // Widen the side bar the way a user would, by dragging its edge, so that descriptions are readable.
     const sash = page.locator('.monaco-sash.vertical').first();
     const box = await sash.boundingBox();

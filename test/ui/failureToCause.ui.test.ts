@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { createSqliteFixture } from '../fixtures/airflow/builder';
 import { runCommand } from '../harness/previewUi';
-import { expand, treeItem } from '../harness/treeUi';
+import { expand, showView, treeItem } from '../harness/treeUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const DAG_FILE = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'dags', 'etl_orders.py');
@@ -93,10 +93,7 @@ describe('from a failed task to its cause (UI)', function () {
     });
     page = workbench.page;
     settingsFile = join(workbench.workspace, '.vscode', 'settings.json');
-    await page
-      .locator('.activitybar')
-      .getByRole('tab', { name: /^XCom Lens/ })
-      .click({ timeout: 60_000 });
+    await showView(page);
   });
 
   afterEach(async function () {

@@ -8,28 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { createSqliteFixture } from '../fixtures/airflow/builder';
-import { expand, treeItem } from '../harness/treeUi';
+import { expand, showView, treeItem } from '../harness/treeUi';
 import { reloadWindow } from '../harness/previewUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
-
-/**
- * Opens the XCom Lens view unless it is open already (clicking its tab again would close the side bar). After a
- * reload the workbench restores its side bar on its own a moment later, so the check repeats until the view's tab is
- * selected with the side bar shown, whichever of the two opened it.
- */
-async function showView(page: Page): Promise<void> {
-  const tab = page.locator('.activitybar').getByRole('tab', { name: /^XCom Lens/ });
-  await tab.waitFor({ state: 'visible', timeout: 60_000 });
-  const sideBar = page.locator('.part.sidebar');
-  const end = Date.now() + 30_000;
-  while (Date.now() < end) {
-    const selected = (await tab.getAttribute('aria-selected')) === 'true';
-    if (selected && (await sideBar.isVisible())) return;
-    if (!selected) await tab.click();
-    await page.waitForTimeout(500);
-  }
-  throw new Error('the XCom Lens view did not open');
-}
 
 async function reload(page: Page): Promise<void> {
   await reloadWindow(page);

@@ -11,8 +11,8 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import type { FrameLocator, Page } from 'playwright-core';
 import { createSqliteFixture } from '../fixtures/airflow/builder';
 import { startS3Server, type S3Server } from '../fixtures/servers/s3';
-import { newestWebview, openPreview, runCommand, s3PreviewArgs } from '../harness/previewUi';
-import { chooseFromMenu, expand, treeItem } from '../harness/treeUi';
+import { newestWebview, openPreview, pinnedColumn, runCommand, s3PreviewArgs } from '../harness/previewUi';
+import { chooseFromMenu, expand, showView, treeItem } from '../harness/treeUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const BUCKET = 'xcom-lens-sources';
@@ -96,14 +96,15 @@ describe('preview sources (UI)', function () {
     silent?.close();
   });
 
+  /** Opens the tree at the connection. */
+  async function showConnection(): Promise<void> {
+    await showView(page);
+    await expand(page, /Custom S3/);
+  }
+
   /** Opens the tree down to the task instance that pushed the references. */
   async function openPushEverything(): Promise<void> {
-    if (!(await treeItem(page, /Custom S3/).isVisible()))
-      await page
-        .locator('.activitybar')
-        .getByRole('tab', { name: /^XCom Lens/ })
-        .click({ timeout: 60_000 });
-    await expand(page, /Custom S3/);
+    await showConnection();
     await expand(page, /xcom_zoo/);
     await expand(page, /manual__2024-01-01/);
     await expand(page, /push_everything/);
@@ -139,11 +140,8 @@ describe('preview sources (UI)', function () {
     await page.locator('.tab', { hasText: 'ref_indexed' }).waitFor({ timeout: 30_000 });
     const grid = newestWebview(page);
     await grid.locator('#showing').filter({ hasText: 'showing 2 of 2 rows' }).waitFor({ timeout: 60_000 });
-    const texts = async (selector: string) => (await grid.locator(selector).allTextContents()).map((t) => t.trim());
-    // The one column pinned at the left (ag-grid marks the last pinned header and cells) is the index.
-    assert.deepEqual(await texts('.ag-header-cell-last-left-pinned .ag-header-cell-text'), ['city · string']);
-    assert.deepEqual((await texts('.ag-cell-last-left-pinned')).sort(), ['Lima', 'Oslo']);
-    const headers = await texts('.ag-header-cell-text');
+    assert.deepEqual(await pinnedColumn(grid), { header: ['city · string'], cells: ['Lima', 'Oslo'] });
+    const headers = await grid.locator('.ag-header-cell-text').allTextContents();
     assert.ok(
       headers.some((t) => t.startsWith('day')) && headers.some((t) => t.startsWith('total')),
       headers.join(', '),
@@ -153,12 +151,7 @@ describe('preview sources (UI)', function () {
 
   it("Preview All Map Indexes, chosen from a mapped task's XCom menu, stacks the map indexes in one grid", async () => {
     await runCommand(page, 'View: Close All Editors');
-    if (!(await treeItem(page, /Custom S3/).isVisible()))
-      await page
-        .locator('.activitybar')
-        .getByRole('tab', { name: /^XCom Lens/ })
-        .click({ timeout: 60_000 });
-    await expand(page, /Custom S3/);
+    await showConnection();
     // Only one run row of that name in view at a time.
     const zoo = treeItem(page, /xcom_zoo/);
     if ((await zoo.getAttribute('aria-expanded')) === 'true') {

@@ -4,7 +4,7 @@
 // spec-validating stand-in on loopback.
 import * as assert from 'node:assert/strict';
 import { API_USER, startAirflowApi, type AirflowApi } from '../fixtures/servers/airflowApi';
-import { expand, treeItem } from '../harness/treeUi';
+import { expand, showView, treeItem } from '../harness/treeUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 describe('adding a REST API connection from the welcome view', function () {
@@ -25,10 +25,7 @@ describe('adding a REST API connection from the welcome view', function () {
 
   it('takes the pasted UI address and password, says what it found and lists the DAGs', async () => {
     const page = workbench!.page;
-    await page
-      .locator('.activitybar')
-      .getByRole('tab', { name: /^XCom Lens/ })
-      .click({ timeout: 60_000 });
+    await showView(page);
     await page
       .locator('.pane-body .welcome-view-content')
       .getByRole('button', { name: 'Add Connection', exact: true })

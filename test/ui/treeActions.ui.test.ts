@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { createSqliteFixture } from '../fixtures/airflow/builder';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
-import { expand } from '../harness/treeUi';
+import { expand, showView } from '../harness/treeUi';
 
 function row(page: Page, text: string | RegExp): Locator {
   return page.locator('.pane-body .monaco-list-row', { hasText: text }).first();
@@ -34,10 +34,7 @@ describe('tree actions, clicked', function () {
     const settings = { 'xcomLens.connections': [{ id: 'c1', name: 'Fixture', url: `sqlite:///${dbPath}` }] };
     workbench = await openWorkbench({ files: { '.vscode/settings.json': JSON.stringify(settings) } });
     page = workbench.page;
-    await page
-      .locator('.activitybar')
-      .getByRole('tab', { name: /^XCom Lens/ })
-      .click({ timeout: 60_000 });
+    await showView(page);
     await expand(page, /^Fixture/);
     await row(page, 'etl_orders').waitFor({ timeout: 60_000 });
   });

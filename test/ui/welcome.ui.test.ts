@@ -2,6 +2,7 @@
 // says so and offers to add one.
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { viewIcon } from '../harness/treeUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 describe('welcome view', function () {
@@ -18,7 +19,7 @@ describe('welcome view', function () {
 
   it('shows the connect prompt when the activity-bar icon is clicked', async () => {
     const page = workbench!.page;
-    const icon = page.locator('.activitybar').getByRole('tab', { name: /^XCom Lens/ });
+    const icon = viewIcon(page);
     await icon.click({ timeout: 60_000 });
     const welcome = page.locator('.pane-body .welcome-view-content');
     await welcome
