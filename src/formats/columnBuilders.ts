@@ -16,7 +16,7 @@ import {
   scannedFractionDigits,
   scannedInteger,
 } from './columnTypes';
-import { type RowBytes, type Rows, cellStart } from './rowBytes';
+import { QUOTE, type RowBytes, type Rows, cellStart } from './rowBytes';
 import { giveBackScratch, scratchArray, takeScratch } from './scratchBuffers';
 
 /** Text columns keep a dictionary while distinct values stay under this share of the rows… */
@@ -380,6 +380,11 @@ class TextBuilder extends ColumnBuilder {
       for (; r < rows.length; r++, row++) {
         const i = r * width + c;
         const at = cellStart(source, r, c, i);
+        if (from[at] === QUOTE) {
+          // A quoted cell, read from its string (addIsoString stops the ISO values when it is not one).
+          if (this.addIsoString(rows[r][c], row)) continue;
+          break;
+        }
         const len = cellEnds[i] - at;
         if (len === 0) {
           this.addIsoMissing(row);
@@ -391,20 +396,23 @@ class TextBuilder extends ColumnBuilder {
         this.addIsoValue(v, row);
       }
       if (r === rows.length) return;
-      this.leaveIso(row);
+      if (this.isoPossible) this.leaveIso(row);
       to = this.bytes;
       written = this.written;
     }
     for (; r < rows.length; r++) {
       const i = r * width + c;
       const at = cellStart(source, r, c, i);
-      const len = cellEnds[i] - at;
+      // A quoted cell's text is its string (ASCII, as every character of the piece is), not its bytes.
+      const quoted = from[at] === QUOTE ? rows[r][c] : undefined;
+      const len = quoted === undefined ? cellEnds[i] - at : quoted.length;
       if (written + len > to.length) {
         this.written = written;
         this.grow(written + len);
         to = this.bytes;
       }
-      if (len > 32) to.set(from.subarray(at, at + len), written);
+      if (quoted !== undefined) for (let k = 0; k < len; k++) to[written + k] = quoted.charCodeAt(k);
+      else if (len > 32) to.set(from.subarray(at, at + len), written);
       else for (let k = 0; k < len; k++) to[written + k] = from[at + k];
       written += len;
       if (len === 0) {

@@ -3,7 +3,8 @@
 import Papa from 'papaparse';
 import type { ColumnBatch, ColumnLayout } from './columnBatch';
 import { type ColumnBuilder, columnBuilders, rowsToBatch } from './columnBuilders';
-import { type RowBytes, rowBytesOf } from './rowBytes';
+import { RowBoundaryScanner } from './csvRowBoundaries';
+import { QUOTE, type RowBytes, rowBytesOf } from './rowBytes';
 
 /** What a batch needs to know about the file, learnt from its first rows. */
 export interface CsvBatchConfig {
@@ -56,9 +57,6 @@ export function unclosedQuoteRow(errors: readonly Papa.ParseError[]): number {
   return -1;
 }
 
-/** The quote character (papaparse's default; the same byte in UTF-8 and Windows-1252). */
-const QUOTE = 0x22;
-
 /** papaparse's parser proper, without the per-parse driver around it (no header, no empty-line filter). */
 const RowParser = (
   Papa as unknown as {
@@ -69,8 +67,8 @@ const RowParser = (
 ).Parser;
 
 /**
- * Bytes of a quote-free batch decoded and parsed at a time (cut at a newline, which UTF-8 never has inside a
- * character): the rows of one piece are turned into columns before the next is decoded. The batch's text is
+ * Bytes of a batch decoded and parsed at a time (cut at a row's end: a newline outside quotes, which UTF-8 never
+ * has in a character): the rows of one piece are turned into columns before the next is decoded. The batch's text is
  * never one string: a string that big goes to the large-object space, which only a full GC frees. A piece this
  * small (about a hundred rows of ten columns) is garbage before the worker's small young generation
  * (csvWorkerPool.ts) is next collected, so little of it is copied or kept (95 MB bench CSV: 4–5 MB less at the
@@ -132,7 +130,30 @@ function* quoteFreePieces(bytes: Buffer, newlineByte: number): Generator<Piece |
   }
 }
 
-/** The bytes of a quote-free ASCII piece as its rows' cells (rowBytes.ts), when they line up. */
+/**
+ * The text of a batch with quoted cells, a piece at a time as quoteFreePieces has it: about PIECE_BYTES, cut at
+ * row ends outside quotes, found by papaparse's quoting rules (csvRowBoundaries.ts), so a quoted cell holding a
+ * newline stays whole. Decoding such a batch whole would make one string of it, in the large-object space, and
+ * every cell papaparse cuts out of it would keep it alive: on a CSV as pandas writes it (text with a delimiter
+ * quoted), garbage collection took most of the load.
+ */
+function* quotedPieces(bytes: Buffer, config: CsvBatchConfig, newlineByte: number): Generator<Piece | undefined> {
+  const scanner = new RowBoundaryScanner(config.delimiter.charCodeAt(0), newlineByte, QUOTE, PIECE_BYTES);
+  scanner.scan(bytes);
+  let at = 0;
+  for (const end of [...scanner.rowEnds, bytes.length]) {
+    if (end <= at) continue;
+    const piece = bytes.subarray(at, end);
+    try {
+      yield { text: strictUtf8.decode(piece), bytes: piece };
+    } catch {
+      yield undefined;
+    }
+    at = end;
+  }
+}
+
+/** The bytes of an ASCII piece as its rows' cells (rowBytes.ts), when they line up. */
 function rowBytes(piece: Piece, rows: string[][], config: CsvBatchConfig): RowBytes | undefined {
   const { bytes, text } = piece;
   // As many characters as bytes: every one is ASCII, so each cell's bytes are where its characters are.
@@ -189,13 +210,16 @@ export function parseCsvBatch(bytes: Uint8Array, config: CsvBatchConfig): Parsed
   const newlineByte = config.newline.charCodeAt(config.newline.length - 1);
   const capacity = countRowEnds(buffer, newlineByte);
   const quoted = buffer.indexOf(QUOTE) >= 0;
-  if (!quoted) {
-    const direct = parseIntoLayouts(quoteFreePieces(buffer, newlineByte), capacity, config);
+  // Row ends outside quotes are found by byte (a one-byte delimiter and newline, as papaparse's rules need).
+  const cutByByte = config.delimiter.length === 1 && config.delimiter.charCodeAt(0) < 0x80 && newlineByte < 0x80;
+  if (!quoted || cutByByte) {
+    const pieces = quoted ? quotedPieces(buffer, config, newlineByte) : quoteFreePieces(buffer, newlineByte);
+    const direct = parseIntoLayouts(pieces, capacity, config);
     if (direct) return { ...direct, unclosedQuoteRow: -1, fallbackEncoding: false };
   }
   const { text, fallbackEncoding } = decodeText(bytes, { stream: false, keepBom: true });
-  if (quoted || fallbackEncoding) {
-    // Whole: a quoted cell may hold a newline, and Windows-1252 text is decoded once.
+  if ((quoted && !cutByByte) || fallbackEncoding) {
+    // Whole: Windows-1252 text is decoded once, and a delimiter of more than one byte cannot cut quoted rows by byte.
     const direct = parseIntoLayouts([{ text }], capacity, config);
     if (direct) return { ...direct, unclosedQuoteRow: -1, fallbackEncoding };
   }

@@ -47,6 +47,11 @@ export class RowBoundaryScanner {
     return this.state === State.Quoted || this.state === State.AfterQuote || this.state === State.AfterQuoteSpaces;
   }
 
+  /** The row ends kept, ascending: about `spacing` apart, and the last one seen. */
+  get rowEnds(): readonly number[] {
+    return this.ends;
+  }
+
   /** The first row end at or after `offset`, or the last one if none is that far, or -1. */
   rowEndAtLeast(offset: number): number {
     for (const end of this.ends) if (end >= offset) return end;

@@ -1,13 +1,18 @@
 // Where each cell of a piece of CSV rows sits in the bytes it was parsed from, so that a column can read a cell's
 // bytes (a number, a date, text to copy) instead of the string papaparse cut out of the piece.
 
+/** The quote character (papaparse's default; the same byte in UTF-8 and Windows-1252). */
+export const QUOTE = 0x22;
+
 /** Rows as papaparse gives them, read column by column in place. */
 export type Rows = readonly (readonly string[])[];
 
 /**
  * The bytes a piece of rows was parsed from, when each of its characters is one byte (ASCII) and its rows are
  * all there, each its cells joined by a one-byte delimiter: a cell's bytes are then where its text was, and a
- * text column copies them instead of encoding the cells again.
+ * text column copies them instead of encoding the cells again. A quoted cell's bytes are its text in quotes, each
+ * quote in it written twice: they start with a quote (papaparse opens a quote only at a cell's start), and a
+ * column reads such a cell's text from its string.
  */
 export interface RowBytes {
   /** The piece's bytes. */
@@ -25,13 +30,22 @@ export function cellStart(source: RowBytes, r: number, c: number, i: number): nu
   return c === 0 ? source.starts[r] : source.cellEnds[i - 1] + 1;
 }
 
+/** Bytes `cell` takes in the CSV: its length, or, quoted, that with its quotes and each quote in it twice. */
+function cellBytes(cell: string, quoted: boolean): number {
+  if (!quoted) return cell.length;
+  let n = cell.length + 2;
+  for (let q = cell.indexOf('"'); q >= 0; q = cell.indexOf('"', q + 1)) n++;
+  return n;
+}
+
 /** The arrays of the last RowBytes made (rowBytesOf), reused by the next. */
 let rowStarts = new Int32Array(0);
 let rowCellEnds = new Int32Array(0);
 
 /**
  * RowBytes of a piece of ASCII text `bytes` that papaparse cut into `rows` (every row, the header's width), or
- * undefined when a row has another width. Its arrays are reused by the next call: read it before then.
+ * undefined when a row has another width or the cells do not account for every byte (spaces papaparse skips after
+ * a closing quote). Its arrays are reused by the next call: read it before then.
  */
 export function rowBytesOf(bytes: Uint8Array, rows: Rows, width: number, newline: number): RowBytes | undefined {
   if (rowStarts.length < rows.length + 1) rowStarts = new Int32Array(Math.ceil((rows.length + 1) * 1.25));
@@ -45,7 +59,7 @@ export function rowBytesOf(bytes: Uint8Array, rows: Rows, width: number, newline
     const row = rows[r];
     if (row.length !== width) return undefined;
     for (let c = 0; c < width; c++, i++) {
-      at += row[c].length;
+      at += cellBytes(row[c], bytes[at] === QUOTE);
       cellEnds[i] = at;
       at++;
     }

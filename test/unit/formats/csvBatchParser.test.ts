@@ -66,6 +66,49 @@ describe('parseCsvBatch', () => {
       4,
       LAYOUTS,
     ],
+    // As pandas writes them: a cell is quoted when it holds the delimiter, a quote or a newline.
+    [
+      'quoted cells over many pieces',
+      rows(
+        20_000,
+        (i) => `${i},${(i * 1.25).toFixed(2)},"a,${i % 3}",${i % 3 ? `note ${i}` : `"say ""hi"" ${i}\nthere"`}`,
+      ),
+      4,
+      LAYOUTS,
+    ],
+    [
+      'quoted numbers, dates, empty and missing cells among plain ones, over many pieces',
+      rows(
+        20_000,
+        (i) =>
+          `${i % 7 ? i : `"${i}"`},${i % 11 ? '2024-01-10T10:00:00' : '"2024-01-11T10:00:00"'},${i % 13 ? `n ${i}` : '""'},${i % 5 ? '' : '"x,y"'}`,
+      ),
+      4,
+      ['number', 'text', 'text', 'text'],
+    ],
+    [
+      'dates quoted from the first row, over many pieces',
+      rows(20_000, (i) => `${i},"2024-02-0${1 + (i % 9)}",m`),
+      3,
+      ['number', 'text', 'text'],
+    ],
+    [
+      'a quoted cell longer than a piece, with newlines in it',
+      rows(3000, (i) => `${i},1,a,${i === 1500 ? `"${'long line, '.repeat(2000)}\n${'x'.repeat(9000)}"` : `n ${i}`}`),
+      4,
+      LAYOUTS,
+    ],
+    ['spaces after a closing quote', rows(3000, (i) => `${i},1,a,${i % 4 ? `n ${i}` : '"q, q"  '}`), 4, LAYOUTS],
+    [
+      'quoted cells in CRLF rows over many pieces',
+      rows(20_000, (i) => `${i},2,"b,${i % 2}","l1\r\nl2 ${i}"`)
+        .replaceAll('\n', '\r\n')
+        .replaceAll('\r\r\n', '\r\n'),
+      4,
+      LAYOUTS,
+      '\r\n',
+    ],
+    ['quoted text beyond ASCII over many pieces', rows(20_000, (i) => `${i},1,ü,"naïve, ${i} 日本 🙂"`), 4, LAYOUTS],
     [
       'missing cells and NA spellings',
       rows(200, (i) => `${i},${i % 3 ? '' : 'NaN'},${i % 5 ? '' : 'a'},${i % 7 ? 'N/A' : ''}`),
@@ -152,6 +195,16 @@ describe('parseCsvBatch', () => {
     });
     assert.equal(latin1.fallbackEncoding, true);
     assert.equal(latin1.rows, 1);
+  });
+
+  it('finds a quote left open far into a batch of quoted cells', () => {
+    // Quoted cells until row 19,990 opens a quote that nothing after it closes: the rest of the batch is its cell.
+    const text = rows(20_000, (i) =>
+      i < 19_990 ? `${i},1,"a,b","n, ${i}"` : i === 19_990 ? `${i},1,ab,"open` : `${i},1,ab,n ${i}`,
+    );
+    const parsed = parse(text, 4, LAYOUTS);
+    assert.equal(parsed.unclosedQuoteRow, 19_990);
+    assert.equal(parsed.batch.rows, 19_991);
   });
 
   it('reads a whole batch as Windows-1252 when a byte far into it is not UTF-8', () => {
