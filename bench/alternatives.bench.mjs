@@ -4,7 +4,8 @@
 // the ceiling; plus the first 100 rows sorted by a text column, and the CPU time each spends (all of its threads).
 // Each measurement runs in its own child process (peak RSS and CPU time are that process's alone), and each contender
 // is reported by the best of two runs.
-// The same load from a copy of the file quoted as pandas writes text holding the delimiter, against papaparse on it.
+// The same load from copies of the file as real files have them (quoted cells, text beyond ASCII), against papaparse
+// alone on each.
 //   node bench/alternatives.bench.mjs            prints the figures as a table
 //   import { run } from './alternatives.bench.mjs'  returns rows { figure, value, unit, comparedWith, ratio }
 // DuckDB (@duckdb/node-api, native) is installed on demand under .tmp/bench/duckdb: it is never a dependency.
@@ -179,24 +180,39 @@ function duckdb() {
 }
 
 /**
- * The bench CSV as pandas' to_csv writes text that holds the delimiter: every third row's note has a comma, so it is
- * quoted. Made once, next to the bench CSV, a line at a time.
+ * Copies of the bench CSV as real files have them, each row's note (the last cell) rewritten every `every` rows:
+ * quoted as pandas' to_csv writes text that holds the delimiter, and text beyond ASCII. Made once, next to the
+ * bench CSV, a line at a time.
  */
-async function quotedCsv(csv) {
-  const quoted = csv.replace(/\.csv$/, '-quoted.csv');
-  if (existsSync(quoted)) return quoted;
-  const out = createWriteStream(`${quoted}.part`);
+const VARIANTS = {
+  quoted: {
+    figure: 'as pandas writes text holding the delimiter (every third note quoted)',
+    every: 3,
+    note: (text) => `"${text.replace(' ', ', ')}"`,
+  },
+  'beyond-ascii': {
+    figure: 'with text beyond ASCII (every tenth note ends in “café”)',
+    every: 10,
+    note: (text) => `${text} café`,
+  },
+};
+
+async function variantCsv(csv, name) {
+  const { every, note } = VARIANTS[name];
+  const path = csv.replace(/\.csv$/, `-${name}.csv`);
+  if (existsSync(path)) return path;
+  const out = createWriteStream(`${path}.part`);
   let row = 0;
   for await (const line of createInterface({ input: createReadStream(csv), crlfDelay: Infinity })) {
-    const note = line.lastIndexOf(',') + 1;
-    const text = row > 0 && row % 3 === 0 ? `${line.slice(0, note)}"${line.slice(note).replace(' ', ', ')}"` : line;
+    const last = line.lastIndexOf(',') + 1;
+    const text = row > 0 && row % every === 0 ? `${line.slice(0, last)}${note(line.slice(last))}` : line;
     if (!out.write(`${text}\n`)) await once(out, 'drain');
     row++;
   }
   out.end();
   await once(out, 'finish');
-  renameSync(`${quoted}.part`, quoted);
-  return quoted;
+  renameSync(`${path}.part`, path);
+  return path;
 }
 
 /** Puts the CSV into s3rver's directory layout (object, md5, metadata) instead of a slow upload through it. */
@@ -238,10 +254,17 @@ export async function run() {
     const fromFile = best(() => child(CHILD_OURS, [formats, 'file', '', '', csv]));
     const papa = best(() => child(CHILD_PAPA, [csv, join(root, 'node_modules', 'papaparse')]));
     const papaBothCores = best(() => child(CHILD_PAPA_TWO_THREADS, [csv, join(root, 'node_modules', 'papaparse')]));
-    const quoted = await quotedCsv(csv);
-    const quotedMb = statSync(quoted).size / 1e6;
-    const quotedFromFile = best(() => child(CHILD_OURS, [formats, 'file', '', '', quoted]));
-    const quotedPapa = best(() => child(CHILD_PAPA, [quoted, join(root, 'node_modules', 'papaparse')]));
+    // Each variant from the file, and papaparse alone on it.
+    const variants = [];
+    for (const name of Object.keys(VARIANTS)) {
+      const file = await variantCsv(csv, name);
+      variants.push({
+        name,
+        mb: statSync(file).size / 1e6,
+        ours: best(() => child(CHILD_OURS, [formats, 'file', '', '', file])),
+        papa: best(() => child(CHILD_PAPA, [file, join(root, 'node_modules', 'papaparse')])),
+      });
+    }
     const pandasRun = best(() => pandas(csv));
     const pandasMs = pandasRun?.load;
     const duck = duckdb();
@@ -251,8 +274,10 @@ export async function run() {
       ['XCom Lens from the file', fromFile],
       ['papaparse', papa],
       ['papaparse on two threads', papaBothCores],
-      ['XCom Lens from the quoted file', quotedFromFile],
-      ['papaparse on the quoted file', quotedPapa],
+      ...variants.flatMap((v) => [
+        [`XCom Lens from the ${v.name} file`, v.ours],
+        [`papaparse on the ${v.name} file`, v.papa],
+      ]),
       ['DuckDB', duckdbRun],
     ])
       if (r && r.rows !== fromFile.rows) throw new Error(`${name} read ${r.rows} rows, XCom Lens ${fromFile.rows}`);
@@ -283,13 +308,13 @@ export async function run() {
         comparedWith: `papaparse alone ${round(mbps(papa.load))} MB/s; pandas ${pandasMs ? round(mbps(pandasMs)) : '–'} MB/s; DuckDB ${duckdbRun ? round(mbps(duckdbRun.load)) : '–'} MB/s`,
         ratio: round(papa.load / fromFile.load),
       },
-      {
-        figure: 'the same from the file as pandas writes text holding the delimiter (every third note quoted)',
-        value: round(quotedMb / (quotedFromFile.load / 1000)),
+      ...variants.map((v) => ({
+        figure: `the same from a copy of the file ${VARIANTS[v.name].figure}`,
+        value: round(v.mb / (v.ours.load / 1000)),
         unit: 'MB/s',
-        comparedWith: `papaparse alone on that file (${round(quotedMb)} MB) ${round(quotedMb / (quotedPapa.load / 1000))} MB/s; XCom Lens peak RSS delta ${round(quotedFromFile.peak / 1e6)} MB (${round(quotedFromFile.peak / 1e6 / quotedMb)}× the file)`,
-        ratio: round(quotedPapa.load / quotedFromFile.load),
-      },
+        comparedWith: `papaparse alone on that file (${round(v.mb)} MB) ${round(v.mb / (v.papa.load / 1000))} MB/s; XCom Lens peak RSS delta ${round(v.ours.peak / 1e6)} MB (${round(v.ours.peak / 1e6 / v.mb)}× the file)`,
+        ratio: round(v.papa.load / v.ours.load),
+      })),
       {
         figure: 'parse from the local file into the table, against papaparse alone on both cores (its ceiling here)',
         value: round(fromFile.load),

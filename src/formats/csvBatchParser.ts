@@ -153,12 +153,15 @@ function* quotedPieces(bytes: Buffer, config: CsvBatchConfig, newlineByte: numbe
   }
 }
 
-/** The bytes of an ASCII piece as its rows' cells (rowBytes.ts), when they line up. */
+/** The bytes of a piece as its rows' cells (rowBytes.ts), when they line up. */
 function rowBytes(piece: Piece, rows: string[][], config: CsvBatchConfig): RowBytes | undefined {
   const { bytes, text } = piece;
+  if (!bytes || config.delimiter.length !== 1 || config.delimiter.charCodeAt(0) >= 0x80) return undefined;
   // As many characters as bytes: every one is ASCII, so each cell's bytes are where its characters are.
-  if (!bytes || text.length !== bytes.length || config.delimiter.length !== 1) return undefined;
-  return rowBytesOf(bytes, rows, config.width, config.newline.length);
+  const ascii = text.length === bytes.length;
+  // A quoted cell is read from its string in a piece of ASCII only.
+  if (!ascii && bytes.indexOf(QUOTE) >= 0) return undefined;
+  return rowBytesOf(bytes, rows, config.width, config.newline, ascii);
 }
 
 /**

@@ -117,6 +117,23 @@ describe('parseCsvBatch', () => {
     ],
     ['text beyond ASCII', rows(300, (i) => `${i},1,ü,naïve ${i} 日本 🙂`), 4, LAYOUTS],
     ['text beyond ASCII over many pieces', rows(20_000, (i) => `${i},1,ü,naïve ${i} 日本 🙂`), 4, LAYOUTS],
+    [
+      'text beyond ASCII in some rows and columns, beside numbers, dates and ASCII text, over many pieces',
+      rows(
+        20_000,
+        (i) =>
+          `${i % 3 ? `n ${i}` : `ñ ${i} 🙂`},${(i * 0.5).toFixed(1)},2024-03-0${1 + (i % 9)},${i % 7 ? `plain ${i}` : `Łódź ${i}`},${i % 2 ? 'x' : 'é'}`,
+      ),
+      5,
+      ['text', 'number', 'text', 'text', 'dictionary'],
+    ],
+    [
+      'CRLF rows with text beyond ASCII over many pieces',
+      rows(20_000, (i) => `${i},2,${i % 2 ? 'a' : 'ä'},${i % 5 ? `m ${i}` : `€ ${i}`}`).replaceAll('\n', '\r\n'),
+      4,
+      LAYOUTS,
+      '\r\n',
+    ],
     ['one column with empty lines', '1\n\n2\n\n3\n', 1, ['number']],
     ['CRLF rows', rows(400).replaceAll('\n', '\r\n'), 4, LAYOUTS, '\r\n'],
     ['CRLF rows over many pieces', rows(40_000).replaceAll('\n', '\r\n'), 4, LAYOUTS, '\r\n'],
