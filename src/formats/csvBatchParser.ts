@@ -106,42 +106,19 @@ function fullRows(rows: string[][], width: number): string[][] | undefined {
   return kept;
 }
 
-/** A piece of a batch's text, and its bytes when it is a stretch of the batch with no quote. */
+/** A piece of a batch's text, and the bytes it was decoded from (none for a batch decoded whole). */
 interface Piece {
   text: string;
   bytes?: Uint8Array;
 }
 
 /**
- * The text of a batch with no quote, a piece at a time: about PIECE_BYTES cut after a newline, which UTF-8
- * never has inside a character. undefined for a piece that is not UTF-8.
+ * The text of a batch a piece at a time, cut at `ends` (ascending, the last the batch's end); undefined for a piece
+ * that is not UTF-8.
  */
-function* quoteFreePieces(bytes: Buffer, newlineByte: number): Generator<Piece | undefined> {
-  for (let at = 0; at < bytes.length;) {
-    let end = bytes.indexOf(newlineByte, at + PIECE_BYTES);
-    end = end < 0 ? bytes.length : end + 1;
-    const piece = bytes.subarray(at, end);
-    try {
-      yield { text: strictUtf8.decode(piece), bytes: piece };
-    } catch {
-      yield undefined;
-    }
-    at = end;
-  }
-}
-
-/**
- * The text of a batch with quoted cells, a piece at a time as quoteFreePieces has it: about PIECE_BYTES, cut at
- * row ends outside quotes, found by papaparse's quoting rules (csvRowBoundaries.ts), so a quoted cell holding a
- * newline stays whole. Decoding such a batch whole would make one string of it, in the large-object space, and
- * every cell papaparse cuts out of it would keep it alive: on a CSV as pandas writes it (text with a delimiter
- * quoted), garbage collection took most of the load.
- */
-function* quotedPieces(bytes: Buffer, config: CsvBatchConfig, newlineByte: number): Generator<Piece | undefined> {
-  const scanner = new RowBoundaryScanner(config.delimiter.charCodeAt(0), newlineByte, QUOTE, PIECE_BYTES);
-  scanner.scan(bytes);
+function* piecesAt(bytes: Buffer, ends: Iterable<number>): Generator<Piece | undefined> {
   let at = 0;
-  for (const end of [...scanner.rowEnds, bytes.length]) {
+  for (const end of ends) {
     if (end <= at) continue;
     const piece = bytes.subarray(at, end);
     try {
@@ -151,6 +128,27 @@ function* quotedPieces(bytes: Buffer, config: CsvBatchConfig, newlineByte: numbe
     }
     at = end;
   }
+}
+
+/** Where to cut a batch with no quote: about every PIECE_BYTES, after a newline (never inside a UTF-8 character). */
+function* quoteFreeCuts(bytes: Buffer, newlineByte: number): Generator<number> {
+  for (let at = 0; at < bytes.length;) {
+    const newline = bytes.indexOf(newlineByte, at + PIECE_BYTES);
+    at = newline < 0 ? bytes.length : newline + 1;
+    yield at;
+  }
+}
+
+/**
+ * Where to cut a batch with quoted cells: about every PIECE_BYTES, at row ends outside quotes, found by papaparse's
+ * quoting rules (csvRowBoundaries.ts), so a quoted cell holding a newline stays whole. Decoding such a batch whole
+ * would make one string of it, in the large-object space, and every cell papaparse cuts out of it would keep it
+ * alive: on a CSV as pandas writes it (text with a delimiter quoted), garbage collection took most of the load.
+ */
+function quotedCuts(bytes: Buffer, config: CsvBatchConfig, newlineByte: number): number[] {
+  const scanner = new RowBoundaryScanner(config.delimiter.charCodeAt(0), newlineByte, QUOTE, PIECE_BYTES);
+  scanner.scan(bytes);
+  return [...scanner.rowEnds, bytes.length];
 }
 
 /** The bytes of a piece as its rows' cells (rowBytes.ts), when they line up. */
@@ -216,8 +214,8 @@ export function parseCsvBatch(bytes: Uint8Array, config: CsvBatchConfig): Parsed
   // Row ends outside quotes are found by byte (a one-byte delimiter and newline, as papaparse's rules need).
   const cutByByte = config.delimiter.length === 1 && config.delimiter.charCodeAt(0) < 0x80 && newlineByte < 0x80;
   if (!quoted || cutByByte) {
-    const pieces = quoted ? quotedPieces(buffer, config, newlineByte) : quoteFreePieces(buffer, newlineByte);
-    const direct = parseIntoLayouts(pieces, capacity, config);
+    const cuts = quoted ? quotedCuts(buffer, config, newlineByte) : quoteFreeCuts(buffer, newlineByte);
+    const direct = parseIntoLayouts(piecesAt(buffer, cuts), capacity, config);
     if (direct) return { ...direct, unclosedQuoteRow: -1, fallbackEncoding: false };
   }
   const { text, fallbackEncoding } = decodeText(bytes, { stream: false, keepBom: true });
