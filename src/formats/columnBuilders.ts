@@ -414,7 +414,7 @@ class TextBuilder extends ColumnBuilder {
       if (quoted !== undefined) for (let k = 0; k < len; k++) to[written + k] = quoted.charCodeAt(k);
       else if (len > 32) to.set(from.subarray(at, at + len), written);
       else for (let k = 0; k < len; k++) to[written + k] = from[at + k];
-      // A cell of a row beyond ASCII is, when it has more bytes than characters.
+      // A cell of a row beyond ASCII is beyond it itself when it has more bytes than characters.
       if (source.nonAsciiRows?.[r] && len !== rows[r][c].length) this.ascii = false;
       written += len;
       if (len === 0) {
