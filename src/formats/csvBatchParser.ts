@@ -151,10 +151,15 @@ function quotedCuts(bytes: Buffer, config: CsvBatchConfig, newlineByte: number):
   return [...scanner.rowEnds, bytes.length];
 }
 
+/** True when the delimiter is one byte: rows are then cut, and cells found, by byte. */
+function oneByteDelimiter(config: CsvBatchConfig): boolean {
+  return config.delimiter.length === 1 && config.delimiter.charCodeAt(0) < 0x80;
+}
+
 /** The bytes of a piece as its rows' cells (rowBytes.ts), when they line up. */
 function rowBytes(piece: Piece, rows: string[][], config: CsvBatchConfig): RowBytes | undefined {
   const { bytes, text } = piece;
-  if (!bytes || config.delimiter.length !== 1 || config.delimiter.charCodeAt(0) >= 0x80) return undefined;
+  if (!bytes || !oneByteDelimiter(config)) return undefined;
   // As many characters as bytes: every one is ASCII, so each cell's bytes are where its characters are.
   const ascii = text.length === bytes.length;
   // A quoted cell is read from its string in a piece of ASCII only.
@@ -211,8 +216,8 @@ export function parseCsvBatch(bytes: Uint8Array, config: CsvBatchConfig): Parsed
   const newlineByte = config.newline.charCodeAt(config.newline.length - 1);
   const capacity = countRowEnds(buffer, newlineByte);
   const quoted = buffer.indexOf(QUOTE) >= 0;
-  // Row ends outside quotes are found by byte (a one-byte delimiter and newline, as papaparse's rules need).
-  const cutByByte = config.delimiter.length === 1 && config.delimiter.charCodeAt(0) < 0x80 && newlineByte < 0x80;
+  // Row ends outside quotes are found by byte, as papaparse's rules need (a newline's last byte is ASCII).
+  const cutByByte = oneByteDelimiter(config);
   if (!quoted || cutByByte) {
     const cuts = quoted ? quotedCuts(buffer, config, newlineByte) : quoteFreeCuts(buffer, newlineByte);
     const direct = parseIntoLayouts(piecesAt(buffer, cuts), capacity, config);

@@ -51,6 +51,17 @@ function utf8Length(s: string): number {
   return n;
 }
 
+/**
+ * True when the row starting at byte `at` has more bytes than characters (one beyond ASCII): a row as many bytes as
+ * characters ends where they do, at its newline, and no byte of a character beyond ASCII is a newline's. A row of a
+ * quote-free piece only; one misjudged falls short of the piece's bytes, which rowBytesOf checks.
+ */
+function longerThanItsCharacters(bytes: Uint8Array, row: readonly string[], at: number, newlineStart: number): boolean {
+  let end = at + row.length - 1;
+  for (const cell of row) end += cell.length;
+  return end < bytes.length && bytes[end] !== newlineStart;
+}
+
 /** The arrays of the last RowBytes made (rowBytesOf), reused by the next. */
 let rowStarts = new Int32Array(0);
 let rowCellEnds = new Int32Array(0);
@@ -83,25 +94,10 @@ export function rowBytesOf(
     if (r === rows.length) break;
     const row = rows[r];
     if (row.length !== width) return undefined;
-    if (nonAscii) {
-      // A row as many bytes as characters ends where they do, at its newline; one beyond ASCII is longer, and no
-      // byte of a character beyond ASCII is a newline's. (A row misjudged falls short of the bytes, checked below.)
-      let end = at + width - 1;
-      for (let c = 0; c < width; c++) end += row[c].length;
-      const longer = end < bytes.length && bytes[end] !== newlineStart;
-      nonAscii[r] = longer ? 1 : 0;
-      if (longer) {
-        for (let c = 0; c < width; c++, i++) {
-          at += utf8Length(row[c]);
-          cellEnds[i] = at;
-          at++;
-        }
-        at += newlineBytes - 1;
-        continue;
-      }
-    }
+    const beyond = nonAscii !== undefined && longerThanItsCharacters(bytes, row, at, newlineStart);
+    if (nonAscii) nonAscii[r] = beyond ? 1 : 0;
     for (let c = 0; c < width; c++, i++) {
-      at += cellBytes(row[c], bytes[at] === QUOTE);
+      at += beyond ? utf8Length(row[c]) : cellBytes(row[c], bytes[at] === QUOTE);
       cellEnds[i] = at;
       at++;
     }
