@@ -3,8 +3,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { memoryObject, startGeneratedObjectServer } from '../fixtures/servers/generatedObjects';
 import { viewIcon } from './treeUi';
-import { screenshot, type Workbench } from './workbench';
+import { openWorkbench, screenshot, type Workbench } from './workbench';
 
 /** The key bound to `xcomLens.preview` with the test's arguments. */
 const KEY = 'F9';
@@ -160,6 +161,61 @@ export async function setTheme(wb: Workbench, page: Page, theme: string): Promis
 /** `xcomLens.preview` arguments for an object of a loopback S3 server (path-style, test region by default). */
 export function s3PreviewArgs(endpointUrl: string, bucket: string, key: string, region = 'us-east-1') {
   return { s3: { bucket, key, endpointUrl, region, forcePathStyle: true } };
+}
+
+/** Credentials the loopback S3 stand-ins take, in the region s3PreviewArgs names, for the extension host's env. */
+export const STAND_IN_AWS_ENV = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' };
+
+/** The grid's "showing N of M rows" line once it says `shown` of `total`. */
+export function showingRows(grid: FrameLocator, shown: number, total: number): Locator {
+  const n = (count: number) => count.toLocaleString('en-US');
+  return grid.locator('#showing').filter({ hasText: `showing ${n(shown)} of ${n(total)} rows` });
+}
+
+/** The grid's cell of row `row` (its index in the grid's order) and column `colId`. */
+export function gridCell(grid: FrameLocator, row: number, colId: string): Locator {
+  return grid.locator(`.ag-row[row-index="${row}"] [col-id="${colId}"]`).first();
+}
+
+/** A CSV served by a loopback S3 stand-in, previewed in a fresh workbench. */
+export interface ServedCsvPreview {
+  wb: Workbench;
+  grid: FrameLocator;
+  /** Closes the workbench, then the stand-in. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `csv` (`rows` rows) as `bucket`/`key` from a loopback S3 stand-in and previews it in a fresh workbench whose
+ * grid asks the table worker for rows, sorts and searches past 1,000 rows (xcomLens.preview.clientRowCap); resolves
+ * once the grid shows every row.
+ */
+export async function openServedCsvPreview(
+  csv: string,
+  rows: number,
+  bucket: string,
+  key: string,
+): Promise<ServedCsvPreview> {
+  const server = await startGeneratedObjectServer({
+    [`${bucket}/${key}`]: memoryObject(new TextEncoder().encode(csv)),
+  });
+  let wb: Workbench | undefined;
+  const close = async () => {
+    await wb?.close();
+    await server.close();
+  };
+  try {
+    wb = await openWorkbench({
+      env: STAND_IN_AWS_ENV,
+      files: { '.vscode/settings.json': JSON.stringify({ 'xcomLens.preview.clientRowCap': 1000 }) },
+    });
+    const grid = await openPreview(wb, wb.page, s3PreviewArgs(server.endpoint, bucket, key));
+    await showingRows(grid, rows, rows).waitFor({ timeout: 60_000 });
+    return { wb, grid, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
 }
 
 /**

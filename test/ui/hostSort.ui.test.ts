@@ -6,7 +6,7 @@
 // a top-N selection (topRows.ts gives way on rows in reverse order).
 import * as assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
-import { openPreview } from '../harness/previewUi';
+import { gridCell, openPreview } from '../harness/previewUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const ROWS = 3000;
@@ -34,8 +34,7 @@ describe('sort by two columns, paged from the table worker (UI)', function () {
     await wb?.close();
   });
 
-  const cellText = async (row: number, colId: string) =>
-    (await grid.locator(`.ag-row[row-index="${row}"] [col-id="${colId}"]`).first().textContent())?.trim();
+  const cellText = async (row: number, colId: string) => (await gridCell(grid, row, colId).textContent())?.trim();
 
   it('orders by the first column, then the second, rows missing the first last and by the second', async () => {
     await grid.locator('#showing').filter({ hasText: 'sorted and filtered in a background thread' }).waitFor();

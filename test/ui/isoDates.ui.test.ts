@@ -4,13 +4,8 @@
 // header histogram's bin filters to its dates; a quick search for a date finds its rows.
 import * as assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
-import {
-  memoryObject,
-  startGeneratedObjectServer,
-  type GeneratedObjectServer,
-} from '../fixtures/servers/generatedObjects';
-import { openPreview, s3PreviewArgs } from '../harness/previewUi';
-import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
+import { gridCell, openServedCsvPreview, type ServedCsvPreview, showingRows } from '../harness/previewUi';
+import { screenshot } from '../harness/workbench';
 
 const BUCKET = 'dates';
 const KEY = 'runs.csv';
@@ -25,36 +20,25 @@ const csv = `id,at,day\n${rows.map((r) => `${r.id},${r.at},${r.day}`).join('\n')
 
 describe('ISO dates in the preview grid (UI)', function () {
   this.timeout(240_000);
-  let server: GeneratedObjectServer | undefined;
-  let wb: Workbench | undefined;
+  let preview: ServedCsvPreview | undefined;
   let page: Page;
   let grid: FrameLocator;
 
   /** The texts of column `colId` in the first `n` rows the grid shows. */
   const firstCells = async (colId: string, n: number): Promise<string[]> => {
     const out: string[] = [];
-    for (let r = 0; r < n; r++)
-      out.push((await grid.locator(`.ag-row[row-index="${r}"] [col-id="${colId}"]`).first().textContent()) ?? '');
+    for (let r = 0; r < n; r++) out.push((await gridCell(grid, r, colId).textContent()) ?? '');
     return out;
   };
 
   before(async () => {
-    server = await startGeneratedObjectServer({ [`${BUCKET}/${KEY}`]: memoryObject(new TextEncoder().encode(csv)) });
     // Past clientRowCap the grid sorts and searches in the table worker, where the dates are held as numbers.
-    wb = await openWorkbench({
-      env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' },
-      files: { '.vscode/settings.json': JSON.stringify({ 'xcomLens.preview.clientRowCap': 1000 }) },
-    });
-    page = wb.page;
-    grid = await openPreview(wb, page, s3PreviewArgs(server.endpoint, BUCKET, KEY));
-    await grid
-      .locator('#showing')
-      .filter({ hasText: `showing ${ROWS.toLocaleString('en-US')} of ${ROWS.toLocaleString('en-US')} rows` })
-      .waitFor({ timeout: 60_000 });
+    preview = await openServedCsvPreview(csv, ROWS, BUCKET, KEY);
+    ({ grid } = preview);
+    page = preview.wb.page;
   });
   after(async () => {
-    await wb?.close();
-    await server?.close();
+    await preview?.close();
   });
 
   it('types both columns as datetime and shows every cell as written', async () => {
@@ -82,7 +66,7 @@ describe('ISO dates in the preview grid (UI)', function () {
     assert.deepEqual(await firstCells('c1', 8), [...ascending].reverse().slice(0, 8));
     console.log(`      sorted by date-time, descending: ${await screenshot(page, 'preview-iso-dates-sorted')}`);
     // The last rows of the descending order: the missing cells, shown as NaN.
-    const last = grid.locator(`.ag-row[row-index="${ROWS - 1}"] [col-id="c1"]`).first();
+    const last = gridCell(grid, ROWS - 1, 'c1');
     const scrollBar = grid.locator('.ag-body-vertical-scroll-viewport');
     for (let attempt = 0; attempt < 20 && !(await last.isVisible()); attempt++) {
       await scrollBar.evaluate((e) => (e.scrollTop = e.scrollHeight));
@@ -101,16 +85,10 @@ describe('ISO dates in the preview grid (UI)', function () {
     const bar = grid.locator('.ag-floating-filter[aria-colindex="3"] .insight .insight-bar').first();
     await bar.waitFor({ timeout: 20_000 });
     await bar.click();
-    await grid
-      .locator('#showing')
-      .filter({ hasText: `showing ${inFirstBin} of ${ROWS.toLocaleString('en-US')} rows` })
-      .waitFor({ timeout: 10_000 });
+    await showingRows(grid, inFirstBin, ROWS).waitFor({ timeout: 10_000 });
     console.log(`      filtered to the first bin of day: ${await screenshot(page, 'preview-iso-dates-bin')}`);
     await grid.locator('#insight-filter vscode-button', { hasText: 'Clear' }).click();
-    await grid
-      .locator('#showing')
-      .filter({ hasText: `showing ${ROWS.toLocaleString('en-US')} of` })
-      .waitFor({ timeout: 10_000 });
+    await showingRows(grid, ROWS, ROWS).waitFor({ timeout: 10_000 });
   });
 
   it('finds the rows of a date with the quick search', async () => {
@@ -118,10 +96,7 @@ describe('ISO dates in the preview grid (UI)', function () {
     const want = rows.filter((r) => r.day === day || r.at.startsWith(day)).length;
     await grid.locator('#quick-filter').click();
     await page.keyboard.type(day);
-    await grid
-      .locator('#showing')
-      .filter({ hasText: `showing ${want} of ${ROWS.toLocaleString('en-US')} rows` })
-      .waitFor({ timeout: 10_000 });
+    await showingRows(grid, want, ROWS).waitFor({ timeout: 10_000 });
     assert.ok((await firstCells('c2', 1))[0] === day);
   });
 });

@@ -3,7 +3,7 @@
 // milliseconds, missing cells last in both sort directions, and quick search and the Missing filter finding them.
 import * as assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
-import { openPreview } from '../harness/previewUi';
+import { gridCell, openPreview } from '../harness/previewUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 /** pandas' to_json(orient='records') of a frame with a float, a text and a datetime column, one row all gaps. */
@@ -57,8 +57,7 @@ describe('missing values in the preview grid (UI)', function () {
     const sortedColumn = async () => {
       await page.waitForTimeout(500);
       const texts: (string | null)[] = [];
-      for (let r = 0; r < records.length; r++)
-        texts.push(await grid.locator(`.ag-row[row-index="${r}"] [col-id="c0"]`).first().textContent());
+      for (let r = 0; r < records.length; r++) texts.push(await gridCell(grid, r, 'c0').textContent());
       return texts;
     };
     await header.click();

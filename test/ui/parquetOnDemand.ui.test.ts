@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import { startGeneratedObjectServer, type GeneratedObjectServer } from '../fixtures/servers/generatedObjects';
 import { virtualLabel, virtualParquet } from '../fixtures/virtualParquet';
-import { newestWebview, openPreview, s3PreviewArgs, waitOrLog } from '../harness/previewUi';
+import { newestWebview, openPreview, s3PreviewArgs, STAND_IN_AWS_ENV, waitOrLog } from '../harness/previewUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const BUCKET = 'ondemand';
@@ -34,7 +34,7 @@ describe('Parquet read on demand (UI)', function () {
       [`${BUCKET}/${REPLACED_KEY}`]: file,
     });
     wb = await openWorkbench({
-      env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' },
+      env: STAND_IN_AWS_ENV,
       files: { '.vscode/settings.json': JSON.stringify({ 'xcomLens.preview.memoryBudgetMB': 64 }) },
     });
     page = wb.page;

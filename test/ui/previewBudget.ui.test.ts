@@ -12,7 +12,7 @@ import {
   unendingRowCsv,
   wideTextCsv,
 } from '../fixtures/servers/generatedObjects';
-import { openPreview, s3PreviewArgs, waitOrLog } from '../harness/previewUi';
+import { gridCell, openPreview, s3PreviewArgs, STAND_IN_AWS_ENV, waitOrLog } from '../harness/previewUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const BUCKET = 'budget';
@@ -37,7 +37,7 @@ describe('preview past the memory budget (UI)', function () {
       [`${BUCKET}/${WIDE_KEY}`]: WIDE,
     });
     wb = await openWorkbench({
-      env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' },
+      env: STAND_IN_AWS_ENV,
       files: { '.vscode/settings.json': JSON.stringify({ 'xcomLens.preview.memoryBudgetMB': 64 }) },
     });
     page = wb.page;
@@ -144,7 +144,7 @@ describe('preview past the memory budget (UI)', function () {
     const header = grid.locator('.ag-header-cell-text', { hasText: /^id · string$/ });
     await header.click();
     await header.click();
-    const cell = (row: number) => grid.locator(`.ag-row[row-index="${row}"] [col-id="c0"]`).first();
+    const cell = (row: number) => gridCell(grid, row, 'c0');
     await cell(0)
       .filter({ hasText: String(heldRows - 1).padStart(10, '0') })
       .waitFor({ timeout: 60_000 });
@@ -181,7 +181,7 @@ describe('preview past the memory budget (UI)', function () {
     // read_json(lines=True) reads the zero-padded id text as int64 and created_at's epoch milliseconds as dates.
     for (const header of ['id · integer', 'category · string', 'amount · integer', 'created_at · datetime'])
       await grid.locator('.ag-header-cell-text', { hasText: header }).first().waitFor();
-    const cell = (row: number, col: string) => grid.locator(`.ag-row[row-index="${row}"] [col-id="${col}"]`).first();
+    const cell = (row: number, col: string) => gridCell(grid, row, col);
     assert.equal((await cell(1, 'c0').textContent())?.trim(), '1');
     console.log(`      JSON Lines at the budget: ${await screenshot(page, 'preview-budget-json-lines')}`);
     await grid.locator('vscode-button', { hasText: 'Read Further' }).click();

@@ -14,7 +14,7 @@ import {
   startGeneratedObjectServer,
   type GeneratedObjectServer,
 } from '../fixtures/servers/generatedObjects';
-import { openPreview, s3PreviewArgs } from '../harness/previewUi';
+import { openPreview, s3PreviewArgs, STAND_IN_AWS_ENV } from '../harness/previewUi';
 import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
 
 const BUCKET = 'refusals';
@@ -58,7 +58,7 @@ describe('preview refusals past the memory budget (UI)', function () {
     server = await startGeneratedObjectServer(objects);
     noRanges = await startGeneratedObjectServer(objects, { ignoresRanges: true });
     wb = await openWorkbench({
-      env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' },
+      env: STAND_IN_AWS_ENV,
       files: { '.vscode/settings.json': JSON.stringify({ 'xcomLens.preview.memoryBudgetMB': 512 }) },
     });
     page = wb.page;

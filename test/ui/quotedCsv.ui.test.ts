@@ -3,13 +3,8 @@
 // is parsed on the parse threads, a piece at a time; cells far into it show exactly as pandas would read them back.
 import * as assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
-import {
-  memoryObject,
-  startGeneratedObjectServer,
-  type GeneratedObjectServer,
-} from '../fixtures/servers/generatedObjects';
-import { openPreview, s3PreviewArgs } from '../harness/previewUi';
-import { openWorkbench, screenshot, type Workbench } from '../harness/workbench';
+import { gridCell, openServedCsvPreview, type ServedCsvPreview, showingRows } from '../harness/previewUi';
+import { screenshot } from '../harness/workbench';
 
 const BUCKET = 'lake';
 const KEY = 'notes.csv';
@@ -36,24 +31,18 @@ const csv = `id,name,note\n${Array.from({ length: ROWS }, (_, i) => {
 
 describe('a CSV with quoted cells and text beyond ASCII, past the first batches (UI)', function () {
   this.timeout(240_000);
-  let server: GeneratedObjectServer | undefined;
-  let wb: Workbench | undefined;
+  let preview: ServedCsvPreview | undefined;
   let page: Page;
   let grid: FrameLocator;
 
   const cellText = async (rowIndex: number, colId: string) =>
-    (await grid.locator(`.ag-row[row-index="${rowIndex}"] [col-id="${colId}"]`).first().textContent()) ?? '';
+    (await gridCell(grid, rowIndex, colId).textContent()) ?? '';
 
   /** Waits until the grid shows `rows` of the table's rows, the first with id `firstId`. */
   const showing = async (rows: number, firstId: string) => {
-    await grid
-      .locator('#showing')
-      .filter({ hasText: `showing ${rows.toLocaleString('en-US')} of ${ROWS.toLocaleString('en-US')} rows` })
-      .waitFor({ timeout: 20_000 });
-    await grid
-      .locator('.ag-row[row-index="0"] [col-id="c0"]')
+    await showingRows(grid, rows, ROWS).waitFor({ timeout: 20_000 });
+    await gridCell(grid, 0, 'c0')
       .filter({ hasText: new RegExp(`^${firstId}$`) })
-      .first()
       .waitFor({ timeout: 20_000 });
   };
 
@@ -73,22 +62,12 @@ describe('a CSV with quoted cells and text beyond ASCII, past the first batches 
   };
 
   before(async () => {
-    server = await startGeneratedObjectServer({ [`${BUCKET}/${KEY}`]: memoryObject(new TextEncoder().encode(csv)) });
-    // Past clientRowCap the grid's rows and searches come from the table worker.
-    wb = await openWorkbench({
-      env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' },
-      files: { '.vscode/settings.json': JSON.stringify({ 'xcomLens.preview.clientRowCap': 1000 }) },
-    });
-    page = wb.page;
-    grid = await openPreview(wb, page, s3PreviewArgs(server.endpoint, BUCKET, KEY));
-    await grid
-      .locator('#showing')
-      .filter({ hasText: `showing ${ROWS.toLocaleString('en-US')} of ${ROWS.toLocaleString('en-US')} rows` })
-      .waitFor({ timeout: 60_000 });
+    preview = await openServedCsvPreview(csv, ROWS, BUCKET, KEY);
+    ({ grid } = preview);
+    page = preview.wb.page;
   });
   after(async () => {
-    await wb?.close();
-    await server?.close();
+    await preview?.close();
   });
 
   it('reads every row, the quoted newlines inside their cells, with the types pandas gives', async () => {
